@@ -1,0 +1,17 @@
+/**
+ * The one source of workgroup and tile sizes: interpolated into WGSL and used for dispatch math,
+ * so a shader and its dispatch can never disagree.
+ */
+
+/** Threads per workgroup of the one-dimensional element-wise kernels. */
+export const ELEMENTWISE_WORKGROUP_SIZE = 64;
+
+/** Threads per workgroup of the tree reductions (a power of two). */
+export const REDUCTION_WORKGROUP_SIZE = 64;
+
+/** Shared-memory tiled matmul: TILE x TILE threads, one output each, K walked TILE at a time. */
+export const MATMUL_TILE = 16;
+
+/** Register-blocked matmul: each thread owns a BLOCK x BLOCK patch of C; THREADS x THREADS threads per workgroup. */
+export const MATMUL_REGISTER_BLOCK = 4;
+export const MATMUL_REGISTER_THREADS = 8;

@@ -1,0 +1,40 @@
+/**
+ * SCIENCE.md section 0, in code: the one place both backends take scalings, losses and the
+ * particle-time learning rate from.
+ *
+ * Layouts (row-major, float32 on the GPU, float64 in the reference):
+ *   X [n x d] inputs, y [n] targets, W [m x d] first layer (row j = neuron j), a [m], b [m],
+ *   Z = X W^T + b [n x m] pre-activations, H = relu(Z) [n x m] (H > 0 is the ReLU mask).
+ */
+
+export type Scaling = 'mean-field' | 'ntk' | 'standard';
+export type LossKind = 'square' | 'logistic' | 'exponential';
+export type TrainableParts = 'both' | 'first' | 'second';
+
+export const SCALINGS: readonly Scaling[] = ['mean-field', 'ntk', 'standard'];
+export const LOSS_KINDS: readonly LossKind[] = ['square', 'logistic', 'exponential'];
+
+/** s_m in f(x) = s_m * sum_j a_j sigma(w_j . x + b_j). */
+export function outputScale(scaling: Scaling, width: number): number {
+  switch (scaling) {
+    case 'mean-field':
+      return 1 / width;
+    case 'ntk':
+      return 1 / Math.sqrt(width);
+    case 'standard':
+      return 1;
+  }
+}
+
+/**
+ * The step size applied to each parameter: mean-field runs in particle (Wasserstein-flow) time,
+ * theta_j <- theta_j - lr * m * grad_{theta_j} L, so neurons move O(1) whatever m is.
+ */
+export function particleLearningRate(scaling: Scaling, learningRate: number, width: number): number {
+  return scaling === 'mean-field' ? learningRate * width : learningRate;
+}
+
+/** Numeric codes for WGSL uniforms: the index into LOSS_KINDS / SCALINGS. */
+export function lossCode(loss: LossKind): number {
+  return LOSS_KINDS.indexOf(loss);
+}
