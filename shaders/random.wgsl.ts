@@ -1,0 +1,241 @@
+/**
+ * Threefry-2x32-20 (Salmon et al., SC 2011) in WGSL, with the distributions and minibatch samplers
+ * built on it. The streams equal src/reference/random.ts bit for bit (u32, uniform, indices); its
+ * header documents the layout: key = (seed, stream), counter = (element index, step).
+ *
+ * `threefryWgsl` and `randomWgsl` are snippets other shaders may interpolate; every name they
+ * declare starts with `rng_`.
+ */
+import { wgsl } from './preprocessor';
+import { ELEMENTWISE_WORKGROUP_SIZE } from './constants';
+import { linearWorkgroupIndex } from './common.wgsl';
+
+export type RandomVariant = Record<string, never>;
+
+/** Threefry-2x32 rotation constants R_{32x2}; round r rotates by THREEFRY_ROTATIONS[r mod 8]. */
+const THREEFRY_ROTATIONS = [13, 15, 26, 6, 17, 29, 16, 24] as const;
+const THREEFRY_ROUNDS = 20;
+/** Feistel rounds of the batch permutation (must equal PERMUTATION_ROUNDS of the reference). */
+const PERMUTATION_ROUNDS = 6;
+/** Counter word 1 that derives the per-step permutation key (PERMUTATION_KEY_TAG of the reference). */
+const PERMUTATION_KEY_TAG = 0xffffffff;
+
+/** The 20 rounds unrolled, with a key injection after every fourth: constant rotations, no runtime indexing. */
+function threefryRounds(): string {
+  const lines: string[] = [];
+  for (let round = 0; round < THREEFRY_ROUNDS; round++) {
+    lines.push(`  x0 = x0 + x1; x1 = rng_rotl(x1, ${THREEFRY_ROTATIONS[round % 8]}u) ^ x0;`);
+    if (round % 4 === 3) {
+      const s = (round >> 2) + 1;
+      lines.push(`  x0 = x0 + ks[${s % 3}]; x1 = x1 + ks[${(s + 1) % 3}] + ${s}u;`);
+    }
+  }
+  return lines.join('\n');
+}
+
+/** rng_threefry2x32(key, counter) -> two u32 words. u32 addition wraps in WGSL, as the cipher needs. */
+export const threefryWgsl = /* wgsl */ `
+fn rng_rotl(x: u32, bits: u32) -> u32 {
+  return (x << bits) | (x >> (32u - bits));
+}
+
+fn rng_threefry2x32(key: vec2u, counter: vec2u) -> vec2u {
+  // Key schedule: ks2 = k0 ^ k1 ^ 0x1BD11BDA (Threefish parity constant, 32-bit).
+  let ks = array<u32, 3>(key.x, key.y, key.x ^ key.y ^ 0x1BD11BDAu);
+  var x0 = counter.x + ks[0];
+  var x1 = counter.y + ks[1];
+${threefryRounds()}
+  return vec2u(x0, x1);
+}
+`;
+
+/** Distributions and index samplers on top of rng_threefry2x32 (includes threefryWgsl). */
+export const randomWgsl = /* wgsl */ `
+${threefryWgsl}
+const RNG_PI: f32 = 3.14159265358979323846;
+
+// uniform01(u) = (u >> 8) * 2^-24 in [0, 1): exact in f32.
+fn rng_uniform01(bits: u32) -> f32 {
+  return f32(bits >> 8u) * 5.9604644775390625e-8;
+}
+
+// -log(1 - u) for u in [0, 1). Below 1/16 the series u + u^2/2 + ... + u^6/6 (truncation under 2^-24
+// relative) replaces log(1 - u), whose absolute (not relative) error near 1 would swamp small radii.
+fn rng_neg_log1m(u: f32) -> f32 {
+  if (u < 0.0625) {
+    return u * (1.0 + u * (0.5 + u * (0.33333333333 + u * (0.25 + u * (0.2 + u * 0.16666666667)))));
+  }
+  return -log(1.0 - u);
+}
+
+// Taylor polynomials of cos(pi x) and sin(pi x) for |x| <= 1/4 (truncation under 3e-8).
+fn rng_cospi_kernel(x: f32) -> f32 {
+  let z = (RNG_PI * x) * (RNG_PI * x);
+  return 1.0 - z * (${1 / 2} - z * (${1 / 24} - z * (${1 / 720} - z * (${1 / 40320} - z * ${1 / 3628800}))));
+}
+fn rng_sinpi_kernel(x: f32) -> f32 {
+  let y = RNG_PI * x;
+  let w = y * y;
+  return y * (1.0 - w * (${1 / 6} - w * (${1 / 120} - w * (${1 / 5040} - w * ${1 / 362880}))));
+}
+
+// cos(pi t) for t in [-1, 1], reduced exactly (0.5 - a and 1 - a are exact in f32) to |x| <= 1/4.
+// The builtin cos may err by 2^-11 absolute (WGSL's bound; SwiftShader's is 2^-12.4), too coarse
+// to keep GPU and CPU initialisations within 1e-5 of each other.
+fn rng_cospi(t: f32) -> f32 {
+  let a = abs(t);
+  if (a <= 0.25) { return rng_cospi_kernel(a); }
+  if (a <= 0.75) { return rng_sinpi_kernel(0.5 - a); }
+  return -rng_cospi_kernel(1.0 - a);
+}
+
+// Box-Muller, cosine branch: z = sqrt(-2 log(1 - u1)) cos(pi (2 u2 - 1)), u1, u2 from the two words.
+fn rng_normal(bits: vec2u) -> f32 {
+  let radius = sqrt(2.0 * rng_neg_log1m(rng_uniform01(bits.x)));
+  return radius * rng_cospi(2.0 * rng_uniform01(bits.y) - 1.0);
+}
+
+// floor(a * b / 2^32) exactly, from 16-bit limbs (each partial product fits in u32).
+fn rng_mul_high(a: u32, b: u32) -> u32 {
+  let a_hi = a >> 16u;
+  let a_lo = a & 0xFFFFu;
+  let b_hi = b >> 16u;
+  let b_lo = b & 0xFFFFu;
+  let cross1 = a_hi * b_lo;
+  let cross2 = a_lo * b_hi;
+  let carry = ((cross1 & 0xFFFFu) + (cross2 & 0xFFFFu) + ((a_lo * b_lo) >> 16u)) >> 16u;
+  return a_hi * b_hi + (cross1 >> 16u) + (cross2 >> 16u) + carry;
+}
+
+// A u32 mapped to [0, n): floor(u n / 2^32) <= n - 1 since u <= 2^32 - 1.
+fn rng_index_below(bits: u32, sample_count: u32) -> u32 {
+  return rng_mul_high(bits, sample_count);
+}
+
+// Unbalanced Feistel on [0, 2^bits): (L, R) -> (R, L xor F_r(R)), F_r(R) = word 0 of
+// threefry(key, (R, r)) masked to the width of L; the widths swap every round.
+fn rng_feistel(x: u32, bits: u32, key: vec2u) -> u32 {
+  var left_bits = bits >> 1u;
+  var right_bits = bits - left_bits;
+  var left = x >> right_bits;
+  var right = x & ((1u << right_bits) - 1u);
+  for (var feistel_round = 0u; feistel_round < ${PERMUTATION_ROUNDS}u; feistel_round++) {
+    let mixed = left ^ (rng_threefry2x32(key, vec2u(right, feistel_round)).x & ((1u << left_bits) - 1u));
+    left = right;
+    right = mixed;
+    let width = left_bits;
+    left_bits = right_bits;
+    right_bits = width;
+  }
+  return (left << right_bits) | right;
+}
+
+// The keyed permutation of [0, n) at one position: Feistel over the next power of two, cycle-walked
+// until the value lands below n (terminates: the cycle through position < n returns below n).
+fn rng_permute_index(position: u32, sample_count: u32, key: vec2u) -> u32 {
+  let bits = 32u - countLeadingZeros(sample_count - 1u);
+  var value = rng_feistel(position, bits, key);
+  loop {
+    if (value < sample_count) { break; }
+    value = rng_feistel(value, bits, key);
+  }
+  return value;
+}
+
+// Per-step permutation key: threefry((seed, stream), (step, 0xFFFFFFFF)).
+fn rng_batch_permutation_key(seed: u32, stream: u32, step: u32) -> vec2u {
+  return rng_threefry2x32(vec2u(seed, stream), vec2u(step, ${PERMUTATION_KEY_TAG}u));
+}
+`;
+
+const elementIndex = /* wgsl */ `
+${linearWorkgroupIndex}
+fn element_index(workgroup_id: vec3u, workgroup_count: vec3u, local: u32) -> u32 {
+  return linear_workgroup_index(workgroup_id, workgroup_count) * ${ELEMENTWISE_WORKGROUP_SIZE}u + local;
+}
+`;
+
+/** Uniform struct of the fill kernels: mean and std_dev are read by fill_normal only. */
+const fillHeader = /* wgsl */ `
+struct Params { element_count: u32, seed: u32, stream: u32, step: u32, mean: f32, std_dev: f32 }
+@group(0) @binding(0) var<uniform> params: Params;
+${elementIndex}
+${randomWgsl}
+// Element i of stream (seed, stream) at this step: the block at counter (i, step).
+fn block_at(i: u32) -> vec2u {
+  return rng_threefry2x32(vec2u(params.seed, params.stream), vec2u(i, params.step));
+}
+`;
+
+const entryArguments = `@builtin(workgroup_id) workgroup_id: vec3u,
+  @builtin(num_workgroups) workgroup_count: vec3u,
+  @builtin(local_invocation_index) local: u32`;
+
+/** values[i] = word 0 of threefry((seed, stream), (i, step)). */
+export function fillU32Source(_variant: RandomVariant): string {
+  return wgsl`${fillHeader}
+@group(0) @binding(1) var<storage, read_write> values: array<u32>;
+
+@compute @workgroup_size(${ELEMENTWISE_WORKGROUP_SIZE})
+fn fill_u32(${entryArguments}) {
+  let i = element_index(workgroup_id, workgroup_count, local);
+  if (i >= params.element_count) { return; }
+  values[i] = block_at(i).x;
+}
+`;
+}
+
+/** values[i] = uniform01(word 0) in [0, 1). */
+export function fillUniformSource(_variant: RandomVariant): string {
+  return wgsl`${fillHeader}
+@group(0) @binding(1) var<storage, read_write> values: array<f32>;
+
+@compute @workgroup_size(${ELEMENTWISE_WORKGROUP_SIZE})
+fn fill_uniform(${entryArguments}) {
+  let i = element_index(workgroup_id, workgroup_count, local);
+  if (i >= params.element_count) { return; }
+  values[i] = rng_uniform01(block_at(i).x);
+}
+`;
+}
+
+/** values[i] = mean + std_dev * z, z the Box-Muller cosine branch of block i. */
+export function fillNormalSource(_variant: RandomVariant): string {
+  return wgsl`${fillHeader}
+@group(0) @binding(1) var<storage, read_write> values: array<f32>;
+
+@compute @workgroup_size(${ELEMENTWISE_WORKGROUP_SIZE})
+fn fill_normal(${entryArguments}) {
+  let i = element_index(workgroup_id, workgroup_count, local);
+  if (i >= params.element_count) { return; }
+  values[i] = params.mean + params.std_dev * rng_normal(block_at(i));
+}
+`;
+}
+
+/**
+ * indices[k] for k < batch_size. with_replacement != 0: floor(u_k n / 2^32), u_k = word 0 of block k.
+ * Otherwise the keyed permutation of [0, n) at position k (distinct indices, batch_size <= n).
+ */
+export function sampleBatchIndicesSource(_variant: RandomVariant): string {
+  return wgsl`
+struct Params { batch_size: u32, sample_count: u32, with_replacement: u32, seed: u32, stream: u32, step: u32 }
+@group(0) @binding(0) var<uniform> params: Params;
+${elementIndex}
+${randomWgsl}
+@group(0) @binding(1) var<storage, read_write> indices: array<u32>;
+
+@compute @workgroup_size(${ELEMENTWISE_WORKGROUP_SIZE})
+fn sample_batch_indices(${entryArguments}) {
+  let k = element_index(workgroup_id, workgroup_count, local);
+  if (k >= params.batch_size) { return; }
+  if (params.with_replacement != 0u) {
+    let bits = rng_threefry2x32(vec2u(params.seed, params.stream), vec2u(k, params.step)).x;
+    indices[k] = rng_index_below(bits, params.sample_count);
+  } else {
+    let key = rng_batch_permutation_key(params.seed, params.stream, params.step);
+    indices[k] = rng_permute_index(k, params.sample_count, key);
+  }
+}
+`;
+}

@@ -1,0 +1,225 @@
+/**
+ * Wrappers for shaders/random.wgsl.ts: bound kernels that fill GPU buffers from the Threefry
+ * streams, and array helpers. The stream contract is the one of src/reference/random.ts.
+ */
+import {
+  fillNormalSource,
+  fillU32Source,
+  fillUniformSource,
+  sampleBatchIndicesSource,
+  type RandomVariant,
+} from '../../shaders/random.wgsl';
+import { ELEMENTWISE_WORKGROUP_SIZE } from '../../shaders/constants';
+import { checkBufferSize, createStorageBuffer, readFloat32, readUint32 } from '../gpu/buffers';
+import type { GpuContext } from '../gpu/device';
+import { KernelArgumentError } from '../gpu/errors';
+import { bindKernel, runKernels, type BoundKernel, type KernelSource } from '../gpu/kernel';
+import { packParams } from '../gpu/params';
+import { checkBufferHolds, checkSize } from '../gpu/validate';
+
+const VARIANT: RandomVariant = {};
+const UINT32_RANGE = 2 ** 32;
+/** Largest n the batch samplers accept: the Feistel domain has at most 31 bits. */
+export const MAX_SAMPLE_COUNT = 2 ** 31;
+
+function randomKernel(entryPoint: string, source: (variant: RandomVariant) => string): KernelSource<RandomVariant> {
+  return { family: 'random', entryPoint, source, cacheKey: () => 'threefry2x32-20' };
+}
+
+export const fillU32Kernel = randomKernel('fill_u32', fillU32Source);
+export const fillUniformKernel = randomKernel('fill_uniform', fillUniformSource);
+export const fillNormalKernel = randomKernel('fill_normal', fillNormalSource);
+export const sampleBatchIndicesKernel = randomKernel('sample_batch_indices', sampleBatchIndicesSource);
+
+/** Which stream to draw: key (seed, stream), counter word 1 = step. All u32. */
+export interface StreamPosition {
+  readonly seed: number;
+  readonly stream: number;
+  readonly step: number;
+}
+
+/** N(mean, std^2) parameters of fill_normal. */
+export interface NormalParameters {
+  readonly mean: number;
+  readonly std: number;
+}
+
+export interface BatchSampling extends StreamPosition {
+  /** n: indices are drawn from [0, n). */
+  readonly sampleCount: number;
+  /** B: indices per step. */
+  readonly batchSize: number;
+  /** true: i.i.d. uniform indices; false: distinct indices (a keyed permutation), B <= n. */
+  readonly replace: boolean;
+}
+
+function checkStreamPosition(kernel: string, position: StreamPosition): void {
+  for (const argument of ['seed', 'stream', 'step'] as const) {
+    const value = position[argument];
+    if (!Number.isInteger(value) || value < 0 || value >= UINT32_RANGE) {
+      throw new KernelArgumentError(kernel, argument, `must be an integer in [0, 2^32), got ${value}`);
+    }
+  }
+}
+
+function checkElementCount(kernel: string, elementCount: number): void {
+  checkSize(kernel, 'elementCount', elementCount);
+  if (elementCount > UINT32_RANGE - 1) {
+    throw new KernelArgumentError(kernel, 'elementCount', `${elementCount} exceeds the u32 counter range; split the fill`);
+  }
+}
+
+function checkNormal(kernel: string, normal: NormalParameters): void {
+  if (!Number.isFinite(Math.fround(normal.mean))) {
+    throw new KernelArgumentError(kernel, 'mean', `must be finite in float32, got ${normal.mean}`);
+  }
+  if (!Number.isFinite(Math.fround(normal.std)) || normal.std < 0) {
+    throw new KernelArgumentError(kernel, 'std', `must be finite in float32 and >= 0, got ${normal.std}`);
+  }
+}
+
+function checkBatchSampling(kernel: string, sampling: BatchSampling): void {
+  checkStreamPosition(kernel, sampling);
+  checkSize(kernel, 'batchSize', sampling.batchSize);
+  checkSize(kernel, 'sampleCount', sampling.sampleCount);
+  if (sampling.sampleCount > MAX_SAMPLE_COUNT) {
+    throw new KernelArgumentError(kernel, 'sampleCount', `${sampling.sampleCount} exceeds 2^31, the sampler's largest domain`);
+  }
+  if (!sampling.replace && sampling.batchSize > sampling.sampleCount) {
+    throw new KernelArgumentError(
+      kernel,
+      'batchSize',
+      `${sampling.batchSize} exceeds sampleCount ${sampling.sampleCount}; sampling without replacement needs B <= n (or set replace)`,
+    );
+  }
+}
+
+/** Uniform bytes of the fill kernels: { element_count, seed, stream, step, mean, std_dev }. */
+export function fillParams(elementCount: number, position: StreamPosition, normal: NormalParameters = { mean: 0, std: 1 }): ArrayBuffer {
+  return packParams([
+    ['u32', elementCount],
+    ['u32', position.seed],
+    ['u32', position.stream],
+    ['u32', position.step],
+    ['f32', normal.mean],
+    ['f32', normal.std],
+  ]);
+}
+
+/** Uniform bytes of sample_batch_indices: { batch_size, sample_count, with_replacement, seed, stream, step }. */
+export function batchSamplingParams(sampling: BatchSampling): ArrayBuffer {
+  return packParams([
+    ['u32', sampling.batchSize],
+    ['u32', sampling.sampleCount],
+    ['u32', sampling.replace ? 1 : 0],
+    ['u32', sampling.seed],
+    ['u32', sampling.stream],
+    ['u32', sampling.step],
+  ]);
+}
+
+function workgroupsFor(elementCount: number): number {
+  return Math.ceil(elementCount / ELEMENTWISE_WORKGROUP_SIZE);
+}
+
+/** values[i] = word 0 of threefry2x32(seed, stream, i, step), i < elementCount (a u32 buffer). */
+export async function bindFillU32(gpu: GpuContext, elementCount: number, position: StreamPosition, values: GPUBuffer): Promise<BoundKernel> {
+  const name = 'random/fill_u32';
+  checkElementCount(name, elementCount);
+  checkStreamPosition(name, position);
+  checkBufferHolds(name, 'values', values, elementCount);
+  return await bindKernel(gpu, fillU32Kernel, VARIANT, { params: fillParams(elementCount, position), buffers: [values], workgroupCount: workgroupsFor(elementCount) });
+}
+
+/** values[i] = uniform01(word 0 of block i) in [0, 1) (an f32 buffer). */
+export async function bindFillUniform(gpu: GpuContext, elementCount: number, position: StreamPosition, values: GPUBuffer): Promise<BoundKernel> {
+  const name = 'random/fill_uniform';
+  checkElementCount(name, elementCount);
+  checkStreamPosition(name, position);
+  checkBufferHolds(name, 'values', values, elementCount);
+  return await bindKernel(gpu, fillUniformKernel, VARIANT, { params: fillParams(elementCount, position), buffers: [values], workgroupCount: workgroupsFor(elementCount) });
+}
+
+/** values[i] = mean + std * z_i, z_i the Box-Muller cosine branch of block i (an f32 buffer). */
+export async function bindFillNormal(
+  gpu: GpuContext,
+  elementCount: number,
+  position: StreamPosition,
+  normal: NormalParameters,
+  values: GPUBuffer,
+): Promise<BoundKernel> {
+  const name = 'random/fill_normal';
+  checkElementCount(name, elementCount);
+  checkStreamPosition(name, position);
+  checkNormal(name, normal);
+  checkBufferHolds(name, 'values', values, elementCount);
+  return await bindKernel(gpu, fillNormalKernel, VARIANT, {
+    params: fillParams(elementCount, position, normal),
+    buffers: [values],
+    workgroupCount: workgroupsFor(elementCount),
+  });
+}
+
+/** indices[k], k < batchSize, in [0, sampleCount) (a u32 buffer); distinct unless `replace`. */
+export async function bindSampleBatchIndices(gpu: GpuContext, sampling: BatchSampling, indices: GPUBuffer): Promise<BoundKernel> {
+  const name = 'random/sample_batch_indices';
+  checkBatchSampling(name, sampling);
+  checkBufferHolds(name, 'indices', indices, sampling.batchSize);
+  return await bindKernel(gpu, sampleBatchIndicesKernel, VARIANT, {
+    params: batchSamplingParams(sampling),
+    buffers: [indices],
+    workgroupCount: workgroupsFor(sampling.batchSize),
+  });
+}
+
+/** Runs one bound kernel on a fresh output buffer and reads it back. */
+async function fillAndRead<T>(
+  gpu: GpuContext,
+  name: string,
+  elementCount: number,
+  bind: (values: GPUBuffer) => Promise<BoundKernel>,
+  read: (values: GPUBuffer) => Promise<T>,
+): Promise<T> {
+  checkBufferSize(gpu, 'values', elementCount * 4, name);
+  const values = createStorageBuffer(gpu, `${name}/values`, elementCount * 4);
+  try {
+    const kernel = await bind(values);
+    await runKernels(gpu, name, [kernel]);
+    kernel.destroy();
+    return await read(values);
+  } finally {
+    values.destroy();
+  }
+}
+
+/** The u32 stream on the GPU: equals reference u32Array(seed, stream, step, count) bit for bit. */
+export async function fillU32(gpu: GpuContext, position: StreamPosition, elementCount: number): Promise<Uint32Array> {
+  const name = 'random/fill_u32';
+  checkElementCount(name, elementCount);
+  checkStreamPosition(name, position);
+  return await fillAndRead(gpu, name, elementCount, (v) => bindFillU32(gpu, elementCount, position, v), (v) => readUint32(gpu, v, elementCount));
+}
+
+/** The uniform stream on the GPU: equals reference uniformArray(...) bit for bit. */
+export async function fillUniform(gpu: GpuContext, position: StreamPosition, elementCount: number): Promise<Float32Array> {
+  const name = 'random/fill_uniform';
+  checkElementCount(name, elementCount);
+  checkStreamPosition(name, position);
+  return await fillAndRead(gpu, name, elementCount, (v) => bindFillUniform(gpu, elementCount, position, v), (v) => readFloat32(gpu, v, elementCount));
+}
+
+/** N(mean, std^2) samples on the GPU: reference normalArray(...) up to the GPU's log/cos/sqrt accuracy. */
+export async function fillNormal(gpu: GpuContext, position: StreamPosition, elementCount: number, normal: NormalParameters = { mean: 0, std: 1 }): Promise<Float32Array> {
+  const name = 'random/fill_normal';
+  checkElementCount(name, elementCount);
+  checkStreamPosition(name, position);
+  checkNormal(name, normal);
+  return await fillAndRead(gpu, name, elementCount, (v) => bindFillNormal(gpu, elementCount, position, normal, v), (v) => readFloat32(gpu, v, elementCount));
+}
+
+/** Minibatch indices on the GPU: equal reference sampleBatchIndices(...) bit for bit. */
+export async function sampleBatchIndices(gpu: GpuContext, sampling: BatchSampling): Promise<Uint32Array> {
+  const name = 'random/sample_batch_indices';
+  checkBatchSampling(name, sampling);
+  return await fillAndRead(gpu, name, sampling.batchSize, (v) => bindSampleBatchIndices(gpu, sampling, v), (v) => readUint32(gpu, v, sampling.batchSize));
+}
