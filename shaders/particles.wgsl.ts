@@ -1,0 +1,105 @@
+/**
+ * Per-neuron ("particle") kernels of the two-layer network: the fused parameter update of one
+ * GD/SGD step, and the minibatch gather. Layouts of src/model/conventions.ts: X [n x d], y [n],
+ * W [m x d] (row j = neuron j), a [m], b [m].
+ */
+import { wgsl } from './preprocessor';
+import { ELEMENTWISE_WORKGROUP_SIZE } from './constants';
+import { linearWorkgroupIndex } from './common.wgsl';
+
+export type GatherRowsVariant = Record<string, never>;
+
+export interface UpdateNeuronsVariant {
+  /** Whether the first layer has a bias b (and gradB): adds two bindings. */
+  readonly hasBias: boolean;
+}
+
+const elementIndex = /* wgsl */ `
+${linearWorkgroupIndex}
+fn element_index(workgroup_id: vec3u, workgroup_count: vec3u, local: u32) -> u32 {
+  return linear_workgroup_index(workgroup_id, workgroup_count) * ${ELEMENTWISE_WORKGROUP_SIZE}u + local;
+}
+`;
+
+const entryArguments = `@builtin(workgroup_id) workgroup_id: vec3u,
+  @builtin(num_workgroups) workgroup_count: vec3u,
+  @builtin(local_invocation_index) local: u32`;
+
+/**
+ * Xb[k, c] = X[idx[k], c] and yb[k] = y[idx[k]], one thread per element of Xb (coalesced along c);
+ * the thread of column 0 also copies the target. An index >= n (which the array helper rejects)
+ * yields NaN rather than a silently clamped row.
+ */
+export function gatherRowsSource(_variant: GatherRowsVariant): string {
+  return wgsl`
+struct Params { batch_size: u32, input_dim: u32, sample_count: u32 }
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> indices: array<u32>;
+@group(0) @binding(2) var<storage, read> inputs: array<f32>;
+@group(0) @binding(3) var<storage, read> targets: array<f32>;
+@group(0) @binding(4) var<storage, read_write> batch_inputs: array<f32>;
+@group(0) @binding(5) var<storage, read_write> batch_targets: array<f32>;
+${elementIndex}
+@compute @workgroup_size(${ELEMENTWISE_WORKGROUP_SIZE})
+fn gather_rows(${entryArguments}) {
+  let e = element_index(workgroup_id, workgroup_count, local);
+  if (e >= params.batch_size * params.input_dim) { return; }
+  let k = e / params.input_dim;
+  let column = e - k * params.input_dim;
+  let row = indices[k];
+  let in_range = row < params.sample_count;
+  // A runtime NaN (bit pattern 0x7FC00000) for rows out of range; the read itself stays in bounds.
+  let nan = bitcast<f32>(0x7FC00000u | (row & 0u));
+  let safe_row = select(0u, row, in_range);
+  batch_inputs[e] = select(nan, inputs[safe_row * params.input_dim + column], in_range);
+  if (column == 0u) {
+    batch_targets[k] = select(nan, targets[safe_row], in_range);
+  }
+}
+`;
+}
+
+/**
+ * One descent step on every neuron, fused so each parameter is read and written once:
+ *   a_j -= lr_a * gradA_j,  W_jc -= lr_w * gradW_jc,  b_j -= lr_w * gradB_j.
+ * One thread per element of W (coalesced); the thread of column 0 also updates a_j and b_j.
+ * A step size of exactly 0 skips the write, so a layer that is not trained stays bit-identical
+ * (a - 0 * g would turn -0 into +0 and a NaN gradient into a NaN parameter).
+ */
+export function updateNeuronsSource(variant: UpdateNeuronsVariant): string {
+  const { hasBias } = variant;
+  return wgsl`
+struct Params { width: u32, input_dim: u32, lr_a: f32, lr_w: f32 }
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read_write> a: array<f32>;
+@group(0) @binding(2) var<storage, read_write> w: array<f32>;
+#if ${hasBias}
+@group(0) @binding(3) var<storage, read_write> b: array<f32>;
+@group(0) @binding(4) var<storage, read> grad_a: array<f32>;
+@group(0) @binding(5) var<storage, read> grad_w: array<f32>;
+@group(0) @binding(6) var<storage, read> grad_b: array<f32>;
+#else
+@group(0) @binding(3) var<storage, read> grad_a: array<f32>;
+@group(0) @binding(4) var<storage, read> grad_w: array<f32>;
+#endif
+${elementIndex}
+@compute @workgroup_size(${ELEMENTWISE_WORKGROUP_SIZE})
+fn update_neurons(${entryArguments}) {
+  let e = element_index(workgroup_id, workgroup_count, local);
+  if (e >= params.width * params.input_dim) { return; }
+  let j = e / params.input_dim;
+  let column = e - j * params.input_dim;
+  if (params.lr_w != 0.0) {
+    w[e] = w[e] - params.lr_w * grad_w[e];
+#if ${hasBias}
+    if (column == 0u) {
+      b[j] = b[j] - params.lr_w * grad_b[j];
+    }
+#endif
+  }
+  if (column == 0u && params.lr_a != 0.0) {
+    a[j] = a[j] - params.lr_a * grad_a[j];
+  }
+}
+`;
+}
