@@ -1,0 +1,240 @@
+/**
+ * The two-layer network's head and backward pass on top of H = relu(X W^T + b) (SCIENCE.md section 0):
+ *   f_i = alpha s_m sum_j a_j H_ij,  l_i = l(f_i, y_i),  g_i = dL/df_i = l'(f_i, y_i) / n,
+ *   L = (1/n) sum_i l_i,
+ *   dL/da_j = alpha s_m sum_i g_i H_ij,  dL/db_j = alpha s_m a_j sum_i g_i 1[H_ij > 0],
+ *   D_ij = dL/dZ_ij = alpha s_m g_i a_j 1[H_ij > 0]   (then dL/dW = D^T X by the matmul family).
+ * Every sum runs in a fixed order, so results are bitwise identical from run to run.
+ */
+import { wgsl } from './preprocessor';
+import { ELEMENTWISE_WORKGROUP_SIZE, REDUCTION_WORKGROUP_SIZE } from './constants';
+import { linearWorkgroupIndex } from './common.wgsl';
+import { lossCode } from '../src/model/conventions';
+
+export type TwoLayerVariant = Record<string, never>;
+
+/** neuron_grads with a bias also produces dL/db (and then reads a); without one it binds neither. */
+export interface NeuronGradsVariant {
+  readonly hasBias: boolean;
+}
+
+/**
+ * Uniforms of output_loss, neuron_grads and hidden_grad. The loss is a uniform, not a variant: the
+ * branch is uniform over the dispatch (no divergence) and runs once per sample against m loads, and
+ * one pipeline serves all three losses, so switching losses never recompiles.
+ */
+const headParams = /* wgsl */ `
+struct Params {
+  sample_count: u32,
+  width: u32,
+  output_scale: f32,
+  loss_code: u32,
+}
+@group(0) @binding(0) var<uniform> params: Params;
+${linearWorkgroupIndex}
+`;
+
+const elementIndex = /* wgsl */ `
+fn element_index(workgroup_id: vec3u, workgroup_count: vec3u, local: u32) -> u32 {
+  return linear_workgroup_index(workgroup_id, workgroup_count) * ${ELEMENTWISE_WORKGROUP_SIZE}u + local;
+}
+`;
+
+/**
+ * Fixed-shape tree over REDUCTION_WORKGROUP_SIZE partial sums; the total lands in partial_sums[0].
+ * Must be reached by the whole workgroup (it holds barriers).
+ */
+const treeReduction = /* wgsl */ `
+var<workgroup> partial_sums: array<f32, ${REDUCTION_WORKGROUP_SIZE}>;
+
+fn tree_reduce(local: u32, value: f32) {
+  partial_sums[local] = value;
+  workgroupBarrier();
+  for (var stride = ${REDUCTION_WORKGROUP_SIZE / 2}u; stride > 0u; stride = stride / 2u) {
+    if (local < stride) {
+      partial_sums[local] = partial_sums[local] + partial_sums[local + stride];
+    }
+    workgroupBarrier();
+  }
+}
+`;
+
+/**
+ * Stable per-sample losses in f32. With t = -y f: logistic l = softplus(t) = max(t, 0) + log(1 + exp(-|t|)),
+ * l' = -y sigmoid(t), finite for any finite f (exp(-|t|) only underflows to 0); exponential l = exp(t),
+ * l' = -y exp(t), which overflows to +Inf past t = 88.7 as the loss itself does.
+ */
+const losses = /* wgsl */ `
+// log(1 + x) for x in [0, 1], accurate relative to its value: the built-in log has only an absolute
+// error bound near 1, so below 1/8 use the series x - x^2/2 + ... - x^8/8 (truncation x^9/9 < 7e-9 x).
+fn log1p_unit(x: f32) -> f32 {
+  if (x < 0.125) {
+    return x * (1.0 + x * (-0.5 + x * (1.0 / 3.0 + x * (-0.25 + x * (0.2 + x * (-1.0 / 6.0
+      + x * (1.0 / 7.0 + x * -0.125)))))));
+  }
+  return log(1.0 + x);
+}
+
+// softplus(t) = log(1 + exp(t)) = max(t, 0) + log(1 + exp(-|t|)); never overflows.
+fn softplus(t: f32) -> f32 {
+  return max(t, 0.0) + log1p_unit(exp(-abs(t)));
+}
+
+// sigmoid(t) = 1 / (1 + exp(-t)), through exp(-|t|) in (0, 1] so it never overflows.
+fn sigmoid(t: f32) -> f32 {
+  let e = exp(-abs(t));
+  return select(e / (1.0 + e), 1.0 / (1.0 + e), t >= 0.0);
+}
+
+// l(f, y): square 0.5 (f - y)^2, logistic log(1 + exp(-y f)), exponential exp(-y f).
+fn loss_value(f: f32, y: f32) -> f32 {
+  if (params.loss_code == ${lossCode('logistic')}u) { return softplus(-y * f); }
+  if (params.loss_code == ${lossCode('exponential')}u) { return exp(-y * f); }
+  let residual = f - y;
+  return 0.5 * residual * residual;
+}
+
+// dl/df: square f - y, logistic -y sigmoid(-y f), exponential -y exp(-y f).
+fn loss_slope(f: f32, y: f32) -> f32 {
+  if (params.loss_code == ${lossCode('logistic')}u) { return -y * sigmoid(-y * f); }
+  if (params.loss_code == ${lossCode('exponential')}u) { return -y * exp(-y * f); }
+  return f - y;
+}
+`;
+
+/**
+ * output_loss: one workgroup per sample i. Thread t sums a_j H_ij over j = t, t + WG, ... in order,
+ * then a fixed tree adds the partials; thread 0 writes f_i, l(f_i, y_i) and l'(f_i, y_i) / n.
+ */
+export function outputLossSource(_variant: TwoLayerVariant): string {
+  return wgsl`${headParams}${treeReduction}${losses}
+@group(0) @binding(1) var<storage, read> activation: array<f32>;
+@group(0) @binding(2) var<storage, read> second_layer: array<f32>;
+@group(0) @binding(3) var<storage, read> labels: array<f32>;
+@group(0) @binding(4) var<storage, read_write> outputs: array<f32>;
+@group(0) @binding(5) var<storage, read_write> sample_losses: array<f32>;
+@group(0) @binding(6) var<storage, read_write> output_grad: array<f32>;
+
+@compute @workgroup_size(${REDUCTION_WORKGROUP_SIZE})
+fn output_loss(@builtin(workgroup_id) workgroup_id: vec3u,
+               @builtin(num_workgroups) workgroup_count: vec3u,
+               @builtin(local_invocation_index) local: u32) {
+  let row_index = linear_workgroup_index(workgroup_id, workgroup_count);
+  // Uniform over the workgroup, so the barriers below stay in uniform control flow.
+  if (row_index >= params.sample_count) { return; }
+  let row_start = row_index * params.width;
+  var partial = 0.0;
+  for (var j = local; j < params.width; j = j + ${REDUCTION_WORKGROUP_SIZE}u) {
+    partial = partial + second_layer[j] * activation[row_start + j];
+  }
+  tree_reduce(local, partial);
+  if (local == 0u) {
+    // f_i = alpha s_m sum_j a_j H_ij
+    let f = params.output_scale * partial_sums[0];
+    let y = labels[row_index];
+    outputs[row_index] = f;
+    sample_losses[row_index] = loss_value(f, y);
+    // dL/df_i = l'(f_i, y_i) / n, since L is the mean over the n samples.
+    output_grad[row_index] = loss_slope(f, y) / f32(params.sample_count);
+  }
+}
+`;
+}
+
+/**
+ * mean_loss: L = (1/n) sum_i l_i by one workgroup (strided partial sums in order, then the fixed
+ * tree), so any n works with one dispatch; L goes to metrics[output_offset] (slot t for step t).
+ */
+export function meanLossSource(_variant: TwoLayerVariant): string {
+  return wgsl`
+struct Params {
+  sample_count: u32,
+  output_offset: u32,
+}
+@group(0) @binding(0) var<uniform> params: Params;
+${linearWorkgroupIndex}${treeReduction}
+@group(0) @binding(1) var<storage, read> sample_losses: array<f32>;
+@group(0) @binding(2) var<storage, read_write> metrics: array<f32>;
+
+@compute @workgroup_size(${REDUCTION_WORKGROUP_SIZE})
+fn mean_loss(@builtin(workgroup_id) workgroup_id: vec3u,
+             @builtin(num_workgroups) workgroup_count: vec3u,
+             @builtin(local_invocation_index) local: u32) {
+  if (linear_workgroup_index(workgroup_id, workgroup_count) != 0u) { return; }
+  var partial = 0.0;
+  for (var i = local; i < params.sample_count; i = i + ${REDUCTION_WORKGROUP_SIZE}u) {
+    partial = partial + sample_losses[i];
+  }
+  tree_reduce(local, partial);
+  if (local == 0u) {
+    metrics[params.output_offset] = partial_sums[0] / f32(params.sample_count);
+  }
+}
+`;
+}
+
+/**
+ * neuron_grads: one thread per neuron j, looping over i = 0..n-1 in order. Fused: the one pass over
+ * column j of H gives dL/da_j and, with a bias, dL/db_j (the mask is H_ij > 0, no second read).
+ * Neighbouring threads read neighbouring H[i m + j], so the loads coalesce.
+ */
+export function neuronGradsSource(variant: NeuronGradsVariant): string {
+  return wgsl`${headParams}${elementIndex}
+@group(0) @binding(1) var<storage, read> activation: array<f32>;
+@group(0) @binding(2) var<storage, read> output_grad: array<f32>;
+@group(0) @binding(3) var<storage, read_write> second_layer_grad: array<f32>;
+#if ${variant.hasBias}
+@group(0) @binding(4) var<storage, read> second_layer: array<f32>;
+@group(0) @binding(5) var<storage, read_write> bias_grad: array<f32>;
+#endif
+
+@compute @workgroup_size(${ELEMENTWISE_WORKGROUP_SIZE})
+fn neuron_grads(@builtin(workgroup_id) workgroup_id: vec3u,
+                @builtin(num_workgroups) workgroup_count: vec3u,
+                @builtin(local_invocation_index) local: u32) {
+  let j = element_index(workgroup_id, workgroup_count, local);
+  if (j >= params.width) { return; }
+  var sum_a = 0.0;
+#if ${variant.hasBias}
+  var sum_b = 0.0;
+#endif
+  for (var i = 0u; i < params.sample_count; i = i + 1u) {
+    let g = output_grad[i];
+    let h = activation[i * params.width + j];
+    sum_a = sum_a + g * h;
+#if ${variant.hasBias}
+    sum_b = sum_b + select(0.0, g, h > 0.0);
+#endif
+  }
+  // dL/da_j = alpha s_m sum_i g_i H_ij
+  second_layer_grad[j] = params.output_scale * sum_a;
+#if ${variant.hasBias}
+  // dL/db_j = alpha s_m a_j sum_i g_i 1[H_ij > 0]
+  bias_grad[j] = params.output_scale * second_layer[j] * sum_b;
+#endif
+}
+`;
+}
+
+/** hidden_grad: D_ij = alpha s_m g_i a_j 1[H_ij > 0], one thread per element of the n x m matrix. */
+export function hiddenGradSource(_variant: TwoLayerVariant): string {
+  return wgsl`${headParams}${elementIndex}
+@group(0) @binding(1) var<storage, read> activation: array<f32>;
+@group(0) @binding(2) var<storage, read> second_layer: array<f32>;
+@group(0) @binding(3) var<storage, read> output_grad: array<f32>;
+@group(0) @binding(4) var<storage, read_write> hidden_grad_out: array<f32>;
+
+@compute @workgroup_size(${ELEMENTWISE_WORKGROUP_SIZE})
+fn hidden_grad(@builtin(workgroup_id) workgroup_id: vec3u,
+               @builtin(num_workgroups) workgroup_count: vec3u,
+               @builtin(local_invocation_index) local: u32) {
+  let element = element_index(workgroup_id, workgroup_count, local);
+  // n m < 2^30 (the wrapper keeps H within one storage binding), so the product fits a u32.
+  if (element >= params.sample_count * params.width) { return; }
+  let i = element / params.width;
+  let j = element - i * params.width;
+  let scaled = params.output_scale * output_grad[i] * second_layer[j];
+  hidden_grad_out[element] = select(0.0, scaled, activation[element] > 0.0);
+}
+`;
+}

@@ -1,0 +1,402 @@
+/**
+ * Wrappers for shaders/two-layer.wgsl.ts: bound kernels on GPU buffers (for the scheduler) and
+ * array-in/array-out helpers (for tests and one-off use). Every argument is checked before any
+ * buffer is created or any work is dispatched.
+ */
+import {
+  hiddenGradSource,
+  meanLossSource,
+  neuronGradsSource,
+  outputLossSource,
+  type NeuronGradsVariant,
+  type TwoLayerVariant,
+} from '../../shaders/two-layer.wgsl';
+import { ELEMENTWISE_WORKGROUP_SIZE } from '../../shaders/constants';
+import { checkBufferSize, createStorageBuffer, readFloat32 } from '../gpu/buffers';
+import type { GpuContext } from '../gpu/device';
+import { KernelArgumentError } from '../gpu/errors';
+import { bindKernel, runKernels, type BoundKernel, type KernelSource } from '../gpu/kernel';
+import { packParams } from '../gpu/params';
+import { checkBufferHolds, checkFinite, checkLength, checkSize } from '../gpu/validate';
+import { LOSS_KINDS, SCALINGS, lossCode, outputScale, type LossKind, type Scaling } from '../model/conventions';
+
+const VARIANT: TwoLayerVariant = {};
+
+export const outputLossKernel: KernelSource<TwoLayerVariant> = {
+  family: 'two-layer',
+  entryPoint: 'output_loss',
+  source: outputLossSource,
+  cacheKey: () => 'f32',
+};
+
+export const meanLossKernel: KernelSource<TwoLayerVariant> = {
+  family: 'two-layer',
+  entryPoint: 'mean_loss',
+  source: meanLossSource,
+  cacheKey: () => 'f32',
+};
+
+export const neuronGradsKernel: KernelSource<NeuronGradsVariant> = {
+  family: 'two-layer',
+  entryPoint: 'neuron_grads',
+  source: neuronGradsSource,
+  cacheKey: (variant) => (variant.hasBias ? 'f32-bias' : 'f32'),
+};
+
+export const hiddenGradKernel: KernelSource<TwoLayerVariant> = {
+  family: 'two-layer',
+  entryPoint: 'hidden_grad',
+  source: hiddenGradSource,
+  cacheKey: () => 'f32',
+};
+
+/** Sizes and output scale shared by output_loss, neuron_grads and hidden_grad. */
+export interface TwoLayerShape {
+  /** Number of samples n (rows of H). */
+  readonly sampleCount: number;
+  /** Hidden width m (columns of H). */
+  readonly width: number;
+  readonly scaling: Scaling;
+  /** Output scale alpha; default 1. The kernels use alpha * s_m, computed in float64 and rounded once. */
+  readonly alpha?: number;
+}
+
+/** A shape plus the loss, for output_loss. */
+export interface OutputLossShape extends TwoLayerShape {
+  readonly loss: LossKind;
+}
+
+/** alpha * s_m as a float64 (the uniform holds it rounded to float32). */
+function checkedOutputScale(name: string, shape: TwoLayerShape): number {
+  checkSize(name, 'sampleCount', shape.sampleCount);
+  checkSize(name, 'width', shape.width);
+  if (!SCALINGS.includes(shape.scaling)) {
+    throw new KernelArgumentError(name, 'scaling', `is '${String(shape.scaling)}'; expected one of ${SCALINGS.join(', ')}`);
+  }
+  const alpha = shape.alpha ?? 1;
+  const scale = alpha * outputScale(shape.scaling, shape.width);
+  if (!Number.isFinite(alpha) || !Number.isFinite(Math.fround(scale))) {
+    throw new KernelArgumentError(name, 'alpha', `is ${alpha}; alpha * s_m must be a finite float32`);
+  }
+  return scale;
+}
+
+function checkLoss(name: string, loss: LossKind): void {
+  if (!LOSS_KINDS.includes(loss)) {
+    throw new KernelArgumentError(name, 'loss', `is '${String(loss)}'; expected one of ${LOSS_KINDS.join(', ')}`);
+  }
+}
+
+/**
+ * The uniform struct of output_loss, neuron_grads and hidden_grad:
+ * { sample_count: u32, width: u32, output_scale: f32 (alpha * s_m), loss_code: u32 }.
+ */
+export function twoLayerParams(shape: TwoLayerShape, loss: LossKind = 'square', name = 'two-layer/params'): ArrayBuffer {
+  const scale = checkedOutputScale(name, shape);
+  checkLoss(name, loss);
+  return packParams([
+    ['u32', shape.sampleCount],
+    ['u32', shape.width],
+    ['f32', scale],
+    ['u32', lossCode(loss)],
+  ]);
+}
+
+/** The uniform struct of mean_loss: { sample_count: u32, output_offset: u32 }. */
+export function meanLossParams(sampleCount: number, outputOffset: number): ArrayBuffer {
+  return packParams([
+    ['u32', sampleCount],
+    ['u32', outputOffset],
+  ]);
+}
+
+/** H [n x m] must fit one storage binding; also keeps n m < 2^30, which the shader's u32 indices rely on. */
+function checkActivationSize(gpu: GpuContext, name: string, shape: TwoLayerShape): void {
+  checkBufferSize(gpu, 'activation', shape.sampleCount * shape.width * 4, name);
+}
+
+export interface OutputLossBuffers {
+  /** H [n x m]. */
+  readonly activation: GPUBuffer;
+  /** a [m]. */
+  readonly a: GPUBuffer;
+  /** y [n]. */
+  readonly y: GPUBuffer;
+  /** f [n], written. */
+  readonly output: GPUBuffer;
+  /** l(f_i, y_i) [n], written. */
+  readonly loss: GPUBuffer;
+  /** dL/df_i = l'(f_i, y_i) / n [n], written. */
+  readonly outputGrad: GPUBuffer;
+}
+
+/**
+ * output_loss: f_i = alpha s_m sum_j a_j H_ij, loss_i = l(f_i, y_i), outputGrad_i = l'(f_i, y_i) / n.
+ * Bindings: 1 activation, 2 a, 3 y, 4 output, 5 loss, 6 outputGrad. One workgroup per sample.
+ */
+export function bindOutputLoss(gpu: GpuContext, shape: OutputLossShape, buffers: OutputLossBuffers): Promise<BoundKernel> {
+  const name = 'two-layer/output_loss';
+  const params = twoLayerParams(shape, shape.loss, name);
+  checkActivationSize(gpu, name, shape);
+  const { sampleCount: n, width: m } = shape;
+  checkBufferHolds(name, 'activation', buffers.activation, n * m);
+  checkBufferHolds(name, 'a', buffers.a, m);
+  for (const argument of ['y', 'output', 'loss', 'outputGrad'] as const) checkBufferHolds(name, argument, buffers[argument], n);
+  return bindKernel(gpu, outputLossKernel, VARIANT, {
+    params,
+    buffers: [buffers.activation, buffers.a, buffers.y, buffers.output, buffers.loss, buffers.outputGrad],
+    workgroupCount: n,
+  });
+}
+
+export interface MeanLossBuffers {
+  /** Per-sample losses [n]. */
+  readonly loss: GPUBuffer;
+  /** Receives L at element `outputOffset`; other elements are untouched. */
+  readonly metrics: GPUBuffer;
+}
+
+/**
+ * mean_loss: metrics[outputOffset] = (1/n) sum_i loss_i, by one workgroup for any n.
+ * Bindings: 1 loss, 2 metrics. Change the slot per step with `kernel.writeParams(queue, meanLossParams(n, t))`.
+ */
+export function bindMeanLoss(gpu: GpuContext, sampleCount: number, outputOffset: number, buffers: MeanLossBuffers): Promise<BoundKernel> {
+  const name = 'two-layer/mean_loss';
+  checkSize(name, 'sampleCount', sampleCount);
+  if (!Number.isInteger(outputOffset) || outputOffset < 0) {
+    throw new KernelArgumentError(name, 'outputOffset', `must be a non-negative integer, got ${outputOffset}`);
+  }
+  checkBufferSize(gpu, 'loss', sampleCount * 4, name);
+  checkBufferHolds(name, 'loss', buffers.loss, sampleCount);
+  checkBufferHolds(name, 'metrics', buffers.metrics, outputOffset + 1);
+  return bindKernel(gpu, meanLossKernel, VARIANT, {
+    params: meanLossParams(sampleCount, outputOffset),
+    buffers: [buffers.loss, buffers.metrics],
+    workgroupCount: 1,
+  });
+}
+
+export interface NeuronGradsBuffers {
+  /** H [n x m]. */
+  readonly activation: GPUBuffer;
+  /** dL/df [n]. */
+  readonly outputGrad: GPUBuffer;
+  /** dL/da [m], written. */
+  readonly gradA: GPUBuffer;
+  /** a [m]: needed (and bound) only with a bias. */
+  readonly a?: GPUBuffer;
+  /** dL/db [m], written: needed (and bound) only with a bias. */
+  readonly gradB?: GPUBuffer;
+}
+
+/**
+ * neuron_grads: gradA_j = alpha s_m sum_i g_i H_ij and, when `hasBias`, gradB_j = alpha s_m a_j sum_i g_i 1[H_ij > 0],
+ * fused into one pass over H. Bindings: 1 activation, 2 outputGrad, 3 gradA, then with a bias 4 a, 5 gradB.
+ * One thread per neuron.
+ */
+export function bindNeuronGrads(
+  gpu: GpuContext,
+  shape: TwoLayerShape & { readonly hasBias: boolean },
+  buffers: NeuronGradsBuffers,
+): Promise<BoundKernel> {
+  const name = 'two-layer/neuron_grads';
+  const params = twoLayerParams(shape, 'square', name);
+  checkActivationSize(gpu, name, shape);
+  const { sampleCount: n, width: m } = shape;
+  checkBufferHolds(name, 'activation', buffers.activation, n * m);
+  checkBufferHolds(name, 'outputGrad', buffers.outputGrad, n);
+  checkBufferHolds(name, 'gradA', buffers.gradA, m);
+  const bound = [buffers.activation, buffers.outputGrad, buffers.gradA];
+  if (shape.hasBias) {
+    for (const argument of ['a', 'gradB'] as const) {
+      const buffer = buffers[argument];
+      if (!buffer) throw new KernelArgumentError(name, argument, 'is missing; a network with a bias needs a and gradB');
+      checkBufferHolds(name, argument, buffer, m);
+      bound.push(buffer);
+    }
+  }
+  return bindKernel(gpu, neuronGradsKernel, { hasBias: shape.hasBias }, {
+    params,
+    buffers: bound,
+    workgroupCount: Math.ceil(m / ELEMENTWISE_WORKGROUP_SIZE),
+  });
+}
+
+export interface HiddenGradBuffers {
+  /** H [n x m]. */
+  readonly activation: GPUBuffer;
+  /** a [m]. */
+  readonly a: GPUBuffer;
+  /** dL/df [n]. */
+  readonly outputGrad: GPUBuffer;
+  /** D = dL/dZ [n x m], written. */
+  readonly hiddenGrad: GPUBuffer;
+}
+
+/**
+ * hidden_grad: D_ij = alpha s_m g_i a_j 1[H_ij > 0]. Bindings: 1 activation, 2 a, 3 outputGrad, 4 hiddenGrad.
+ * One thread per element.
+ */
+export function bindHiddenGrad(gpu: GpuContext, shape: TwoLayerShape, buffers: HiddenGradBuffers): Promise<BoundKernel> {
+  const name = 'two-layer/hidden_grad';
+  const params = twoLayerParams(shape, 'square', name);
+  checkActivationSize(gpu, name, shape);
+  const { sampleCount: n, width: m } = shape;
+  checkBufferHolds(name, 'activation', buffers.activation, n * m);
+  checkBufferHolds(name, 'a', buffers.a, m);
+  checkBufferHolds(name, 'outputGrad', buffers.outputGrad, n);
+  checkBufferHolds(name, 'hiddenGrad', buffers.hiddenGrad, n * m);
+  return bindKernel(gpu, hiddenGradKernel, VARIANT, {
+    params,
+    buffers: [buffers.activation, buffers.a, buffers.outputGrad, buffers.hiddenGrad],
+    workgroupCount: Math.ceil((n * m) / ELEMENTWISE_WORKGROUP_SIZE),
+  });
+}
+
+// ---- Array-in/array-out helpers -------------------------------------------------------------
+
+/** Checks the lengths and finiteness of host arrays against their expected element counts. */
+function checkArrays(name: string, arrays: Record<string, readonly [data: ArrayLike<number>, length: number, shapeText: string]>): void {
+  for (const [argument, [data, length, shapeText]] of Object.entries(arrays)) {
+    checkLength(name, argument, data, length, shapeText);
+    checkFinite(name, argument, data);
+  }
+}
+
+/** Logistic and exponential losses take labels in {-1, +1}; names the first index that is not. */
+function checkSignLabels(name: string, loss: LossKind, y: ArrayLike<number>): void {
+  if (loss === 'square') return;
+  for (let i = 0; i < y.length; i++) {
+    if (y[i] !== 1 && y[i] !== -1) {
+      throw new KernelArgumentError(name, 'y', `is ${y[i]} at index ${i}; the ${loss} loss needs labels in {-1, +1}`);
+    }
+  }
+}
+
+/** Runs `kernel` once over freshly uploaded buffers, then frees the kernel and every buffer. */
+async function runOnce<T>(gpu: GpuContext, name: string, buffers: Record<string, GPUBuffer>, bind: () => Promise<BoundKernel>, read: () => Promise<T>): Promise<T> {
+  let kernel: BoundKernel | undefined;
+  try {
+    kernel = await bind();
+    await runKernels(gpu, name, [kernel]);
+    return await read();
+  } finally {
+    kernel?.destroy();
+    for (const buffer of Object.values(buffers)) buffer.destroy();
+  }
+}
+
+export interface OutputLossResult {
+  readonly output: Float32Array;
+  readonly loss: Float32Array;
+  readonly outputGrad: Float32Array;
+}
+
+/** Uploads H [n x m], a [m], y [n], runs output_loss, reads back f, per-sample losses and dL/df. */
+export async function outputLoss(
+  gpu: GpuContext,
+  inputs: { readonly activation: Float32Array; readonly a: Float32Array; readonly y: Float32Array },
+  shape: OutputLossShape,
+): Promise<OutputLossResult> {
+  const name = 'two-layer/output_loss';
+  twoLayerParams(shape, shape.loss, name);
+  checkActivationSize(gpu, name, shape);
+  const { sampleCount: n, width: m } = shape;
+  checkArrays(name, {
+    activation: [inputs.activation, n * m, `[${n} x ${m}]`],
+    a: [inputs.a, m, `[${m}]`],
+    y: [inputs.y, n, `[${n}]`],
+  });
+  checkSignLabels(name, shape.loss, inputs.y);
+  const buffers = {
+    activation: createStorageBuffer(gpu, `${name}/activation`, inputs.activation),
+    a: createStorageBuffer(gpu, `${name}/a`, inputs.a),
+    y: createStorageBuffer(gpu, `${name}/y`, inputs.y),
+    output: createStorageBuffer(gpu, `${name}/output`, n * 4),
+    loss: createStorageBuffer(gpu, `${name}/loss`, n * 4),
+    outputGrad: createStorageBuffer(gpu, `${name}/outputGrad`, n * 4),
+  };
+  return runOnce(gpu, name, buffers, () => bindOutputLoss(gpu, shape, buffers), async () => {
+    const [output, loss, outputGrad] = await Promise.all([
+      readFloat32(gpu, buffers.output, n),
+      readFloat32(gpu, buffers.loss, n),
+      readFloat32(gpu, buffers.outputGrad, n),
+    ]);
+    return { output, loss, outputGrad };
+  });
+}
+
+/**
+ * Uploads the per-sample losses and `metrics` (default one zero), runs mean_loss into
+ * metrics[outputOffset] and returns the whole metrics array.
+ */
+export async function meanLoss(gpu: GpuContext, loss: Float32Array, outputOffset = 0, metrics?: Float32Array): Promise<Float32Array> {
+  const name = 'two-layer/mean_loss';
+  checkSize(name, 'loss.length', loss.length);
+  checkFinite(name, 'loss', loss);
+  const initial = metrics ?? new Float32Array(outputOffset + 1);
+  if (!Number.isInteger(outputOffset) || outputOffset < 0 || outputOffset >= initial.length) {
+    throw new KernelArgumentError(name, 'outputOffset', `is ${outputOffset}; must be an integer in [0, ${initial.length - 1}] (metrics has ${initial.length} elements)`);
+  }
+  checkBufferSize(gpu, 'loss', loss.length * 4, name);
+  const buffers = {
+    loss: createStorageBuffer(gpu, `${name}/loss`, loss),
+    metrics: createStorageBuffer(gpu, `${name}/metrics`, initial),
+  };
+  return runOnce(gpu, name, buffers, () => bindMeanLoss(gpu, loss.length, outputOffset, buffers), () =>
+    readFloat32(gpu, buffers.metrics, initial.length),
+  );
+}
+
+/** Uploads H, dL/df (and a, with a bias), runs neuron_grads, reads back dL/da (and dL/db). */
+export async function neuronGrads(
+  gpu: GpuContext,
+  inputs: { readonly activation: Float32Array; readonly a: Float32Array; readonly outputGrad: Float32Array },
+  shape: TwoLayerShape & { readonly hasBias: boolean },
+): Promise<{ gradA: Float32Array; gradB?: Float32Array }> {
+  const name = 'two-layer/neuron_grads';
+  twoLayerParams(shape, 'square', name);
+  checkActivationSize(gpu, name, shape);
+  const { sampleCount: n, width: m } = shape;
+  checkArrays(name, {
+    activation: [inputs.activation, n * m, `[${n} x ${m}]`],
+    a: [inputs.a, m, `[${m}]`],
+    outputGrad: [inputs.outputGrad, n, `[${n}]`],
+  });
+  const common = {
+    activation: createStorageBuffer(gpu, `${name}/activation`, inputs.activation),
+    outputGrad: createStorageBuffer(gpu, `${name}/outputGrad`, inputs.outputGrad),
+    gradA: createStorageBuffer(gpu, `${name}/gradA`, m * 4),
+  };
+  const buffers = shape.hasBias
+    ? { ...common, a: createStorageBuffer(gpu, `${name}/a`, inputs.a), gradB: createStorageBuffer(gpu, `${name}/gradB`, m * 4) }
+    : common;
+  return runOnce(gpu, name, buffers, () => bindNeuronGrads(gpu, shape, buffers), async () => {
+    const gradA = await readFloat32(gpu, buffers.gradA, m);
+    return 'gradB' in buffers ? { gradA, gradB: await readFloat32(gpu, buffers.gradB, m) } : { gradA };
+  });
+}
+
+/** Uploads H, a and dL/df, runs hidden_grad, reads back D = dL/dZ [n x m]. */
+export async function hiddenGrad(
+  gpu: GpuContext,
+  inputs: { readonly activation: Float32Array; readonly a: Float32Array; readonly outputGrad: Float32Array },
+  shape: TwoLayerShape,
+): Promise<Float32Array> {
+  const name = 'two-layer/hidden_grad';
+  twoLayerParams(shape, 'square', name);
+  checkActivationSize(gpu, name, shape);
+  const { sampleCount: n, width: m } = shape;
+  checkArrays(name, {
+    activation: [inputs.activation, n * m, `[${n} x ${m}]`],
+    a: [inputs.a, m, `[${m}]`],
+    outputGrad: [inputs.outputGrad, n, `[${n}]`],
+  });
+  const buffers = {
+    activation: createStorageBuffer(gpu, `${name}/activation`, inputs.activation),
+    a: createStorageBuffer(gpu, `${name}/a`, inputs.a),
+    outputGrad: createStorageBuffer(gpu, `${name}/outputGrad`, inputs.outputGrad),
+    hiddenGrad: createStorageBuffer(gpu, `${name}/hiddenGrad`, n * m * 4),
+  };
+  return runOnce(gpu, name, buffers, () => bindHiddenGrad(gpu, shape, buffers), () => readFloat32(gpu, buffers.hiddenGrad, n * m));
+}

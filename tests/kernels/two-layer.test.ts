@@ -1,0 +1,258 @@
+import { describe, expect, it } from 'vitest';
+import { ELEMENTWISE_WORKGROUP_SIZE, REDUCTION_WORKGROUP_SIZE } from '../../shaders/constants';
+import { KernelArgumentError } from '../../src/gpu/errors';
+import { createStorageBuffer } from '../../src/gpu/buffers';
+import * as gpuTwoLayer from '../../src/kernels/two-layer';
+import { LOSS_KINDS, SCALINGS, type LossKind, type Scaling } from '../../src/model/conventions';
+import * as reference from '../../src/reference/two-layer';
+import { getTestGpu, onGpu } from '../helpers/gpu';
+import { expectClose, F32_EPSILON, reductionTolerance, testValues, type Tolerance } from '../helpers/tolerance';
+
+/** alpha != 1 so a kernel that forgets alpha, or applies it twice, fails. */
+const ALPHA = 1.5;
+const INPUT_DIM = 4;
+
+interface Case {
+  readonly shape: gpuTwoLayer.TwoLayerShape;
+  /** H = relu(X W^T + b) from the float64 reference, rounded to float32: the kernels' input. */
+  readonly activation: Float32Array;
+  readonly a: Float32Array;
+  readonly y: Float32Array;
+}
+
+/**
+ * Random X, W, b, a and labels; H from the reference forward pass, so these tests do not depend on
+ * the matmul family. Seeds are advanced until H has both active and inactive entries (one active
+ * entry for a 1 x 1 case), so the masks are exercised.
+ */
+function makeCase(sampleCount: number, width: number, loss: LossKind, scaling: Scaling, seed: number): Case {
+  for (let s = seed; ; s += 101) {
+    const params: reference.TwoLayerParams = {
+      width,
+      inputDim: INPUT_DIM,
+      a: Float64Array.from(testValues(width, s + 1)),
+      W: Float64Array.from(testValues(width * INPUT_DIM, s + 2)),
+      b: Float64Array.from(testValues(width, s + 3)),
+    };
+    const X = testValues(sampleCount * INPUT_DIM, s + 4);
+    const activation = new Float32Array(reference.forward(params, X, sampleCount, { scaling, loss }).activation);
+    const active = activation.filter((h) => h > 0).length;
+    const wanted = activation.length === 1 ? active === 1 : active > 0 && active < activation.length;
+    if (!wanted) continue;
+    const raw = testValues(sampleCount, s + 5);
+    const y = loss === 'square' ? raw : raw.map((v) => (v >= 0 ? 1 : -1));
+    return { shape: { sampleCount, width, scaling, alpha: ALPHA }, activation, a: new Float32Array(params.a), y };
+  }
+}
+
+function maxAbs(values: ArrayLike<number>): number {
+  let max = 0;
+  for (let i = 0; i < values.length; i++) max = Math.max(max, Math.abs(values[i]!));
+  return max;
+}
+
+/** max_ij |a_j H_ij|: the size of the terms summed into f. */
+function maxTerm(c: Case): number {
+  const { sampleCount: n, width: m } = c.shape;
+  let max = 0;
+  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) max = Math.max(max, Math.abs(c.a[j]! * c.activation[i * m + j]!));
+  return max;
+}
+
+/**
+ * Tolerance of l(f, y) and l'(f, y) / n evaluated in float32 at the GPU's own f (so no reduction error
+ * enters), against the float64 formulas at the same f. Square: a subtraction, a product and a division,
+ * each within 2.5 ULP: 8 eps relative. The other losses add the WGSL accuracy bounds of the built-ins:
+ * exp(t) is within 3 + 2|t| ULP, so the slack grows with max |y f| (the sigmoid adds two divisions).
+ * The logistic loss also takes log(1 + x) for x = exp(-|t|) in [1/8, 1], where WGSL bounds log only
+ * absolutely (2^-21 on [0.5, 2]); there log(1 + x) >= log(9/8), hence the relative 2^-21 / log(9/8).
+ * Below x = 1/8 the shader's series is accurate to a few ULP, inside the exp slack.
+ */
+function pointwiseTolerance(loss: LossKind, output: ArrayLike<number>): { loss: Tolerance; grad: Tolerance } {
+  if (loss === 'square') return { loss: { abs: 0, rel: 8 * F32_EPSILON }, grad: { abs: 0, rel: 8 * F32_EPSILON } };
+  const expSlack = (16 + 4 * maxAbs(output)) * F32_EPSILON;
+  const logSlack = loss === 'logistic' ? 2 ** -21 / Math.log(9 / 8) : 0;
+  return { loss: { abs: 0, rel: expSlack + logSlack }, grad: { abs: 0, rel: expSlack } };
+}
+
+/**
+ * Runs every entry point on one case and compares each with its float64 twin, fed the same float32
+ * inputs. Also checks that neuron_grads without a bias and mean_loss into slot 3 of a metrics buffer
+ * leave everything else alone.
+ */
+async function checkAllEntryPoints(c: Case, loss: LossKind): Promise<void> {
+  const gpu = await getTestGpu();
+  const { shape } = c;
+  const { sampleCount: n, width: m } = shape;
+  const scale = Math.abs(reference.combinedOutputScale(shape));
+
+  const head = await onGpu('output_loss', () => gpuTwoLayer.outputLoss(gpu, c, { ...shape, loss }));
+  // f_i: m float32 products summed in strided partials then a tree: error ~ sqrt(m) eps |alpha s_m| max|a_j H_ij|.
+  expectClose(head.output, reference.outputLoss(c.activation, c.a, c.y, shape, loss).output, reductionTolerance(m, scale * maxTerm(c)), 'f');
+  const pointwise = reference.lossAtOutput(head.output, c.y, loss);
+  const tolerance = pointwiseTolerance(loss, head.output);
+  expectClose(head.loss, pointwise.loss, tolerance.loss, 'loss');
+  expectClose(head.outputGrad, pointwise.outputGrad, tolerance.grad, 'outputGrad');
+
+  const sentinel = -7;
+  const metrics = await onGpu('mean_loss', () => gpuTwoLayer.meanLoss(gpu, head.loss, 3, new Float32Array(5).fill(sentinel)));
+  const mean = reference.meanLoss(head.loss);
+  // A sum of n non-negative float32 terms has no cancellation: relative error ~ sqrt(n) eps, plus 2.5 ULP for the division.
+  expectClose(metrics, [sentinel, sentinel, sentinel, mean, sentinel], reductionTolerance(n, mean), 'metrics');
+
+  const inputs = { activation: c.activation, a: c.a, outputGrad: head.outputGrad };
+  const g = maxAbs(head.outputGrad);
+  for (const hasBias of [true, false]) {
+    const grads = await onGpu('neuron_grads', () => gpuTwoLayer.neuronGrads(gpu, inputs, { ...shape, hasBias }));
+    const expected = reference.neuronGrads(c.activation, c.a, head.outputGrad, shape, hasBias);
+    // n float32 products summed in order: error ~ sqrt(n) eps |alpha s_m| max|g_i H_ij| (and max|a_j| max|g_i| for b).
+    expectClose(grads.gradA, expected.gradA, reductionTolerance(n, scale * g * maxAbs(c.activation)), `gradA (bias ${hasBias})`);
+    if (hasBias) expectClose(grads.gradB!, expected.gradB!, reductionTolerance(n, scale * g * maxAbs(c.a)), 'gradB');
+    else expect(grads.gradB).toBeUndefined();
+  }
+
+  const D = await onGpu('hidden_grad', () => gpuTwoLayer.hiddenGrad(gpu, inputs, shape));
+  // Three roundings (alpha s_m to float32, two products), each within eps relative; masked zeros are exact.
+  expectClose(D, reference.hiddenGrad(c.activation, c.a, head.outputGrad, shape), { abs: 0, rel: 4 * F32_EPSILON }, 'D');
+}
+
+describe('two-layer kernels', () => {
+  // n x m: the smallest case; a small odd one; n and m off multiples of the workgroup sizes with
+  // m past REDUCTION_WORKGROUP_SIZE (each thread of output_loss sums several strided terms).
+  const shapes: [number, number][] = [
+    [1, 1],
+    [7, 13],
+    [70, 2 * REDUCTION_WORKGROUP_SIZE + 3],
+  ];
+  const combos = LOSS_KINDS.flatMap((loss) => SCALINGS.flatMap((scaling) => shapes.map(([n, m]) => [loss, scaling, n, m] as const)));
+
+  it.each(combos)('every entry point matches its twin: %s loss, %s scaling, n = %i, m = %i', async (loss, scaling, n, m) => {
+    await checkAllEntryPoints(makeCase(n, m, loss, scaling, n * 1000 + m), loss);
+  });
+
+  it('handles more workgroups than one dispatch dimension can cover (hidden_grad), and long loops (neuron_grads, mean_loss)', async () => {
+    const gpu = await getTestGpu();
+    // n m = (limit + 2) * 64 elements: hidden_grad needs limit + 2 workgroups, spread over an (x, y) grid.
+    // hidden_grad is the cheap choice on SwiftShader (output_loss at n > 65535 costs ~6 s there).
+    const n = gpu.device.limits.maxComputeWorkgroupsPerDimension + 2;
+    const m = ELEMENTWISE_WORKGROUP_SIZE;
+    const c = makeCase(n, m, 'logistic', 'ntk', 5);
+    const scale = reference.combinedOutputScale(c.shape);
+    const twinHead = reference.outputLoss(c.activation, c.a, c.y, c.shape, 'logistic');
+    const outputGrad = new Float32Array(twinHead.outputGrad);
+    const inputs = { activation: c.activation, a: c.a, outputGrad };
+
+    const D = await onGpu('hidden_grad past the dispatch limit', (g) => gpuTwoLayer.hiddenGrad(g, inputs, c.shape));
+    // As above; the last rows are the ones a missing linearisation would leave unwritten.
+    expectClose(D, reference.hiddenGrad(c.activation, c.a, outputGrad, c.shape), { abs: 0, rel: 4 * F32_EPSILON }, 'D');
+
+    const grads = await onGpu('neuron_grads over many samples', (g) => gpuTwoLayer.neuronGrads(g, inputs, { ...c.shape, hasBias: true }));
+    const twin = reference.neuronGrads(c.activation, c.a, outputGrad, c.shape, true);
+    const gradScale = scale * maxAbs(outputGrad);
+    // n sequential float32 terms per neuron: error ~ sqrt(n) eps times the term size, as above.
+    expectClose(grads.gradA, twin.gradA, reductionTolerance(n, gradScale * maxAbs(c.activation)), 'gradA');
+    expectClose(grads.gradB!, twin.gradB!, reductionTolerance(n, gradScale * maxAbs(c.a)), 'gradB');
+
+    const loss = new Float32Array(twinHead.loss);
+    const metrics = await onGpu('mean_loss of many samples', (g) => gpuTwoLayer.meanLoss(g, loss));
+    const mean = reference.meanLoss(loss);
+    // One workgroup loops over n / 64 strided terms per thread: still no cancellation (see above).
+    expectClose(metrics, [mean], reductionTolerance(n, mean), 'mean loss');
+  });
+
+  it('gives bitwise identical results run to run (fixed reduction order)', async () => {
+    const gpu = await getTestGpu();
+    const c = makeCase(70, 2 * REDUCTION_WORKGROUP_SIZE + 3, 'square', 'mean-field', 17);
+    const shape = { ...c.shape, loss: 'square' as const, hasBias: true };
+    const run = async () => {
+      const head = await gpuTwoLayer.outputLoss(gpu, c, shape);
+      const mean = await gpuTwoLayer.meanLoss(gpu, head.loss);
+      const grads = await gpuTwoLayer.neuronGrads(gpu, { activation: c.activation, a: c.a, outputGrad: head.outputGrad }, shape);
+      return { ...head, mean, ...grads };
+    };
+    const first = await onGpu('first run', run);
+    const second = await onGpu('second run', run);
+    expect(second).toEqual(first);
+  });
+
+  it.each(LOSS_KINDS)('evaluates the %s loss and its slope across t = -y f in [-8, 8]', async (loss) => {
+    const gpu = await getTestGpu();
+    // m = 1, a = 1, H_i = |t_i|, y_i = -sign(t_i): f_i = |t_i| and -y_i f_i = t_i, in steps of 1/128 (exact in
+    // float32). Covers both branches of the shader's log(1 + x) (series below x = 1/8, i.e. |t| > 2.08) and of sigmoid.
+    const t = Array.from({ length: 2 * 8 * 128 + 1 }, (_, k) => k / 128 - 8);
+    const activation = new Float32Array(t.map(Math.abs));
+    const y = new Float32Array(t.map((v) => (v < 0 ? 1 : -1)));
+    const shape = { sampleCount: t.length, width: 1, scaling: 'standard' as const, loss };
+    const head = await onGpu(`${loss} sweep`, () => gpuTwoLayer.outputLoss(gpu, { activation, a: new Float32Array([1]), y }, shape));
+    expect(Array.from(head.output)).toEqual(Array.from(activation));
+    const pointwise = reference.lossAtOutput(head.output, y, loss);
+    const tolerance = pointwiseTolerance(loss, head.output);
+    expectClose(head.loss, pointwise.loss, tolerance.loss, 'loss');
+    expectClose(head.outputGrad, pointwise.outputGrad, tolerance.grad, 'outputGrad');
+  });
+
+  it('keeps the logistic loss finite at |y f| up to 1e30', async () => {
+    const gpu = await getTestGpu();
+    // Rows of H pick a_0 = 1e30 or a_1 = 1000 (or 10 a_1): f = 1e30, 1000, 10 with both label signs.
+    const activation = new Float32Array([1, 0, 1, 0, 0, 1, 0, 1, 0, 0.01, 0, 0.01]);
+    const a = new Float32Array([1e30, 1000]);
+    const y = new Float32Array([1, -1, 1, -1, 1, -1]);
+    const shape = { sampleCount: 6, width: 2, scaling: 'standard' as const, loss: 'logistic' as const };
+    const head = await onGpu('logistic extremes', () => gpuTwoLayer.outputLoss(gpu, { activation, a, y }, shape));
+    expect(Array.from(head.output)).toEqual([1e30, 1e30, 1000, 1000, 10, 10].map(Math.fround));
+    const pointwise = reference.lossAtOutput(head.output, y, 'logistic');
+    // loss = 0 or |y f| for the two large cases; tolerance as for every logistic case, with |y f| <= 10 in the exp.
+    expectClose(head.loss, pointwise.loss, pointwiseTolerance('logistic', [10]).loss, 'loss');
+    expectClose(head.outputGrad, pointwise.outputGrad, pointwiseTolerance('logistic', [10]).grad, 'outputGrad');
+    expect([head.loss[0], head.loss[1]]).toEqual([0, Math.fround(1e30)]);
+    expect([head.outputGrad[0], head.outputGrad[1]]).toEqual([-0, Math.fround(1 / 6)]);
+  });
+
+  it('rejects bad input before dispatching', async () => {
+    const gpu = await getTestGpu();
+    const shape = { sampleCount: 3, width: 2, scaling: 'ntk' as const, loss: 'logistic' as const };
+    const good = { activation: new Float32Array(6), a: new Float32Array(2), y: new Float32Array([1, -1, 1]) };
+    await expect(gpuTwoLayer.outputLoss(gpu, good, { ...shape, sampleCount: 0 })).rejects.toThrow(/sampleCount.*positive integer/);
+    await expect(gpuTwoLayer.outputLoss(gpu, good, { ...shape, width: 0 })).rejects.toThrow(/width.*positive integer/);
+    await expect(gpuTwoLayer.outputLoss(gpu, { ...good, activation: new Float32Array(5) }, shape)).rejects.toThrow(
+      /activation.*5 elements, expected 6/,
+    );
+    await expect(gpuTwoLayer.outputLoss(gpu, { ...good, a: new Float32Array([0, NaN]) }, shape)).rejects.toThrow(/'a'.*NaN at index 1/);
+    await expect(gpuTwoLayer.outputLoss(gpu, { ...good, y: new Float32Array([1, -1, 0.5]) }, shape)).rejects.toThrow(
+      /'y' is 0.5 at index 2.*\{-1, \+1\}/,
+    );
+    await expect(gpuTwoLayer.outputLoss(gpu, { ...good, y: new Float32Array([0, 1, 1]) }, { ...shape, loss: 'exponential' })).rejects.toThrow(
+      /'y' is 0 at index 0/,
+    );
+    await expect(gpuTwoLayer.outputLoss(gpu, good, { ...shape, alpha: Infinity })).rejects.toThrow(/alpha/);
+    await expect(gpuTwoLayer.outputLoss(gpu, good, { ...shape, loss: 'hinge' as LossKind })).rejects.toThrow(/'loss'/);
+    await expect(gpuTwoLayer.outputLoss(gpu, good, { ...shape, scaling: 'xavier' as Scaling })).rejects.toThrow(/'scaling'/);
+
+    await expect(gpuTwoLayer.meanLoss(gpu, new Float32Array(0))).rejects.toThrow(/loss.length.*positive integer/);
+    await expect(gpuTwoLayer.meanLoss(gpu, new Float32Array([1, Infinity]))).rejects.toThrow(/'loss'.*Infinity at index 1/);
+    await expect(gpuTwoLayer.meanLoss(gpu, new Float32Array(2), 4, new Float32Array(4))).rejects.toThrow(/outputOffset.*\[0, 3\]/);
+
+    const inputs = { activation: new Float32Array(6), a: new Float32Array(2), outputGrad: new Float32Array(3) };
+    await expect(gpuTwoLayer.neuronGrads(gpu, { ...inputs, outputGrad: new Float32Array(2) }, { ...shape, hasBias: true })).rejects.toThrow(
+      /outputGrad.*2 elements, expected 3/,
+    );
+    await expect(
+      gpuTwoLayer.neuronGrads(gpu, { ...inputs, activation: new Float32Array([0, 0, 0, -Infinity, 0, 0]) }, { ...shape, hasBias: false }),
+    ).rejects.toThrow(/activation.*-Infinity at index 3/);
+    await expect(gpuTwoLayer.hiddenGrad(gpu, inputs, { ...shape, width: 2.5 })).rejects.toThrow(/width.*positive integer/);
+    await expect(gpuTwoLayer.hiddenGrad(gpu, { ...inputs, a: new Float32Array(3) }, shape)).rejects.toThrow(/'a'.*3 elements, expected 2/);
+
+    // The bound kernels check shapes against the device limits and the buffers they are given.
+    const tiny = createStorageBuffer(gpu, 'two-layer test/tiny', 4);
+    const huge = { sampleCount: 2 ** 16, width: 2 ** 16, scaling: 'standard' as const };
+    const tinyHidden = { activation: tiny, a: tiny, outputGrad: tiny, hiddenGrad: tiny };
+    expect(() => gpuTwoLayer.bindHiddenGrad(gpu, huge, tinyHidden)).toThrow(/activation.*storage binding limit/);
+    expect(() => gpuTwoLayer.bindHiddenGrad(gpu, { ...huge, sampleCount: 2, width: 1 }, tinyHidden)).toThrow(/activation.*holds 4 bytes/);
+    expect(() =>
+      gpuTwoLayer.bindNeuronGrads(gpu, { sampleCount: 1, width: 1, scaling: 'standard', hasBias: true }, { activation: tiny, outputGrad: tiny, gradA: tiny }),
+    ).toThrow(/'a' is missing/);
+    expect(() => gpuTwoLayer.bindMeanLoss(gpu, 1, 1, { loss: tiny, metrics: tiny })).toThrow(/metrics.*holds 4 bytes, the shape needs 8/);
+    expect(() => gpuTwoLayer.bindMeanLoss(gpu, 1, -1, { loss: tiny, metrics: tiny })).toThrow(KernelArgumentError);
+    tiny.destroy();
+  });
+});
