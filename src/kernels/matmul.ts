@@ -1,0 +1,172 @@
+/** Wrappers for shaders/matmul.wgsl.ts: a bound kernel on GPU buffers, and an array-in/array-out helper. */
+import {
+  matmulOutputTile,
+  matmulSource,
+  type MatmulAlgorithm,
+  type MatmulEpilogue,
+  type MatmulVariant,
+} from '../../shaders/matmul.wgsl';
+import { checkBufferSize, createStorageBuffer, readFloat32 } from '../gpu/buffers';
+import type { GpuContext } from '../gpu/device';
+import { KernelArgumentError } from '../gpu/errors';
+import { bindKernel, runKernels, type BoundKernel, type KernelSource } from '../gpu/kernel';
+import { packParams } from '../gpu/params';
+import { checkBufferHolds, checkFinite, checkLength, checkSize } from '../gpu/validate';
+
+export type { MatmulAlgorithm, MatmulEpilogue, MatmulVariant };
+
+const NAME = 'matmul/matmul';
+
+/** Sizes of C[b] = op(A[b]) op(B[b]): op(A) is M x K, op(B) is K x N, for b < batch. */
+export interface MatmulShape {
+  readonly batch: number;
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
+}
+
+export const matmulKernel: KernelSource<MatmulVariant> = {
+  family: 'matmul',
+  entryPoint: 'matmul',
+  source: matmulSource,
+  cacheKey: (v) => `${v.algorithm}-${v.transA ? 't' : 'n'}${v.transB ? 't' : 'n'}-${v.epilogue}`,
+};
+
+/** Floating-point operations of one batched matmul (a multiply and an add per term): 2 * batch * M * N * K. */
+export function matmulFlops(shape: MatmulShape): number {
+  return 2 * shape.batch * shape.m * shape.n * shape.k;
+}
+
+/** Element counts of the stored operands. */
+export function matmulElementCounts(shape: MatmulShape): { a: number; b: number; c: number } {
+  const { batch, m, n, k } = shape;
+  return { a: batch * m * k, b: batch * k * n, c: batch * m * n };
+}
+
+/** Total workgroups: ceil(M / tile) * ceil(N / tile) per matrix, times batch. */
+export function matmulWorkgroupCount(algorithm: MatmulAlgorithm, shape: MatmulShape): number {
+  const tile = matmulOutputTile(algorithm);
+  return Math.ceil(shape.m / tile) * Math.ceil(shape.n / tile) * shape.batch;
+}
+
+function shapeText(shape: MatmulShape): string {
+  return `{batch: ${shape.batch}, m: ${shape.m}, n: ${shape.n}, k: ${shape.k}}`;
+}
+
+/** Positive integer sizes, and operands that fit one storage binding (checked before any allocation). */
+function checkShape(gpu: GpuContext, shape: MatmulShape): void {
+  for (const key of ['batch', 'm', 'n', 'k'] as const) checkSize(NAME, `shape.${key}`, shape[key]);
+  const counts = matmulElementCounts(shape);
+  for (const key of ['a', 'b', 'c'] as const) checkBufferSize(gpu, key, counts[key] * 4, NAME);
+}
+
+export interface MatmulBuffers {
+  /** [batch x M x K], or [batch x K x M] with transA. */
+  readonly a: GPUBuffer;
+  /** [batch x K x N], or [batch x N x K] with transB. */
+  readonly b: GPUBuffer;
+  /** [batch x M x N], written. */
+  readonly c: GPUBuffer;
+  /** [N], required by and only by the 'bias-relu' epilogue. */
+  readonly bias?: GPUBuffer;
+}
+
+/**
+ * C[b] = epilogue(op(A[b]) op(B[b])) on GPU buffers. Bindings: 0 params {batch, m, n, k,
+ * tile_rows, tile_cols}, 1 A, 2 B, 3 C, 4 bias (only for 'bias-relu').
+ */
+export function bindMatmul(gpu: GpuContext, variant: MatmulVariant, shape: MatmulShape, buffers: MatmulBuffers): Promise<BoundKernel> {
+  checkShape(gpu, shape);
+  const counts = matmulElementCounts(shape);
+  checkBufferHolds(NAME, 'a', buffers.a, counts.a);
+  checkBufferHolds(NAME, 'b', buffers.b, counts.b);
+  checkBufferHolds(NAME, 'c', buffers.c, counts.c);
+  const hasBias = variant.epilogue === 'bias-relu';
+  if (hasBias && !buffers.bias) throw new KernelArgumentError(NAME, 'bias', "is required by the 'bias-relu' epilogue");
+  if (!hasBias && buffers.bias) {
+    throw new KernelArgumentError(NAME, 'bias', `is only used by the 'bias-relu' epilogue, not '${variant.epilogue}'; leave it out`);
+  }
+  if (buffers.bias) checkBufferHolds(NAME, 'bias', buffers.bias, shape.n);
+  const tile = matmulOutputTile(variant.algorithm);
+  const params = packParams([
+    ['u32', shape.batch],
+    ['u32', shape.m],
+    ['u32', shape.n],
+    ['u32', shape.k],
+    ['u32', Math.ceil(shape.m / tile)],
+    ['u32', Math.ceil(shape.n / tile)],
+  ]);
+  const bound = [buffers.a, buffers.b, buffers.c, ...(buffers.bias ? [buffers.bias] : [])];
+  return bindKernel(gpu, matmulKernel, variant, {
+    params,
+    buffers: bound,
+    workgroupCount: matmulWorkgroupCount(variant.algorithm, shape),
+  });
+}
+
+export interface MatmulOptions {
+  /** Default 'register' (the faster one on SwiftShader). */
+  readonly algorithm?: MatmulAlgorithm;
+  readonly transA?: boolean;
+  readonly transB?: boolean;
+  /** Default 'none'; 'bias-relu' needs `bias`. */
+  readonly epilogue?: MatmulEpilogue;
+  /** [N], for the 'bias-relu' epilogue. */
+  readonly bias?: Float32Array;
+}
+
+/** The full variant for `options`, with defaults filled in. */
+export function matmulVariant(options: MatmulOptions = {}): MatmulVariant {
+  return {
+    algorithm: options.algorithm ?? 'register',
+    transA: options.transA ?? false,
+    transB: options.transB ?? false,
+    epilogue: options.epilogue ?? 'none',
+  };
+}
+
+/**
+ * Uploads A and B (and bias), runs the batched matmul, reads back C [batch x M x N].
+ * Every argument is checked before anything is allocated or dispatched.
+ */
+export async function matmul(
+  gpu: GpuContext,
+  a: Float32Array,
+  b: Float32Array,
+  shape: MatmulShape,
+  options: MatmulOptions = {},
+): Promise<Float32Array> {
+  const variant = matmulVariant(options);
+  checkShape(gpu, shape);
+  const counts = matmulElementCounts(shape);
+  const { batch, m, n, k } = shape;
+  checkLength(NAME, 'a', a, counts.a, variant.transA ? `[${batch} x ${k} x ${m}] (transA)` : `[${batch} x ${m} x ${k}]`);
+  checkLength(NAME, 'b', b, counts.b, variant.transB ? `[${batch} x ${n} x ${k}] (transB)` : `[${batch} x ${k} x ${n}]`);
+  const hasBias = variant.epilogue === 'bias-relu';
+  if (hasBias && !options.bias) throw new KernelArgumentError(NAME, 'bias', "is required by the 'bias-relu' epilogue");
+  if (!hasBias && options.bias) {
+    throw new KernelArgumentError(NAME, 'bias', `is only used by the 'bias-relu' epilogue, not '${variant.epilogue}'`);
+  }
+  if (options.bias) checkLength(NAME, 'bias', options.bias, n, `[${n}] (one per column of C, ${shapeText(shape)})`);
+  checkFinite(NAME, 'a', a);
+  checkFinite(NAME, 'b', b);
+  if (options.bias) checkFinite(NAME, 'bias', options.bias);
+
+  const buffers = {
+    a: createStorageBuffer(gpu, `${NAME}/a`, a),
+    b: createStorageBuffer(gpu, `${NAME}/b`, b),
+    c: createStorageBuffer(gpu, `${NAME}/c`, counts.c * 4),
+    ...(options.bias ? { bias: createStorageBuffer(gpu, `${NAME}/bias`, options.bias) } : {}),
+  };
+  try {
+    const kernel = await bindMatmul(gpu, variant, shape, buffers);
+    try {
+      await runKernels(gpu, NAME, [kernel]);
+      return await readFloat32(gpu, buffers.c, counts.c);
+    } finally {
+      kernel.destroy();
+    }
+  } finally {
+    Object.values(buffers).forEach((buffer) => buffer.destroy());
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * float64 twin of the batched matmul: C[b][i][j] = epilogue( sum_t op(A[b])[i][t] * op(B[b])[t][j] ),
+ * op = identity or transpose, row-major storage, written directly from the definition.
+ */
+
+export interface MatmulReferenceShape {
+  readonly batch: number;
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
+}
+
+export interface MatmulReferenceOptions {
+  /** A is stored [batch x K x M]. */
+  readonly transA?: boolean;
+  /** B is stored [batch x N x K]. */
+  readonly transB?: boolean;
+  /** 'relu': relu(sum); 'bias-relu': relu(sum + bias[j]). */
+  readonly epilogue?: 'none' | 'relu' | 'bias-relu';
+  /** [N], used only by 'bias-relu'. */
+  readonly bias?: ArrayLike<number>;
+}
+
+export function matmul(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  shape: MatmulReferenceShape,
+  options: MatmulReferenceOptions = {},
+): Float64Array {
+  const { batch, m, n, k } = shape;
+  const { transA = false, transB = false, epilogue = 'none', bias } = options;
+  if (epilogue === 'bias-relu' && (!bias || bias.length !== n)) {
+    throw new Error(`reference matmul: 'bias-relu' needs a bias of length ${n}`);
+  }
+  const c = new Float64Array(batch * m * n);
+  for (let p = 0; p < batch; p++) {
+    const aBase = p * m * k;
+    const bBase = p * k * n;
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let sum = 0;
+        for (let t = 0; t < k; t++) {
+          const aValue = transA ? a[aBase + t * m + i]! : a[aBase + i * k + t]!;
+          const bValue = transB ? b[bBase + j * k + t]! : b[bBase + t * n + j]!;
+          sum += aValue * bValue;
+        }
+        if (epilogue === 'bias-relu') sum += bias![j]!;
+        c[(p * m + i) * n + j] = epilogue === 'none' ? sum : Math.max(sum, 0);
+      }
+    }
+  }
+  return c;
+}
