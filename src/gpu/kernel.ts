@@ -46,6 +46,20 @@ export class BoundKernel {
     queue.writeBuffer(this.uniform, 0, params);
   }
 
+  /**
+   * Records a copy of params from `source` (a COPY_SRC buffer of pre-packed params) into this kernel's
+   * uniform buffer. Copies sit between compute passes in the command stream, so the steps recorded into
+   * one submit can each see their own params (step counter, log slot) without a CPU round trip.
+   */
+  copyParams(encoder: GPUCommandEncoder, source: GPUBuffer, sourceOffset: number): void {
+    encoder.copyBufferToBuffer(source, sourceOffset, this.uniform, 0, this.uniform.size);
+  }
+
+  /** Size of the uniform buffer, i.e. the stride of a params table for `copyParams`. */
+  get paramsByteLength(): number {
+    return this.uniform.size;
+  }
+
   destroy(): void {
     this.uniform.destroy();
   }

@@ -38,3 +38,16 @@ export function particleLearningRate(scaling: Scaling, learningRate: number, wid
 export function lossCode(loss: LossKind): number {
   return LOSS_KINDS.indexOf(loss);
 }
+
+/**
+ * Stream ids of the counter-based generator (key = (seed, stream)): each independent quantity
+ * draws from its own stream, so changing one (say the batch size) leaves the others unchanged.
+ */
+export const RANDOM_STREAMS = {
+  data: 1,
+  teacher: 2,
+  minibatch: 3,
+  initA: 4,
+  initW: 5,
+  initB: 6,
+} as const;

@@ -1,0 +1,253 @@
+/**
+ * The two-layer network's training step on the GPU, composed from the kernel families:
+ *
+ *   [sample_batch_indices, gather_rows]          minibatch (SGD only; GD uses X, y directly)
+ *   H  = relu(Xb W^T + b)                         matmul with fused bias-relu epilogue (Z never stored)
+ *   f, loss_i, g_i = l'(f_i, y_i) / B             output_loss
+ *   L -> losses[t]                                mean_loss (the loss before step t)
+ *   gradA, gradB                                  neuron_grads (one pass over H)
+ *   D  = alpha s_m g a^T .* 1[H > 0]              hidden_grad       } skipped when W is frozen
+ *   gradW = D^T Xb                                matmul (transA)   }
+ *   a, W, b -= step * grads                       update_neurons (particle time for mean-field)
+ *
+ * `train(k)` records k steps into ONE queue submit. Params that change per step (the step counter of
+ * the batch sampler, the loss slot) are copied into the kernels' uniform buffers from a params table
+ * between compute passes, so no step waits for the CPU.
+ */
+import type { GpuContext } from '../gpu/device';
+import { createStorageBuffer, readFloat32 } from '../gpu/buffers';
+import { KernelArgumentError } from '../gpu/errors';
+import type { BoundKernel } from '../gpu/kernel';
+import { checkFinite, checkLength, checkSize } from '../gpu/validate';
+import { bindMatmul, matmulVariant, type MatmulAlgorithm } from '../kernels/matmul';
+import { bindGatherRows, bindUpdateNeurons, neuronStepSizes, updateNeuronsParams } from '../kernels/particles';
+import { batchSamplingParams, bindSampleBatchIndices } from '../kernels/random';
+import { bindHiddenGrad, bindMeanLoss, bindNeuronGrads, bindOutputLoss, meanLossParams } from '../kernels/two-layer';
+import { RANDOM_STREAMS, type LossKind, type Scaling, type TrainableParts } from './conventions';
+
+export interface TwoLayerTrainerConfig {
+  /** Hidden width m. */
+  readonly width: number;
+  /** Input dimension d. */
+  readonly inputDim: number;
+  /** Training samples n. */
+  readonly sampleCount: number;
+  readonly scaling: Scaling;
+  readonly loss: LossKind;
+  /** Output scale alpha (default 1). */
+  readonly alpha?: number;
+  readonly hasBias: boolean;
+  readonly trainable: TrainableParts;
+  /** lr in the scaling's own units (mean-field: particle time). */
+  readonly learningRate: number;
+  /** Minibatch size B; absent or equal to n means full-batch GD. */
+  readonly batchSize?: number;
+  /** SGD with replacement (i.i.d. indices); default false: distinct indices within a step. */
+  readonly withReplacement?: boolean;
+  /** Seed of the minibatch stream. */
+  readonly seed: number;
+  readonly matmulAlgorithm?: MatmulAlgorithm;
+  /** Most steps one `train` call may record (size of the loss log). Default 1024. */
+  readonly maxStepsPerSubmit?: number;
+}
+
+/** Parameters as float32 arrays: a [m], W [m x d], b [m] (exactly when hasBias). */
+export interface TwoLayerWeights {
+  readonly a: Float32Array;
+  readonly W: Float32Array;
+  readonly b?: Float32Array;
+}
+
+/** Training set: X [n x d], y [n]. */
+export interface TrainingSet {
+  readonly X: Float32Array;
+  readonly y: Float32Array;
+}
+
+const MINIBATCH_STREAM = RANDOM_STREAMS.minibatch;
+
+const NAME = 'two-layer-trainer';
+
+export class TwoLayerTrainer {
+  /** Steps taken so far; also the counter of the minibatch stream. */
+  stepsTaken = 0;
+
+  private constructor(
+    private readonly gpu: GpuContext,
+    readonly config: Required<Pick<TwoLayerTrainerConfig, 'batchSize' | 'maxStepsPerSubmit'>> & TwoLayerTrainerConfig,
+    private readonly buffers: Record<string, GPUBuffer>,
+    private readonly kernels: {
+      sample?: BoundKernel;
+      gather?: BoundKernel;
+      hidden: BoundKernel;
+      outputLoss: BoundKernel;
+      meanLoss: BoundKernel;
+      neuronGrads: BoundKernel;
+      hiddenGrad?: BoundKernel;
+      gradW?: BoundKernel;
+      update: BoundKernel;
+    },
+  ) {}
+
+  static async create(gpu: GpuContext, config: TwoLayerTrainerConfig, init: TwoLayerWeights, data: TrainingSet): Promise<TwoLayerTrainer> {
+    const { width: m, inputDim: d, sampleCount: n, hasBias } = config;
+    for (const key of ['width', 'inputDim', 'sampleCount'] as const) checkSize(NAME, key, config[key]);
+    const batchSize = config.batchSize ?? n;
+    checkSize(NAME, 'batchSize', batchSize);
+    if (batchSize > n && !config.withReplacement) {
+      throw new KernelArgumentError(NAME, 'batchSize', `is ${batchSize}, over the ${n} samples; sample with replacement or lower it`);
+    }
+    if (!(config.learningRate >= 0) || !Number.isFinite(config.learningRate)) {
+      throw new KernelArgumentError(NAME, 'learningRate', `must be finite and >= 0, got ${config.learningRate}`);
+    }
+    const maxStepsPerSubmit = config.maxStepsPerSubmit ?? 1024;
+    checkSize(NAME, 'maxStepsPerSubmit', maxStepsPerSubmit);
+    checkLength(NAME, 'init.a', init.a, m, `[${m}]`);
+    checkLength(NAME, 'init.W', init.W, m * d, `[${m} x ${d}]`);
+    if (hasBias !== (init.b !== undefined)) throw new KernelArgumentError(NAME, 'init.b', hasBias ? 'is required when hasBias is set' : 'is given but hasBias is not set');
+    if (init.b) checkLength(NAME, 'init.b', init.b, m, `[${m}]`);
+    checkLength(NAME, 'data.X', data.X, n * d, `[${n} x ${d}]`);
+    checkLength(NAME, 'data.y', data.y, n, `[${n}]`);
+    for (const [argument, values] of Object.entries({ 'init.a': init.a, 'init.W': init.W, 'init.b': init.b, 'data.X': data.X, 'data.y': data.y })) {
+      if (values) checkFinite(NAME, argument, values);
+    }
+
+    const full = { ...config, batchSize, maxStepsPerSubmit };
+    const minibatch = batchSize !== n || config.withReplacement === true;
+    const B = batchSize;
+    const f32 = (count: number) => count * 4;
+    const buffer = (label: string, contents: number | ArrayBufferView) => createStorageBuffer(gpu, `${NAME}/${label}`, contents);
+    const buffers: Record<string, GPUBuffer> = {
+      X: buffer('X', data.X),
+      y: buffer('y', data.y),
+      a: buffer('a', init.a),
+      W: buffer('W', init.W),
+      H: buffer('H', f32(B * m)),
+      output: buffer('output', f32(B)),
+      sampleLoss: buffer('sampleLoss', f32(B)),
+      outputGrad: buffer('outputGrad', f32(B)),
+      losses: buffer('losses', f32(maxStepsPerSubmit)),
+      gradA: buffer('gradA', f32(m)),
+      gradW: buffer('gradW', f32(m * d)),
+    };
+    if (init.b) {
+      buffers.b = buffer('b', init.b);
+      buffers.gradB = buffer('gradB', f32(m));
+    }
+    if (minibatch) {
+      buffers.indices = buffer('indices', f32(B));
+      buffers.Xb = buffer('Xb', f32(B * d));
+      buffers.yb = buffer('yb', f32(B));
+    }
+    const Xb = buffers.Xb ?? buffers.X!;
+    const yb = buffers.yb ?? buffers.y!;
+    const algorithm = config.matmulAlgorithm ?? 'register';
+    const head = { sampleCount: B, width: m, scaling: config.scaling, alpha: config.alpha ?? 1 };
+    const trainsFirstLayer = config.trainable !== 'second';
+
+    const kernels = {
+      sample: minibatch
+        ? await bindSampleBatchIndices(gpu, { seed: config.seed, stream: MINIBATCH_STREAM, step: 0, sampleCount: n, batchSize: B, replace: config.withReplacement ?? false }, buffers.indices!)
+        : undefined,
+      gather: minibatch
+        ? await bindGatherRows(gpu, { sampleCount: n, inputDim: d, batchSize: B }, { indices: buffers.indices!, inputs: buffers.X!, targets: buffers.y!, batchInputs: Xb, batchTargets: yb })
+        : undefined,
+      hidden: await bindMatmul(
+        gpu,
+        matmulVariant({ algorithm, transB: true, epilogue: hasBias ? 'bias-relu' : 'relu' }),
+        { batch: 1, m: B, n: m, k: d },
+        { a: Xb, b: buffers.W!, c: buffers.H!, ...(buffers.b ? { bias: buffers.b } : {}) },
+      ),
+      outputLoss: await bindOutputLoss(gpu, { ...head, loss: config.loss }, {
+        activation: buffers.H!, a: buffers.a!, y: yb, output: buffers.output!, loss: buffers.sampleLoss!, outputGrad: buffers.outputGrad!,
+      }),
+      meanLoss: await bindMeanLoss(gpu, B, 0, { loss: buffers.sampleLoss!, metrics: buffers.losses! }),
+      neuronGrads: await bindNeuronGrads(gpu, { ...head, hasBias }, {
+        activation: buffers.H!, outputGrad: buffers.outputGrad!, gradA: buffers.gradA!, ...(hasBias ? { a: buffers.a!, gradB: buffers.gradB! } : {}),
+      }),
+      hiddenGrad: trainsFirstLayer ? await bindHiddenGrad(gpu, head, { activation: buffers.H!, a: buffers.a!, outputGrad: buffers.outputGrad!, hiddenGrad: (buffers.D = buffer('D', f32(B * m))) }) : undefined,
+      gradW: undefined as BoundKernel | undefined,
+      update: await bindUpdateNeurons(gpu, { hasBias }, { width: m, inputDim: d }, neuronStepSizes(config, m), {
+        a: buffers.a!, W: buffers.W!, gradA: buffers.gradA!, gradW: buffers.gradW!, ...(hasBias ? { b: buffers.b!, gradB: buffers.gradB! } : {}),
+      }),
+    };
+    if (trainsFirstLayer) {
+      kernels.gradW = await bindMatmul(gpu, matmulVariant({ algorithm, transA: true }), { batch: 1, m, n: d, k: B }, { a: buffers.D!, b: Xb, c: buffers.gradW! });
+    }
+    return new TwoLayerTrainer(gpu, full, buffers, kernels);
+  }
+
+  /**
+   * Runs `stepCount` steps in one queue submit and returns the loss before each step
+   * (the empirical risk on that step's batch; on all n samples for full-batch GD).
+   */
+  async train(stepCount: number): Promise<Float32Array> {
+    checkSize(NAME, 'stepCount', stepCount);
+    if (stepCount > this.config.maxStepsPerSubmit) {
+      throw new KernelArgumentError(NAME, 'stepCount', `is ${stepCount}, over maxStepsPerSubmit = ${this.config.maxStepsPerSubmit}; call train again or raise it`);
+    }
+    const { device } = this.gpu;
+    const k = this.kernels;
+    const firstStep = this.stepsTaken;
+    const B = this.config.batchSize;
+    const lossTable = paramsTable(this.gpu, k.meanLoss.paramsByteLength, stepCount, (t) => meanLossParams(B, t));
+    const sampleTable = k.sample
+      ? paramsTable(this.gpu, k.sample.paramsByteLength, stepCount, (t) =>
+          batchSamplingParams({
+            seed: this.config.seed, stream: MINIBATCH_STREAM, step: firstStep + t,
+            sampleCount: this.config.sampleCount, batchSize: B, replace: this.config.withReplacement ?? false,
+          }))
+      : undefined;
+    const encoder = device.createCommandEncoder({ label: `${NAME}/train` });
+    for (let t = 0; t < stepCount; t++) {
+      k.meanLoss.copyParams(encoder, lossTable, t * k.meanLoss.paramsByteLength);
+      if (k.sample && sampleTable) k.sample.copyParams(encoder, sampleTable, t * k.sample.paramsByteLength);
+      const pass = encoder.beginComputePass();
+      for (const kernel of [k.sample, k.gather, k.hidden, k.outputLoss, k.meanLoss, k.neuronGrads, k.hiddenGrad, k.gradW, k.update]) {
+        kernel?.encode(pass);
+      }
+      pass.end();
+    }
+    device.queue.submit([encoder.finish()]);
+    this.stepsTaken += stepCount;
+    const losses = await readFloat32(this.gpu, this.buffers.losses!, stepCount);
+    lossTable.destroy();
+    sampleTable?.destroy();
+    return losses;
+  }
+
+  /** Changes the learning rate from the next step on, without a reset. */
+  setLearningRate(learningRate: number): void {
+    if (!(learningRate >= 0) || !Number.isFinite(learningRate)) {
+      throw new KernelArgumentError(NAME, 'learningRate', `must be finite and >= 0, got ${learningRate}`);
+    }
+    const { width, inputDim } = this.config;
+    this.kernels.update.writeParams(this.gpu.device.queue, updateNeuronsParams({ width, inputDim }, neuronStepSizes({ ...this.config, learningRate }, width)));
+  }
+
+  /** Reads the current parameters back. */
+  async readWeights(): Promise<TwoLayerWeights> {
+    const { width: m, inputDim: d } = this.config;
+    const [a, W] = await Promise.all([readFloat32(this.gpu, this.buffers.a!, m), readFloat32(this.gpu, this.buffers.W!, m * d)]);
+    return this.buffers.b ? { a, W, b: await readFloat32(this.gpu, this.buffers.b, m) } : { a, W };
+  }
+
+  /** The weights buffers, for views that draw particles straight from GPU memory. */
+  get weightBuffers(): { a: GPUBuffer; W: GPUBuffer; b?: GPUBuffer } {
+    return { a: this.buffers.a!, W: this.buffers.W!, ...(this.buffers.b ? { b: this.buffers.b } : {}) };
+  }
+
+  destroy(): void {
+    for (const kernel of Object.values(this.kernels)) kernel?.destroy();
+    for (const buffer of Object.values(this.buffers)) buffer.destroy();
+  }
+}
+
+/** One COPY_SRC buffer holding `count` param structs at a fixed stride. */
+function paramsTable(gpu: GpuContext, stride: number, count: number, paramsAt: (index: number) => ArrayBuffer): GPUBuffer {
+  const table = gpu.device.createBuffer({ label: `${NAME}/params-table`, size: stride * count, usage: GPUBufferUsage.COPY_SRC, mappedAtCreation: true });
+  const bytes = new Uint8Array(table.getMappedRange());
+  for (let i = 0; i < count; i++) bytes.set(new Uint8Array(paramsAt(i)).subarray(0, stride), i * stride);
+  table.unmap();
+  return table;
+}

@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { teacherStudentData } from '../../src/data/teacher-student';
+import { KernelArgumentError } from '../../src/gpu/errors';
+import { initialWeights } from '../../src/model/initialization';
+import { TwoLayerTrainer, type TrainingSet, type TwoLayerTrainerConfig } from '../../src/model/two-layer-trainer';
+import { ReferenceTrainer } from '../../src/reference/two-layer-trainer';
+import { getTestGpu, onGpu } from '../helpers/gpu';
+import { expectClose } from '../helpers/tolerance';
+
+const STEPS = 50;
+
+/**
+ * Loss curves over 50 float32 steps against float64: each step rounds at about 1e-7 relative and
+ * GD carries the differences forward. Measured worst gaps: 1.5e-7 to 5e-7 relative for GD and B = 8,
+ * 4e-6 for B = 5 with replacement (noisier steps); 1e-4 leaves a 25x margin, while a wrong scale,
+ * index or mask moves the curve by percents.
+ */
+const CURVE = { abs: 1e-7, rel: 1e-4 };
+/** Weights after 50 steps: the same argument; parameters are O(1). */
+const WEIGHTS = { abs: 1e-4, rel: 1e-3 };
+
+const base: TwoLayerTrainerConfig = {
+  width: 23,
+  inputDim: 5,
+  sampleCount: 37,
+  scaling: 'mean-field',
+  loss: 'square',
+  hasBias: false,
+  trainable: 'both',
+  learningRate: 0.05,
+  seed: 7,
+};
+
+function problem(config: TwoLayerTrainerConfig): { data: TrainingSet; init: ReturnType<typeof initialWeights> } {
+  const raw = teacherStudentData({ seed: config.seed, sampleCount: config.sampleCount, inputDim: config.inputDim, teacherWidth: 2 });
+  // Logistic and exponential losses take labels +-1: the sign of the centred teacher output.
+  const mean = raw.y.reduce((s, v) => s + v, 0) / raw.y.length;
+  const y = config.loss === 'square' ? raw.y : raw.y.map((v) => (v > mean ? 1 : -1));
+  const init = initialWeights({ seed: config.seed, width: config.width, inputDim: config.inputDim, hasBias: config.hasBias });
+  return { data: { X: raw.X, y }, init };
+}
+
+async function compareRuns(config: TwoLayerTrainerConfig, steps = STEPS) {
+  const { data, init } = problem(config);
+  return onGpu('trainer', async (gpu) => {
+    const trainer = await TwoLayerTrainer.create(gpu, config, init, data);
+    const reference = new ReferenceTrainer(config, init, data);
+    const gpuLosses = await trainer.train(steps);
+    const referenceLosses = reference.train(steps);
+    const weights = await trainer.readWeights();
+    trainer.destroy();
+    return { gpuLosses, referenceLosses, weights, reference: reference.weights, init };
+  });
+}
+
+describe('two-layer trainer: GPU against the float64 reference', () => {
+  const cases: [string, Partial<TwoLayerTrainerConfig>][] = [
+    ['mean-field, square, GD', {}],
+    ['ntk, square, GD, bias', { scaling: 'ntk', hasBias: true, learningRate: 0.2 }],
+    ['standard, logistic, GD, first layer only', { scaling: 'standard', loss: 'logistic', trainable: 'first', learningRate: 0.05 }],
+    ['mean-field, exponential, GD, alpha 2', { loss: 'exponential', alpha: 2, learningRate: 0.02 }],
+    ['mean-field, square, SGD B = 8 without replacement', { batchSize: 8 }],
+    ['ntk, square, SGD B = 5 with replacement, bias', { scaling: 'ntk', batchSize: 5, withReplacement: true, hasBias: true, learningRate: 0.1 }],
+    ['register algorithm swapped for the tiled one', { matmulAlgorithm: 'tiled', hasBias: true }],
+  ];
+
+  it.each(cases)('%s: 50-step loss curves and final weights agree', async (_name, change) => {
+    const config = { ...base, ...change };
+    const { gpuLosses, referenceLosses, weights, reference } = await compareRuns(config);
+    expectClose(gpuLosses, referenceLosses, CURVE, 'loss curve');
+    expectClose(weights.a, reference.a, WEIGHTS, 'a');
+    expectClose(weights.W, reference.W, WEIGHTS, 'W');
+    if (config.hasBias) expectClose(weights.b!, reference.b!, WEIGHTS, 'b');
+    // Training must actually train: the loss falls (full batch) or its average falls (SGD).
+    const head = gpuLosses.slice(0, 10).reduce((s, v) => s + v, 0);
+    const tail = gpuLosses.slice(-10).reduce((s, v) => s + v, 0);
+    expect(tail).toBeLessThan(head);
+  });
+
+  it('random feature model (second layer only) leaves W bit-identical', async () => {
+    const { weights, init, gpuLosses, referenceLosses } = await compareRuns({ ...base, trainable: 'second' }, 10);
+    expectClose(gpuLosses, referenceLosses, CURVE, 'loss curve');
+    expect(Array.from(weights.W)).toEqual(Array.from(init.W));
+  });
+
+  it('many steps per submit give the same trajectory as one step per submit', async () => {
+    const { data, init } = problem(base);
+    const gpu = await getTestGpu();
+    const batched = await TwoLayerTrainer.create(gpu, { ...base, batchSize: 8 }, init, data);
+    const single = await TwoLayerTrainer.create(gpu, { ...base, batchSize: 8 }, init, data);
+    const together = await batched.train(12);
+    const oneByOne: number[] = [];
+    for (let t = 0; t < 12; t++) oneByOne.push(...(await single.train(1)));
+    expect(Array.from(together)).toEqual(oneByOne);
+    expect(Array.from((await batched.readWeights()).W)).toEqual(Array.from((await single.readWeights()).W));
+    batched.destroy();
+    single.destroy();
+  });
+
+  it('a learning-rate change mid-run matches the reference', async () => {
+    const { data, init } = problem(base);
+    const gpu = await getTestGpu();
+    const trainer = await TwoLayerTrainer.create(gpu, base, init, data);
+    const reference = new ReferenceTrainer(base, init, data);
+    expectClose(await trainer.train(5), reference.train(5), CURVE, 'loss before the change');
+    trainer.setLearningRate(0.2);
+    reference.setLearningRate(0.2);
+    const gpuLater = await trainer.train(10);
+    const referenceLater = reference.train(10);
+    expectClose(gpuLater, referenceLater, CURVE, 'loss after the change');
+    trainer.destroy();
+  });
+
+  it('rejects bad configurations before touching the GPU', async () => {
+    const gpu = await getTestGpu();
+    const { data, init } = problem(base);
+    await expect(TwoLayerTrainer.create(gpu, { ...base, width: 0 }, init, data)).rejects.toThrow(/width.*positive integer/);
+    await expect(TwoLayerTrainer.create(gpu, { ...base, batchSize: 40 }, init, data)).rejects.toThrow(/batchSize.*over the 37 samples/);
+    await expect(TwoLayerTrainer.create(gpu, base, { ...init, W: init.W.subarray(1) }, data)).rejects.toThrow(/init\.W.*expected 115/);
+    const badX = data.X.slice();
+    badX[4] = NaN;
+    await expect(TwoLayerTrainer.create(gpu, base, init, { ...data, X: badX })).rejects.toThrow(/data\.X.*NaN at index 4/);
+    await expect(TwoLayerTrainer.create(gpu, { ...base, learningRate: -1 }, init, data)).rejects.toThrow(KernelArgumentError);
+    const trainer = await TwoLayerTrainer.create(gpu, { ...base, maxStepsPerSubmit: 4 }, init, data);
+    await expect(trainer.train(5)).rejects.toThrow(/stepCount.*maxStepsPerSubmit/);
+    trainer.destroy();
+  });
+});
