@@ -69,8 +69,13 @@ const MINIBATCH_STREAM = RANDOM_STREAMS.minibatch;
 const NAME = 'two-layer-trainer';
 
 export class TwoLayerTrainer {
-  /** Steps taken so far; also the counter of the minibatch stream. */
+  /** Steps submitted so far; also the counter of the minibatch stream. */
   stepsTaken = 0;
+  private nextStaging = 0;
+  private readonly stagingInFlight: (Promise<void> | undefined)[] = [undefined, undefined];
+  /** Settles once the most recently requested chunk has been handed to the queue. */
+  private lastSubmitted: Promise<void> = Promise.resolve();
+  private readonly staging: GPUBuffer[];
 
   private constructor(
     private readonly gpu: GpuContext,
@@ -87,7 +92,10 @@ export class TwoLayerTrainer {
       gradW?: BoundKernel;
       update: BoundKernel;
     },
-  ) {}
+  ) {
+    const size = config.maxStepsPerSubmit * 4;
+    this.staging = [0, 1].map((i) => gpu.device.createBuffer({ label: `${NAME}/losses-staging-${i}`, size, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ }));
+  }
 
   static async create(gpu: GpuContext, config: TwoLayerTrainerConfig, init: TwoLayerWeights, data: TrainingSet): Promise<TwoLayerTrainer> {
     const { width: m, inputDim: d, sampleCount: n, hasBias } = config;
@@ -181,11 +189,29 @@ export class TwoLayerTrainer {
    * Runs `stepCount` steps in one queue submit and returns the loss before each step
    * (the empirical risk on that step's batch; on all n samples for full-batch GD).
    */
-  async train(stepCount: number): Promise<Float32Array> {
-    checkSize(NAME, 'stepCount', stepCount);
-    if (stepCount > this.config.maxStepsPerSubmit) {
-      throw new KernelArgumentError(NAME, 'stepCount', `is ${stepCount}, over maxStepsPerSubmit = ${this.config.maxStepsPerSubmit}; call train again or raise it`);
+  train(stepCount: number): Promise<Float32Array> {
+    return this.submitSteps(stepCount);
+  }
+
+  /**
+   * Records `stepCount` steps and a copy of their losses into one of two staging buffers, submits,
+   * and returns at once with a promise of the losses. A caller may submit the next chunk before
+   * that promise settles: with two staging buffers the GPU keeps working while the CPU reads the
+   * previous chunk (at most two chunks in flight; a third waits for the older readback).
+   */
+  submitSteps(stepCount: number): Promise<Float32Array> {
+    try {
+      checkSize(NAME, 'stepCount', stepCount);
+      if (stepCount > this.config.maxStepsPerSubmit) {
+        throw new KernelArgumentError(NAME, 'stepCount', `is ${stepCount}, over maxStepsPerSubmit = ${this.config.maxStepsPerSubmit}; call train again or raise it`);
+      }
+    } catch (error) {
+      return Promise.reject(error);
     }
+    const slot = this.nextStaging;
+    this.nextStaging = 1 - slot;
+    // Submits stay in call order, and a staging buffer is reused only once its last readback is done.
+    const previous = Promise.all([this.stagingInFlight[slot], this.lastSubmitted]);
     const { device } = this.gpu;
     const k = this.kernels;
     const firstStep = this.stepsTaken;
@@ -198,22 +224,57 @@ export class TwoLayerTrainer {
             sampleCount: this.config.sampleCount, batchSize: B, replace: this.config.withReplacement ?? false,
           }))
       : undefined;
-    const encoder = device.createCommandEncoder({ label: `${NAME}/train` });
-    for (let t = 0; t < stepCount; t++) {
-      k.meanLoss.copyParams(encoder, lossTable, t * k.meanLoss.paramsByteLength);
-      if (k.sample && sampleTable) k.sample.copyParams(encoder, sampleTable, t * k.sample.paramsByteLength);
-      const pass = encoder.beginComputePass();
-      for (const kernel of [k.sample, k.gather, k.hidden, k.outputLoss, k.meanLoss, k.neuronGrads, k.hiddenGrad, k.gradW, k.update]) {
-        kernel?.encode(pass);
-      }
-      pass.end();
-    }
-    device.queue.submit([encoder.finish()]);
     this.stepsTaken += stepCount;
-    const losses = await readFloat32(this.gpu, this.buffers.losses!, stepCount);
-    lossTable.destroy();
-    sampleTable?.destroy();
+    const result = previous.then(async () => {
+      const encoder = device.createCommandEncoder({ label: `${NAME}/train` });
+      for (let t = 0; t < stepCount; t++) {
+        k.meanLoss.copyParams(encoder, lossTable, t * k.meanLoss.paramsByteLength);
+        if (k.sample && sampleTable) k.sample.copyParams(encoder, sampleTable, t * k.sample.paramsByteLength);
+        const pass = encoder.beginComputePass();
+        for (const kernel of [k.sample, k.gather, k.hidden, k.outputLoss, k.meanLoss, k.neuronGrads, k.hiddenGrad, k.gradW, k.update]) {
+          kernel?.encode(pass);
+        }
+        pass.end();
+      }
+      const staging = this.staging[slot]!;
+      encoder.copyBufferToBuffer(this.buffers.losses!, 0, staging, 0, stepCount * 4);
+      device.queue.submit([encoder.finish()]);
+      lossTable.destroy();
+      sampleTable?.destroy();
+      return staging;
+    });
+    this.lastSubmitted = result.then(() => undefined, () => undefined);
+    const losses = result.then(async (staging) => {
+      await staging.mapAsync(GPUMapMode.READ, 0, stepCount * 4);
+      const values = new Float32Array(staging.getMappedRange(0, stepCount * 4).slice(0));
+      staging.unmap();
+      return values;
+    });
+    this.stagingInFlight[slot] = losses.then(() => undefined, () => undefined);
     return losses;
+  }
+
+  /** Waits until every submitted chunk has been read back. */
+  async settle(): Promise<void> {
+    await Promise.all([...this.stagingInFlight, this.lastSubmitted]);
+  }
+
+  /**
+   * Replaces the parameters and the step counter (which is also the minibatch stream position):
+   * restoring a checkpoint this way continues the same trajectory bit for bit.
+   */
+  async restore(weights: TwoLayerWeights, stepsTaken: number): Promise<void> {
+    await this.settle();
+    const { width: m, inputDim: d } = this.config;
+    checkLength(NAME, 'weights.a', weights.a, m, `[${m}]`);
+    checkLength(NAME, 'weights.W', weights.W, m * d, `[${m} x ${d}]`);
+    if ((weights.b !== undefined) !== this.config.hasBias) throw new KernelArgumentError(NAME, 'weights.b', this.config.hasBias ? 'is required' : 'is given but the model has no bias');
+    const queue = this.gpu.device.queue;
+    const write = (buffer: GPUBuffer, values: Float32Array) => queue.writeBuffer(buffer, 0, values.buffer as ArrayBuffer, values.byteOffset, values.byteLength);
+    write(this.buffers.a!, weights.a);
+    write(this.buffers.W!, weights.W);
+    if (weights.b) write(this.buffers.b!, weights.b);
+    this.stepsTaken = stepsTaken;
   }
 
   /** Changes the learning rate from the next step on, without a reset. */
@@ -222,11 +283,14 @@ export class TwoLayerTrainer {
       throw new KernelArgumentError(NAME, 'learningRate', `must be finite and >= 0, got ${learningRate}`);
     }
     const { width, inputDim } = this.config;
-    this.kernels.update.writeParams(this.gpu.device.queue, updateNeuronsParams({ width, inputDim }, neuronStepSizes({ ...this.config, learningRate }, width)));
+    const params = updateNeuronsParams({ width, inputDim }, neuronStepSizes({ ...this.config, learningRate }, width));
+    // Behind the chunks already requested, so they keep the old rate.
+    this.lastSubmitted = this.lastSubmitted.then(() => this.kernels.update.writeParams(this.gpu.device.queue, params));
   }
 
   /** Reads the current parameters back. */
   async readWeights(): Promise<TwoLayerWeights> {
+    await this.lastSubmitted;
     const { width: m, inputDim: d } = this.config;
     const [a, W] = await Promise.all([readFloat32(this.gpu, this.buffers.a!, m), readFloat32(this.gpu, this.buffers.W!, m * d)]);
     return this.buffers.b ? { a, W, b: await readFloat32(this.gpu, this.buffers.b, m) } : { a, W };
@@ -239,7 +303,7 @@ export class TwoLayerTrainer {
 
   destroy(): void {
     for (const kernel of Object.values(this.kernels)) kernel?.destroy();
-    for (const buffer of Object.values(this.buffers)) buffer.destroy();
+    for (const buffer of [...Object.values(this.buffers), ...this.staging]) buffer.destroy();
   }
 }
 

@@ -97,6 +97,38 @@ describe('two-layer trainer: GPU against the float64 reference', () => {
     single.destroy();
   });
 
+  it('chunks submitted back to back without waiting (pipelined readback) give the same losses', async () => {
+    const { data, init } = problem(base);
+    const gpu = await getTestGpu();
+    const config = { ...base, batchSize: 8 };
+    const pipelined = await TwoLayerTrainer.create(gpu, config, init, data);
+    const sequential = await TwoLayerTrainer.create(gpu, config, init, data);
+    const chunks = [pipelined.submitSteps(4), pipelined.submitSteps(3), pipelined.submitSteps(5), pipelined.submitSteps(2)];
+    const together = (await Promise.all(chunks)).flatMap((c) => Array.from(c));
+    const expected: number[] = [];
+    for (const k of [4, 3, 5, 2]) expected.push(...(await sequential.train(k)));
+    expect(together).toEqual(expected);
+    pipelined.destroy();
+    sequential.destroy();
+  });
+
+  it('restoring a checkpoint (weights + step counter) continues the same trajectory bit for bit', async () => {
+    const { data, init } = problem(base);
+    const gpu = await getTestGpu();
+    const config = { ...base, batchSize: 8, hasBias: false };
+    const original = await TwoLayerTrainer.create(gpu, config, init, data);
+    await original.train(7);
+    const checkpoint = { weights: await original.readWeights(), stepsTaken: original.stepsTaken };
+    const continued = await original.train(9);
+    const resumed = await TwoLayerTrainer.create(gpu, config, init, data);
+    await resumed.train(3); // a different state, overwritten by the restore
+    await resumed.restore(checkpoint.weights, checkpoint.stepsTaken);
+    expect(Array.from(await resumed.train(9))).toEqual(Array.from(continued));
+    expect(Array.from((await resumed.readWeights()).W)).toEqual(Array.from((await original.readWeights()).W));
+    original.destroy();
+    resumed.destroy();
+  });
+
   it('a learning-rate change mid-run matches the reference', async () => {
     const { data, init } = problem(base);
     const gpu = await getTestGpu();
