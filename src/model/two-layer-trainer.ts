@@ -1,14 +1,9 @@
 /**
  * The two-layer network's training step on the GPU, composed from the kernel families:
  *
- *   [sample_batch_indices, gather_rows]          minibatch (SGD only; GD uses X, y directly)
- *   H  = relu(Xb W^T + b)                         matmul with fused bias-relu epilogue (Z never stored)
- *   f, loss_i, g_i = l'(f_i, y_i) / B             output_loss
- *   L -> losses[t]                                mean_loss (the loss before step t)
- *   gradA, gradB                                  neuron_grads (one pass over H)
- *   D  = alpha s_m g a^T .* 1[H > 0]              hidden_grad       } skipped when W is frozen
- *   gradW = D^T Xb                                matmul (transA)   }
- *   a, W, b -= step * grads                       update_neurons (particle time for mean-field)
+ *   [sample_batch_indices, gather_rows]   minibatch (SGD only; GD uses X, y directly)
+ *   forward and backward passes           two-layer-passes.ts (loss of step t into losses[t])
+ *   a, W, b -= step * grads               update_neurons (particle time for mean-field)
  *
  * `train(k)` records k steps into ONE queue submit. Params that change per step (the step counter of
  * the batch sampler, the loss slot) are copied into the kernels' uniform buffers from a params table
@@ -19,10 +14,11 @@ import { createStorageBuffer, readFloat32 } from '../gpu/buffers';
 import { KernelArgumentError } from '../gpu/errors';
 import type { BoundKernel } from '../gpu/kernel';
 import { checkFinite, checkLength, checkSize } from '../gpu/validate';
-import { bindMatmul, matmulVariant, type MatmulAlgorithm } from '../kernels/matmul';
+import type { MatmulAlgorithm } from '../kernels/matmul';
 import { bindGatherRows, bindUpdateNeurons, neuronStepSizes, updateNeuronsParams } from '../kernels/particles';
 import { batchSamplingParams, bindSampleBatchIndices } from '../kernels/random';
-import { bindHiddenGrad, bindMeanLoss, bindNeuronGrads, bindOutputLoss, meanLossParams } from '../kernels/two-layer';
+import { meanLossParams } from '../kernels/two-layer';
+import { bindTwoLayerPasses, type TwoLayerPasses } from './two-layer-passes';
 import { RANDOM_STREAMS, type LossKind, type Scaling, type TrainableParts } from './conventions';
 
 export interface TwoLayerTrainerConfig {
@@ -82,14 +78,9 @@ export class TwoLayerTrainer {
     readonly config: Required<Pick<TwoLayerTrainerConfig, 'batchSize' | 'maxStepsPerSubmit'>> & TwoLayerTrainerConfig,
     private readonly buffers: Record<string, GPUBuffer>,
     private readonly kernels: {
-      sample?: BoundKernel;
-      gather?: BoundKernel;
-      hidden: BoundKernel;
-      outputLoss: BoundKernel;
-      meanLoss: BoundKernel;
-      neuronGrads: BoundKernel;
-      hiddenGrad?: BoundKernel;
-      gradW?: BoundKernel;
+      sample: BoundKernel | undefined;
+      gather: BoundKernel | undefined;
+      passes: TwoLayerPasses;
       update: BoundKernel;
     },
   ) {
@@ -123,36 +114,24 @@ export class TwoLayerTrainer {
     const full = { ...config, batchSize, maxStepsPerSubmit };
     const minibatch = batchSize !== n || config.withReplacement === true;
     const B = batchSize;
-    const f32 = (count: number) => count * 4;
     const buffer = (label: string, contents: number | ArrayBufferView) => createStorageBuffer(gpu, `${NAME}/${label}`, contents);
     const buffers: Record<string, GPUBuffer> = {
       X: buffer('X', data.X),
       y: buffer('y', data.y),
       a: buffer('a', init.a),
       W: buffer('W', init.W),
-      H: buffer('H', f32(B * m)),
-      output: buffer('output', f32(B)),
-      sampleLoss: buffer('sampleLoss', f32(B)),
-      outputGrad: buffer('outputGrad', f32(B)),
-      losses: buffer('losses', f32(maxStepsPerSubmit)),
-      gradA: buffer('gradA', f32(m)),
-      gradW: buffer('gradW', f32(m * d)),
+      losses: buffer('losses', maxStepsPerSubmit * 4),
+      ...(init.b ? { b: buffer('b', init.b) } : {}),
+      ...(minibatch ? { indices: buffer('indices', B * 4), Xb: buffer('Xb', B * d * 4), yb: buffer('yb', B * 4) } : {}),
     };
-    if (init.b) {
-      buffers.b = buffer('b', init.b);
-      buffers.gradB = buffer('gradB', f32(m));
-    }
-    if (minibatch) {
-      buffers.indices = buffer('indices', f32(B));
-      buffers.Xb = buffer('Xb', f32(B * d));
-      buffers.yb = buffer('yb', f32(B));
-    }
     const Xb = buffers.Xb ?? buffers.X!;
     const yb = buffers.yb ?? buffers.y!;
-    const algorithm = config.matmulAlgorithm ?? 'register';
-    const head = { sampleCount: B, width: m, scaling: config.scaling, alpha: config.alpha ?? 1 };
-    const trainsFirstLayer = config.trainable !== 'second';
-
+    const weights = { a: buffers.a!, W: buffers.W!, ...(buffers.b ? { b: buffers.b } : {}) };
+    const passes = await bindTwoLayerPasses(gpu, config, { sampleCount: B, X: Xb, y: yb, lossLog: buffers.losses! }, weights, {
+      backward: true,
+      firstLayerGradient: config.trainable !== 'second',
+    }, NAME);
+    const grads = passes.buffers;
     const kernels = {
       sample: minibatch
         ? await bindSampleBatchIndices(gpu, { seed: config.seed, stream: MINIBATCH_STREAM, step: 0, sampleCount: n, batchSize: B, replace: config.withReplacement ?? false }, buffers.indices!)
@@ -160,28 +139,11 @@ export class TwoLayerTrainer {
       gather: minibatch
         ? await bindGatherRows(gpu, { sampleCount: n, inputDim: d, batchSize: B }, { indices: buffers.indices!, inputs: buffers.X!, targets: buffers.y!, batchInputs: Xb, batchTargets: yb })
         : undefined,
-      hidden: await bindMatmul(
-        gpu,
-        matmulVariant({ algorithm, transB: true, epilogue: hasBias ? 'bias-relu' : 'relu' }),
-        { batch: 1, m: B, n: m, k: d },
-        { a: Xb, b: buffers.W!, c: buffers.H!, ...(buffers.b ? { bias: buffers.b } : {}) },
-      ),
-      outputLoss: await bindOutputLoss(gpu, { ...head, loss: config.loss }, {
-        activation: buffers.H!, a: buffers.a!, y: yb, output: buffers.output!, loss: buffers.sampleLoss!, outputGrad: buffers.outputGrad!,
-      }),
-      meanLoss: await bindMeanLoss(gpu, B, 0, { loss: buffers.sampleLoss!, metrics: buffers.losses! }),
-      neuronGrads: await bindNeuronGrads(gpu, { ...head, hasBias }, {
-        activation: buffers.H!, outputGrad: buffers.outputGrad!, gradA: buffers.gradA!, ...(hasBias ? { a: buffers.a!, gradB: buffers.gradB! } : {}),
-      }),
-      hiddenGrad: trainsFirstLayer ? await bindHiddenGrad(gpu, head, { activation: buffers.H!, a: buffers.a!, outputGrad: buffers.outputGrad!, hiddenGrad: (buffers.D = buffer('D', f32(B * m))) }) : undefined,
-      gradW: undefined as BoundKernel | undefined,
+      passes,
       update: await bindUpdateNeurons(gpu, { hasBias }, { width: m, inputDim: d }, neuronStepSizes(config, m), {
-        a: buffers.a!, W: buffers.W!, gradA: buffers.gradA!, gradW: buffers.gradW!, ...(hasBias ? { b: buffers.b!, gradB: buffers.gradB! } : {}),
+        ...weights, gradA: grads.gradA, gradW: grads.gradW, ...(hasBias ? { gradB: grads.gradB! } : {}),
       }),
     };
-    if (trainsFirstLayer) {
-      kernels.gradW = await bindMatmul(gpu, matmulVariant({ algorithm, transA: true }), { batch: 1, m, n: d, k: B }, { a: buffers.D!, b: Xb, c: buffers.gradW! });
-    }
     return new TwoLayerTrainer(gpu, full, buffers, kernels);
   }
 
@@ -216,7 +178,8 @@ export class TwoLayerTrainer {
     const k = this.kernels;
     const firstStep = this.stepsTaken;
     const B = this.config.batchSize;
-    const lossTable = paramsTable(this.gpu, k.meanLoss.paramsByteLength, stepCount, (t) => meanLossParams(B, t));
+    const meanLoss = k.passes.meanLoss;
+    const lossTable = paramsTable(this.gpu, meanLoss.paramsByteLength, stepCount, (t) => meanLossParams(B, t));
     const sampleTable = k.sample
       ? paramsTable(this.gpu, k.sample.paramsByteLength, stepCount, (t) =>
           batchSamplingParams({
@@ -228,12 +191,10 @@ export class TwoLayerTrainer {
     const result = previous.then(async () => {
       const encoder = device.createCommandEncoder({ label: `${NAME}/train` });
       for (let t = 0; t < stepCount; t++) {
-        k.meanLoss.copyParams(encoder, lossTable, t * k.meanLoss.paramsByteLength);
+        meanLoss.copyParams(encoder, lossTable, t * meanLoss.paramsByteLength);
         if (k.sample && sampleTable) k.sample.copyParams(encoder, sampleTable, t * k.sample.paramsByteLength);
         const pass = encoder.beginComputePass();
-        for (const kernel of [k.sample, k.gather, k.hidden, k.outputLoss, k.meanLoss, k.neuronGrads, k.hiddenGrad, k.gradW, k.update]) {
-          kernel?.encode(pass);
-        }
+        for (const kernel of [k.sample, k.gather, ...k.passes.kernels, k.update]) kernel?.encode(pass);
         pass.end();
       }
       const staging = this.staging[slot]!;
@@ -302,7 +263,10 @@ export class TwoLayerTrainer {
   }
 
   destroy(): void {
-    for (const kernel of Object.values(this.kernels)) kernel?.destroy();
+    this.kernels.sample?.destroy();
+    this.kernels.gather?.destroy();
+    this.kernels.passes.destroy();
+    this.kernels.update.destroy();
     for (const buffer of [...Object.values(this.buffers), ...this.staging]) buffer.destroy();
   }
 }

@@ -1,0 +1,122 @@
+/**
+ * The forward and backward passes of the two-layer network on GPU buffers, shared by the trainer
+ * (on each step's batch) and the evaluator (on a whole train or test set):
+ *
+ *   H  = relu(X W^T + b)                 matmul with fused bias-relu epilogue (Z never stored)
+ *   f, loss_i, g_i = l'(f_i, y_i) / n    output_loss
+ *   L -> lossLog[slot]                   mean_loss
+ *   gradA, gradB                         neuron_grads (one pass over H)        } backward
+ *   D = alpha s_m g a^T .* 1[H > 0]      hidden_grad       } only when the     }
+ *   gradW = D^T X                        matmul (transA)   } first layer trains }
+ */
+import { createStorageBuffer } from '../gpu/buffers';
+import type { GpuContext } from '../gpu/device';
+import type { BoundKernel } from '../gpu/kernel';
+import { bindMatmul, matmulVariant, type MatmulAlgorithm } from '../kernels/matmul';
+import { bindHiddenGrad, bindMeanLoss, bindNeuronGrads, bindOutputLoss } from '../kernels/two-layer';
+import type { LossKind, Scaling } from './conventions';
+
+export interface NetworkSpec {
+  readonly width: number;
+  readonly inputDim: number;
+  readonly scaling: Scaling;
+  readonly loss: LossKind;
+  readonly alpha?: number;
+  readonly hasBias: boolean;
+  readonly matmulAlgorithm?: MatmulAlgorithm;
+}
+
+/** a [m], W [m x d], b [m] (exactly when the network has a bias). */
+export interface WeightBuffers {
+  readonly a: GPUBuffer;
+  readonly W: GPUBuffer;
+  readonly b?: GPUBuffer;
+}
+
+export interface PassInputs {
+  readonly sampleCount: number;
+  /** X [n x d]. */
+  readonly X: GPUBuffer;
+  /** y [n]. */
+  readonly y: GPUBuffer;
+  /** mean_loss writes L into this buffer at the slot of its params (see meanLossParams). */
+  readonly lossLog: GPUBuffer;
+}
+
+export interface PassOptions {
+  /** Record neuron_grads (gradA, gradB). */
+  readonly backward: boolean;
+  /** Also record hidden_grad and gradW = D^T X (skip when W is frozen). */
+  readonly firstLayerGradient: boolean;
+}
+
+export interface TwoLayerPasses {
+  /** Kernels in encoding order. */
+  readonly kernels: readonly BoundKernel[];
+  /** The loss reduction, whose params (the log slot) a caller may rewrite per step. */
+  readonly meanLoss: BoundKernel;
+  /** H, output f, per-sample loss, dL/df, and the gradients that the backward pass writes. */
+  readonly buffers: { H: GPUBuffer; output: GPUBuffer; sampleLoss: GPUBuffer; outputGrad: GPUBuffer; gradA: GPUBuffer; gradW: GPUBuffer; gradB?: GPUBuffer; D?: GPUBuffer };
+  destroy(): void;
+}
+
+export async function bindTwoLayerPasses(
+  gpu: GpuContext,
+  spec: NetworkSpec,
+  inputs: PassInputs,
+  weights: WeightBuffers,
+  options: PassOptions,
+  label = 'two-layer-passes',
+): Promise<TwoLayerPasses> {
+  const { width: m, inputDim: d, hasBias } = spec;
+  const n = inputs.sampleCount;
+  const buffer = (name: string, elementCount: number) => createStorageBuffer(gpu, `${label}/${name}`, elementCount * 4);
+  const buffers: TwoLayerPasses['buffers'] = {
+    H: buffer('H', n * m),
+    output: buffer('output', n),
+    sampleLoss: buffer('sampleLoss', n),
+    outputGrad: buffer('outputGrad', n),
+    gradA: buffer('gradA', m),
+    gradW: buffer('gradW', m * d),
+    ...(hasBias ? { gradB: buffer('gradB', m) } : {}),
+    ...(options.backward && options.firstLayerGradient ? { D: buffer('D', n * m) } : {}),
+  };
+  const algorithm = spec.matmulAlgorithm ?? 'register';
+  const head = { sampleCount: n, width: m, scaling: spec.scaling, alpha: spec.alpha ?? 1 };
+  const kernels: BoundKernel[] = [];
+  kernels.push(
+    await bindMatmul(
+      gpu,
+      matmulVariant({ algorithm, transB: true, epilogue: hasBias ? 'bias-relu' : 'relu' }),
+      { batch: 1, m: n, n: m, k: d },
+      { a: inputs.X, b: weights.W, c: buffers.H, ...(weights.b ? { bias: weights.b } : {}) },
+    ),
+    await bindOutputLoss(gpu, { ...head, loss: spec.loss }, {
+      activation: buffers.H, a: weights.a, y: inputs.y, output: buffers.output, loss: buffers.sampleLoss, outputGrad: buffers.outputGrad,
+    }),
+  );
+  const meanLoss = await bindMeanLoss(gpu, n, 0, { loss: buffers.sampleLoss, metrics: inputs.lossLog });
+  kernels.push(meanLoss);
+  if (options.backward) {
+    kernels.push(
+      await bindNeuronGrads(gpu, { ...head, hasBias }, {
+        activation: buffers.H, outputGrad: buffers.outputGrad, gradA: buffers.gradA, ...(hasBias ? { a: weights.a, gradB: buffers.gradB! } : {}),
+      }),
+    );
+    if (buffers.D) {
+      kernels.push(
+        await bindHiddenGrad(gpu, head, { activation: buffers.H, a: weights.a, outputGrad: buffers.outputGrad, hiddenGrad: buffers.D }),
+        await bindMatmul(gpu, matmulVariant({ algorithm, transA: true }), { batch: 1, m, n: d, k: n }, { a: buffers.D, b: inputs.X, c: buffers.gradW }),
+      );
+    }
+  }
+  return {
+    kernels,
+    meanLoss,
+    buffers,
+    destroy() {
+      for (const kernel of kernels) kernel.destroy();
+      for (const b of Object.values(buffers)) b?.destroy();
+    },
+  };
+}
