@@ -51,7 +51,11 @@ export interface PassOptions {
 }
 
 export interface TwoLayerPasses {
-  /** Kernels in encoding order. */
+  /** Forward kernels (hidden layer, output and loss, mean loss), in encoding order. */
+  readonly forward: readonly BoundKernel[];
+  /** Backward kernels (empty without `backward`), in encoding order after `forward`. */
+  readonly backward: readonly BoundKernel[];
+  /** forward then backward. */
   readonly kernels: readonly BoundKernel[];
   /** The loss reduction, whose params (the log slot) a caller may rewrite per step. */
   readonly meanLoss: BoundKernel;
@@ -83,8 +87,9 @@ export async function bindTwoLayerPasses(
   };
   const algorithm = spec.matmulAlgorithm ?? 'register';
   const head = { sampleCount: n, width: m, scaling: spec.scaling, alpha: spec.alpha ?? 1 };
-  const kernels: BoundKernel[] = [];
-  kernels.push(
+  const forward: BoundKernel[] = [];
+  const backward: BoundKernel[] = [];
+  forward.push(
     await bindMatmul(
       gpu,
       matmulVariant({ algorithm, transB: true, epilogue: hasBias ? 'bias-relu' : 'relu' }),
@@ -96,21 +101,24 @@ export async function bindTwoLayerPasses(
     }),
   );
   const meanLoss = await bindMeanLoss(gpu, n, 0, { loss: buffers.sampleLoss, metrics: inputs.lossLog });
-  kernels.push(meanLoss);
+  forward.push(meanLoss);
   if (options.backward) {
-    kernels.push(
+    backward.push(
       await bindNeuronGrads(gpu, { ...head, hasBias }, {
         activation: buffers.H, outputGrad: buffers.outputGrad, gradA: buffers.gradA, ...(hasBias ? { a: weights.a, gradB: buffers.gradB! } : {}),
       }),
     );
     if (buffers.D) {
-      kernels.push(
+      backward.push(
         await bindHiddenGrad(gpu, head, { activation: buffers.H, a: weights.a, outputGrad: buffers.outputGrad, hiddenGrad: buffers.D }),
         await bindMatmul(gpu, matmulVariant({ algorithm, transA: true }), { batch: 1, m, n: d, k: n }, { a: buffers.D, b: inputs.X, c: buffers.gradW }),
       );
     }
   }
+  const kernels = [...forward, ...backward];
   return {
+    forward,
+    backward,
     kernels,
     meanLoss,
     buffers,

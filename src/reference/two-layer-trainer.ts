@@ -51,6 +51,19 @@ export class ReferenceTrainer {
     (this as { config: TwoLayerTrainerConfig }).config = { ...this.config, learningRate };
   }
 
+  /** Continues from `weights` after `stepsTaken` steps (the minibatch stream position). */
+  restore(weights: { a: ArrayLike<number>; W: ArrayLike<number>; b?: ArrayLike<number> }, stepsTaken: number): void {
+    const { width, inputDim } = this.config;
+    this.params = {
+      width,
+      inputDim,
+      a: Float64Array.from(weights.a),
+      W: Float64Array.from(weights.W),
+      ...(weights.b ? { b: Float64Array.from(weights.b) } : {}),
+    };
+    this.stepsTaken = stepsTaken;
+  }
+
   get weights(): TwoLayerParams {
     return this.params;
   }

@@ -1,0 +1,152 @@
+/**
+ * The experiment configuration: one JSON document that fixes a run completely (with the seed).
+ * Validated by zod, with defaults filled in; `parseConfig` turns zod issues into ConfigError
+ * messages that name the field, the bad value and what is allowed.
+ */
+import { z } from 'zod';
+import { LOSS_KINDS, SCALINGS } from '../model/conventions';
+import { ConfigError } from './errors';
+
+const positiveInt = () => z.int().min(1);
+const seedSchema = z.int().min(0).max(2 ** 32 - 1);
+
+export const initSchema = z
+  .object({
+    /** Standard deviation of a_j ~ N(0, aStd^2) (SCIENCE.md section 2's gamma). */
+    aStd: z.number().min(0).default(1),
+    /** JSON file {"a": [...], "W": [[...], ...], "b"?: [...]} that replaces the random initialization. */
+    path: z.string().min(1).optional(),
+  })
+  .strict();
+
+export const modelSchema = z
+  .object({
+    kind: z.literal('two-layer').default('two-layer'),
+    width: positiveInt().default(256),
+    scaling: z.enum(SCALINGS as [string, ...string[]]).default('mean-field'),
+    alpha: z.number().positive().default(1),
+    bias: z.boolean().default(false),
+    trainable: z.enum(['both', 'first', 'second']).default('both'),
+    init: initSchema.prefault({}),
+  })
+  .strict();
+
+const inputsSchema = z.enum(['gaussian', 'sphere']).default('gaussian');
+
+export const dataSchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('teacher-student'),
+      sampleCount: positiveInt().default(256),
+      testCount: z.int().min(0).default(0),
+      inputDim: positiveInt().default(2),
+      teacherWidth: positiveInt().default(3),
+      inputs: inputsSchema,
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('csv'),
+      /** Training file, header x0..x{d-1},y. */
+      path: z.string().min(1),
+      /** Optional test file with the same header. */
+      testPath: z.string().min(1).optional(),
+    })
+    .strict(),
+]);
+
+export const optimizerSchema = z
+  .object({
+    rule: z.enum(['gd']).default('gd'),
+    learningRate: z.number().positive().default(0.1),
+    /** Minibatch size B (SGD); absent = full batch. */
+    batchSize: positiveInt().optional(),
+    withReplacement: z.boolean().default(false),
+  })
+  .strict();
+
+/** Metrics every backend computes at logged steps (on the full train set unless named test). */
+export const METRIC_NAMES = ['loss', 'accuracy', 'testLoss', 'testAccuracy', 'gradNorm'] as const;
+export type MetricName = (typeof METRIC_NAMES)[number];
+
+export const metricsSchema = z
+  .object({
+    /** Log every `every` steps (the loss of every step is always kept). */
+    every: positiveInt().default(10),
+    names: z.array(z.enum(METRIC_NAMES)).default(['loss']),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    name: z.string().optional(),
+    seed: seedSchema.default(1),
+    steps: positiveInt().default(1000),
+    backend: z.enum(['gpu', 'reference']).default('gpu'),
+    loss: z.enum(LOSS_KINDS as [string, ...string[]]).default('square'),
+    model: modelSchema.prefault({}),
+    data: dataSchema.prefault({ kind: 'teacher-student' }),
+    optimizer: optimizerSchema.prefault({}),
+    metrics: metricsSchema.prefault({}),
+    /** Keep a checkpoint every this many steps (0: only at the start); device loss resumes from the last. */
+    checkpointEvery: z.int().min(0).default(100),
+    /** Steps per queue submit. */
+    stepsPerSubmit: positiveInt().max(4096).default(64),
+  })
+  .strict();
+
+export type ExperimentConfig = z.output<typeof configSchema>;
+export type ExperimentConfigInput = z.input<typeof configSchema>;
+
+/** Validates `input` and fills in defaults; throws ConfigError listing every problem. */
+export function parseConfig(input: unknown, source = 'config'): ExperimentConfig {
+  const result = configSchema.safeParse(input);
+  if (result.success) return result.data;
+  throw new ConfigError(result.error.issues.map((issue) => describeIssue(issue, input)), source);
+}
+
+function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
+  const path = issue.path.map(String).join('.') || '(top level)';
+  const value = valueAt(input, issue.path);
+  const got = value === undefined ? 'missing' : `got ${JSON.stringify(value)}`;
+  return `${path}: ${got}; ${issue.message}`;
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let node = input;
+  for (const key of path) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<PropertyKey, unknown>)[key];
+  }
+  return node;
+}
+
+/**
+ * Applies `--set path=value` overrides to a raw config object (before validation). The value is
+ * read as JSON when it parses (numbers, booleans, arrays), else as a string.
+ */
+export function applyOverrides(input: Record<string, unknown>, overrides: readonly string[]): Record<string, unknown> {
+  const root = structuredClone(input);
+  for (const override of overrides) {
+    const eq = override.indexOf('=');
+    if (eq <= 0) throw new ConfigError([`--set ${override}: expected path=value, e.g. model.width=512`]);
+    const keys = override.slice(0, eq).split('.');
+    const text = override.slice(eq + 1);
+    let value: unknown = text;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      // a bare word such as ntk stays a string
+    }
+    let node: Record<string, unknown> = root;
+    for (const key of keys.slice(0, -1)) {
+      const next = node[key];
+      if (next !== undefined && (next === null || typeof next !== 'object' || Array.isArray(next))) {
+        throw new ConfigError([`--set ${override}: ${key} is not an object`]);
+      }
+      node = (node[key] ??= {}) as Record<string, unknown>;
+    }
+    node[keys.at(-1)!] = value;
+  }
+  return root;
+}

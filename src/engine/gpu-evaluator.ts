@@ -1,0 +1,60 @@
+/**
+ * Metrics of the current GPU weights on a whole data set (train or test): loss, accuracy for +-1
+ * labels, and the norm of the full gradient. Reuses the trainer's passes on the same weight
+ * buffers, so nothing is copied to the CPU except n outputs and the gradient vectors.
+ */
+import { createStorageBuffer, readFloat32 } from '../gpu/buffers';
+import type { GpuContext } from '../gpu/device';
+import { runKernels } from '../gpu/kernel';
+import { bindTwoLayerPasses, type NetworkSpec, type TwoLayerPasses, type WeightBuffers } from '../model/two-layer-passes';
+import type { TrainingSet } from '../model/two-layer-trainer';
+
+export interface Evaluation {
+  readonly loss: number;
+  /** Fraction of samples with sign(f) = y, for +-1 labels; NaN for regression targets. */
+  readonly accuracy: number;
+  /** |grad L| in all parameters (a, W, b), when requested. */
+  readonly gradNorm?: number;
+}
+
+export class GpuEvaluator {
+  private constructor(
+    private readonly gpu: GpuContext,
+    private readonly passes: TwoLayerPasses,
+    private readonly owned: GPUBuffer[],
+    private readonly labels: Float32Array,
+    private readonly signLabels: boolean,
+  ) {}
+
+  static async create(gpu: GpuContext, spec: NetworkSpec, data: TrainingSet, weights: WeightBuffers, label: string): Promise<GpuEvaluator> {
+    const n = data.y.length;
+    const X = createStorageBuffer(gpu, `${label}/X`, data.X);
+    const y = createStorageBuffer(gpu, `${label}/y`, data.y);
+    const lossLog = createStorageBuffer(gpu, `${label}/loss`, 4);
+    const passes = await bindTwoLayerPasses(gpu, spec, { sampleCount: n, X, y, lossLog }, weights, { backward: true, firstLayerGradient: true }, label);
+    const signLabels = data.y.every((v) => v === 1 || v === -1);
+    return new GpuEvaluator(gpu, passes, [X, y, lossLog], data.y, signLabels);
+  }
+
+  async evaluate(withGradient: boolean): Promise<Evaluation> {
+    const { passes } = this;
+    const kernels = withGradient ? passes.kernels : passes.forward;
+    await runKernels(this.gpu, 'evaluate', kernels);
+    const n = this.labels.length;
+    const [lossValue, output] = await Promise.all([readFloat32(this.gpu, this.owned[2]!, 1), readFloat32(this.gpu, passes.buffers.output, n)]);
+    let correct = 0;
+    for (let i = 0; i < n; i++) if ((output[i]! > 0 ? 1 : -1) === this.labels[i]) correct++;
+    const result = { loss: lossValue[0]!, accuracy: this.signLabels ? correct / n : NaN };
+    if (!withGradient) return result;
+    const { gradA, gradW, gradB } = passes.buffers;
+    const vectors = await Promise.all([gradA, gradW, ...(gradB ? [gradB] : [])].map((b) => readFloat32(this.gpu, b, b.size / 4)));
+    let squared = 0;
+    for (const vector of vectors) for (const v of vector) squared += v * v;
+    return { ...result, gradNorm: Math.sqrt(squared) };
+  }
+
+  destroy(): void {
+    this.passes.destroy();
+    for (const buffer of this.owned) buffer.destroy();
+  }
+}

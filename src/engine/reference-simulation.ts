@@ -1,0 +1,84 @@
+/** The float64 CPU backend of a Simulation: the same run as the GPU one, for checks and small studies. */
+import { ReferenceTrainer } from '../reference/two-layer-trainer';
+import { forward, gradients, meanLoss, outputLoss, type TwoLayerOptions, type TwoLayerParams } from '../reference/two-layer';
+import type { TrainingSet } from '../model/two-layer-trainer';
+import type { Problem } from './problem';
+import type { Checkpoint, MetricValues, Simulation, Weights } from './simulation';
+
+export class ReferenceSimulation implements Simulation {
+  readonly backend = 'reference' as const;
+  readonly device = 'float64 reference on the CPU';
+  private readonly trainer: ReferenceTrainer;
+
+  constructor(private readonly problem: Problem) {
+    this.trainer = new ReferenceTrainer(problem.trainer, problem.init, problem.train);
+  }
+
+  get stepsTaken(): number {
+    return this.trainer.stepsTaken;
+  }
+
+  async submitSteps(stepCount: number): Promise<ArrayLike<number>> {
+    return this.trainer.train(stepCount);
+  }
+
+  async evaluate(names: readonly string[]): Promise<MetricValues> {
+    const values: MetricValues = {};
+    const params = this.trainer.weights;
+    const options = this.trainer.config;
+    if (names.includes('loss') || names.includes('accuracy')) {
+      const train = evaluateSet(params, this.problem.train, options);
+      if (names.includes('loss')) values.loss = train.loss;
+      if (names.includes('accuracy')) values.accuracy = train.accuracy;
+    }
+    if (names.includes('testLoss') || names.includes('testAccuracy')) {
+      const test = this.problem.test ? evaluateSet(params, this.problem.test, options) : { loss: NaN, accuracy: NaN };
+      if (names.includes('testLoss')) values.testLoss = test.loss;
+      if (names.includes('testAccuracy')) values.testAccuracy = test.accuracy;
+    }
+    if (names.includes('gradNorm')) {
+      const { X, y } = this.problem.train;
+      const grad = gradients(params, X, y, y.length, options);
+      let squared = 0;
+      for (const vector of [grad.gradA, grad.gradW, ...(grad.gradB ? [grad.gradB] : [])]) for (const v of vector) squared += v * v;
+      values.gradNorm = Math.sqrt(squared);
+    }
+    return values;
+  }
+
+  setLearningRate(learningRate: number): void {
+    this.trainer.setLearningRate(learningRate);
+  }
+
+  async checkpoint(): Promise<Checkpoint> {
+    const { a, W, b } = this.trainer.weights;
+    return {
+      backend: this.backend,
+      stepsTaken: this.trainer.stepsTaken,
+      learningRate: this.trainer.config.learningRate,
+      weights: { a: a.slice(), W: W.slice(), ...(b ? { b: b.slice() } : {}) },
+    };
+  }
+
+  async restore(checkpoint: Checkpoint): Promise<void> {
+    this.trainer.restore(checkpoint.weights, checkpoint.stepsTaken);
+    this.trainer.setLearningRate(checkpoint.learningRate);
+  }
+
+  async readWeights(): Promise<Weights> {
+    return this.trainer.weights;
+  }
+
+  destroy(): void {}
+}
+
+/** Loss and +-1 accuracy of `params` on a whole data set. */
+function evaluateSet(params: TwoLayerParams, data: TrainingSet, options: TwoLayerOptions): { loss: number; accuracy: number } {
+  const n = data.y.length;
+  const { activation } = forward(params, data.X, n, options);
+  const head = outputLoss(activation, params.a, data.y, { sampleCount: n, width: params.width, scaling: options.scaling, alpha: options.alpha ?? 1 }, options.loss);
+  const signLabels = data.y.every((v) => v === 1 || v === -1);
+  let correct = 0;
+  for (let i = 0; i < n; i++) if ((head.output[i]! > 0 ? 1 : -1) === data.y[i]) correct++;
+  return { loss: meanLoss(head.loss), accuracy: signLabels ? correct / n : NaN };
+}

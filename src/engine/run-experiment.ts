@@ -1,0 +1,95 @@
+/**
+ * One experiment from a validated config to its result: builds the problem, the simulation on the
+ * chosen backend and the scheduler, runs it, and packages what the CLI writes and the app shows.
+ */
+import type { ExperimentConfig } from '../config/schema';
+import { requestGpu, type GpuContext } from '../gpu/device';
+import { Scheduler, type MetricsRow, type ProgressEvent } from '../scheduler/scheduler';
+import { GpuSimulation } from './gpu-simulation';
+import { buildProblem, type Problem, type ReadText } from './problem';
+import { ReferenceSimulation } from './reference-simulation';
+import type { Simulation } from './simulation';
+import { weightsToJson, type JsonWeights } from './init-file';
+
+export interface RunOptions {
+  readonly readText?: ReadText;
+  /** Device factory (also used again after a device loss). Default: requestGpu(). */
+  readonly requestGpu?: () => Promise<GpuContext>;
+  readonly onProgress?: (event: ProgressEvent) => void;
+  readonly onMetrics?: (row: MetricsRow) => void;
+  /** Called once the scheduler exists (to pause, stop or change the learning rate). */
+  readonly onScheduler?: (scheduler: Scheduler) => void;
+  /** Include the final parameters in the result. */
+  readonly saveParams?: boolean;
+}
+
+export interface ExperimentSummary {
+  readonly backend: string;
+  readonly device: string;
+  readonly stepsTaken: number;
+  readonly finalLoss: number;
+  readonly diverged: boolean;
+  /** "diverged at step k" when the loss became NaN or infinite. */
+  readonly status: string;
+  readonly divergedAt?: number;
+  readonly wallSeconds: number;
+  readonly stepsPerSecond: number;
+  readonly events: string[];
+}
+
+export interface ExperimentResult {
+  readonly config: ExperimentConfig;
+  readonly metrics: MetricsRow[];
+  readonly stepLosses: number[];
+  readonly summary: ExperimentSummary;
+  readonly final?: JsonWeights;
+}
+
+export async function createSimulation(config: ExperimentConfig, problem: Problem, getGpu: () => Promise<GpuContext>): Promise<Simulation> {
+  return config.backend === 'reference' ? new ReferenceSimulation(problem) : GpuSimulation.create(await getGpu(), problem);
+}
+
+export async function runExperiment(config: ExperimentConfig, options: RunOptions = {}): Promise<ExperimentResult> {
+  const problem = await buildProblem(config, options.readText);
+  const getGpu = options.requestGpu ?? (() => requestGpu());
+  const simulation = await createSimulation(config, problem, getGpu);
+  const scheduler = new Scheduler(simulation, {
+    totalSteps: config.steps,
+    stepsPerSubmit: config.stepsPerSubmit,
+    metricsEvery: config.metrics.every,
+    metricNames: config.metrics.names,
+    checkpointEvery: config.checkpointEvery,
+    recover: async (checkpoint) => {
+      const fresh = await createSimulation(config, problem, getGpu);
+      await fresh.restore(checkpoint);
+      return fresh;
+    },
+  });
+  if (options.onProgress) scheduler.onProgress(options.onProgress);
+  if (options.onMetrics) scheduler.onMetrics(options.onMetrics);
+  options.onScheduler?.(scheduler);
+  const started = performance.now();
+  try {
+    const outcome = await scheduler.run();
+    const wallSeconds = (performance.now() - started) / 1000;
+    const finalSimulation = scheduler.currentSimulation;
+    const lastRow = outcome.rows.at(-1);
+    const diverged = outcome.divergedAt !== undefined;
+    const summary: ExperimentSummary = {
+      backend: finalSimulation.backend,
+      device: finalSimulation.device,
+      stepsTaken: outcome.stepsTaken,
+      finalLoss: lastRow?.loss ?? outcome.stepLosses.at(-1) ?? NaN,
+      diverged,
+      status: diverged ? `diverged at step ${outcome.divergedAt}` : outcome.stopped ? `stopped at step ${outcome.stepsTaken}` : 'completed',
+      ...(diverged ? { divergedAt: outcome.divergedAt } : {}),
+      wallSeconds,
+      stepsPerSecond: outcome.stepsTaken / Math.max(wallSeconds, 1e-9),
+      events: outcome.events,
+    };
+    const result: ExperimentResult = { config, metrics: outcome.rows, stepLosses: outcome.stepLosses, summary };
+    return options.saveParams ? { ...result, final: weightsToJson(await finalSimulation.readWeights(), problem.trainer.inputDim) } : result;
+  } finally {
+    scheduler.currentSimulation.destroy();
+  }
+}

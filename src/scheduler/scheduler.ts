@@ -1,0 +1,211 @@
+/**
+ * Runs a Simulation to completion in chunks of steps, one queue submit each, with two chunks in
+ * flight so the GPU never waits for the CPU's readback. Metrics are evaluated at every
+ * `metricsEvery` steps, checkpoints kept every `checkpointEvery` steps; a non-finite loss ends the
+ * run as a result ("diverged at step k"), not a crash. Pause, resume, step-once, stop and
+ * learning-rate changes act between chunks. A lost GPU device is replaced through `recover`, and
+ * the run resumes from the last checkpoint.
+ */
+import { DeviceLostError, type Checkpoint, type MetricValues, type Simulation } from '../engine/simulation';
+
+export interface SchedulerOptions {
+  readonly totalSteps: number;
+  /** Steps per queue submit. */
+  readonly stepsPerSubmit: number;
+  /** Evaluate `metricNames` every this many steps (and at step 0 and at the end). */
+  readonly metricsEvery: number;
+  readonly metricNames: readonly string[];
+  /** Keep a checkpoint every this many steps; 0 keeps only the one at step 0. */
+  readonly checkpointEvery: number;
+  /** Builds a fresh simulation (new device) restored from `checkpoint` after a device loss. */
+  readonly recover?: (checkpoint: Checkpoint) => Promise<Simulation>;
+  /** Give up after this many device losses (default 3). */
+  readonly maxRecoveries?: number;
+}
+
+export interface ProgressEvent {
+  readonly step: number;
+  readonly totalSteps: number;
+  readonly stepsPerSecond: number;
+  /** Seconds left at the current rate. */
+  readonly etaSeconds: number;
+  /** Loss before the latest completed step. */
+  readonly loss: number;
+}
+
+export interface MetricsRow extends MetricValues {
+  readonly step: number;
+}
+
+export interface RunOutcome {
+  /** One row per logged step. */
+  readonly rows: MetricsRow[];
+  /** Loss before each step taken (on that step's batch). */
+  readonly stepLosses: number[];
+  readonly stepsTaken: number;
+  /** First step whose loss was NaN or infinite. */
+  readonly divergedAt?: number;
+  readonly stopped: boolean;
+  /** What happened along the way that a user should know (device losses and resumptions). */
+  readonly events: string[];
+  readonly lastCheckpoint: Checkpoint;
+}
+
+export class Scheduler {
+  private paused = false;
+  private stopped = false;
+  private singleSteps = 0;
+  private wake: (() => void) | undefined;
+  private readonly progressListeners: ((event: ProgressEvent) => void)[] = [];
+  private readonly metricsListeners: ((row: MetricsRow) => void)[] = [];
+
+  constructor(
+    private simulation: Simulation,
+    private readonly options: SchedulerOptions,
+  ) {
+    for (const key of ['totalSteps', 'stepsPerSubmit', 'metricsEvery'] as const) {
+      if (!Number.isInteger(options[key]) || options[key] < 1) throw new RangeError(`scheduler: ${key} must be a positive integer, got ${options[key]}`);
+    }
+  }
+
+  onProgress(listener: (event: ProgressEvent) => void): void {
+    this.progressListeners.push(listener);
+  }
+
+  onMetrics(listener: (row: MetricsRow) => void): void {
+    this.metricsListeners.push(listener);
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.wake?.();
+  }
+
+  /** While paused: take exactly one more step. */
+  stepOnce(): void {
+    this.singleSteps++;
+    this.wake?.();
+  }
+
+  /** Ends the run after the chunks in flight; the outcome keeps everything up to then. */
+  stop(): void {
+    this.stopped = true;
+    this.wake?.();
+  }
+
+  /** From the next submitted chunk on. */
+  setLearningRate(learningRate: number): void {
+    this.simulation.setLearningRate(learningRate);
+  }
+
+  get currentSimulation(): Simulation {
+    return this.simulation;
+  }
+
+  async run(): Promise<RunOutcome> {
+    const events: string[] = [];
+    const rows: MetricsRow[] = [];
+    const stepLosses: number[] = [];
+    let checkpoint = await this.simulation.checkpoint();
+    let recoveries = 0;
+    for (;;) {
+      try {
+        const divergedAt = await this.runFrom(rows, stepLosses, (c) => (checkpoint = c));
+        return {
+          rows, stepLosses, stepsTaken: Math.min(this.simulation.stepsTaken, divergedAt ?? Infinity),
+          ...(divergedAt !== undefined ? { divergedAt } : {}),
+          stopped: this.stopped, events, lastCheckpoint: checkpoint,
+        };
+      } catch (error) {
+        if (!(error instanceof DeviceLostError) || !this.options.recover || recoveries >= (this.options.maxRecoveries ?? 3)) throw error;
+        recoveries++;
+        const lostAt = stepLosses.length;
+        this.simulation.destroy();
+        this.simulation = await this.options.recover(checkpoint);
+        // Forget what came after the checkpoint: the resumed run recomputes it identically.
+        stepLosses.length = checkpoint.stepsTaken;
+        while (rows.length > 0 && rows.at(-1)!.step > checkpoint.stepsTaken) rows.pop();
+        events.push(`GPU device lost near step ${lostAt} (${error.message}); resumed from the checkpoint at step ${checkpoint.stepsTaken} on a new device (${this.simulation.device})`);
+      }
+    }
+  }
+
+  /** Runs until the end, a stop, or divergence; returns the divergence step if any. */
+  private async runFrom(rows: MetricsRow[], stepLosses: number[], keepCheckpoint: (c: Checkpoint) => void): Promise<number | undefined> {
+    const { totalSteps, stepsPerSubmit, metricsEvery, checkpointEvery, metricNames } = this.options;
+    const sim = this.simulation;
+    const inFlight: { firstStep: number; losses: Promise<ArrayLike<number>> }[] = [];
+    const started = performance.now();
+    const startStep = sim.stepsTaken;
+    let divergedAt: number | undefined;
+
+    const drainOne = async () => {
+      const chunk = inFlight.shift()!;
+      const losses = await chunk.losses;
+      for (let t = 0; t < losses.length; t++) {
+        const loss = losses[t]!;
+        stepLosses[chunk.firstStep + t] = loss;
+        if (divergedAt === undefined && !Number.isFinite(loss)) divergedAt = chunk.firstStep + t;
+      }
+      const step = chunk.firstStep + losses.length;
+      const seconds = (performance.now() - started) / 1000;
+      const stepsPerSecond = (step - startStep) / Math.max(seconds, 1e-9);
+      const event = { step, totalSteps, stepsPerSecond, etaSeconds: (totalSteps - step) / Math.max(stepsPerSecond, 1e-9), loss: losses[losses.length - 1] ?? NaN };
+      for (const listener of this.progressListeners) listener(event);
+    };
+    const logMetrics = async () => {
+      const row: MetricsRow = { step: sim.stepsTaken, ...(await sim.evaluate(metricNames)) };
+      rows.push(row);
+      for (const listener of this.metricsListeners) listener(row);
+      if (divergedAt === undefined && row.loss !== undefined && !Number.isFinite(row.loss)) divergedAt = row.step;
+    };
+
+    if (rows.length === 0 || rows.at(-1)!.step < sim.stepsTaken) await logMetrics();
+    let lastYield = performance.now();
+    while (sim.stepsTaken < totalSteps && !this.stopped && divergedAt === undefined) {
+      // A backend that settles at once (the CPU reference) would chain microtasks forever: give
+      // timers, input and pause/stop requests a turn every 16 ms.
+      if (performance.now() - lastYield > 16) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        lastYield = performance.now();
+      }
+      if (this.paused && this.singleSteps === 0) {
+        while (inFlight.length > 0) await drainOne();
+        await new Promise<void>((resolve) => (this.wake = resolve));
+        this.wake = undefined;
+        continue;
+      }
+      const taken = sim.stepsTaken;
+      const nextMetrics = (Math.floor(taken / metricsEvery) + 1) * metricsEvery;
+      const nextCheckpoint = checkpointEvery > 0 ? (Math.floor(taken / checkpointEvery) + 1) * checkpointEvery : Infinity;
+      const boundary = Math.min(nextMetrics, nextCheckpoint, totalSteps);
+      const single = this.paused && this.singleSteps > 0;
+      if (single) this.singleSteps--;
+      const chunk = single ? 1 : Math.min(stepsPerSubmit, boundary - taken);
+      inFlight.push({ firstStep: taken, losses: sim.submitSteps(chunk) });
+      const atBoundary = sim.stepsTaken === boundary || single;
+      if (inFlight.length >= 2 || atBoundary) await drainOne();
+      if (!atBoundary) continue;
+      while (inFlight.length > 0) await drainOne();
+      if (divergedAt !== undefined) break;
+      if (sim.stepsTaken % metricsEvery === 0 || sim.stepsTaken === totalSteps || single) await logMetrics();
+      if (checkpointEvery > 0 && sim.stepsTaken % checkpointEvery === 0) keepCheckpoint(await sim.checkpoint());
+    }
+    while (inFlight.length > 0) await drainOne();
+    if (this.stopped && divergedAt === undefined && rows.at(-1)!.step < sim.stepsTaken) await logMetrics();
+    if (divergedAt !== undefined) {
+      // Keep everything up to the divergence, nothing computed from a non-finite state after it.
+      stepLosses.length = Math.min(stepLosses.length, divergedAt + 1);
+      while (rows.length > 0 && rows.at(-1)!.step > divergedAt) rows.pop();
+    }
+    return divergedAt;
+  }
+}

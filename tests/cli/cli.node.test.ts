@@ -1,0 +1,92 @@
+/** The gradflow CLI as a user runs it: a child process, its exit code, and the files it writes. */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+function gradflow(...args: string[]) {
+  const result = spawnSync(process.execPath, ['bin/gradflow.js', ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const tiny = {
+  name: 'tiny',
+  steps: 30,
+  backend: 'reference',
+  model: { width: 12, scaling: 'ntk', bias: true },
+  data: { kind: 'teacher-student', sampleCount: 20, testCount: 10, inputDim: 3, teacherWidth: 2 },
+  optimizer: { learningRate: 0.1 },
+  metrics: { every: 10, names: ['loss', 'testLoss'] },
+};
+
+describe('gradflow CLI', () => {
+  const work = mkdtempSync(join(tmpdir(), 'gradflow-cli-'));
+
+  it('lists the presets', () => {
+    const { code, stdout } = gradflow('list');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^default\s+Mean-field/m);
+  });
+
+  it('runs a config file and writes result.json and metrics.csv', () => {
+    const configPath = join(work, 'tiny.json');
+    writeFileSync(configPath, JSON.stringify(tiny));
+    const out = join(work, 'out');
+    const { code, stdout } = gradflow('run', configPath, '--out', out, '--save-params', '--set', 'optimizer.learningRate=0.2');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/tiny: completed after 30 steps on reference/);
+    const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
+    expect(result.config.optimizer.learningRate).toBe(0.2);
+    expect(result.config.model.alpha).toBe(1); // defaults resolved
+    expect(result.metrics.map((row: { step: number }) => row.step)).toEqual([0, 10, 20, 30]);
+    expect(result.final.W).toHaveLength(12);
+    expect(result.final.b).toHaveLength(12);
+    const csv = readFileSync(join(out, 'metrics.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('step,loss,testLoss');
+    expect(csv).toHaveLength(5);
+    // The saved parameters reproduce the run's end point when used as an initialization.
+    writeFileSync(join(work, 'init.json'), JSON.stringify(result.final));
+    const again = gradflow('run', configPath, '--out', join(work, 'again'), '--steps', '1', '--set', `model.init.path=${JSON.stringify(join(work, 'init.json'))}`);
+    expect(again.code).toBe(0);
+    const first = JSON.parse(readFileSync(join(work, 'again', 'result.json'), 'utf8')).metrics[0].loss;
+    expect(first).toBeCloseTo(result.metrics.at(-1).loss, 6);
+  });
+
+  it('rejects an invalid config with exit code 2, a message naming the field, and no output', () => {
+    const out = join(work, 'never');
+    const { code, stderr } = gradflow('run', 'default', '--out', out, '--set', 'model.width=0', '--set', 'loss=hinge');
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/model\.width: got 0/);
+    expect(stderr).toMatch(/loss: got "hinge"; .*"square"\|"logistic"\|"exponential"/);
+    expect(existsSync(out)).toBe(false);
+    expect(gradflow('run', join(work, 'missing.json')).code).toBe(2);
+    expect(gradflow('frobnicate').code).toBe(2);
+  });
+
+  it('reports divergence as a result with exit code 0', () => {
+    const configPath = join(work, 'diverge.json');
+    writeFileSync(configPath, JSON.stringify({ ...tiny, steps: 300, model: { width: 12, scaling: 'standard' }, optimizer: { learningRate: 50 } }));
+    const { code, stdout } = gradflow('run', configPath, '--out', join(work, 'diverged'));
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/diverged at step \d+/);
+    const result = JSON.parse(readFileSync(join(work, 'diverged', 'result.json'), 'utf8'));
+    expect(result.summary.diverged).toBe(true);
+  });
+
+  it('runs a sweep in independent shards and merges them', () => {
+    const configPath = join(work, 'base.json');
+    writeFileSync(configPath, JSON.stringify({ ...tiny, steps: 5 }));
+    const sweepPath = join(work, 'sweep.json');
+    writeFileSync(sweepPath, JSON.stringify({ base: configPath, grid: { 'model.width': [4, 8], 'optimizer.learningRate': [0.05, 0.1, 0.2] } }));
+    const shards = [0, 1].map((k) => gradflow('sweep', sweepPath, '--shard', `${k}/2`, '--out', join(work, `shard-${k}`)));
+    for (const shard of shards) expect(shard.code).toBe(0);
+    expect(shards[0]!.stdout).toMatch(/shard 0\/2: 3 points/);
+    const merged = gradflow('merge', join(work, 'shard-0'), join(work, 'shard-1'), '--out', join(work, 'merged'));
+    expect(merged.code).toBe(0);
+    const rows = JSON.parse(readFileSync(join(work, 'merged', 'sweep.json'), 'utf8'));
+    expect(rows.map((row: { index: number }) => row.index)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(rows[5]).toMatchObject({ 'model.width': 8, 'optimizer.learningRate': 0.2, status: 'completed', step: 5 });
+    expect(gradflow('sweep', sweepPath, '--shard', '2/2').code).toBe(2);
+  });
+});

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/config/errors';
+import { applyOverrides, parseConfig } from '../../src/config/schema';
+import { parseInitFile, weightsToJson } from '../../src/engine/init-file';
+import { PRESETS } from '../../src/experiments/presets';
+
+describe('config schema', () => {
+  it('fills in every default from an empty object', () => {
+    const config = parseConfig({});
+    expect(config.model).toMatchObject({ kind: 'two-layer', width: 256, scaling: 'mean-field', alpha: 1, bias: false, trainable: 'both' });
+    expect(config.data).toMatchObject({ kind: 'teacher-student', sampleCount: 256, inputDim: 2 });
+    expect(config.optimizer).toMatchObject({ rule: 'gd', learningRate: 0.1, withReplacement: false });
+    expect(config.backend).toBe('gpu');
+  });
+
+  it('names the field, the bad value and what is allowed, for every problem at once', () => {
+    let error: unknown;
+    try {
+      parseConfig({ model: { width: -3, scaling: 'lazy' }, optimizer: { learningRate: 'fast' }, colour: 'red' }, 'my.json');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    expect(message).toMatch(/^invalid my\.json/);
+    expect(message).toMatch(/model\.width: got -3; .*>=1/);
+    expect(message).toMatch(/model\.scaling: got "lazy"; .*"mean-field"\|"ntk"\|"standard"/);
+    expect(message).toMatch(/optimizer\.learningRate: got "fast"; .*number/);
+    expect(message).toMatch(/colour/);
+    expect((error as ConfigError).problems).toHaveLength(4);
+  });
+
+  it('applies --set overrides as JSON values or bare strings', () => {
+    const raw = applyOverrides({ model: { width: 8 } }, ['model.width=512', 'model.scaling=ntk', 'optimizer.batchSize=32', 'model.bias=true']);
+    expect(raw).toEqual({ model: { width: 512, scaling: 'ntk', bias: true }, optimizer: { batchSize: 32 } });
+    expect(() => applyOverrides({}, ['width'])).toThrow(/expected path=value/);
+    expect(() => applyOverrides({ steps: 3 }, ['steps.x=1'])).toThrow(/steps is not an object/);
+  });
+
+  it('every preset validates', () => {
+    for (const preset of PRESETS) expect(() => parseConfig(preset.config, preset.name)).not.toThrow();
+  });
+});
+
+describe('init file', () => {
+  it('round-trips weights and names every problem', () => {
+    const weights = { a: new Float32Array([1, -2]), W: new Float32Array([1, 2, 3, 4, 5, 6]) };
+    const text = JSON.stringify(weightsToJson(weights, 3));
+    const back = parseInitFile(text, 2, 3, false);
+    expect(Array.from(back.a)).toEqual([1, -2]);
+    expect(Array.from(back.W)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(() => parseInitFile('{"a": [1], "W": [[1, 2]]}', 2, 3, false, 'init.json')).toThrow(/init\.json: "a" has 1 entries, the model has width 2/);
+    expect(() => parseInitFile('{"a": [1, 2], "W": [[1, 2, 3], [4, null, 6]]}', 2, 3, false, 'init.json')).toThrow(/"W"\[1\]\[1\] is null/);
+    expect(() => parseInitFile('{"a": [1, 2], "W": [[1, 2, 3], [4, 5, 6]], "b": [0, 0]}', 2, 3, false)).toThrow(/"b" is given but model\.bias is false/);
+    expect(() => parseInitFile('not json', 2, 3, false)).toThrow(/not valid JSON/);
+  });
+});

@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig, type ExperimentConfigInput } from '../../src/config/schema';
+import { buildProblem } from '../../src/engine/problem';
+import { createSimulation, runExperiment } from '../../src/engine/run-experiment';
+import { requestGpu } from '../../src/gpu/device';
+import { Scheduler } from '../../src/scheduler/scheduler';
+import { getTestGpu } from '../helpers/gpu';
+
+const small: ExperimentConfigInput = {
+  name: 'small',
+  steps: 40,
+  stepsPerSubmit: 7,
+  checkpointEvery: 10,
+  model: { width: 16, scaling: 'ntk' },
+  data: { kind: 'teacher-student', sampleCount: 24, testCount: 8, inputDim: 3, teacherWidth: 2 },
+  optimizer: { learningRate: 0.2, batchSize: 6 },
+  metrics: { every: 10, names: ['loss', 'testLoss', 'gradNorm'] },
+};
+
+describe.each(['gpu', 'reference'] as const)('scheduler on the %s backend', (backend) => {
+  const config = parseConfig({ ...small, backend });
+
+  async function simulation() {
+    return createSimulation(config, await buildProblem(config), getTestGpu);
+  }
+
+  it('logs metrics at every boundary and every step loss once', async () => {
+    const result = await runExperiment(config, { requestGpu: getTestGpu });
+    expect(result.metrics.map((row) => row.step)).toEqual([0, 10, 20, 30, 40]);
+    expect(result.stepLosses).toHaveLength(40);
+    expect(result.stepLosses.every(Number.isFinite)).toBe(true);
+    for (const row of result.metrics) for (const name of ['loss', 'testLoss', 'gradNorm']) expect(Number.isFinite(row[name])).toBe(true);
+    expect(result.metrics.at(-1)!.loss).toBeLessThan(result.metrics[0]!.loss!);
+    expect(result.summary.status).toBe('completed');
+  });
+
+  it('restores a checkpoint to the same trajectory bit for bit', async () => {
+    const first = await simulation();
+    await Promise.all([first.submitSteps(7), first.submitSteps(6)]);
+    const checkpoint = await first.checkpoint();
+    const continued = Array.from(await first.submitSteps(7));
+    const second = await simulation();
+    await second.submitSteps(3); // another state, replaced by the restore
+    await second.restore(checkpoint);
+    expect(second.stepsTaken).toBe(13);
+    expect(Array.from(await second.submitSteps(7))).toEqual(continued);
+    first.destroy();
+    second.destroy();
+  });
+
+  it('pauses, steps once, resumes and stops between chunks', async () => {
+    const sim = await simulation();
+    const scheduler = new Scheduler(sim, { totalSteps: 100_000, stepsPerSubmit: 5, metricsEvery: 50, metricNames: ['loss'], checkpointEvery: 0 });
+    scheduler.pause();
+    const outcome = scheduler.run();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(sim.stepsTaken).toBe(0);
+    scheduler.stepOnce();
+    await expect.poll(() => sim.stepsTaken).toBe(1);
+    scheduler.stepOnce();
+    await expect.poll(() => sim.stepsTaken).toBe(2);
+    scheduler.resume();
+    await expect.poll(() => sim.stepsTaken, { timeout: 20_000 }).toBeGreaterThan(12);
+    scheduler.stop();
+    const result = await outcome;
+    expect(result.stopped).toBe(true);
+    expect(result.stepsTaken).toBeLessThan(100_000);
+    expect(result.stepLosses).toHaveLength(result.stepsTaken);
+    expect(result.rows.at(-1)!.step).toBe(result.stepsTaken);
+    sim.destroy();
+  });
+
+  it('reports divergence as a result, keeping the metrics up to the divergent step', async () => {
+    // Far beyond 2/sharpness: the iterates blow up within a few dozen steps.
+    const diverging = parseConfig({ ...small, backend, steps: 400, optimizer: { learningRate: 50 }, model: { width: 16, scaling: 'standard' } });
+    const result = await runExperiment(diverging, { requestGpu: getTestGpu });
+    expect(result.summary.diverged).toBe(true);
+    const k = result.summary.divergedAt!;
+    expect(result.summary.status).toBe(`diverged at step ${k}`);
+    expect(k).toBeLessThan(400);
+    expect(result.stepLosses).toHaveLength(k + 1);
+    expect(Number.isFinite(result.stepLosses[k]!)).toBe(false);
+    expect(result.stepLosses.slice(0, k).every(Number.isFinite)).toBe(true);
+    expect(result.metrics.every((row) => row.step <= k)).toBe(true);
+  });
+});
+
+describe('device loss', () => {
+  it('resumes from the last checkpoint on a new device and says so, with the same losses', async () => {
+    const config = parseConfig({ ...small, steps: 60, stepsPerSubmit: 5 });
+    const reference = await runExperiment(config, { requestGpu: getTestGpu });
+    const devices: Awaited<ReturnType<typeof requestGpu>>[] = [];
+    let destroyed = false;
+    const result = await runExperiment(config, {
+      requestGpu: async () => {
+        const gpu = await requestGpu();
+        devices.push(gpu);
+        return gpu;
+      },
+      onProgress: (event) => {
+        if (!destroyed && event.step >= 25) {
+          destroyed = true;
+          devices[0]!.device.destroy();
+        }
+      },
+    });
+    expect(devices.length).toBe(2);
+    expect(result.summary.events.join('\n')).toMatch(/device lost .*resumed from the checkpoint at step 20/);
+    expect(result.summary.status).toBe('completed');
+    expect(result.stepLosses).toEqual(reference.stepLosses);
+    expect(result.metrics.map((row) => row.step)).toEqual(reference.metrics.map((row) => row.step));
+    devices[1]!.device.destroy();
+  });
+});
