@@ -1,9 +1,38 @@
 /**
- * Teacher-student data (SCIENCE.md section 3): x ~ N(0, I_d), y = f*(x) = (1/M) sum_k a*_k relu(w*_k . x)
- * with a* = 1 and w*_k ~ N(0, I_d), drawn from the counter-based generator so every backend sees the same set.
+ * Teacher-student data (SCIENCE.md section 3): x ~ N(0, I_d) or uniform on the sphere, from the `data`
+ * stream (train at step 0, test at step 1), y = f*(x) (+ optional Gaussian label noise from the
+ * `labelNoise` stream), f* a teacher network or the circle-neuron target. Labels are computed from the
+ * float32 inputs the set stores, so they are exactly the target of what a trainer sees.
  */
 import { RANDOM_STREAMS } from '../model/conventions';
+import { sampleInputs, targetOutputs } from '../reference/data';
 import { normalArray } from '../reference/random';
+import { makeDataset, partStep, type DataPart, type Dataset } from './dataset';
+import { resolveDataSpec, type TeacherStudentDataSpec } from './spec';
+import { describeTarget, resolveTarget } from './teacher';
+
+/** The train or test part of a teacher-student set. */
+export function teacherStudentDataset(spec: TeacherStudentDataSpec, part: DataPart = 'train'): Dataset {
+  const { seed, inputDim: d } = spec;
+  const n = part === 'train' ? spec.sampleCount : spec.testCount;
+  const step = partStep(part);
+  const X = new Float32Array(sampleInputs(seed, RANDOM_STREAMS.data, step, { count: n }, d, spec.inputs));
+  const target = resolveTarget(spec.teacher, seed, d);
+  const y = targetOutputs(target, X, d);
+  if (spec.labelNoiseStd > 0) {
+    const noise = normalArray(seed, RANDOM_STREAMS.labelNoise, step, n);
+    for (let i = 0; i < n; i++) y[i]! += spec.labelNoiseStd * noise[i]!;
+  }
+  const noiseText = spec.labelNoiseStd > 0 ? `, label noise std ${spec.labelNoiseStd}` : '';
+  return makeDataset({
+    X,
+    y: new Float32Array(y),
+    inputDim: d,
+    labelKind: 'regression',
+    description: `Teacher-student ${part} set: ${n} ${spec.inputs} inputs in d = ${d} labelled by ${describeTarget(spec.teacher)}${noiseText}.`,
+    target,
+  });
+}
 
 export interface TeacherStudentSpec {
   readonly seed: number;
@@ -22,18 +51,10 @@ export interface TeacherStudentData {
   readonly teacherW: Float32Array;
 }
 
-export function teacherStudentData({ seed, sampleCount: n, inputDim: d, teacherWidth: M }: TeacherStudentSpec): TeacherStudentData {
-  const X = new Float32Array(normalArray(seed, RANDOM_STREAMS.data, 0, n * d));
-  const teacherW = new Float32Array(normalArray(seed, RANDOM_STREAMS.teacher, 0, M * d));
-  const y = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    let sum = 0;
-    for (let k = 0; k < M; k++) {
-      let z = 0;
-      for (let c = 0; c < d; c++) z += teacherW[k * d + c]! * X[i * d + c]!;
-      sum += Math.max(z, 0);
-    }
-    y[i] = sum / M;
-  }
-  return { X, y, teacherW };
+/** The default teacher-student set: Gaussian inputs, M random Gaussian teacher neurons with a* = 1. */
+export function teacherStudentData({ seed, sampleCount, inputDim, teacherWidth }: TeacherStudentSpec): TeacherStudentData {
+  const spec = resolveDataSpec({ kind: 'teacher-student', seed, sampleCount, inputDim, teacher: { kind: 'random', width: teacherWidth } });
+  const data = teacherStudentDataset(spec as TeacherStudentDataSpec);
+  const target = data.target as Extract<Dataset['target'], { kind: 'teacher' }>;
+  return { X: data.X, y: data.y, teacherW: target.teacher.W };
 }

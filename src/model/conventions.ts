@@ -50,4 +50,14 @@ export const RANDOM_STREAMS = {
   initA: 4,
   initW: 5,
   initB: 6,
+  /** Offline label noise: Gaussian regression noise, and the keyed permutation choosing flipped labels. */
+  labelNoise: 7,
+  /** Online (population-risk) inputs: fresh x at every step, counter word 1 = step. */
+  online: 8,
+  /** Online label noise, per step. */
+  onlineLabelNoise: 9,
+  /** Class and cluster assignment of synthetic sign-labelled sets (a keyed permutation, so counts balance). */
+  dataLabels: 10,
+  /** The train/test split permutation of file data sets. */
+  split: 11,
 } as const;

@@ -1,0 +1,46 @@
+/**
+ * One entry point for every data source: validates the spec (defaults filled, DataSpecError naming
+ * each bad field) and builds the training set and, when asked for, the test set.
+ */
+import { csvDataset } from './csv';
+import type { DataPart, Dataset, DatasetSplit } from './dataset';
+import { digitsDataset } from './digits';
+import { DataSpecError } from './errors';
+import { linearSeparableDataset } from './linear-separable';
+import { orthogonalSeparableDataset } from './orthogonal-separable';
+import { resolveDataSpec, type DataSpec, type DataSpecInput, type SyntheticDataSpec } from './spec';
+import { teacherStudentDataset } from './teacher-student';
+import { xorDataset } from './xor';
+
+/** Where file sources get their text: Node passes a file reader (src/data/load-files.ts), the page what it fetched. */
+export interface DataSources {
+  readText?(path: string): string;
+}
+
+/** The train part of a synthetic source, or its test part of testCount samples (step 1 of every stream). */
+export function syntheticDataset(spec: SyntheticDataSpec, part: DataPart = 'train'): Dataset {
+  switch (spec.kind) {
+    case 'teacher-student':
+      return teacherStudentDataset(spec, part);
+    case 'linear-separable':
+      return linearSeparableDataset(spec, part);
+    case 'orthogonal-separable':
+      return orthogonalSeparableDataset(spec, part);
+    case 'xor':
+      return xorDataset(spec, part);
+  }
+}
+
+/** Builds the data a spec describes; file kinds read their text through `sources.readText`. */
+export function createDataset(input: DataSpecInput | DataSpec, sources: DataSources = {}): DatasetSplit {
+  const spec = resolveDataSpec(input);
+  if (spec.kind === 'digits' || spec.kind === 'csv') {
+    if (!sources.readText) {
+      throw new DataSpecError(`${spec.kind} data needs the file '${spec.path}': pass sources.readText (Node: createDatasetFromFiles in src/data/load-files.ts; browser: fetch the text first)`);
+    }
+    const text = sources.readText(spec.path);
+    return spec.kind === 'digits' ? digitsDataset(text, spec) : csvDataset(text, spec);
+  }
+  const train = syntheticDataset(spec, 'train');
+  return spec.testCount > 0 ? { train, test: syntheticDataset(spec, 'test') } : { train };
+}
