@@ -10,6 +10,7 @@ import { readFile, readdir, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/errors';
+import { DataFileError, DataSpecError } from '../data/errors';
 import { applyOverrides, parseConfig, type ExperimentConfig } from '../config/schema';
 import { runExperiment, type ExperimentResult } from '../engine/run-experiment';
 import { PRESETS, findPreset } from '../experiments/presets';
@@ -139,6 +140,17 @@ function list(): number {
   return 0;
 }
 
+/** Problems with what the user gave (config, data files, arguments): exit code 2. */
+function isInputError(error: unknown): boolean {
+  return (
+    error instanceof ConfigError ||
+    error instanceof UsageError ||
+    error instanceof DataFileError ||
+    error instanceof DataSpecError ||
+    Boolean((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))
+  );
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -156,7 +168,7 @@ export async function main(argv: string[]): Promise<number> {
         return command === undefined || command === 'help' || command === '--help' ? 0 : 2;
     }
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (isInputError(error)) {
       console.error(`gradflow: ${(error as Error).message}`);
       if (error instanceof UsageError) console.error(USAGE);
       return 2;

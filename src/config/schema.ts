@@ -5,10 +5,12 @@
  */
 import { z } from 'zod';
 import { LOSS_KINDS, SCALINGS } from '../model/conventions';
+import { dataSpecSchema } from '../data/spec';
 import { ConfigError } from './errors';
 
 const positiveInt = () => z.int().min(1);
 const seedSchema = z.int().min(0).max(2 ** 32 - 1);
+const DEFAULT_SEED = 1;
 
 export const initSchema = z
   .object({
@@ -30,30 +32,6 @@ export const modelSchema = z
     init: initSchema.prefault({}),
   })
   .strict();
-
-const inputsSchema = z.enum(['gaussian', 'sphere']).default('gaussian');
-
-export const dataSchema = z.discriminatedUnion('kind', [
-  z
-    .object({
-      kind: z.literal('teacher-student'),
-      sampleCount: positiveInt().default(256),
-      testCount: z.int().min(0).default(0),
-      inputDim: positiveInt().default(2),
-      teacherWidth: positiveInt().default(3),
-      inputs: inputsSchema,
-    })
-    .strict(),
-  z
-    .object({
-      kind: z.literal('csv'),
-      /** Training file, header x0..x{d-1},y. */
-      path: z.string().min(1),
-      /** Optional test file with the same header. */
-      testPath: z.string().min(1).optional(),
-    })
-    .strict(),
-]);
 
 export const optimizerSchema = z
   .object({
@@ -80,12 +58,12 @@ export const metricsSchema = z
 export const configSchema = z
   .object({
     name: z.string().optional(),
-    seed: seedSchema.default(1),
+    seed: seedSchema.default(DEFAULT_SEED),
     steps: positiveInt().default(1000),
     backend: z.enum(['gpu', 'reference']).default('gpu'),
     loss: z.enum(LOSS_KINDS as [string, ...string[]]).default('square'),
     model: modelSchema.prefault({}),
-    data: dataSchema.prefault({ kind: 'teacher-student' }),
+    data: dataSpecSchema.prefault({ kind: 'teacher-student' }),
     optimizer: optimizerSchema.prefault({}),
     metrics: metricsSchema.prefault({}),
     /** Keep a checkpoint every this many steps (0: only at the start); device loss resumes from the last. */
@@ -100,9 +78,24 @@ export type ExperimentConfigInput = z.input<typeof configSchema>;
 
 /** Validates `input` and fills in defaults; throws ConfigError listing every problem. */
 export function parseConfig(input: unknown, source = 'config'): ExperimentConfig {
-  const result = configSchema.safeParse(input);
+  const result = configSchema.safeParse(inheritDataFields(input));
   if (result.success) return result.data;
   throw new ConfigError(result.error.issues.map((issue) => describeIssue(issue, input)), source);
+}
+
+/**
+ * The top-level seed and loss also fix the data unless the data section sets its own: one seed
+ * reproduces the whole run, and a CSV's label check follows the loss being trained.
+ */
+function inheritDataFields(input: unknown): unknown {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) return input;
+  const config = input as Record<string, unknown>;
+  const data = config.data ?? { kind: 'teacher-student' };
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return input;
+  const inherited: Record<string, unknown> = { ...(data as Record<string, unknown>) };
+  if (inherited.seed === undefined && inherited.kind !== 'csv') inherited.seed = config.seed ?? DEFAULT_SEED;
+  if (inherited.kind === 'csv' && inherited.loss === undefined && config.loss !== undefined) inherited.loss = config.loss;
+  return { ...config, data: inherited };
 }
 
 function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {

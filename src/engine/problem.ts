@@ -1,6 +1,6 @@
 /** From a validated config to the arrays a backend needs: trainer settings, initial weights, data. */
 import type { ExperimentConfig } from '../config/schema';
-import { teacherStudentData } from '../data/teacher-student';
+import { createDataset } from '../data/create';
 import type { LossKind, Scaling, TrainableParts } from '../model/conventions';
 import { initialWeights } from '../model/initialization';
 import type { TrainingSet, TwoLayerTrainerConfig, TwoLayerWeights } from '../model/two-layer-trainer';
@@ -41,20 +41,14 @@ export async function buildProblem(config: ExperimentConfig, readText?: ReadText
   return test ? { trainer, init, train, test } : { trainer, init, train };
 }
 
+/** The train (and test) set of the config; file sources are read first, so the builders stay synchronous. */
 async function buildData(config: ExperimentConfig, readText?: ReadText): Promise<{ train: TrainingSet; test?: TrainingSet }> {
-  const data = config.data;
-  switch (data.kind) {
-    case 'teacher-student': {
-      const total = data.sampleCount + data.testCount;
-      const all = teacherStudentData({ seed: config.seed, sampleCount: total, inputDim: data.inputDim, teacherWidth: data.teacherWidth });
-      const d = data.inputDim;
-      const split = (from: number, to: number): TrainingSet => ({ X: all.X.slice(from * d, to * d), y: all.y.slice(from, to) });
-      return data.testCount > 0 ? { train: split(0, data.sampleCount), test: split(data.sampleCount, total) } : { train: split(0, total) };
-    }
-    case 'csv': {
-      throw new Error(`csv data (${data.path}) needs the CSV reader${readText ? '' : ' and a file reader'}`);
-    }
-  }
+  const spec = config.data;
+  const files = new Map<string, string>();
+  if (spec.kind === 'csv' || spec.kind === 'digits') files.set(spec.path, await required(readText, 'data.path')(spec.path));
+  const split = createDataset(spec, { readText: (path) => files.get(path)! });
+  const { X, y } = split.train;
+  return split.test ? { train: { X, y }, test: { X: split.test.X, y: split.test.y } } : { train: { X, y } };
 }
 
 function required(readText: ReadText | undefined, field: string): ReadText {

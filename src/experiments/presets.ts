@@ -20,7 +20,7 @@ export const PRESETS: readonly Preset[] = [
       steps: 300,
       loss: 'square',
       model: { width: 2048, scaling: 'mean-field' },
-      data: { kind: 'teacher-student', sampleCount: 128, testCount: 128, inputDim: 2, teacherWidth: 3 },
+      data: { kind: 'teacher-student', sampleCount: 128, testCount: 128, inputDim: 2, teacher: { kind: 'random', width: 3 } },
       optimizer: { rule: 'gd', learningRate: 0.5 },
       metrics: { every: 25, names: ['loss', 'testLoss', 'gradNorm'] },
     },

@@ -15,7 +15,7 @@ const tiny = {
   steps: 30,
   backend: 'reference',
   model: { width: 12, scaling: 'ntk', bias: true },
-  data: { kind: 'teacher-student', sampleCount: 20, testCount: 10, inputDim: 3, teacherWidth: 2 },
+  data: { kind: 'teacher-student', sampleCount: 20, testCount: 10, inputDim: 3, teacher: { kind: 'random', width: 2 } },
   optimizer: { learningRate: 0.1 },
   metrics: { every: 10, names: ['loss', 'testLoss'] },
 };
@@ -62,6 +62,22 @@ describe('gradflow CLI', () => {
     expect(existsSync(out)).toBe(false);
     expect(gradflow('run', join(work, 'missing.json')).code).toBe(2);
     expect(gradflow('frobnicate').code).toBe(2);
+  });
+
+  it('trains on CSV files and names the line and column of a bad one (exit 2)', () => {
+    const rows = Array.from({ length: 16 }, (_, i) => `${(i % 4) - 1.5},${Math.floor(i / 4) - 1.5},${i % 2 === 0 ? 1 : -1}`);
+    writeFileSync(join(work, 'train.csv'), `x0,x1,y\n${rows.join('\n')}\n`);
+    writeFileSync(join(work, 'bad.csv'), 'x0,x1,y\n0.5,1,1\n0.25,oops,-1\n');
+    const config = { ...tiny, loss: 'logistic', data: { kind: 'csv', path: join(work, 'train.csv') } };
+    writeFileSync(join(work, 'csv.json'), JSON.stringify(config));
+    const good = gradflow('run', join(work, 'csv.json'), '--out', join(work, 'csv-out'), '--set', 'metrics.names=["loss","accuracy"]');
+    expect(good.code).toBe(0);
+    const result = JSON.parse(readFileSync(join(work, 'csv-out', 'result.json'), 'utf8'));
+    expect(result.metrics[0].accuracy).toBeGreaterThanOrEqual(0);
+    const bad = gradflow('run', join(work, 'csv.json'), '--out', join(work, 'bad-out'), '--set', `data.path=${JSON.stringify(join(work, 'bad.csv'))}`);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/bad\.csv: line 3, column 2/);
+    expect(existsSync(join(work, 'bad-out'))).toBe(false);
   });
 
   it('reports divergence as a result with exit code 0', () => {

@@ -12,7 +12,7 @@ const small: ExperimentConfigInput = {
   stepsPerSubmit: 7,
   checkpointEvery: 10,
   model: { width: 16, scaling: 'ntk' },
-  data: { kind: 'teacher-student', sampleCount: 24, testCount: 8, inputDim: 3, teacherWidth: 2 },
+  data: { kind: 'teacher-student', sampleCount: 24, testCount: 8, inputDim: 3, teacher: { kind: 'random', width: 2 } },
   optimizer: { learningRate: 0.2, batchSize: 6 },
   metrics: { every: 10, names: ['loss', 'testLoss', 'gradNorm'] },
 };
