@@ -64,6 +64,11 @@ export const configSchema = z
     loss: z.enum(LOSS_KINDS as [string, ...string[]]).default('square'),
     model: modelSchema.prefault({}),
     data: dataSpecSchema.prefault({ kind: 'teacher-student' }),
+    /**
+     * Population risk: every step trains on optimizer.batchSize fresh samples (default data.sampleCount)
+     * drawn on the GPU from the teacher-student distribution; the loss metric uses the fixed train set.
+     */
+    online: z.boolean().default(false),
     optimizer: optimizerSchema.prefault({}),
     metrics: metricsSchema.prefault({}),
     /** Keep a checkpoint every this many steps (0: only at the start); device loss resumes from the last. */

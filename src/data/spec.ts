@@ -47,7 +47,7 @@ const flipFraction = fraction('flipFraction', 'closed').default(0);
 const teacherSchema = z.discriminatedUnion(
   'kind',
   [
-    z.object({
+    z.strictObject({
       kind: z.literal('random'),
       /** Teacher neurons M. */
       width: positiveInteger('teacher.width').default(1),
@@ -56,25 +56,25 @@ const teacherSchema = z.discriminatedUnion(
       /** a* [M]; default all ones. */
       outputWeights: z.array(finiteNumber).optional(),
     }),
-    z.object({
+    z.strictObject({
       kind: z.literal('explicit'),
       /** a* [M]. */
       a: z.array(finiteNumber).min(1, { error: 'teacher.a needs at least one neuron' }),
       /** W* as M rows of d numbers. */
       W: z.array(z.array(finiteNumber)).min(1, { error: 'teacher.W needs at least one row' }),
     }),
-    z.object({
+    z.strictObject({
       kind: z.literal('single-neuron'),
       /** w* [d]; default e_1. a* = 1. */
       direction: z.array(finiteNumber).optional(),
     }),
-    z.object({ kind: z.literal('circle') }),
+    z.strictObject({ kind: z.literal('circle') }),
   ],
   { error: "teacher.kind must be 'random', 'explicit', 'single-neuron' or 'circle'" },
 );
 
 export const teacherStudentSpecSchema = z
-  .object({
+  .strictObject({
     kind: z.literal('teacher-student'),
     ...synthetic,
     teacher: teacherSchema.prefault({ kind: 'random' }),
@@ -103,7 +103,7 @@ export const teacherStudentSpecSchema = z
   });
 
 export const linearSeparableSpecSchema = z
-  .object({
+  .strictObject({
     kind: z.literal('linear-separable'),
     ...synthetic,
     /** gamma: every sample has y_i u . x_i >= gamma for the hidden unit direction u. */
@@ -120,7 +120,7 @@ export const linearSeparableSpecSchema = z
   });
 
 export const orthogonalSeparableSpecSchema = z
-  .object({
+  .strictObject({
     kind: z.literal('orthogonal-separable'),
     ...synthetic,
     /** k <= d orthonormal directions q_l; class +1 lies in their positive orthant cone, class -1 in the opposite one. Default d. */
@@ -137,7 +137,7 @@ export const orthogonalSeparableSpecSchema = z
   });
 
 export const xorSpecSchema = z
-  .object({
+  .strictObject({
     kind: z.literal('xor'),
     ...synthetic,
     /** mu: cluster centres at (+-mu, +-mu, 0, ..., 0). */
@@ -167,13 +167,13 @@ const digitList = z
   .min(1, { error: 'list at least one digit' });
 
 export const digitsSpecSchema = z
-  .object({
+  .strictObject({
     kind: z.literal('digits'),
     /** The file, for loaders that read one (Node: a path; browser: a URL). */
     path: z.string().min(1).default('data/digits.csv'),
     /** A binary subset (positive classes -> +1, negative -> -1), 'even-odd' (even -> +1), or 'all' (y = the digit). */
     classes: z
-      .union([z.literal('all'), z.literal('even-odd'), z.object({ positive: digitList, negative: digitList })], {
+      .union([z.literal('all'), z.literal('even-odd'), z.strictObject({ positive: digitList, negative: digitList })], {
         error: "classes must be 'all', 'even-odd' or { positive: [digits], negative: [digits] }",
       })
       .default({ positive: [1], negative: [0] }),
@@ -191,7 +191,7 @@ export const digitsSpecSchema = z
     }
   });
 
-export const csvSpecSchema = z.object({
+export const csvSpecSchema = z.strictObject({
   kind: z.literal('csv'),
   /** Header x0,...,x{d-1},y. */
   path: z.string({ error: 'path must name the CSV file' }).min(1, { error: 'path must name the CSV file' }),

@@ -1,6 +1,7 @@
 /** From a validated config to the arrays a backend needs: trainer settings, initial weights, data. */
 import type { ExperimentConfig } from '../config/schema';
 import { createDataset } from '../data/create';
+import { onlineSpecFor } from '../data/online';
 import type { LossKind, Scaling, TrainableParts } from '../model/conventions';
 import { initialWeights } from '../model/initialization';
 import type { TrainingSet, TwoLayerTrainerConfig, TwoLayerWeights } from '../model/two-layer-trainer';
@@ -34,6 +35,7 @@ export async function buildProblem(config: ExperimentConfig, readText?: ReadText
     withReplacement: optimizer.withReplacement,
     seed: config.seed,
     maxStepsPerSubmit: config.stepsPerSubmit,
+    ...(config.online ? { online: onlineSpecFor(config.data, optimizer.batchSize ?? train.y.length) } : {}),
   };
   const init = model.init.path
     ? parseInitFile(await required(readText, 'model.init.path')(model.init.path), model.width, inputDim, model.bias, model.init.path)

@@ -2,6 +2,7 @@
  * The two-layer network's training step on the GPU, composed from the kernel families:
  *
  *   [sample_batch_indices, gather_rows]   minibatch (SGD only; GD uses X, y directly)
+ *   [sample_online]                       or fresh samples every step (population risk)
  *   forward and backward passes           two-layer-passes.ts (loss of step t into losses[t])
  *   a, W, b -= step * grads               update_neurons (particle time for mean-field)
  *
@@ -18,6 +19,8 @@ import type { MatmulAlgorithm } from '../kernels/matmul';
 import { bindGatherRows, bindUpdateNeurons, neuronStepSizes, updateNeuronsParams } from '../kernels/particles';
 import { batchSamplingParams, bindSampleBatchIndices } from '../kernels/random';
 import { meanLossParams } from '../kernels/two-layer';
+import { bindSampleOnline, sampleOnlineParams } from '../kernels/data';
+import type { OnlineSpec } from '../data/dataset';
 import { bindTwoLayerPasses, type TwoLayerPasses } from './two-layer-passes';
 import { RANDOM_STREAMS, type LossKind, type Scaling, type TrainableParts } from './conventions';
 
@@ -42,6 +45,11 @@ export interface TwoLayerTrainerConfig {
   readonly withReplacement?: boolean;
   /** Seed of the minibatch stream. */
   readonly seed: number;
+  /**
+   * Population risk: every step draws `online.batchSize` fresh samples on the GPU (the data set
+   * passed to `create` is then unused for steps). Overrides batchSize.
+   */
+  readonly online?: OnlineSpec;
   readonly matmulAlgorithm?: MatmulAlgorithm;
   /** Most steps one `train` call may record (size of the loss log). Default 1024. */
   readonly maxStepsPerSubmit?: number;
@@ -91,9 +99,9 @@ export class TwoLayerTrainer {
   static async create(gpu: GpuContext, config: TwoLayerTrainerConfig, init: TwoLayerWeights, data: TrainingSet): Promise<TwoLayerTrainer> {
     const { width: m, inputDim: d, sampleCount: n, hasBias } = config;
     for (const key of ['width', 'inputDim', 'sampleCount'] as const) checkSize(NAME, key, config[key]);
-    const batchSize = config.batchSize ?? n;
+    const batchSize = config.online?.batchSize ?? config.batchSize ?? n;
     checkSize(NAME, 'batchSize', batchSize);
-    if (batchSize > n && !config.withReplacement) {
+    if (batchSize > n && !config.withReplacement && !config.online) {
       throw new KernelArgumentError(NAME, 'batchSize', `is ${batchSize}, over the ${n} samples; sample with replacement or lower it`);
     }
     if (!(config.learningRate >= 0) || !Number.isFinite(config.learningRate)) {
@@ -112,8 +120,10 @@ export class TwoLayerTrainer {
     }
 
     const full = { ...config, batchSize, maxStepsPerSubmit };
-    const minibatch = batchSize !== n || config.withReplacement === true;
+    const online = config.online;
+    const minibatch = !online && (batchSize !== n || config.withReplacement === true);
     const B = batchSize;
+    const teacher = online?.target.kind === 'teacher' ? online.target.teacher : undefined;
     const buffer = (label: string, contents: number | ArrayBufferView) => createStorageBuffer(gpu, `${NAME}/${label}`, contents);
     const buffers: Record<string, GPUBuffer> = {
       X: buffer('X', data.X),
@@ -122,7 +132,9 @@ export class TwoLayerTrainer {
       W: buffer('W', init.W),
       losses: buffer('losses', maxStepsPerSubmit * 4),
       ...(init.b ? { b: buffer('b', init.b) } : {}),
-      ...(minibatch ? { indices: buffer('indices', B * 4), Xb: buffer('Xb', B * d * 4), yb: buffer('yb', B * 4) } : {}),
+      ...(minibatch ? { indices: buffer('indices', B * 4) } : {}),
+      ...(minibatch || online ? { Xb: buffer('Xb', B * d * 4), yb: buffer('yb', B * 4) } : {}),
+      ...(teacher ? { teacherA: buffer('teacherA', teacher.a), teacherW: buffer('teacherW', teacher.W) } : {}),
     };
     const Xb = buffers.Xb ?? buffers.X!;
     const yb = buffers.yb ?? buffers.y!;
@@ -138,7 +150,9 @@ export class TwoLayerTrainer {
         : undefined,
       gather: minibatch
         ? await bindGatherRows(gpu, { sampleCount: n, inputDim: d, batchSize: B }, { indices: buffers.indices!, inputs: buffers.X!, targets: buffers.y!, batchInputs: Xb, batchTargets: yb })
-        : undefined,
+        : online
+          ? await bindSampleOnline(gpu, online, { inputs: Xb, labels: yb, ...(teacher ? { teacherA: buffers.teacherA!, teacherW: buffers.teacherW! } : {}) })
+          : undefined,
       passes,
       update: await bindUpdateNeurons(gpu, { hasBias }, { width: m, inputDim: d }, neuronStepSizes(config, m), {
         ...weights, gradA: grads.gradA, gradW: grads.gradW, ...(hasBias ? { gradB: grads.gradB! } : {}),
@@ -187,12 +201,16 @@ export class TwoLayerTrainer {
             sampleCount: this.config.sampleCount, batchSize: B, replace: this.config.withReplacement ?? false,
           }))
       : undefined;
+    const onlineTable = this.config.online && k.gather
+      ? paramsTable(this.gpu, k.gather.paramsByteLength, stepCount, (t) => sampleOnlineParams(this.config.online!, firstStep + t))
+      : undefined;
     this.stepsTaken += stepCount;
     const result = previous.then(async () => {
       const encoder = device.createCommandEncoder({ label: `${NAME}/train` });
       for (let t = 0; t < stepCount; t++) {
         meanLoss.copyParams(encoder, lossTable, t * meanLoss.paramsByteLength);
         if (k.sample && sampleTable) k.sample.copyParams(encoder, sampleTable, t * k.sample.paramsByteLength);
+        if (k.gather && onlineTable) k.gather.copyParams(encoder, onlineTable, t * k.gather.paramsByteLength);
         const pass = encoder.beginComputePass();
         for (const kernel of [k.sample, k.gather, ...k.passes.kernels, k.update]) kernel?.encode(pass);
         pass.end();
@@ -202,6 +220,7 @@ export class TwoLayerTrainer {
       device.queue.submit([encoder.finish()]);
       lossTable.destroy();
       sampleTable?.destroy();
+      onlineTable?.destroy();
       return staging;
     });
     this.lastSubmitted = result.then(() => undefined, () => undefined);

@@ -6,6 +6,7 @@ import { RANDOM_STREAMS } from '../model/conventions';
 import type { TrainingSet, TwoLayerTrainerConfig, TwoLayerWeights } from '../model/two-layer-trainer';
 import { gatherRows } from './particles';
 import { sampleBatchIndices } from './random';
+import { sampleOnline } from './data';
 import { empiricalRisk, trainStep, type TwoLayerParams } from './two-layer';
 
 export class ReferenceTrainer {
@@ -30,12 +31,14 @@ export class ReferenceTrainer {
   /** Runs `stepCount` steps; returns the loss before each (on that step's batch). */
   train(stepCount: number): Float64Array {
     const { sampleCount: n, inputDim: d, seed } = this.config;
-    const batchSize = this.config.batchSize ?? n;
-    const minibatch = batchSize !== n || this.config.withReplacement === true;
+    const online = this.config.online;
+    const batchSize = online?.batchSize ?? this.config.batchSize ?? n;
+    const minibatch = !online && (batchSize !== n || this.config.withReplacement === true);
     const losses = new Float64Array(stepCount);
     for (let t = 0; t < stepCount; t++) {
       let X: ArrayLike<number> = this.data.X;
       let y: ArrayLike<number> = this.data.y;
+      if (online) ({ X, y } = sampleOnline(online, this.stepsTaken));
       if (minibatch) {
         const indices = sampleBatchIndices(seed, RANDOM_STREAMS.minibatch, this.stepsTaken, n, batchSize, this.config.withReplacement ?? false);
         ({ batchInputs: X, batchTargets: y } = gatherRows(this.data.X, this.data.y, indices, d));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { teacherStudentData } from '../../src/data/teacher-student';
+import { onlineSpecFor } from '../../src/data/online';
 import { KernelArgumentError } from '../../src/gpu/errors';
 import { initialWeights } from '../../src/model/initialization';
 import { TwoLayerTrainer, type TrainingSet, type TwoLayerTrainerConfig } from '../../src/model/two-layer-trainer';
@@ -75,6 +76,15 @@ describe('two-layer trainer: GPU against the float64 reference', () => {
     const head = gpuLosses.slice(0, 10).reduce((s, v) => s + v, 0);
     const tail = gpuLosses.slice(-10).reduce((s, v) => s + v, 0);
     expect(tail).toBeLessThan(head);
+  });
+
+  it('online mode (fresh GPU samples every step) follows the reference on the same stream', async () => {
+    const spec = { kind: 'teacher-student' as const, seed: 3, inputDim: 5, teacher: { kind: 'random' as const, width: 2 } };
+    const config = { ...base, online: onlineSpecFor(spec, 9) };
+    const { gpuLosses, referenceLosses } = await compareRuns(config, 30);
+    // Inputs differ by float32 normals (~1e-7) on top of the usual step rounding.
+    expectClose(gpuLosses, referenceLosses, CURVE, 'population loss curve');
+    expect(new Set(Array.from(gpuLosses)).size).toBe(30); // a new batch every step
   });
 
   it('random feature model (second layer only) leaves W bit-identical', async () => {
