@@ -6,11 +6,14 @@
 import { z } from 'zod';
 import { LOSS_KINDS, SCALINGS } from '../model/conventions';
 import { dataSpecSchema } from '../data/spec';
+import { optimizerRuleSchema } from '../optim/rules';
+import { learningRateScheduleSchema } from '../optim/schedule';
 import { ConfigError } from './errors';
 
 const positiveInt = () => z.int().min(1);
 const seedSchema = z.int().min(0).max(2 ** 32 - 1);
 const DEFAULT_SEED = 1;
+const DEFAULT_LEARNING_RATE = 0.1;
 
 export const initSchema = z
   .object({
@@ -33,10 +36,25 @@ export const modelSchema = z
   })
   .strict();
 
+/** JKO: implicit steps of size tau, each solved by `innerSteps` GD steps at `innerLearningRate`. */
+export const jkoSchema = z
+  .object({
+    tau: z.number().positive(),
+    innerSteps: positiveInt().default(20),
+    innerLearningRate: z.number().positive(),
+  })
+  .strict();
+
 export const optimizerSchema = z
   .object({
-    rule: z.enum(['gd']).default('gd'),
-    learningRate: z.number().positive().default(0.1),
+    /** gd, momentum, nesterov, normalized-gd, adagrad, adanorm, adam or sam (with a base rule); a bare name takes the rule's defaults. */
+    rule: z.preprocess((value) => (typeof value === 'string' ? { kind: value } : value), optimizerRuleSchema).prefault({ kind: 'gd' }),
+    /** lr in the scaling's own units (mean-field: particle time); the start of the schedule if there is one. */
+    learningRate: z.number().positive().default(DEFAULT_LEARNING_RATE),
+    /** constant, inverse-sqrt, linear or cosine decay, with optional warm-up; its learningRate is optimizer.learningRate. */
+    schedule: learningRateScheduleSchema.optional(),
+    /** Implicit (JKO / proximal) steps instead of explicit ones. */
+    jko: jkoSchema.optional(),
     /** Minibatch size B (SGD); absent = full batch. */
     batchSize: positiveInt().optional(),
     withReplacement: z.boolean().default(false),
@@ -83,24 +101,32 @@ export type ExperimentConfigInput = z.input<typeof configSchema>;
 
 /** Validates `input` and fills in defaults; throws ConfigError listing every problem. */
 export function parseConfig(input: unknown, source = 'config'): ExperimentConfig {
-  const result = configSchema.safeParse(inheritDataFields(input));
+  const result = configSchema.safeParse(inheritFields(input));
   if (result.success) return result.data;
   throw new ConfigError(result.error.issues.map((issue) => describeIssue(issue, input)), source);
 }
 
+const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+
 /**
- * The top-level seed and loss also fix the data unless the data section sets its own: one seed
- * reproduces the whole run, and a CSV's label check follows the loss being trained.
+ * Values given once and used in several sections: the top-level seed and loss also fix the data
+ * unless the data section sets its own (one seed reproduces the whole run; a CSV's label check
+ * follows the loss being trained), and a schedule starts at optimizer.learningRate.
  */
-function inheritDataFields(input: unknown): unknown {
-  if (input === null || typeof input !== 'object' || Array.isArray(input)) return input;
-  const config = input as Record<string, unknown>;
+function inheritFields(input: unknown): unknown {
+  if (!isRecord(input)) return input;
+  const config = { ...input };
   const data = config.data ?? { kind: 'teacher-student' };
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) return input;
-  const inherited: Record<string, unknown> = { ...(data as Record<string, unknown>) };
-  if (inherited.seed === undefined && inherited.kind !== 'csv') inherited.seed = config.seed ?? DEFAULT_SEED;
-  if (inherited.kind === 'csv' && inherited.loss === undefined && config.loss !== undefined) inherited.loss = config.loss;
-  return { ...config, data: inherited };
+  if (isRecord(data)) {
+    const inherited: Record<string, unknown> = { ...data };
+    if (inherited.seed === undefined && inherited.kind !== 'csv') inherited.seed = config.seed ?? DEFAULT_SEED;
+    if (inherited.kind === 'csv' && inherited.loss === undefined && config.loss !== undefined) inherited.loss = config.loss;
+    config.data = inherited;
+  }
+  if (isRecord(config.optimizer) && isRecord(config.optimizer.schedule) && config.optimizer.schedule.learningRate === undefined) {
+    config.optimizer = { ...config.optimizer, schedule: { ...config.optimizer.schedule, learningRate: config.optimizer.learningRate ?? DEFAULT_LEARNING_RATE } };
+  }
+  return config;
 }
 
 function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {

@@ -72,12 +72,14 @@ export class GpuSimulation implements Simulation {
       stepsTaken: this.trainer.stepsTaken,
       learningRate: this.learningRate,
       weights: await this.trainer.readWeights(),
+      optimizerState: await this.trainer.readOptimizerState(),
     }));
   }
 
   async restore(checkpoint: Checkpoint): Promise<void> {
     const { a, W, b } = checkpoint.weights;
-    await this.trainer.restore({ a: Float32Array.from(a), W: Float32Array.from(W), ...(b ? { b: Float32Array.from(b) } : {}) }, checkpoint.stepsTaken);
+    const f32 = (values: ArrayLike<number>) => Float32Array.from(values);
+    await this.trainer.restore({ a: f32(a), W: f32(W), ...(b ? { b: f32(b) } : {}) }, checkpoint.stepsTaken, checkpoint.optimizerState.map(f32));
     this.setLearningRate(checkpoint.learningRate);
   }
 

@@ -57,11 +57,12 @@ export class ReferenceSimulation implements Simulation {
       stepsTaken: this.trainer.stepsTaken,
       learningRate: this.trainer.config.learningRate,
       weights: { a: a.slice(), W: W.slice(), ...(b ? { b: b.slice() } : {}) },
+      optimizerState: this.trainer.optimizerStateArrays,
     };
   }
 
   async restore(checkpoint: Checkpoint): Promise<void> {
-    this.trainer.restore(checkpoint.weights, checkpoint.stepsTaken);
+    this.trainer.restore(checkpoint.weights, checkpoint.stepsTaken, checkpoint.optimizerState);
     this.trainer.setLearningRate(checkpoint.learningRate);
   }
 

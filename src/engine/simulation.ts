@@ -17,6 +17,8 @@ export interface Checkpoint {
   readonly stepsTaken: number;
   readonly learningRate: number;
   readonly weights: Weights;
+  /** The optimizer's moments and running sums, in the backend's own order. */
+  readonly optimizerState: readonly (Float32Array | Float64Array)[];
 }
 
 /** Metric values at one step; keys are metric names. */

@@ -4,7 +4,7 @@
  *   [sample_batch_indices, gather_rows]   minibatch (SGD only; GD uses X, y directly)
  *   [sample_online]                       or fresh samples every step (population risk)
  *   forward and backward passes           two-layer-passes.ts (loss of step t into losses[t])
- *   a, W, b -= step * grads               update_neurons (particle time for mean-field)
+ *   update                                trainer-update.ts: fused GD, an optimizer, SAM or JKO
  *
  * `train(k)` records k steps into ONE queue submit. Params that change per step (the step counter of
  * the batch sampler, the loss slot) are copied into the kernels' uniform buffers from a params table
@@ -16,12 +16,16 @@ import { KernelArgumentError } from '../gpu/errors';
 import type { BoundKernel } from '../gpu/kernel';
 import { checkFinite, checkLength, checkSize } from '../gpu/validate';
 import type { MatmulAlgorithm } from '../kernels/matmul';
-import { bindGatherRows, bindUpdateNeurons, neuronStepSizes, updateNeuronsParams } from '../kernels/particles';
+import { bindGatherRows } from '../kernels/particles';
 import { batchSamplingParams, bindSampleBatchIndices } from '../kernels/random';
 import { meanLossParams } from '../kernels/two-layer';
 import { bindSampleOnline, sampleOnlineParams } from '../kernels/data';
 import type { OnlineSpec } from '../data/dataset';
 import { bindTwoLayerPasses, type TwoLayerPasses } from './two-layer-passes';
+import { bindTrainerUpdate, type TrainerUpdate } from './trainer-update';
+import type { JkoSettings } from './update-settings';
+import type { OptimizerRule } from '../optim/rules';
+import type { LearningRateSchedule } from '../optim/schedule';
 import { RANDOM_STREAMS, type LossKind, type Scaling, type TrainableParts } from './conventions';
 
 export interface TwoLayerTrainerConfig {
@@ -51,6 +55,12 @@ export interface TwoLayerTrainerConfig {
    */
   readonly online?: OnlineSpec;
   readonly matmulAlgorithm?: MatmulAlgorithm;
+  /** Update rule (default plain GD, fused into one kernel). */
+  readonly optimizer?: OptimizerRule;
+  /** Learning rate per step (lr0 = its learningRate); absent: constant `learningRate`. */
+  readonly schedule?: LearningRateSchedule;
+  /** Implicit (JKO) steps instead of explicit ones. */
+  readonly jko?: JkoSettings;
   /** Most steps one `train` call may record (size of the loss log). Default 1024. */
   readonly maxStepsPerSubmit?: number;
 }
@@ -77,6 +87,8 @@ export class TwoLayerTrainer {
   stepsTaken = 0;
   private nextStaging = 0;
   private readonly stagingInFlight: (Promise<void> | undefined)[] = [undefined, undefined];
+  /** Multiplies the configured rate (or schedule) from the next requested chunk on. */
+  private learningRateScale = 1;
   /** Settles once the most recently requested chunk has been handed to the queue. */
   private lastSubmitted: Promise<void> = Promise.resolve();
   private readonly staging: GPUBuffer[];
@@ -89,7 +101,7 @@ export class TwoLayerTrainer {
       sample: BoundKernel | undefined;
       gather: BoundKernel | undefined;
       passes: TwoLayerPasses;
-      update: BoundKernel;
+      update: TrainerUpdate;
     },
   ) {
     const size = config.maxStepsPerSubmit * 4;
@@ -130,7 +142,8 @@ export class TwoLayerTrainer {
       y: buffer('y', data.y),
       a: buffer('a', init.a),
       W: buffer('W', init.W),
-      losses: buffer('losses', maxStepsPerSubmit * 4),
+      // One slot per step, plus a scratch slot for the extra passes of SAM and JKO.
+      losses: buffer('losses', (maxStepsPerSubmit + 1) * 4),
       ...(init.b ? { b: buffer('b', init.b) } : {}),
       ...(minibatch ? { indices: buffer('indices', B * 4) } : {}),
       ...(minibatch || online ? { Xb: buffer('Xb', B * d * 4), yb: buffer('yb', B * 4) } : {}),
@@ -154,9 +167,7 @@ export class TwoLayerTrainer {
           ? await bindSampleOnline(gpu, online, { inputs: Xb, labels: yb, ...(teacher ? { teacherA: buffers.teacherA!, teacherW: buffers.teacherW! } : {}) })
           : undefined,
       passes,
-      update: await bindUpdateNeurons(gpu, { hasBias }, { width: m, inputDim: d }, neuronStepSizes(config, m), {
-        ...weights, gradA: grads.gradA, gradW: grads.gradW, ...(hasBias ? { gradB: grads.gradB! } : {}),
-      }),
+      update: await bindTrainerUpdate(gpu, config, weights, grads, buffers.losses!),
     };
     return new TwoLayerTrainer(gpu, full, buffers, kernels);
   }
@@ -193,7 +204,9 @@ export class TwoLayerTrainer {
     const firstStep = this.stepsTaken;
     const B = this.config.batchSize;
     const meanLoss = k.passes.meanLoss;
-    const lossTable = paramsTable(this.gpu, meanLoss.paramsByteLength, stepCount, (t) => meanLossParams(B, t));
+    // Rows 0..stepCount-1: step t logs into slot t; the last row points extra passes at the scratch slot.
+    const lossTable = paramsTable(this.gpu, meanLoss.paramsByteLength, stepCount + 1, (t) => meanLossParams(B, t < stepCount ? t : this.config.maxStepsPerSubmit));
+    const rateScale = this.learningRateScale;
     const sampleTable = k.sample
       ? paramsTable(this.gpu, k.sample.paramsByteLength, stepCount, (t) =>
           batchSamplingParams({
@@ -206,21 +219,27 @@ export class TwoLayerTrainer {
       : undefined;
     this.stepsTaken += stepCount;
     const result = previous.then(async () => {
+      const updateTables = k.update.prepare(device.queue, firstStep, stepCount, rateScale);
       const encoder = device.createCommandEncoder({ label: `${NAME}/train` });
       for (let t = 0; t < stepCount; t++) {
         meanLoss.copyParams(encoder, lossTable, t * meanLoss.paramsByteLength);
         if (k.sample && sampleTable) k.sample.copyParams(encoder, sampleTable, t * k.sample.paramsByteLength);
         if (k.gather && onlineTable) k.gather.copyParams(encoder, onlineTable, t * k.gather.paramsByteLength);
-        const pass = encoder.beginComputePass();
-        for (const kernel of [k.sample, k.gather, ...k.passes.kernels, k.update]) kernel?.encode(pass);
-        pass.end();
+        k.update.beforeStep(encoder, t, updateTables);
+        for (let passIndex = 0; passIndex < k.update.passesPerStep; passIndex++) {
+          // Only the first pass logs the step's loss L(theta_t); the others write the scratch slot.
+          if (passIndex === 1) meanLoss.copyParams(encoder, lossTable, stepCount * meanLoss.paramsByteLength);
+          const pass = encoder.beginComputePass();
+          if (passIndex === 0) for (const kernel of [k.sample, k.gather]) kernel?.encode(pass);
+          for (const kernel of k.passes.kernels) kernel.encode(pass);
+          k.update.afterPass(pass, passIndex);
+          pass.end();
+        }
       }
       const staging = this.staging[slot]!;
       encoder.copyBufferToBuffer(this.buffers.losses!, 0, staging, 0, stepCount * 4);
       device.queue.submit([encoder.finish()]);
-      lossTable.destroy();
-      sampleTable?.destroy();
-      onlineTable?.destroy();
+      for (const table of [lossTable, sampleTable, onlineTable, ...updateTables]) table?.destroy();
       return staging;
     });
     this.lastSubmitted = result.then(() => undefined, () => undefined);
@@ -243,7 +262,7 @@ export class TwoLayerTrainer {
    * Replaces the parameters and the step counter (which is also the minibatch stream position):
    * restoring a checkpoint this way continues the same trajectory bit for bit.
    */
-  async restore(weights: TwoLayerWeights, stepsTaken: number): Promise<void> {
+  async restore(weights: TwoLayerWeights, stepsTaken: number, optimizerState?: readonly Float32Array[]): Promise<void> {
     await this.settle();
     const { width: m, inputDim: d } = this.config;
     checkLength(NAME, 'weights.a', weights.a, m, `[${m}]`);
@@ -254,6 +273,14 @@ export class TwoLayerTrainer {
     write(this.buffers.a!, weights.a);
     write(this.buffers.W!, weights.W);
     if (weights.b) write(this.buffers.b!, weights.b);
+    const stateBuffers = this.kernels.update.stateBuffers;
+    if (optimizerState) {
+      if (optimizerState.length !== stateBuffers.length) throw new KernelArgumentError(NAME, 'optimizerState', `has ${optimizerState.length} arrays, this optimizer keeps ${stateBuffers.length}`);
+      optimizerState.forEach((values, k) => write(stateBuffers[k]!, values));
+    } else {
+      // No saved state: start the optimizer afresh (zero moments and sums).
+      for (const buffer of stateBuffers) queue.writeBuffer(buffer, 0, new Uint8Array(buffer.size));
+    }
     this.stepsTaken = stepsTaken;
   }
 
@@ -262,10 +289,8 @@ export class TwoLayerTrainer {
     if (!(learningRate >= 0) || !Number.isFinite(learningRate)) {
       throw new KernelArgumentError(NAME, 'learningRate', `must be finite and >= 0, got ${learningRate}`);
     }
-    const { width, inputDim } = this.config;
-    const params = updateNeuronsParams({ width, inputDim }, neuronStepSizes({ ...this.config, learningRate }, width));
-    // Behind the chunks already requested, so they keep the old rate.
-    this.lastSubmitted = this.lastSubmitted.then(() => this.kernels.update.writeParams(this.gpu.device.queue, params));
+    // Chunks already requested keep the old rate: each captures the scale when it is requested.
+    this.learningRateScale = this.config.learningRate > 0 ? learningRate / this.config.learningRate : 0;
   }
 
   /** Reads the current parameters back. */
@@ -274,6 +299,12 @@ export class TwoLayerTrainer {
     const { width: m, inputDim: d } = this.config;
     const [a, W] = await Promise.all([readFloat32(this.gpu, this.buffers.a!, m), readFloat32(this.gpu, this.buffers.W!, m * d)]);
     return this.buffers.b ? { a, W, b: await readFloat32(this.gpu, this.buffers.b, m) } : { a, W };
+  }
+
+  /** The optimizer's step-to-step state (moments, running sums), for checkpoints. */
+  async readOptimizerState(): Promise<Float32Array[]> {
+    await this.lastSubmitted;
+    return Promise.all(this.kernels.update.stateBuffers.map((buffer) => readFloat32(this.gpu, buffer, buffer.size / 4)));
   }
 
   /** The weights buffers, for views that draw particles straight from GPU memory. */

@@ -1,17 +1,23 @@
 /**
  * float64 twin of src/model/two-layer-trainer.ts: the same steps (minibatch from the same
- * counter-based stream, gather, trainStep), for the loss-curve comparisons and the reference backend.
+ * counter-based stream, gather, then plain GD, an optimizer rule, SAM or a JKO step), for the
+ * loss-curve comparisons and the reference backend.
  */
 import { RANDOM_STREAMS } from '../model/conventions';
 import type { TrainingSet, TwoLayerTrainerConfig, TwoLayerWeights } from '../model/two-layer-trainer';
 import { gatherRows } from './particles';
 import { sampleBatchIndices } from './random';
 import { sampleOnline } from './data';
-import { empiricalRisk, trainStep, type TwoLayerParams } from './two-layer';
+import { empiricalRisk, gradients, trainStep, type TwoLayerParams } from './two-layer';
+import { createOptimizerState, jkoStep, optimizerStep, samStep, type GradientFunction, type ReferenceOptimizerState } from './optim';
+import { isPlainGd, rateAt, stepScales } from '../model/update-settings';
 
 export class ReferenceTrainer {
   stepsTaken = 0;
   private params: TwoLayerParams;
+  private learningRateScale = 1;
+  /** Optimizer state (velocity, moments, sums), for rules that keep one. */
+  optimizerState: ReferenceOptimizerState | undefined;
 
   constructor(
     readonly config: TwoLayerTrainerConfig,
@@ -26,6 +32,48 @@ export class ReferenceTrainer {
       W: Float64Array.from(init.W),
       ...(init.b ? { b: Float64Array.from(init.b) } : {}),
     };
+    if (!isPlainGd(config) && !config.jko) {
+      this.optimizerState = createOptimizerState(config.optimizer ?? { kind: 'gd' }, this.tensors().map((t) => t.length));
+    }
+  }
+
+  private tensors(params: TwoLayerParams = this.params): Float64Array[] {
+    return params.b ? [params.a, params.W, params.b] : [params.a, params.W];
+  }
+
+  private fromTensors(tensors: readonly Float64Array[]): TwoLayerParams {
+    const { width, inputDim } = this.config;
+    return { width, inputDim, a: tensors[0]!, W: tensors[1]!, ...(tensors[2] ? { b: tensors[2] } : {}) };
+  }
+
+  /** One update of the configured rule on the batch (X, y). */
+  private update(X: ArrayLike<number>, y: ArrayLike<number>, batchSize: number): void {
+    const config = this.config;
+    const step = this.stepsTaken;
+    if (isPlainGd(config)) {
+      this.params = trainStep(this.params, X, y, batchSize, { ...config, learningRate: config.learningRate * this.learningRateScale });
+      return;
+    }
+    const scale = stepScales(config);
+    const scales = this.params.b ? [scale.a, scale.w, scale.w] : [scale.a, scale.w];
+    const gradientAt: GradientFunction = (tensors) => {
+      const g = gradients(this.fromTensors(tensors as Float64Array[]), X, y, batchSize, config);
+      return { grads: g.gradB ? [g.gradA, g.gradW, g.gradB] : [g.gradA, g.gradW], loss: g.loss };
+    };
+    if (config.jko) {
+      const { tau, innerSteps, innerLearningRate } = config.jko;
+      this.params = this.fromTensors(jkoStep(gradientAt, this.tensors(), scales, { tau: tau * this.learningRateScale, innerSteps, innerLearningRate }).params);
+      return;
+    }
+    const rule = config.optimizer ?? { kind: 'gd' };
+    const tensors = this.tensors().map((t) => t.slice());
+    const info = { stepIndex: step, learningRate: rateAt(config, step, this.learningRateScale) };
+    if (rule.kind === 'sam') samStep(rule, tensors, gradientAt, scales, this.optimizerState!, info);
+    else {
+      const { grads, loss } = gradientAt(tensors);
+      optimizerStep(rule, tensors, grads, scales, this.optimizerState!, { ...info, ...(loss !== undefined ? { loss } : {}) });
+    }
+    this.params = this.fromTensors(tensors);
   }
 
   /** Runs `stepCount` steps; returns the loss before each (on that step's batch). */
@@ -44,18 +92,27 @@ export class ReferenceTrainer {
         ({ batchInputs: X, batchTargets: y } = gatherRows(this.data.X, this.data.y, indices, d));
       }
       losses[t] = empiricalRisk(this.params, X, y, batchSize, this.config);
-      this.params = trainStep(this.params, X, y, batchSize, this.config);
+      this.update(X, y, batchSize);
       this.stepsTaken++;
     }
     return losses;
   }
 
+  /** Scales the configured rate (or schedule, or JKO's tau) from the next step on. */
   setLearningRate(learningRate: number): void {
-    (this as { config: TwoLayerTrainerConfig }).config = { ...this.config, learningRate };
+    this.learningRateScale = this.config.learningRate > 0 ? learningRate / this.config.learningRate : 0;
   }
 
-  /** Continues from `weights` after `stepsTaken` steps (the minibatch stream position). */
-  restore(weights: { a: ArrayLike<number>; W: ArrayLike<number>; b?: ArrayLike<number> }, stepsTaken: number): void {
+  /** The optimizer state as arrays: each state name's tensors in sorted name order, then the running norm sum. */
+  get optimizerStateArrays(): Float64Array[] {
+    const state = this.optimizerState;
+    if (!state) return [];
+    const names = Object.keys(state.perTensor).sort() as (keyof typeof state.perTensor)[];
+    return [...names.flatMap((name) => state.perTensor[name]!.map((t) => t.slice())), Float64Array.of(state.gradientNormSquaredSum)];
+  }
+
+  /** Continues from `weights` after `stepsTaken` steps (the minibatch stream position), with the optimizer state if given. */
+  restore(weights: { a: ArrayLike<number>; W: ArrayLike<number>; b?: ArrayLike<number> }, stepsTaken: number, optimizerState: readonly ArrayLike<number>[] = []): void {
     const { width, inputDim } = this.config;
     this.params = {
       width,
@@ -65,6 +122,14 @@ export class ReferenceTrainer {
       ...(weights.b ? { b: Float64Array.from(weights.b) } : {}),
     };
     this.stepsTaken = stepsTaken;
+    const state = this.optimizerState;
+    if (!state) return;
+    const names = Object.keys(state.perTensor).sort() as (keyof typeof state.perTensor)[];
+    let k = 0;
+    for (const name of names) {
+      state.perTensor[name] = state.perTensor[name]!.map((tensor) => (optimizerState[k] ? Float64Array.from(optimizerState[k++]!) : new Float64Array(tensor.length)));
+    }
+    state.gradientNormSquaredSum = optimizerState[k]?.[0] ?? 0;
   }
 
   get weights(): TwoLayerParams {

@@ -63,6 +63,15 @@ describe('two-layer trainer: GPU against the float64 reference', () => {
     ['mean-field, square, SGD B = 8 without replacement', { batchSize: 8 }],
     ['ntk, square, SGD B = 5 with replacement, bias', { scaling: 'ntk', batchSize: 5, withReplacement: true, hasBias: true, learningRate: 0.1 }],
     ['register algorithm swapped for the tiled one', { matmulAlgorithm: 'tiled', hasBias: true }],
+    ['heavy-ball momentum', { optimizer: { kind: 'momentum', beta: 0.9 }, learningRate: 0.01 }],
+    ['nesterov, SGD B = 8, bias', { optimizer: { kind: 'nesterov', beta: 0.8 }, learningRate: 0.01, batchSize: 8, hasBias: true }],
+    ['adam, ntk', { optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999, epsilon: 1e-8 }, scaling: 'ntk', learningRate: 0.01 }],
+    ['adagrad', { optimizer: { kind: 'adagrad', epsilon: 1e-8 }, learningRate: 0.05 }],
+    ['adanorm, first layer only', { optimizer: { kind: 'adanorm', delta0: 1e-4 }, learningRate: 0.2, trainable: 'first' }],
+    ['normalized GD by the loss, logistic', { optimizer: { kind: 'normalized-gd', normalizer: 'loss', epsilon: 1e-30 }, loss: 'logistic', learningRate: 0.02 }],
+    ['SAM over GD', { optimizer: { kind: 'sam', rho: 0.05, epsilon: 1e-12, base: { kind: 'gd' } }, learningRate: 0.05 }],
+    ['GD under a cosine schedule with warm-up', { schedule: { kind: 'cosine', learningRate: 0.1, warmupSteps: 5, finalLearningRate: 0.01, decaySteps: 30 }, learningRate: 0.1 }],
+    ['JKO implicit steps', { jko: { tau: 0.2, innerSteps: 4, innerLearningRate: 0.02 } }],
   ];
 
   it.each(cases)('%s: 50-step loss curves and final weights agree', async (_name, change) => {
@@ -135,6 +144,23 @@ describe('two-layer trainer: GPU against the float64 reference', () => {
     await resumed.restore(checkpoint.weights, checkpoint.stepsTaken);
     expect(Array.from(await resumed.train(9))).toEqual(Array.from(continued));
     expect(Array.from((await resumed.readWeights()).W)).toEqual(Array.from((await original.readWeights()).W));
+    original.destroy();
+    resumed.destroy();
+  });
+
+  it('restoring weights, step counter and Adam moments continues the trajectory bit for bit', async () => {
+    const { data, init } = problem(base);
+    const gpu = await getTestGpu();
+    const config: TwoLayerTrainerConfig = { ...base, batchSize: 8, optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999, epsilon: 1e-8 }, learningRate: 0.01 };
+    const original = await TwoLayerTrainer.create(gpu, config, init, data);
+    await original.train(6);
+    const saved = { weights: await original.readWeights(), steps: original.stepsTaken, state: await original.readOptimizerState() };
+    expect(saved.state.length).toBe(4); // first and second moments of a and W
+    const continued = await original.train(8);
+    const resumed = await TwoLayerTrainer.create(gpu, config, init, data);
+    await resumed.train(2);
+    await resumed.restore(saved.weights, saved.steps, saved.state);
+    expect(Array.from(await resumed.train(8))).toEqual(Array.from(continued));
     original.destroy();
     resumed.destroy();
   });
