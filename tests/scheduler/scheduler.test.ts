@@ -34,7 +34,13 @@ describe.each(['gpu', 'reference'] as const)('scheduler on the %s backend', (bac
     expect(result.summary.status).toBe('completed');
   });
 
-  it('restores a checkpoint to the same trajectory bit for bit', async () => {
+  it.each([
+    ['plain GD', {}],
+    ['Adam (moments in the checkpoint)', { rule: 'adam', learningRate: 0.01 }],
+    ['SGD with momentum and a cosine schedule', { rule: { kind: 'momentum', beta: 0.9 }, learningRate: 0.05, schedule: { kind: 'cosine', decaySteps: 20 } }],
+  ])('restores a checkpoint to the same trajectory bit for bit: %s', async (_name, optimizer) => {
+    const withRule = parseConfig({ ...small, backend, optimizer: { ...small.optimizer, ...optimizer } });
+    const simulation = async () => createSimulation(withRule, await buildProblem(withRule), getTestGpu);
     const first = await simulation();
     await Promise.all([first.submitSteps(7), first.submitSteps(6)]);
     const checkpoint = await first.checkpoint();
