@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { LOSS_KINDS, SCALINGS } from '../model/conventions';
 import { dataSpecSchema } from '../data/spec';
+import { NEURON_METRICS } from '../engine/neuron-metrics';
 import { optimizerRuleSchema } from '../optim/rules';
 import { learningRateScheduleSchema } from '../optim/schedule';
 import { ConfigError } from './errors';
@@ -61,8 +62,11 @@ export const optimizerSchema = z
   })
   .strict();
 
-/** Metrics every backend computes at logged steps (on the full train set unless named test). */
-export const METRIC_NAMES = ['loss', 'accuracy', 'testLoss', 'testAccuracy', 'gradNorm'] as const;
+/**
+ * Metrics every backend computes at logged steps (on the full train set unless named test):
+ * loss and accuracy, the gradient norm, and the neurons as particles (src/engine/neuron-metrics.ts).
+ */
+export const METRIC_NAMES = ['loss', 'accuracy', 'testLoss', 'testAccuracy', 'gradNorm', ...NEURON_METRICS] as const;
 export type MetricName = (typeof METRIC_NAMES)[number];
 
 export const metricsSchema = z

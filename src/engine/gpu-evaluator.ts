@@ -53,6 +53,13 @@ export class GpuEvaluator {
     return { ...result, gradNorm: Math.sqrt(squared) };
   }
 
+  /** H = relu(X W^T + b) [n x m] of the current weights on this set. */
+  async activations(): Promise<Float32Array> {
+    await runKernels(this.gpu, 'evaluate/activations', this.passes.forward);
+    const { H } = this.passes.buffers;
+    return readFloat32(this.gpu, H, H.size / 4);
+  }
+
   destroy(): void {
     this.passes.destroy();
     for (const buffer of this.owned) buffer.destroy();

@@ -2,6 +2,8 @@
 import type { GpuContext } from '../gpu/device';
 import { TwoLayerTrainer } from '../model/two-layer-trainer';
 import { GpuEvaluator } from './gpu-evaluator';
+import { particleMetrics } from '../metrics/particles';
+import { NEURON_METRICS, neuronMetricValues } from './neuron-metrics';
 import type { Problem } from './problem';
 import { DeviceLostError, type Checkpoint, type MetricValues, type Simulation, type Weights } from './simulation';
 
@@ -12,9 +14,12 @@ export class GpuSimulation implements Simulation {
 
   private constructor(
     private readonly gpu: GpuContext,
+    private readonly problem: Problem,
     private readonly trainer: TwoLayerTrainer,
     private readonly trainEvaluator: GpuEvaluator,
     private readonly testEvaluator: GpuEvaluator | undefined,
+    /** H on the train set at initialisation, kept when activation metrics are wanted. */
+    private readonly initialActivations: Float32Array | undefined,
   ) {
     this.learningRate = trainer.config.learningRate;
     gpu.device.lost.then((info) => {
@@ -22,12 +27,14 @@ export class GpuSimulation implements Simulation {
     });
   }
 
-  static async create(gpu: GpuContext, problem: Problem): Promise<GpuSimulation> {
+  /** `trackActivations`: keep H at initialisation for the activation-pattern metrics. */
+  static async create(gpu: GpuContext, problem: Problem, trackActivations = false): Promise<GpuSimulation> {
     const trainer = await TwoLayerTrainer.create(gpu, problem.trainer, problem.init, problem.train);
     const weights = trainer.weightBuffers;
     const trainEvaluator = await GpuEvaluator.create(gpu, problem.trainer, problem.train, weights, 'evaluate/train');
     const testEvaluator = problem.test ? await GpuEvaluator.create(gpu, problem.trainer, problem.test, weights, 'evaluate/test') : undefined;
-    return new GpuSimulation(gpu, trainer, trainEvaluator, testEvaluator);
+    const initialActivations = trackActivations ? await trainEvaluator.activations() : undefined;
+    return new GpuSimulation(gpu, problem, trainer, trainEvaluator, testEvaluator, initialActivations);
   }
 
   get device(): string {
@@ -57,7 +64,24 @@ export class GpuSimulation implements Simulation {
         if (names.includes('testLoss')) values.testLoss = test?.loss ?? NaN;
         if (names.includes('testAccuracy')) values.testAccuracy = test?.accuracy ?? NaN;
       }
+      if (names.some((name) => (NEURON_METRICS as readonly string[]).includes(name))) Object.assign(values, await this.neuronMetrics(names));
       return values;
+    });
+  }
+
+  private async neuronMetrics(names: readonly string[]): Promise<MetricValues> {
+    const weights = await this.trainer.readWeights();
+    const { width, inputDim, scaling, alpha } = this.problem.trainer;
+    const shape = { width, inputDim };
+    return neuronMetricValues(names, {
+      weights, train: this.problem.train, width, inputDim, scaling, alpha: alpha ?? 1,
+      particles: async (withActivations) => {
+        const initial = this.initialActivations;
+        const activations = withActivations && initial
+          ? { sampleCount: this.problem.train.y.length, current: await this.trainEvaluator.activations(), initial }
+          : undefined;
+        return particleMetrics(this.gpu, shape, weights, this.problem.init, {}, activations);
+      },
     });
   }
 

@@ -3,6 +3,8 @@ import { ReferenceTrainer } from '../reference/two-layer-trainer';
 import { forward, gradients, meanLoss, outputLoss, type TwoLayerOptions, type TwoLayerParams } from '../reference/two-layer';
 import type { TrainingSet } from '../model/two-layer-trainer';
 import type { Problem } from './problem';
+import { particleMetricsReference } from '../metrics/particles';
+import { NEURON_METRICS, neuronMetricValues } from './neuron-metrics';
 import type { Checkpoint, MetricValues, Simulation, Weights } from './simulation';
 
 export class ReferenceSimulation implements Simulation {
@@ -43,7 +45,26 @@ export class ReferenceSimulation implements Simulation {
       for (const vector of [grad.gradA, grad.gradW, ...(grad.gradB ? [grad.gradB] : [])]) for (const v of vector) squared += v * v;
       values.gradNorm = Math.sqrt(squared);
     }
+    if (names.some((name) => (NEURON_METRICS as readonly string[]).includes(name))) {
+      const { width, inputDim, scaling, alpha } = this.problem.trainer;
+      const { X, y } = this.problem.train;
+      const activationsOf = (p: TwoLayerParams) => forward(p, X, y.length, options).activation;
+      Object.assign(values, await neuronMetricValues(names, {
+        weights: params, train: this.problem.train, width, inputDim, scaling, alpha: alpha ?? 1,
+        particles: async (withActivations) => particleMetricsReference({ width, inputDim }, params, this.problem.init, {}, withActivations
+          ? { sampleCount: y.length, current: activationsOf(params), initial: (this.initialActivations ??= activationsOf(this.initialParams())) }
+          : undefined),
+      }));
+    }
     return values;
+  }
+
+  private initialActivations: Float64Array | undefined;
+
+  private initialParams(): TwoLayerParams {
+    const { width, inputDim } = this.problem.trainer;
+    const { a, W, b } = this.problem.init;
+    return { width, inputDim, a: Float64Array.from(a), W: Float64Array.from(W), ...(b ? { b: Float64Array.from(b) } : {}) };
   }
 
   setLearningRate(learningRate: number): void {
