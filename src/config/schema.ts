@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { LOSS_KINDS, SCALINGS } from '../model/conventions';
 import { dataSpecSchema } from '../data/spec';
 import { NEURON_METRICS } from '../engine/neuron-metrics';
+import { CURVATURE_METRICS } from '../engine/curvature-metrics';
 import { optimizerRuleSchema } from '../optim/rules';
 import { learningRateScheduleSchema } from '../optim/schedule';
 import { ConfigError } from './errors';
@@ -64,9 +65,10 @@ export const optimizerSchema = z
 
 /**
  * Metrics every backend computes at logged steps (on the full train set unless named test):
- * loss and accuracy, the gradient norm, and the neurons as particles (src/engine/neuron-metrics.ts).
+ * loss and accuracy, the gradient norm, the neurons as particles (src/engine/neuron-metrics.ts), and
+ * curvature and kernel metrics (src/engine/curvature-metrics.ts).
  */
-export const METRIC_NAMES = ['loss', 'accuracy', 'testLoss', 'testAccuracy', 'gradNorm', ...NEURON_METRICS] as const;
+export const METRIC_NAMES = ['loss', 'accuracy', 'testLoss', 'testAccuracy', 'gradNorm', ...NEURON_METRICS, ...CURVATURE_METRICS] as const;
 export type MetricName = (typeof METRIC_NAMES)[number];
 
 export const metricsSchema = z

@@ -53,6 +53,13 @@ export class GpuEvaluator {
     return { ...result, gradNorm: Math.sqrt(squared) };
   }
 
+  /** e = f(X) - y of the current weights on this set. */
+  async residuals(): Promise<Float32Array> {
+    await runKernels(this.gpu, 'evaluate/outputs', this.passes.forward);
+    const output = await readFloat32(this.gpu, this.passes.buffers.output, this.labels.length);
+    return output.map((f, i) => f - this.labels[i]!);
+  }
+
   /** H = relu(X W^T + b) [n x m] of the current weights on this set. */
   async activations(): Promise<Float32Array> {
     await runKernels(this.gpu, 'evaluate/activations', this.passes.forward);

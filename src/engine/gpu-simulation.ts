@@ -3,7 +3,11 @@ import type { GpuContext } from '../gpu/device';
 import { TwoLayerTrainer } from '../model/two-layer-trainer';
 import { GpuEvaluator } from './gpu-evaluator';
 import { particleMetrics } from '../metrics/particles';
-import { NEURON_METRICS, neuronMetricValues } from './neuron-metrics';
+import { NEURON_METRICS, needsActivations, neuronMetricValues } from './neuron-metrics';
+import { CURVATURE_METRICS, CURVATURE_SETTINGS, curvatureMetricValues, needsInitialGram } from './curvature-metrics';
+import { GpuHessian } from '../metrics/sharpness';
+import { GpuNtk } from '../metrics/ntk';
+import { particleLearningRate } from '../model/conventions';
 import type { Problem } from './problem';
 import { DeviceLostError, type Checkpoint, type MetricValues, type Simulation, type Weights } from './simulation';
 
@@ -20,6 +24,10 @@ export class GpuSimulation implements Simulation {
     private readonly testEvaluator: GpuEvaluator | undefined,
     /** H on the train set at initialisation, kept when activation metrics are wanted. */
     private readonly initialActivations: Float32Array | undefined,
+    /** K at initialisation, kept when kernelChange is wanted. */
+    private readonly initialGram: Float32Array | undefined,
+    /** Hessian and NTK operators on the trainer's buffers (so they follow training), made on first use. */
+    private ntk: GpuNtk | undefined,
   ) {
     this.learningRate = trainer.config.learningRate;
     gpu.device.lost.then((info) => {
@@ -27,14 +35,28 @@ export class GpuSimulation implements Simulation {
     });
   }
 
-  /** `trackActivations`: keep H at initialisation for the activation-pattern metrics. */
-  static async create(gpu: GpuContext, problem: Problem, trackActivations = false): Promise<GpuSimulation> {
+  /** `metricNames`: what will be logged, so that what they need at initialisation (H, K) is kept. */
+  static async create(gpu: GpuContext, problem: Problem, metricNames: readonly string[] = []): Promise<GpuSimulation> {
     const trainer = await TwoLayerTrainer.create(gpu, problem.trainer, problem.init, problem.train);
     const weights = trainer.weightBuffers;
     const trainEvaluator = await GpuEvaluator.create(gpu, problem.trainer, problem.train, weights, 'evaluate/train');
     const testEvaluator = problem.test ? await GpuEvaluator.create(gpu, problem.trainer, problem.test, weights, 'evaluate/test') : undefined;
-    const initialActivations = trackActivations ? await trainEvaluator.activations() : undefined;
-    return new GpuSimulation(gpu, problem, trainer, trainEvaluator, testEvaluator, initialActivations);
+    const initialActivations = needsActivations(metricNames) ? await trainEvaluator.activations() : undefined;
+    const ntk = needsInitialGram(metricNames) ? await GpuNtk.create(gpu, networkOf(problem), { X: trainer.dataBuffers.X, ...weights }) : undefined;
+    const initialGram = await ntk?.compute();
+    return new GpuSimulation(gpu, problem, trainer, trainEvaluator, testEvaluator, initialActivations, initialGram, ntk);
+  }
+
+  private hessian: GpuHessian | undefined;
+
+  private async getHessian(): Promise<GpuHessian> {
+    this.hessian ??= await GpuHessian.create(this.gpu, networkOf(this.problem), { ...this.trainer.dataBuffers, ...this.trainer.weightBuffers });
+    return this.hessian;
+  }
+
+  private async getNtk(): Promise<GpuNtk> {
+    this.ntk ??= await GpuNtk.create(this.gpu, networkOf(this.problem), { X: this.trainer.dataBuffers.X, ...this.trainer.weightBuffers });
+    return this.ntk;
   }
 
   get device(): string {
@@ -65,6 +87,21 @@ export class GpuSimulation implements Simulation {
         if (names.includes('testAccuracy')) values.testAccuracy = test?.accuracy ?? NaN;
       }
       if (names.some((name) => (NEURON_METRICS as readonly string[]).includes(name))) Object.assign(values, await this.neuronMetrics(names));
+      if (names.some((name) => (CURVATURE_METRICS as readonly string[]).includes(name))) {
+        await this.trainer.settle();
+        const { maxIterations, tolerance, probeCount } = CURVATURE_SETTINGS;
+        const seed = this.problem.trainer.seed;
+        Object.assign(values, await curvatureMetricValues(names, {
+          sampleCount: this.problem.train.y.length,
+          loss: this.problem.trainer.loss,
+          factor: particleLearningRate(this.problem.trainer.scaling, 1, this.problem.trainer.width),
+          sharpness: async () => (await (await this.getHessian()).sharpness({ seed, maxIterations, tolerance })).sharpness,
+          hessianTrace: async () => (await (await this.getHessian()).hutchinsonTrace({ probeCount, seed })).traceInUpdateUnits,
+          gram: async () => (await this.getNtk()).compute(),
+          initialGram: this.initialGram,
+          residuals: () => this.trainEvaluator.residuals(),
+        }));
+      }
       return values;
     });
   }
@@ -114,6 +151,8 @@ export class GpuSimulation implements Simulation {
   destroy(): void {
     if (this.lostReason) return; // a lost device freed everything already
     this.trainer.destroy();
+    this.hessian?.destroy();
+    this.ntk?.destroy();
     this.trainEvaluator.destroy();
     this.testEvaluator?.destroy();
   }
@@ -130,4 +169,9 @@ export class GpuSimulation implements Simulation {
       throw error;
     }
   }
+}
+
+/** The network as the curvature operators see it: the trainer's settings over the whole train set. */
+function networkOf(problem: Problem) {
+  return { ...problem.trainer, sampleCount: problem.train.y.length };
 }

@@ -5,6 +5,9 @@ import type { TrainingSet } from '../model/two-layer-trainer';
 import type { Problem } from './problem';
 import { particleMetricsReference } from '../metrics/particles';
 import { NEURON_METRICS, neuronMetricValues } from './neuron-metrics';
+import { CURVATURE_METRICS, CURVATURE_SETTINGS, curvatureMetricValues } from './curvature-metrics';
+import { estimateSharpness, hessianOperator, hutchinsonTrace, trainableMask, updateUnitFactor } from '../reference/hessian';
+import { ntkGram } from '../reference/ntk';
 import type { Checkpoint, MetricValues, Simulation, Weights } from './simulation';
 
 export class ReferenceSimulation implements Simulation {
@@ -56,8 +59,28 @@ export class ReferenceSimulation implements Simulation {
           : undefined),
       }));
     }
+    if (names.some((name) => (CURVATURE_METRICS as readonly string[]).includes(name))) {
+      const { X, y } = this.problem.train;
+      const n = y.length;
+      const { width, inputDim, hasBias, seed } = this.problem.trainer;
+      const { maxIterations, tolerance, probeCount } = CURVATURE_SETTINGS;
+      const factor = updateUnitFactor(options, width);
+      Object.assign(values, await curvatureMetricValues(names, {
+        sampleCount: n,
+        loss: options.loss,
+        factor,
+        sharpness: async () => estimateSharpness(params, X, y, n, options, { seed, maxIterations, tolerance }).sharpness,
+        hessianTrace: async () =>
+          factor * hutchinsonTrace(hessianOperator(params, X, y, n, options), trainableMask(width, inputDim, hasBias, options.trainable), { probeCount, seed }).estimate,
+        gram: async () => ntkGram(params, X, n, options),
+        initialGram: names.includes('kernelChange') ? (this.initialGram ??= ntkGram(this.initialParams(), X, n, options)) : undefined,
+        residuals: async () => forward(params, X, n, options).output.map((f, i) => f - y[i]!),
+      }));
+    }
     return values;
   }
+
+  private initialGram: Float64Array | undefined;
 
   private initialActivations: Float64Array | undefined;
 

@@ -6,7 +6,6 @@ import type { ExperimentConfig } from '../config/schema';
 import { requestGpu, type GpuContext } from '../gpu/device';
 import { Scheduler, type MetricsRow, type ProgressEvent } from '../scheduler/scheduler';
 import { GpuSimulation } from './gpu-simulation';
-import { needsActivations } from './neuron-metrics';
 import { buildProblem, type Problem, type ReadText } from './problem';
 import { ReferenceSimulation } from './reference-simulation';
 import type { Simulation } from './simulation';
@@ -47,7 +46,7 @@ export interface ExperimentResult {
 }
 
 export async function createSimulation(config: ExperimentConfig, problem: Problem, getGpu: () => Promise<GpuContext>): Promise<Simulation> {
-  return config.backend === 'reference' ? new ReferenceSimulation(problem) : GpuSimulation.create(await getGpu(), problem, needsActivations(config.metrics.names));
+  return config.backend === 'reference' ? new ReferenceSimulation(problem) : GpuSimulation.create(await getGpu(), problem, config.metrics.names);
 }
 
 export async function runExperiment(config: ExperimentConfig, options: RunOptions = {}): Promise<ExperimentResult> {

@@ -307,6 +307,11 @@ export class TwoLayerTrainer {
     return Promise.all(this.kernels.update.stateBuffers.map((buffer) => readFloat32(this.gpu, buffer, buffer.size / 4)));
   }
 
+  /** The training set on the GPU (X [n x d], y [n]), for metrics taken on it without a second upload. */
+  get dataBuffers(): { X: GPUBuffer; y: GPUBuffer } {
+    return { X: this.buffers.X!, y: this.buffers.y! };
+  }
+
   /** The weights buffers, for views that draw particles straight from GPU memory. */
   get weightBuffers(): { a: GPUBuffer; W: GPUBuffer; b?: GPUBuffer } {
     return { a: this.buffers.a!, W: this.buffers.W!, ...(this.buffers.b ? { b: this.buffers.b } : {}) };

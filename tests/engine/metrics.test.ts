@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { METRIC_NAMES, parseConfig } from '../../src/config/schema';
+import { CURVATURE_METRICS } from '../../src/engine/curvature-metrics';
 import { runExperiment } from '../../src/engine/run-experiment';
 import { getTestGpu } from '../helpers/gpu';
 import { expectClose } from '../helpers/tolerance';
@@ -13,14 +14,38 @@ describe('metrics at logged steps, GPU against reference', () => {
     model: { width: 24, scaling: 'mean-field' },
     data: { kind: 'linear-separable', sampleCount: 40, testCount: 16, inputDim: 3, margin: 0.1 },
     optimizer: { learningRate: 0.5 },
-    metrics: { every: 10, names: [...METRIC_NAMES] },
+    metrics: { every: 10, names: [...METRIC_NAMES].filter((name) => !(CURVATURE_METRICS as readonly string[]).includes(name)) },
   };
+
+  it('agree on curvature and kernel metrics for the square loss', async () => {
+    const square = {
+      ...base,
+      loss: 'square',
+      model: { width: 20, scaling: 'ntk', bias: true },
+      data: { kind: 'teacher-student', sampleCount: 24, inputDim: 3, teacher: { kind: 'random', width: 2 } },
+      optimizer: { learningRate: 0.2 },
+      metrics: { every: 15, names: ['loss', ...CURVATURE_METRICS] },
+    };
+    const gpu = await runExperiment(parseConfig({ ...square, backend: 'gpu' }), { requestGpu: getTestGpu });
+    const cpu = await runExperiment(parseConfig({ ...square, backend: 'reference' }), { requestGpu: getTestGpu });
+    for (const name of CURVATURE_METRICS) {
+      // Power iteration stops at a 1e-5 relative change, Hutchinson uses the same probes on both sides,
+      // and K is a float32 Gram; 1e-3 relative covers the three.
+      expectClose(gpu.metrics.map((row) => row[name]!), cpu.metrics.map((row) => row[name]!), { abs: 1e-6, rel: 1e-3 }, name);
+    }
+    const [first, last] = [gpu.metrics[0]!, gpu.metrics.at(-1)!];
+    expect(first.kernelChange).toBe(0);
+    expect(last.kernelChange).toBeGreaterThan(0);
+    expect(last.sharpness).toBeGreaterThan(0);
+    expect(last.ntkLambdaMin).toBeLessThanOrEqual(last.ntkLambdaMax!);
+    expect(last.hessianTrace).toBeGreaterThan(0);
+  });
 
   it('agree on every metric, and the particle metrics say what they should', async () => {
     const gpu = await runExperiment(parseConfig({ ...base, backend: 'gpu' }), { requestGpu: getTestGpu });
     const cpu = await runExperiment(parseConfig({ ...base, backend: 'reference' }), { requestGpu: getTestGpu });
     expect(gpu.metrics.map((row) => row.step)).toEqual([0, 10, 20, 30]);
-    for (const name of METRIC_NAMES) {
+    for (const name of base.metrics.names) {
       const g = gpu.metrics.map((row) => row[name]!);
       const c = cpu.metrics.map((row) => row[name]!);
       // Continuous metrics: float32 training over 30 steps (see the trainer tests) plus reductions.
