@@ -9,7 +9,7 @@ describe('config schema', () => {
     const config = parseConfig({});
     expect(config.model).toMatchObject({ kind: 'two-layer', width: 256, scaling: 'mean-field', alpha: 1, bias: false, trainable: 'both' });
     expect(config.data).toMatchObject({ kind: 'teacher-student', sampleCount: 256, inputDim: 2 });
-    expect(config.optimizer).toMatchObject({ rule: 'gd', learningRate: 0.1, withReplacement: false });
+    expect(config.optimizer).toMatchObject({ rule: { kind: 'gd' }, learningRate: 0.1, withReplacement: false });
     expect(config.backend).toBe('gpu');
   });
 
@@ -28,6 +28,16 @@ describe('config schema', () => {
     expect(message).toMatch(/optimizer\.learningRate: got "fast"; .*number/);
     expect(message).toMatch(/colour/);
     expect((error as ConfigError).problems).toHaveLength(4);
+  });
+
+  it('accepts a rule by name or with settings, a schedule starting at the learning rate, and JKO', () => {
+    const config = parseConfig({ optimizer: { rule: 'adam', learningRate: 0.02, schedule: { kind: 'cosine', decaySteps: 100 } } });
+    expect(config.optimizer.rule).toEqual({ kind: 'adam', beta1: 0.9, beta2: 0.999, epsilon: 1e-8 });
+    expect(config.optimizer.schedule).toMatchObject({ kind: 'cosine', learningRate: 0.02, decaySteps: 100, finalLearningRate: 0, warmupSteps: 0 });
+    expect(parseConfig({ optimizer: { jko: { tau: 0.1, innerLearningRate: 0.01 } } }).optimizer.jko).toEqual({ tau: 0.1, innerSteps: 20, innerLearningRate: 0.01 });
+    expect(() => parseConfig({ optimizer: { rule: 'lbfgs' } })).toThrow(/optimizer\.rule/);
+    expect(() => parseConfig({ data: { kind: 'xor', flip: 0.1 } })).toThrow(/data.*flip/);
+    expect(parseConfig({ seed: 9 }).data).toMatchObject({ seed: 9 });
   });
 
   it('applies --set overrides as JSON values or bare strings', () => {
