@@ -5,21 +5,9 @@
  * expression (every partial is combined in the same order on every run, so float sums are bitwise
  * reproducible).
  */
-import { ELEMENTWISE_WORKGROUP_SIZE, REDUCTION_WORKGROUP_SIZE } from './constants';
-import { linearWorkgroupIndex } from './common.wgsl';
+import { REDUCTION_WORKGROUP_SIZE } from './constants';
 
-/** `element_index(...)`: the global index of a thread of an ELEMENTWISE_WORKGROUP_SIZE kernel (includes linear_workgroup_index). */
-export const elementIndexWgsl = /* wgsl */ `
-${linearWorkgroupIndex}
-fn element_index(workgroup_id: vec3u, workgroup_count: vec3u, local: u32) -> u32 {
-  return linear_workgroup_index(workgroup_id, workgroup_count) * ${ELEMENTWISE_WORKGROUP_SIZE}u + local;
-}
-`;
-
-/** The builtins every entry point of these families takes. */
-export const entryArgumentsWgsl = `@builtin(workgroup_id) workgroup_id: vec3u,
-  @builtin(num_workgroups) workgroup_count: vec3u,
-  @builtin(local_invocation_index) local: u32`;
+export { elementIndexWgsl, entryArgumentsWgsl } from './common.wgsl';
 
 export interface TreeReduction {
   /** Name of the generated WGSL function `fn name(local: u32, value: T) -> T`. */

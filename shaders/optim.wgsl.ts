@@ -11,7 +11,7 @@
  */
 import { wgsl } from './preprocessor';
 import { ELEMENTWISE_WORKGROUP_SIZE, REDUCTION_WORKGROUP_SIZE } from './constants';
-import { linearWorkgroupIndex } from './common.wgsl';
+import { elementIndexWgsl, entryArgumentsWgsl, linearWorkgroupIndex } from './common.wgsl';
 import { treeSumWgsl } from './metrics-common.wgsl';
 
 /** Slots of the scalars buffer. */
@@ -33,16 +33,7 @@ export interface OptimizerUpdateVariant {
 
 export type OptimizerVariant = Record<string, never>;
 
-const elementIndex = /* wgsl */ `
-${linearWorkgroupIndex}
-fn element_index(workgroup_id: vec3u, workgroup_count: vec3u, local: u32) -> u32 {
-  return linear_workgroup_index(workgroup_id, workgroup_count) * ${ELEMENTWISE_WORKGROUP_SIZE}u + local;
-}
-`;
 
-const entryArguments = `@builtin(workgroup_id) workgroup_id: vec3u,
-  @builtin(num_workgroups) workgroup_count: vec3u,
-  @builtin(local_invocation_index) local: u32`;
 
 /**
  * squared_norm: scalars[partial_offset + k] = c_s sum_{i in block k} g_i^2, block k the k-th run of
@@ -57,7 +48,7 @@ struct Params { element_count: u32, partial_offset: u32, step_scale: f32 }
 @group(0) @binding(2) var<storage, read_write> scalars: array<f32>;
 ${linearWorkgroupIndex}${treeSumWgsl}
 @compute @workgroup_size(${REDUCTION_WORKGROUP_SIZE})
-fn squared_norm(${entryArguments}) {
+fn squared_norm(${entryArgumentsWgsl}) {
   let block = linear_workgroup_index(workgroup_id, workgroup_count);
   let block_count = (params.element_count + ${REDUCTION_WORKGROUP_SIZE - 1}u) / ${REDUCTION_WORKGROUP_SIZE}u;
   if (block >= block_count) { return; }
@@ -88,7 +79,7 @@ struct Params { partial_count: u32, accumulate: u32 }
 @group(0) @binding(1) var<storage, read_write> scalars: array<f32>;
 ${linearWorkgroupIndex}${treeSumWgsl}
 @compute @workgroup_size(${REDUCTION_WORKGROUP_SIZE})
-fn norm_total(${entryArguments}) {
+fn norm_total(${entryArgumentsWgsl}) {
   if (linear_workgroup_index(workgroup_id, workgroup_count) != 0u) { return; }
   var partial = 0.0;
   for (var k = local; k < params.partial_count; k = k + ${REDUCTION_WORKGROUP_SIZE}u) {
@@ -154,9 +145,9 @@ struct Params {
 #elif ${readsNorm}
 @group(0) @binding(3) var<storage, read> scalars: array<f32>;
 #endif
-${elementIndex}
+${elementIndexWgsl}
 @compute @workgroup_size(${ELEMENTWISE_WORKGROUP_SIZE})
-fn optimizer_update(${entryArguments}) {
+fn optimizer_update(${entryArgumentsWgsl}) {
   let i = element_index(workgroup_id, workgroup_count, local);
   if (i >= params.element_count || params.step_scale == 0.0) { return; }
   let u = params.step_scale * grad[i];
@@ -205,9 +196,9 @@ struct Params { element_count: u32, step_scale: f32, rho: f32, epsilon: f32 }
 @group(0) @binding(2) var<storage, read> grad: array<f32>;
 @group(0) @binding(3) var<storage, read_write> saved: array<f32>;
 @group(0) @binding(4) var<storage, read> scalars: array<f32>;
-${elementIndex}
+${elementIndexWgsl}
 @compute @workgroup_size(${ELEMENTWISE_WORKGROUP_SIZE})
-fn sam_perturb(${entryArguments}) {
+fn sam_perturb(${entryArgumentsWgsl}) {
   let i = element_index(workgroup_id, workgroup_count, local);
   if (i >= params.element_count) { return; }
   let theta = param[i];
@@ -226,9 +217,9 @@ struct Params { element_count: u32 }
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read_write> param: array<f32>;
 @group(0) @binding(2) var<storage, read> saved: array<f32>;
-${elementIndex}
+${elementIndexWgsl}
 @compute @workgroup_size(${ELEMENTWISE_WORKGROUP_SIZE})
-fn sam_restore(${entryArguments}) {
+fn sam_restore(${entryArgumentsWgsl}) {
   let i = element_index(workgroup_id, workgroup_count, local);
   if (i >= params.element_count) { return; }
   param[i] = saved[i];
@@ -249,9 +240,9 @@ struct Params { element_count: u32, coefficient: f32 }
 @group(0) @binding(1) var<storage, read> param: array<f32>;
 @group(0) @binding(2) var<storage, read> anchor: array<f32>;
 @group(0) @binding(3) var<storage, read_write> grad: array<f32>;
-${elementIndex}
+${elementIndexWgsl}
 @compute @workgroup_size(${ELEMENTWISE_WORKGROUP_SIZE})
-fn proximal_grad(${entryArguments}) {
+fn proximal_grad(${entryArgumentsWgsl}) {
   let i = element_index(workgroup_id, workgroup_count, local);
   if (i >= params.element_count || params.coefficient == 0.0) { return; }
   grad[i] = grad[i] + params.coefficient * (param[i] - anchor[i]);

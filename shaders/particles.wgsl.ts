@@ -5,7 +5,7 @@
  */
 import { wgsl } from './preprocessor';
 import { ELEMENTWISE_WORKGROUP_SIZE } from './constants';
-import { linearWorkgroupIndex } from './common.wgsl';
+import { elementIndexWgsl, entryArgumentsWgsl } from './common.wgsl';
 
 export type GatherRowsVariant = Record<string, never>;
 
@@ -14,16 +14,7 @@ export interface UpdateNeuronsVariant {
   readonly hasBias: boolean;
 }
 
-const elementIndex = /* wgsl */ `
-${linearWorkgroupIndex}
-fn element_index(workgroup_id: vec3u, workgroup_count: vec3u, local: u32) -> u32 {
-  return linear_workgroup_index(workgroup_id, workgroup_count) * ${ELEMENTWISE_WORKGROUP_SIZE}u + local;
-}
-`;
 
-const entryArguments = `@builtin(workgroup_id) workgroup_id: vec3u,
-  @builtin(num_workgroups) workgroup_count: vec3u,
-  @builtin(local_invocation_index) local: u32`;
 
 /**
  * Xb[k, c] = X[idx[k], c] and yb[k] = y[idx[k]], one thread per element of Xb (coalesced along c);
@@ -39,9 +30,9 @@ struct Params { batch_size: u32, input_dim: u32, sample_count: u32 }
 @group(0) @binding(3) var<storage, read> targets: array<f32>;
 @group(0) @binding(4) var<storage, read_write> batch_inputs: array<f32>;
 @group(0) @binding(5) var<storage, read_write> batch_targets: array<f32>;
-${elementIndex}
+${elementIndexWgsl}
 @compute @workgroup_size(${ELEMENTWISE_WORKGROUP_SIZE})
-fn gather_rows(${entryArguments}) {
+fn gather_rows(${entryArgumentsWgsl}) {
   let e = element_index(workgroup_id, workgroup_count, local);
   if (e >= params.batch_size * params.input_dim) { return; }
   let k = e / params.input_dim;
@@ -82,9 +73,9 @@ struct Params { width: u32, input_dim: u32, lr_a: f32, lr_w: f32 }
 @group(0) @binding(3) var<storage, read> grad_a: array<f32>;
 @group(0) @binding(4) var<storage, read> grad_w: array<f32>;
 #endif
-${elementIndex}
+${elementIndexWgsl}
 @compute @workgroup_size(${ELEMENTWISE_WORKGROUP_SIZE})
-fn update_neurons(${entryArguments}) {
+fn update_neurons(${entryArgumentsWgsl}) {
   let e = element_index(workgroup_id, workgroup_count, local);
   if (e >= params.width * params.input_dim) { return; }
   let j = e / params.input_dim;

@@ -8,7 +8,7 @@
  */
 import { wgsl } from './preprocessor';
 import { ELEMENTWISE_WORKGROUP_SIZE } from './constants';
-import { linearWorkgroupIndex } from './common.wgsl';
+import { elementIndexWgsl, entryArgumentsWgsl } from './common.wgsl';
 
 export type RandomVariant = Record<string, never>;
 
@@ -148,18 +148,12 @@ fn rng_batch_permutation_key(seed: u32, stream: u32, step: u32) -> vec2u {
 }
 `;
 
-const elementIndex = /* wgsl */ `
-${linearWorkgroupIndex}
-fn element_index(workgroup_id: vec3u, workgroup_count: vec3u, local: u32) -> u32 {
-  return linear_workgroup_index(workgroup_id, workgroup_count) * ${ELEMENTWISE_WORKGROUP_SIZE}u + local;
-}
-`;
 
 /** Uniform struct of the fill kernels: mean and std_dev are read by fill_normal only. */
 const fillHeader = /* wgsl */ `
 struct Params { element_count: u32, seed: u32, stream: u32, step: u32, mean: f32, std_dev: f32 }
 @group(0) @binding(0) var<uniform> params: Params;
-${elementIndex}
+${elementIndexWgsl}
 ${randomWgsl}
 // Element i of stream (seed, stream) at this step: the block at counter (i, step).
 fn block_at(i: u32) -> vec2u {
@@ -167,9 +161,6 @@ fn block_at(i: u32) -> vec2u {
 }
 `;
 
-const entryArguments = `@builtin(workgroup_id) workgroup_id: vec3u,
-  @builtin(num_workgroups) workgroup_count: vec3u,
-  @builtin(local_invocation_index) local: u32`;
 
 /** values[i] = word 0 of threefry((seed, stream), (i, step)). */
 export function fillU32Source(_variant: RandomVariant): string {
@@ -177,7 +168,7 @@ export function fillU32Source(_variant: RandomVariant): string {
 @group(0) @binding(1) var<storage, read_write> values: array<u32>;
 
 @compute @workgroup_size(${ELEMENTWISE_WORKGROUP_SIZE})
-fn fill_u32(${entryArguments}) {
+fn fill_u32(${entryArgumentsWgsl}) {
   let i = element_index(workgroup_id, workgroup_count, local);
   if (i >= params.element_count) { return; }
   values[i] = block_at(i).x;
@@ -191,7 +182,7 @@ export function fillUniformSource(_variant: RandomVariant): string {
 @group(0) @binding(1) var<storage, read_write> values: array<f32>;
 
 @compute @workgroup_size(${ELEMENTWISE_WORKGROUP_SIZE})
-fn fill_uniform(${entryArguments}) {
+fn fill_uniform(${entryArgumentsWgsl}) {
   let i = element_index(workgroup_id, workgroup_count, local);
   if (i >= params.element_count) { return; }
   values[i] = rng_uniform01(block_at(i).x);
@@ -205,7 +196,7 @@ export function fillNormalSource(_variant: RandomVariant): string {
 @group(0) @binding(1) var<storage, read_write> values: array<f32>;
 
 @compute @workgroup_size(${ELEMENTWISE_WORKGROUP_SIZE})
-fn fill_normal(${entryArguments}) {
+fn fill_normal(${entryArgumentsWgsl}) {
   let i = element_index(workgroup_id, workgroup_count, local);
   if (i >= params.element_count) { return; }
   values[i] = params.mean + params.std_dev * rng_normal(block_at(i));
@@ -221,12 +212,12 @@ export function sampleBatchIndicesSource(_variant: RandomVariant): string {
   return wgsl`
 struct Params { batch_size: u32, sample_count: u32, with_replacement: u32, seed: u32, stream: u32, step: u32 }
 @group(0) @binding(0) var<uniform> params: Params;
-${elementIndex}
+${elementIndexWgsl}
 ${randomWgsl}
 @group(0) @binding(1) var<storage, read_write> indices: array<u32>;
 
 @compute @workgroup_size(${ELEMENTWISE_WORKGROUP_SIZE})
-fn sample_batch_indices(${entryArguments}) {
+fn sample_batch_indices(${entryArgumentsWgsl}) {
   let k = element_index(workgroup_id, workgroup_count, local);
   if (k >= params.batch_size) { return; }
   if (params.with_replacement != 0u) {
