@@ -8,6 +8,7 @@ import { LOSS_KINDS, SCALINGS } from '../model/conventions';
 import { dataSpecSchema } from '../data/spec';
 import { NEURON_METRICS } from '../engine/neuron-metrics';
 import { CURVATURE_METRICS } from '../engine/curvature-metrics';
+import { LANDSCAPE_METRICS, landscapeModelSchema } from '../engine/landscape-experiment';
 import { optimizerRuleSchema } from '../optim/rules';
 import { learningRateScheduleSchema } from '../optim/schedule';
 import { ConfigError } from './errors';
@@ -28,7 +29,7 @@ export const initSchema = z
 
 export const modelSchema = z
   .object({
-    kind: z.literal('two-layer').default('two-layer'),
+    kind: z.literal('two-layer'),
     width: positiveInt().default(256),
     scaling: z.enum(SCALINGS as [string, ...string[]]).default('mean-field'),
     alpha: z.number().positive().default(1),
@@ -70,7 +71,8 @@ export const optimizerSchema = z
  * loss and accuracy, the gradient norm, the neurons as particles (src/engine/neuron-metrics.ts), and
  * curvature and kernel metrics (src/engine/curvature-metrics.ts).
  */
-export const METRIC_NAMES = ['loss', 'accuracy', 'testLoss', 'testAccuracy', 'gradNorm', ...NEURON_METRICS, ...CURVATURE_METRICS] as const;
+export const NETWORK_METRIC_NAMES = ['loss', 'accuracy', 'testLoss', 'testAccuracy', 'gradNorm', ...NEURON_METRICS, ...CURVATURE_METRICS] as const;
+export const METRIC_NAMES = [...NETWORK_METRIC_NAMES, ...LANDSCAPE_METRICS] as const;
 export type MetricName = (typeof METRIC_NAMES)[number];
 
 export const metricsSchema = z
@@ -88,7 +90,8 @@ export const configSchema = z
     steps: positiveInt().default(1000),
     backend: z.enum(['gpu', 'reference']).default('gpu'),
     loss: z.enum(LOSS_KINDS as [string, ...string[]]).default('square'),
-    model: modelSchema.prefault({}),
+    /** The two-layer network (default), or a toy landscape of independent particles (data and optimizer then unused). */
+    model: z.discriminatedUnion('kind', [modelSchema, landscapeModelSchema]).prefault({ kind: 'two-layer' }),
     data: dataSpecSchema.prefault({ kind: 'teacher-student' }),
     /**
      * Population risk: every step trains on optimizer.batchSize fresh samples (default data.sampleCount)
@@ -102,10 +105,24 @@ export const configSchema = z
     /** Steps per queue submit. */
     stepsPerSubmit: positiveInt().max(4096).default(64),
   })
-  .strict();
+  .strict()
+  .superRefine((config, context) => {
+    const allowed: readonly string[] = config.model.kind === 'landscape' ? LANDSCAPE_METRICS : NETWORK_METRIC_NAMES;
+    config.metrics.names.forEach((name, i) => {
+      if (!allowed.includes(name)) {
+        context.addIssue({ code: 'custom', path: ['metrics', 'names', i], message: `${name} is not logged for a ${config.model.kind} model; allowed: ${allowed.join(', ')}` });
+      }
+    });
+  });
 
 export type ExperimentConfig = z.output<typeof configSchema>;
-export type ExperimentConfigInput = z.input<typeof configSchema>;
+export type TwoLayerModelConfig = z.output<typeof modelSchema>;
+/** A config whose model is the two-layer network. */
+export type NetworkExperimentConfig = ExperimentConfig & { model: TwoLayerModelConfig };
+/** What a user writes: every field optional; a model without `kind` is the two-layer network. */
+export type ExperimentConfigInput = Omit<z.input<typeof configSchema>, 'model'> & {
+  model?: (Omit<z.input<typeof modelSchema>, 'kind'> & { kind?: 'two-layer' }) | z.input<typeof landscapeModelSchema>;
+};
 
 /** Validates `input` and fills in defaults; throws ConfigError listing every problem. */
 export function parseConfig(input: unknown, source = 'config'): ExperimentConfig {
@@ -130,6 +147,11 @@ function inheritFields(input: unknown): unknown {
     if (inherited.seed === undefined && inherited.kind !== 'csv') inherited.seed = config.seed ?? DEFAULT_SEED;
     if (inherited.kind === 'csv' && inherited.loss === undefined && config.loss !== undefined) inherited.loss = config.loss;
     config.data = inherited;
+  }
+  if (isRecord(config.model) && config.model.kind === undefined) config.model = { ...config.model, kind: 'two-layer' };
+  if (isRecord(config.model) && config.model.kind === 'landscape') {
+    const metrics = isRecord(config.metrics) ? config.metrics : {};
+    if (metrics.names === undefined) config.metrics = { ...metrics, names: ['meanValue', 'meanSquaredNorm', 'escapedFraction'] };
   }
   if (isRecord(config.optimizer) && isRecord(config.optimizer.schedule) && config.optimizer.schedule.learningRate === undefined) {
     config.optimizer = { ...config.optimizer, schedule: { ...config.optimizer.schedule, learningRate: config.optimizer.learningRate ?? DEFAULT_LEARNING_RATE } };

@@ -1,5 +1,6 @@
 /** From a validated config to the arrays a backend needs: trainer settings, initial weights, data. */
 import type { ExperimentConfig } from '../config/schema';
+import { ConfigError } from '../config/errors';
 import { createDataset } from '../data/create';
 import { onlineSpecFor } from '../data/online';
 import type { LossKind, Scaling, TrainableParts } from '../model/conventions';
@@ -21,6 +22,7 @@ export async function buildProblem(config: ExperimentConfig, readText?: ReadText
   const { train, test } = await buildData(config, readText);
   const inputDim = train.X.length / train.y.length;
   const { model, optimizer } = config;
+  if (model.kind !== 'two-layer') throw new ConfigError([`model.kind: a ${model.kind} model has no network problem (run it with runExperiment)`]);
   const trainer: TwoLayerTrainerConfig = {
     width: model.width,
     inputDim,

@@ -8,6 +8,7 @@ import { Scheduler, type MetricsRow, type ProgressEvent } from '../scheduler/sch
 import { GpuSimulation } from './gpu-simulation';
 import { buildProblem, type Problem, type ReadText } from './problem';
 import { ReferenceSimulation } from './reference-simulation';
+import { runLandscapeModel, type LandscapeModel } from './landscape-experiment';
 import type { Simulation } from './simulation';
 import { weightsToJson, type JsonWeights } from './init-file';
 
@@ -50,8 +51,9 @@ export async function createSimulation(config: ExperimentConfig, problem: Proble
 }
 
 export async function runExperiment(config: ExperimentConfig, options: RunOptions = {}): Promise<ExperimentResult> {
-  const problem = await buildProblem(config, options.readText);
   const getGpu = options.requestGpu ?? (() => requestGpu());
+  if (config.model.kind === 'landscape') return runLandscapeExperiment(config, config.model, getGpu, options);
+  const problem = await buildProblem(config, options.readText);
   const simulation = await createSimulation(config, problem, getGpu);
   const scheduler = new Scheduler(simulation, {
     totalSteps: config.steps,
@@ -92,4 +94,31 @@ export async function runExperiment(config: ExperimentConfig, options: RunOption
   } finally {
     scheduler.currentSimulation.destroy();
   }
+}
+
+/** A landscape experiment: population metrics at logged steps; no per-step loss (the particles are independent runs). */
+async function runLandscapeExperiment(config: ExperimentConfig, model: LandscapeModel, getGpu: () => Promise<GpuContext>, options: RunOptions): Promise<ExperimentResult> {
+  const started = performance.now();
+  const outcome = await runLandscapeModel(model, {
+    steps: config.steps,
+    metricsEvery: config.metrics.every,
+    metricNames: config.metrics.names,
+    backend: config.backend,
+    getGpu,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  for (const row of outcome.rows) options.onMetrics?.(row);
+  const wallSeconds = (performance.now() - started) / 1000;
+  const summary: ExperimentSummary = {
+    backend: config.backend,
+    device: outcome.device,
+    stepsTaken: config.steps,
+    finalLoss: outcome.rows.at(-1)?.meanValue ?? NaN,
+    diverged: false,
+    status: 'completed',
+    wallSeconds,
+    stepsPerSecond: config.steps / Math.max(wallSeconds, 1e-9),
+    events: [],
+  };
+  return { config, metrics: outcome.rows, stepLosses: [], summary };
 }

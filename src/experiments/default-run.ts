@@ -22,6 +22,7 @@ export const DEFAULT_CONFIG: ExperimentConfig = parseConfig(findPreset('default'
 export async function createDefaultRun(gpu: GpuContext, config: ExperimentConfig = DEFAULT_CONFIG): Promise<TrainingRun> {
   const problem = await buildProblem(config);
   const trainer = await TwoLayerTrainer.create(gpu, problem.trainer, problem.init, problem.train);
+  if (config.model.kind !== 'two-layer') throw new Error('the default run trains a two-layer network');
   const { width, scaling } = config.model;
   return {
     description: `${scaling} two-layer ReLU network, ${width} neurons, learning a teacher on ${problem.train.y.length} samples in d = ${problem.trainer.inputDim} by gradient descent (lr ${config.optimizer.learningRate}${scaling === 'mean-field' ? ' in particle time' : ''}).`,

@@ -462,22 +462,25 @@ export function splitLandscapeStats(stats: Float32Array, particleCount: number):
   return { value: column(0), maxNorm: column(1), exitStep: column(2), logGrowth: column(3) };
 }
 
-/**
- * Uploads x0 [P x k], runs `stepCount` steps (one submit) and reads back positions and stats.
- * All arguments are checked before any dispatch.
- */
-export async function runLandscape(
+/** A landscape run that owns its buffers: advance it with `run.run(T)`, read it with `read()` as often as wanted. */
+export interface LandscapeSession {
+  readonly run: LandscapeRun;
+  /** Positions [P x k] and per-particle statistics after the steps taken so far. */
+  read(): Promise<LandscapeResult>;
+  destroy(): void;
+}
+
+/** Uploads x0 [P x k] (and per-particle rates, curvature cells) and binds the run. All arguments are checked first. */
+export async function createLandscapeSession(
   gpu: GpuContext,
   specInput: LandscapeSpecInput | LandscapeSpec,
   x0: ArrayLike<number>,
-  stepCount: number,
   options: RunLandscapeOptions = {},
-): Promise<LandscapeResult> {
+): Promise<LandscapeSession> {
   const spec = parseSpec(NAME, specInput);
   const k = landscapeDimOf(spec);
   const P = spec.particleCount;
   const sizes = landscapeBufferSizes(spec);
-  if (!Number.isInteger(stepCount) || stepCount < 0) throw new KernelArgumentError(NAME, 'stepCount', `must be an integer >= 0, got ${stepCount}`);
   checkSize(NAME, 'spec.particleCount', P);
   checkLength(NAME, 'x0', x0, P * k, `[${P} x ${k}]`);
   const start = Float32Array.from(x0);
@@ -501,14 +504,41 @@ export async function runLandscape(
   if (sizes.state > 0) owned.state = createStorageBuffer(gpu, label('state'), sizes.state * 4);
   if (learningRates) owned.learningRates = createStorageBuffer(gpu, label('learningRates'), learningRates);
   if (curvatures) owned.curvatures = createStorageBuffer(gpu, label('curvatures'), curvatures);
-  let run: LandscapeRun | undefined;
+  const free = () => Object.values(owned).forEach((b) => b.destroy());
+  let run: LandscapeRun;
   try {
     run = await bindLandscapeRun(gpu, spec, owned as unknown as LandscapeBuffers, { gradientCheckPoints: start.subarray(0, Math.min(P, GRADIENT_CHECK_POINTS) * k) });
-    await run.run(stepCount);
-    const [positions, stats] = await Promise.all([readFloat32(gpu, owned.positions!, P * k), readFloat32(gpu, owned.stats!, sizes.stats)]);
-    return { positions, ...splitLandscapeStats(stats, P) };
+  } catch (error) {
+    free();
+    throw error;
+  }
+  return {
+    run,
+    async read() {
+      const [positions, stats] = await Promise.all([readFloat32(gpu, owned.positions!, P * k), readFloat32(gpu, owned.stats!, sizes.stats)]);
+      return { positions, ...splitLandscapeStats(stats, P) };
+    },
+    destroy() {
+      run.destroy();
+      free();
+    },
+  };
+}
+
+/** Uploads x0 [P x k], runs `stepCount` steps (one submit) and reads back positions and stats. */
+export async function runLandscape(
+  gpu: GpuContext,
+  specInput: LandscapeSpecInput | LandscapeSpec,
+  x0: ArrayLike<number>,
+  stepCount: number,
+  options: RunLandscapeOptions = {},
+): Promise<LandscapeResult> {
+  if (!Number.isInteger(stepCount) || stepCount < 0) throw new KernelArgumentError(NAME, 'stepCount', `must be an integer >= 0, got ${stepCount}`);
+  const session = await createLandscapeSession(gpu, specInput, x0, options);
+  try {
+    await session.run.run(stepCount);
+    return await session.read();
   } finally {
-    run?.destroy();
-    Object.values(owned).forEach((b) => b.destroy());
+    session.destroy();
   }
 }
