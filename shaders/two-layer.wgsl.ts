@@ -1,9 +1,11 @@
 /**
  * The two-layer network's head and backward pass on top of H = relu(X W^T + b) (SCIENCE.md section 0):
- *   f_i = alpha s_m sum_j a_j H_ij,  l_i = l(f_i, y_i),  g_i = dL/df_i = l'(f_i, y_i) / n,
+ *   f_i = alpha s_m sum_j a_j H_ij [- f0_i when centered],  l_i = l(f_i, y_i),  g_i = dL/df_i = l'(f_i, y_i) / n,
  *   L = (1/n) sum_i l_i,
  *   dL/da_j = alpha s_m sum_i g_i H_ij,  dL/db_j = alpha s_m a_j sum_i g_i 1[H_ij > 0],
  *   D_ij = dL/dZ_ij = alpha s_m g_i a_j 1[H_ij > 0]   (then dL/dW = D^T X by the matmul family).
+ * Centered (lazy training, f_alpha = alpha (f_theta - f_theta0)): f0_i = alpha s_m sum_j a0_j H0_ij is a
+ * constant per sample, so it shifts f (hence l and g) and nothing else; the gradient kernels are unchanged.
  * Every sum runs in a fixed order, so results are bitwise identical from run to run.
  */
 import { wgsl } from './preprocessor';
@@ -12,6 +14,11 @@ import { linearWorkgroupIndex } from './common.wgsl';
 import { lossCode } from '../src/model/conventions';
 
 export type TwoLayerVariant = Record<string, never>;
+
+/** output_loss centered subtracts a per-sample offset f0 (an extra read-only binding); otherwise it binds none. */
+export interface OutputLossVariant {
+  readonly centered: boolean;
+}
 
 /** neuron_grads with a bias also produces dL/db (and then reads a); without one it binds neither. */
 export interface NeuronGradsVariant {
@@ -105,8 +112,9 @@ fn loss_slope(f: f32, y: f32) -> f32 {
 /**
  * output_loss: one workgroup per sample i. Thread t sums a_j H_ij over j = t, t + WG, ... in order,
  * then a fixed tree adds the partials; thread 0 writes f_i, l(f_i, y_i) and l'(f_i, y_i) / n.
+ * Centered: f_i = alpha s_m sum_j a_j H_ij - f0_i, with f0 = output_offset [n] (already times alpha).
  */
-export function outputLossSource(_variant: TwoLayerVariant): string {
+export function outputLossSource(variant: OutputLossVariant): string {
   return wgsl`${headParams}${treeReduction}${losses}
 @group(0) @binding(1) var<storage, read> activation: array<f32>;
 @group(0) @binding(2) var<storage, read> second_layer: array<f32>;
@@ -114,6 +122,9 @@ export function outputLossSource(_variant: TwoLayerVariant): string {
 @group(0) @binding(4) var<storage, read_write> outputs: array<f32>;
 @group(0) @binding(5) var<storage, read_write> sample_losses: array<f32>;
 @group(0) @binding(6) var<storage, read_write> output_grad: array<f32>;
+#if ${variant.centered}
+@group(0) @binding(7) var<storage, read> output_offset: array<f32>;
+#endif
 
 @compute @workgroup_size(${REDUCTION_WORKGROUP_SIZE})
 fn output_loss(@builtin(workgroup_id) workgroup_id: vec3u,
@@ -129,8 +140,13 @@ fn output_loss(@builtin(workgroup_id) workgroup_id: vec3u,
   }
   tree_reduce(local, partial);
   if (local == 0u) {
+#if ${variant.centered}
+    // f_i = alpha s_m sum_j a_j H_ij - f0_i: the centered output alpha (f_theta - f_theta0)(x_i).
+    let f = params.output_scale * partial_sums[0] - output_offset[row_index];
+#else
     // f_i = alpha s_m sum_j a_j H_ij
     let f = params.output_scale * partial_sums[0];
+#endif
     let y = labels[row_index];
     outputs[row_index] = f;
     sample_losses[row_index] = loss_value(f, y);

@@ -33,7 +33,10 @@ export const modelSchema = z
     width: positiveInt().default(256),
     scaling: z.enum(SCALINGS as [string, ...string[]]).default('mean-field'),
     alpha: z.number().positive().default(1),
-    /** f_alpha = alpha (f_theta - f_theta0): the lazy-training output of SCIENCE.md section 0. */
+    /**
+     * f_alpha = alpha (f_theta - f_theta0): the lazy-training output of SCIENCE.md section 0 (f0 from the initial
+     * weights on the train and test sets; not with online, which buildProblem rejects; no margin metric).
+     */
     centered: z.boolean().default(false),
     bias: z.boolean().default(false),
     trainable: z.enum(['both', 'first', 'second']).default('both'),

@@ -1,12 +1,13 @@
 /**
  * Metrics of the current GPU weights on a whole data set (train or test): loss, accuracy for +-1
  * labels, and the norm of the full gradient. Reuses the trainer's passes on the same weight
- * buffers, so nothing is copied to the CPU except n outputs and the gradient vectors.
+ * buffers, so nothing is copied to the CPU except n outputs and the gradient vectors. A centered model
+ * measures f - f0 on this set, with f0 taken from the weights at creation (create it before any step).
  */
 import { createStorageBuffer, readFloat32 } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
 import { runKernels } from '../gpu/kernel';
-import { bindTwoLayerPasses, type NetworkSpec, type TwoLayerPasses, type WeightBuffers } from '../model/two-layer-passes';
+import { bindTwoLayerPasses, computeOutputOffset, type NetworkSpec, type TwoLayerPasses, type WeightBuffers } from '../model/two-layer-passes';
 import type { TrainingSet } from '../model/two-layer-trainer';
 
 export interface Evaluation {
@@ -31,9 +32,11 @@ export class GpuEvaluator {
     const X = createStorageBuffer(gpu, `${label}/X`, data.X);
     const y = createStorageBuffer(gpu, `${label}/y`, data.y);
     const lossLog = createStorageBuffer(gpu, `${label}/loss`, 4);
-    const passes = await bindTwoLayerPasses(gpu, spec, { sampleCount: n, X, y, lossLog }, weights, { backward: true, firstLayerGradient: true }, label);
+    // Centered: f0 on this set from the weights as they are now, i.e. the initial ones.
+    const outputOffset = spec.centered ? await computeOutputOffset(gpu, spec, { sampleCount: n, X, y }, weights, label) : undefined;
+    const passes = await bindTwoLayerPasses(gpu, spec, { sampleCount: n, X, y, lossLog, ...(outputOffset ? { outputOffset } : {}) }, weights, { backward: true, firstLayerGradient: true }, label);
     const signLabels = data.y.every((v) => v === 1 || v === -1);
-    return new GpuEvaluator(gpu, passes, [X, y, lossLog], data.y, signLabels);
+    return new GpuEvaluator(gpu, passes, [X, y, lossLog, ...(outputOffset ? [outputOffset] : [])], data.y, signLabels);
   }
 
   async evaluate(withGradient: boolean): Promise<Evaluation> {
@@ -53,7 +56,7 @@ export class GpuEvaluator {
     return { ...result, gradNorm: Math.sqrt(squared) };
   }
 
-  /** e = f(X) - y of the current weights on this set. */
+  /** e = f(X) - y of the current weights on this set (f - f0 - y when centered). */
   async residuals(): Promise<Float32Array> {
     await runKernels(this.gpu, 'evaluate/outputs', this.passes.forward);
     const output = await readFloat32(this.gpu, this.passes.buffers.output, this.labels.length);

@@ -86,7 +86,11 @@ export class GpuSimulation implements Simulation {
         if (names.includes('testLoss')) values.testLoss = test?.loss ?? NaN;
         if (names.includes('testAccuracy')) values.testAccuracy = test?.accuracy ?? NaN;
       }
-      if (names.some((name) => (NEURON_METRICS as readonly string[]).includes(name))) Object.assign(values, await this.neuronMetrics(names));
+      if (names.some((name) => (NEURON_METRICS as readonly string[]).includes(name))) {
+        Object.assign(values, await this.neuronMetrics(names));
+        // min y f / |theta|^2 presumes a homogeneous f; f - f0 is not, so a centered model has no margin.
+        if (this.problem.trainer.centered && names.includes('margin')) values.margin = NaN;
+      }
       if (names.some((name) => (CURVATURE_METRICS as readonly string[]).includes(name))) {
         await this.trainer.settle();
         const { maxIterations, tolerance, probeCount } = CURVATURE_SETTINGS;
@@ -171,7 +175,10 @@ export class GpuSimulation implements Simulation {
   }
 }
 
-/** The network as the curvature operators see it: the trainer's settings over the whole train set. */
+/**
+ * The network as the curvature operators see it: the trainer's settings over the whole train set. A centered
+ * model's Hessian reads f0 from the trainer's data buffers (dataBuffers.outputOffset); its NTK needs no f0.
+ */
 function networkOf(problem: Problem) {
   return { ...problem.trainer, sampleCount: problem.train.y.length };
 }

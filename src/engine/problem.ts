@@ -19,10 +19,14 @@ export interface Problem {
 }
 
 export async function buildProblem(config: ExperimentConfig, readText?: ReadText): Promise<Problem> {
-  const { train, test } = await buildData(config, readText);
-  const inputDim = train.X.length / train.y.length;
   const { model, optimizer } = config;
   if (model.kind !== 'two-layer') throw new ConfigError([`model.kind: a ${model.kind} model has no network problem (run it with runExperiment)`]);
+  if (model.centered && config.online) {
+    // f0 = f_theta0(x) of a fresh sample would need the initial network evaluated every step.
+    throw new ConfigError(['model.centered: got true with online: true; a centered model trains on a fixed data set (set online to false, or model.centered to false)']);
+  }
+  const { train, test } = await buildData(config, readText);
+  const inputDim = train.X.length / train.y.length;
   const trainer: TwoLayerTrainerConfig = {
     width: model.width,
     inputDim,
@@ -30,6 +34,7 @@ export async function buildProblem(config: ExperimentConfig, readText?: ReadText
     scaling: model.scaling as Scaling,
     loss: config.loss as LossKind,
     alpha: model.alpha,
+    centered: model.centered,
     hasBias: model.bias,
     trainable: model.trainable as TrainableParts,
     learningRate: optimizer.learningRate,

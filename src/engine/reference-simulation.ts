@@ -1,6 +1,6 @@
 /** The float64 CPU backend of a Simulation: the same run as the GPU one, for checks and small studies. */
 import { ReferenceTrainer } from '../reference/two-layer-trainer';
-import { forward, gradients, meanLoss, outputLoss, type TwoLayerOptions, type TwoLayerParams } from '../reference/two-layer';
+import { centeringOffset, forward, gradients, meanLoss, outputLoss, type TwoLayerOptions, type TwoLayerParams } from '../reference/two-layer';
 import type { TrainingSet } from '../model/two-layer-trainer';
 import type { Problem } from './problem';
 import { particleMetricsReference } from '../metrics/particles';
@@ -14,9 +14,19 @@ export class ReferenceSimulation implements Simulation {
   readonly backend = 'reference' as const;
   readonly device = 'float64 reference on the CPU';
   private readonly trainer: ReferenceTrainer;
+  /** Options on the train and test sets: a centered model's f0 of each set rides along (outputOffset). */
+  private readonly trainOptions: TwoLayerOptions;
+  private readonly testOptions: TwoLayerOptions;
 
   constructor(private readonly problem: Problem) {
     this.trainer = new ReferenceTrainer(problem.trainer, problem.init, problem.train);
+    const options = this.trainer.config;
+    const trainOffset = this.trainer.outputOffset;
+    const test = problem.test;
+    this.trainOptions = trainOffset ? { ...options, outputOffset: trainOffset } : options;
+    this.testOptions = options.centered && test
+      ? { ...options, outputOffset: centeringOffset(this.initialParams(), test.X, test.y.length, options) }
+      : options;
   }
 
   get stepsTaken(): number {
@@ -30,14 +40,14 @@ export class ReferenceSimulation implements Simulation {
   async evaluate(names: readonly string[]): Promise<MetricValues> {
     const values: MetricValues = {};
     const params = this.trainer.weights;
-    const options = this.trainer.config;
+    const options = this.trainOptions;
     if (names.includes('loss') || names.includes('accuracy')) {
       const train = evaluateSet(params, this.problem.train, options);
       if (names.includes('loss')) values.loss = train.loss;
       if (names.includes('accuracy')) values.accuracy = train.accuracy;
     }
     if (names.includes('testLoss') || names.includes('testAccuracy')) {
-      const test = this.problem.test ? evaluateSet(params, this.problem.test, options) : { loss: NaN, accuracy: NaN };
+      const test = this.problem.test ? evaluateSet(params, this.problem.test, this.testOptions) : { loss: NaN, accuracy: NaN };
       if (names.includes('testLoss')) values.testLoss = test.loss;
       if (names.includes('testAccuracy')) values.testAccuracy = test.accuracy;
     }
@@ -58,6 +68,8 @@ export class ReferenceSimulation implements Simulation {
           ? { sampleCount: y.length, current: activationsOf(params), initial: (this.initialActivations ??= activationsOf(this.initialParams())) }
           : undefined),
       }));
+      // min y f / |theta|^2 presumes a homogeneous f; f - f0 is not, so a centered model has no margin.
+      if (this.problem.trainer.centered && names.includes('margin')) values.margin = NaN;
     }
     if (names.some((name) => (CURVATURE_METRICS as readonly string[]).includes(name))) {
       const { X, y } = this.problem.train;
@@ -117,11 +129,12 @@ export class ReferenceSimulation implements Simulation {
   destroy(): void {}
 }
 
-/** Loss and +-1 accuracy of `params` on a whole data set. */
+/** Loss and +-1 accuracy of `params` on a whole data set (options.outputOffset: f0 of that set, when centered). */
 function evaluateSet(params: TwoLayerParams, data: TrainingSet, options: TwoLayerOptions): { loss: number; accuracy: number } {
   const n = data.y.length;
   const { activation } = forward(params, data.X, n, options);
-  const head = outputLoss(activation, params.a, data.y, { sampleCount: n, width: params.width, scaling: options.scaling, alpha: options.alpha ?? 1 }, options.loss);
+  const shape = { sampleCount: n, width: params.width, scaling: options.scaling, alpha: options.alpha ?? 1 };
+  const head = outputLoss(activation, params.a, data.y, shape, options.loss, options.outputOffset);
   const signLabels = data.y.every((v) => v === 1 || v === -1);
   let correct = 0;
   for (let i = 0; i < n; i++) if ((head.output[i]! > 0 ? 1 : -1) === data.y[i]) correct++;

@@ -9,6 +9,7 @@ import {
   neuronGradsSource,
   outputLossSource,
   type NeuronGradsVariant,
+  type OutputLossVariant,
   type TwoLayerVariant,
 } from '../../shaders/two-layer.wgsl';
 import { ELEMENTWISE_WORKGROUP_SIZE } from '../../shaders/constants';
@@ -22,11 +23,11 @@ import { LOSS_KINDS, SCALINGS, lossCode, outputScale, type LossKind, type Scalin
 
 const VARIANT: TwoLayerVariant = {};
 
-export const outputLossKernel: KernelSource<TwoLayerVariant> = {
+export const outputLossKernel: KernelSource<OutputLossVariant> = {
   family: 'two-layer',
   entryPoint: 'output_loss',
   source: outputLossSource,
-  cacheKey: () => 'f32',
+  cacheKey: (variant) => (variant.centered ? 'f32-centered' : 'f32'),
 };
 
 export const meanLossKernel: KernelSource<TwoLayerVariant> = {
@@ -64,6 +65,8 @@ export interface TwoLayerShape {
 /** A shape plus the loss, for output_loss. */
 export interface OutputLossShape extends TwoLayerShape {
   readonly loss: LossKind;
+  /** f = alpha (f_theta - f_theta0): subtract the per-sample offset f0 (then required); default false. */
+  readonly centered?: boolean;
 }
 
 /** alpha * s_m as a float64 (the uniform holds it rounded to float32). */
@@ -128,25 +131,33 @@ export interface OutputLossBuffers {
   readonly loss: GPUBuffer;
   /** dL/df_i = l'(f_i, y_i) / n [n], written. */
   readonly outputGrad: GPUBuffer;
+  /** f0_i = f_theta0(x_i) [n] (alpha included): needed (and bound) exactly when the shape is centered. */
+  readonly outputOffset?: GPUBuffer;
 }
 
 /**
- * output_loss: f_i = alpha s_m sum_j a_j H_ij, loss_i = l(f_i, y_i), outputGrad_i = l'(f_i, y_i) / n.
- * Bindings: 1 activation, 2 a, 3 y, 4 output, 5 loss, 6 outputGrad. One workgroup per sample.
+ * output_loss: f_i = alpha s_m sum_j a_j H_ij (minus outputOffset_i when centered), loss_i = l(f_i, y_i),
+ * outputGrad_i = l'(f_i, y_i) / n. Bindings: 1 activation, 2 a, 3 y, 4 output, 5 loss, 6 outputGrad, then
+ * centered 7 outputOffset. One workgroup per sample.
  */
 export function bindOutputLoss(gpu: GpuContext, shape: OutputLossShape, buffers: OutputLossBuffers): Promise<BoundKernel> {
   const name = 'two-layer/output_loss';
   const params = twoLayerParams(shape, shape.loss, name);
   checkActivationSize(gpu, name, shape);
   const { sampleCount: n, width: m } = shape;
+  const centered = shape.centered ?? false;
   checkBufferHolds(name, 'activation', buffers.activation, n * m);
   checkBufferHolds(name, 'a', buffers.a, m);
   for (const argument of ['y', 'output', 'loss', 'outputGrad'] as const) checkBufferHolds(name, argument, buffers[argument], n);
-  return bindKernel(gpu, outputLossKernel, VARIANT, {
-    params,
-    buffers: [buffers.activation, buffers.a, buffers.y, buffers.output, buffers.loss, buffers.outputGrad],
-    workgroupCount: n,
-  });
+  const bound = [buffers.activation, buffers.a, buffers.y, buffers.output, buffers.loss, buffers.outputGrad];
+  if (centered !== (buffers.outputOffset !== undefined)) {
+    throw new KernelArgumentError(name, 'outputOffset', centered ? 'is missing; a centered network needs f0 of every sample' : 'is given but the shape is not centered');
+  }
+  if (buffers.outputOffset) {
+    checkBufferHolds(name, 'outputOffset', buffers.outputOffset, n);
+    bound.push(buffers.outputOffset);
+  }
+  return bindKernel(gpu, outputLossKernel, { centered }, { params, buffers: bound, workgroupCount: n });
 }
 
 export interface MeanLossBuffers {
@@ -292,20 +303,28 @@ export interface OutputLossResult {
   readonly outputGrad: Float32Array;
 }
 
-/** Uploads H [n x m], a [m], y [n], runs output_loss, reads back f, per-sample losses and dL/df. */
+/**
+ * Uploads H [n x m], a [m], y [n] (and f0 [n] when centered), runs output_loss, reads back f, per-sample
+ * losses and dL/df.
+ */
 export async function outputLoss(
   gpu: GpuContext,
-  inputs: { readonly activation: Float32Array; readonly a: Float32Array; readonly y: Float32Array },
+  inputs: { readonly activation: Float32Array; readonly a: Float32Array; readonly y: Float32Array; readonly outputOffset?: Float32Array },
   shape: OutputLossShape,
 ): Promise<OutputLossResult> {
   const name = 'two-layer/output_loss';
   twoLayerParams(shape, shape.loss, name);
   checkActivationSize(gpu, name, shape);
   const { sampleCount: n, width: m } = shape;
+  const centered = shape.centered ?? false;
+  if (centered !== (inputs.outputOffset !== undefined)) {
+    throw new KernelArgumentError(name, 'outputOffset', centered ? 'is missing; a centered network needs f0 of every sample' : 'is given but the shape is not centered');
+  }
   checkArrays(name, {
     activation: [inputs.activation, n * m, `[${n} x ${m}]`],
     a: [inputs.a, m, `[${m}]`],
     y: [inputs.y, n, `[${n}]`],
+    ...(inputs.outputOffset ? { outputOffset: [inputs.outputOffset, n, `[${n}]`] as const } : {}),
   });
   checkSignLabels(name, shape.loss, inputs.y);
   const buffers = {
@@ -315,6 +334,7 @@ export async function outputLoss(
     output: createStorageBuffer(gpu, `${name}/output`, n * 4),
     loss: createStorageBuffer(gpu, `${name}/loss`, n * 4),
     outputGrad: createStorageBuffer(gpu, `${name}/outputGrad`, n * 4),
+    ...(inputs.outputOffset ? { outputOffset: createStorageBuffer(gpu, `${name}/outputOffset`, inputs.outputOffset) } : {}),
   };
   return runOnce(gpu, name, buffers, () => bindOutputLoss(gpu, shape, buffers), async () => {
     const [output, loss, outputGrad] = await Promise.all([

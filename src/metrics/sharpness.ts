@@ -16,9 +16,13 @@
  * `checkEvery` iterations, to test convergence). Sharpness and traces are reported in the update
  * rule's units too (SCIENCE.md section 0: times m for mean-field). The float64 twins are in
  * src/reference/hessian.ts; they run the same recursion from the same start vector and probes.
+ *
+ * Centered models (f_alpha = alpha (f_theta - f_theta0)): f0 is a constant, so grad f and Hess f are those
+ * of the uncentered net and only r = l'/n and q = l''/n change, through the shifted output. output_loss
+ * runs centered on the caller's f0 buffer, and the HVP kernels read its f and r, so nothing else differs.
  */
 import { createStorageBuffer, readFloat32 } from '../gpu/buffers';
-import { checkNetworkArrays, uploadNetwork } from './host-inputs';
+import { checkNetworkArrays, uploadNetwork, type NetworkBuffers } from './host-inputs';
 import type { GpuContext } from '../gpu/device';
 import { KernelArgumentError } from '../gpu/errors';
 import type { BoundKernel } from '../gpu/kernel';
@@ -66,6 +70,8 @@ export interface GpuHessianConfig {
   readonly loss: LossKind;
   /** Output scale alpha (default 1). */
   readonly alpha?: number;
+  /** Centered model: the loss derivatives are taken at f - f0, with f0 = inputs.outputOffset. Default false. */
+  readonly centered?: boolean;
   readonly hasBias: boolean;
   /** The Hessian is restricted to these parameters (default 'both'). */
   readonly trainable?: TrainableParts;
@@ -74,13 +80,17 @@ export interface GpuHessianConfig {
   readonly historyCapacity?: number;
 }
 
-/** The network and data the Hessian is taken at: GPU buffers X [n x d], y [n], a [m], W [m x d], b [m]. */
+/**
+ * The network and data the Hessian is taken at: GPU buffers X [n x d], y [n], a [m], W [m x d], b [m], and
+ * f0 [n] = f_theta0(x_i) exactly when the model is centered.
+ */
 export interface GpuHessianInputs {
   readonly X: GPUBuffer;
   readonly y: GPUBuffer;
   readonly a: GPUBuffer;
   readonly W: GPUBuffer;
   readonly b?: GPUBuffer;
+  readonly outputOffset?: GPUBuffer;
 }
 
 /** A parameter-space vector in float32 blocks: a [m], W [m x d], b [m] (exactly when the net has a bias). */
@@ -148,6 +158,9 @@ export class GpuHessian {
     if (hasBias !== (inputs.b !== undefined)) {
       throw new KernelArgumentError(NAME, 'inputs.b', hasBias ? 'is required when hasBias is set' : 'is given but hasBias is not set');
     }
+    if ((config.centered ?? false) !== (inputs.outputOffset !== undefined)) {
+      throw new KernelArgumentError(NAME, 'inputs.outputOffset', config.centered ? 'is required when centered is set' : 'is given but centered is not set');
+    }
     const trainable = config.trainable ?? 'both';
     const variant = hvpVariant(trainable, hasBias);
     const partialCount = vectorDotsPartialCount(length);
@@ -177,6 +190,7 @@ export class GpuHessian {
     }
     const algorithm = config.matmulAlgorithm ?? 'register';
     const head = { sampleCount: n, width: m, scaling: config.scaling, alpha: config.alpha ?? 1, loss: config.loss };
+    const centered = config.centered ?? false;
     const hvpBuffers: HvpBuffers = {
       activation: own.H!, output: own.output!, y: inputs.y, outputGrad: own.outputGrad!, weightedJvp: own.weightedJvp!, a: inputs.a,
       directionA: own.directionA!, directionHidden: own.directionHidden, directionB: own.directionB,
@@ -192,8 +206,10 @@ export class GpuHessian {
         await bindMatmul(gpu, matmulVariant({ algorithm, transB: true, epilogue: hasBias ? 'bias-relu' : 'relu' }), { batch: 1, m: n, n: m, k: d }, {
           a: inputs.X, b: inputs.W, c: own.H!, ...(inputs.b ? { bias: inputs.b } : {}),
         }),
-        await bindOutputLoss(gpu, head, {
+        // Centered: f - f0 here feeds r and q to the HVP kernels (bindOutputLoss names a missing f0).
+        await bindOutputLoss(gpu, { ...head, centered }, {
           activation: own.H!, a: inputs.a, y: inputs.y, output: own.output!, loss: own.sampleLoss!, outputGrad: own.outputGrad!,
+          ...(inputs.outputOffset ? { outputOffset: inputs.outputOffset } : {}),
         }),
       ],
       hvp: [
@@ -380,6 +396,9 @@ export class GpuHessian {
   }
 }
 
+/** A training set plus, for a centered model, f0 [n] = f_theta0(x_i). */
+export type HessianData = TrainingSet & { readonly outputOffset?: Float32Array };
+
 /**
  * Uploads host weights and data, runs `work` on a GpuHessian over them, then frees everything.
  * Every array is checked (length, finiteness) before anything is allocated.
@@ -388,11 +407,22 @@ export async function withGpuHessian<T>(
   gpu: GpuContext,
   config: GpuHessianConfig,
   weights: TwoLayerWeights,
-  data: TrainingSet,
+  data: HessianData,
   work: (hessian: GpuHessian) => Promise<T>,
 ): Promise<T> {
   checkNetworkArrays(NAME, config, weights, data);
-  const inputs = uploadNetwork(gpu, NAME, weights, data);
+  const centered = config.centered ?? false;
+  if (centered !== (data.outputOffset !== undefined)) {
+    throw new KernelArgumentError(NAME, 'data.outputOffset', centered ? 'is required when centered is set' : 'is given but centered is not set');
+  }
+  if (data.outputOffset) {
+    checkLength(NAME, 'data.outputOffset', data.outputOffset, config.sampleCount, `[${config.sampleCount}]`);
+    checkFinite(NAME, 'data.outputOffset', data.outputOffset);
+  }
+  const inputs: NetworkBuffers & { outputOffset?: GPUBuffer } = {
+    ...uploadNetwork(gpu, NAME, weights, data),
+    ...(data.outputOffset ? { outputOffset: createStorageBuffer(gpu, `${NAME}/outputOffset`, data.outputOffset) } : {}),
+  };
   let hessian: GpuHessian | undefined;
   try {
     hessian = await GpuHessian.create(gpu, config, { ...inputs, y: inputs.y! });
@@ -404,6 +434,6 @@ export async function withGpuHessian<T>(
 }
 
 /** Hess L . v for host arrays (uploads, one HVP, reads back). */
-export function hessianVectorProduct(gpu: GpuContext, config: GpuHessianConfig, weights: TwoLayerWeights, data: TrainingSet, v: ParamVector32): Promise<ParamVector32> {
+export function hessianVectorProduct(gpu: GpuContext, config: GpuHessianConfig, weights: TwoLayerWeights, data: HessianData, v: ParamVector32): Promise<ParamVector32> {
   return withGpuHessian(gpu, config, weights, data, (hessian) => hessian.multiply(v));
 }

@@ -3,7 +3,7 @@
  * (on each step's batch) and the evaluator (on a whole train or test set):
  *
  *   H  = relu(X W^T + b)                 matmul with fused bias-relu epilogue (Z never stored)
- *   f, loss_i, g_i = l'(f_i, y_i) / n    output_loss
+ *   f, loss_i, g_i = l'(f_i, y_i) / n    output_loss (centered: f minus the constant f0 = f_theta0)
  *   L -> lossLog[slot]                   mean_loss
  *   gradA, gradB                         neuron_grads (one pass over H)        } backward
  *   D = alpha s_m g a^T .* 1[H > 0]      hidden_grad       } only when the     }
@@ -11,7 +11,7 @@
  */
 import { createStorageBuffer } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
-import type { BoundKernel } from '../gpu/kernel';
+import { runKernels, type BoundKernel } from '../gpu/kernel';
 import { bindMatmul, matmulVariant, type MatmulAlgorithm } from '../kernels/matmul';
 import { bindHiddenGrad, bindMeanLoss, bindNeuronGrads, bindOutputLoss } from '../kernels/two-layer';
 import type { LossKind, Scaling } from './conventions';
@@ -22,6 +22,8 @@ export interface NetworkSpec {
   readonly scaling: Scaling;
   readonly loss: LossKind;
   readonly alpha?: number;
+  /** f_alpha = alpha (f_theta - f_theta0): output_loss subtracts PassInputs.outputOffset. Default false. */
+  readonly centered?: boolean;
   readonly hasBias: boolean;
   readonly matmulAlgorithm?: MatmulAlgorithm;
 }
@@ -41,6 +43,8 @@ export interface PassInputs {
   readonly y: GPUBuffer;
   /** mean_loss writes L into this buffer at the slot of its params (see meanLossParams). */
   readonly lossLog: GPUBuffer;
+  /** f0 [n] of these samples (see computeOutputOffset): required exactly when the spec is centered. */
+  readonly outputOffset?: GPUBuffer;
 }
 
 export interface PassOptions {
@@ -96,8 +100,9 @@ export async function bindTwoLayerPasses(
       { batch: 1, m: n, n: m, k: d },
       { a: inputs.X, b: weights.W, c: buffers.H, ...(weights.b ? { bias: weights.b } : {}) },
     ),
-    await bindOutputLoss(gpu, { ...head, loss: spec.loss }, {
+    await bindOutputLoss(gpu, { ...head, loss: spec.loss, centered: spec.centered ?? false }, {
       activation: buffers.H, a: weights.a, y: inputs.y, output: buffers.output, loss: buffers.sampleLoss, outputGrad: buffers.outputGrad,
+      ...(inputs.outputOffset ? { outputOffset: inputs.outputOffset } : {}),
     }),
   );
   const meanLoss = await bindMeanLoss(gpu, n, 0, { loss: buffers.sampleLoss, metrics: inputs.lossLog });
@@ -127,4 +132,36 @@ export async function bindTwoLayerPasses(
       for (const b of Object.values(buffers)) b?.destroy();
     },
   };
+}
+
+/**
+ * f0_i = f_theta(x_i) at the weights as they are now (alpha included), into a new buffer [n]: the offsets of
+ * a centered model when called with the initial weights. Runs the uncentered forward pass once (the same
+ * kernels as training, so the centered output at the initial weights is f0 - f0 = 0) and copies f.
+ */
+export async function computeOutputOffset(
+  gpu: GpuContext,
+  spec: NetworkSpec,
+  inputs: Pick<PassInputs, 'sampleCount' | 'X' | 'y'>,
+  weights: WeightBuffers,
+  label: string,
+): Promise<GPUBuffer> {
+  const n = inputs.sampleCount;
+  const lossLog = createStorageBuffer(gpu, `${label}/offset-loss`, 4);
+  const offset = createStorageBuffer(gpu, `${label}/outputOffset`, n * 4);
+  let passes: TwoLayerPasses | undefined;
+  try {
+    passes = await bindTwoLayerPasses(gpu, { ...spec, centered: false }, { ...inputs, lossLog }, weights, { backward: false, firstLayerGradient: false }, `${label}/offset`);
+    await runKernels(gpu, `${label}/offset`, passes.forward);
+    const encoder = gpu.device.createCommandEncoder({ label: `${label}/offset-copy` });
+    encoder.copyBufferToBuffer(passes.buffers.output, 0, offset, 0, n * 4);
+    gpu.device.queue.submit([encoder.finish()]);
+    return offset;
+  } catch (error) {
+    offset.destroy();
+    throw error;
+  } finally {
+    passes?.destroy();
+    lossLog.destroy();
+  }
 }

@@ -1,7 +1,8 @@
 /**
  * The two-layer network's training step on the GPU, composed from the kernel families:
  *
- *   [sample_batch_indices, gather_rows]   minibatch (SGD only; GD uses X, y directly)
+ *   [sample_batch_indices, gather_rows]   minibatch (SGD only; GD uses X, y directly); a centered
+ *                                         model gathers its offsets f0 too (a second gather_rows)
  *   [sample_online]                       or fresh samples every step (population risk)
  *   forward and backward passes           two-layer-passes.ts (loss of step t into losses[t])
  *   update                                trainer-update.ts: fused GD, an optimizer, SAM or JKO
@@ -21,7 +22,7 @@ import { batchSamplingParams, bindSampleBatchIndices } from '../kernels/random';
 import { meanLossParams } from '../kernels/two-layer';
 import { bindSampleOnline, sampleOnlineParams } from '../kernels/data';
 import type { OnlineSpec } from '../data/dataset';
-import { bindTwoLayerPasses, type TwoLayerPasses } from './two-layer-passes';
+import { bindTwoLayerPasses, computeOutputOffset, type TwoLayerPasses } from './two-layer-passes';
 import { bindTrainerUpdate, type TrainerUpdate } from './trainer-update';
 import type { JkoSettings } from './update-settings';
 import type { OptimizerRule } from '../optim/rules';
@@ -39,6 +40,11 @@ export interface TwoLayerTrainerConfig {
   readonly loss: LossKind;
   /** Output scale alpha (default 1). */
   readonly alpha?: number;
+  /**
+   * f_alpha = alpha (f_theta - f_theta0) (SCIENCE.md section 0, lazy training): f0 on the train set is
+   * computed once at creation from `init`. Not with `online` (fresh samples have no f0). Default false.
+   */
+  readonly centered?: boolean;
   readonly hasBias: boolean;
   readonly trainable: TrainableParts;
   /** lr in the scaling's own units (mean-field: particle time). */
@@ -100,6 +106,7 @@ export class TwoLayerTrainer {
     private readonly kernels: {
       sample: BoundKernel | undefined;
       gather: BoundKernel | undefined;
+      gatherOffset: BoundKernel | undefined;
       passes: TwoLayerPasses;
       update: TrainerUpdate;
     },
@@ -118,6 +125,9 @@ export class TwoLayerTrainer {
     }
     if (!(config.learningRate >= 0) || !Number.isFinite(config.learningRate)) {
       throw new KernelArgumentError(NAME, 'learningRate', `must be finite and >= 0, got ${config.learningRate}`);
+    }
+    if (config.centered && config.online) {
+      throw new KernelArgumentError(NAME, 'centered', 'cannot be combined with online: f0 of fresh samples would need the initial network every step');
     }
     const maxStepsPerSubmit = config.maxStepsPerSubmit ?? 1024;
     checkSize(NAME, 'maxStepsPerSubmit', maxStepsPerSubmit);
@@ -152,7 +162,16 @@ export class TwoLayerTrainer {
     const Xb = buffers.Xb ?? buffers.X!;
     const yb = buffers.yb ?? buffers.y!;
     const weights = { a: buffers.a!, W: buffers.W!, ...(buffers.b ? { b: buffers.b } : {}) };
-    const passes = await bindTwoLayerPasses(gpu, config, { sampleCount: B, X: Xb, y: yb, lossLog: buffers.losses! }, weights, {
+    if (config.centered) {
+      // f0 on the train set from the initial weights (just uploaded); a minibatch gathers its rows of it.
+      buffers.outputOffset = await computeOutputOffset(gpu, config, { sampleCount: n, X: buffers.X!, y: buffers.y! }, weights, NAME);
+      if (minibatch) {
+        buffers.outputOffsetBatch = buffer('outputOffsetBatch', B * 4);
+        buffers.gatherScratch = buffer('gatherScratch', B * 4);
+      }
+    }
+    const offsetB = buffers.outputOffsetBatch ?? buffers.outputOffset;
+    const passes = await bindTwoLayerPasses(gpu, config, { sampleCount: B, X: Xb, y: yb, lossLog: buffers.losses!, ...(offsetB ? { outputOffset: offsetB } : {}) }, weights, {
       backward: true,
       firstLayerGradient: config.trainable !== 'second',
     }, NAME);
@@ -166,6 +185,12 @@ export class TwoLayerTrainer {
         : online
           ? await bindSampleOnline(gpu, online, { inputs: Xb, labels: yb, ...(teacher ? { teacherA: buffers.teacherA!, teacherW: buffers.teacherW! } : {}) })
           : undefined,
+      // f0 as a one-column matrix through the same gather (its targets copy goes to a scratch buffer).
+      gatherOffset: buffers.outputOffsetBatch
+        ? await bindGatherRows(gpu, { sampleCount: n, inputDim: 1, batchSize: B }, {
+            indices: buffers.indices!, inputs: buffers.outputOffset!, targets: buffers.outputOffset!, batchInputs: buffers.outputOffsetBatch, batchTargets: buffers.gatherScratch!,
+          })
+        : undefined,
       passes,
       update: await bindTrainerUpdate(gpu, config, weights, grads, buffers.losses!),
     };
@@ -230,7 +255,7 @@ export class TwoLayerTrainer {
           // Only the first pass logs the step's loss L(theta_t); the others write the scratch slot.
           if (passIndex === 1) meanLoss.copyParams(encoder, lossTable, stepCount * meanLoss.paramsByteLength);
           const pass = encoder.beginComputePass();
-          if (passIndex === 0) for (const kernel of [k.sample, k.gather]) kernel?.encode(pass);
+          if (passIndex === 0) for (const kernel of [k.sample, k.gather, k.gatherOffset]) kernel?.encode(pass);
           for (const kernel of k.passes.kernels) kernel.encode(pass);
           k.update.afterPass(pass, passIndex);
           pass.end();
@@ -307,9 +332,12 @@ export class TwoLayerTrainer {
     return Promise.all(this.kernels.update.stateBuffers.map((buffer) => readFloat32(this.gpu, buffer, buffer.size / 4)));
   }
 
-  /** The training set on the GPU (X [n x d], y [n]), for metrics taken on it without a second upload. */
-  get dataBuffers(): { X: GPUBuffer; y: GPUBuffer } {
-    return { X: this.buffers.X!, y: this.buffers.y! };
+  /**
+   * The training set on the GPU (X [n x d], y [n], and f0 [n] of a centered model), for metrics taken on
+   * it without a second upload.
+   */
+  get dataBuffers(): { X: GPUBuffer; y: GPUBuffer; outputOffset?: GPUBuffer } {
+    return { X: this.buffers.X!, y: this.buffers.y!, ...(this.buffers.outputOffset ? { outputOffset: this.buffers.outputOffset } : {}) };
   }
 
   /** The weights buffers, for views that draw particles straight from GPU memory. */
@@ -320,6 +348,7 @@ export class TwoLayerTrainer {
   destroy(): void {
     this.kernels.sample?.destroy();
     this.kernels.gather?.destroy();
+    this.kernels.gatherOffset?.destroy();
     this.kernels.passes.destroy();
     this.kernels.update.destroy();
     for (const buffer of [...Object.values(this.buffers), ...this.staging]) buffer.destroy();

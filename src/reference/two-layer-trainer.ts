@@ -1,14 +1,15 @@
 /**
  * float64 twin of src/model/two-layer-trainer.ts: the same steps (minibatch from the same
  * counter-based stream, gather, then plain GD, an optimizer rule, SAM or a JKO step), for the
- * loss-curve comparisons and the reference backend.
+ * loss-curve comparisons and the reference backend. A centered model (config.centered) subtracts
+ * f0 = f_theta0 on the train set, computed once from the initial weights and gathered with each batch.
  */
 import { RANDOM_STREAMS } from '../model/conventions';
 import type { TrainingSet, TwoLayerTrainerConfig, TwoLayerWeights } from '../model/two-layer-trainer';
 import { gatherRows } from './particles';
 import { sampleBatchIndices } from './random';
 import { sampleOnline } from './data';
-import { empiricalRisk, gradients, trainStep, type TwoLayerParams } from './two-layer';
+import { centeringOffset, empiricalRisk, gradients, trainStep, type TwoLayerOptions, type TwoLayerParams } from './two-layer';
 import { createOptimizerState, jkoStep, optimizerStep, samStep, type GradientFunction, type ReferenceOptimizerState } from './optim';
 import { isPlainGd, rateAt, stepScales } from '../model/update-settings';
 
@@ -18,6 +19,8 @@ export class ReferenceTrainer {
   private learningRateScale = 1;
   /** Optimizer state (velocity, moments, sums), for rules that keep one. */
   optimizerState: ReferenceOptimizerState | undefined;
+  /** f0 [n] = f_theta0 on the train set, when the model is centered. */
+  readonly outputOffset: Float64Array | undefined;
 
   constructor(
     readonly config: TwoLayerTrainerConfig,
@@ -32,6 +35,11 @@ export class ReferenceTrainer {
       W: Float64Array.from(init.W),
       ...(init.b ? { b: Float64Array.from(init.b) } : {}),
     };
+    if (config.centered && config.online) {
+      // f0 of fresh samples would need the initial network at every step (see src/engine/problem.ts).
+      throw new RangeError('ReferenceTrainer: a centered model cannot train online (fresh samples have no f0)');
+    }
+    this.outputOffset = config.centered ? centeringOffset(this.params, data.X, config.sampleCount, config) : undefined;
     if (!isPlainGd(config) && !config.jko) {
       this.optimizerState = createOptimizerState(config.optimizer ?? { kind: 'gd' }, this.tensors().map((t) => t.length));
     }
@@ -46,18 +54,18 @@ export class ReferenceTrainer {
     return { width, inputDim, a: tensors[0]!, W: tensors[1]!, ...(tensors[2] ? { b: tensors[2] } : {}) };
   }
 
-  /** One update of the configured rule on the batch (X, y). */
-  private update(X: ArrayLike<number>, y: ArrayLike<number>, batchSize: number): void {
+  /** One update of the configured rule on the batch (X, y); `options` carries the batch's f0 when centered. */
+  private update(X: ArrayLike<number>, y: ArrayLike<number>, batchSize: number, options: TwoLayerOptions): void {
     const config = this.config;
     const step = this.stepsTaken;
     if (isPlainGd(config)) {
-      this.params = trainStep(this.params, X, y, batchSize, { ...config, learningRate: config.learningRate * this.learningRateScale });
+      this.params = trainStep(this.params, X, y, batchSize, { ...options, learningRate: config.learningRate * this.learningRateScale });
       return;
     }
     const scale = stepScales(config);
     const scales = this.params.b ? [scale.a, scale.w, scale.w] : [scale.a, scale.w];
     const gradientAt: GradientFunction = (tensors) => {
-      const g = gradients(this.fromTensors(tensors as Float64Array[]), X, y, batchSize, config);
+      const g = gradients(this.fromTensors(tensors as Float64Array[]), X, y, batchSize, options);
       return { grads: g.gradB ? [g.gradA, g.gradW, g.gradB] : [g.gradA, g.gradW], loss: g.loss };
     };
     if (config.jko) {
@@ -86,13 +94,17 @@ export class ReferenceTrainer {
     for (let t = 0; t < stepCount; t++) {
       let X: ArrayLike<number> = this.data.X;
       let y: ArrayLike<number> = this.data.y;
+      let offset: ArrayLike<number> | undefined = this.outputOffset;
       if (online) ({ X, y } = sampleOnline(online, this.stepsTaken));
       if (minibatch) {
         const indices = sampleBatchIndices(seed, RANDOM_STREAMS.minibatch, this.stepsTaken, n, batchSize, this.config.withReplacement ?? false);
         ({ batchInputs: X, batchTargets: y } = gatherRows(this.data.X, this.data.y, indices, d));
+        // f0 travels with its sample: the same gather on f0 as a one-column matrix.
+        if (offset) offset = gatherRows(offset, offset, indices, 1).batchInputs;
       }
-      losses[t] = empiricalRisk(this.params, X, y, batchSize, this.config);
-      this.update(X, y, batchSize);
+      const options: TwoLayerOptions = offset ? { ...this.config, outputOffset: offset } : this.config;
+      losses[t] = empiricalRisk(this.params, X, y, batchSize, options);
+      this.update(X, y, batchSize, options);
       this.stepsTaken++;
     }
     return losses;

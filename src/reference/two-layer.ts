@@ -2,6 +2,8 @@
  * float64 reference of the two-layer ReLU network (SCIENCE.md section 0), written by hand and
  * independently of the WGSL:
  *   f(x) = alpha s_m sum_j a_j relu(w_j . x + b_j),   L = (1/n) sum_i l(f(x_i), y_i).
+ * Centered (lazy training, SCIENCE.md section 0): f_alpha(x_i) = alpha (f_theta - f_theta0)(x_i), i.e.
+ * f minus a per-sample constant f0_i = f_theta0(x_i) (alpha included), passed as `outputOffset`.
  * Layouts follow src/model/conventions.ts: X [n x d], W [m x d], Z and H [n x m], a and b [m].
  * outputLoss, meanLoss, neuronGrads and hiddenGrad mirror the GPU kernels of the `two-layer`
  * family one for one, so a test can compare each kernel with its twin.
@@ -30,6 +32,11 @@ export interface TwoLayerOptions {
   readonly alpha?: number;
   /** Which layers gradient descent updates; default 'both'. 'second' with W frozen is the random feature model. */
   readonly trainable?: TrainableParts;
+  /**
+   * Centered model: f0_i = f_theta0(x_i) [n] for the samples X passed (alpha included), subtracted from
+   * every output. A constant per sample, so it changes the loss derivatives and nothing else.
+   */
+  readonly outputOffset?: ArrayLike<number>;
 }
 
 /** What the kernels of the family need to know: n, m and the combined output scale. */
@@ -53,13 +60,20 @@ export interface ForwardResult {
   readonly preActivation: Float64Array;
   /** H = relu(Z) [n x m]. */
   readonly activation: Float64Array;
-  /** f = alpha s_m H a [n]. */
+  /** f = alpha s_m H a [n], minus f0 when options.outputOffset is given. */
   readonly output: Float64Array;
+}
+
+/** Throws unless a given offset has one entry per sample. */
+function checkOffset(offset: ArrayLike<number> | undefined, n: number): void {
+  if (offset && offset.length !== n) throw new RangeError(`two-layer: outputOffset has ${offset.length} entries for ${n} samples`);
 }
 
 /** Forward pass on n samples X [n x d]. */
 export function forward(params: TwoLayerParams, X: ArrayLike<number>, n: number, options: TwoLayerOptions): ForwardResult {
   const { width: m, inputDim: d, a, W, b } = params;
+  const offset = options.outputOffset;
+  checkOffset(offset, n);
   const preActivation = new Float64Array(n * m);
   const activation = new Float64Array(n * m);
   for (let i = 0; i < n; i++) {
@@ -75,9 +89,17 @@ export function forward(params: TwoLayerParams, X: ArrayLike<number>, n: number,
   for (let i = 0; i < n; i++) {
     let sum = 0;
     for (let j = 0; j < m; j++) sum += a[j]! * activation[i * m + j]!;
-    output[i] = scale * sum;
+    output[i] = scale * sum - (offset ? offset[i]! : 0);
   }
   return { preActivation, activation, output };
+}
+
+/**
+ * f0_i = f_theta0(x_i) = alpha s_m sum_j a0_j relu(w0_j . x_i + b0_j): the offsets of a centered model,
+ * from the initial parameters (any outputOffset in `options` is ignored).
+ */
+export function centeringOffset(init: TwoLayerParams, X: ArrayLike<number>, n: number, options: TwoLayerOptions): Float64Array {
+  return forward(init, X, n, { ...options, outputOffset: undefined }).output;
 }
 
 export interface OutputLossResult {
@@ -101,21 +123,26 @@ export function lossAtOutput(output: ArrayLike<number>, y: ArrayLike<number>, lo
   return { loss: sampleLoss, outputGrad };
 }
 
-/** Twin of output_loss: f_i = alpha s_m sum_j a_j H_ij, then l(f_i, y_i) and l'(f_i, y_i) / n. */
+/**
+ * Twin of output_loss: f_i = alpha s_m sum_j a_j H_ij (minus outputOffset_i, the centered variant),
+ * then l(f_i, y_i) and l'(f_i, y_i) / n.
+ */
 export function outputLoss(
   activation: ArrayLike<number>,
   a: ArrayLike<number>,
   y: ArrayLike<number>,
   shape: HeadShape,
   loss: LossKind,
+  outputOffset?: ArrayLike<number>,
 ): OutputLossResult {
   const { sampleCount: n, width: m } = shape;
+  checkOffset(outputOffset, n);
   const scale = combinedOutputScale(shape);
   const output = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let sum = 0;
     for (let j = 0; j < m; j++) sum += a[j]! * activation[i * m + j]!;
-    output[i] = scale * sum;
+    output[i] = scale * sum - (outputOffset ? outputOffset[i]! : 0);
   }
   return { output, ...lossAtOutput(output, y, loss) };
 }
@@ -190,7 +217,7 @@ export function gradients(params: TwoLayerParams, X: ArrayLike<number>, y: Array
   const { width: m, inputDim: d } = params;
   const shape: HeadShape = { sampleCount: n, width: m, scaling: options.scaling, alpha: options.alpha ?? 1 };
   const { activation } = forward(params, X, n, options);
-  const head = outputLoss(activation, params.a, y, shape, options.loss);
+  const head = outputLoss(activation, params.a, y, shape, options.loss, options.outputOffset);
   const { gradA, gradB } = neuronGrads(activation, params.a, head.outputGrad, shape, params.b !== undefined);
   const D = hiddenGrad(activation, params.a, head.outputGrad, shape);
   // dL/dW_jk = sum_i D_ij X_ik

@@ -160,6 +160,33 @@ describe('two-layer kernels', () => {
     expectClose(metrics, [mean], reductionTolerance(n, mean), 'mean loss');
   });
 
+  it.each(LOSS_KINDS)('output_loss centered subtracts f0 per sample and matches its twin: %s loss', async (loss) => {
+    const gpu = await getTestGpu();
+    for (const [n, m] of [[7, 13], [70, 2 * REDUCTION_WORKGROUP_SIZE + 3]] as const) {
+      const c = makeCase(n, m, loss, 'ntk', n * 31 + m);
+      // f0 of the size of f itself (|f| ~ alpha s_m sqrt(m) / 3), so the subtraction matters.
+      const outputOffset = testValues(n, n + m).map((v) => 2 * v);
+      const shape = { ...c.shape, loss, centered: true };
+      const head = await onGpu('output_loss centered', () => gpuTwoLayer.outputLoss(gpu, { ...c, outputOffset }, shape));
+      const twin = reference.outputLoss(c.activation, c.a, c.y, c.shape, loss, outputOffset);
+      // As uncentered (sqrt(m) eps times the term size), plus one rounding of the subtraction (eps |f - f0|,
+      // inside the relative part) and of the product alpha s_m sum (eps |f|, below the absolute part's 8 eps).
+      const scale = Math.abs(reference.combinedOutputScale(c.shape));
+      expectClose(head.output, twin.output, reductionTolerance(m, scale * maxTerm(c)), `f - f0 (n = ${n}, m = ${m})`);
+      const pointwise = reference.lossAtOutput(head.output, c.y, loss);
+      const tolerance = pointwiseTolerance(loss, head.output);
+      expectClose(head.loss, pointwise.loss, tolerance.loss, 'loss at f - f0');
+      expectClose(head.outputGrad, pointwise.outputGrad, tolerance.grad, 'outputGrad at f - f0');
+
+      // f0 = the uncentered output of the same H and a: the same sum minus itself, so the centered output vanishes.
+      const plain = await onGpu('output_loss', () => gpuTwoLayer.outputLoss(gpu, c, { ...c.shape, loss }));
+      const zero = await onGpu('output_loss centered on itself', () => gpuTwoLayer.outputLoss(gpu, { ...c, outputOffset: plain.output }, shape));
+      // Exactly 0 unless a driver contracts alpha s_m * sum - f0 into one FMA; then |f| is at most the product's rounding.
+      expectClose(zero.output, new Float32Array(n), { abs: F32_EPSILON * maxAbs(plain.output), rel: 0 }, 'f - f0 at f0 = f');
+      expectClose(zero.loss, reference.lossAtOutput(new Float64Array(n), c.y, loss).loss, pointwiseTolerance(loss, [0]).loss, 'l(0, y)');
+    }
+  });
+
   it('gives bitwise identical results run to run (fixed reduction order)', async () => {
     const gpu = await getTestGpu();
     const c = makeCase(70, 2 * REDUCTION_WORKGROUP_SIZE + 3, 'square', 'mean-field', 17);
@@ -228,6 +255,16 @@ describe('two-layer kernels', () => {
     await expect(gpuTwoLayer.outputLoss(gpu, good, { ...shape, loss: 'hinge' as LossKind })).rejects.toThrow(/'loss'/);
     await expect(gpuTwoLayer.outputLoss(gpu, good, { ...shape, scaling: 'xavier' as Scaling })).rejects.toThrow(/'scaling'/);
 
+    const offset = new Float32Array(3);
+    await expect(gpuTwoLayer.outputLoss(gpu, good, { ...shape, centered: true })).rejects.toThrow(/outputOffset.*missing/);
+    await expect(gpuTwoLayer.outputLoss(gpu, { ...good, outputOffset: offset }, shape)).rejects.toThrow(/outputOffset.*not centered/);
+    await expect(gpuTwoLayer.outputLoss(gpu, { ...good, outputOffset: new Float32Array(2) }, { ...shape, centered: true })).rejects.toThrow(
+      /outputOffset.*2 elements, expected 3/,
+    );
+    await expect(gpuTwoLayer.outputLoss(gpu, { ...good, outputOffset: new Float32Array([0, NaN, 0]) }, { ...shape, centered: true })).rejects.toThrow(
+      /outputOffset.*NaN at index 1/,
+    );
+
     await expect(gpuTwoLayer.meanLoss(gpu, new Float32Array(0))).rejects.toThrow(/loss.length.*positive integer/);
     await expect(gpuTwoLayer.meanLoss(gpu, new Float32Array([1, Infinity]))).rejects.toThrow(/'loss'.*Infinity at index 1/);
     await expect(gpuTwoLayer.meanLoss(gpu, new Float32Array(2), 4, new Float32Array(4))).rejects.toThrow(/outputOffset.*\[0, 3\]/);
@@ -251,6 +288,10 @@ describe('two-layer kernels', () => {
     expect(() =>
       gpuTwoLayer.bindNeuronGrads(gpu, { sampleCount: 1, width: 1, scaling: 'standard', hasBias: true }, { activation: tiny, outputGrad: tiny, gradA: tiny }),
     ).toThrow(/'a' is missing/);
+    const tinyHead = { activation: tiny, a: tiny, y: tiny, output: tiny, loss: tiny, outputGrad: tiny };
+    const oneByOne = { sampleCount: 1, width: 1, scaling: 'standard' as const, loss: 'square' as const };
+    expect(() => gpuTwoLayer.bindOutputLoss(gpu, { ...oneByOne, centered: true }, tinyHead)).toThrow(/outputOffset.*missing/);
+    expect(() => gpuTwoLayer.bindOutputLoss(gpu, { ...oneByOne, sampleCount: 2, width: 2, centered: true }, { ...tinyHead, outputOffset: tiny })).toThrow(/holds 4 bytes/);
     expect(() => gpuTwoLayer.bindMeanLoss(gpu, 1, 1, { loss: tiny, metrics: tiny })).toThrow(/metrics.*holds 4 bytes, the shape needs 8/);
     expect(() => gpuTwoLayer.bindMeanLoss(gpu, 1, -1, { loss: tiny, metrics: tiny })).toThrow(KernelArgumentError);
     tiny.destroy();

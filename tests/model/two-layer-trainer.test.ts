@@ -6,14 +6,19 @@ import { initialWeights } from '../../src/model/initialization';
 import { TwoLayerTrainer, type TrainingSet, type TwoLayerTrainerConfig } from '../../src/model/two-layer-trainer';
 import { ReferenceTrainer } from '../../src/reference/two-layer-trainer';
 import { getTestGpu, onGpu } from '../helpers/gpu';
-import { expectClose } from '../helpers/tolerance';
+import { expectClose, reductionTolerance } from '../helpers/tolerance';
+import { readFloat32 } from '../../src/gpu/buffers';
+import { RANDOM_STREAMS } from '../../src/model/conventions';
+import { sampleBatchIndices } from '../../src/reference/random';
+import { lossAtOutput, meanLoss } from '../../src/reference/two-layer';
 
 const STEPS = 50;
 
 /**
  * Loss curves over 50 float32 steps against float64: each step rounds at about 1e-7 relative and
  * GD carries the differences forward. Measured worst gaps: 1.5e-7 to 5e-7 relative for GD and B = 8,
- * 4e-6 for B = 5 with replacement (noisier steps); 1e-4 leaves a 25x margin, while a wrong scale,
+ * 4e-6 for B = 5 with replacement (noisier steps), 8e-7 for the centered alpha = 4 cases (f - f0, a
+ * difference of two float32 sums of size alpha); 1e-4 leaves a 25x margin, while a wrong scale,
  * index or mask moves the curve by percents.
  */
 const CURVE = { abs: 1e-7, rel: 1e-4 };
@@ -72,6 +77,13 @@ describe('two-layer trainer: GPU against the float64 reference', () => {
     ['SAM over GD', { optimizer: { kind: 'sam', rho: 0.05, epsilon: 1e-12, base: { kind: 'gd' } }, learningRate: 0.05 }],
     ['GD under a cosine schedule with warm-up', { schedule: { kind: 'cosine', learningRate: 0.1, warmupSteps: 5, finalLearningRate: 0.01, decaySteps: 30 }, learningRate: 0.1 }],
     ['JKO implicit steps', { jko: { tau: 0.2, innerSteps: 4, innerLearningRate: 0.02 } }],
+    // Centered alpha (f - f0) at lr / alpha^2 (same function-space speed as alpha = 1; see tests/engine/centered.test.ts).
+    ['ntk, square, GD, centered alpha 4', { scaling: 'ntk', centered: true, alpha: 4, learningRate: 0.2 / 16 }],
+    ['mean-field, square, SGD B = 8, centered alpha 4, bias', { centered: true, alpha: 4, batchSize: 8, hasBias: true, learningRate: 0.05 / 16 }],
+    ['ntk, logistic, SGD B = 5 with replacement, centered alpha 4, Adam', {
+      scaling: 'ntk', loss: 'logistic', centered: true, alpha: 4, batchSize: 5, withReplacement: true,
+      optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999, epsilon: 1e-8 }, learningRate: 0.01,
+    }],
   ];
 
   it.each(cases)('%s: 50-step loss curves and final weights agree', async (_name, change) => {
@@ -94,6 +106,43 @@ describe('two-layer trainer: GPU against the float64 reference', () => {
     // Inputs differ by float32 normals (~1e-7) on top of the usual step rounding.
     expectClose(gpuLosses, referenceLosses, CURVE, 'population loss curve');
     expect(new Set(Array.from(gpuLosses)).size).toBe(30); // a new batch every step
+  });
+
+  it.each([
+    ['square, GD', { loss: 'square' }],
+    ['logistic, GD', { loss: 'logistic' }],
+    ['square, SGD B = 8', { loss: 'square', batchSize: 8 }],
+    ['logistic, SGD B = 5 with replacement', { loss: 'logistic', batchSize: 5, withReplacement: true }],
+  ] as [string, Partial<TwoLayerTrainerConfig>][])('centered: the output at initialisation is 0, so the first loss is mean l(0, y) (%s)', async (_name, change) => {
+    const config: TwoLayerTrainerConfig = { ...base, ...change, scaling: 'ntk', centered: true, alpha: 4 };
+    const { data, init } = problem(config);
+    const B = config.batchSize ?? config.sampleCount;
+    const indices = config.batchSize
+      ? sampleBatchIndices(config.seed, RANDOM_STREAMS.minibatch, 0, config.sampleCount, B, config.withReplacement ?? false)
+      : Array.from({ length: B }, (_, i) => i);
+    const batchLabels = Array.from(indices, (i) => data.y[i]!);
+    const expected = meanLoss(lossAtOutput(new Float64Array(B), batchLabels, config.loss).loss);
+    const reference = new ReferenceTrainer(config, init, data);
+    expect(reference.train(1)[0]).toBe(expected); // f - f0 is exactly 0 in float64: the same sum twice
+    await onGpu('centered trainer', async (gpu) => {
+      const trainer = await TwoLayerTrainer.create(gpu, config, init, data);
+      const [first] = await trainer.train(1);
+      // The GPU's f - f0 is 0 (see the output_loss test); what remains is the float32 mean of B equal-order terms.
+      expectClose([first!], [expected], reductionTolerance(B, expected), 'first loss');
+      // f0 itself: the float32 forward pass against the float64 one (sums of m = 23 terms of size O(alpha / sqrt(m))).
+      const offset = await readFloat32(gpu, trainer.dataBuffers.outputOffset!, config.sampleCount);
+      expectClose(offset, reference.outputOffset!, { abs: 1e-5, rel: 1e-5 }, 'f0 on the train set');
+      trainer.destroy();
+    });
+  });
+
+  it('centered training refuses online mode, which would need f0 of every fresh sample', async () => {
+    const spec = { kind: 'teacher-student' as const, seed: 3, inputDim: 5, teacher: { kind: 'random' as const, width: 2 } };
+    const config = { ...base, centered: true, online: onlineSpecFor(spec, 9) };
+    const { data, init } = problem(config);
+    const gpu = await getTestGpu();
+    await expect(TwoLayerTrainer.create(gpu, config, init, data)).rejects.toThrow(/'centered'.*online/);
+    expect(() => new ReferenceTrainer(config, init, data)).toThrow(/centered.*online/);
   });
 
   it('random feature model (second layer only) leaves W bit-identical', async () => {

@@ -100,6 +100,36 @@ describe('two-layer reference: gradients', () => {
     expectNear(grad.gradW, finiteDifference(problem, 'W'), FD_TOLERANCE, 'dL/dW');
   });
 
+  it.each(combos)('match central differences with a centered output (outputOffset): %s loss, %s scaling', (loss, scaling) => {
+    const plain = makeProblem(loss, scaling, true, 53);
+    // f0 of the size of f, so the loss derivatives are taken far from the uncentered outputs.
+    const outputOffset = Float64Array.from(testValues(SAMPLES, 59), (v) => 3 * v);
+    const problem = { ...plain, options: { ...plain.options, outputOffset } };
+    const grad = reference.gradients(problem.params, problem.X, problem.y, SAMPLES, problem.options);
+    expectNear(grad.gradA, finiteDifference(problem, 'a'), FD_TOLERANCE, 'dL/da');
+    expectNear(grad.gradW, finiteDifference(problem, 'W'), FD_TOLERANCE, 'dL/dW');
+    expectNear(grad.gradB!, finiteDifference(problem, 'b'), FD_TOLERANCE, 'dL/db');
+    const uncentered = reference.forward(plain.params, plain.X, SAMPLES, plain.options).output;
+    expectNear(grad.output, uncentered.map((f, i) => f - outputOffset[i]!), 1e-15, 'f - f0');
+    expect(grad.loss).toBe(reference.empiricalRisk(problem.params, problem.X, problem.y, SAMPLES, problem.options));
+    // The offset matters: the gradient differs from the uncentered one.
+    const plainGrad = reference.gradients(plain.params, plain.X, plain.y, SAMPLES, plain.options);
+    expect(Math.max(...grad.gradA.map((g, j) => Math.abs(g - plainGrad.gradA[j]!)))).toBeGreaterThan(1e-3);
+  });
+
+  it('centeringOffset makes the output exactly 0 at the initial parameters, and a wrong-length offset is refused', () => {
+    const { params, X, y, options } = makeProblem('logistic', 'ntk', true, 61);
+    const offset = reference.centeringOffset(params, X, SAMPLES, { ...options, outputOffset: new Float64Array(SAMPLES).fill(5) });
+    expect(Array.from(offset)).toEqual(Array.from(reference.forward(params, X, SAMPLES, options).output));
+    const centered = { ...options, outputOffset: offset };
+    expect(Array.from(reference.forward(params, X, SAMPLES, centered).output)).toEqual(new Array(SAMPLES).fill(0));
+    expect(reference.empiricalRisk(params, X, y, SAMPLES, centered)).toBeCloseTo(Math.LN2, 15); // mean of l(0, +-1) = log 2
+    expect(() => reference.forward(params, X, SAMPLES, { ...options, outputOffset: offset.subarray(1) })).toThrow(/outputOffset has 5 entries for 6 samples/);
+    const { activation } = reference.forward(params, X, SAMPLES, options);
+    const shape = { sampleCount: SAMPLES, width: WIDTH, scaling: options.scaling, alpha: ALPHA };
+    expect(() => reference.outputLoss(activation, params.a, y, shape, 'logistic', [1])).toThrow(RangeError);
+  });
+
   it('pieces compose to the forward pass: outputLoss on H reproduces f, meanLoss reproduces L', () => {
     const { params, X, y, options } = makeProblem('logistic', 'ntk', true, 3);
     const { activation, output } = reference.forward(params, X, SAMPLES, options);
