@@ -9,6 +9,7 @@ import { dataSpecSchema } from '../data/spec';
 import { NEURON_METRICS } from '../engine/neuron-metrics';
 import { CURVATURE_METRICS } from '../engine/curvature-metrics';
 import { LANDSCAPE_METRICS, landscapeModelSchema } from '../engine/landscape-experiment';
+import { w2TargetSchema } from '../engine/transport-metrics';
 import { optimizerRuleSchema } from '../optim/rules';
 import { learningRateScheduleSchema } from '../optim/schedule';
 import { ConfigError } from './errors';
@@ -74,7 +75,9 @@ export const optimizerSchema = z
  * loss and accuracy, the gradient norm, the neurons as particles (src/engine/neuron-metrics.ts), and
  * curvature and kernel metrics (src/engine/curvature-metrics.ts).
  */
-export const NETWORK_METRIC_NAMES = ['loss', 'accuracy', 'testLoss', 'testAccuracy', 'gradNorm', ...NEURON_METRICS, ...CURVATURE_METRICS] as const;
+export const NETWORK_METRIC_NAMES = [
+  'loss', 'accuracy', 'testLoss', 'testAccuracy', 'gradNorm', 'energyResidual', 'w2ToTarget', ...NEURON_METRICS, ...CURVATURE_METRICS,
+] as const;
 export const METRIC_NAMES = [...NETWORK_METRIC_NAMES, ...LANDSCAPE_METRICS] as const;
 export type MetricName = (typeof METRIC_NAMES)[number];
 
@@ -83,6 +86,8 @@ export const metricsSchema = z
     /** Log every `every` steps (the loss of every step is always kept). */
     every: positiveInt().default(10),
     names: z.array(z.enum(METRIC_NAMES)).default(['loss']),
+    /** The target measure of w2ToTarget: W2 between the neurons' cloud {w_j} and it. */
+    w2: w2TargetSchema.optional(),
   })
   .strict();
 
@@ -116,6 +121,9 @@ export const configSchema = z
         context.addIssue({ code: 'custom', path: ['metrics', 'names', i], message: `${name} is not logged for a ${config.model.kind} model; allowed: ${allowed.join(', ')}` });
       }
     });
+    if (config.metrics.names.includes('w2ToTarget') && !config.metrics.w2) {
+      context.addIssue({ code: 'custom', path: ['metrics', 'w2'], message: 'w2ToTarget needs a target: metrics.w2 = { "target": { "kind": "uniform-circle" } } or { "kind": "points", "points": [[...], ...] }' });
+    }
   });
 
 export type ExperimentConfig = z.output<typeof configSchema>;

@@ -14,8 +14,8 @@ export interface Evaluation {
   readonly loss: number;
   /** Fraction of samples with sign(f) = y, for +-1 labels; NaN for regression targets. */
   readonly accuracy: number;
-  /** |grad L| in all parameters (a, W, b), when requested. */
-  readonly gradNorm?: number;
+  /** The full gradient (a, W, b), when requested. */
+  readonly gradients?: { gradA: Float32Array; gradW: Float32Array; gradB?: Float32Array };
 }
 
 export class GpuEvaluator {
@@ -50,10 +50,8 @@ export class GpuEvaluator {
     const result = { loss: lossValue[0]!, accuracy: this.signLabels ? correct / n : NaN };
     if (!withGradient) return result;
     const { gradA, gradW, gradB } = passes.buffers;
-    const vectors = await Promise.all([gradA, gradW, ...(gradB ? [gradB] : [])].map((b) => readFloat32(this.gpu, b, b.size / 4)));
-    let squared = 0;
-    for (const vector of vectors) for (const v of vector) squared += v * v;
-    return { ...result, gradNorm: Math.sqrt(squared) };
+    const [a, W, b] = await Promise.all([gradA, gradW, ...(gradB ? [gradB] : [])].map((buffer) => readFloat32(this.gpu, buffer, buffer.size / 4)));
+    return { ...result, gradients: { gradA: a!, gradW: W!, ...(b ? { gradB: b } : {}) } };
   }
 
   /** e = f(X) - y of the current weights on this set (f - f0 - y when centered). */

@@ -2,6 +2,8 @@
 import type { GpuContext } from '../gpu/device';
 import { TwoLayerTrainer } from '../model/two-layer-trainer';
 import { GpuEvaluator } from './gpu-evaluator';
+import { GRADIENT_METRICS, gradientMetricValues } from './gradient-metrics';
+import { w2ToTarget } from './transport-metrics';
 import { particleMetrics } from '../metrics/particles';
 import { NEURON_METRICS, needsActivations, neuronMetricValues } from './neuron-metrics';
 import { CURVATURE_METRICS, CURVATURE_SETTINGS, curvatureMetricValues, needsInitialGram } from './curvature-metrics';
@@ -74,12 +76,12 @@ export class GpuSimulation implements Simulation {
   evaluate(names: readonly string[]): Promise<MetricValues> {
     return this.guard(async () => {
       const values: MetricValues = {};
-      const wantsTrain = names.some((n) => n === 'loss' || n === 'accuracy' || n === 'gradNorm');
-      if (wantsTrain) {
-        const train = await this.trainEvaluator.evaluate(names.includes('gradNorm'));
+      const wantsGradient = names.some((n) => GRADIENT_METRICS.includes(n));
+      if (wantsGradient || names.includes('loss') || names.includes('accuracy')) {
+        const train = await this.trainEvaluator.evaluate(wantsGradient);
         if (names.includes('loss')) values.loss = train.loss;
         if (names.includes('accuracy')) values.accuracy = train.accuracy;
-        if (train.gradNorm !== undefined) values.gradNorm = train.gradNorm;
+        if (train.gradients) Object.assign(values, gradientMetricValues(names, train.gradients, { ...this.problem.trainer, learningRate: this.learningRate }));
       }
       if (names.includes('testLoss') || names.includes('testAccuracy')) {
         const test = await this.testEvaluator?.evaluate(false);
@@ -91,6 +93,7 @@ export class GpuSimulation implements Simulation {
         // min y f / |theta|^2 presumes a homogeneous f; f - f0 is not, so a centered model has no margin.
         if (this.problem.trainer.centered && names.includes('margin')) values.margin = NaN;
       }
+      if (names.includes('w2ToTarget')) values.w2ToTarget = await this.w2Distance();
       if (names.some((name) => (CURVATURE_METRICS as readonly string[]).includes(name))) {
         await this.trainer.settle();
         const { maxIterations, tolerance, probeCount } = CURVATURE_SETTINGS;
@@ -124,6 +127,12 @@ export class GpuSimulation implements Simulation {
         return particleMetrics(this.gpu, shape, weights, this.problem.init, {}, activations);
       },
     });
+  }
+
+  private async w2Distance(): Promise<number> {
+    const { width, inputDim, seed } = this.problem.trainer;
+    if (!this.problem.w2) return NaN;
+    return w2ToTarget(this.problem.w2, (await this.trainer.readWeights()).W, width, inputDim, seed, this.gpu);
   }
 
   setLearningRate(learningRate: number): void {

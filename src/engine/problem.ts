@@ -1,6 +1,7 @@
 /** From a validated config to the arrays a backend needs: trainer settings, initial weights, data. */
 import type { ExperimentConfig } from '../config/schema';
 import { ConfigError } from '../config/errors';
+import type { W2Target } from './transport-metrics';
 import { createDataset } from '../data/create';
 import { onlineSpecFor } from '../data/online';
 import type { LossKind, Scaling, TrainableParts } from '../model/conventions';
@@ -12,6 +13,8 @@ import { parseInitFile } from './init-file';
 export type ReadText = (path: string) => Promise<string>;
 
 export interface Problem {
+  /** The W2 target of the w2ToTarget metric, when the config names one. */
+  readonly w2?: W2Target;
   readonly trainer: TwoLayerTrainerConfig;
   readonly init: TwoLayerWeights;
   readonly train: TrainingSet;
@@ -50,7 +53,8 @@ export async function buildProblem(config: ExperimentConfig, readText?: ReadText
   const init = model.init.path
     ? parseInitFile(await required(readText, 'model.init.path')(model.init.path), model.width, inputDim, model.bias, model.init.path)
     : initialWeights({ seed: config.seed, width: model.width, inputDim, hasBias: model.bias, aStd: model.init.aStd });
-  return test ? { trainer, init, train, test } : { trainer, init, train };
+  const w2 = config.metrics.w2 ? { w2: config.metrics.w2 } : {};
+  return test ? { trainer, init, train, test, ...w2 } : { trainer, init, train, ...w2 };
 }
 
 /** The train (and test) set of the config; file sources are read first, so the builders stay synchronous. */

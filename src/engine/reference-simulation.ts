@@ -5,6 +5,8 @@ import type { TrainingSet } from '../model/two-layer-trainer';
 import type { Problem } from './problem';
 import { particleMetricsReference } from '../metrics/particles';
 import { NEURON_METRICS, neuronMetricValues } from './neuron-metrics';
+import { GRADIENT_METRICS, gradientMetricValues } from './gradient-metrics';
+import { w2ToTarget } from './transport-metrics';
 import { CURVATURE_METRICS, CURVATURE_SETTINGS, curvatureMetricValues } from './curvature-metrics';
 import { estimateSharpness, hessianOperator, hutchinsonTrace, trainableMask, updateUnitFactor } from '../reference/hessian';
 import { ntkGram } from '../reference/ntk';
@@ -51,12 +53,14 @@ export class ReferenceSimulation implements Simulation {
       if (names.includes('testLoss')) values.testLoss = test.loss;
       if (names.includes('testAccuracy')) values.testAccuracy = test.accuracy;
     }
-    if (names.includes('gradNorm')) {
+    if (names.some((name) => GRADIENT_METRICS.includes(name))) {
       const { X, y } = this.problem.train;
-      const grad = gradients(params, X, y, y.length, options);
-      let squared = 0;
-      for (const vector of [grad.gradA, grad.gradW, ...(grad.gradB ? [grad.gradB] : [])]) for (const v of vector) squared += v * v;
-      values.gradNorm = Math.sqrt(squared);
+      const learningRate = this.problem.trainer.learningRate * this.trainer.learningRateScaleValue;
+      Object.assign(values, gradientMetricValues(names, gradients(params, X, y, y.length, options), { ...this.problem.trainer, learningRate }));
+    }
+    if (names.includes('w2ToTarget')) {
+      const { width, inputDim, seed } = this.problem.trainer;
+      values.w2ToTarget = this.problem.w2 ? await w2ToTarget(this.problem.w2, params.W, width, inputDim, seed) : NaN;
     }
     if (names.some((name) => (NEURON_METRICS as readonly string[]).includes(name))) {
       const { width, inputDim, scaling, alpha } = this.problem.trainer;

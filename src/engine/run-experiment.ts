@@ -5,6 +5,7 @@
 import type { ExperimentConfig } from '../config/schema';
 import { requestGpu, type GpuContext } from '../gpu/device';
 import { Scheduler, type MetricsRow, type ProgressEvent } from '../scheduler/scheduler';
+import { energyDissipationResidual } from '../metrics/energy-dissipation';
 import { GpuSimulation } from './gpu-simulation';
 import { buildProblem, type Problem, type ReadText } from './problem';
 import { ReferenceSimulation } from './reference-simulation';
@@ -89,7 +90,8 @@ export async function runExperiment(config: ExperimentConfig, options: RunOption
       stepsPerSecond: outcome.stepsTaken / Math.max(wallSeconds, 1e-9),
       events: outcome.events,
     };
-    const result: ExperimentResult = { config, metrics: outcome.rows, stepLosses: outcome.stepLosses, summary };
+    const metrics = config.metrics.names.includes('energyResidual') ? withEnergyResidual(outcome.rows, outcome.stepLosses, config) : outcome.rows;
+    const result: ExperimentResult = { config, metrics, stepLosses: outcome.stepLosses, summary };
     return options.saveParams ? { ...result, final: weightsToJson(await finalSimulation.readWeights(), problem.trainer.inputDim) } : result;
   } finally {
     scheduler.currentSimulation.destroy();
@@ -121,4 +123,21 @@ async function runLandscapeExperiment(config: ExperimentConfig, model: Landscape
     events: [],
   };
   return { config, metrics: outcome.rows, stepLosses: [], summary };
+}
+
+/**
+ * The energy-dissipation identity (SCIENCE.md section 1) at each logged step t: the measured change
+ * L_{t+1} - L_t against the first-order prediction -lr (1/m) sum_j |v_j|^2 from the gradient at t,
+ * as (L_{t+1} - L_t + predicted) / predicted, which is O(lr). Defined for full-batch GD at a
+ * constant rate, where stepLosses[t] is L(theta_t) on the whole train set; NaN otherwise.
+ */
+function withEnergyResidual(rows: readonly MetricsRow[], stepLosses: readonly number[], config: ExperimentConfig): MetricsRow[] {
+  const { optimizer } = config;
+  const plainGd = optimizer.rule.kind === 'gd' && !optimizer.schedule && !optimizer.jko && optimizer.batchSize === undefined && !config.online;
+  return rows.map(({ predictedDecrease, ...row }) => {
+    const t = row.step;
+    const known = plainGd && predictedDecrease !== undefined && predictedDecrease > 0 && Number.isFinite(stepLosses[t]) && Number.isFinite(stepLosses[t + 1]);
+    const residual = known ? energyDissipationResidual({ lossBefore: stepLosses[t]!, lossAfter: stepLosses[t + 1]!, learningRate: 1, meanSquaredVelocity: predictedDecrease }).relativeResidual : NaN;
+    return { ...row, energyResidual: residual };
+  });
 }

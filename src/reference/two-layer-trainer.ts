@@ -17,6 +17,11 @@ export class ReferenceTrainer {
   stepsTaken = 0;
   private params: TwoLayerParams;
   private learningRateScale = 1;
+
+  /** The factor setLearningRate put on the configured rate. */
+  get learningRateScaleValue(): number {
+    return this.learningRateScale;
+  }
   /** Optimizer state (velocity, moments, sums), for rules that keep one. */
   optimizerState: ReferenceOptimizerState | undefined;
   /** f0 [n] = f_theta0 on the train set, when the model is centered. */

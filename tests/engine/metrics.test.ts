@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { METRIC_NAMES, parseConfig } from '../../src/config/schema';
+import { NETWORK_METRIC_NAMES, parseConfig } from '../../src/config/schema';
 import { CURVATURE_METRICS } from '../../src/engine/curvature-metrics';
 import { runExperiment } from '../../src/engine/run-experiment';
 import { getTestGpu } from '../helpers/gpu';
@@ -14,7 +14,8 @@ describe('metrics at logged steps, GPU against reference', () => {
     model: { width: 24, scaling: 'mean-field' },
     data: { kind: 'linear-separable', sampleCount: 40, testCount: 16, inputDim: 3, margin: 0.1 },
     optimizer: { learningRate: 0.5 },
-    metrics: { every: 10, names: [...METRIC_NAMES].filter((name) => !(CURVATURE_METRICS as readonly string[]).includes(name)) },
+    // Curvature metrics have their own case below, and w2ToTarget needs a target measure.
+    metrics: { every: 10, names: [...NETWORK_METRIC_NAMES].filter((name) => !(CURVATURE_METRICS as readonly string[]).includes(name) && name !== 'w2ToTarget') },
   };
 
   it('agree on curvature and kernel metrics for the square loss', async () => {
@@ -62,5 +63,35 @@ describe('metrics at logged steps, GPU against reference', () => {
     expect(last.activatedNeurons).toBeLessThanOrEqual(24);
     expect(last.accuracy).toBeGreaterThan(first.accuracy!);
     expect(Number.isFinite(last.margin)).toBe(true);
+  });
+
+  it('W2 to a uniform circle and the energy-dissipation residual, on both backends', async () => {
+    const circle = (backend: 'gpu' | 'reference', learningRate: number) =>
+      parseConfig({
+        steps: 20,
+        backend,
+        loss: 'square',
+        model: { width: 64, scaling: 'mean-field' },
+        data: { kind: 'teacher-student', sampleCount: 64, inputDim: 2, teacher: { kind: 'circle' } },
+        optimizer: { learningRate },
+        metrics: { every: 10, names: ['loss', 'w2ToTarget', 'energyResidual'], w2: { target: { kind: 'uniform-circle' } } },
+      });
+    const runs = await Promise.all([
+      runExperiment(circle('gpu', 0.2), { requestGpu: getTestGpu }),
+      runExperiment(circle('reference', 0.2), { requestGpu: getTestGpu }),
+    ]);
+    const [gpu, cpu] = runs;
+    // Exact W2 (64 points: optimal assignment) of float32 against float64 weights.
+    expectClose(gpu.metrics.map((r) => r.w2ToTarget!), cpu.metrics.map((r) => r.w2ToTarget!), { abs: 1e-5, rel: 1e-4 }, 'w2ToTarget');
+    expect(gpu.metrics[0]!.w2ToTarget).toBeGreaterThan(0);
+    // The residual is O(lr): small, and about halved with the step (first-order identity).
+    const cpuHalf = await runExperiment(circle('reference', 0.1), { requestGpu: getTestGpu });
+    const r1 = cpu.metrics[0]!.energyResidual!;
+    const rHalf = cpuHalf.metrics[0]!.energyResidual!;
+    expect(Math.abs(r1)).toBeLessThan(0.2);
+    expect(Math.abs(rHalf / r1)).toBeGreaterThan(0.35);
+    expect(Math.abs(rHalf / r1)).toBeLessThan(0.65);
+    expect(gpu.metrics[0]!.energyResidual).toBeCloseTo(r1, 2);
+    expect(Number.isNaN(gpu.metrics.at(-1)!.energyResidual)).toBe(true); // no step after the last one
   });
 });

@@ -1,0 +1,44 @@
+/**
+ * Metrics of the full-batch gradient at the current weights, for both backends: its norm, and the
+ * first-order loss decrease of one GD step, lr sum_s c_s |g_s|^2 (= lr (1/m) sum_j |v_j|^2 with
+ * v_j = m grad_j for mean-field particle time, SCIENCE.md section 1). The energy-dissipation
+ * residual compares that prediction with the loss change the run then measured (see run-experiment).
+ */
+import { stepScales } from '../model/update-settings';
+import type { Scaling, TrainableParts } from '../model/conventions';
+import type { MetricValues } from './simulation';
+
+export interface GradientVectors {
+  readonly gradA: ArrayLike<number>;
+  readonly gradW: ArrayLike<number>;
+  readonly gradB?: ArrayLike<number>;
+}
+
+export interface StepSettings {
+  readonly scaling: Scaling;
+  readonly trainable: TrainableParts;
+  readonly width: number;
+  readonly learningRate: number;
+}
+
+/** Names whose value needs the full gradient. */
+export const GRADIENT_METRICS: readonly string[] = ['gradNorm', 'energyResidual'];
+
+function squares(values: ArrayLike<number> | undefined): number {
+  let sum = 0;
+  if (values) for (let k = 0; k < values.length; k++) sum += values[k]! ** 2;
+  return sum;
+}
+
+export function gradientMetricValues(names: readonly string[], grads: GradientVectors, settings: StepSettings): MetricValues {
+  const values: MetricValues = {};
+  const a = squares(grads.gradA);
+  const w = squares(grads.gradW) + squares(grads.gradB);
+  if (names.includes('gradNorm')) values.gradNorm = Math.sqrt(a + w);
+  if (names.includes('energyResidual')) {
+    const scale = stepScales(settings);
+    // Kept in the row until the next step's loss is known; run-experiment turns it into energyResidual.
+    values.predictedDecrease = settings.learningRate * (scale.a * a + scale.w * w);
+  }
+  return values;
+}
