@@ -17,10 +17,10 @@
  * are bitwise those of a single-network run at its own width.
  */
 import { wgsl } from './preprocessor';
+import { lossesWgsl } from './two-layer.wgsl';
 import { ELEMENTWISE_WORKGROUP_SIZE, REDUCTION_WORKGROUP_SIZE } from './constants';
 import { elementIndexWgsl, entryArgumentsWgsl, linearWorkgroupIndex } from './common.wgsl';
 import { treeSumWgsl } from './metrics-common.wgsl';
-import { lossCode } from '../src/model/conventions';
 
 export type TwoLayerBatchVariant = Record<string, never>;
 
@@ -48,47 +48,6 @@ struct Network {
   output_scale: f32,
   lr_a: f32,
   lr_w: f32,
-}
-`;
-
-/**
- * l(f, y) and l'(f, y), the same text as the private `losses` snippet of two-layer.wgsl.ts (which is
- * not exported): logistic through a softplus that never overflows, exponential exp(-y f).
- */
-const lossesWgsl = /* wgsl */ `
-// log(1 + x) for x in [0, 1] with a relative error bound: below 1/8 the series to x^8 (truncation < 7e-9 x).
-fn log1p_unit(x: f32) -> f32 {
-  if (x < 0.125) {
-    return x * (1.0 + x * (-0.5 + x * (1.0 / 3.0 + x * (-0.25 + x * (0.2 + x * (-1.0 / 6.0
-      + x * (1.0 / 7.0 + x * -0.125)))))));
-  }
-  return log(1.0 + x);
-}
-
-// softplus(t) = max(t, 0) + log(1 + exp(-|t|)).
-fn softplus(t: f32) -> f32 {
-  return max(t, 0.0) + log1p_unit(exp(-abs(t)));
-}
-
-// sigmoid(t) through exp(-|t|) in (0, 1].
-fn sigmoid(t: f32) -> f32 {
-  let e = exp(-abs(t));
-  return select(e / (1.0 + e), 1.0 / (1.0 + e), t >= 0.0);
-}
-
-// l(f, y): square 0.5 (f - y)^2, logistic log(1 + exp(-y f)), exponential exp(-y f).
-fn loss_value(f: f32, y: f32) -> f32 {
-  if (params.loss_code == ${lossCode('logistic')}u) { return softplus(-y * f); }
-  if (params.loss_code == ${lossCode('exponential')}u) { return exp(-y * f); }
-  let residual = f - y;
-  return 0.5 * residual * residual;
-}
-
-// dl/df: square f - y, logistic -y sigmoid(-y f), exponential -y exp(-y f).
-fn loss_slope(f: f32, y: f32) -> f32 {
-  if (params.loss_code == ${lossCode('logistic')}u) { return -y * sigmoid(-y * f); }
-  if (params.loss_code == ${lossCode('exponential')}u) { return -y * exp(-y * f); }
-  return f - y;
 }
 `;
 

@@ -69,9 +69,10 @@ fn tree_reduce(local: u32, value: f32) {
 /**
  * Stable per-sample losses in f32. With t = -y f: logistic l = softplus(t) = max(t, 0) + log(1 + exp(-|t|)),
  * l' = -y sigmoid(t), finite for any finite f (exp(-|t|) only underflows to 0); exponential l = exp(t),
- * l' = -y exp(t), which overflows to +Inf past t = 88.7 as the loss itself does.
+ * l' = -y exp(t), which overflows to +Inf past t = 88.7 as the loss itself does. Reads
+ * params.loss_code: a kernel including it declares that uniform field.
  */
-const losses = /* wgsl */ `
+export const lossesWgsl = /* wgsl */ `
 // log(1 + x) for x in [0, 1], accurate relative to its value: the built-in log has only an absolute
 // error bound near 1, so below 1/8 use the series x - x^2/2 + ... - x^8/8 (truncation x^9/9 < 7e-9 x).
 fn log1p_unit(x: f32) -> f32 {
@@ -115,7 +116,7 @@ fn loss_slope(f: f32, y: f32) -> f32 {
  * Centered: f_i = alpha s_m sum_j a_j H_ij - f0_i, with f0 = output_offset [n] (already times alpha).
  */
 export function outputLossSource(variant: OutputLossVariant): string {
-  return wgsl`${headParams}${treeReduction}${losses}
+  return wgsl`${headParams}${treeReduction}${lossesWgsl}
 @group(0) @binding(1) var<storage, read> activation: array<f32>;
 @group(0) @binding(2) var<storage, read> second_layer: array<f32>;
 @group(0) @binding(3) var<storage, read> labels: array<f32>;

@@ -17,6 +17,7 @@
  */
 import { createStorageBuffer, readFloat32 } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
+import { createParamsTable } from '../gpu/params';
 import { KernelArgumentError } from '../gpu/errors';
 import type { BoundKernel } from '../gpu/kernel';
 import { checkFinite, checkLength, checkSize } from '../gpu/validate';
@@ -229,10 +230,7 @@ export class BatchedTrainer {
     const byteLength = stepCount * this.shape.networkCount * 4;
     const stride = meanLoss.paramsByteLength;
     // Row t of the table points the mean loss at row t of the loss log.
-    const table = device.createBuffer({ label: `${NAME}/params-table`, size: stride * stepCount, usage: GPUBufferUsage.COPY_SRC, mappedAtCreation: true });
-    const tableBytes = new Uint8Array(table.getMappedRange());
-    for (let t = 0; t < stepCount; t++) tableBytes.set(new Uint8Array(batchParams(this.shape, this.config.loss, t)).subarray(0, stride), t * stride);
-    table.unmap();
+    const table = createParamsTable(device, NAME, stride, stepCount, (t) => batchParams(this.shape, this.config.loss, t));
     const encoder = device.createCommandEncoder({ label: `${NAME}/train` });
     for (let t = 0; t < stepCount; t++) {
       meanLoss.copyParams(encoder, table, t * stride);

@@ -13,6 +13,7 @@
  */
 import type { GpuContext } from '../gpu/device';
 import { createStorageBuffer, readFloat32 } from '../gpu/buffers';
+import { createParamsTable } from '../gpu/params';
 import { KernelArgumentError } from '../gpu/errors';
 import type { BoundKernel } from '../gpu/kernel';
 import { checkFinite, checkLength, checkSize } from '../gpu/validate';
@@ -230,17 +231,17 @@ export class TwoLayerTrainer {
     const B = this.config.batchSize;
     const meanLoss = k.passes.meanLoss;
     // Rows 0..stepCount-1: step t logs into slot t; the last row points extra passes at the scratch slot.
-    const lossTable = paramsTable(this.gpu, meanLoss.paramsByteLength, stepCount + 1, (t) => meanLossParams(B, t < stepCount ? t : this.config.maxStepsPerSubmit));
+    const lossTable = createParamsTable(this.gpu.device, NAME, meanLoss.paramsByteLength, stepCount + 1, (t) => meanLossParams(B, t < stepCount ? t : this.config.maxStepsPerSubmit));
     const rateScale = this.learningRateScale;
     const sampleTable = k.sample
-      ? paramsTable(this.gpu, k.sample.paramsByteLength, stepCount, (t) =>
+      ? createParamsTable(this.gpu.device, NAME, k.sample.paramsByteLength, stepCount, (t) =>
           batchSamplingParams({
             seed: this.config.seed, stream: MINIBATCH_STREAM, step: firstStep + t,
             sampleCount: this.config.sampleCount, batchSize: B, replace: this.config.withReplacement ?? false,
           }))
       : undefined;
     const onlineTable = this.config.online && k.gather
-      ? paramsTable(this.gpu, k.gather.paramsByteLength, stepCount, (t) => sampleOnlineParams(this.config.online!, firstStep + t))
+      ? createParamsTable(this.gpu.device, NAME, k.gather.paramsByteLength, stepCount, (t) => sampleOnlineParams(this.config.online!, firstStep + t))
       : undefined;
     this.stepsTaken += stepCount;
     const result = previous.then(async () => {
@@ -353,13 +354,4 @@ export class TwoLayerTrainer {
     this.kernels.update.destroy();
     for (const buffer of [...Object.values(this.buffers), ...this.staging]) buffer.destroy();
   }
-}
-
-/** One COPY_SRC buffer holding `count` param structs at a fixed stride. */
-function paramsTable(gpu: GpuContext, stride: number, count: number, paramsAt: (index: number) => ArrayBuffer): GPUBuffer {
-  const table = gpu.device.createBuffer({ label: `${NAME}/params-table`, size: stride * count, usage: GPUBufferUsage.COPY_SRC, mappedAtCreation: true });
-  const bytes = new Uint8Array(table.getMappedRange());
-  for (let i = 0; i < count; i++) bytes.set(new Uint8Array(paramsAt(i)).subarray(0, stride), i * stride);
-  table.unmap();
-  return table;
 }
