@@ -2,6 +2,7 @@
  * gradflow: the headless command line.
  *   gradflow run <preset | config.json> [--out DIR] [--steps N] [--seed N] [--backend gpu|reference] [--set path=value ...] [--save-params] [--quiet]
  *   gradflow list
+ *   gradflow check [<preset> ...] [--all] [--reduced]   (every preset's claim as numbers: PASS/FAIL table)
  *   gradflow sweep <sweep.json> [--shard k/N] [--out DIR] [--backend ...] [--steps N]
  *   gradflow merge <DIR ...> --out DIR
  * Exit codes: 0 done (a diverged run is a result), 2 invalid config or files (nothing written), 1 other failures.
@@ -13,7 +14,8 @@ import { ConfigError } from '../config/errors';
 import { DataFileError, DataSpecError } from '../data/errors';
 import { applyOverrides, parseConfig, type ExperimentConfig } from '../config/schema';
 import { runExperiment, type ExperimentResult } from '../engine/run-experiment';
-import { PRESETS, findPreset } from '../experiments/presets';
+import { PRESETS, findPreset, type Preset } from '../experiments/presets';
+import { checkContext, formatOutcome } from '../experiments/preset';
 import { writeRunOutput } from './output';
 import { progressReporter } from './progress';
 import { overridesAsSet, parseShard, parseSweep, shardPoints, sweepPoints } from './sweep';
@@ -21,6 +23,7 @@ import { overridesAsSet, parseShard, parseSweep, shardPoints, sweepPoints } from
 const USAGE = `usage:
   gradflow run <preset | config.json> [--out DIR] [--steps N] [--seed N] [--backend gpu|reference] [--set path=value ...] [--save-params] [--quiet]
   gradflow list
+  gradflow check [<preset> ...] [--all] [--reduced]
   gradflow sweep <sweep.json> [--shard k/N] [--out DIR] [--steps N] [--backend gpu|reference]
   gradflow merge <DIR ...> --out DIR`;
 
@@ -56,7 +59,7 @@ function describe(result: ExperimentResult): string {
   const s = result.summary;
   const lines = [
     `${result.config.name ?? 'run'}: ${s.status} after ${s.stepsTaken} steps on ${s.backend} (${s.device}) in ${s.wallSeconds.toFixed(1)} s (${s.stepsPerSecond.toFixed(1)} steps/s)`,
-    `final loss ${s.finalLoss}`,
+    result.stepLosses.length > 0 ? `final loss ${s.finalLoss}` : `final ${JSON.stringify(result.metrics.at(-1) ?? {})}`,
     ...s.events,
   ];
   return lines.join('\n');
@@ -77,11 +80,23 @@ async function run(args: string[]): Promise<number> {
   const out = values.out ?? join('gradflow-out', config.name ?? 'run');
   const quiet = values.quiet === true || Boolean(process.env.CI) || !process.stderr.isTTY;
   const progress = progressReporter(process.stderr, !quiet);
-  const result = await runExperiment(config, { readText, onProgress: progress.update, saveParams: values['save-params'] === true });
+  const options = { readText, onProgress: progress.update, saveParams: values['save-params'] === true };
+  const preset = findPreset(target);
+  // A preset run as defined also states its claim: its check's first run is the preset's config.
+  const changed = values.set !== undefined || values.steps !== undefined || values.seed !== undefined || values.backend !== undefined;
+  let result: ExperimentResult | undefined;
+  let verdict: string | undefined;
+  if (preset?.check && !changed) {
+    const outcome = await preset.check(checkContext(preset, 'full', options, (r) => (result ??= r)));
+    verdict = formatOutcome(preset.name, outcome);
+  } else {
+    result = await runExperiment(config, options);
+  }
   progress.done();
-  const files = await writeRunOutput(out, result);
-  console.log(describe(result));
+  const files = await writeRunOutput(out, result!);
+  console.log(describe(result!));
   console.log(`wrote ${files.join(', ')}`);
+  if (verdict) console.log(verdict);
   return 0;
 }
 
@@ -134,6 +149,29 @@ async function merge(args: string[]): Promise<number> {
   return 0;
 }
 
+async function check(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { all: { type: 'boolean' }, reduced: { type: 'boolean' } } });
+  const withChecks = PRESETS.filter((preset) => preset.check);
+  const chosen = values.all ? withChecks : positionals.map((name) => findPreset(name) ?? name);
+  const unknown = chosen.filter((p): p is string => typeof p === 'string');
+  if (unknown.length > 0) throw new UsageError(`unknown preset ${unknown.join(', ')}; see gradflow list`);
+  if (chosen.length === 0) throw new UsageError('name presets to check, or --all');
+  const size = values.reduced ? 'reduced' : 'full';
+  let failed = 0;
+  for (const preset of chosen as Preset[]) {
+    if (!preset.check) {
+      console.log(`----  ${preset.name}: no check`);
+      continue;
+    }
+    const started = performance.now();
+    const outcome = await preset.check(checkContext(preset, size, { readText }));
+    if (!outcome.passed) failed++;
+    console.log(`${formatOutcome(preset.name, outcome)}  (${((performance.now() - started) / 1000).toFixed(1)} s, ${size})`);
+  }
+  console.log(`${chosen.length - failed} passed, ${failed} failed`);
+  return failed > 0 ? 1 : 0;
+}
+
 function list(): number {
   const width = Math.max(...PRESETS.map((p) => p.name.length));
   for (const preset of PRESETS) console.log(`${preset.name.padEnd(width)}  ${preset.summary}`);
@@ -159,6 +197,8 @@ export async function main(argv: string[]): Promise<number> {
         return await run(rest);
       case 'list':
         return list();
+      case 'check':
+        return await check(rest);
       case 'sweep':
         return await sweep(rest);
       case 'merge':

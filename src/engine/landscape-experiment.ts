@@ -18,8 +18,12 @@ export const landscapeModelSchema = z
     kind: z.literal('landscape'),
     /** The landscape, optimizer and particle count (src/model/landscapes.ts). */
     spec: landscapeSpecSchema,
-    /** Start points: uniform in the box [low, high] (from the spec's seed), or every particle at `point`. */
-    start: z.union([z.strictObject({ low: coordinates, high: coordinates }), z.strictObject({ point: coordinates })]),
+    /** Start points: uniform in the box [low, high] (from the spec's seed), every particle at `point`, or one row per particle. */
+    start: z.union([
+      z.strictObject({ low: coordinates, high: coordinates }),
+      z.strictObject({ point: coordinates }),
+      z.strictObject({ points: z.array(coordinates).min(1) }),
+    ]),
     /** A point of interest (a minimum, the saddle): nearTargetFraction counts particles within targetRadius of it. */
     target: coordinates.optional(),
     targetRadius: z.number().positive().default(1e-2),
@@ -42,6 +46,13 @@ export interface PopulationState {
 export function startPoints(model: LandscapeModel): Float32Array {
   const spec = model.spec;
   const k = landscapeDimOf(spec);
+  if ('points' in model.start) {
+    const rows = model.start.points;
+    if (rows.length !== spec.particleCount) throw new RangeError(`model.start.points has ${rows.length} rows, spec.particleCount is ${spec.particleCount}`);
+    const bad = rows.findIndex((row) => row.length !== k);
+    if (bad >= 0) throw new RangeError(`model.start.points[${bad}] has ${rows[bad]!.length} coordinates, the landscape has ${k}`);
+    return Float32Array.from(rows.flat());
+  }
   if ('point' in model.start) {
     if (model.start.point.length !== k) throw new RangeError(`model.start.point has ${model.start.point.length} coordinates, the landscape has ${k}`);
     const point = model.start.point;

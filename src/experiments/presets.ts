@@ -2,18 +2,21 @@
  * Named experiment configurations. Each is a partial config: parseConfig fills in the defaults.
  * Issue-4 presets (the science checks) join this registry.
  */
-import type { ExperimentConfigInput } from '../config/schema';
+import type { Preset } from './preset';
+import { LANDSCAPE_PRESETS } from './presets/landscapes';
+import { MEAN_FIELD_PRESETS } from './presets/mean-field';
+import { LAZY_PRESETS } from './presets/lazy';
+import { IMPLICIT_BIAS_PRESETS } from './presets/implicit-bias';
+import { PHASE_PRESETS } from './presets/phases';
 
-export interface Preset {
-  readonly name: string;
-  /** One line for `gradflow list` and the preset picker. */
-  readonly summary: string;
-  readonly config: ExperimentConfigInput;
-}
+export type { Preset } from './preset';
 
 export const PRESETS: readonly Preset[] = [
   {
     name: 'default',
+    explanation:
+      'A wide mean-field two-layer ReLU network learns a 3-neuron teacher by full-batch gradient descent in particle time (SCIENCE.md section 1): the loss falls by four orders of magnitude within a few hundred steps while the 2048 neurons move as particles.',
+    plots: ['loss', 'testLoss', 'gradNorm'],
     summary: 'Mean-field ReLU network (2048 particles, d = 2) learning a 3-neuron teacher by full-batch GD in particle time.',
     config: {
       name: 'default',
@@ -25,6 +28,11 @@ export const PRESETS: readonly Preset[] = [
       metrics: { every: 25, names: ['loss', 'testLoss', 'gradNorm'] },
     },
   },
+  ...MEAN_FIELD_PRESETS,
+  ...LAZY_PRESETS,
+  ...IMPLICIT_BIAS_PRESETS,
+  ...PHASE_PRESETS,
+  ...LANDSCAPE_PRESETS,
 ];
 
 export function findPreset(name: string): Preset | undefined {

@@ -80,6 +80,18 @@ describe('gradflow CLI', () => {
     expect(existsSync(join(work, 'bad-out'))).toBe(false);
   });
 
+  it('checks presets and prints PASS with the measured numbers; a preset run states its verdict', () => {
+    const checked = gradflow('check', 'stable-manifold', '--reduced');
+    expect(checked.code).toBe(0);
+    expect(checked.stdout).toMatch(/^PASS {2}stable-manifold: .*onManifoldConverged=1 offManifoldLeft=1/m);
+    expect(checked.stdout).toMatch(/^1 passed, 0 failed$/m);
+    const run = gradflow('run', 'stable-manifold', '--out', join(work, 'perko'));
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^PASS {2}stable-manifold/m);
+    expect(JSON.parse(readFileSync(join(work, 'perko', 'result.json'), 'utf8')).metrics.at(-1).nearTargetFraction).toBe(1);
+    expect(gradflow('check', 'no-such-preset').code).toBe(2);
+  });
+
   it('reports divergence as a result with exit code 0', () => {
     const configPath = join(work, 'diverge.json');
     writeFileSync(configPath, JSON.stringify({ ...tiny, steps: 300, model: { width: 12, scaling: 'standard' }, optimizer: { learningRate: 50 } }));
