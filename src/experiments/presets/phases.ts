@@ -26,7 +26,7 @@ const quenchingActivation: Preset = {
   config: {
     name: 'quenching-activation',
     seed: 1,
-    steps: 1500,
+    steps: 3000,
     loss: 'square',
     online: true,
     model: { width: 100, scaling: 'standard', init: { aStd: 0 } },
