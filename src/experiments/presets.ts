@@ -8,6 +8,7 @@ import { MEAN_FIELD_PRESETS } from './presets/mean-field';
 import { LAZY_PRESETS } from './presets/lazy';
 import { IMPLICIT_BIAS_PRESETS } from './presets/implicit-bias';
 import { PHASE_PRESETS } from './presets/phases';
+import { GENERALIZATION_PRESETS } from './presets/generalization';
 
 export type { Preset } from './preset';
 
@@ -32,6 +33,7 @@ export const PRESETS: readonly Preset[] = [
   ...LAZY_PRESETS,
   ...IMPLICIT_BIAS_PRESETS,
   ...PHASE_PRESETS,
+  ...GENERALIZATION_PRESETS,
   ...LANDSCAPE_PRESETS,
 ];
 
