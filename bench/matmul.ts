@@ -10,6 +10,7 @@ import type { GpuContext } from '../src/gpu/device';
 import type { BoundKernel } from '../src/gpu/kernel';
 import { bindMatmul, matmulFlops, matmulVariant, type MatmulAlgorithm, type MatmulShape } from '../src/kernels/matmul';
 import { matmul as referenceMatmul } from '../src/reference/matmul';
+import { deterministicValues } from '../src/reference/deterministic-values';
 
 export interface MatmulBenchRow {
   /** M = N = K. */
@@ -35,16 +36,6 @@ export interface MatmulBenchOptions {
   readonly referenceMaxSize?: number;
 }
 
-/** Deterministic values in [-1, 1) (a small LCG: the data do not matter for timing, only that they are finite). */
-function benchValues(count: number, seed: number): Float32Array {
-  const out = new Float32Array(count);
-  let state = seed >>> 0 || 1;
-  for (let i = 0; i < count; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    out[i] = state / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 /** Wall time of one submit holding `repeats` dispatches of `kernel`, in milliseconds. */
 async function timeSubmit(gpu: GpuContext, kernel: BoundKernel, repeats: number): Promise<number> {
@@ -86,8 +77,8 @@ export async function benchMatmul(
   log(`matmul bench on ${gpu.runtime}: ${gpu.adapterDescription}`);
   for (const size of sizes) {
     const shape: MatmulShape = { batch: 1, m: size, n: size, k: size };
-    const a = benchValues(size * size, 1);
-    const b = benchValues(size * size, 2);
+    const a = deterministicValues(size * size, 1);
+    const b = deterministicValues(size * size, 2);
     const buffers = {
       a: createStorageBuffer(gpu, 'bench/matmul/a', a),
       b: createStorageBuffer(gpu, 'bench/matmul/b', b),

@@ -12,6 +12,7 @@
  * Every sum runs in a fixed order, so results are bitwise reproducible.
  */
 import { wgsl } from './preprocessor';
+import { headParamsWgsl } from './two-layer.wgsl';
 import { ELEMENTWISE_WORKGROUP_SIZE, REDUCTION_WORKGROUP_SIZE } from './constants';
 import { linearWorkgroupIndex } from './common.wgsl';
 import { elementIndexWgsl, entryArgumentsWgsl, treeReductionWgsl, treeSumWgsl } from './metrics-common.wgsl';
@@ -119,16 +120,8 @@ export function rademacherFillBindings(v: VectorVariant): StorageBinding[] {
 /** Sum of (v . Hv, |w|^2) pairs: `fn tree_sum2(local, value) -> vec2f`, the total in every thread. */
 const treeSum2Wgsl = treeReductionWgsl({ name: 'tree_sum2', type: 'vec2f', combine: (left, right) => `${left} + ${right}` });
 
-/** Uniforms of hvp_jvp and hvp_neurons (the layout of two-layer's head kernels). */
-const hvpParams = /* wgsl */ `
-struct Params {
-  sample_count: u32,
-  width: u32,
-  output_scale: f32,
-  loss_code: u32,
-}
-@group(0) @binding(0) var<uniform> params: Params;
-`;
+/** Uniforms of hvp_jvp and hvp_neurons: the layout of two-layer's head kernels. */
+const hvpParams = headParamsWgsl;
 
 /** Uniforms of the vector kernels: block sizes of the flat vector [a | W | b] (bias_count = 0 without a bias). */
 const vectorParams = /* wgsl */ `

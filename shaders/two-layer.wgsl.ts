@@ -30,7 +30,7 @@ export interface NeuronGradsVariant {
  * branch is uniform over the dispatch (no divergence) and runs once per sample against m loads, and
  * one pipeline serves all three losses, so switching losses never recompiles.
  */
-const headParams = /* wgsl */ `
+export const headParamsWgsl = /* wgsl */ `
 struct Params {
   sample_count: u32,
   width: u32,
@@ -38,8 +38,9 @@ struct Params {
   loss_code: u32,
 }
 @group(0) @binding(0) var<uniform> params: Params;
-${linearWorkgroupIndex}
 `;
+
+const headParams = `${headParamsWgsl}${linearWorkgroupIndex}`;
 
 const elementIndex = /* wgsl */ `
 fn element_index(workgroup_id: vec3u, workgroup_count: vec3u, local: u32) -> u32 {

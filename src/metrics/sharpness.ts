@@ -42,9 +42,9 @@ import {
   type HvpBuffers,
   type VectorBuffers,
 } from '../kernels/hessian';
-import { bindMatmul, matmulVariant, type MatmulAlgorithm } from '../kernels/matmul';
+import { bindMatmul, matmulVariant } from '../kernels/matmul';
 import { bindOutputLoss } from '../kernels/two-layer';
-import { type LossKind, type Scaling, type TrainableParts } from '../model/conventions';
+import type { TrainableParts } from '../model/conventions';
 import type { TrainingSet, TwoLayerWeights } from '../model/two-layer-trainer';
 import {
   HESSIAN_RANDOM_STREAMS,
@@ -57,25 +57,15 @@ import {
   type SharpnessEstimate,
 } from '../reference/hessian';
 
+import type { NetworkSpec } from '../model/two-layer-passes';
+
 const NAME = 'sharpness';
 
-export interface GpuHessianConfig {
-  /** Hidden width m. */
-  readonly width: number;
-  /** Input dimension d. */
-  readonly inputDim: number;
+export interface GpuHessianConfig extends NetworkSpec {
   /** Samples n the empirical risk averages over. */
   readonly sampleCount: number;
-  readonly scaling: Scaling;
-  readonly loss: LossKind;
-  /** Output scale alpha (default 1). */
-  readonly alpha?: number;
-  /** Centered model: the loss derivatives are taken at f - f0, with f0 = inputs.outputOffset. Default false. */
-  readonly centered?: boolean;
-  readonly hasBias: boolean;
   /** The Hessian is restricted to these parameters (default 'both'). */
   readonly trainable?: TrainableParts;
-  readonly matmulAlgorithm?: MatmulAlgorithm;
   /** Most reductions (power iterations or probes) one call may record (default 1024). */
   readonly historyCapacity?: number;
 }

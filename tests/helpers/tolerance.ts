@@ -47,13 +47,5 @@ export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
   expect(report, `${what}: first mismatches (abs ${tolerance.abs}, rel ${tolerance.rel})`).toEqual([]);
 }
 
-/** Deterministic float inputs in [-1, 1) for tests, from a tiny LCG (not the project RNG under test). */
-export function testValues(count: number, seed = 1): Float32Array {
-  const out = new Float32Array(count);
-  let state = seed >>> 0 || 1;
-  for (let i = 0; i < count; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    out[i] = state / 2 ** 31 - 1;
-  }
-  return out;
-}
+/** Deterministic float inputs in [-1, 1) (a tiny LCG, not the project RNG under test). */
+export { deterministicValues as testValues } from '../../src/reference/deterministic-values';
