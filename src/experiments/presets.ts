@@ -9,6 +9,9 @@ import { LAZY_PRESETS } from './presets/lazy';
 import { IMPLICIT_BIAS_PRESETS } from './presets/implicit-bias';
 import { PHASE_PRESETS } from './presets/phases';
 import { GENERALIZATION_PRESETS } from './presets/generalization';
+import { FOUR_PHASE_PRESETS } from './presets/four-phase';
+import { MARGIN_PRESETS } from './presets/margin';
+import { WIDTH_PRESETS } from './presets/width';
 
 export type { Preset } from './preset';
 
@@ -33,6 +36,9 @@ export const PRESETS: readonly Preset[] = [
   ...LAZY_PRESETS,
   ...IMPLICIT_BIAS_PRESETS,
   ...PHASE_PRESETS,
+  ...FOUR_PHASE_PRESETS,
+  ...MARGIN_PRESETS,
+  ...WIDTH_PRESETS,
   ...GENERALIZATION_PRESETS,
   ...LANDSCAPE_PRESETS,
 ];

@@ -1,0 +1,4 @@
+import type { Preset } from '../preset';
+
+// Filled in by issue 4's work in progress.
+export const WIDTH_PRESETS: readonly Preset[] = [];
