@@ -9,6 +9,8 @@ import { elementIndexWgsl, entryArgumentsWgsl } from './common.wgsl';
 
 export type GatherRowsVariant = Record<string, never>;
 
+export type NormalizeRowsVariant = Record<string, never>;
+
 export interface UpdateNeuronsVariant {
   /** Whether the first layer has a bias b (and gradB): adds two bindings. */
   readonly hasBias: boolean;
@@ -90,6 +92,37 @@ fn update_neurons(${entryArgumentsWgsl}) {
   }
   if (column == 0u && params.lr_a != 0.0) {
     a[j] = a[j] - params.lr_a * grad_a[j];
+  }
+}
+`;
+}
+
+/**
+ * The retraction onto the unit sphere after a descent step (SCIENCE.md section 1, E-Ma-Wu particles
+ * on the circle): w_j <- w_j / |w_j|, so a step reads w <- (w - lr g) / |w - lr g|, which for small lr
+ * follows the Riemannian gradient flow on the sphere. One thread per neuron (row of W [m x d]).
+ * A zero row stays zero (0/0 would be NaN); it can only arise from an exact cancellation.
+ */
+export function normalizeRowsSource(_variant: NormalizeRowsVariant): string {
+  return wgsl`
+struct Params { width: u32, input_dim: u32 }
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read_write> w: array<f32>;
+${elementIndexWgsl}
+@compute @workgroup_size(${ELEMENTWISE_WORKGROUP_SIZE})
+fn normalize_rows(${entryArgumentsWgsl}) {
+  let j = element_index(workgroup_id, workgroup_count, local);
+  if (j >= params.width) { return; }
+  let start = j * params.input_dim;
+  var squares = 0.0;
+  for (var c = 0u; c < params.input_dim; c++) {
+    squares += w[start + c] * w[start + c];
+  }
+  if (squares > 0.0) {
+    let inverse = 1.0 / sqrt(squares);
+    for (var c = 0u; c < params.input_dim; c++) {
+      w[start + c] = w[start + c] * inverse;
+    }
   }
 }
 `;

@@ -4,15 +4,18 @@
  * messages that name the field, the bad value and what is allowed.
  */
 import { z } from 'zod';
-import { LOSS_KINDS, SCALINGS } from '../model/conventions';
+import { LOSS_KINDS, SCALINGS, type TrainableParts } from '../model/conventions';
+import { sphereProblem } from '../model/update-settings';
 import { dataSpecSchema } from '../data/spec';
 import { NEURON_METRICS } from '../engine/neuron-metrics';
 import { CURVATURE_METRICS } from '../engine/curvature-metrics';
 import { LANDSCAPE_METRICS, landscapeModelSchema } from '../engine/landscape-experiment';
+import { LINEAR_METRICS, LINEAR_ONLY_METRICS, linearModelSchema } from '../engine/linear-experiment';
 import { w2TargetSchema } from '../engine/transport-metrics';
 import { optimizerRuleSchema } from '../optim/rules';
 import { learningRateScheduleSchema } from '../optim/schedule';
 import { ConfigError } from './errors';
+import { MATMUL_ALGORITHMS } from '../../shaders/matmul.wgsl';
 
 const positiveInt = () => z.int().min(1);
 const seedSchema = z.int().min(0).max(2 ** 32 - 1);
@@ -23,6 +26,14 @@ export const initSchema = z
   .object({
     /** Standard deviation of a_j ~ N(0, aStd^2) (SCIENCE.md section 2's gamma). */
     aStd: z.number().min(0).default(1),
+    /** w_j ~ N(0, wScale^2 I_d / d): below 1 a small first-layer initialization (SCIENCE.md section 5's small init). */
+    wScale: z.number().positive().default(1),
+    /** a_j = aValue for every neuron (E-Ma-Wu's a = 1, SCIENCE.md section 1); overrides aStd. */
+    aValue: z.number().optional(),
+    /** w_j on the unit circle (inputDim 2 only) at angles with density proportional to exp(kappa cos(theta - meanAngle)). */
+    directions: z
+      .strictObject({ kind: z.literal('von-mises'), kappa: z.number().min(0), meanAngle: z.number().default(0) })
+      .optional(),
     /** JSON file {"a": [...], "W": [[...], ...], "b"?: [...]} that replaces the random initialization. */
     path: z.string().min(1).optional(),
   })
@@ -41,6 +52,11 @@ export const modelSchema = z
     centered: z.boolean().default(false),
     bias: z.boolean().default(false),
     trainable: z.enum(['both', 'first', 'second']).default('both'),
+    /**
+     * Rows w_j on the unit sphere: each GD step w <- (w - lr g) / |w - lr g| (the retraction; for small lr the
+     * Riemannian gradient flow on the sphere, E-Ma-Wu's particles on the circle). Plain GD, no bias, W trained.
+     */
+    sphere: z.boolean().default(false),
     init: initSchema.prefault({}),
   })
   .strict();
@@ -78,7 +94,7 @@ export const optimizerSchema = z
 export const NETWORK_METRIC_NAMES = [
   'loss', 'accuracy', 'testLoss', 'testAccuracy', 'gradNorm', 'energyResidual', 'w2ToTarget', ...NEURON_METRICS, ...CURVATURE_METRICS,
 ] as const;
-export const METRIC_NAMES = [...NETWORK_METRIC_NAMES, ...LANDSCAPE_METRICS] as const;
+export const METRIC_NAMES = [...NETWORK_METRIC_NAMES, ...LANDSCAPE_METRICS, ...LINEAR_ONLY_METRICS] as const;
 export type MetricName = (typeof METRIC_NAMES)[number];
 
 export const metricsSchema = z
@@ -99,7 +115,7 @@ export const configSchema = z
     backend: z.enum(['gpu', 'reference']).default('gpu'),
     loss: z.enum(LOSS_KINDS as [string, ...string[]]).default('square'),
     /** The two-layer network (default), or a toy landscape of independent particles (data and optimizer then unused). */
-    model: z.discriminatedUnion('kind', [modelSchema, landscapeModelSchema]).prefault({ kind: 'two-layer' }),
+    model: z.discriminatedUnion('kind', [modelSchema, landscapeModelSchema, linearModelSchema]).prefault({ kind: 'two-layer' }),
     data: dataSpecSchema.prefault({ kind: 'teacher-student' }),
     /**
      * Population risk: every step trains on optimizer.batchSize fresh samples (default data.sampleCount)
@@ -112,15 +128,25 @@ export const configSchema = z
     checkpointEvery: z.int().min(0).default(100),
     /** Steps per queue submit. */
     stepsPerSubmit: positiveInt().max(4096).default(64),
+    /**
+     * Kernel variants. matmul 'auto' (default): the fastest on this adapter, timed once on first use
+     * and remembered (src/kernels/matmul-autotune.ts); or force one of the algorithms.
+     */
+    kernels: z.object({ matmul: z.enum(['auto', ...MATMUL_ALGORITHMS] as [string, ...string[]]).default('auto') }).strict().prefault({}),
   })
   .strict()
   .superRefine((config, context) => {
-    const allowed: readonly string[] = config.model.kind === 'landscape' ? LANDSCAPE_METRICS : NETWORK_METRIC_NAMES;
+    const allowed: readonly string[] = config.model.kind === 'landscape' ? LANDSCAPE_METRICS : config.model.kind === 'linear' ? LINEAR_METRICS : NETWORK_METRIC_NAMES;
     config.metrics.names.forEach((name, i) => {
       if (!allowed.includes(name)) {
         context.addIssue({ code: 'custom', path: ['metrics', 'names', i], message: `${name} is not logged for a ${config.model.kind} model; allowed: ${allowed.join(', ')}` });
       }
     });
+    if (config.model.kind === 'two-layer' && config.model.sphere) {
+      const { rule, schedule, jko } = config.optimizer;
+      const why = sphereProblem({ sphere: true, optimizer: rule, ...(schedule ? { schedule } : {}), ...(jko ? { jko } : {}), trainable: config.model.trainable as TrainableParts, hasBias: config.model.bias });
+      if (why) context.addIssue({ code: 'custom', path: ['model', 'sphere'], message: `model.sphere ${why}` });
+    }
     if (config.metrics.names.includes('w2ToTarget') && !config.metrics.w2) {
       context.addIssue({ code: 'custom', path: ['metrics', 'w2'], message: 'w2ToTarget needs a target: metrics.w2 = { "target": { "kind": "uniform-circle" } } or { "kind": "points", "points": [[...], ...] }' });
     }
@@ -132,7 +158,7 @@ export type TwoLayerModelConfig = z.output<typeof modelSchema>;
 export type NetworkExperimentConfig = ExperimentConfig & { model: TwoLayerModelConfig };
 /** What a user writes: every field optional; a model without `kind` is the two-layer network. */
 export type ExperimentConfigInput = Omit<z.input<typeof configSchema>, 'model'> & {
-  model?: (Omit<z.input<typeof modelSchema>, 'kind'> & { kind?: 'two-layer' }) | z.input<typeof landscapeModelSchema>;
+  model?: (Omit<z.input<typeof modelSchema>, 'kind'> & { kind?: 'two-layer' }) | z.input<typeof landscapeModelSchema> | z.input<typeof linearModelSchema>;
 };
 
 /** Validates `input` and fills in defaults; throws ConfigError listing every problem. */

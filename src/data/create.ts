@@ -10,6 +10,7 @@ import { linearSeparableDataset } from './linear-separable';
 import { orthogonalSeparableDataset } from './orthogonal-separable';
 import { resolveDataSpec, type DataSpec, type DataSpecInput, type SyntheticDataSpec } from './spec';
 import { teacherStudentDataset } from './teacher-student';
+import { twoClusterDataset } from './two-cluster';
 import { xorDataset } from './xor';
 
 /** Where file sources get their text: Node passes a file reader (src/data/load-files.ts), the page what it fetched. */
@@ -28,6 +29,8 @@ export function syntheticDataset(spec: SyntheticDataSpec, part: DataPart = 'trai
       return orthogonalSeparableDataset(spec, part);
     case 'xor':
       return xorDataset(spec, part);
+    case 'two-cluster':
+      return twoClusterDataset(spec, part);
   }
 }
 

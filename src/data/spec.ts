@@ -151,6 +151,30 @@ export const xorSpecSchema = z
     if (spec.inputDim < 2) context.addIssue({ code: 'custom', path: ['inputDim'], message: 'XOR clusters need inputDim >= 2' });
   });
 
+/** Wang and Ma 2023's four-phase data (src/data/two-cluster.ts): classes around two unit centres at an acute angle. */
+export const twoClusterSpecSchema = z
+  .strictObject({
+    kind: z.literal('two-cluster'),
+    seed: seed.default(0),
+    sampleCount: positiveInteger('sampleCount').default(60),
+    testCount: z.number({ error: 'testCount must be a number' }).int({ error: 'testCount must be an integer >= 0' }).min(0, { error: 'testCount must be an integer >= 0' }).default(0),
+    inputDim: positiveInteger('inputDim').default(2),
+    /** Delta: the angle between the centres x+ and x-, radians in (0, pi/2) (acute: the paper's setting). */
+    angle: z.number({ error: 'angle must be a number' }).gt(0, { error: 'angle must lie in (0, pi/2)' }).lt(Math.PI / 2, { error: 'angle must lie in (0, pi/2)' }).default(0.6),
+    /** p: exactly round(p n) samples are positive; p > 1/2 makes the accuracy plateau sit at p. */
+    positiveFraction: fraction('positiveFraction', 'open').refine((v) => v > 0, { error: 'positiveFraction must lie in (0, 1)' }).default(0.75),
+    /** r: x = (centre + r z) / |centre + r z|, z uniform on the unit sphere; below sin(Delta / 2) the classes stay separable. */
+    noiseRadius: nonNegative('noiseRadius').default(0.05),
+    /** Frame of the centres: 'standard' x+ = e_1, x- in span(e_1, e_2); 'random': a random orthonormal pair. */
+    basis: z.enum(['random', 'standard'], { error: "basis must be 'random' or 'standard'" }).default('standard'),
+    flipFraction,
+  })
+  .superRefine((spec, context) => {
+    checkCounters(spec, context);
+    if (spec.inputDim < 2) context.addIssue({ code: 'custom', path: ['inputDim'], message: 'two clusters at an angle need inputDim >= 2' });
+    if (spec.noiseRadius >= 1) context.addIssue({ code: 'custom', path: ['noiseRadius'], message: `noiseRadius ${spec.noiseRadius} must be below 1 (the centres have norm 1)` });
+  });
+
 const normalization = z
   .enum(['none', 'standardize', 'unit-norm'], { error: "normalization must be 'none', 'standardize' (per feature) or 'unit-norm' (per sample)" })
   .default('none');
@@ -202,8 +226,8 @@ export const csvSpecSchema = z.strictObject({
 
 export const dataSpecSchema = z.discriminatedUnion(
   'kind',
-  [teacherStudentSpecSchema, linearSeparableSpecSchema, orthogonalSeparableSpecSchema, xorSpecSchema, digitsSpecSchema, csvSpecSchema],
-  { error: "kind must be one of 'teacher-student', 'linear-separable', 'orthogonal-separable', 'xor', 'digits', 'csv'" },
+  [teacherStudentSpecSchema, linearSeparableSpecSchema, orthogonalSeparableSpecSchema, xorSpecSchema, twoClusterSpecSchema, digitsSpecSchema, csvSpecSchema],
+  { error: "kind must be one of 'teacher-student', 'linear-separable', 'orthogonal-separable', 'xor', 'two-cluster', 'digits', 'csv'" },
 );
 
 export type DataSpecInput = z.input<typeof dataSpecSchema>;
@@ -213,9 +237,10 @@ export type TeacherSpec = TeacherStudentDataSpec['teacher'];
 export type LinearSeparableDataSpec = z.output<typeof linearSeparableSpecSchema>;
 export type OrthogonalSeparableDataSpec = z.output<typeof orthogonalSeparableSpecSchema>;
 export type XorDataSpec = z.output<typeof xorSpecSchema>;
+export type TwoClusterDataSpec = z.output<typeof twoClusterSpecSchema>;
 export type DigitsDataSpec = z.output<typeof digitsSpecSchema>;
 export type CsvDataSpec = z.output<typeof csvSpecSchema>;
-export type SyntheticDataSpec = TeacherStudentDataSpec | LinearSeparableDataSpec | OrthogonalSeparableDataSpec | XorDataSpec;
+export type SyntheticDataSpec = TeacherStudentDataSpec | LinearSeparableDataSpec | OrthogonalSeparableDataSpec | XorDataSpec | TwoClusterDataSpec;
 export type NormalizationKind = DigitsDataSpec['normalization'];
 
 /** Validates a spec and fills its defaults; throws DataSpecError listing every problem with its field path. */

@@ -5,6 +5,7 @@
  * residual compares that prediction with the loss change the run then measured (see run-experiment).
  */
 import { stepScales } from '../model/update-settings';
+import { tangentialRows } from '../reference/particles';
 import type { Scaling, TrainableParts } from '../model/conventions';
 import type { MetricValues } from './simulation';
 
@@ -19,6 +20,9 @@ export interface StepSettings {
   readonly trainable: TrainableParts;
   readonly width: number;
   readonly learningRate: number;
+  readonly inputDim?: number;
+  /** Rows of W on the unit sphere: a step moves w_j by -lr times the tangential part of its gradient only. */
+  readonly sphere?: boolean;
 }
 
 /** Names whose value needs the full gradient. */
@@ -30,15 +34,19 @@ function squares(values: ArrayLike<number> | undefined): number {
   return sum;
 }
 
-export function gradientMetricValues(names: readonly string[], grads: GradientVectors, settings: StepSettings): MetricValues {
+/** `W` (the current first layer) is needed with settings.sphere, for the tangential velocity. */
+export function gradientMetricValues(names: readonly string[], grads: GradientVectors, settings: StepSettings, W?: ArrayLike<number>): MetricValues {
   const values: MetricValues = {};
   const a = squares(grads.gradA);
   const w = squares(grads.gradW) + squares(grads.gradB);
   if (names.includes('gradNorm')) values.gradNorm = Math.sqrt(a + w);
   if (names.includes('energyResidual')) {
     const scale = stepScales(settings);
+    if (settings.sphere && !(W && settings.inputDim)) throw new RangeError('gradientMetricValues: the sphere energy identity needs W and inputDim');
+    // On the sphere the retraction moves w_j by -lr P_j g_j + O(lr^2), P_j the tangent projection at w_j.
+    const moved = settings.sphere ? squares(tangentialRows(grads.gradW, W!, settings.inputDim!)) : w;
     // Kept in the row until the next step's loss is known; run-experiment turns it into energyResidual.
-    values.predictedDecrease = settings.learningRate * (scale.a * a + scale.w * w);
+    values.predictedDecrease = settings.learningRate * (scale.a * a + scale.w * moved);
   }
   return values;
 }

@@ -56,7 +56,7 @@ export class ReferenceSimulation implements Simulation {
     if (names.some((name) => GRADIENT_METRICS.includes(name))) {
       const { X, y } = this.problem.train;
       const learningRate = this.problem.trainer.learningRate * this.trainer.learningRateScaleValue;
-      Object.assign(values, gradientMetricValues(names, gradients(params, X, y, y.length, options), { ...this.problem.trainer, learningRate }));
+      Object.assign(values, gradientMetricValues(names, gradients(params, X, y, y.length, options), { ...this.problem.trainer, learningRate }, params.W));
     }
     if (names.includes('w2ToTarget')) {
       const { width, inputDim, seed } = this.problem.trainer;

@@ -2,7 +2,7 @@
  * Wrappers for shaders/particles.wgsl.ts: the fused per-neuron update of one GD/SGD step and the
  * minibatch gather, as bound kernels on GPU buffers and as array-in/array-out helpers.
  */
-import { gatherRowsSource, updateNeuronsSource, type GatherRowsVariant, type UpdateNeuronsVariant } from '../../shaders/particles.wgsl';
+import { gatherRowsSource, normalizeRowsSource, updateNeuronsSource, type GatherRowsVariant, type NormalizeRowsVariant, type UpdateNeuronsVariant } from '../../shaders/particles.wgsl';
 import { ELEMENTWISE_WORKGROUP_SIZE } from '../../shaders/constants';
 import { checkBufferSize, createStorageBuffer, readFloat32 } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
@@ -26,6 +26,13 @@ export const updateNeuronsKernel: KernelSource<UpdateNeuronsVariant> = {
   entryPoint: 'update_neurons',
   source: updateNeuronsSource,
   cacheKey: (variant) => (variant.hasBias ? 'f32-bias' : 'f32'),
+};
+
+export const normalizeRowsKernel: KernelSource<NormalizeRowsVariant> = {
+  family: 'particles',
+  entryPoint: 'normalize_rows',
+  source: normalizeRowsSource,
+  cacheKey: () => 'f32',
 };
 
 /** Elements of a product shape, which must stay within u32 for the WGSL index math. */
@@ -316,5 +323,46 @@ export async function updateNeurons(
     return b ? { a, W, b } : { a, W };
   } finally {
     Object.values(buffers).forEach((buffer) => buffer?.destroy());
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// normalize_rows
+
+/** Uniform bytes of normalize_rows: { width, input_dim }. */
+export function normalizeRowsParams(shape: NeuronShape): ArrayBuffer {
+  return packParams([
+    ['u32', shape.width],
+    ['u32', shape.inputDim],
+  ]);
+}
+
+/** In place: w_j <- w_j / |w_j| for every row of W [m x d] (zero rows stay zero); the sphere retraction. */
+export async function bindNormalizeRows(gpu: GpuContext, shape: NeuronShape, W: GPUBuffer): Promise<BoundKernel> {
+  const name = 'particles/normalize_rows';
+  checkNeuronShape(name, shape);
+  checkBufferHolds(name, 'W', W, shape.width * shape.inputDim);
+  return await bindKernel(gpu, normalizeRowsKernel, {}, {
+    params: normalizeRowsParams(shape),
+    buffers: [W],
+    workgroupCount: Math.ceil(shape.width / ELEMENTWISE_WORKGROUP_SIZE),
+  });
+}
+
+/** Uploads W [m x d], normalizes its rows on the GPU, reads it back. */
+export async function normalizeRows(gpu: GpuContext, W: Float32Array, shape: NeuronShape): Promise<Float32Array> {
+  const name = 'particles/normalize_rows';
+  checkNeuronShape(name, shape);
+  checkLength(name, 'W', W, shape.width * shape.inputDim, `[${shape.width} x ${shape.inputDim}]`);
+  checkFinite(name, 'W', W);
+  checkBufferSize(gpu, 'W', W.byteLength, name);
+  const buffer = createStorageBuffer(gpu, `${name}/W`, W);
+  try {
+    const kernel = await bindNormalizeRows(gpu, shape, buffer);
+    await runKernels(gpu, name, [kernel]);
+    kernel.destroy();
+    return await readFloat32(gpu, buffer, W.length);
+  } finally {
+    buffer.destroy();
   }
 }

@@ -60,4 +60,6 @@ export const RANDOM_STREAMS = {
   dataLabels: 10,
   /** The train/test split permutation of file data sets. */
   split: 11,
+  /** Initial directions drawn from a density on the circle (von Mises), by inverse CDF of one uniform per neuron. */
+  initDirections: 12,
 } as const;

@@ -2,6 +2,7 @@
  * How the trainer turns gradients into new parameters, behind one small interface:
  *
  *   fused GD      1 pass per step:  [forward, backward] + update_neurons (a, w, b read and written once)
+ *                                   [+ normalize_rows: the retraction onto the sphere, when settings.sphere]
  *   optimizer     1 pass per step:  [forward, backward] + GpuOptimizer.encodeUpdate (momentum, Adam, ...,
  *                                   or plain GD under a learning-rate schedule)
  *   SAM           2 passes:         [forward, backward] + perturb;  [forward, backward] + restore + update
@@ -12,7 +13,7 @@
  */
 import type { GpuContext } from '../gpu/device';
 import type { BoundKernel } from '../gpu/kernel';
-import { bindUpdateNeurons, neuronStepSizes, updateNeuronsParams } from '../kernels/particles';
+import { bindNormalizeRows, bindUpdateNeurons, neuronStepSizes, updateNeuronsParams } from '../kernels/particles';
 import { GpuOptimizer, type LabelledTensor } from '../optim/gpu-optimizer';
 import { GpuProximalTerm } from '../optim/gpu-proximal';
 import type { OptimizerRule } from '../optim/rules';
@@ -64,6 +65,7 @@ async function bindFusedGd(gpu: GpuContext, settings: UpdateSettings, weights: W
   const update: BoundKernel = await bindUpdateNeurons(gpu, { hasBias: settings.hasBias }, shape, neuronStepSizes(settings, settings.width), {
     ...weights, gradA: grads.gradA, gradW: grads.gradW, ...(grads.gradB ? { gradB: grads.gradB } : {}),
   });
+  const retract = settings.sphere ? await bindNormalizeRows(gpu, shape, weights.W) : undefined;
   return {
     passesPerStep: 1,
     prepare: (queue, _first, _count, scale) => {
@@ -71,9 +73,15 @@ async function bindFusedGd(gpu: GpuContext, settings: UpdateSettings, weights: W
       return [];
     },
     beforeStep: () => {},
-    afterPass: (pass) => update.encode(pass),
+    afterPass: (pass) => {
+      update.encode(pass);
+      retract?.encode(pass);
+    },
     stateBuffers: [],
-    destroy: () => update.destroy(),
+    destroy: () => {
+      update.destroy();
+      retract?.destroy();
+    },
   };
 }
 

@@ -12,7 +12,8 @@
 import { createStorageBuffer } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
 import { runKernels, type BoundKernel } from '../gpu/kernel';
-import { bindMatmul, matmulVariant, type MatmulAlgorithm } from '../kernels/matmul';
+import { bindMatmul, matmulVariant } from '../kernels/matmul';
+import { fitAlgorithm, resolveMatmulAlgorithm, type MatmulSetting } from '../kernels/matmul-autotune';
 import { bindHiddenGrad, bindMeanLoss, bindNeuronGrads, bindOutputLoss } from '../kernels/two-layer';
 import type { LossKind, Scaling } from './conventions';
 
@@ -25,7 +26,8 @@ export interface NetworkSpec {
   /** f_alpha = alpha (f_theta - f_theta0): output_loss subtracts PassInputs.outputOffset. Default false. */
   readonly centered?: boolean;
   readonly hasBias: boolean;
-  readonly matmulAlgorithm?: MatmulAlgorithm;
+  /** Default 'register'; 'auto': the adapter's autotuned winner (src/kernels/matmul-autotune.ts). */
+  readonly matmulAlgorithm?: MatmulSetting;
 }
 
 /** a [m], W [m x d], b [m] (exactly when the network has a bias). */
@@ -89,14 +91,14 @@ export async function bindTwoLayerPasses(
     ...(hasBias ? { gradB: buffer('gradB', m) } : {}),
     ...(options.backward && options.firstLayerGradient ? { D: buffer('D', n * m) } : {}),
   };
-  const algorithm = spec.matmulAlgorithm ?? 'register';
+  const algorithm = await resolveMatmulAlgorithm(gpu, spec.matmulAlgorithm ?? 'register');
   const head = { sampleCount: n, width: m, scaling: spec.scaling, alpha: spec.alpha ?? 1 };
   const forward: BoundKernel[] = [];
   const backward: BoundKernel[] = [];
   forward.push(
     await bindMatmul(
       gpu,
-      matmulVariant({ algorithm, transB: true, epilogue: hasBias ? 'bias-relu' : 'relu' }),
+      matmulVariant({ algorithm: fitAlgorithm(algorithm, { m: n, n: m }), transB: true, epilogue: hasBias ? 'bias-relu' : 'relu' }),
       { batch: 1, m: n, n: m, k: d },
       { a: inputs.X, b: weights.W, c: buffers.H, ...(weights.b ? { bias: weights.b } : {}) },
     ),
@@ -116,7 +118,7 @@ export async function bindTwoLayerPasses(
     if (buffers.D) {
       backward.push(
         await bindHiddenGrad(gpu, head, { activation: buffers.H, a: weights.a, outputGrad: buffers.outputGrad, hiddenGrad: buffers.D }),
-        await bindMatmul(gpu, matmulVariant({ algorithm, transA: true }), { batch: 1, m, n: d, k: n }, { a: buffers.D, b: inputs.X, c: buffers.gradW }),
+        await bindMatmul(gpu, matmulVariant({ algorithm: fitAlgorithm(algorithm, { m, n: d }), transA: true }), { batch: 1, m, n: d, k: n }, { a: buffers.D, b: inputs.X, c: buffers.gradW }),
       );
     }
   }

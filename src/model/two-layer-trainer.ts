@@ -17,7 +17,7 @@ import { createParamsTable } from '../gpu/params';
 import { KernelArgumentError } from '../gpu/errors';
 import type { BoundKernel } from '../gpu/kernel';
 import { checkFinite, checkLength, checkSize } from '../gpu/validate';
-import type { MatmulAlgorithm } from '../kernels/matmul';
+import type { MatmulSetting } from '../kernels/matmul-autotune';
 import { bindGatherRows } from '../kernels/particles';
 import { batchSamplingParams, bindSampleBatchIndices } from '../kernels/random';
 import { meanLossParams } from '../kernels/two-layer';
@@ -25,7 +25,7 @@ import { bindSampleOnline, sampleOnlineParams } from '../kernels/data';
 import type { OnlineSpec } from '../data/dataset';
 import { bindTwoLayerPasses, computeOutputOffset, type TwoLayerPasses } from './two-layer-passes';
 import { bindTrainerUpdate, type TrainerUpdate } from './trainer-update';
-import type { JkoSettings } from './update-settings';
+import { sphereProblem, type JkoSettings } from './update-settings';
 import type { OptimizerRule } from '../optim/rules';
 import type { LearningRateSchedule } from '../optim/schedule';
 import { RANDOM_STREAMS, type LossKind, type Scaling, type TrainableParts } from './conventions';
@@ -61,13 +61,16 @@ export interface TwoLayerTrainerConfig {
    * passed to `create` is then unused for steps). Overrides batchSize.
    */
   readonly online?: OnlineSpec;
-  readonly matmulAlgorithm?: MatmulAlgorithm;
+  /** Default 'register'; 'auto' picks the adapter's fastest (timed once, remembered). */
+  readonly matmulAlgorithm?: MatmulSetting;
   /** Update rule (default plain GD, fused into one kernel). */
   readonly optimizer?: OptimizerRule;
   /** Learning rate per step (lr0 = its learningRate); absent: constant `learningRate`. */
   readonly schedule?: LearningRateSchedule;
   /** Implicit (JKO) steps instead of explicit ones. */
   readonly jko?: JkoSettings;
+  /** Rows of W on the unit sphere: plain GD followed by w_j <- w_j / |w_j| (see UpdateSettings.sphere). */
+  readonly sphere?: boolean;
   /** Most steps one `train` call may record (size of the loss log). Default 1024. */
   readonly maxStepsPerSubmit?: number;
 }
@@ -130,6 +133,8 @@ export class TwoLayerTrainer {
     if (config.centered && config.online) {
       throw new KernelArgumentError(NAME, 'centered', 'cannot be combined with online: f0 of fresh samples would need the initial network every step');
     }
+    const sphere = sphereProblem(config);
+    if (sphere) throw new KernelArgumentError(NAME, 'sphere', sphere);
     const maxStepsPerSubmit = config.maxStepsPerSubmit ?? 1024;
     checkSize(NAME, 'maxStepsPerSubmit', maxStepsPerSubmit);
     checkLength(NAME, 'init.a', init.a, m, `[${m}]`);

@@ -24,6 +24,20 @@ export interface UpdateSettings {
   readonly optimizer?: OptimizerRule;
   readonly schedule?: LearningRateSchedule;
   readonly jko?: JkoSettings;
+  /**
+   * First-layer rows constrained to the unit sphere (SCIENCE.md section 1, E-Ma-Wu): each plain-GD step
+   * is followed by the retraction w_j <- w_j / |w_j|. Only with plain GD (checked by the trainers).
+   */
+  readonly sphere?: boolean;
+}
+
+/** Why `settings` cannot train on the sphere, or undefined when it can (plain GD, W trained, no bias). */
+export function sphereProblem(settings: Pick<UpdateSettings, 'sphere' | 'optimizer' | 'schedule' | 'jko' | 'trainable' | 'hasBias'>): string | undefined {
+  if (!settings.sphere) return undefined;
+  if (!isPlainGd(settings)) return 'needs plain GD at a constant rate (no other optimizer rule, schedule or JKO): the retraction follows the fused GD step';
+  if (settings.trainable === 'second') return "needs a trained first layer (trainable 'first' or 'both')";
+  if (settings.hasBias) return 'is for bias-free neurons: b would be a coordinate off the sphere';
+  return undefined;
 }
 
 /** c_s per tensor: the step per unit rate (m for mean-field particle time, 1 otherwise, 0 when frozen). */

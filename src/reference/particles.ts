@@ -54,3 +54,31 @@ export function updateNeurons(
   if (parameters.b === undefined) return { a, W };
   return { a, W, b: step(parameters.b, gradients.gradB, trainsInput) };
 }
+
+/** w_j <- w_j / |w_j| for every row of W [m x d] (zero rows stay zero): the sphere retraction after a step. */
+export function normalizeRows(W: ArrayLike<number>, inputDim: number): Float64Array {
+  const out = Float64Array.from(W);
+  for (let start = 0; start < out.length; start += inputDim) {
+    let squares = 0;
+    for (let c = 0; c < inputDim; c++) squares += out[start + c]! ** 2;
+    if (squares > 0) {
+      const norm = Math.sqrt(squares);
+      for (let c = 0; c < inputDim; c++) out[start + c] = out[start + c]! / norm;
+    }
+  }
+  return out;
+}
+
+/**
+ * The tangential part of each row of G at the unit rows of W: g_j - (g_j . w_j) w_j. To first order the
+ * retraction moves w_j by -lr times it, so it is the velocity that enters the energy identity on the sphere.
+ */
+export function tangentialRows(G: ArrayLike<number>, W: ArrayLike<number>, inputDim: number): Float64Array {
+  const out = Float64Array.from(G);
+  for (let start = 0; start < out.length; start += inputDim) {
+    let radial = 0;
+    for (let c = 0; c < inputDim; c++) radial += out[start + c]! * W[start + c]!;
+    for (let c = 0; c < inputDim; c++) out[start + c] = out[start + c]! - radial * W[start + c]!;
+  }
+  return out;
+}

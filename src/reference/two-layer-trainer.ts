@@ -6,12 +6,12 @@
  */
 import { RANDOM_STREAMS } from '../model/conventions';
 import type { TrainingSet, TwoLayerTrainerConfig, TwoLayerWeights } from '../model/two-layer-trainer';
-import { gatherRows } from './particles';
+import { gatherRows, normalizeRows } from './particles';
 import { sampleBatchIndices } from './random';
 import { sampleOnline } from './data';
 import { centeringOffset, empiricalRisk, gradients, trainStep, type TwoLayerOptions, type TwoLayerParams } from './two-layer';
 import { createOptimizerState, jkoStep, optimizerStep, samStep, type GradientFunction, type ReferenceOptimizerState } from './optim';
-import { isPlainGd, rateAt, stepScales } from '../model/update-settings';
+import { isPlainGd, rateAt, sphereProblem, stepScales } from '../model/update-settings';
 
 export class ReferenceTrainer {
   stepsTaken = 0;
@@ -40,6 +40,8 @@ export class ReferenceTrainer {
       W: Float64Array.from(init.W),
       ...(init.b ? { b: Float64Array.from(init.b) } : {}),
     };
+    const sphere = sphereProblem(config);
+    if (sphere) throw new RangeError(`ReferenceTrainer: sphere ${sphere}`);
     if (config.centered && config.online) {
       // f0 of fresh samples would need the initial network at every step (see src/engine/problem.ts).
       throw new RangeError('ReferenceTrainer: a centered model cannot train online (fresh samples have no f0)');
@@ -65,6 +67,8 @@ export class ReferenceTrainer {
     const step = this.stepsTaken;
     if (isPlainGd(config)) {
       this.params = trainStep(this.params, X, y, batchSize, { ...options, learningRate: config.learningRate * this.learningRateScale });
+      // The sphere's retraction w <- (w - lr g) / |w - lr g| (SCIENCE.md section 1).
+      if (config.sphere) this.params = { ...this.params, W: normalizeRows(this.params.W, config.inputDim) };
       return;
     }
     const scale = stepScales(config);

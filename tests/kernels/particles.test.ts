@@ -3,7 +3,7 @@ import { ELEMENTWISE_WORKGROUP_SIZE } from '../../shaders/constants';
 import { createStorageBuffer, readFloat32, readUint32 } from '../../src/gpu/buffers';
 import { KernelArgumentError } from '../../src/gpu/errors';
 import { runKernels } from '../../src/gpu/kernel';
-import { bindGatherRows, bindUpdateNeurons, gatherRows, updateNeurons, type NeuronUpdateRule } from '../../src/kernels/particles';
+import { bindGatherRows, bindUpdateNeurons, gatherRows, normalizeRows, updateNeurons, type NeuronUpdateRule } from '../../src/kernels/particles';
 import { bindSampleBatchIndices } from '../../src/kernels/random';
 import { SCALINGS, particleLearningRate, type TrainableParts } from '../../src/model/conventions';
 import * as reference from '../../src/reference/particles';
@@ -235,5 +235,36 @@ describe('particles: gather_rows', () => {
     nanInputs[5] = NaN;
     await expect(gatherRows(gpu, nanInputs, targets, [0], 3)).rejects.toThrow(/'inputs' contains NaN at index 5/);
     await expect(onGpu('gather_rows rejected', (g) => gatherRows(g, inputs, targets, [2, 9], 3))).rejects.toThrow(KernelArgumentError);
+  });
+});
+
+describe('particles: normalize_rows', () => {
+  /** Per element: the squared sum (d terms), sqrt and divide in float32, about (d + 3) eps relative; 8 eps with d = 3 leaves room. */
+  const UNIT = { abs: 8 * F32_EPSILON, rel: 8 * F32_EPSILON };
+
+  it('puts every row on the unit sphere, matching float64, across more than one workgroup', async () => {
+    const width = ELEMENTWISE_WORKGROUP_SIZE + 5;
+    const inputDim = 3;
+    const W = testValues(width * inputDim, 11);
+    W.fill(0, 0, inputDim); // a zero row stays zero rather than becoming NaN
+    const result = await onGpu('normalize_rows', (gpu) => normalizeRows(gpu, W, { width, inputDim }));
+    expectClose(result, reference.normalizeRows(W, inputDim), UNIT, 'W');
+    expect(Array.from(result.slice(0, inputDim))).toEqual([0, 0, 0]);
+  });
+
+  it('rejects bad input before dispatching', async () => {
+    const gpu = await getTestGpu();
+    await expect(normalizeRows(gpu, testValues(6, 1), { width: 2, inputDim: 2 })).rejects.toThrow(/'W' has 6 elements, expected 4/);
+    await expect(normalizeRows(gpu, testValues(4, 1), { width: 0, inputDim: 2 })).rejects.toThrow(/'width'/);
+    const bad = testValues(4, 1);
+    bad[2] = Infinity;
+    await expect(normalizeRows(gpu, bad, { width: 2, inputDim: 2 })).rejects.toThrow(/'W' contains/);
+  });
+});
+
+describe('particles: tangentialRows (float64)', () => {
+  it('removes the radial part of each row', () => {
+    const out = reference.tangentialRows([3, 4, 1, 1], [1, 0, 0, 1], 2);
+    expect(Array.from(out)).toEqual([0, 4, 1, 0]);
   });
 });

@@ -1,0 +1,18 @@
+/**
+ * The width-transition presets' checks at their reduced (CI) size on the GPU backend in Node (SCIENCE.md
+ * section 3): seeded, so the verdicts are stable.
+ */
+import { describe, expect, it } from 'vitest';
+import { checkContext, formatOutcome } from '../../src/experiments/preset';
+import { WIDTH_PRESETS } from '../../src/experiments/presets/width';
+import { getTestGpu } from '../helpers/gpu';
+
+describe('width presets (reduced checks)', () => {
+  for (const preset of WIDTH_PRESETS) {
+    it(`${preset.name} shows its claim`, async () => {
+      const outcome = await preset.check!(checkContext(preset, 'reduced', { requestGpu: getTestGpu }));
+      console.log(formatOutcome(preset.name, outcome));
+      expect(outcome.passed).toBe(true);
+    }, 120_000);
+  }
+});
