@@ -1,9 +1,7 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from 'vite';
 import { playwright } from '@vitest/browser-playwright';
-
-/** Debian's Chromium: the tests never download a browser. Override with CHROMIUM_PATH. */
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { CHROMIUM_PATH, WEBGPU_CHROMIUM_ARGS } from './tests/helpers/chromium';
 
 // SwiftShader emulates the GPU on the CPU: kernels that take microseconds on hardware take seconds here.
 const GPU_TEST_TIMEOUT_MS = 120_000;
@@ -20,7 +18,7 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['tests/**/*.test.ts'],
-          exclude: ['tests/**/*.browser.test.ts'],
+          exclude: ['tests/**/*.browser.test.ts', 'tests/e2e/**'],
           pool: 'forks',
         },
       },
@@ -29,7 +27,7 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['tests/**/*.test.ts'],
-          exclude: ['tests/**/*.node.test.ts'],
+          exclude: ['tests/**/*.node.test.ts', 'tests/e2e/**'],
           browser: {
             enabled: true,
             headless: true,
@@ -37,19 +35,23 @@ export default defineConfig({
             api: { host: '127.0.0.1' },
             provider: playwright({
               launchOptions: {
-                executablePath: chromiumPath,
-                args: [
-                  '--enable-unsafe-webgpu',
-                  '--no-sandbox',
-                  '--disable-background-networking',
-                  '--disable-component-update',
-                  '--disable-sync',
-                  '--no-first-run',
-                ],
+                executablePath: CHROMIUM_PATH,
+                args: WEBGPU_CHROMIUM_ARGS,
               },
             }),
             instances: [{ browser: 'chromium' }],
           },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // The app end to end: a Vite server on 127.0.0.1 and Playwright driving Debian's Chromium.
+          name: 'e2e',
+          environment: 'node',
+          include: ['tests/e2e/**/*.e2e.test.ts'],
+          pool: 'forks',
+          fileParallelism: false,
         },
       },
     ],

@@ -1,2 +1,2 @@
-/** App entry: registers the components that index.html uses. */
-import './ui/gf-training-demo';
+/** App entry: registers <gradflow-app>, which index.html shows. */
+import './ui/gradflow-app';

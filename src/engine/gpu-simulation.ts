@@ -65,6 +65,16 @@ export class GpuSimulation implements Simulation {
     return this.gpu.adapterDescription;
   }
 
+  /** The live parameter buffers on their device: the app's views draw straight from them, no readback. */
+  get liveParameters(): { readonly gpu: GpuContext; readonly a: GPUBuffer; readonly W: GPUBuffer; readonly b?: GPUBuffer } {
+    return { gpu: this.gpu, ...this.trainer.weightBuffers };
+  }
+
+  /** The problem being trained (data, teacher, settings). */
+  get trainedProblem(): Problem {
+    return this.problem;
+  }
+
   get stepsTaken(): number {
     return this.trainer.stepsTaken;
   }
@@ -81,7 +91,10 @@ export class GpuSimulation implements Simulation {
         const train = await this.trainEvaluator.evaluate(wantsGradient);
         if (names.includes('loss')) values.loss = train.loss;
         if (names.includes('accuracy')) values.accuracy = train.accuracy;
-        if (train.gradients) Object.assign(values, gradientMetricValues(names, train.gradients, { ...this.problem.trainer, learningRate: this.learningRate }));
+        if (train.gradients) {
+          const W = this.problem.trainer.sphere && names.includes('energyResidual') ? (await this.trainer.readWeights()).W : undefined;
+          Object.assign(values, gradientMetricValues(names, train.gradients, { ...this.problem.trainer, learningRate: this.learningRate }, W));
+        }
       }
       if (names.includes('testLoss') || names.includes('testAccuracy')) {
         const test = await this.testEvaluator?.evaluate(false);

@@ -3,11 +3,14 @@ import type { ExperimentConfig } from '../config/schema';
 import { ConfigError } from '../config/errors';
 import type { W2Target } from './transport-metrics';
 import { createDataset } from '../data/create';
+import type { TargetFunction } from '../data/dataset';
 import { onlineSpecFor } from '../data/online';
 import type { LossKind, Scaling, TrainableParts } from '../model/conventions';
 import { initialWeights } from '../model/initialization';
+import { normalizeRows } from '../reference/particles';
 import type { TrainingSet, TwoLayerTrainerConfig, TwoLayerWeights } from '../model/two-layer-trainer';
 import { parseInitFile } from './init-file';
+import type { MatmulSetting } from '../kernels/matmul-autotune';
 
 /** Reads a text file named in the config (Node: fs; browser: fetch or an uploaded file). */
 export type ReadText = (path: string) => Promise<string>;
@@ -19,6 +22,8 @@ export interface Problem {
   readonly init: TwoLayerWeights;
   readonly train: TrainingSet;
   readonly test?: TrainingSet;
+  /** Teacher-student data: the target the labels came from (the app overlays the teacher's neurons). */
+  readonly target?: TargetFunction;
 }
 
 export async function buildProblem(config: ExperimentConfig, readText?: ReadText): Promise<Problem> {
@@ -28,7 +33,7 @@ export async function buildProblem(config: ExperimentConfig, readText?: ReadText
     // f0 = f_theta0(x) of a fresh sample would need the initial network evaluated every step.
     throw new ConfigError(['model.centered: got true with online: true; a centered model trains on a fixed data set (set online to false, or model.centered to false)']);
   }
-  const { train, test } = await buildData(config, readText);
+  const { train, test, target } = await buildData(config, readText);
   const inputDim = train.X.length / train.y.length;
   const trainer: TwoLayerTrainerConfig = {
     width: model.width,
@@ -46,25 +51,42 @@ export async function buildProblem(config: ExperimentConfig, readText?: ReadText
     ...(optimizer.jko ? { jko: optimizer.jko } : {}),
     ...(optimizer.batchSize !== undefined ? { batchSize: optimizer.batchSize } : {}),
     withReplacement: optimizer.withReplacement,
+    ...(model.sphere ? { sphere: true } : {}),
     seed: config.seed,
     maxStepsPerSubmit: config.stepsPerSubmit,
+    matmulAlgorithm: config.kernels.matmul as MatmulSetting,
     ...(config.online ? { online: onlineSpecFor(config.data, optimizer.batchSize ?? train.y.length) } : {}),
   };
-  const init = model.init.path
+  let init = model.init.path
     ? parseInitFile(await required(readText, 'model.init.path')(model.init.path), model.width, inputDim, model.bias, model.init.path)
-    : initialWeights({ seed: config.seed, width: model.width, inputDim, hasBias: model.bias, aStd: model.init.aStd });
-  const w2 = config.metrics.w2 ? { w2: config.metrics.w2 } : {};
-  return test ? { trainer, init, train, test, ...w2 } : { trainer, init, train, ...w2 };
+    : initialWeights({
+        seed: config.seed, width: model.width, inputDim, hasBias: model.bias, aStd: model.init.aStd, wScale: model.init.wScale,
+        ...(model.init.aValue !== undefined ? { aValue: model.init.aValue } : {}),
+        ...(model.init.directions ? { directions: model.init.directions } : {}),
+      });
+  if (model.init.directions && inputDim !== 2) {
+    throw new ConfigError([`model.init.directions: von-mises draws on the unit circle and needs inputDim 2, the data have ${inputDim}`]);
+  }
+  // The sphere constraint starts on the sphere: the first step's retraction would otherwise jump.
+  if (model.sphere) init = { ...init, W: onSphere(init.W, inputDim) };
+  const extras = { ...(config.metrics.w2 ? { w2: config.metrics.w2 } : {}), ...(target ? { target } : {}) };
+  return test ? { trainer, init, train, test, ...extras } : { trainer, init, train, ...extras };
+}
+
+/** W with unit rows (in float64, rounded once). */
+function onSphere(W: Float32Array, inputDim: number): Float32Array {
+  return Float32Array.from(normalizeRows(W, inputDim));
 }
 
 /** The train (and test) set of the config; file sources are read first, so the builders stay synchronous. */
-async function buildData(config: ExperimentConfig, readText?: ReadText): Promise<{ train: TrainingSet; test?: TrainingSet }> {
+async function buildData(config: ExperimentConfig, readText?: ReadText): Promise<{ train: TrainingSet; test?: TrainingSet; target?: TargetFunction }> {
   const spec = config.data;
   const files = new Map<string, string>();
   if (spec.kind === 'csv' || spec.kind === 'digits') files.set(spec.path, await required(readText, 'data.path')(spec.path));
   const split = createDataset(spec, { readText: (path) => files.get(path)! });
-  const { X, y } = split.train;
-  return split.test ? { train: { X, y }, test: { X: split.test.X, y: split.test.y } } : { train: { X, y } };
+  const { X, y, target } = split.train;
+  const sets = split.test ? { train: { X, y }, test: { X: split.test.X, y: split.test.y } } : { train: { X, y } };
+  return target ? { ...sets, target } : sets;
 }
 
 function required(readText: ReadText | undefined, field: string): ReadText {

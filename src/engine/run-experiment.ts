@@ -10,7 +10,8 @@ import { GpuSimulation } from './gpu-simulation';
 import { buildProblem, type Problem, type ReadText } from './problem';
 import { ReferenceSimulation } from './reference-simulation';
 import { runLandscapeModel, type LandscapeModel } from './landscape-experiment';
-import type { Simulation } from './simulation';
+import { runLinearExperiment } from './linear-experiment';
+import type { Checkpoint, Simulation } from './simulation';
 import { weightsToJson, type JsonWeights } from './init-file';
 
 export interface RunOptions {
@@ -23,6 +24,12 @@ export interface RunOptions {
   readonly onScheduler?: (scheduler: Scheduler) => void;
   /** Include the final parameters in the result. */
   readonly saveParams?: boolean;
+  /** Awaited before each submit (the app: the next animation frame, so training paces with drawing). */
+  readonly pace?: () => Promise<unknown>;
+  /** Leave the simulation alive at the end (the app keeps drawing it); the caller destroys it through onScheduler's scheduler. */
+  readonly retainSimulation?: boolean;
+  /** Continue from this checkpoint instead of the initialization (the app: a batch-size change without reset). */
+  readonly resumeFrom?: Checkpoint;
 }
 
 export interface ExperimentSummary {
@@ -54,8 +61,10 @@ export async function createSimulation(config: ExperimentConfig, problem: Proble
 export async function runExperiment(config: ExperimentConfig, options: RunOptions = {}): Promise<ExperimentResult> {
   const getGpu = options.requestGpu ?? (() => requestGpu());
   if (config.model.kind === 'landscape') return runLandscapeExperiment(config, config.model, getGpu, options);
+  if (config.model.kind === 'linear') return runLinearExperiment(config, config.model, getGpu, options);
   const problem = await buildProblem(config, options.readText);
   const simulation = await createSimulation(config, problem, getGpu);
+  if (options.resumeFrom) await simulation.restore(options.resumeFrom);
   const scheduler = new Scheduler(simulation, {
     totalSteps: config.steps,
     stepsPerSubmit: config.stepsPerSubmit,
@@ -67,6 +76,7 @@ export async function runExperiment(config: ExperimentConfig, options: RunOption
       await fresh.restore(checkpoint);
       return fresh;
     },
+    ...(options.pace ? { pace: options.pace } : {}),
   });
   if (options.onProgress) scheduler.onProgress(options.onProgress);
   if (options.onMetrics) scheduler.onMetrics(options.onMetrics);
@@ -93,8 +103,11 @@ export async function runExperiment(config: ExperimentConfig, options: RunOption
     const metrics = config.metrics.names.includes('energyResidual') ? withEnergyResidual(outcome.rows, outcome.stepLosses, config) : outcome.rows;
     const result: ExperimentResult = { config, metrics, stepLosses: outcome.stepLosses, summary };
     return options.saveParams ? { ...result, final: weightsToJson(await finalSimulation.readWeights(), problem.trainer.inputDim) } : result;
+  } catch (error) {
+    if (options.retainSimulation) scheduler.currentSimulation.destroy(); // a failed run leaves nothing to draw
+    throw error;
   } finally {
-    scheduler.currentSimulation.destroy();
+    if (!options.retainSimulation) scheduler.currentSimulation.destroy();
   }
 }
 

@@ -21,6 +21,8 @@ export interface SchedulerOptions {
   readonly recover?: (checkpoint: Checkpoint) => Promise<Simulation>;
   /** Give up after this many device losses (default 3). */
   readonly maxRecoveries?: number;
+  /** Awaited before each submit: the app passes the next animation frame, so one chunk runs per frame. */
+  readonly pace?: () => Promise<unknown>;
 }
 
 export interface ProgressEvent {
@@ -31,6 +33,9 @@ export interface ProgressEvent {
   readonly etaSeconds: number;
   /** Loss before the latest completed step. */
   readonly loss: number;
+  /** The chunk just read back (runs with a per-step loss): the loss before each of its steps, the first being step `firstStep`. */
+  readonly firstStep?: number;
+  readonly losses?: ArrayLike<number>;
 }
 
 export interface MetricsRow extends MetricValues {
@@ -55,6 +60,7 @@ export class Scheduler {
   private paused = false;
   private stopped = false;
   private singleSteps = 0;
+  private stepsPerSubmit: number;
   private wake: (() => void) | undefined;
   private readonly progressListeners: ((event: ProgressEvent) => void)[] = [];
   private readonly metricsListeners: ((row: MetricsRow) => void)[] = [];
@@ -66,6 +72,7 @@ export class Scheduler {
     for (const key of ['totalSteps', 'stepsPerSubmit', 'metricsEvery'] as const) {
       if (!Number.isInteger(options[key]) || options[key] < 1) throw new RangeError(`scheduler: ${key} must be a positive integer, got ${options[key]}`);
     }
+    this.stepsPerSubmit = options.stepsPerSubmit;
   }
 
   onProgress(listener: (event: ProgressEvent) => void): void {
@@ -106,6 +113,17 @@ export class Scheduler {
     this.simulation.setLearningRate(learningRate);
   }
 
+  /**
+   * From the next chunk on; at most the options' stepsPerSubmit, the size the simulation was built
+   * for (its per-submit buffers).
+   */
+  setStepsPerSubmit(stepsPerSubmit: number): void {
+    if (!Number.isInteger(stepsPerSubmit) || stepsPerSubmit < 1 || stepsPerSubmit > this.options.stepsPerSubmit) {
+      throw new RangeError(`scheduler: stepsPerSubmit must be an integer in [1, ${this.options.stepsPerSubmit}], got ${stepsPerSubmit}`);
+    }
+    this.stepsPerSubmit = stepsPerSubmit;
+  }
+
   get currentSimulation(): Simulation {
     return this.simulation;
   }
@@ -140,7 +158,7 @@ export class Scheduler {
 
   /** Runs until the end, a stop, or divergence; returns the divergence step if any. */
   private async runFrom(rows: MetricsRow[], stepLosses: number[], keepCheckpoint: (c: Checkpoint) => void): Promise<number | undefined> {
-    const { totalSteps, stepsPerSubmit, metricsEvery, checkpointEvery, metricNames } = this.options;
+    const { totalSteps, metricsEvery, checkpointEvery, metricNames, pace } = this.options;
     const sim = this.simulation;
     const inFlight: { firstStep: number; losses: Promise<ArrayLike<number>> }[] = [];
     const started = performance.now();
@@ -158,7 +176,7 @@ export class Scheduler {
       const step = chunk.firstStep + losses.length;
       const seconds = (performance.now() - started) / 1000;
       const stepsPerSecond = (step - startStep) / Math.max(seconds, 1e-9);
-      const event = { step, totalSteps, stepsPerSecond, etaSeconds: (totalSteps - step) / Math.max(stepsPerSecond, 1e-9), loss: losses[losses.length - 1] ?? NaN };
+      const event = { step, totalSteps, stepsPerSecond, etaSeconds: (totalSteps - step) / Math.max(stepsPerSecond, 1e-9), loss: losses[losses.length - 1] ?? NaN, firstStep: chunk.firstStep, losses };
       for (const listener of this.progressListeners) listener(event);
     };
     const logMetrics = async () => {
@@ -183,13 +201,14 @@ export class Scheduler {
         this.wake = undefined;
         continue;
       }
+      if (pace) await pace();
       const taken = sim.stepsTaken;
       const nextMetrics = (Math.floor(taken / metricsEvery) + 1) * metricsEvery;
       const nextCheckpoint = checkpointEvery > 0 ? (Math.floor(taken / checkpointEvery) + 1) * checkpointEvery : Infinity;
       const boundary = Math.min(nextMetrics, nextCheckpoint, totalSteps);
       const single = this.paused && this.singleSteps > 0;
       if (single) this.singleSteps--;
-      const chunk = single ? 1 : Math.min(stepsPerSubmit, boundary - taken);
+      const chunk = single ? 1 : Math.min(this.stepsPerSubmit, boundary - taken);
       inFlight.push({ firstStep: taken, losses: sim.submitSteps(chunk) });
       const atBoundary = sim.stepsTaken === boundary || single;
       if (inFlight.length >= 2 || atBoundary) await drainOne();

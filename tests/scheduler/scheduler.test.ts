@@ -76,6 +76,29 @@ describe.each(['gpu', 'reference'] as const)('scheduler on the %s backend', (bac
     sim.destroy();
   });
 
+  it('paces one chunk per pace() call and changes the chunk size between chunks', async () => {
+    const sim = await simulation();
+    const chunkSizes: number[] = [];
+    let paced = 0;
+    let scheduler: Scheduler | undefined;
+    let previous = 0;
+    const pace = async () => {
+      paced++;
+      if (paced === 3) scheduler!.setStepsPerSubmit(2);
+    };
+    scheduler = new Scheduler(sim, { totalSteps: 20, stepsPerSubmit: 5, metricsEvery: 20, metricNames: ['loss'], checkpointEvery: 0, pace });
+    scheduler.onProgress((event) => {
+      chunkSizes.push(event.step - previous);
+      previous = event.step;
+    });
+    expect(() => scheduler!.setStepsPerSubmit(6)).toThrow(/\[1, 5\]/);
+    const result = await scheduler.run();
+    expect(result.stepLosses).toHaveLength(20);
+    expect(chunkSizes).toEqual([5, 5, 2, 2, 2, 2, 2]);
+    expect(paced).toBe(chunkSizes.length);
+    sim.destroy();
+  });
+
   it('reports divergence as a result, keeping the metrics up to the divergent step', async () => {
     // Far beyond 2/sharpness: the iterates blow up within a few dozen steps.
     const diverging = parseConfig({ ...small, backend, steps: 400, optimizer: { learningRate: 50 }, model: { width: 16, scaling: 'standard' } });

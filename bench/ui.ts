@@ -1,0 +1,56 @@
+/**
+ * npm run bench:ui: the app in headless Chromium at 10,000 and 100,000 neurons (d = 2): frames per
+ * second of the particle view (drawn from the training buffers, no readback) and training steps per
+ * second, measured together over a fixed window after a warm-up. Writes bench/results/ui.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { startAppBrowser } from '../tests/helpers/app-browser';
+
+const WIDTHS = [10_000, 100_000];
+const WARM_UP_MS = 8_000;
+const WINDOW_MS = 15_000;
+
+export interface UiBenchRow {
+  readonly neurons: number;
+  readonly framesPerSecond: number;
+  readonly stepsPerSecond: number;
+  readonly stepsPerFrame: number;
+  readonly adapter: string;
+}
+
+export async function benchUi(log: (line: string) => void, widths = WIDTHS): Promise<UiBenchRow[]> {
+  const app = await startAppBrowser();
+  const rows: UiBenchRow[] = [];
+  try {
+    for (const width of widths) {
+      const { page, errors } = await app.open(`?preset=default&set=model.width=${width}&set=steps=100000000&set=metrics.every=100000000`);
+      const step = async () => Number(await page.locator('[data-testid="step"]').first().textContent());
+      const frames = () => page.locator('gradflow-particle-view').first().evaluate((view) => (view as HTMLElement & { framesDrawn: number }).framesDrawn);
+      const deadline = Date.now() + 120_000;
+      while ((await step()) === 0 && Date.now() < deadline) await page.waitForTimeout(250);
+      await page.waitForTimeout(WARM_UP_MS);
+      const [step0, frames0, t0] = [await step(), await frames(), performance.now()];
+      await page.waitForTimeout(WINDOW_MS);
+      const [step1, frames1, t1] = [await step(), await frames(), performance.now()];
+      const seconds = (t1 - t0) / 1000;
+      const adapter = (await page.locator('header .facts b').first().textContent()) ?? '';
+      const row = { neurons: width, framesPerSecond: (frames1 - frames0) / seconds, stepsPerSecond: (step1 - step0) / seconds, stepsPerFrame: 8, adapter };
+      rows.push(row);
+      log(`${String(width).padStart(7)} neurons  ${row.framesPerSecond.toFixed(1).padStart(6)} fps  ${row.stepsPerSecond.toFixed(1).padStart(7)} steps/s${errors.length ? `  console errors: ${errors.join('; ')}` : ''}`);
+      await page.close();
+    }
+  } finally {
+    await app.close();
+  }
+  return rows;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const log = (line: string) => console.log(line);
+  log('GradFlow UI bench — headless Chromium, default preset (d = 2), particle view drawn from the GPU buffers');
+  const rows = await benchUi(log);
+  mkdirSync('bench/results', { recursive: true });
+  writeFileSync('bench/results/ui.json', `${JSON.stringify({ date: new Date().toISOString(), rows }, null, 2)}\n`);
+  log('wrote bench/results/ui.json');
+  process.exit(0);
+}

@@ -1,0 +1,259 @@
+/**
+ * One live run in the app: the CLI's runExperiment (same scheduler, same result format) paced to
+ * animation frames, with the controls a user needs between chunks: pause, step, stop, learning-rate
+ * and speed changes, a batch-size change that continues from a checkpoint instead of resetting, and
+ * an optional stop condition on the loss. Events: 'progress', 'metrics', 'source' (the live buffers
+ * changed: first start, device loss, batch change), 'end'.
+ */
+import type { ExperimentConfig } from '../config/schema';
+import { GpuSimulation } from '../engine/gpu-simulation';
+import type { Problem, ReadText } from '../engine/problem';
+import { runExperiment, type ExperimentResult } from '../engine/run-experiment';
+import { weightsToJson, type JsonWeights } from '../engine/init-file';
+import type { Checkpoint } from '../engine/simulation';
+import type { GpuContext } from '../gpu/device';
+import type { MetricsRow, ProgressEvent, Scheduler } from '../scheduler/scheduler';
+
+export type SessionStatus = 'starting' | 'running' | 'paused' | 'completed' | 'stopped' | 'diverged' | 'failed';
+
+export interface SessionOptions {
+  readonly requestGpu: () => Promise<GpuContext>;
+  readonly readText?: ReadText;
+  /** Steps per animation frame (at most config.stepsPerSubmit). */
+  readonly stepsPerFrame: number;
+  /** Awaited before each chunk; default: the next animation frame. */
+  readonly pace?: () => Promise<unknown>;
+  /** Stop once the latest step loss falls below this. */
+  readonly stopBelowLoss?: number;
+  readonly startPaused?: boolean;
+}
+
+/** What the views draw from: the live buffers of the network being trained and its problem. */
+export interface LiveNetwork {
+  readonly gpu: GpuContext;
+  readonly a: GPUBuffer;
+  readonly W: GPUBuffer;
+  readonly b?: GPUBuffer;
+  readonly problem: Problem;
+}
+
+const nextFrame = () => new Promise<number>((resolve) => requestAnimationFrame(resolve));
+
+export class TrainingSession extends EventTarget {
+  readonly rows: MetricsRow[] = [];
+  readonly stepLosses: number[] = [];
+  readonly events: string[] = [];
+  status: SessionStatus = 'starting';
+  /** Why the run ended, or what went wrong, in words. */
+  message = '';
+  progress: ProgressEvent | undefined;
+  result: ExperimentResult | undefined;
+  private scheduler: Scheduler | undefined;
+  private finalSimulation: { destroy(): void } | undefined;
+  private liveSimulation: GpuSimulation | undefined;
+  private stepsPerFrame: number;
+  private learningRate: number;
+  private paused: boolean;
+  private restarting = false;
+  private readonly started = performance.now();
+
+  constructor(
+    public config: ExperimentConfig,
+    private readonly options: SessionOptions,
+  ) {
+    super();
+    this.stepsPerFrame = Math.min(options.stepsPerFrame, config.stepsPerSubmit);
+    this.learningRate = config.optimizer.learningRate;
+    this.paused = options.startPaused ?? false;
+  }
+
+  /** Starts the run (or continues from `resumeFrom`); `done` settles when it ends, never rejecting. */
+  start(resumeFrom?: Checkpoint): Promise<void> {
+    this.done = this.run(resumeFrom);
+    return this.done;
+  }
+
+  /** Settles when the current run ends (failures become the status). */
+  done: Promise<void> = Promise.resolve();
+
+  private async run(resumeFrom?: Checkpoint): Promise<void> {
+    try {
+      const result = await runExperiment(this.config, {
+        requestGpu: this.options.requestGpu,
+        ...(this.options.readText ? { readText: this.options.readText } : {}),
+        ...(resumeFrom ? { resumeFrom } : {}),
+        retainSimulation: true,
+        pace: this.options.pace ?? nextFrame,
+        onScheduler: (scheduler) => this.attach(scheduler),
+        onProgress: (event) => this.onProgress(event),
+        onMetrics: (row) => {
+          if (this.rows.length > 0 && this.rows.at(-1)!.step >= row.step) return; // a resumed run's first row repeats the last one
+          this.rows.push(row);
+          this.dispatchEvent(new CustomEvent('metrics', { detail: row }));
+        },
+      });
+      if (!this.restarting) this.finish(result);
+    } catch (error) {
+      if (this.restarting) return;
+      this.status = 'failed';
+      this.message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      this.dispatchEvent(new CustomEvent('end'));
+    }
+  }
+
+  get live(): LiveNetwork | undefined {
+    const simulation = this.liveSimulation;
+    if (!simulation) return undefined;
+    const { gpu, a, W, b } = simulation.liveParameters;
+    return { gpu, a, W, ...(b ? { b } : {}), problem: simulation.trainedProblem };
+  }
+
+  get stepsTaken(): number {
+    return this.result?.summary.stepsTaken ?? this.scheduler?.currentSimulation.stepsTaken ?? 0;
+  }
+
+  pause(): void {
+    this.paused = true;
+    this.scheduler?.pause();
+    if (this.status === 'running') this.setStatus('paused');
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.scheduler?.resume();
+    if (this.status === 'paused') this.setStatus('running');
+  }
+
+  stepOnce(): void {
+    if (!this.paused) this.pause();
+    this.scheduler?.stepOnce();
+  }
+
+  stop(): void {
+    this.scheduler?.stop();
+  }
+
+  setLearningRate(learningRate: number): void {
+    if (!(learningRate > 0) || !Number.isFinite(learningRate)) throw new RangeError(`learning rate must be a positive number, got ${learningRate}`);
+    this.learningRate = learningRate;
+    this.scheduler?.setLearningRate(learningRate);
+  }
+
+  setStepsPerFrame(steps: number): void {
+    const max = this.config.stepsPerSubmit;
+    if (!Number.isInteger(steps) || steps < 1 || steps > max) throw new RangeError(`steps per frame must be an integer in [1, ${max}] (config stepsPerSubmit), got ${steps}`);
+    this.stepsPerFrame = steps;
+    this.scheduler?.setStepsPerSubmit(steps);
+  }
+
+  /**
+   * A new minibatch size without a reset: the weights, step counter and optimizer state move to a
+   * simulation built for the new batch (the minibatch stream goes on from the same step).
+   */
+  async setBatchSize(batchSize: number | undefined): Promise<void> {
+    const scheduler = this.scheduler;
+    if (!scheduler || this.restarting) throw new Error('the run is not running: change the batch size in the config and reset');
+    const wasPaused = this.paused;
+    scheduler.pause();
+    const checkpoint = { ...(await scheduler.currentSimulation.checkpoint()), learningRate: this.learningRate };
+    this.restarting = true;
+    scheduler.stop();
+    scheduler.resume();
+    await this.done;
+    scheduler.currentSimulation.destroy();
+    const { batchSize: _old, ...optimizer } = this.config.optimizer;
+    this.config = { ...this.config, optimizer: batchSize === undefined ? optimizer : { ...optimizer, batchSize } } as ExperimentConfig;
+    this.stepLosses.length = checkpoint.stepsTaken;
+    while (this.rows.length > 0 && this.rows.at(-1)!.step > checkpoint.stepsTaken) this.rows.pop();
+    this.scheduler = undefined;
+    this.restarting = false;
+    this.paused = wasPaused;
+    this.events.push(`batch size changed to ${batchSize ?? 'full batch'} at step ${checkpoint.stepsTaken}`);
+    void this.start(checkpoint);
+  }
+
+  /** Ends the run and frees its GPU buffers. */
+  async destroy(): Promise<void> {
+    this.restarting = true; // nothing more to report
+    this.scheduler?.stop();
+    this.scheduler?.resume();
+    await this.done;
+    this.finalSimulation?.destroy();
+    this.scheduler?.currentSimulation.destroy();
+    this.liveSimulation = undefined;
+  }
+
+  /** The current parameters (a small readback, only when the user asks). */
+  async parameters(): Promise<JsonWeights> {
+    const simulation = this.scheduler?.currentSimulation ?? this.liveSimulation;
+    if (!simulation) throw new Error('no parameters yet: the run has not started');
+    return weightsToJson(await simulation.readWeights(), this.live?.problem.trainer.inputDim ?? 1);
+  }
+
+  /** The run so far in the CLI's result.json format (the final result once the run ended). */
+  snapshot(): ExperimentResult {
+    if (this.result) return this.result;
+    const wallSeconds = (performance.now() - this.started) / 1000;
+    const stepsTaken = this.stepLosses.length;
+    return {
+      config: this.config,
+      metrics: this.rows,
+      stepLosses: this.stepLosses,
+      summary: {
+        backend: this.config.backend, device: this.scheduler?.currentSimulation.device ?? '', stepsTaken,
+        finalLoss: this.rows.at(-1)?.loss ?? this.stepLosses.at(-1) ?? NaN, diverged: false,
+        status: `running (step ${stepsTaken})`, wallSeconds, stepsPerSecond: stepsTaken / Math.max(wallSeconds, 1e-9), events: this.events,
+      },
+    };
+  }
+
+  private attach(scheduler: Scheduler): void {
+    this.scheduler = scheduler;
+    scheduler.setStepsPerSubmit(this.stepsPerFrame);
+    if (this.learningRate !== this.config.optimizer.learningRate) scheduler.setLearningRate(this.learningRate);
+    if (this.paused) scheduler.pause();
+    this.setStatus(this.paused ? 'paused' : 'running');
+    this.trackSimulation();
+  }
+
+  /** A device loss swaps the simulation: the views must follow the new buffers. */
+  private trackSimulation(): void {
+    const current = this.scheduler?.currentSimulation;
+    const gpuSimulation = current instanceof GpuSimulation ? current : undefined;
+    if (gpuSimulation === this.liveSimulation) return;
+    this.liveSimulation = gpuSimulation;
+    this.dispatchEvent(new CustomEvent('source'));
+  }
+
+  private onProgress(event: ProgressEvent): void {
+    this.progress = event;
+    const { firstStep = 0, losses = [] } = event;
+    for (let t = 0; t < losses.length; t++) this.stepLosses[firstStep + t] = losses[t]!;
+    this.trackSimulation();
+    const stop = this.options.stopBelowLoss;
+    if (stop !== undefined && event.loss < stop) {
+      this.message = `stopped: loss ${event.loss.toExponential(3)} fell below ${stop}`;
+      this.scheduler?.stop();
+    }
+    this.dispatchEvent(new CustomEvent('progress', { detail: event }));
+  }
+
+  private finish(result: ExperimentResult): void {
+    // A resumed run's losses start at the checkpoint: keep ours before it.
+    result.stepLosses.forEach((loss, step) => (this.stepLosses[step] = loss));
+    this.stepLosses.length = result.summary.stepsTaken + (result.summary.diverged ? 1 : 0);
+    this.events.push(...result.summary.events);
+    this.result = { ...result, metrics: this.rows, stepLosses: this.stepLosses, summary: { ...result.summary, events: this.events } };
+    this.status = result.summary.diverged ? 'diverged' : result.summary.status === 'completed' ? 'completed' : 'stopped';
+    if (!this.message || this.status !== 'stopped') this.message = result.summary.status;
+    // The last state stays on screen: the simulation lives until destroy().
+    this.finalSimulation = this.scheduler?.currentSimulation;
+    this.scheduler = undefined;
+    this.dispatchEvent(new CustomEvent('end'));
+  }
+
+  private setStatus(status: SessionStatus): void {
+    this.status = status;
+    this.dispatchEvent(new CustomEvent('progress'));
+  }
+}

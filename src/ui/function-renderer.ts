@@ -1,0 +1,227 @@
+/**
+ * GPU resources and per-frame encoding of <gradflow-function-view>: f on a grid (compute), its range
+ * (compute), then the heat map (d = 2) or curve (d = 1) and the data points, all reading the source's live
+ * buffers. Nothing is read back except the frame for PNG export.
+ */
+import { functionGridSource } from '../../shaders/function-grid.wgsl';
+import { functionRangeSource } from '../../shaders/function-range.wgsl';
+import { functionHeatmapSource } from '../../shaders/function-heatmap.wgsl';
+import { functionCurveSource } from '../../shaders/function-curve.wgsl';
+import { functionPointsSource } from '../../shaders/function-points.wgsl';
+import { ELEMENTWISE_WORKGROUP_SIZE } from '../../shaders/constants';
+import { bindKernel, type BoundKernel, type KernelSource } from '../gpu/kernel';
+import { packParams } from '../gpu/params';
+import type { GpuContext } from '../gpu/device';
+import type { FunctionSource } from './particle-source';
+import { BACKGROUND } from './particle-renderer';
+import { FrameTarget, createRenderPipeline, frameErrorScope, storageFrom, type RgbaPixels } from './gpu-view-helpers';
+
+type NoVariant = Record<string, never>;
+const NO_VARIANT: NoVariant = {};
+const gridKernel: KernelSource<NoVariant> = { family: 'function-view', entryPoint: 'function_grid', source: functionGridSource, cacheKey: () => 'f32' };
+const rangeKernel: KernelSource<NoVariant> = { family: 'function-view', entryPoint: 'function_range', source: functionRangeSource, cacheKey: () => 'f32' };
+
+/** The input box drawn: [x0, x1] (d = 1) or [x0, x1] x [y0, y1] (d = 2). */
+export interface PlotExtent {
+  readonly x0: number;
+  readonly x1: number;
+  readonly y0: number;
+  readonly y1: number;
+}
+
+export interface FunctionViewState {
+  readonly extent: PlotExtent;
+  readonly canvasWidth: number;
+  readonly canvasHeight: number;
+  /** Data point radius in device pixels. */
+  readonly pointSize: number;
+}
+
+export class FunctionRenderer {
+  failure = '';
+  private readonly gpu: GpuContext;
+  private readonly values: GPUBuffer;
+  private readonly valueRange: GPUBuffer;
+  private readonly viewUniform: GPUBuffer;
+  private readonly points: GPUBuffer;
+  private readonly zeroBias: GPUBuffer | undefined;
+  private readonly pointCount: number;
+  private readonly dataYRange: [number, number];
+  private readonly target: FrameTarget;
+  private readonly gridX: number;
+  private readonly gridY: number;
+  private destroyed = false;
+  private kernels!: { grid: BoundKernel; range: BoundKernel };
+  private plot!: { pipeline: GPURenderPipeline; bindGroup: GPUBindGroup; vertexCount: number };
+  private dots!: { pipeline: GPURenderPipeline; bindGroup: GPUBindGroup };
+
+  private constructor(
+    readonly source: FunctionSource,
+    readonly format: GPUTextureFormat,
+    gridSize: number,
+  ) {
+    const { device, inputDim: d } = source;
+    this.gpu = { device, adapterDescription: '', isFallbackAdapter: false, runtime: 'browser' };
+    this.gridX = gridSize;
+    this.gridY = d === 2 ? gridSize : 1;
+    this.values = storageFrom(device, 'function-view/values', new Float32Array(this.gridX * this.gridY));
+    this.valueRange = storageFrom(device, 'function-view/range', new Float32Array(4));
+    this.viewUniform = device.createBuffer({ label: 'function-view/view', size: 64, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.zeroBias = source.b ? undefined : storageFrom(device, 'function-view/no-bias', new Float32Array(4));
+    const data = source.data;
+    const n = data ? Math.min(data.y.length, Math.floor(data.X.length / d)) : 0;
+    const packed = new Float32Array(Math.max(1, n) * 4);
+    let yMin = Infinity;
+    let yMax = -Infinity;
+    for (let i = 0; i < n; i++) {
+      const y = data!.y[i]!;
+      packed.set([data!.X[i * d]!, d === 2 ? data!.X[i * d + 1]! : y, y, 0], i * 4);
+      if (Number.isFinite(y)) [yMin, yMax] = [Math.min(yMin, y), Math.max(yMax, y)];
+    }
+    this.pointCount = n;
+    this.dataYRange = d === 1 && n > 0 ? [yMin, yMax] : [3e38, -3e38];
+    this.points = storageFrom(device, 'function-view/points', packed);
+    this.target = new FrameTarget(device, format, 'function-view');
+  }
+
+  /** Compiles pipelines and binds the source's buffers; `gridSize` points per axis. */
+  static async create(source: FunctionSource, format: GPUTextureFormat, gridSize: number): Promise<FunctionRenderer> {
+    const renderer = new FunctionRenderer(source, format, gridSize);
+    await renderer.init();
+    return renderer;
+  }
+
+  private async init(): Promise<void> {
+    const { device, a, W, b } = this.source;
+    const count = this.gridX * this.gridY;
+    const [grid, range] = await Promise.all([
+      bindKernel(this.gpu, gridKernel, NO_VARIANT, { params: new ArrayBuffer(48), buffers: [a, W, b ?? this.zeroBias!, this.values], workgroupCount: Math.ceil(count / ELEMENTWISE_WORKGROUP_SIZE) }),
+      bindKernel(this.gpu, rangeKernel, NO_VARIANT, { params: packParams([['u32', count]]), buffers: [this.values, this.valueRange], workgroupCount: 1 }),
+    ]);
+    this.kernels = { grid, range };
+    const curve = this.source.inputDim === 1;
+    const [plotPipeline, dotsPipeline] = await Promise.all([
+      curve
+        ? createRenderPipeline(device, 'function-view/curve', functionCurveSource(), 'curve_vertex', 'curve_fragment', this.format, undefined, 'line-strip')
+        : createRenderPipeline(device, 'function-view/heatmap', functionHeatmapSource(), 'heatmap_vertex', 'heatmap_fragment', this.format),
+      createRenderPipeline(device, 'function-view/points', functionPointsSource(), 'points_vertex', 'points_fragment', this.format),
+    ]);
+    const entries = (buffers: GPUBuffer[]) => buffers.map((buffer, binding) => ({ binding, resource: { buffer } }));
+    this.plot = {
+      pipeline: plotPipeline,
+      bindGroup: device.createBindGroup({ label: 'function-view/plot', layout: plotPipeline.getBindGroupLayout(0), entries: entries([this.viewUniform, this.values, this.valueRange]) }),
+      vertexCount: curve ? this.gridX : 3,
+    };
+    this.dots = {
+      pipeline: dotsPipeline,
+      bindGroup: device.createBindGroup({ label: 'function-view/points', layout: dotsPipeline.getBindGroupLayout(0), entries: entries([this.viewUniform, this.valueRange, this.points]) }),
+    };
+  }
+
+  /** Records and submits one frame into the frame texture, copied into `present` (the canvas texture) when given. */
+  frame(state: FunctionViewState, present?: GPUTexture): void {
+    if (this.destroyed || this.failure) return;
+    const { device } = this.source;
+    const { queue } = device;
+    const endScope = frameErrorScope(device, (message) => {
+      if (!this.failure) this.failure = message;
+    });
+    const { x0, x1, y0, y1 } = state.extent;
+    this.kernels.grid.writeParams(
+      queue,
+      packParams([
+        ['u32', this.source.width],
+        ['u32', this.source.inputDim],
+        ['u32', this.gridX],
+        ['u32', this.gridY],
+        ['u32', this.source.b ? 1 : 0],
+        ['f32', this.source.scale],
+        ['f32', x0],
+        ['f32', x1],
+        ['f32', y0],
+        ['f32', y1],
+      ]),
+    );
+    queue.writeBuffer(
+      this.viewUniform,
+      0,
+      packParams([
+        ['u32', this.gridX],
+        ['u32', this.gridY],
+        ['u32', this.source.inputDim],
+        ['u32', this.pointCount],
+        ['f32', x0],
+        ['f32', x1],
+        ['f32', y0],
+        ['f32', y1],
+        ['f32', this.dataYRange[0]],
+        ['f32', this.dataYRange[1]],
+        ['f32', state.canvasWidth],
+        ['f32', state.canvasHeight],
+        ['f32', state.pointSize],
+      ]),
+    );
+    const encoder = device.createCommandEncoder({ label: 'function-view/frame' });
+    const compute = encoder.beginComputePass({ label: 'function-view/grid' });
+    this.kernels.grid.encode(compute);
+    this.kernels.range.encode(compute);
+    compute.end();
+    const target = this.target.ensure(state.canvasWidth, state.canvasHeight);
+    const pass = encoder.beginRenderPass({ label: 'function-view/draw', colorAttachments: [{ view: target.createView(), clearValue: BACKGROUND, loadOp: 'clear', storeOp: 'store' }] });
+    pass.setPipeline(this.plot.pipeline);
+    pass.setBindGroup(0, this.plot.bindGroup);
+    pass.draw(this.plot.vertexCount);
+    if (this.pointCount > 0) {
+      pass.setPipeline(this.dots.pipeline);
+      pass.setBindGroup(0, this.dots.bindGroup);
+      pass.draw(6, this.pointCount);
+    }
+    pass.end();
+    if (present) this.target.present(encoder, present);
+    queue.submit([encoder.finish()]);
+    endScope();
+  }
+
+  /** The last frame as RGBA8 (PNG export). */
+  readFrame(): Promise<RgbaPixels> {
+    return this.target.read();
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+    for (const buffer of [this.values, this.valueRange, this.viewUniform, this.points, this.zeroBias]) buffer?.destroy();
+    this.target.destroy();
+    if (this.kernels) for (const k of Object.values(this.kernels)) k.destroy();
+  }
+}
+
+/** The data's bounding box padded by 5 percent on each side ([-1, 1] without data or for a flat axis). */
+export function dataExtent(X: Float32Array | undefined, inputDim: number): PlotExtent {
+  const lo = [Infinity, Infinity];
+  const hi = [-Infinity, -Infinity];
+  const n = X ? Math.floor(X.length / inputDim) : 0;
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < Math.min(2, inputDim); k++) {
+      const v = X![i * inputDim + k]!;
+      if (Number.isFinite(v)) [lo[k], hi[k]] = [Math.min(lo[k]!, v), Math.max(hi[k]!, v)];
+    }
+  }
+  const axis = (k: number): [number, number] => {
+    if (!(lo[k]! < hi[k]!)) return Number.isFinite(lo[k]!) ? [lo[k]! - 1, lo[k]! + 1] : [-1, 1];
+    const pad = 0.05 * (hi[k]! - lo[k]!);
+    return [lo[k]! - pad, hi[k]! + pad];
+  };
+  const [x0, x1] = axis(0);
+  const [y0, y1] = inputDim === 2 ? axis(1) : [0, 0];
+  return { x0, x1, y0, y1 };
+}
+
+/** Parses extent="x0,x1[,y0,y1]"; undefined when absent or malformed. */
+export function parseExtent(text: string | undefined, inputDim: number): PlotExtent | undefined {
+  if (!text) return undefined;
+  const v = text.split(',').map((s) => Number(s.trim()));
+  if (v.length < (inputDim === 2 ? 4 : 2) || v.some((x) => !Number.isFinite(x))) return undefined;
+  const [x0, x1, y0 = 0, y1 = 0] = v as [number, number, number?, number?];
+  if (!(x0 < x1) || (inputDim === 2 && !(y0 < y1))) return undefined;
+  return { x0, x1, y0, y1 };
+}

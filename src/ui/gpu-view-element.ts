@@ -1,0 +1,197 @@
+/**
+ * What the GPU view elements share: a `source` whose change rebuilds the renderer (device loss waits for a
+ * new source), a canvas sized to the element in device pixels, a WebGPU context configured on the source's
+ * device (unless `headless`), one frame per animation frame while visible, `status`, `framesPerSecond`,
+ * `whenReady()` and `toPng()`.
+ */
+import { LitElement, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { AnimationFrameLoop } from './gpu-frame-loop';
+import { pixelsToPng, type RgbaPixels } from './gpu-view-helpers';
+
+/** The renderer half of a view: owns GPU objects for one source. */
+export interface ViewRenderer {
+  readonly source: { readonly device: GPUDevice };
+  readonly format: GPUTextureFormat;
+  /** Non-empty once a frame failed validation (e.g. destroyed source buffers): drawing stops. */
+  readonly failure: string;
+  readFrame(): Promise<RgbaPixels>;
+  destroy(): void;
+}
+
+export abstract class GpuViewElement<Source extends { readonly device: GPUDevice }, Renderer extends ViewRenderer> extends LitElement {
+  /** The live GPU buffers to draw (same device and queue as the trainer). */
+  @property({ attribute: false }) source: Source | undefined;
+  /**
+   * Draw into the offscreen frame only, never presenting to the canvas: for pages without a display, and
+   * for browsers whose compositor cannot take a WebGPU canvas (headless Chromium on SwiftShader without
+   * the Vulkan compositor flags of tests/helpers/chromium.ts loses the device on the first present).
+   * toPng() and picking work the same.
+   */
+  @property({ type: Boolean }) headless = false;
+  /** Why nothing is drawn ('' while drawing): no source, building, device lost, stopped: ... */
+  @state() status = 'no source';
+
+  protected renderer: Renderer | undefined;
+  private readonly loop = new AnimationFrameLoop(this, () => this.renderPacedFrame());
+  /** Frames submitted whose GPU work has not finished yet. */
+  private framesInFlight = 0;
+  /** Frames whose GPU work has finished since the element was created (what a benchmark counts). */
+  framesDrawn = 0;
+  private context: GPUCanvasContext | undefined;
+  private contextDevice: GPUDevice | undefined;
+  private ready: Promise<void> = Promise.resolve();
+  private generation = 0;
+
+  /** Why `source` cannot be drawn, or ''. */
+  protected abstract sourceProblem(source: Source): string;
+  protected abstract createRenderer(source: Source): Promise<Renderer>;
+  /** Records and submits one frame of `width` x `height` device pixels, presented into `present` when given. */
+  protected abstract draw(renderer: Renderer, present: GPUTexture | undefined, width: number, height: number): void;
+  /** Properties other than `source` whose change needs a new renderer. */
+  protected needsRebuild(_changed: PropertyValues<this>): boolean {
+    return false;
+  }
+  /** Called when a new renderer is in place (or the old one is dropped). */
+  protected rendererChanged(): void {}
+
+  /** Frames drawn per second over the last second. */
+  get framesPerSecond(): number {
+    return this.loop.framesPerSecond;
+  }
+
+  /** Resolves once the GPU pipelines for the current source are built (or building failed; see `status`). */
+  whenReady(): Promise<void> {
+    return this.updateComplete.then(() => this.ready);
+  }
+
+  protected get canvas(): HTMLCanvasElement | null {
+    return this.renderRoot?.querySelector('canvas') ?? null;
+  }
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('source') || this.needsRebuild(changed)) this.ready = this.rebuild();
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Re-attached after a disconnect: rebuild for the same source.
+    if (this.hasUpdated && this.source && !this.renderer) this.ready = this.rebuild();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.generation += 1;
+    this.dropRenderer();
+    this.context?.unconfigure();
+    this.context = this.contextDevice = undefined;
+    this.status = 'disconnected';
+  }
+
+  private dropRenderer(): void {
+    this.renderer?.destroy();
+    this.renderer = undefined;
+    this.rendererChanged();
+  }
+
+  private async rebuild(): Promise<void> {
+    const generation = ++this.generation;
+    this.dropRenderer();
+    const source = this.source;
+    if (!source) {
+      this.status = 'no source';
+      return;
+    }
+    const problem = this.sourceProblem(source);
+    if (problem) {
+      this.status = problem;
+      return;
+    }
+    this.status = 'building';
+    try {
+      const renderer = await this.createRenderer(source);
+      if (generation !== this.generation) {
+        renderer.destroy();
+        return;
+      }
+      this.renderer = renderer;
+      this.status = '';
+      this.rendererChanged();
+      void source.device.lost.then((info) => {
+        if (this.source !== source || this.renderer !== renderer) return;
+        this.dropRenderer();
+        this.status = `GPU device lost (${info.reason}); waiting for a new source`;
+      });
+    } catch (error) {
+      if (generation === this.generation) this.status = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    }
+  }
+
+  /** The canvas size in device pixels, from its CSS size (the drawing buffer follows it at each frame). */
+  protected canvasPixels(): [number, number] {
+    const canvas = this.canvas;
+    if (!canvas) return [0, 0];
+    const ratio = globalThis.devicePixelRatio || 1;
+    return [Math.round(canvas.clientWidth * ratio), Math.round(canvas.clientHeight * ratio)];
+  }
+
+  /**
+   * The animation-frame path: while the GPU still draws the previous frame, skip this one, so frames
+   * never queue up behind training on the shared queue and the frame rate counts finished frames.
+   */
+  private renderPacedFrame(): boolean {
+    if (this.framesInFlight > 0) return false;
+    const drawn = this.renderFrame();
+    if (drawn) {
+      this.framesInFlight++;
+      const settle = () => {
+        this.framesInFlight--;
+        this.framesDrawn++;
+      };
+      this.renderer!.source.device.queue.onSubmittedWorkDone().then(settle, settle);
+    }
+    return drawn;
+  }
+
+  /** Draws one frame now; false when nothing could be drawn (no renderer yet, zero size, failure). */
+  renderFrame(): boolean {
+    const renderer = this.renderer;
+    const canvas = this.canvas;
+    if (!renderer || !canvas) return false;
+    if (renderer.failure) {
+      this.status = `stopped: ${renderer.failure}`;
+      return false;
+    }
+    const [width, height] = this.canvasPixels();
+    if (width === 0 || height === 0) return false;
+    if (canvas.width !== width || canvas.height !== height) [canvas.width, canvas.height] = [width, height];
+    try {
+      const context = this.headless ? undefined : this.presentContext(canvas, renderer);
+      this.draw(renderer, context?.getCurrentTexture(), width, height);
+      return true;
+    } catch (error) {
+      this.status = `stopped: ${error instanceof Error ? error.message : String(error)}`;
+      return false;
+    }
+  }
+
+  /** The canvas context, configured on the renderer's device (again when the device changes). */
+  private presentContext(canvas: HTMLCanvasElement, renderer: Renderer): GPUCanvasContext | undefined {
+    const { device } = renderer.source;
+    if (this.context && this.contextDevice === device) return this.context;
+    const context = canvas.getContext('webgpu');
+    if (!context) return undefined;
+    context.configure({ device, format: renderer.format, alphaMode: 'premultiplied', usage: GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.COPY_DST });
+    this.context = context;
+    this.contextDevice = device;
+    return context;
+  }
+
+  /** PNG data URL of the view as drawn now (the frame texture read back once; never on the per-frame path). */
+  async toPng(): Promise<string> {
+    await this.whenReady();
+    const renderer = this.renderer;
+    if (!renderer || !this.renderFrame()) return pixelsToPng({ width: 0, height: 0, data: new Uint8ClampedArray(0) });
+    return pixelsToPng(await renderer.readFrame());
+  }
+}

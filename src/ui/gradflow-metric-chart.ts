@@ -1,0 +1,324 @@
+/**
+ * <gradflow-metric-chart>: one metric against the training step, one line per run (overlaid for
+ * comparison), drawn by uPlot, with dashed reference lines (2/lr, sqrt(B)/lr, ...).
+ *
+ * Attributes: metric, label, unit, log (boolean), log-steps (boolean), height (CSS px).
+ * Properties: the same, plus series ({label, steps, values}[]) and referenceLines ({label, value}[]).
+ * Methods: appendPoint(seriesIndex, step, value) (redraws once per animation frame however many values
+ * arrive), redraw() (re-reads the theme), toPng() (a data: URL).
+ * Theme: --gf-chart-fg, --gf-chart-grid, --gf-chart-bg, --gf-chart-reference, --gf-chart-series-1..8
+ * (inherited custom properties); without them it follows the text colour and prefers-color-scheme.
+ * Non-finite values are gaps in the line; on a log axis values <= 0 are gaps too, with a note.
+ * Attribute log-steps puts the steps on a log axis too (step 0 left out).
+ */
+import { LitElement, css, html, unsafeCSS } from 'lit';
+import { customElement, property, query } from 'lit/decorators.js';
+import uPlot from 'uplot';
+import uPlotCss from 'uplot/dist/uPlot.min.css?inline';
+import { describeMetric, type ReferenceLine } from './metric-descriptions';
+import { chartTheme, type ChartTheme } from './chart-theme';
+
+/** One run's values of the metric: values[i] was logged at steps[i]. */
+export interface MetricSeries {
+  label: string;
+  steps: number[];
+  values: number[];
+}
+
+const DEFAULT_HEIGHT_PX = 240;
+/** Width used until the element is laid out (ResizeObserver then sets the real one). */
+const FALLBACK_WIDTH_PX = 600;
+const REFERENCE_DASH = [6, 4];
+const LINE_WIDTH_PX = 1.5;
+
+@customElement('gradflow-metric-chart')
+export class GradflowMetricChart extends LitElement {
+  static override styles = [
+    unsafeCSS(uPlotCss),
+    css`
+      :host { display: block; min-width: 0; }
+      .title { font: 600 0.9rem system-ui, sans-serif; margin: 0 0 0.25rem; }
+      .note { font: 0.8rem system-ui, sans-serif; opacity: 0.75; margin: 0.25rem 0 0; }
+      .plot { width: 100%; min-width: 0; }
+      .u-legend { font-size: 0.8rem; }
+      .u-legend .u-marker { border-radius: 2px; }
+    `,
+  ];
+
+  /** Engine metric name (METRIC_NAMES); supplies the default label, unit and axis type. */
+  @property() metric = '';
+  /** Axis label; default: the metric's description, else its name. */
+  @property() label = '';
+  /** Unit of the values ('' dimensionless); default: the metric's description. */
+  @property() unit: string | undefined;
+  /** Log y axis; default: the metric's description. */
+  @property({ type: Boolean, attribute: 'log' }) logScale: boolean | undefined;
+  /** Log step axis (power laws in t; step 0 is then left out); default: the metric's description. */
+  @property({ type: Boolean, attribute: 'log-steps' }) logSteps: boolean | undefined;
+  /** Chart height in CSS pixels (plot area, axes; the legend adds to it). */
+  @property({ type: Number }) height = DEFAULT_HEIGHT_PX;
+  /** One entry per run, overlaid. appendPoint() pushes onto these arrays. */
+  @property({ attribute: false }) series: MetricSeries[] = [];
+  /** Dashed horizontal lines with labels. */
+  @property({ attribute: false }) referenceLines: ReferenceLine[] = [];
+
+  @query('.plot') private container!: HTMLDivElement;
+
+  private plot: uPlot | undefined;
+  private plotKey = '';
+  private theme: ChartTheme | undefined;
+  private frame = 0;
+  private redraws = 0;
+  private ignoredCount = 0;
+  private resizeObserver: ResizeObserver | undefined;
+  private readonly colorScheme = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : undefined;
+  private readonly onColorScheme = () => this.redraw();
+
+  /** The uPlot instance (after the first frame), for callers that need more than this element offers. */
+  get uplot(): uPlot | undefined {
+    return this.plot;
+  }
+
+  /** Canvas redraws so far (one per animation frame at most): lets callers and tests see the batching. */
+  get redrawCount(): number {
+    return this.redraws;
+  }
+
+  private get effectiveLog(): boolean {
+    return this.logScale ?? describeMetric(this.metric).log ?? false;
+  }
+
+  private get effectiveLogSteps(): boolean {
+    return this.logSteps ?? describeMetric(this.metric).logSteps ?? false;
+  }
+
+  private get axisLabel(): string {
+    const description = describeMetric(this.metric);
+    const label = this.label || description.label;
+    const unit = this.unit ?? description.unit;
+    return unit ? `${label} [${unit}]` : label;
+  }
+
+  /** Appends one logged value to run `seriesIndex`; the canvas redraws once per animation frame. */
+  appendPoint(seriesIndex: number, step: number, value: number): void {
+    const run = this.series[seriesIndex];
+    if (!run) throw new RangeError(`appendPoint: seriesIndex ${seriesIndex} is not one of the ${this.series.length} series; set .series first`);
+    run.steps.push(step);
+    run.values.push(value);
+    this.scheduleDraw();
+  }
+
+  /** Rebuilds the chart on the next frame, re-reading the theme (call after changing theme custom properties). */
+  redraw(): void {
+    this.theme = undefined;
+    this.plotKey = '';
+    this.scheduleDraw();
+  }
+
+  /** The chart as a PNG data: URL, on the theme's background, with the title and legend drawn in. */
+  async toPng(): Promise<string> {
+    await this.updateComplete;
+    if (this.frame) {
+      cancelAnimationFrame(this.frame);
+      this.frame = 0;
+    }
+    this.draw();
+    if (!this.plot) throw new Error('toPng: the chart has not been drawn; add the element to the document first');
+    const plot = this.plot;
+    const theme = this.theme!;
+    const source = plot.ctx.canvas;
+    const scale = source.width / Math.max(1, plot.width);
+    const header = Math.round(22 * scale);
+    const canvas = document.createElement('canvas');
+    canvas.width = source.width;
+    canvas.height = source.height + header;
+    const context = canvas.getContext('2d')!;
+    context.fillStyle = theme.background;
+    context.fillRect(0, 0, canvas.width, canvas.height);
+    context.font = `${12 * scale}px system-ui, sans-serif`;
+    context.textBaseline = 'middle';
+    let x = 8 * scale;
+    const entries: [string, string][] = [[this.axisLabel, theme.foreground], ...this.series.map((s, i): [string, string] => [s.label, theme.series(i)])];
+    for (const [text, color] of entries) {
+      context.fillStyle = color;
+      context.fillText(text, x, header / 2);
+      x += context.measureText(text).width + 16 * scale;
+    }
+    context.drawImage(source, 0, header);
+    return canvas.toDataURL('image/png');
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.resizeObserver = new ResizeObserver(() => this.resize());
+    this.resizeObserver.observe(this);
+    this.colorScheme?.addEventListener('change', this.onColorScheme);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.resizeObserver?.disconnect();
+    this.colorScheme?.removeEventListener('change', this.onColorScheme);
+    if (this.frame) cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    this.plot?.destroy();
+    this.plot = undefined;
+    this.plotKey = '';
+  }
+
+  override render() {
+    const log = this.effectiveLog;
+    const runs = this.series.length;
+    return html`
+      <p class="title" id="title">${this.axisLabel}${log ? ' (log axis)' : ''}</p>
+      <div class="plot" role="img" aria-labelledby="title" aria-describedby="summary"></div>
+      <p class="note" id="summary" role="note" ?hidden=${this.ignoredCount === 0 && runs > 0}>
+        ${runs === 0 ? 'no runs yet' : ''}
+        ${this.ignoredCount > 0 ? `${this.ignoredCount} value${this.ignoredCount === 1 ? '' : 's'} ≤ 0 not shown on the log axis` : ''}
+      </p>
+    `;
+  }
+
+  protected override updated(): void {
+    this.scheduleDraw();
+  }
+
+  private scheduleDraw(): void {
+    if (this.frame || !this.isConnected) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.draw();
+    });
+  }
+
+  private resize(): void {
+    if (!this.plot) return;
+    const width = this.plotWidth();
+    if (width !== this.plot.width || this.height !== this.plot.height) this.plot.setSize({ width, height: this.height });
+  }
+
+  private plotWidth(): number {
+    return Math.max(1, Math.floor(this.container?.clientWidth || FALLBACK_WIDTH_PX));
+  }
+
+  /** Builds the uPlot instance when the chart's structure changed, else only swaps its data. */
+  private draw(): void {
+    if (!this.container) return;
+    this.theme ??= chartTheme(this);
+    const log = this.effectiveLog;
+    const references = this.referenceLines.filter((line) => Number.isFinite(line.value) && (!log || line.value > 0));
+    const logSteps = this.effectiveLogSteps;
+    const { data, ignored } = alignedData(this.series, references, log, logSteps);
+    const key = JSON.stringify([log, logSteps, this.axisLabel, this.height, this.series.map((s) => s.label), references.map((r) => r.label)]);
+    if (!this.plot || key !== this.plotKey) {
+      this.plot?.destroy();
+      this.plot = new uPlot(this.options(log, logSteps, references), data, this.container);
+      this.plotKey = key;
+    } else {
+      this.plot.setData(data);
+    }
+    this.redraws += 1;
+    if (ignored !== this.ignoredCount) {
+      this.ignoredCount = ignored;
+      this.requestUpdate();
+    }
+  }
+
+  private options(log: boolean, logSteps: boolean, references: readonly ReferenceLine[]): uPlot.Options {
+    const theme = this.theme!;
+    const axis = (label: string): uPlot.Axis => ({
+      label,
+      stroke: theme.foreground,
+      grid: { stroke: theme.grid, width: 1 },
+      ticks: { stroke: theme.grid, width: 1 },
+      font: '11px system-ui, sans-serif',
+      labelFont: '12px system-ui, sans-serif',
+    });
+    return {
+      width: this.plotWidth(),
+      height: this.height,
+      scales: { x: logSteps ? { time: false, distr: 3, log: 10 } : { time: false }, y: log ? { distr: 3, log: 10 } : {} },
+      axes: [
+        { ...axis(logSteps ? 'step (log axis)' : 'step'), values: (_plot, splits) => splits.map(formatTick), ...(logSteps ? decadeGrid(theme.grid) : {}) },
+        { ...axis(this.axisLabel), size: 64, values: (_plot, splits) => splits.map(formatTick), ...(log ? decadeGrid(theme.grid) : {}) },
+      ],
+      series: [
+        { label: 'step' },
+        ...this.series.map((run, i): uPlot.Series => ({ label: run.label, stroke: theme.series(i), width: LINE_WIDTH_PX, spanGaps: false })),
+        ...references.map((line): uPlot.Series => ({ label: line.label, stroke: theme.reference, width: 1, dash: REFERENCE_DASH, points: { show: false } })),
+      ],
+      legend: { show: true },
+      hooks: { draw: [(plot) => drawReferenceLabels(plot, references, theme.reference)] },
+    };
+  }
+}
+
+/**
+ * Joins the runs on the union of their steps. Missing steps are undefined (uPlot spans them); non-finite
+ * values, and values <= 0 on a log axis, are null (uPlot breaks the line there).
+ */
+function alignedData(series: readonly MetricSeries[], references: readonly ReferenceLine[], log: boolean, logSteps: boolean): { data: uPlot.AlignedData; ignored: number } {
+  let ignored = 0;
+  const tables = series.map((run): uPlot.AlignedData => {
+    const count = Math.min(run.steps.length, run.values.length);
+    // A log step axis has no place for step 0 (nor any non-positive or non-finite step).
+    const kept = range(count).filter((i) => Number.isFinite(run.steps[i]) && (!logSteps || run.steps[i]! > 0));
+    const steps = kept.map((i) => run.steps[i]!);
+    const values = kept.map((i) => run.values[i]!).map((v) => {
+      if (!Number.isFinite(v)) return null;
+      if (log && v <= 0) {
+        ignored += 1;
+        return null;
+      }
+      return v;
+    });
+    return [steps, values];
+  });
+  const joined: uPlot.AlignedData = tables.length === 0 ? [[]] : tables.length === 1 ? tables[0]! : uPlot.join(tables);
+  const steps = joined[0] as number[];
+  const data: uPlot.AlignedData = [...joined, ...references.map((line) => steps.map(() => line.value))] as uPlot.AlignedData;
+  return { data, ignored };
+}
+
+/** Tick text: plain for moderate magnitudes, 1e-4 style beyond, never a small value rounded to 0. */
+export function formatTick(value: number | null): string {
+  if (value === null) return '';
+  if (value === 0) return '0';
+  const magnitude = Math.abs(value);
+  if (magnitude >= 1e5 || magnitude < 1e-3) return value.toExponential(0).replace('e+', 'e');
+  return String(Number(value.toPrecision(4)));
+}
+
+const isDecade = (value: number) => value > 0 && Math.abs(Math.log10(value) - Math.round(Math.log10(value))) < 1e-9;
+
+/** On a log axis spanning two decades or more, grid lines and ticks only at powers of ten (else 1..9 per decade clutter it). */
+function decadeGrid(stroke: string): Pick<uPlot.Axis, 'grid' | 'ticks'> {
+  const filter: uPlot.Axis.Filter = (_plot, splits) => (splits.filter(isDecade).length >= 2 ? splits.map((v) => (isDecade(v) ? v : null)) : splits);
+  return { grid: { stroke, width: 1, filter }, ticks: { stroke, width: 1, filter } };
+}
+
+const range = (count: number) => Array.from({ length: count }, (_, i) => i);
+
+/** Writes each reference line's label at the right end of the plot, just above the line. */
+function drawReferenceLabels(plot: uPlot, references: readonly ReferenceLine[], color: string): void {
+  if (plot.data[0].length === 0) return;
+  const { ctx, bbox } = plot;
+  const scale = devicePixelRatio || 1;
+  ctx.save();
+  ctx.fillStyle = color;
+  ctx.font = `${11 * scale}px system-ui, sans-serif`;
+  ctx.textAlign = 'right';
+  ctx.textBaseline = 'bottom';
+  for (const line of references) {
+    const y = plot.valToPos(line.value, 'y', true);
+    if (y < bbox.top || y > bbox.top + bbox.height) continue;
+    ctx.fillText(`${line.label} = ${line.value.toPrecision(3)}`, bbox.left + bbox.width - 4 * scale, y - 2 * scale);
+  }
+  ctx.restore();
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'gradflow-metric-chart': GradflowMetricChart;
+  }
+}

@@ -1,0 +1,302 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import '../../src/ui/gradflow-particle-view';
+import type { GradflowParticleView, ParticleSelectDetail } from '../../src/ui/gradflow-particle-view';
+import type { ParticleSource } from '../../src/ui/particle-source';
+import { ndcToPixel, planeToNdc, type ViewTransformState } from '../../src/ui/particle-projection';
+import { createStorageBuffer } from '../../src/gpu/buffers';
+import { getTestGpu } from '../helpers/gpu';
+import { decodePng, hue, mount, pixelAt } from './view-test-helpers';
+
+const SIZE = 96;
+
+async function makeSource(a: number[], W: number[], inputDim: number, extra: Partial<ParticleSource> = {}): Promise<ParticleSource> {
+  const gpu = await getTestGpu();
+  return {
+    device: gpu.device,
+    a: createStorageBuffer(gpu, 'test/a', new Float32Array(a)),
+    W: createStorageBuffer(gpu, 'test/W', new Float32Array(W)),
+    width: a.length,
+    inputDim,
+    ...extra,
+  };
+}
+
+/** offscreen: placed outside the viewport, so the animation loop skips it and only explicit frames draw. */
+async function view(source: ParticleSource, attributes: Record<string, string> = {}, offscreen = false): Promise<GradflowParticleView> {
+  const element = document.createElement('gradflow-particle-view');
+  // Headless Chromium on SwiftShader loses the device when a canvas presents: draw offscreen only.
+  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
+  element.source = source;
+  if (offscreen) Object.assign(element.style, { position: 'fixed', left: '-1000px', top: '0px' });
+  mount(element, SIZE, SIZE);
+  await element.whenReady();
+  expect(element.status).toBe('');
+  return element;
+}
+
+function transform(equalAspect: boolean): ViewTransformState {
+  return { zoom: 1, panX: 0, panY: 0, canvasWidth: SIZE, canvasHeight: SIZE, equalAspect };
+}
+
+/** Pixel where the plane point lands, from the (GPU-read) bounds box. */
+function pixelOf(point: [number, number], bounds: ArrayLike<number>, equalAspect = true): [number, number] {
+  return ndcToPixel(planeToNdc(point, bounds, transform(equalAspect)), SIZE, SIZE);
+}
+
+let uncaptured: string[] = [];
+const listeners: [GPUDevice, (e: Event) => void][] = [];
+async function watchErrors(): Promise<void> {
+  const { device } = await getTestGpu();
+  const listener = (e: Event) => uncaptured.push((e as GPUUncapturedErrorEvent).error.message);
+  device.addEventListener('uncapturederror', listener);
+  listeners.push([device, listener]);
+}
+
+afterEach(() => {
+  for (const element of document.querySelectorAll('gradflow-particle-view')) element.remove();
+  for (const [device, listener] of listeners.splice(0)) device.removeEventListener('uncapturederror', listener);
+  expect(uncaptured).toEqual([]);
+  uncaptured = [];
+});
+
+describe('<gradflow-particle-view>', () => {
+  it('d = 2 plane: each particle colours its pixel with the sign of a; bounds from the GPU equal the CPU min/max', async () => {
+    await watchErrors();
+    const W = [0, 0, 1, 0, 0, 1];
+    const a = [1, -1, 0.5];
+    const element = await view(await makeSource(a, W, 2), { 'point-size': '4' });
+    const bounds = await element.readAutoFitBounds();
+    expect(Array.from(bounds)).toEqual([0, 0, 1, 1, 1]);
+    const pixels = await decodePng(await element.toPng());
+    expect([pixels.width, pixels.height]).toEqual([SIZE, SIZE]);
+    const expected = ['red', 'blue', 'red'];
+    for (let j = 0; j < 3; j++) {
+      const [x, y] = pixelOf([W[2 * j]!, W[2 * j + 1]!], bounds);
+      expect(hue(pixelAt(pixels, x, y)), `particle ${j} at (${x}, ${y})`).toBe(expected[j]);
+    }
+    // Far from every particle: background.
+    expect(pixelAt(pixels, SIZE / 2, SIZE / 2)).toEqual([255, 255, 255, 255]);
+  });
+
+  it('m = 70 (not a multiple of the workgroup), d = 5, coords="2,4": GPU bounds equal the CPU min/max of those coordinates', async () => {
+    await watchErrors();
+    const m = 70;
+    const d = 5;
+    const W = Array.from({ length: m * d }, (_, k) => Math.sin(1.7 * k + 0.3) * (1 + (k % 7)));
+    const a = Array.from({ length: m }, (_, j) => Math.cos(0.9 * j) * (j === 41 ? 9 : 1));
+    const element = await view(await makeSource(a, W, d), { projection: 'coordinates', coords: '2,4' });
+    const column = (k: number) => Float32Array.from({ length: m }, (_, j) => W[j * d + k]!);
+    const [x, y] = [column(2), column(4)];
+    const expected = [Math.min(...x), Math.min(...y), Math.max(...x), Math.max(...y), Math.fround(Math.abs(a[41]!))];
+    expect(Array.from(await element.readAutoFitBounds())).toEqual(expected);
+    // Every particle is drawn in its sign colour at its projected pixel.
+    const pixels = await decodePng(await element.toPng());
+    const bounds = await element.readAutoFitBounds();
+    const hues = Array.from({ length: m }, (_, j) => hue(pixelAt(pixels, ...pixelOf([x[j]!, y[j]!], bounds))));
+    // Overlapping discs may hide one another; most must show their own sign.
+    const agree = hues.filter((h, j) => h === (a[j]! > 0 ? 'red' : 'blue')).length;
+    expect(agree).toBeGreaterThan(0.8 * m);
+  });
+
+  it('m = 1: a single particle sits in the centre (degenerate box)', async () => {
+    await watchErrors();
+    const element = await view(await makeSource([-2], [0.3, -0.7], 2));
+    const bounds = await element.readAutoFitBounds();
+    expect(Array.from(bounds)).toEqual([0.3, -0.7, 0.3, -0.7, 2].map(Math.fround));
+    const pixels = await decodePng(await element.toPng());
+    expect(hue(pixelAt(pixels, SIZE / 2, SIZE / 2))).toBe('blue');
+  });
+
+  it('d = 1 plots (w, a)', async () => {
+    await watchErrors();
+    const W = [-1, 1, 0.5];
+    const a = [1, -1, 0.25];
+    const element = await view(await makeSource(a, W, 1), { 'point-size': '4' });
+    const bounds = await element.readAutoFitBounds();
+    expect(Array.from(bounds)).toEqual([-1, -1, 1, 1, 1]);
+    const pixels = await decodePng(await element.toPng());
+    ['red', 'blue', 'red'].forEach((expected, j) => {
+      // (w, a) is not an isotropic plane: no equal aspect.
+      expect(hue(pixelAt(pixels, ...pixelOf([W[j]!, a[j]!], bounds, false))), `particle ${j}`).toBe(expected);
+    });
+  });
+
+  it('projection="pca": the basis from the GPU moments matches an ml-matrix eigen-solve of W^T W / m', async () => {
+    await watchErrors();
+    const m = 65;
+    const d = 5;
+    // Strongly anisotropic cloud: scales 5, 3, 1, 0.5, 0.2 along the axes, then mixed by a fixed rotation.
+    const scales = [5, 3, 1, 0.5, 0.2];
+    const raw = Array.from({ length: m * d }, (_, k) => Math.sin(12.9898 * k + 78.233 * (k % d)) * scales[k % d]!);
+    const angle = 0.6;
+    const W = raw.slice();
+    for (let j = 0; j < m; j++) {
+      const [u, v] = [raw[j * d]!, raw[j * d + 1]!];
+      W[j * d] = Math.cos(angle) * u - Math.sin(angle) * v;
+      W[j * d + 1] = Math.sin(angle) * u + Math.cos(angle) * v;
+    }
+    const element = await view(await makeSource(Array.from({ length: m }, (_, j) => (j % 2 ? 1 : -1)), W, d), { projection: 'pca' });
+    const basis = await element.refreshPca();
+    const f32 = Float32Array.from(W);
+    const S = Matrix.zeros(d, d);
+    for (let k = 0; k < d; k++) for (let l = 0; l < d; l++) {
+      let sum = 0;
+      for (let j = 0; j < m; j++) sum += f32[j * d + k]! * f32[j * d + l]!;
+      S.set(k, l, sum / m);
+    }
+    const eig = new EigenvalueDecomposition(S, { assumeSymmetric: true });
+    const order = eig.realEigenvalues.map((v, k) => [v, k] as const).sort((p, q) => q[0] - p[0]);
+    for (let r = 0; r < 2; r++) {
+      const column = order[r]![1];
+      let dot = 0;
+      for (let k = 0; k < d; k++) dot += basis[r * d + k]! * eig.eigenvectorMatrix.get(k, column);
+      // Eigenvalue gaps here are > 20% of the top value, so float32 moments move the vectors by ~1e-6.
+      expect(Math.abs(dot)).toBeGreaterThan(1 - 1e-4);
+    }
+    expect(element.projectionBasis).toEqual(basis);
+  });
+
+  it('projection="teacher": orthonormal teacher basis; teacher neurons drawn as dark rings', async () => {
+    await watchErrors();
+    const d = 3;
+    const teacher = { W: new Float32Array([2, 0, 0, 1, 1, 0]), a: new Float32Array([1, 1]) };
+    const W = [1, 0, 0, 0, 1, 0, -1, -1, 0];
+    const element = await view(await makeSource([1, -1, 1], W, d, { teacher }), { projection: 'teacher' });
+    const basis = element.projectionBasis;
+    expect(Array.from(basis)).toEqual([1, 0, 0, 0, 1, 0]);
+    const bounds = await element.readAutoFitBounds();
+    // The box covers the particles and the teacher markers (teacher 0 at (2, 0)).
+    expect(Array.from(bounds.subarray(0, 4))).toEqual([-1, -1, 2, 1]);
+    const pixels = await decodePng(await element.toPng());
+    const [cx, cy] = pixelOf([2, 0], bounds);
+    // A ring of radius ~7 px: its centre is background, its rim dark.
+    expect(pixelAt(pixels, cx, cy)).toEqual([255, 255, 255, 255]);
+    const rim = [0, 1, 2, 3].map((q) => pixelAt(pixels, cx + 7.2 * Math.cos((q * Math.PI) / 2), cy + 7.2 * Math.sin((q * Math.PI) / 2)));
+    expect(rim.some(([r, g, b]) => r + g + b < 200)).toBe(true);
+  });
+
+  it('a click on a known particle dispatches particle-select with its a, w and activation count', async () => {
+    await watchErrors();
+    const W = [0, 0, 1, 0, 0, 1];
+    const a = [1, -1, 0.5];
+    const X = new Float32Array([1, 0, 0.5, 0.5, -1, 0, 0, 1]);
+    const element = await view(await makeSource(a, W, 2, { data: { X } }), { 'point-size': '4' });
+    const bounds = await element.readAutoFitBounds();
+    const [px, py] = pixelOf([1, 0], bounds);
+    const rect = element.shadowRoot!.querySelector('canvas')!.getBoundingClientRect();
+    const selected = new Promise<ParticleSelectDetail>((resolve) => element.addEventListener('particle-select', (e) => resolve(e.detail), { once: true }));
+    const canvas = element.shadowRoot!.querySelector('canvas')!;
+    const at = { clientX: rect.left + px, clientY: rect.top + py, bubbles: true, composed: true, pointerId: 1 };
+    canvas.dispatchEvent(new PointerEvent('pointerdown', { ...at, buttons: 1 }));
+    // A button-less move (Chromium sends these when the layout shifts) must not turn the click into a drag.
+    canvas.dispatchEvent(new PointerEvent('pointermove', { ...at, clientX: 0, clientY: 0, buttons: 0 }));
+    canvas.dispatchEvent(new PointerEvent('pointerup', at));
+    const detail = await selected;
+    // w = (1, 0): active where x_0 > 0, i.e. on (1, 0) and (0.5, 0.5).
+    expect(detail).toEqual({ index: 1, a: -1, w: [1, 0], activations: 2 });
+    await element.updateComplete;
+    expect(element.shadowRoot!.querySelector('.tooltip')?.textContent).toContain('neuron 1');
+    // Far from every particle: nothing picked.
+    expect(await element.selectAt(rect.left + SIZE / 2, rect.top + SIZE / 2)).toBeNull();
+  });
+
+  it('trails keep a fading image of where a particle was', async () => {
+    await watchErrors();
+    const gpu = await getTestGpu();
+    const source = await makeSource([1, 1, 1], [0, 0, 1, 1, 0.2, 0.8], 2);
+    const element = await view(source, { trails: '', 'trail-fade': '0.2', 'point-size': '4' });
+    const before = await element.readAutoFitBounds();
+    await element.toPng();
+    // Move particle 2 from (0.2, 0.8) to (0.8, 0.2): the box is unchanged.
+    gpu.device.queue.writeBuffer(source.W, 16, new Float32Array([0.8, 0.2]));
+    const pixels = await decodePng(await element.toPng());
+    const old = pixelAt(pixels, ...pixelOf([0.2, 0.8], before));
+    const now = pixelAt(pixels, ...pixelOf([0.8, 0.2], before));
+    expect(hue(now)).toBe('red');
+    // One fade of 0.2 over red: lighter than the particle colour, still reddish.
+    expect(old[0]).toBeGreaterThan(200);
+    expect(old[1]).toBeGreaterThan(now[1]);
+    expect(old[1]).toBeLessThan(200);
+  });
+
+  it('stays robust: m = 0, zero size, a new source, destroyed buffers stop drawing without uncaught errors', async () => {
+    await watchErrors();
+    const gpu = await getTestGpu();
+    const empty: ParticleSource = { device: gpu.device, a: createStorageBuffer(gpu, 'test/a0', 4), W: createStorageBuffer(gpu, 'test/W0', 8), width: 0, inputDim: 2 };
+    const element = await view(empty);
+    const pixels = await decodePng(await element.toPng());
+    expect(pixels.data.every((v) => v === 255)).toBe(true);
+    // Zero size: nothing drawn, nothing thrown.
+    element.style.width = '0px';
+    expect(element.renderFrame()).toBe(false);
+    element.style.width = `${SIZE}px`;
+    // A new source with another d.
+    const source = await makeSource([-1, 1], [0, 0, 0, 1, 1, 1], 3);
+    element.source = source;
+    await element.whenReady();
+    expect(element.status).toBe('');
+    expect(element.renderFrame()).toBe(true);
+    expect(Array.from(await element.readAutoFitBounds())).toEqual([0, 0, 1, 1, 1]);
+    // The app destroys the buffers (say, a new run): drawing stops with a status, no uncaught error.
+    source.a.destroy();
+    source.W.destroy();
+    element.renderFrame();
+    await gpu.device.queue.onSubmittedWorkDone();
+    await expect.poll(() => (element.renderFrame(), element.status), { timeout: 10_000 }).toMatch(/^stopped/);
+    await element.updateComplete;
+    expect(element.shadowRoot!.querySelector('[role=alert]')).not.toBeNull();
+  });
+
+  it('projection="polar": (angle, |a||w|) and (angle, |w|) boxes from the GPU match the CPU', async () => {
+    await watchErrors();
+    const W = [1, 0, 0, 2, -1, -1];
+    const a = [0.5, -1, 2];
+    const element = await view(await makeSource(a, W, 2), { projection: 'polar' });
+    const angles = [0, Math.PI / 2, Math.atan2(-1, -1)].map(Math.fround);
+    const aw = [0.5, 2, 2 * Math.SQRT2].map(Math.fround);
+    const bounds = await element.readAutoFitBounds();
+    const expected = [Math.min(...angles), Math.min(...aw), Math.max(...angles), Math.max(...aw)];
+    // atan2 and sqrt in float32 on the GPU: a few ulps.
+    bounds.subarray(0, 4).forEach((v, k) => expect(v).toBeCloseTo(expected[k]!, 5));
+    element.polarMagnitude = 'w';
+    await element.updateComplete;
+    const boundsW = await element.readAutoFitBounds();
+    expect(boundsW[1]).toBeCloseTo(1, 5);
+    expect(boundsW[3]).toBeCloseTo(2, 5);
+    const pixels = await decodePng(await element.toPng());
+    // Particle 1 (a < 0) at (pi/2, |w| = 2); no equal aspect in polar.
+    expect(hue(pixelAt(pixels, ...pixelOf([Math.PI / 2, 2], boundsW, false)))).toBe('blue');
+  });
+
+  it('m = 10,000 particles: GPU bounds equal the CPU min/max and picking finds a planted particle', async () => {
+    await watchErrors();
+    // 100,000 takes ~15 s a frame on SwiftShader; 10,000 still spreads picking over 157 workgroups.
+    const m = 10_000;
+    const W = new Float32Array(2 * m);
+    const a = new Float32Array(m);
+    for (let j = 0; j < m; j++) {
+      const t = (j * 2.399963) % (2 * Math.PI);
+      const r = 0.2 + 0.5 * ((j * 0.618034) % 1);
+      [W[2 * j], W[2 * j + 1], a[j]] = [r * Math.cos(t), r * Math.sin(t), j % 3 === 0 ? -1 : 1];
+    }
+    // Planted particle alone in a corner, far from the ring.
+    W.set([3, 3], 2 * 7_777);
+    const element = await view(await makeSource(Array.from(a), Array.from(W), 2), {}, true);
+    const xs = W.filter((_, k) => k % 2 === 0);
+    const ys = W.filter((_, k) => k % 2 === 1);
+    const min = (v: Float32Array) => v.reduce((p, q) => Math.min(p, q));
+    const max = (v: Float32Array) => v.reduce((p, q) => Math.max(p, q));
+    const bounds = await element.readAutoFitBounds();
+    expect(Array.from(bounds)).toEqual([min(xs), min(ys), max(xs), max(ys), 1]);
+    const started = performance.now();
+    expect(element.renderFrame()).toBe(true);
+    await getTestGpu().then((gpu) => gpu.device.queue.onSubmittedWorkDone());
+    console.info(`particle view, m = ${m} on SwiftShader: one frame in ${(performance.now() - started).toFixed(0)} ms`);
+    const rect = element.shadowRoot!.querySelector('canvas')!.getBoundingClientRect();
+    const [px, py] = pixelOf([3, 3], bounds);
+    const detail = await element.selectAt(rect.left + px, rect.top + py);
+    expect(detail?.index).toBe(7_777);
+    expect(detail?.w).toEqual([3, 3]);
+  });
+});
