@@ -86,6 +86,10 @@ export class TrainingSession extends EventTarget {
         pace: this.options.pace ?? nextFrame,
         onScheduler: (scheduler) => this.attach(scheduler),
         onProgress: (event) => this.onProgress(event),
+        onEvent: (event) => {
+          this.events.push(event);
+          this.dispatchEvent(new CustomEvent('progress'));
+        },
         onMetrics: (row) => {
           if (this.rows.length > 0 && this.rows.at(-1)!.step >= row.step) return; // a resumed run's first row repeats the last one
           this.rows.push(row);
@@ -242,7 +246,6 @@ export class TrainingSession extends EventTarget {
     // A resumed run's losses start at the checkpoint: keep ours before it.
     result.stepLosses.forEach((loss, step) => (this.stepLosses[step] = loss));
     this.stepLosses.length = result.summary.stepsTaken + (result.summary.diverged ? 1 : 0);
-    this.events.push(...result.summary.events);
     this.result = { ...result, metrics: this.rows, stepLosses: this.stepLosses, summary: { ...result.summary, events: this.events } };
     this.status = result.summary.diverged ? 'diverged' : result.summary.status === 'completed' ? 'completed' : 'stopped';
     if (!this.message || this.status !== 'stopped') this.message = result.summary.status;

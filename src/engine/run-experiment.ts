@@ -20,6 +20,8 @@ export interface RunOptions {
   readonly requestGpu?: () => Promise<GpuContext>;
   readonly onProgress?: (event: ProgressEvent) => void;
   readonly onMetrics?: (row: MetricsRow) => void;
+  /** Device losses and resumptions, as they happen. */
+  readonly onEvent?: (event: string) => void;
   /** Called once the scheduler exists (to pause, stop or change the learning rate). */
   readonly onScheduler?: (scheduler: Scheduler) => void;
   /** Include the final parameters in the result. */
@@ -80,6 +82,7 @@ export async function runExperiment(config: ExperimentConfig, options: RunOption
   });
   if (options.onProgress) scheduler.onProgress(options.onProgress);
   if (options.onMetrics) scheduler.onMetrics(options.onMetrics);
+  if (options.onEvent) scheduler.onEvent(options.onEvent);
   options.onScheduler?.(scheduler);
   const started = performance.now();
   try {

@@ -64,6 +64,7 @@ export class Scheduler {
   private wake: (() => void) | undefined;
   private readonly progressListeners: ((event: ProgressEvent) => void)[] = [];
   private readonly metricsListeners: ((row: MetricsRow) => void)[] = [];
+  private readonly eventListeners: ((event: string) => void)[] = [];
 
   constructor(
     private simulation: Simulation,
@@ -81,6 +82,11 @@ export class Scheduler {
 
   onMetrics(listener: (row: MetricsRow) => void): void {
     this.metricsListeners.push(listener);
+  }
+
+  /** Events as they happen (device losses and resumptions), the same lines the outcome lists. */
+  onEvent(listener: (event: string) => void): void {
+    this.eventListeners.push(listener);
   }
 
   get isPaused(): boolean {
@@ -151,7 +157,9 @@ export class Scheduler {
         // Forget what came after the checkpoint: the resumed run recomputes it identically.
         stepLosses.length = checkpoint.stepsTaken;
         while (rows.length > 0 && rows.at(-1)!.step > checkpoint.stepsTaken) rows.pop();
-        events.push(`GPU device lost near step ${lostAt} (${error.message}); resumed from the checkpoint at step ${checkpoint.stepsTaken} on a new device (${this.simulation.device})`);
+        const event = `GPU device lost near step ${lostAt} (${error.message}); resumed from the checkpoint at step ${checkpoint.stepsTaken} on a new device (${this.simulation.device})`;
+        events.push(event);
+        for (const listener of this.eventListeners) listener(event);
       }
     }
   }

@@ -26,6 +26,9 @@ import './gradflow-particle-view';
 import './gradflow-run-controls';
 
 const DEFAULT_PRESET = 'default';
+const THEME_KEY = 'gradflow-theme';
+/** The input box clicks map into while drawing points. */
+const DRAW_EXTENT = '-1.5,1.5,-1.5,1.5';
 const WEBGPU_HELP =
   'WebGPU is not available here, and GradFlow trains on the GPU through it. Use Chrome or Edge 113 or newer ' +
   '(on Linux: start Chrome with --enable-unsafe-webgpu, or enable chrome://flags/#enable-unsafe-webgpu and Vulkan), ' +
@@ -58,6 +61,8 @@ export class GradflowApp extends LitElement {
     .view { display: flex; flex-direction: column; gap: 0.35rem; }
     .view gradflow-particle-view, .view gradflow-function-view { aspect-ratio: 1 / 1; width: 100%; }
     .view-tools { display: flex; flex-wrap: wrap; gap: 0.4rem; align-items: center; font-size: 0.88rem; }
+    .chart { position: relative; }
+    .chart button.png { position: absolute; top: 0.2rem; right: 0.2rem; font-size: 0.75rem; padding: 0.1rem 0.4rem; opacity: 0.7; }
     .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(20rem, 1fr)); gap: 1rem; margin-top: 1rem; }
     .banner { border-radius: 8px; padding: 0.6rem 0.8rem; margin-bottom: 0.75rem; }
     .banner.error { background: var(--gf-error-bg); color: var(--gf-error); }
@@ -84,6 +89,10 @@ export class GradflowApp extends LitElement {
   @state() private trails = false;
   @state() private pastRuns: PastRun[] = [];
   @state() private tick = 0;
+  /** Clicks on the function view add training points (d = 2): left click y = +1, shift-click y = -1. */
+  @state() private drawMode = false;
+  @state() private drawnPoints: { x: number; y: number; label: number }[] = [];
+  @state() private theme = localStorage.getItem(THEME_KEY) ?? 'auto';
 
   @query('gradflow-particle-view') private particleView!: HTMLElement & { toPng(): Promise<string>; framesPerSecond?: number };
   @query('gradflow-function-view') private functionView!: HTMLElement & { toPng(): Promise<string> };
@@ -97,6 +106,7 @@ export class GradflowApp extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    if (this.theme !== 'auto') document.documentElement.dataset.theme = this.theme;
     if (!('gpu' in navigator) || !navigator.gpu) {
       this.unavailable = WEBGPU_HELP;
       return;
@@ -211,6 +221,11 @@ export class GradflowApp extends LitElement {
         <h1>GradFlow</h1>
         <span class="muted">${preset?.summary ?? ''}</span>
         ${this.renderFacts()}
+        <label class="muted">theme
+          <select .value=${this.theme} @change=${this.onThemeChange}>
+            ${['auto', 'light', 'dark'].map((t) => html`<option value=${t} ?selected=${t === this.theme}>${t}</option>`)}
+          </select>
+        </label>
       </header>
       ${this.renderBanners()}
       <div class="layout">
@@ -358,9 +373,14 @@ export class GradflowApp extends LitElement {
       ${d <= 2 ? html`
         <div class="view">
           <h2>Network function</h2>
-          <div class="view-tools"><button @click=${async () => downloadDataUrl('function.png', await this.functionView.toPng())}>PNG</button></div>
-          <gradflow-function-view data-testid="function-view" .source=${functionSource}></gradflow-function-view>
-          <span class="muted">${d === 2 ? 'f(x) over the input plane (blue < 0 < red) with the training points' : 'f(x) with the training points'}${problem.trainer.centered ? '; drawn without the centering - f(x; theta_0)' : ''}.</span>
+          <div class="view-tools">
+            <button @click=${async () => downloadDataUrl('function.png', await this.functionView.toPng())}>PNG</button>
+            ${d === 2 ? html`<label><input type="checkbox" data-testid="draw-mode" .checked=${this.drawMode} @change=${(e: Event) => (this.drawMode = (e.target as HTMLInputElement).checked)} /> draw points</label>
+              ${this.drawnPoints.length > 0 ? html`<button @click=${() => (this.drawnPoints = [])}>clear drawn</button>` : nothing}` : nothing}
+          </div>
+          <gradflow-function-view data-testid="function-view" .source=${functionSource} extent=${this.drawMode ? DRAW_EXTENT : ''}
+            @click=${this.onFunctionViewClick} style=${this.drawMode ? 'cursor: crosshair' : ''}></gradflow-function-view>
+          <span class="muted">${this.drawMode ? 'Click to add a point with y = +1, shift-click for y = -1; the network retrains on the drawn points. ' : ''}${d === 2 ? 'f(x) over the input plane (blue < 0 < red) with the training points' : 'f(x) with the training points'}${problem.trainer.centered ? '; drawn without the centering - f(x; theta_0)' : ''}.</span>
         </div>` : nothing}
     `;
   }
@@ -375,8 +395,8 @@ export class GradflowApp extends LitElement {
     return html`${lossChart}${names.filter((name) => name !== 'loss' || config.model.kind !== 'two-layer').map((name) => {
       const description = describeMetric(name);
       const series: MetricSeries[] = [this.rowSeries('this run', session?.rows ?? [], name), ...this.pastRuns.map((run) => this.rowSeries(run.label, run.rows, name))];
-      return html`<gradflow-metric-chart metric=${name} label=${description.label} unit=${description.unit} ?log=${description.log ?? false}
-        .series=${series} .referenceLines=${description.reference?.(session?.config ?? config) ?? []}></gradflow-metric-chart>`;
+      return html`<div class="chart"><gradflow-metric-chart metric=${name} label=${description.label} unit=${description.unit}
+        .series=${series} .referenceLines=${description.reference?.(session?.config ?? config) ?? []}></gradflow-metric-chart>${this.pngButton(name)}</div>`;
     })}`;
   }
 
@@ -387,7 +407,15 @@ export class GradflowApp extends LitElement {
     const rows = session?.rows ?? [];
     if (rows.some((row) => row.testLoss !== undefined)) series.push(this.rowSeries('test loss', rows, 'testLoss'));
     for (const run of this.pastRuns) series.push(thinned(`train loss (${run.label})`, run.stepLosses));
-    return html`<gradflow-metric-chart data-testid="loss-chart" metric="loss" label="Loss" unit="" log .series=${series}></gradflow-metric-chart>`;
+    return html`<div class="chart"><gradflow-metric-chart data-testid="loss-chart" metric="loss" label="Loss" unit="" log .series=${series}></gradflow-metric-chart>${this.pngButton('loss')}</div>`;
+  }
+
+  private pngButton(metric: string) {
+    const save = async (event: Event) => {
+      const chart = (event.currentTarget as HTMLElement).parentElement!.querySelector('gradflow-metric-chart') as HTMLElement & { toPng(): Promise<string> };
+      downloadDataUrl(`${metric}.png`, await chart.toPng());
+    };
+    return html`<button class="png" @click=${save} aria-label=${`Save the ${metric} chart as PNG`}>PNG</button>`;
   }
 
   private rowSeries(label: string, rows: readonly Record<string, number>[], name: string): MetricSeries {
@@ -471,29 +499,53 @@ export class GradflowApp extends LitElement {
     this.configProblem = '';
   };
 
-  private readonly onCsvUpload = async (event: Event) => {
-    const input = event.target as HTMLInputElement;
-    const file = input.files?.[0];
-    if (!file) return;
-    const text = await file.text();
+  private readonly onThemeChange = (event: Event) => {
+    this.theme = (event.target as HTMLSelectElement).value;
+    localStorage.setItem(THEME_KEY, this.theme);
+    if (this.theme === 'auto') delete document.documentElement.dataset.theme;
+    else document.documentElement.dataset.theme = this.theme;
+    for (const chart of this.renderRoot.querySelectorAll<HTMLElement & { redraw(): void }>('gradflow-metric-chart')) chart.redraw();
+  };
+
+  /** Draw mode: the click's point in input coordinates joins the drawn set, which becomes the training data. */
+  private readonly onFunctionViewClick = (event: MouseEvent) => {
+    if (!this.drawMode) return;
+    const view = event.currentTarget as HTMLElement;
+    const box = view.getBoundingClientRect();
+    const [x0, x1, y0, y1] = DRAW_EXTENT.split(',').map(Number) as [number, number, number, number];
+    const x = x0 + ((event.clientX - box.left) / box.width) * (x1 - x0);
+    const y = y1 - ((event.clientY - box.top) / box.height) * (y1 - y0);
+    this.drawnPoints = [...this.drawnPoints, { x, y, label: event.shiftKey ? -1 : 1 }];
+    const csv = `x0,x1,y\n${this.drawnPoints.map((p) => `${p.x.toFixed(4)},${p.y.toFixed(4)},${p.label}`).join('\n')}\n`;
+    this.trainOnCsv('drawn.csv', csv);
+  };
+
+  /** Validates a CSV (errors inline, with line and column) and restarts the run on it. */
+  private trainOnCsv(name: string, text: string): void {
     const loss = (this.rawConfig.loss as 'square' | 'logistic' | 'exponential' | undefined) ?? 'square';
     try {
-      parseCsv(text, { loss, path: file.name }); // a bad file is reported here, at its line and column, before any run
-      const path = this.files.add(file.name, text);
+      parseCsv(text, { loss, path: name }); // a bad file is reported here, before any run
+      const path = this.files.add(name, text);
       const raw = structuredClone(this.rawConfig) as Record<string, unknown>;
       raw.data = { kind: 'csv', path, loss };
       if (isRecord(raw.metrics) && Array.isArray(raw.metrics.names)) {
         // A file without a held-out part has no test metrics.
-        raw.metrics = { ...raw.metrics, names: raw.metrics.names.filter((name) => !String(name).startsWith('test')) };
+        raw.metrics = { ...raw.metrics, names: raw.metrics.names.filter((metric) => !String(metric).startsWith('test')) };
       }
       this.uploadError = '';
       this.setRawConfig(raw);
       this.applyConfig();
     } catch (error) {
       this.uploadError = messageOf(error);
-    } finally {
-      input.value = '';
     }
+  }
+
+  private readonly onCsvUpload = async (event: Event) => {
+    const input = event.target as HTMLInputElement;
+    const file = input.files?.[0];
+    if (!file) return;
+    this.trainOnCsv(file.name, await file.text());
+    input.value = '';
   };
 
   private readonly downloadParameters = async () => {

@@ -153,6 +153,41 @@ describe('the app in headless Chromium', () => {
     await page.close();
   });
 
+  it('trains on points drawn on the input plane (left click +1, shift-click -1)', async () => {
+    const { page, errors } = await app.open(SMALL);
+    await waitForStep(page, 5);
+    await testId(page, 'draw-mode').check();
+    const view = page.locator('gradflow-function-view').first();
+    const box = (await view.boundingBox())!;
+    await view.click({ position: { x: box.width * 0.25, y: box.height * 0.25 } });
+    await view.click({ position: { x: box.width * 0.75, y: box.height * 0.75 }, modifiers: ['Shift'] });
+    await view.click({ position: { x: box.width * 0.5, y: box.height * 0.2 } });
+    await expect.poll(() => page.url()).toContain('drawn.csv');
+    await waitForStep(page, 20);
+    const trained = await page.locator('gradflow-app').evaluate((element) => {
+      const problem = (element as unknown as { session: { live: { problem: { train: { X: Float32Array; y: Float32Array } } } } }).session.live.problem;
+      return { X: Array.from(problem.train.X), y: Array.from(problem.train.y) };
+    });
+    expect(trained.y).toEqual([1, -1, 1]);
+    // The first click at a quarter of the box from the top left of the [-1.5, 1.5]^2 plane: (-0.75, 0.75).
+    expect(trained.X[0]).toBeCloseTo(-0.75, 1);
+    expect(trained.X[1]).toBeCloseTo(0.75, 1);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('recovers from a lost GPU device: a new device, the run resumed from its checkpoint, the event shown', async () => {
+    const { page } = await app.open(`${SMALL}&set=checkpointEvery=20`);
+    await waitForStep(page, 50);
+    await page.locator('gradflow-app').evaluate((element) => {
+      (element as unknown as { session: { live: { gpu: { device: GPUDevice } } } }).session.live.gpu.device.destroy();
+    });
+    await expect.poll(() => page.locator('gradflow-app').evaluate((element) => (element as unknown as { session: { events: string[] } }).session.events.join('\n')), { timeout: 60_000 }).toMatch(/GPU device lost.*resumed from the checkpoint/);
+    await waitForStep(page, 120);
+    expect(await testId(page, 'status').textContent()).not.toBe('failed');
+    await page.close();
+  });
+
   it('says clearly when WebGPU is unavailable', async () => {
     const plain = await startAppBrowser({ webgpu: false });
     try {

@@ -120,7 +120,9 @@ describe('device loss', () => {
     const reference = await runExperiment(config, { requestGpu: getTestGpu });
     const devices: Awaited<ReturnType<typeof requestGpu>>[] = [];
     let destroyed = false;
+    const live: string[] = [];
     const result = await runExperiment(config, {
+      onEvent: (event) => live.push(event),
       requestGpu: async () => {
         const gpu = await requestGpu();
         devices.push(gpu);
@@ -135,6 +137,7 @@ describe('device loss', () => {
     });
     expect(devices.length).toBe(2);
     expect(result.summary.events.join('\n')).toMatch(/device lost .*resumed from the checkpoint at step 20/);
+    expect(live).toEqual(result.summary.events);
     expect(result.summary.status).toBe('completed');
     expect(result.stepLosses).toEqual(reference.stepLosses);
     expect(result.metrics.map((row) => row.step)).toEqual(reference.metrics.map((row) => row.step));
