@@ -1,58 +1,164 @@
 /**
- * npm run bench: GradFlow's GPU kernels against its float64 reference, side by side in one run.
- * Prints a table and writes bench/results/bench.json. Warm-up (compilation) is excluded and reported.
+ * npm run bench [-- --quick] [--no-node] [--no-browser] [--no-ui] [--budget-ms N] [--sizes MxNxD,...] [--no-science]:
+ * issue 6's benchmarks (--sizes replaces the three sizes and drops the width sweep from the browser part).
+ *  Node/Dawn: matmul variants and the autotune winner; GradFlow's step against its float64 reference
+ *    (interleaved); the step's own products as plain matmuls (target 2); read-backs during training
+ *    (target 3); cost of the science; scaling slopes in m, n, d and peak GPU memory.
+ *  Chromium (bench/browser): GradFlow, TF.js WebGPU, TF.js wasm and the reference, interleaved in one
+ *    page, at the three sizes and a width sweep; ratios come only from these interleaved runs.
+ *  UI (bench/ui.ts): particle view fps and steps/s at 10,000 and 100,000 neurons.
+ * Prints tables and target verdicts; writes bench/results/bench.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { requestGpu } from '../src/gpu/device';
-import { benchMatmul } from './matmul';
-import { benchGpuStep, benchReferenceStep, stepFlops, type StepBenchRow, type StepSize } from './training-step';
+import { autotuneMatmul, MATMUL_TUNE_SIZE } from '../src/kernels/matmul-autotune';
+import { MATMUL_ALGORITHMS, type MatmulAlgorithm } from '../src/kernels/matmul';
+import { benchMatmul, type MatmulBenchRow } from './matmul';
+import { benchScience, type ScienceRow } from './science';
+import { interleave, type InterleavedRow } from './interleave';
+import { nodeContenders, stepProductsGflops, trainingReadbacks, memoryAt, type MemoryRow } from './node-step';
+import type { StepSize } from './training-step';
+import { startBrowserBench } from './browser/run';
+import { benchUi, type UiBenchRow } from './ui';
+import { fitSlope, formatStepTable, judgeTargets, type Target } from './report';
 
-const MATMUL_SIZES = [256, 512, 1024, 2048];
-const STEP_SIZES: StepSize[] = [
-  { width: 1024, sampleCount: 1024, inputDim: 32 },
-  { width: 4096, sampleCount: 2048, inputDim: 64 },
-  { width: 16384, sampleCount: 4096, inputDim: 64 },
-];
-/** The float64 reference runs one step only where its predicted time stays below this. */
-const REFERENCE_BUDGET_MS = 90_000;
-
-const quick = process.argv.includes('--quick');
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
 const log = (line: string) => console.log(line);
+const size = (width: number, sampleCount: number, inputDim: number): StepSize => ({ width, sampleCount, inputDim });
+
+const sizesArg = args.indexOf('--sizes');
+const chosenSizes = sizesArg >= 0 ? args[sizesArg + 1]!.split(',').map((text) => { const [m, n, d] = text.split('x').map(Number); return size(m!, n!, d!); }) : undefined;
+const SIZES = chosenSizes ?? (quick ? [size(256, 256, 16), size(1024, 1024, 32)] : [size(1024, 1024, 32), size(4096, 2048, 64), size(16384, 4096, 64)]);
+/** Width sweep at fixed (n, d) = (512, 32): m = 256 .. 65536 (quick: 256 .. 4096). */
+const SWEEP = (quick ? [256, 1024, 4096] : [256, 1024, 4096, 16384, 65536]).map((m) => size(m, 512, 32));
+const N_SWEEP = (quick ? [256, 1024] : [512, 1024, 2048, 4096]).map((n) => size(1024, n, 32));
+const D_SWEEP = (quick ? [16, 64] : [16, 32, 64, 128]).map((d) => size(1024, 1024, d));
+/** A peer whose step is measured above this (here or at a smaller size) is skipped at that size. */
+const budgetArg = args.indexOf('--budget-ms');
+const PEER_BUDGET_MS = budgetArg >= 0 ? Number(args[budgetArg + 1]) : quick ? 3_000 : 15_000;
+const ROUND_MS = quick ? 300 : 1500;
+const started = performance.now();
+const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0)} s`;
 
 const gpu = await requestGpu();
-log(`GradFlow bench — ${gpu.runtime}, adapter: ${gpu.adapterDescription}${quick ? ' (quick)' : ''}`);
-log('');
+log(`GradFlow bench${quick ? ' (--quick: small sizes)' : ''} — Node ${process.version}, ${gpu.runtime}: ${gpu.adapterDescription}`);
 
-const matmulSizes = quick ? [256] : MATMUL_SIZES;
-// Shared-memory tiling runs at ~0.1 GFLOP/s on SwiftShader (emulated barriers): 2048^3 would take over ten minutes.
-const TILED_MAX_SIZE = 1024;
-const matmulRows = [
-  ...(await benchMatmul(gpu, matmulSizes, log, { algorithms: ['register'], referenceMaxSize: quick ? 256 : 512 })),
-  ...(await benchMatmul(gpu, matmulSizes.filter((size) => size <= TILED_MAX_SIZE), log, { algorithms: ['tiled'], referenceMaxSize: 0 })),
-];
-log(`matmul tiled skipped above ${TILED_MAX_SIZE}^3 (over the bench's time budget on a software GPU)`);
-log('');
-
-const stepRows: StepBenchRow[] = [];
-let referenceGflops = 0;
-for (const size of quick ? STEP_SIZES.slice(0, 1) : STEP_SIZES) {
-  const label = `step (m, n, d) = (${size.width}, ${size.sampleCount}, ${size.inputDim})`;
-  const gpuRow = await benchGpuStep(gpu, size);
-  stepRows.push(gpuRow);
-  log(`${label}  ${gpuRow.backend.padEnd(13)} ${gpuRow.msPerStep.toFixed(1).padStart(9)} ms  ${gpuRow.gflops.toFixed(3).padStart(7)} GFLOP/s  (warm-up ${gpuRow.warmUpMs!.toFixed(0)} ms, ${gpuRow.stepsTimed} steps in one submit)`);
-  const predictedMs = referenceGflops > 0 ? stepFlops(size) / (referenceGflops * 1e6) : 0;
-  if (predictedMs > REFERENCE_BUDGET_MS) {
-    log(`${label}  reference-f64 skipped: predicted ${(predictedMs / 1000).toFixed(0)} s at ${referenceGflops.toFixed(2)} GFLOP/s, over the ${REFERENCE_BUDGET_MS / 1000} s budget`);
-    continue;
+const node = !args.includes('--no-node');
+let tuned: Awaited<ReturnType<typeof autotuneMatmul>> | undefined;
+const matmulRows: MatmulBenchRow[] = [];
+const nodeRows: InterleavedRow[] = [];
+const productRows: { size: StepSize; gflops: number }[] = [];
+let readbacks: string[] = [];
+let science: ScienceRow[] = [];
+const scaling: Record<string, { points: { x: number; msPerStep: number }[]; slope: number }> = {};
+const memory: MemoryRow[] = [];
+if (node) {
+  // 1. Kernel variants: autotune (what the trainer's 'auto' uses), then plain square matmuls.
+  log('\n== matmul variants (Node/Dawn) ==');
+  tuned = await autotuneMatmul(gpu);
+  const tuneFlops = 4 * MATMUL_TUNE_SIZE.sampleCount * MATMUL_TUNE_SIZE.width * MATMUL_TUNE_SIZE.inputDim;
+  log(`autotune (${tuned.source}): winner ${tuned.winner}; ${Object.entries(tuned.timesMs).map(([k, ms]) => `${k} ${ms.toFixed(1)} ms (${(tuneFlops / (ms * 1e6)).toFixed(2)} GFLOP/s)`).join(', ')}`);
+  const algorithm: MatmulAlgorithm = tuned.winner;
+  for (const a of MATMUL_ALGORITHMS) {
+    // Shared-memory tiling runs ~0.1 GFLOP/s on SwiftShader: its larger sizes would take minutes.
+    const sizes = quick ? [256] : a === 'tiled' ? [256, 512] : [512, 1024];
+    matmulRows.push(...(await benchMatmul(gpu, sizes, log, { algorithms: [a], referenceMaxSize: 0, targetSubmitMs: quick ? 200 : 500, submits: 2 })));
   }
-  const referenceRow = benchReferenceStep(size);
-  referenceGflops = referenceRow.gflops;
-  stepRows.push(referenceRow);
-  log(`${label}  ${referenceRow.backend.padEnd(13)} ${referenceRow.msPerStep.toFixed(1).padStart(9)} ms  ${referenceRow.gflops.toFixed(3).padStart(7)} GFLOP/s  (1 step)  GPU speed-up ${(referenceRow.msPerStep / gpuRow.msPerStep).toFixed(1)}x`);
+
+  // 2. Training step in Node: GradFlow against its reference, interleaved; the step's products alone.
+  log(`\n== training step, Node/Dawn (GradFlow ${algorithm} vs float64 reference, interleaved) [${elapsed()}] ==`);
+  const previous = new Map<string, number>();
+  for (const s of SIZES) {
+    const rows = await interleave(s, nodeContenders(gpu, s, algorithm), { budgetMs: quick ? 5_000 : 60_000, alwaysRun: ['gradflow-gpu'], roundMs: ROUND_MS, previousMs: previous });
+    rows.forEach((r) => previous.set(r.backend, r.msPerStep ?? r.probeMs ?? Infinity));
+    nodeRows.push(...rows);
+    const products = await stepProductsGflops(gpu, s, algorithm);
+    productRows.push({ size: s, gflops: products });
+    log(formatStepTable(rows, 'gradflow-gpu'));
+    log(`   the step's two products alone (plain ${algorithm} matmuls, 4nmd FLOP): ${products.toFixed(3)} GFLOP/s`);
+  }
+  readbacks = await trainingReadbacks(gpu, SIZES[0]!, algorithm);
+  log(`read-backs during 3 x train(16): ${readbacks.length} mapAsync, on ${[...new Set(readbacks)].join(', ') || 'nothing'}`);
+
+  // 3. Science.
+  log(`\n== cost of the science (Node/Dawn) [${elapsed()}] ==`);
+  if (!args.includes('--no-science')) science = await benchScience(gpu, algorithm, quick, log);
+
+  // 4. Scaling and memory (GradFlow, Node).
+  log(`\n== scaling (GradFlow GPU step, Node/Dawn) [${elapsed()}] ==`);
+  for (const [axis, sweep, pick] of [
+    ['m', SWEEP, (s: StepSize) => s.width],
+    ['n', N_SWEEP, (s: StepSize) => s.sampleCount],
+    ['d', D_SWEEP, (s: StepSize) => s.inputDim],
+  ] as const) {
+    const points: { x: number; msPerStep: number }[] = [];
+    for (const s of sweep) {
+      const row = await memoryAt(gpu, s, algorithm, ROUND_MS);
+      memory.push(row);
+      points.push({ x: pick(s), msPerStep: row.msPerStep });
+    }
+    // Past fixed overheads: the slope over the upper half of the sweep (at least two points).
+    const upper = points.slice(Math.min(points.length - 2, Math.floor(points.length / 2)));
+    const slope = fitSlope(upper.map((p) => p.x), upper.map((p) => p.msPerStep));
+    scaling[axis] = { points, slope };
+    log(`${axis}: ${points.map((p) => `${p.x}: ${p.msPerStep.toFixed(1)} ms`).join(', ')}  -> log-log slope ${slope.toFixed(2)} (upper half)`);
+  }
+  for (const r of memory) {
+    log(`memory (m, n, d) = (${r.width}, ${r.sampleCount}, ${r.inputDim}): peak ${(r.peakBytes / 2 ** 20).toFixed(1)} MiB vs minimum ${(r.minimumBytes / 2 ** 20).toFixed(1)} MiB (${(r.peakBytes / r.minimumBytes).toFixed(2)}x)`);
+  }
+
 }
 
+// 5. Browser: GradFlow vs TF.js WebGPU / wasm vs reference, interleaved in one page.
+let browserInfo: unknown;
+let browserTune: unknown;
+const browserRows: InterleavedRow[] = [];
+if (!args.includes('--no-browser')) {
+  log(`\n== training step, headless Chromium (interleaved in one page) [${elapsed()}] ==`);
+  const bench = await startBrowserBench(log);
+  try {
+    const info = await bench.info();
+    browserInfo = info;
+    log(`adapter: ${info.adapter}; TF.js ${info.tfjs}, wasm ${info.wasm}; cross-origin isolated: ${info.crossOriginIsolated}`);
+    const t = await bench.tune();
+    browserTune = t;
+    log(`autotune (${t.source}): winner ${t.winner}; ${Object.entries(t.timesMs).map(([k, ms]) => `${k} ${ms.toFixed(1)} ms`).join(', ')}`);
+    const backends = ['gradflow-gpu', 'tfjs-webgpu', 'tfjs-wasm', 'reference-f64'];
+    for (const [label, sweep] of [['sizes', SIZES], ['width sweep, (n, d) = (512, 32)', chosenSizes ? [] : SWEEP]] as const) {
+      if (sweep.length === 0) continue;
+      log(`-- ${label} --`);
+      await bench.resetSizes();
+      for (const s of sweep) {
+        const rows = await bench.runSize(s, { budgetMs: PEER_BUDGET_MS, roundMs: ROUND_MS }, backends);
+        browserRows.push(...rows);
+        log(formatStepTable(rows, 'gradflow-gpu'));
+      }
+    }
+  } finally {
+    await bench.close();
+  }
+}
+
+// 6. The particle view (the lead's bench/ui.ts).
+let ui: UiBenchRow[] = [];
+if (!args.includes('--no-ui')) {
+  log(`\n== particle view (headless Chromium, d = 2) [${elapsed()}] ==`);
+  ui = await benchUi(log, quick ? [10_000] : [10_000, 100_000]);
+}
+
+// Targets.
+log(`\n== targets [${elapsed()}] ==`);
+const bestMatmulGflops = Math.max(0, ...matmulRows.filter((r) => r.algorithm !== 'reference-f64').map((r) => r.gflops));
+const targets: Target[] = judgeTargets({ browserRows, nodeRows, productRows, readbacks, bestMatmulGflops });
+for (const t of targets) log(`${t.holds ? 'HOLDS' : t.holds === false ? 'MISS ' : 'N/A  '} ${t.name}: ${t.detail}`);
+
 mkdirSync('bench/results', { recursive: true });
-const result = { date: new Date().toISOString(), runtime: gpu.runtime, adapter: gpu.adapterDescription, matmul: matmulRows, trainingStep: stepRows };
+const result = {
+  date: new Date().toISOString(), quick, node: { runtime: gpu.runtime, adapter: gpu.adapterDescription, autotune: tuned },
+  browser: { info: browserInfo, autotune: browserTune }, matmul: matmulRows, nodeSteps: nodeRows, stepProducts: productRows,
+  browserSteps: browserRows, science, scaling, memory, ui, readbacks, targets, stepFlops: 'FLOP per step counted as 6 m n d', seconds: (performance.now() - started) / 1000,
+};
 writeFileSync('bench/results/bench.json', `${JSON.stringify(result, null, 2)}\n`);
-log('\nwrote bench/results/bench.json');
+log(`\nwrote bench/results/bench.json (${elapsed()})`);
 process.exit(0);

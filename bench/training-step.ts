@@ -40,11 +40,13 @@ export function stepFlops({ width, sampleCount, inputDim }: StepSize): number {
   return 6 * width * sampleCount * inputDim;
 }
 
-function benchConfig(size: StepSize): TwoLayerTrainerConfig {
+/** The bench's network: mean-field, square loss, no bias, lr 0.1, seed 1 (shared by every contender). */
+export function benchConfig(size: StepSize): TwoLayerTrainerConfig {
   return { ...size, scaling: 'mean-field', loss: 'square', hasBias: false, trainable: 'both', learningRate: 0.1, seed: 1, maxStepsPerSubmit: 64 };
 }
 
-function benchData(size: StepSize) {
+/** X [n x d] and y [n], standard normal, the same for every contender. */
+export function benchData(size: StepSize) {
   const X = new Float32Array(normalArray(1, 1, 0, size.sampleCount * size.inputDim));
   const y = new Float32Array(normalArray(1, 2, 0, size.sampleCount));
   return { X, y };
@@ -79,4 +81,10 @@ export function benchReferenceStep(size: StepSize): StepBenchRow {
   trainer.train(1);
   const msPerStep = performance.now() - start;
   return { ...size, backend: 'reference-f64', msPerStep, gflops: stepFlops(size) / (msPerStep * 1e6), stepsTimed: 1 };
+}
+
+/** Config, initial weights and data of one bench problem. */
+export function benchProblem(size: StepSize) {
+  const config = benchConfig(size);
+  return { config, init: initialWeights({ ...config }), data: benchData(size) };
 }

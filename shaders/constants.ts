@@ -15,3 +15,5 @@ export const MATMUL_TILE = 16;
 /** Register-blocked matmul: each thread owns a BLOCK x BLOCK patch of C; THREADS x THREADS threads per workgroup. */
 export const MATMUL_REGISTER_BLOCK = 4;
 export const MATMUL_REGISTER_THREADS = 8;
+/** The 'register8' variant's patch: 8 x 8 accumulators per thread, 64 x 64 of C per workgroup. */
+export const MATMUL_REGISTER_BLOCK_LARGE = 8;

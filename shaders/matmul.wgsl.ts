@@ -2,17 +2,26 @@
  * Batched matmul C[b] = op(A[b]) op(B[b]), op = identity or transpose, float32, row-major:
  *   A [batch x (transA ? K x M : M x K)], B [batch x (transB ? N x K : K x N)], C [batch x M x N],
  *   C[b][i][j] = epilogue( sum_t op(A[b])[i][t] * op(B[b])[t][j] ).
- * Two algorithms: 'tiled' stages TILE x TILE blocks of A and B in workgroup memory (what hardware
+ * Three algorithms: 'tiled' stages TILE x TILE blocks of A and B in workgroup memory (what hardware
  * GPUs want); 'register' gives each thread a BLOCK x BLOCK patch of C computed straight from
  * global loads, with no workgroup memory or barriers (about 10x faster on SwiftShader, where
- * barriers are expensive and "shared" memory is ordinary memory).
+ * barriers are expensive and "shared" memory is ordinary memory); 'register8' is 'register' with an
+ * 8 x 8 patch.
  * Bindings: 0 params, 1 A, 2 B, 3 C, 4 bias (only for the 'bias-relu' epilogue).
  */
 import { wgsl } from './preprocessor';
-import { MATMUL_REGISTER_BLOCK, MATMUL_REGISTER_THREADS, MATMUL_TILE } from './constants';
+import { MATMUL_REGISTER_BLOCK, MATMUL_REGISTER_BLOCK_LARGE, MATMUL_REGISTER_THREADS, MATMUL_TILE } from './constants';
 import { linearWorkgroupIndex } from './common.wgsl';
 
-export type MatmulAlgorithm = 'tiled' | 'register';
+/**
+ * 'register' keeps a BLOCK x BLOCK (4 x 4) patch per thread; 'register8' a LARGE_BLOCK x LARGE_BLOCK
+ * (8 x 8) one: twice the reuse per load, which SwiftShader (loads dominate) rewards and hardware
+ * GPUs may punish through register pressure, so src/gpu/autotune.ts picks per adapter.
+ */
+export type MatmulAlgorithm = 'tiled' | 'register' | 'register8';
+
+/** Every algorithm, in the order the autotuner tries them. */
+export const MATMUL_ALGORITHMS: readonly MatmulAlgorithm[] = ['register', 'register8', 'tiled'];
 
 /**
  * What follows the sum: 'relu' gives C = relu(acc), 'bias-relu' gives C = relu(acc + bias[col]).
@@ -31,7 +40,12 @@ export interface MatmulVariant {
 
 /** Rows (= columns) of C one workgroup covers: the same number drives the WGSL and the dispatch. */
 export function matmulOutputTile(algorithm: MatmulAlgorithm): number {
-  return algorithm === 'tiled' ? MATMUL_TILE : MATMUL_REGISTER_BLOCK * MATMUL_REGISTER_THREADS;
+  return algorithm === 'tiled' ? MATMUL_TILE : registerBlock(algorithm) * MATMUL_REGISTER_THREADS;
+}
+
+/** Side of the patch of C one thread of a register-blocked algorithm owns. */
+function registerBlock(algorithm: MatmulAlgorithm): number {
+  return algorithm === 'register8' ? MATMUL_REGISTER_BLOCK_LARGE : MATMUL_REGISTER_BLOCK;
 }
 
 /** The WGSL of one variant; its entry point is always `matmul`. */
@@ -171,7 +185,7 @@ function unrolled2(count: number, f: (i: number, j: number) => string): string {
  * in the inner loop); their sums are discarded by the guarded stores.
  */
 function registerSource(variant: MatmulVariant): string {
-  const B = MATMUL_REGISTER_BLOCK;
+  const B = registerBlock(variant.algorithm);
   const S = MATMUL_REGISTER_THREADS;
   // Per-thread row/column offsets, hoisted out of the K loop.
   const aOffset = (i: number) => (variant.transA ? `row_${i}` : `row_${i} * params.k`);

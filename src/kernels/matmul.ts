@@ -1,5 +1,6 @@
 /** Wrappers for shaders/matmul.wgsl.ts: a bound kernel on GPU buffers, and an array-in/array-out helper. */
 import {
+  MATMUL_ALGORITHMS,
   matmulOutputTile,
   matmulSource,
   type MatmulAlgorithm,
@@ -14,6 +15,7 @@ import { packParams } from '../gpu/params';
 import { checkBufferHolds, checkFinite, checkLength, checkSize } from '../gpu/validate';
 
 export type { MatmulAlgorithm, MatmulEpilogue, MatmulVariant };
+export { MATMUL_ALGORITHMS };
 
 const NAME = 'matmul/matmul';
 

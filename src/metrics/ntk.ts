@@ -19,7 +19,8 @@ import { KernelArgumentError } from '../gpu/errors';
 import { runKernels, type BoundKernel } from '../gpu/kernel';
 import { checkSize } from '../gpu/validate';
 import { checkNetworkArrays, uploadNetwork } from './host-inputs';
-import { bindMatmul, matmulVariant, type MatmulAlgorithm } from '../kernels/matmul';
+import { bindMatmul, matmulVariant } from '../kernels/matmul';
+import { resolveMatmulAlgorithm, type MatmulSetting } from '../kernels/matmul-autotune';
 import { bindNtkCombine, bindNtkMaskedScale } from '../kernels/ntk';
 import type { Scaling, TrainableParts } from '../model/conventions';
 import type { TwoLayerWeights } from '../model/two-layer-trainer';
@@ -40,7 +41,8 @@ export interface GpuNtkConfig {
   readonly hasBias: boolean;
   /** The kernel of the trainable parameters only (default 'both'): 'second' gives K^(a), 'first' K^(w) + K^(b). */
   readonly trainable?: TrainableParts;
-  readonly matmulAlgorithm?: MatmulAlgorithm;
+  /** Default 'register'; 'auto': the adapter's autotuned winner. */
+  readonly matmulAlgorithm?: MatmulSetting;
 }
 
 /** GPU buffers X [n x d], a [m], W [m x d], b [m] (exactly when hasBias). */
@@ -68,7 +70,7 @@ export class GpuNtk {
     }
     const trainable = config.trainable ?? 'both';
     const shape = { sampleCount: n, width: m, scaling: config.scaling, alpha: config.alpha ?? 1 };
-    const algorithm = config.matmulAlgorithm ?? 'register';
+    const algorithm = await resolveMatmulAlgorithm(gpu, config.matmulAlgorithm ?? 'register');
     const buffer = (label: string, elementCount: number) => createStorageBuffer(gpu, `${NAME}/${label}`, elementCount * 4);
     const own = {
       features: buffer('features', 2 * n * m),

@@ -43,6 +43,7 @@ import {
   type VectorBuffers,
 } from '../kernels/hessian';
 import { bindMatmul, matmulVariant } from '../kernels/matmul';
+import { resolveMatmulAlgorithm } from '../kernels/matmul-autotune';
 import { bindOutputLoss } from '../kernels/two-layer';
 import type { TrainableParts } from '../model/conventions';
 import type { TrainingSet, TwoLayerWeights } from '../model/two-layer-trainer';
@@ -178,7 +179,7 @@ export class GpuHessian {
       own.directionHidden = buffer('directionHidden', f32(n * m));
       own.hiddenCoefficient = buffer('hiddenCoefficient', f32(n * m));
     }
-    const algorithm = config.matmulAlgorithm ?? 'register';
+    const algorithm = await resolveMatmulAlgorithm(gpu, config.matmulAlgorithm ?? 'register');
     const head = { sampleCount: n, width: m, scaling: config.scaling, alpha: config.alpha ?? 1, loss: config.loss };
     const centered = config.centered ?? false;
     const hvpBuffers: HvpBuffers = {

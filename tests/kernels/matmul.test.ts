@@ -12,19 +12,20 @@ import { expectClose, reductionTolerance, testValues } from '../helpers/toleranc
 // (the largest K here is 65). The bias adds one more term of magnitude < 1: K + 1 terms.
 const tolerance = (k: number, biasTerms = 0) => reductionTolerance(k + biasTerms, 1);
 
-const ALGORITHMS: readonly MatmulAlgorithm[] = ['register', 'tiled'];
+const ALGORITHMS: readonly MatmulAlgorithm[] = ['register', 'register8', 'tiled'];
 const TRANSPOSES = [
   { transA: false, transB: false },
   { transA: false, transB: true },
   { transA: true, transB: false },
   { transA: true, transB: true },
 ] as const;
-// M x N x K: one element; primes; just past the tiled (16) and register (32) output tiles, batched.
+// M x N x K: one element; primes; just past the tiled (16), register (32) and register8 (64) output tiles, batched.
 const SHAPES: readonly MatmulShape[] = [
   { batch: 1, m: 1, n: 1, k: 1 },
   { batch: 1, m: 7, n: 13, k: 5 },
   { batch: 3, m: 17, n: 33, k: 9 },
   { batch: 3, m: 33, n: 17, k: 65 },
+  { batch: 2, m: 65, n: 67, k: 3 },
 ];
 
 const text = (s: MatmulShape) => `${s.batch} x ${s.m}x${s.n}x${s.k}`;

@@ -1,0 +1,70 @@
+/**
+ * The bench page: GradFlow's GPU step, its float64 reference, TF.js WebGPU and TF.js wasm on the
+ * same data and initial weights, interleaved in this one page (bench/interleave.ts). Driven by
+ * bench/browser/run.ts through window.gradflowBench.
+ */
+import { requestGpu, type GpuContext } from '../../src/gpu/device';
+import { autotuneMatmul } from '../../src/kernels/matmul-autotune';
+import type { MatmulAlgorithm } from '../../src/kernels/matmul';
+import { TwoLayerTrainer } from '../../src/model/two-layer-trainer';
+import { ReferenceTrainer } from '../../src/reference/two-layer-trainer';
+import { interleave, type Contender, type InterleavedRow, type InterleaveOptions } from '../interleave';
+import { benchProblem, type StepSize } from '../training-step';
+import { createTfModel, tfVersion, wasmFlavour } from './peers';
+
+let gpu: GpuContext | undefined;
+let algorithm: MatmulAlgorithm = 'register';
+const previousMs = new Map<string, number>();
+
+
+async function info() {
+  gpu ??= await requestGpu();
+  return { adapter: gpu.adapterDescription, tfjs: tfVersion(), wasm: await wasmFlavour(), userAgent: navigator.userAgent, crossOriginIsolated };
+}
+
+async function tune() {
+  gpu ??= await requestGpu();
+  const result = await autotuneMatmul(gpu);
+  algorithm = result.winner;
+  return result;
+}
+
+/** A new sweep starts over at a small size: forget the previous sizes' step times. */
+function resetSizes(): void {
+  previousMs.clear();
+}
+
+async function runSize(size: StepSize, options: Omit<InterleaveOptions, 'previousMs' | 'alwaysRun'>, backends: readonly string[]): Promise<InterleavedRow[]> {
+  gpu ??= await requestGpu();
+  const g = gpu;
+  const { config, init, data } = benchProblem(size);
+  const tfData = { X: data.X, y: data.y, W: init.W, a: init.a };
+  const all: Contender[] = [
+    {
+      name: 'gradflow-gpu',
+      create: async () => {
+        const trainer = await TwoLayerTrainer.create(g, { ...config, matmulAlgorithm: algorithm }, init, data);
+        return { train: (k: number) => trainer.train(k), dispose: () => trainer.destroy() };
+      },
+    },
+    { name: 'tfjs-webgpu', create: () => createTfModel('webgpu', size, tfData, config.learningRate) },
+    { name: 'tfjs-wasm', create: () => createTfModel('wasm', size, tfData, config.learningRate) },
+    {
+      name: 'reference-f64',
+      create: async () => {
+        const trainer = new ReferenceTrainer(config, init, data);
+        return { train: async (k: number) => trainer.train(k), dispose: () => undefined };
+      },
+    },
+  ];
+  const rows = await interleave(size, all.filter((c) => backends.includes(c.name)), { ...options, previousMs, alwaysRun: ['gradflow-gpu'] });
+  for (const row of rows) previousMs.set(row.backend, row.msPerStep ?? row.probeMs ?? Infinity);
+  return rows;
+}
+
+declare global {
+  interface Window {
+    gradflowBench: { info: typeof info; tune: typeof tune; runSize: typeof runSize; resetSizes: typeof resetSizes };
+  }
+}
+window.gradflowBench = { info, tune, runSize, resetSizes };

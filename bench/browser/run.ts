@@ -1,0 +1,55 @@
+/**
+ * The browser half of `npm run bench`: a Vite server on 127.0.0.1 serving bench/browser/index.html
+ * (cross-origin isolated, so TF.js wasm may use threads), headless Debian Chromium with WebGPU
+ * (SwiftShader without a GPU) driven by Playwright, as tests/helpers/app-browser.ts does for the app.
+ * Each size is one page.evaluate; the page keeps its state (autotune choice, throughputs) between them.
+ */
+import { chromium, type Page } from 'playwright';
+import { createServer } from 'vite';
+import { CHROMIUM_PATH, WEBGPU_CHROMIUM_ARGS } from '../../tests/helpers/chromium';
+import type { InterleavedRow, InterleaveOptions } from '../interleave';
+import type { StepSize } from '../training-step';
+
+export interface BrowserBench {
+  info(): Promise<{ adapter: string; tfjs: string; wasm: string; userAgent: string; crossOriginIsolated: boolean }>;
+  tune(): Promise<{ winner: string; source: string; timesMs: Readonly<Record<string, number>> }>;
+  runSize(size: StepSize, options: Omit<InterleaveOptions, 'previousMs' | 'alwaysRun'>, backends: readonly string[]): Promise<InterleavedRow[]>;
+  resetSizes(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startBrowserBench(log: (line: string) => void): Promise<BrowserBench> {
+  const server = await createServer({
+    configFile: false,
+    root: process.cwd(),
+    logLevel: 'warn',
+    clearScreen: false,
+    // Pre-bundled at start-up: a dependency discovered later would make Vite reload the page mid-run.
+    optimizeDeps: { entries: ['bench/browser/index.html'], include: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-webgpu', '@tensorflow/tfjs-backend-wasm'] },
+    server: {
+      host: '127.0.0.1', port: 4173 + Math.floor(Math.random() * 20000), strictPort: false, hmr: false,
+      headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
+    },
+  });
+  await server.listen();
+  const baseUrl = server.resolvedUrls!.local[0]!.replace(/\/$/, '');
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: WEBGPU_CHROMIUM_ARGS, headless: true });
+  const page: Page = await browser.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') log(`  [page ${message.type()}] ${message.text()}`);
+  });
+  page.on('pageerror', (error) => log(`  [page error] ${error.message}`));
+  page.setDefaultTimeout(0);
+  await page.goto(`${baseUrl}/bench/browser/index.html`);
+  await page.waitForFunction(() => 'gradflowBench' in window, undefined, { timeout: 180_000 });
+  return {
+    info: () => page.evaluate(() => window.gradflowBench.info()),
+    tune: () => page.evaluate(() => window.gradflowBench.tune()),
+    runSize: (size, options, backends) => page.evaluate(([s, o, b]) => window.gradflowBench.runSize(s, o, b), [size, options, backends] as const),
+    resetSizes: () => page.evaluate(() => window.gradflowBench.resetSizes()),
+    async close() {
+      await browser.close();
+      await server.close();
+    },
+  };
+}

@@ -1,0 +1,79 @@
+/** Node-side pieces of the bench: contenders for the interleaver, the step's products as plain matmuls, read-backs and memory. */
+import type { GpuContext } from '../src/gpu/device';
+import type { MatmulAlgorithm } from '../src/kernels/matmul';
+import { timeStepProducts } from '../src/kernels/matmul-autotune';
+import { TwoLayerTrainer } from '../src/model/two-layer-trainer';
+import { ReferenceTrainer } from '../src/reference/two-layer-trainer';
+import { interleave, type Contender } from './interleave';
+import { watchDevice } from './instrument';
+import { benchProblem, type StepSize } from './training-step';
+
+
+export function gradflowContender(gpu: GpuContext, size: StepSize, algorithm: MatmulAlgorithm): Contender {
+  const { config, init, data } = benchProblem(size);
+  return {
+    name: 'gradflow-gpu',
+    create: async () => {
+      const trainer = await TwoLayerTrainer.create(gpu, { ...config, matmulAlgorithm: algorithm }, init, data);
+      return { train: (k: number) => trainer.train(k), dispose: () => trainer.destroy() };
+    },
+  };
+}
+
+export function nodeContenders(gpu: GpuContext, size: StepSize, algorithm: MatmulAlgorithm): Contender[] {
+  const { config, init, data } = benchProblem(size);
+  return [
+    gradflowContender(gpu, size, algorithm),
+    {
+      name: 'reference-f64',
+      create: async () => {
+        const trainer = new ReferenceTrainer(config, init, data);
+        return { train: async (k: number) => trainer.train(k), dispose: () => undefined };
+      },
+    },
+  ];
+}
+
+/** GFLOP/s of the step's two products (forward n x m x d, gradient m x d x n) run alone: 4 n m d FLOP. */
+export async function stepProductsGflops(gpu: GpuContext, size: StepSize, algorithm: MatmulAlgorithm): Promise<number> {
+  const ms = await timeStepProducts(gpu, algorithm, size, 2);
+  return (4 * size.width * size.sampleCount * size.inputDim) / (ms * 1e6);
+}
+
+/** Labels of the buffers mapped while a trainer runs three chunks of 16 steps (creation excluded). */
+export async function trainingReadbacks(gpu: GpuContext, size: StepSize, algorithm: MatmulAlgorithm): Promise<string[]> {
+  const watch = watchDevice(gpu.device);
+  try {
+    const trainer = await (await gradflowContender(gpu, size, algorithm).create());
+    watch.resetPeak();
+    for (let i = 0; i < 3; i++) await trainer.train(16);
+    const mapped = [...watch.mapped];
+    trainer.dispose();
+    return mapped;
+  } finally {
+    watch.stop();
+  }
+}
+
+export interface MemoryRow extends StepSize {
+  readonly msPerStep: number;
+  /** Most bytes of GPU buffers alive at once while creating and training. */
+  readonly peakBytes: number;
+  /** Parameters a, W and their gradients, X, y, and the two n x m activations H and D, float32. */
+  readonly minimumBytes: number;
+}
+
+/** Step time (warm-up excluded) and peak GPU memory of GradFlow at one size. */
+export async function memoryAt(gpu: GpuContext, size: StepSize, algorithm: MatmulAlgorithm, roundMs: number): Promise<MemoryRow> {
+  const watch = watchDevice(gpu.device);
+  try {
+    watch.resetPeak();
+    const base = watch.liveBytes;
+    const [row] = await interleave(size, [gradflowContender(gpu, size, algorithm)], { rounds: 2, roundMs, alwaysRun: ['gradflow-gpu'] });
+    const { width: m, sampleCount: n, inputDim: d } = size;
+    const minimumBytes = 4 * (2 * (m * d + m) + n * d + n + 2 * n * m);
+    return { ...size, msPerStep: row!.msPerStep!, peakBytes: watch.peakBytes - base, minimumBytes };
+  } finally {
+    watch.stop();
+  }
+}

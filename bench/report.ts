@@ -1,0 +1,89 @@
+/** Tables, slopes and target verdicts of `npm run bench`. */
+import type { InterleavedRow } from './interleave';
+import type { StepSize } from './training-step';
+
+/** Least-squares slope of log(y) against log(x). */
+export function fitSlope(x: readonly number[], y: readonly number[]): number {
+  const lx = x.map(Math.log);
+  const ly = y.map(Math.log);
+  const mx = lx.reduce((s, v) => s + v, 0) / lx.length;
+  const my = ly.reduce((s, v) => s + v, 0) / ly.length;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < lx.length; i++) {
+    num += (lx[i]! - mx) * (ly[i]! - my);
+    den += (lx[i]! - mx) ** 2;
+  }
+  return den > 0 ? num / den : NaN;
+}
+
+const sizeText = (s: StepSize) => `(${s.width}, ${s.sampleCount}, ${s.inputDim})`;
+
+/**
+ * One line per backend at one size: ms/step, GFLOP/s, warm-up, and GradFlow's speed-up over it
+ * (its ms/step over GradFlow's, both from the same interleaved rounds).
+ */
+export function formatStepTable(rows: readonly InterleavedRow[], base: string): string {
+  const baseRow = rows.find((r) => r.backend === base);
+  return rows
+    .map((r) => {
+      const head = `${sizeText(r).padEnd(20)} ${r.backend.padEnd(14)}`;
+      if (r.skipped) return `${head} skipped: ${r.skipped}${r.warmUpMs ? ` (warm-up ${r.warmUpMs.toFixed(0)} ms)` : ''}`;
+      const ratio = r.backend !== base && baseRow?.msPerStep ? `  GradFlow ${(r.msPerStep! / baseRow.msPerStep).toFixed(1)}x faster` : '';
+      return `${head} ${r.msPerStep!.toFixed(1).padStart(10)} ms/step ${r.gflops!.toFixed(3).padStart(8)} GFLOP/s  warm-up ${r.warmUpMs!.toFixed(0).padStart(6)} ms  (${r.stepsTimed} steps)${ratio}`;
+    })
+    .join('\n');
+}
+
+export interface Target {
+  readonly name: string;
+  /** undefined: could not be judged in this run. */
+  readonly holds: boolean | undefined;
+  readonly detail: string;
+}
+
+export interface TargetInputs {
+  readonly browserRows: readonly InterleavedRow[];
+  readonly nodeRows: readonly InterleavedRow[];
+  readonly productRows: readonly { size: StepSize; gflops: number }[];
+  readonly bestMatmulGflops: number;
+  readonly readbacks: readonly string[];
+}
+
+const same = (a: StepSize, b: StepSize) => a.width === b.width && a.sampleCount === b.sampleCount && a.inputDim === b.inputDim;
+
+export function judgeTargets(input: TargetInputs): Target[] {
+  const targets: Target[] = [];
+  const pairs = input.browserRows
+    .filter((r) => r.backend === 'tfjs-webgpu' && r.msPerStep)
+    .map((tf) => ({ tf, gf: input.browserRows.find((r) => r.backend === 'gradflow-gpu' && same(r, tf) && r.msPerStep)! }))
+    .filter((p) => p.gf);
+  const speedups = pairs.map((p) => ({ size: sizeText(p.tf), x: p.tf.msPerStep! / p.gf.msPerStep! }));
+  targets.push({
+    name: 'GradFlow step >= 10x faster than TF.js WebGPU (same page, interleaved)',
+    holds: speedups.length ? speedups.every((s) => s.x >= 10) : undefined,
+    detail: speedups.length ? speedups.map((s) => `${s.size}: ${s.x.toFixed(1)}x`).join(', ') : 'no size where both ran (browser part skipped?)',
+  });
+  const gpuRows = input.nodeRows.filter((r) => r.backend === 'gradflow-gpu' && r.gflops);
+  const fractions = gpuRows.map((r) => ({ size: sizeText(r), f: r.gflops! / input.bestMatmulGflops, products: input.productRows.find((p) => same(p.size, r)) }));
+  targets.push({
+    name: 'GradFlow step >= 70% of the best plain matmul variant GFLOP/s (Node/Dawn)',
+    holds: fractions.length ? fractions.every((f) => f.f >= 0.7) : undefined,
+    detail: `best square matmul ${input.bestMatmulGflops.toFixed(3)} GFLOP/s; step: ${fractions
+      .map((f) => `${f.size} ${(100 * f.f).toFixed(0)}%${f.products ? ` (of its own two products run alone: ${((100 * gpuRows.find((r) => sizeText(r) === f.size)!.gflops!) / f.products.gflops).toFixed(0)}%)` : ''}`)
+      .join(', ')}`,
+  });
+  const foreign = input.readbacks.filter((label) => !label.includes('losses-staging'));
+  targets.push({
+    name: 'no read-back in the training loop except the asynchronous loss staging',
+    // The loss staging is always mapped: no map at all means the Node part did not run.
+    holds: input.readbacks.length ? foreign.length === 0 : undefined,
+    detail: `${input.readbacks.length} mapAsync during 3 x train(16), all on ${[...new Set(input.readbacks)].join(', ') || '(none)'}${foreign.length ? `; foreign: ${foreign.join(', ')}` : ''}`,
+  });
+  targets.push({
+    name: 'particle rendering reads nothing back',
+    holds: undefined,
+    detail: 'not instrumented in the UI bench; by inspection the draw path (src/ui/particle-renderer.ts) reads no particle data, but it maps a small moments staging buffer asynchronously when moments are requested',
+  });
+  return targets;
+}

@@ -1,0 +1,77 @@
+/**
+ * Cost of the science (issue 6, item 3): one sharpness power iteration, one NTK Gram, one Sinkhorn
+ * solve, one sliced-W2, each next to one GradFlow training step at the matching size, timed in the
+ * same process right after it. Sizes: the network measurements at (m, n, d) = (1024, 1024, 32)
+ * (quick: 256, 256, 16); the transport ones compare N particles with a step of width m = N at
+ * (n, d) = (1024, 2), the particle view's setting (quick: N / 16).
+ */
+import type { GpuContext } from '../src/gpu/device';
+import { slicedW2Squared } from '../src/kernels/sliced';
+import { sinkhorn } from '../src/kernels/sinkhorn';
+import { computeNtkGram } from '../src/metrics/ntk';
+import { withGpuHessian } from '../src/metrics/sharpness';
+import { initialWeights } from '../src/model/initialization';
+import { normalArray } from '../src/reference/random';
+import type { MatmulAlgorithm } from '../src/kernels/matmul';
+import { benchGpuStep, type StepSize } from './training-step';
+
+export interface ScienceRow {
+  readonly measurement: string;
+  readonly size: string;
+  readonly ms: number;
+  /** One training step at the matching size. */
+  readonly stepMs: number;
+  readonly stepSize: StepSize;
+  /** ms / stepMs. */
+  readonly relativeToStep: number;
+}
+
+async function timed(work: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await work();
+  return performance.now() - start;
+}
+
+export async function benchScience(gpu: GpuContext, algorithm: MatmulAlgorithm, quick: boolean, log: (line: string) => void): Promise<ScienceRow[]> {
+  const rows: ScienceRow[] = [];
+  const push = (row: Omit<ScienceRow, 'relativeToStep'>) => {
+    const full = { ...row, relativeToStep: row.ms / row.stepMs };
+    rows.push(full);
+    log(`${full.measurement.padEnd(28)} ${full.size.padEnd(34)} ${full.ms.toFixed(1).padStart(10)} ms  = ${full.relativeToStep.toFixed(2).padStart(7)} steps at (m, n, d) = (${row.stepSize.width}, ${row.stepSize.sampleCount}, ${row.stepSize.inputDim}) (${row.stepMs.toFixed(1)} ms)`);
+  };
+  const stepMs = async (size: StepSize) => (await benchGpuStep(gpu, size, { algorithm, targetMs: 1000 })).msPerStep;
+
+  const net: StepSize = quick ? { width: 256, sampleCount: 256, inputDim: 16 } : { width: 1024, sampleCount: 1024, inputDim: 32 };
+  const spec = { width: net.width, inputDim: net.inputDim, sampleCount: net.sampleCount, scaling: 'mean-field' as const, loss: 'square' as const, hasBias: false, matmulAlgorithm: algorithm };
+  const weights = initialWeights({ seed: 1, width: net.width, inputDim: net.inputDim, hasBias: false });
+  const X = new Float32Array(normalArray(1, 1, 0, net.sampleCount * net.inputDim));
+  const y = new Float32Array(normalArray(1, 2, 0, net.sampleCount));
+  const netStepMs = await stepMs(net);
+  const iterations = 16;
+  const perIteration = await withGpuHessian(gpu, { ...spec, historyCapacity: 64 }, weights, { X, y }, async (hessian) => {
+    const start = new Float64Array(net.width * (net.inputDim + 1)).map((_, i) => Math.sin(i + 1));
+    await hessian.powerIteration(start, { maxIterations: 2, tolerance: 0, checkEvery: 2 }); // pipelines
+    // One submit of 16 iterations (tolerance 0: no early stop), then one read-back of the history.
+    return (await timed(() => hessian.powerIteration(start, { maxIterations: iterations, tolerance: 0, checkEvery: iterations }))) / iterations;
+  });
+  push({ measurement: 'sharpness power iteration', size: `1 HVP of ${iterations} in one submit`, ms: perIteration, stepMs: netStepMs, stepSize: net });
+  await computeNtkGram(gpu, spec, weights, X.subarray(0, 8 * net.inputDim).slice()).catch(() => undefined); // pipelines
+  const ntkSpec = { ...spec };
+  const ntkMs = await timed(() => computeNtkGram(gpu, ntkSpec, weights, X));
+  push({ measurement: 'NTK Gram', size: `n = ${net.sampleCount}`, ms: ntkMs, stepMs: netStepMs, stepSize: net });
+
+  const sinkhornN = quick ? 256 : 4096;
+  const points = (seed: number, count: number) => new Float32Array(normalArray(seed, 3, 0, count * 2));
+  const particleStep = (width: number): StepSize => ({ width, sampleCount: 1024, inputDim: 2 });
+  await sinkhorn(gpu, points(5, 16), points(6, 16), 2, { epsilon: 0.05 });
+  let solve = { iterations: 0, converged: false };
+  const sinkhornMs = await timed(async () => (solve = await sinkhorn(gpu, points(5, sinkhornN), points(6, sinkhornN), 2, { epsilon: 0.05 })));
+  const note = `${solve.iterations} it.${solve.converged ? '' : ', not converged'}`;
+  push({ measurement: 'Sinkhorn solve (eps 0.05)', size: `${sinkhornN} x ${sinkhornN}, d = 2, ${note}`, ms: sinkhornMs, stepMs: await stepMs(particleStep(sinkhornN)), stepSize: particleStep(sinkhornN) });
+
+  const slicedN = quick ? 4096 : 65536;
+  await slicedW2Squared(gpu, points(7, 64), points(8, 64), 2);
+  const slicedMs = await timed(() => slicedW2Squared(gpu, points(7, slicedN), points(8, slicedN), 2));
+  push({ measurement: 'sliced W2 (64 directions)', size: `${slicedN} particles, d = 2`, ms: slicedMs, stepMs: await stepMs(particleStep(slicedN)), stepSize: particleStep(slicedN) });
+  return rows;
+}

@@ -1,0 +1,188 @@
+/**
+ * Per-adapter choice between kernel variants: time each candidate once on first use, keep the
+ * fastest, remember it (localStorage in a browser, a JSON file in Node) so later runs on the same
+ * adapter skip the timing. Which variant wins differs by device: shared-memory tiling wins on real
+ * GPUs and loses ~10x on SwiftShader, where barriers are emulated.
+ *
+ * The cache is advisory: an unreadable or unwritable store never fails a run (the choice is then
+ * measured again next time). An adapter without a usable name is measured but never persisted,
+ * since its entry could not tell two devices apart.
+ */
+
+export interface AutotuneEntry {
+  readonly winner: string;
+  /** Time of each candidate on the representative shape, milliseconds (the winner is the least). */
+  readonly timesMs: Readonly<Record<string, number>>;
+  /** The representative shape, as text (for reports). */
+  readonly shape: string;
+  readonly date: string;
+}
+
+/** Key `${kernel}@${adapter}` -> entry. */
+export type AutotuneCache = Record<string, AutotuneEntry>;
+
+export interface AutotuneStore {
+  load(): Promise<AutotuneCache>;
+  save(cache: AutotuneCache): Promise<void>;
+}
+
+export interface AutotuneRequest<T extends string> {
+  /** Kernel family and representative case, e.g. 'matmul/two-layer-step'. */
+  readonly kernel: string;
+  /** `gpu.adapterDescription`. */
+  readonly adapter: string;
+  readonly candidates: readonly T[];
+  /**
+   * Time of one candidate on the representative shape, milliseconds (warm-up is the measurer's job).
+   * `bestMs` is the best time so far (Infinity at first): a measurer may stop early and return any
+   * time above it once the candidate is clearly slower, so a slow variant costs one run, not several.
+   */
+  readonly measure: (candidate: T, bestMs: number) => Promise<number>;
+  readonly shape: string;
+  /** Default: defaultAutotuneStore(). */
+  readonly store?: AutotuneStore;
+}
+
+export interface AutotuneResult<T extends string> {
+  readonly winner: T;
+  /** 'memory' and 'store': remembered; 'measured': timed now. */
+  readonly source: 'memory' | 'store' | 'measured';
+  readonly timesMs: Readonly<Record<string, number>>;
+  readonly persisted: boolean;
+}
+
+/** Adapter names that identify no device: measured, kept for this process only. */
+export function isIdentifiableAdapter(adapter: string): boolean {
+  const name = adapter.trim().toLowerCase();
+  return name !== '' && !name.startsWith('unknown adapter');
+}
+
+export function autotuneKey(kernel: string, adapter: string): string {
+  return `${kernel}@${adapter}`;
+}
+
+/** Decisions made in this process (by store, then key): concurrent first uses share one measurement. */
+const decided = new WeakMap<AutotuneStore, Map<string, Promise<AutotuneResult<string>>>>();
+
+export async function autotune<T extends string>(request: AutotuneRequest<T>): Promise<AutotuneResult<T>> {
+  if (request.candidates.length === 0) throw new Error(`autotune ${request.kernel}: no candidates`);
+  const store = request.store ?? defaultAutotuneStore();
+  let memory = decided.get(store);
+  if (!memory) decided.set(store, (memory = new Map()));
+  const key = autotuneKey(request.kernel, request.adapter);
+  const known = memory.get(key);
+  if (known) {
+    const result = await known;
+    if ((request.candidates as readonly string[]).includes(result.winner)) return { ...result, source: 'memory' } as AutotuneResult<T>;
+  }
+  const pending = decide(request, store, key);
+  memory.set(key, pending);
+  pending.catch(() => memory.delete(key));
+  return pending;
+}
+
+async function decide<T extends string>(request: AutotuneRequest<T>, store: AutotuneStore, key: string): Promise<AutotuneResult<T>> {
+  const persistable = isIdentifiableAdapter(request.adapter);
+  const cache = persistable ? await loadQuietly(store) : {};
+  const stored = cache[key];
+  // A stored winner that is no longer a candidate (an older build's variant), or one timed on another
+  // representative shape, counts as a miss.
+  if (stored && stored.shape === request.shape && (request.candidates as readonly string[]).includes(stored.winner)) {
+    return { winner: stored.winner as T, source: 'store', timesMs: stored.timesMs, persisted: true };
+  }
+  const timesMs: Record<string, number> = {};
+  let bestMs = Infinity;
+  for (const candidate of request.candidates) {
+    timesMs[candidate] = await request.measure(candidate, bestMs);
+    bestMs = Math.min(bestMs, timesMs[candidate]!);
+  }
+  const winner = request.candidates.reduce((best, c) => (timesMs[c]! < timesMs[best]! ? c : best));
+  let persisted = false;
+  if (persistable) {
+    const entry: AutotuneEntry = { winner, timesMs, shape: request.shape, date: new Date().toISOString() };
+    persisted = await saveQuietly(store, { ...(await loadQuietly(store)), [key]: entry });
+  }
+  return { winner, source: 'measured', timesMs, persisted };
+}
+
+async function loadQuietly(store: AutotuneStore): Promise<AutotuneCache> {
+  try {
+    const cache = await store.load();
+    return cache && typeof cache === 'object' && !Array.isArray(cache) ? cache : {};
+  } catch {
+    return {};
+  }
+}
+
+async function saveQuietly(store: AutotuneStore, cache: AutotuneCache): Promise<boolean> {
+  try {
+    await store.save(cache);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A store that lives as long as the object (tests, and environments without storage). */
+export function memoryAutotuneStore(initial: AutotuneCache = {}): AutotuneStore & { cache: AutotuneCache } {
+  const holder = {
+    cache: { ...initial },
+    load: async () => ({ ...holder.cache }),
+    save: async (cache: AutotuneCache) => {
+      holder.cache = { ...cache };
+    },
+  };
+  return holder;
+}
+
+export const LOCAL_STORAGE_KEY = 'gradflow.autotune';
+
+/** Browser: one localStorage item holding the whole cache as JSON. */
+export function localStorageAutotuneStore(storage: Storage, key = LOCAL_STORAGE_KEY): AutotuneStore {
+  return {
+    load: async () => JSON.parse(storage.getItem(key) ?? '{}') as AutotuneCache,
+    save: async (cache) => storage.setItem(key, JSON.stringify(cache)),
+  };
+}
+
+/** Node: $GRADFLOW_AUTOTUNE_CACHE, else $XDG_CACHE_HOME/gradflow/autotune.json, else ~/.cache/gradflow/autotune.json. */
+export async function autotuneCachePath(env: Record<string, string | undefined> = process.env): Promise<string> {
+  if (env.GRADFLOW_AUTOTUNE_CACHE) return env.GRADFLOW_AUTOTUNE_CACHE;
+  const path = await import(/* @vite-ignore */ nodeModule('path'));
+  const os = await import(/* @vite-ignore */ nodeModule('os'));
+  const base = env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  return path.join(base, 'gradflow', 'autotune.json');
+}
+
+/** Node: the cache as a JSON file; node:fs is imported lazily so browser bundles never see it. */
+export function fileAutotuneStore(file?: string): AutotuneStore {
+  const resolved = file ? Promise.resolve(file) : autotuneCachePath();
+  return {
+    async load() {
+      const fs = await import(/* @vite-ignore */ nodeModule('fs/promises'));
+      return JSON.parse(await fs.readFile(await resolved, 'utf8')) as AutotuneCache;
+    },
+    async save(cache) {
+      const fs = await import(/* @vite-ignore */ nodeModule('fs/promises'));
+      const path = await import(/* @vite-ignore */ nodeModule('path'));
+      const target = await resolved;
+      await fs.mkdir(path.dirname(target), { recursive: true });
+      await fs.writeFile(target, `${JSON.stringify(cache, null, 2)}\n`);
+    },
+  };
+}
+
+function nodeModule(name: string): string {
+  return `node:${name}`;
+}
+
+let defaultStore: AutotuneStore | undefined;
+
+/** localStorage where there is one, the cache file in Node, else memory only. */
+export function defaultAutotuneStore(): AutotuneStore {
+  if (defaultStore) return defaultStore;
+  const storage = typeof localStorage !== 'undefined' ? localStorage : undefined;
+  const isNode = typeof process !== 'undefined' && Boolean(process.versions?.node) && typeof window === 'undefined';
+  defaultStore = storage ? localStorageAutotuneStore(storage) : isNode ? fileAutotuneStore() : memoryAutotuneStore();
+  return defaultStore;
+}

@@ -1,0 +1,101 @@
+/**
+ * Which matmul algorithm a trainer uses: a fixed one from the config, or 'auto': the fastest on this
+ * adapter for the pair of products a training step makes, H = relu(X W^T) (k = d small) and
+ * gradW = D^T X (k = n large), timed once per adapter by src/gpu/autotune.ts and remembered.
+ */
+import { autotune, type AutotuneResult, type AutotuneStore } from '../gpu/autotune';
+import { createStorageBuffer } from '../gpu/buffers';
+import type { GpuContext } from '../gpu/device';
+import type { BoundKernel } from '../gpu/kernel';
+import { deterministicValues } from '../reference/deterministic-values';
+import { matmulOutputTile } from '../../shaders/matmul.wgsl';
+import { bindMatmul, MATMUL_ALGORITHMS, matmulVariant, type MatmulAlgorithm, type MatmulShape } from './matmul';
+
+/** A config's matmul choice. */
+export type MatmulSetting = MatmulAlgorithm | 'auto';
+export const MATMUL_SETTINGS: readonly MatmulSetting[] = ['auto', ...MATMUL_ALGORITHMS];
+
+/**
+ * The representative step: n = m = 256, d = 32 (two products of 4.2 MFLOP each: ~10 ms per variant on
+ * SwiftShader, ~0.1 s for shared-memory tiling there, which stops after its warm-up run).
+ */
+export const MATMUL_TUNE_SIZE = { sampleCount: 256, width: 256, inputDim: 32 } as const;
+const KERNEL = 'matmul/two-layer-step';
+
+export interface MatmulTuneOptions {
+  readonly store?: AutotuneStore;
+  /** Timed submits per candidate after one warm-up (default 2; the least is kept). */
+  readonly submits?: number;
+}
+
+/**
+ * The algorithm for one product of `shape`: a register-blocked winner whose 64-wide tiles would
+ * mostly compute clamped duplicates (an output side under 64, e.g. gradW [m x d] at d = 2) falls back
+ * to the 32-wide 'register' tile, which wastes half as much.
+ */
+export function fitAlgorithm(algorithm: MatmulAlgorithm, shape: { readonly m: number; readonly n: number }): MatmulAlgorithm {
+  return algorithm === 'register8' && Math.min(shape.m, shape.n) < matmulOutputTile('register8') ? 'register' : algorithm;
+}
+
+/** The algorithm for `setting`: itself, or for 'auto' the adapter's autotuned winner. */
+export async function resolveMatmulAlgorithm(gpu: GpuContext, setting: MatmulSetting, options: MatmulTuneOptions = {}): Promise<MatmulAlgorithm> {
+  if (setting !== 'auto') return setting;
+  return (await autotuneMatmul(gpu, options)).winner;
+}
+
+export function autotuneMatmul(gpu: GpuContext, options: MatmulTuneOptions = {}): Promise<AutotuneResult<MatmulAlgorithm>> {
+  const { sampleCount: n, width: m, inputDim: d } = MATMUL_TUNE_SIZE;
+  return autotune({
+    kernel: KERNEL,
+    adapter: gpu.adapterDescription,
+    candidates: MATMUL_ALGORITHMS,
+    shape: `forward ${n}x${m}x${d} (transB) + gradient ${m}x${d}x${n} (transA)`,
+    measure: (algorithm, bestMs) => timeStepProducts(gpu, algorithm, MATMUL_TUNE_SIZE, options.submits ?? 2, 3 * bestMs),
+    ...(options.store ? { store: options.store } : {}),
+  });
+}
+
+/**
+ * Least wall time of one submit holding a step's two products at (n, m, d), after a warm-up submit.
+ * A warm-up slower than `giveUpMs` is returned as is (the candidate has lost; no further runs).
+ */
+export async function timeStepProducts(
+  gpu: GpuContext,
+  algorithm: MatmulAlgorithm,
+  size: { readonly sampleCount: number; readonly width: number; readonly inputDim: number },
+  submits: number,
+  giveUpMs = Infinity,
+): Promise<number> {
+  const { sampleCount: n, width: m, inputDim: d } = size;
+  const buffers = {
+    X: createStorageBuffer(gpu, 'autotune/X', deterministicValues(n * d, 1)),
+    W: createStorageBuffer(gpu, 'autotune/W', deterministicValues(m * d, 2)),
+    H: createStorageBuffer(gpu, 'autotune/H', n * m * 4),
+    gradW: createStorageBuffer(gpu, 'autotune/gradW', m * d * 4),
+  };
+  const kernels: BoundKernel[] = [];
+  try {
+    const forward: MatmulShape = { batch: 1, m: n, n: m, k: d };
+    const gradient: MatmulShape = { batch: 1, m, n: d, k: n };
+    kernels.push(await bindMatmul(gpu, matmulVariant({ algorithm, transB: true, epilogue: 'relu' }), forward, { a: buffers.X, b: buffers.W, c: buffers.H }));
+    kernels.push(await bindMatmul(gpu, matmulVariant({ algorithm, transA: true }), gradient, { a: buffers.H, b: buffers.X, c: buffers.gradW }));
+    let best = Infinity;
+    for (let s = 0; s <= submits; s++) {
+      const encoder = gpu.device.createCommandEncoder({ label: `autotune/${algorithm}` });
+      const pass = encoder.beginComputePass();
+      for (const kernel of kernels) kernel.encode(pass);
+      pass.end();
+      const commands = encoder.finish();
+      const start = performance.now();
+      gpu.device.queue.submit([commands]);
+      await gpu.device.queue.onSubmittedWorkDone();
+      const ms = performance.now() - start;
+      if (s > 0) best = Math.min(best, ms);
+      else if (ms > giveUpMs) return ms;
+    }
+    return best;
+  } finally {
+    kernels.forEach((kernel) => kernel.destroy());
+    Object.values(buffers).forEach((buffer) => buffer.destroy());
+  }
+}

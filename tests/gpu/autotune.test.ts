@@ -1,0 +1,156 @@
+/** Autotune decisions with a fake measurer: cache miss, hit, stale entries, unknown adapters, overrides. Timing outcomes are never asserted. */
+import { describe, expect, it, vi } from 'vitest';
+import { autotune, autotuneKey, isIdentifiableAdapter, localStorageAutotuneStore, memoryAutotuneStore, type AutotuneStore } from '../../src/gpu/autotune';
+import type { GpuContext } from '../../src/gpu/device';
+import { MATMUL_ALGORITHMS } from '../../src/kernels/matmul';
+import { fitAlgorithm, MATMUL_TUNE_SIZE, resolveMatmulAlgorithm } from '../../src/kernels/matmul-autotune';
+import { parseConfig } from '../../src/config/schema';
+import { ConfigError } from '../../src/config/errors';
+import { buildProblem } from '../../src/engine/problem';
+import { initialWeights } from '../../src/model/initialization';
+import { TwoLayerTrainer } from '../../src/model/two-layer-trainer';
+import { testValues } from '../helpers/tolerance';
+import { onGpu } from '../helpers/gpu';
+
+const CANDIDATES = ['slow', 'fast', 'medium'] as const;
+const TIMES = { slow: 3, fast: 1, medium: 2 };
+
+function request(adapter: string, store: AutotuneStore, measure = vi.fn(async (c: (typeof CANDIDATES)[number]) => TIMES[c])) {
+  return { kernel: 'test/kernel', adapter, candidates: CANDIDATES, shape: '4x4x4', measure, store };
+}
+
+describe('autotune', () => {
+  it('on a miss times every candidate, keeps the fastest and stores it under kernel@adapter', async () => {
+    const store = memoryAutotuneStore();
+    const r = request('acme gpu', store);
+    const result = await autotune(r);
+    expect(result).toMatchObject({ winner: 'fast', source: 'measured', persisted: true });
+    expect(r.measure).toHaveBeenCalledTimes(3);
+    expect(store.cache[autotuneKey('test/kernel', 'acme gpu')]).toMatchObject({ winner: 'fast', timesMs: TIMES, shape: '4x4x4' });
+  });
+
+  it('on a hit in the store measures nothing', async () => {
+    const store = memoryAutotuneStore({ [autotuneKey('test/kernel', 'acme gpu')]: { winner: 'medium', timesMs: {}, shape: '4x4x4', date: '' } });
+    const r = request('acme gpu', store);
+    expect(await autotune(r)).toMatchObject({ winner: 'medium', source: 'store' });
+    expect(r.measure).not.toHaveBeenCalled();
+  });
+
+  it('remembers in memory: a second call measures nothing, even if the store forgot', async () => {
+    const store = memoryAutotuneStore();
+    await autotune(request('acme gpu 2', store));
+    store.cache = {};
+    const r = request('acme gpu 2', store);
+    expect(await autotune(r)).toMatchObject({ winner: 'fast', source: 'memory' });
+    expect(r.measure).not.toHaveBeenCalled();
+  });
+
+  it('keeps adapters apart; a stored winner that is no longer a candidate, or timed on another shape, is a miss', async () => {
+    const store = memoryAutotuneStore({
+      [autotuneKey('test/kernel', 'other gpu')]: { winner: 'slow', timesMs: {}, shape: '', date: '' },
+      [autotuneKey('test/kernel', 'acme gpu 3')]: { winner: 'retired-variant', timesMs: {}, shape: '4x4x4', date: '' },
+      [autotuneKey('test/kernel', 'acme gpu 8')]: { winner: 'slow', timesMs: {}, shape: 'an older representative shape', date: '' },
+    });
+    const r = request('acme gpu 3', store);
+    expect(await autotune(r)).toMatchObject({ winner: 'fast', source: 'measured' });
+    expect(r.measure).toHaveBeenCalledTimes(3);
+    const r8 = request('acme gpu 8', store);
+    expect(await autotune(r8)).toMatchObject({ winner: 'fast', source: 'measured' });
+    expect(r8.measure).toHaveBeenCalledTimes(3);
+    expect(store.cache[autotuneKey('test/kernel', 'other gpu')]!.winner).toBe('slow');
+  });
+
+  it('measures but never persists an adapter without a usable name', async () => {
+    expect(isIdentifiableAdapter('unknown adapter, fallback')).toBe(false);
+    expect(isIdentifiableAdapter('  ')).toBe(false);
+    const store = memoryAutotuneStore();
+    const result = await autotune(request('unknown adapter', store));
+    expect(result).toMatchObject({ winner: 'fast', source: 'measured', persisted: false });
+    expect(store.cache).toEqual({});
+  });
+
+  it('never fails on a broken store: measured, not persisted', async () => {
+    const broken: AutotuneStore = {
+      load: async () => {
+        throw new Error('unreadable');
+      },
+      save: async () => {
+        throw new Error('read-only');
+      },
+    };
+    expect(await autotune(request('acme gpu 4', broken))).toMatchObject({ winner: 'fast', source: 'measured', persisted: false });
+  });
+
+  it('shares one measurement between concurrent first uses', async () => {
+    const store = memoryAutotuneStore();
+    const measure = vi.fn(async (c: (typeof CANDIDATES)[number]) => TIMES[c]);
+    const [a, b] = await Promise.all([autotune(request('acme gpu 5', store, measure)), autotune(request('acme gpu 5', store, measure))]);
+    expect(a.winner).toBe('fast');
+    expect(b.winner).toBe('fast');
+    expect(measure).toHaveBeenCalledTimes(3);
+  });
+
+  it('round-trips through a Storage (the browser store), and reads garbage as empty', async () => {
+    const items = new Map<string, string>();
+    const storage = { getItem: (k: string) => items.get(k) ?? null, setItem: (k: string, v: string) => void items.set(k, v) } as Storage;
+    const store = localStorageAutotuneStore(storage, 'test-key');
+    await autotune(request('acme gpu 6', store));
+    expect(JSON.parse(items.get('test-key')!)[autotuneKey('test/kernel', 'acme gpu 6')].winner).toBe('fast');
+    items.set('test-key', '{not json');
+    const r = request('acme gpu 7', store);
+    expect(await autotune(r)).toMatchObject({ winner: 'fast', source: 'measured' });
+  });
+});
+
+describe('resolveMatmulAlgorithm', () => {
+  // Only adapterDescription is read before any GPU work; overrides and store hits never touch the device.
+  const fakeGpu = { adapterDescription: 'fake adapter for autotune tests' } as GpuContext;
+
+  it('returns a forced algorithm as is, without timing', async () => {
+    for (const algorithm of MATMUL_ALGORITHMS) expect(await resolveMatmulAlgorithm(fakeGpu, algorithm, { store: memoryAutotuneStore() })).toBe(algorithm);
+  });
+
+  it("'auto' takes the adapter's stored winner", async () => {
+    const { sampleCount: n, width: m, inputDim: d } = MATMUL_TUNE_SIZE;
+    const shape = `forward ${n}x${m}x${d} (transB) + gradient ${m}x${d}x${n} (transA)`;
+    const store = memoryAutotuneStore({ [autotuneKey('matmul/two-layer-step', fakeGpu.adapterDescription)]: { winner: 'register8', timesMs: {}, shape, date: '' } });
+    expect(await resolveMatmulAlgorithm(fakeGpu, 'auto', { store })).toBe('register8');
+  });
+});
+
+describe('matmul setting in the config and the trainer', () => {
+  it("defaults kernels.matmul to 'auto', accepts each algorithm, names a bad one", async () => {
+    expect(parseConfig({}).kernels.matmul).toBe('auto');
+    for (const algorithm of MATMUL_ALGORITHMS) expect(parseConfig({ kernels: { matmul: algorithm } }).kernels.matmul).toBe(algorithm);
+    expect(() => parseConfig({ kernels: { matmul: 'fastest' } })).toThrow(ConfigError);
+    expect(() => parseConfig({ kernels: { matmul: 'fastest' } })).toThrow(/kernels\.matmul/);
+    const problem = await buildProblem(parseConfig({ kernels: { matmul: 'tiled' }, data: { kind: 'teacher-student', sampleCount: 8 }, model: { width: 4 } }));
+    expect(problem.trainer.matmulAlgorithm).toBe('tiled');
+  });
+
+  it('falls back from 64-wide register8 tiles to register for a narrow output side', () => {
+    expect(fitAlgorithm('register8', { m: 1024, n: 2 })).toBe('register');
+    expect(fitAlgorithm('register8', { m: 1024, n: 64 })).toBe('register8');
+    expect(fitAlgorithm('tiled', { m: 1024, n: 2 })).toBe('tiled');
+  });
+
+  it('trains the same with every algorithm (same summation order: equal up to float32 rounding)', async () => {
+    await onGpu('matmul algorithms in the trainer', async (gpu) => {
+      const size = { width: 70, sampleCount: 65, inputDim: 3 };
+      const config = { ...size, scaling: 'mean-field' as const, loss: 'square' as const, hasBias: true, trainable: 'both' as const, learningRate: 0.5, seed: 3, maxStepsPerSubmit: 4 };
+      const init = initialWeights({ ...config });
+      const data = { X: testValues(size.sampleCount * size.inputDim, 1), y: testValues(size.sampleCount, 2) };
+      const losses: Float32Array[] = [];
+      for (const matmulAlgorithm of MATMUL_ALGORITHMS) {
+        const trainer = await TwoLayerTrainer.create(gpu, { ...config, matmulAlgorithm }, init, data);
+        try {
+          losses.push(await trainer.train(4));
+        } finally {
+          trainer.destroy();
+        }
+      }
+      // Every variant sums t = 0..K-1 in order with fma, so the only differences are none; 1e-6 relative leaves room for a driver's fma contraction.
+      for (const other of losses.slice(1)) other.forEach((value, i) => expect(Math.abs(value - losses[0]![i]!)).toBeLessThanOrEqual(1e-6 * Math.abs(losses[0]![i]!) + 1e-9));
+    });
+  });
+});
