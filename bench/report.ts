@@ -2,21 +2,6 @@
 import type { InterleavedRow } from './interleave';
 import type { StepSize } from './training-step';
 
-/** Least-squares slope of log(y) against log(x). */
-export function fitSlope(x: readonly number[], y: readonly number[]): number {
-  const lx = x.map(Math.log);
-  const ly = y.map(Math.log);
-  const mx = lx.reduce((s, v) => s + v, 0) / lx.length;
-  const my = ly.reduce((s, v) => s + v, 0) / ly.length;
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < lx.length; i++) {
-    num += (lx[i]! - mx) * (ly[i]! - my);
-    den += (lx[i]! - mx) ** 2;
-  }
-  return den > 0 ? num / den : NaN;
-}
-
 const sizeText = (s: StepSize) => `(${s.width}, ${s.sampleCount}, ${s.inputDim})`;
 
 /**

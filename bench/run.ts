@@ -20,7 +20,8 @@ import { nodeContenders, stepProductsGflops, trainingReadbacks, memoryAt, type M
 import type { StepSize } from './training-step';
 import { startBrowserBench } from './browser/run';
 import { benchUi, type UiBenchRow } from './ui';
-import { fitSlope, formatStepTable, judgeTargets, type Target } from './report';
+import { formatStepTable, judgeTargets, type Target } from './report';
+import { logLogSlope } from '../src/metrics/log-log-slope';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -100,7 +101,7 @@ if (node) {
     }
     // Past fixed overheads: the slope over the upper half of the sweep (at least two points).
     const upper = points.slice(Math.min(points.length - 2, Math.floor(points.length / 2)));
-    const slope = fitSlope(upper.map((p) => p.x), upper.map((p) => p.msPerStep));
+    const slope = logLogSlope(upper.map((p) => p.x), upper.map((p) => p.msPerStep));
     scaling[axis] = { points, slope };
     log(`${axis}: ${points.map((p) => `${p.x}: ${p.msPerStep.toFixed(1)} ms`).join(', ')}  -> log-log slope ${slope.toFixed(2)} (upper half)`);
   }

@@ -9,6 +9,7 @@ import { createUniformBuffer } from './buffers';
 import type { GpuContext } from './device';
 import { KernelArgumentError } from './errors';
 import { getPipeline } from './pipeline-cache';
+import { createParamsTable } from './params';
 
 export interface KernelSource<Variant> {
   readonly family: string;
@@ -104,4 +105,21 @@ export async function runKernels(gpu: GpuContext, label: string, kernels: readon
   pass.end();
   gpu.device.queue.submit([encoder.finish()]);
   await gpu.device.queue.onSubmittedWorkDone();
+}
+
+/**
+ * Records one compute pass of `kernel` per entry of `paramsList`, each with its own params copied
+ * from one table (many dispatches with different params in one submit). Returns the table, to free
+ * once the submit is done.
+ */
+export function encodeWithParamsTable(device: GPUDevice, encoder: GPUCommandEncoder, kernel: BoundKernel, label: string, paramsList: readonly ArrayBuffer[]): GPUBuffer {
+  const stride = kernel.paramsByteLength;
+  const table = createParamsTable(device, label, stride, paramsList.length, (i) => paramsList[i]!);
+  paramsList.forEach((_, i) => {
+    kernel.copyParams(encoder, table, i * stride);
+    const pass = encoder.beginComputePass({ label });
+    kernel.encode(pass);
+    pass.end();
+  });
+  return table;
 }

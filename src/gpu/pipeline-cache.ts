@@ -23,7 +23,8 @@ export function getPipeline(device: GPUDevice, request: PipelineRequest): Promis
   return pipeline;
 }
 
-async function compile(device: GPUDevice, { label, code, entryPoint }: PipelineRequest): Promise<GPUComputePipeline> {
+/** A shader module, or a ShaderCompilationError with each WGSL error's line, column and source line. */
+export async function compileShaderModule(device: GPUDevice, label: string, code: string): Promise<GPUShaderModule> {
   // The scope keeps a compilation failure from also surfacing as an uncaptured error.
   device.pushErrorScope('validation');
   const module = device.createShaderModule({ label, code });
@@ -31,6 +32,11 @@ async function compile(device: GPUDevice, { label, code, entryPoint }: PipelineR
   await device.popErrorScope();
   const errors = info.messages.filter((m) => m.type === 'error');
   if (errors.length > 0) throw new ShaderCompilationError(label, errors, code);
+  return module;
+}
+
+async function compile(device: GPUDevice, { label, code, entryPoint }: PipelineRequest): Promise<GPUComputePipeline> {
+  const module = await compileShaderModule(device, label, code);
   device.pushErrorScope('validation');
   const pipeline = await device.createComputePipelineAsync({ label, layout: 'auto', compute: { module, entryPoint } });
   const error = await device.popErrorScope();

@@ -18,7 +18,7 @@ import { ELEMENTWISE_WORKGROUP_SIZE } from '../../shaders/constants';
 import { checkBufferSize, createStorageBuffer, readFloat32 } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
 import { KernelArgumentError, ShaderCompilationError } from '../gpu/errors';
-import { bindKernel, runKernels, type BoundKernel, type KernelSource } from '../gpu/kernel';
+import { bindKernel, encodeWithParamsTable, runKernels, type BoundKernel, type KernelSource } from '../gpu/kernel';
 import { packParams, type ParamField } from '../gpu/params';
 import { checkBufferHolds, checkFinite, checkLength, checkSize } from '../gpu/validate';
 import { LandscapeExpressionError, checkExpressionTokens } from '../model/landscape-expression';
@@ -194,18 +194,7 @@ export class LandscapeRun {
       chunks.push({ firstStep: this.stepsTaken + done, stepCount: Math.min(perDispatch, stepCount - done), reset: this.resetPending && done === 0 });
     }
     if (chunks.length === 0) return;
-    const stride = this.kernel.paramsByteLength;
-    const table = this.gpu.device.createBuffer({ label: `${NAME}/chunk-params`, size: stride * chunks.length, usage: GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
-    const bytes = new Uint8Array(stride * chunks.length);
-    chunks.forEach((chunk, i) => bytes.set(new Uint8Array(landscapeRunParams(this.spec, chunk)), i * stride));
-    this.gpu.device.queue.writeBuffer(table, 0, bytes);
-    this.pendingTables.push(table);
-    chunks.forEach((_, i) => {
-      this.kernel.copyParams(encoder, table, i * stride);
-      const pass = encoder.beginComputePass({ label: NAME });
-      this.kernel.encode(pass);
-      pass.end();
-    });
+    this.pendingTables.push(encodeWithParamsTable(this.gpu.device, encoder, this.kernel, NAME, chunks.map((chunk) => landscapeRunParams(this.spec, chunk))));
     this.stepsTaken += stepCount;
     this.resetPending = false;
   }

@@ -8,7 +8,7 @@ import { ELEMENTWISE_WORKGROUP_SIZE } from '../../shaders/constants';
 import { checkBufferSize, createStorageBuffer, readFloat32 } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
 import { KernelArgumentError } from '../gpu/errors';
-import { bindKernel, type BoundKernel, type KernelSource } from '../gpu/kernel';
+import { bindKernel, encodeWithParamsTable, type BoundKernel, type KernelSource } from '../gpu/kernel';
 import { packParams } from '../gpu/params';
 import { checkBufferHolds, checkFinite, checkLength, checkSize } from '../gpu/validate';
 import type { LinearRunSettings } from '../reference/linear-logistic';
@@ -95,17 +95,7 @@ export class LinearLogisticRun {
     const chunks: number[] = [];
     for (let done = 0; done < stepCount; done += this.stepsPerDispatch) chunks.push(Math.min(this.stepsPerDispatch, stepCount - done));
     if (chunks.length === 0) return undefined;
-    const stride = this.kernel.paramsByteLength;
-    const table = this.gpu.device.createBuffer({ label: `${NAME}/chunk-params`, size: stride * chunks.length, usage: GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
-    const bytes = new Uint8Array(stride * chunks.length);
-    chunks.forEach((count, i) => bytes.set(new Uint8Array(runParams(this.shape, count)), i * stride));
-    this.gpu.device.queue.writeBuffer(table, 0, bytes);
-    chunks.forEach((_, i) => {
-      this.kernel.copyParams(encoder, table, i * stride);
-      const pass = encoder.beginComputePass({ label: NAME });
-      this.kernel.encode(pass);
-      pass.end();
-    });
+    const table = encodeWithParamsTable(this.gpu.device, encoder, this.kernel, NAME, chunks.map((count) => runParams(this.shape, count)));
     this.stepsTaken += stepCount;
     return table;
   }

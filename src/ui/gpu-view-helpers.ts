@@ -1,5 +1,5 @@
 /** Small GPU helpers shared by the view elements: render pipelines, small storage buffers, tiny readbacks. */
-import { ShaderCompilationError } from '../gpu/errors';
+import { compileShaderModule } from '../gpu/pipeline-cache';
 
 /** A storage buffer (STORAGE | COPY_SRC | COPY_DST) holding `data` (at least 16 bytes, so it is never empty). */
 export function storageFrom(device: GPUDevice, label: string, data: Float32Array | Uint32Array): GPUBuffer {
@@ -21,12 +21,7 @@ export async function createRenderPipeline(
   blend?: GPUBlendState,
   topology: GPUPrimitiveTopology = 'triangle-list',
 ): Promise<GPURenderPipeline> {
-  device.pushErrorScope('validation');
-  const module = device.createShaderModule({ label, code });
-  const info = await module.getCompilationInfo();
-  await device.popErrorScope();
-  const errors = info.messages.filter((m) => m.type === 'error');
-  if (errors.length > 0) throw new ShaderCompilationError(label, errors, code);
+  const module = await compileShaderModule(device, label, code);
   return device.createRenderPipelineAsync({
     label,
     layout: 'auto',

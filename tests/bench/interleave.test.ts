@@ -1,7 +1,8 @@
 /** The bench's interleaver and report helpers with fake contenders (no GPU, no timing outcomes asserted beyond order and skips). */
 import { describe, expect, it } from 'vitest';
 import { interleave, type Contender } from '../../bench/interleave';
-import { fitSlope, judgeTargets } from '../../bench/report';
+import { judgeTargets } from '../../bench/report';
+import { logLogSlope } from '../../src/metrics/log-log-slope';
 
 const SIZE = { width: 8, sampleCount: 8, inputDim: 2 };
 
@@ -41,8 +42,8 @@ describe('interleave', () => {
 
 describe('report', () => {
   it('fits log-log slopes', () => {
-    expect(fitSlope([1, 2, 4, 8], [3, 6, 12, 24])).toBeCloseTo(1, 12);
-    expect(fitSlope([1, 10, 100], [5, 5, 5])).toBeCloseTo(0, 12);
+    expect(logLogSlope([1, 2, 4, 8], [3, 6, 12, 24])).toBeCloseTo(1, 12);
+    expect(logLogSlope([1, 10, 100], [5, 5, 5])).toBeCloseTo(0, 12);
   });
 
   it('judges the targets from interleaved rows only, and leaves unmeasured ones open', () => {

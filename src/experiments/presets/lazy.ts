@@ -5,6 +5,7 @@
  */
 import type { CheckContext, CheckOutcome, Preset } from '../preset';
 import type { ExperimentResult } from '../../engine/run-experiment';
+import { logLogSlope } from '../../metrics/log-log-slope';
 
 /** One teacher-student problem shared by both scalings so that only the scaling and the width differ. */
 const SWEEP_DATA = { kind: 'teacher-student', sampleCount: 64, testCount: 0, inputDim: 4, teacher: { kind: 'random', width: 3 } } as const;
@@ -21,21 +22,6 @@ const SWEEP_SCALINGS = ['ntk', 'mean-field'] as const;
  */
 const NTK_SLOPE_RANGE = [-0.8, -0.25] as const;
 const MEAN_FIELD_MAX_ABS_SLOPE = 0.2;
-
-/** Least-squares slope of log y against log x. */
-function logLogSlope(xs: readonly number[], ys: readonly number[]): number {
-  const lx = xs.map(Math.log);
-  const ly = ys.map(Math.log);
-  const mx = lx.reduce((s, v) => s + v, 0) / lx.length;
-  const my = ly.reduce((s, v) => s + v, 0) / ly.length;
-  let sxy = 0;
-  let sxx = 0;
-  lx.forEach((x, i) => {
-    sxy += (x - mx) * (ly[i]! - my);
-    sxx += (x - mx) ** 2;
-  });
-  return sxy / sxx;
-}
 
 function finalMetric(result: ExperimentResult, name: string): number {
   const value = result.metrics.at(-1)?.[name];

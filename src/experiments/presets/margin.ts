@@ -4,6 +4,7 @@
  */
 import type { MetricsRow } from '../../scheduler/scheduler';
 import type { Preset } from '../preset';
+import { logLogSlope } from '../../metrics/log-log-slope';
 
 const GD_LEARNING_RATE = 4;
 const NGD_LEARNING_RATE = 1;
@@ -23,18 +24,9 @@ const LATE_FRACTION_DIVISOR = 10;
 /** Least-squares slope of log(marginGap) against log(t) over the late logged steps (gaps must be positive). */
 export function lateLogLogSlope(rows: readonly MetricsRow[], steps: number): number {
   const late = rows.filter((row) => row.step >= steps / LATE_FRACTION_DIVISOR && row.step > 0);
-  const xs = late.map((row) => Math.log(row.step));
-  const ys = late.map((row) => Math.log(row.marginGap!));
-  if (xs.length < 3 || ys.some((y) => !Number.isFinite(y))) return NaN;
-  const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
-  const my = ys.reduce((a, b) => a + b, 0) / ys.length;
-  let covariance = 0;
-  let variance = 0;
-  xs.forEach((x, i) => {
-    covariance += (x - mx) * (ys[i]! - my);
-    variance += (x - mx) ** 2;
-  });
-  return covariance / variance;
+  const gaps = late.map((row) => row.marginGap!);
+  if (late.length < 3 || gaps.some((gap) => !(gap > 0) || !Number.isFinite(gap))) return NaN;
+  return logLogSlope(late.map((row) => row.step), gaps);
 }
 
 export const MARGIN_PRESETS: readonly Preset[] = [
