@@ -3,7 +3,8 @@
  *   f_i = alpha s_m sum_j a_j H_ij [- f0_i when centered],  l_i = l(f_i, y_i),  g_i = dL/df_i = l'(f_i, y_i) / n,
  *   L = (1/n) sum_i l_i,
  *   dL/da_j = alpha s_m sum_i g_i H_ij,  dL/db_j = alpha s_m a_j sum_i g_i 1[H_ij > 0],
- *   D_ij = dL/dZ_ij = alpha s_m g_i a_j 1[H_ij > 0]   (then dL/dW = D^T X by the matmul family).
+ *   D_ij = dL/dZ_ij = alpha s_m g_i a_j 1[H_ij > 0]   (then dL/dW = D^T X by the matmul family),
+ *   or for small d, without D:  dL/dW_jc = sum_i D_ij X_ic   (first_layer_grad).
  * Centered (lazy training, f_alpha = alpha (f_theta - f_theta0)): f0_i = alpha s_m sum_j a0_j H0_ij is a
  * constant per sample, so it shifts f (hence l and g) and nothing else; the gradient kernels are unchanged.
  * Every sum runs in a fixed order, so results are bitwise identical from run to run.
@@ -253,6 +254,52 @@ fn hidden_grad(@builtin(workgroup_id) workgroup_id: vec3u,
   let j = element - i * params.width;
   let scaled = params.output_scale * output_grad[i] * second_layer[j];
   hidden_grad_out[element] = select(0.0, scaled, activation[element] > 0.0);
+}
+`;
+}
+
+/**
+ * first_layer_grad: dL/dW_jc = sum_i D_ij X_ic with D_ij = alpha s_m g_i a_j 1[H_ij > 0] formed on the fly,
+ * one thread per element of dL/dW [m x d], looping over i = 0..n-1 in order (the order and the terms of
+ * hidden_grad followed by the matmul, so the result is that path's up to float32 rounding). For small d
+ * this replaces D [n x m] and a 32-wide matmul tile of which only d columns are real.
+ */
+export function firstLayerGradSource(_variant: TwoLayerVariant): string {
+  return wgsl`
+struct Params {
+  sample_count: u32,
+  width: u32,
+  output_scale: f32,
+  input_dim: u32,
+}
+@group(0) @binding(0) var<uniform> params: Params;
+${linearWorkgroupIndex}${elementIndex}
+@group(0) @binding(1) var<storage, read> activation: array<f32>;
+@group(0) @binding(2) var<storage, read> second_layer: array<f32>;
+@group(0) @binding(3) var<storage, read> output_grad: array<f32>;
+@group(0) @binding(4) var<storage, read> inputs: array<f32>;
+@group(0) @binding(5) var<storage, read_write> grad_w: array<f32>;
+
+@compute @workgroup_size(${ELEMENTWISE_WORKGROUP_SIZE})
+fn first_layer_grad(@builtin(workgroup_id) workgroup_id: vec3u,
+                    @builtin(num_workgroups) workgroup_count: vec3u,
+                    @builtin(local_invocation_index) local: u32) {
+  let element = element_index(workgroup_id, workgroup_count, local);
+  // m d and n m fit a u32: the wrapper keeps dL/dW and H within one storage binding each.
+  if (element >= params.width * params.input_dim) { return; }
+  // Column-major over threads (element = c m + j): neighbouring threads share c, so they read one X_ic
+  // and neighbouring H_ij.
+  let c = element / params.width;
+  let j = element - c * params.width;
+  let a_j = second_layer[j];
+  var sum = 0.0;
+  for (var i = 0u; i < params.sample_count; i = i + 1u) {
+    // D_ij = alpha s_m g_i a_j 1[H_ij > 0], rounded as hidden_grad rounds it.
+    let d_ij = select(0.0, params.output_scale * output_grad[i] * a_j, activation[i * params.width + j] > 0.0);
+    // dL/dW_jc = sum_i D_ij X_ic
+    sum = sum + d_ij * inputs[i * params.input_dim + c];
+  }
+  grad_w[j * params.input_dim + c] = sum;
 }
 `;
 }

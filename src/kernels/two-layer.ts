@@ -4,6 +4,7 @@
  * buffer is created or any work is dispatched.
  */
 import {
+  firstLayerGradSource,
   hiddenGradSource,
   meanLossSource,
   neuronGradsSource,
@@ -48,6 +49,13 @@ export const hiddenGradKernel: KernelSource<TwoLayerVariant> = {
   family: 'two-layer',
   entryPoint: 'hidden_grad',
   source: hiddenGradSource,
+  cacheKey: () => 'f32',
+};
+
+export const firstLayerGradKernel: KernelSource<TwoLayerVariant> = {
+  family: 'two-layer',
+  entryPoint: 'first_layer_grad',
+  source: firstLayerGradSource,
   cacheKey: () => 'f32',
 };
 
@@ -264,6 +272,57 @@ export function bindHiddenGrad(gpu: GpuContext, shape: TwoLayerShape, buffers: H
   });
 }
 
+export interface FirstLayerGradBuffers {
+  /** H [n x m]. */
+  readonly activation: GPUBuffer;
+  /** a [m]. */
+  readonly a: GPUBuffer;
+  /** dL/df [n]. */
+  readonly outputGrad: GPUBuffer;
+  /** X [n x d]. */
+  readonly X: GPUBuffer;
+  /** dL/dW [m x d], written. */
+  readonly gradW: GPUBuffer;
+}
+
+/**
+ * The uniform struct of first_layer_grad: { sample_count: u32, width: u32, output_scale: f32 (alpha * s_m), input_dim: u32 }.
+ */
+export function firstLayerGradParams(shape: TwoLayerShape & { readonly inputDim: number }, name = 'two-layer/first_layer_grad'): ArrayBuffer {
+  const scale = checkedOutputScale(name, shape);
+  checkSize(name, 'inputDim', shape.inputDim);
+  return packParams([
+    ['u32', shape.sampleCount],
+    ['u32', shape.width],
+    ['f32', scale],
+    ['u32', shape.inputDim],
+  ]);
+}
+
+/**
+ * first_layer_grad: gradW_jc = sum_i D_ij X_ic with D_ij = alpha s_m g_i a_j 1[H_ij > 0] (hidden_grad's D, never
+ * stored). Bindings: 1 activation, 2 a, 3 outputGrad, 4 X, 5 gradW. One thread per element of gradW, each
+ * looping over the n samples: the small-d alternative to hidden_grad + matmul (see two-layer-passes.ts).
+ */
+export function bindFirstLayerGrad(gpu: GpuContext, shape: TwoLayerShape & { readonly inputDim: number }, buffers: FirstLayerGradBuffers): Promise<BoundKernel> {
+  const name = 'two-layer/first_layer_grad';
+  const params = firstLayerGradParams(shape, name);
+  checkActivationSize(gpu, name, shape);
+  const { sampleCount: n, width: m, inputDim: d } = shape;
+  checkBufferSize(gpu, 'gradW', m * d * 4, name);
+  checkBufferSize(gpu, 'X', n * d * 4, name);
+  checkBufferHolds(name, 'activation', buffers.activation, n * m);
+  checkBufferHolds(name, 'a', buffers.a, m);
+  checkBufferHolds(name, 'outputGrad', buffers.outputGrad, n);
+  checkBufferHolds(name, 'X', buffers.X, n * d);
+  checkBufferHolds(name, 'gradW', buffers.gradW, m * d);
+  return bindKernel(gpu, firstLayerGradKernel, VARIANT, {
+    params,
+    buffers: [buffers.activation, buffers.a, buffers.outputGrad, buffers.X, buffers.gradW],
+    workgroupCount: Math.ceil((m * d) / ELEMENTWISE_WORKGROUP_SIZE),
+  });
+}
+
 // ---- Array-in/array-out helpers -------------------------------------------------------------
 
 /** Checks the lengths and finiteness of host arrays against their expected element counts. */
@@ -419,4 +478,31 @@ export async function hiddenGrad(
     hiddenGrad: createStorageBuffer(gpu, `${name}/hiddenGrad`, n * m * 4),
   };
   return runOnce(gpu, name, buffers, () => bindHiddenGrad(gpu, shape, buffers), () => readFloat32(gpu, buffers.hiddenGrad, n * m));
+}
+
+/** Uploads H, a, dL/df and X, runs first_layer_grad, reads back dL/dW [m x d]. */
+export async function firstLayerGrad(
+  gpu: GpuContext,
+  inputs: { readonly activation: Float32Array; readonly a: Float32Array; readonly outputGrad: Float32Array; readonly X: Float32Array },
+  shape: TwoLayerShape & { readonly inputDim: number },
+): Promise<Float32Array> {
+  const name = 'two-layer/first_layer_grad';
+  firstLayerGradParams(shape, name);
+  checkActivationSize(gpu, name, shape);
+  const { sampleCount: n, width: m, inputDim: d } = shape;
+  checkBufferSize(gpu, 'gradW', m * d * 4, name);
+  checkArrays(name, {
+    activation: [inputs.activation, n * m, `[${n} x ${m}]`],
+    a: [inputs.a, m, `[${m}]`],
+    outputGrad: [inputs.outputGrad, n, `[${n}]`],
+    X: [inputs.X, n * d, `[${n} x ${d}]`],
+  });
+  const buffers = {
+    activation: createStorageBuffer(gpu, `${name}/activation`, inputs.activation),
+    a: createStorageBuffer(gpu, `${name}/a`, inputs.a),
+    outputGrad: createStorageBuffer(gpu, `${name}/outputGrad`, inputs.outputGrad),
+    X: createStorageBuffer(gpu, `${name}/X`, inputs.X),
+    gradW: createStorageBuffer(gpu, `${name}/gradW`, m * d * 4),
+  };
+  return runOnce(gpu, name, buffers, () => bindFirstLayerGrad(gpu, shape, buffers), () => readFloat32(gpu, buffers.gradW, m * d));
 }

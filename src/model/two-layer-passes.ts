@@ -8,14 +8,23 @@
  *   gradA, gradB                         neuron_grads (one pass over H)        } backward
  *   D = alpha s_m g a^T .* 1[H > 0]      hidden_grad       } only when the     }
  *   gradW = D^T X                        matmul (transA)   } first layer trains }
+ *   or, for d <= FIRST_LAYER_GRAD_MAX_DIM: gradW by first_layer_grad (D formed on the fly, never stored)
  */
 import { createStorageBuffer } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
 import { runKernels, type BoundKernel } from '../gpu/kernel';
 import { bindMatmul, matmulVariant } from '../kernels/matmul';
 import { fitAlgorithm, resolveMatmulAlgorithm, type MatmulSetting } from '../kernels/matmul-autotune';
-import { bindHiddenGrad, bindMeanLoss, bindNeuronGrads, bindOutputLoss } from '../kernels/two-layer';
+import { bindFirstLayerGrad, bindHiddenGrad, bindMeanLoss, bindNeuronGrads, bindOutputLoss } from '../kernels/two-layer';
 import type { LossKind, Scaling } from './conventions';
+
+/**
+ * Widest input at which gradW comes from first_layer_grad (one thread per element of gradW [m x d], n terms
+ * each) rather than hidden_grad + matmul: at small d the matmul's 32-wide output tile is mostly clamped
+ * duplicates and D [n x m] is written and read once more. SwiftShader, per step: (m, n, d) = (10^4, 128, 2)
+ * ~85 ms instead of ~320 ms; at (1024, 1024, 4) ~160 ms instead of ~120 ms, so the crossover is d ~ 3.
+ */
+export const FIRST_LAYER_GRAD_MAX_DIM = 2;
 
 export interface NetworkSpec {
   readonly width: number;
@@ -89,7 +98,7 @@ export async function bindTwoLayerPasses(
     gradA: buffer('gradA', m),
     gradW: buffer('gradW', m * d),
     ...(hasBias ? { gradB: buffer('gradB', m) } : {}),
-    ...(options.backward && options.firstLayerGradient ? { D: buffer('D', n * m) } : {}),
+    ...(options.backward && options.firstLayerGradient && d > FIRST_LAYER_GRAD_MAX_DIM ? { D: buffer('D', n * m) } : {}),
   };
   const algorithm = await resolveMatmulAlgorithm(gpu, spec.matmulAlgorithm ?? 'register');
   const head = { sampleCount: n, width: m, scaling: spec.scaling, alpha: spec.alpha ?? 1 };
@@ -115,7 +124,11 @@ export async function bindTwoLayerPasses(
         activation: buffers.H, outputGrad: buffers.outputGrad, gradA: buffers.gradA, ...(hasBias ? { a: weights.a, gradB: buffers.gradB! } : {}),
       }),
     );
-    if (buffers.D) {
+    if (options.firstLayerGradient && !buffers.D) {
+      backward.push(
+        await bindFirstLayerGrad(gpu, { ...head, inputDim: d }, { activation: buffers.H, a: weights.a, outputGrad: buffers.outputGrad, X: inputs.X, gradW: buffers.gradW }),
+      );
+    } else if (buffers.D) {
       backward.push(
         await bindHiddenGrad(gpu, head, { activation: buffers.H, a: weights.a, outputGrad: buffers.outputGrad, hiddenGrad: buffers.D }),
         await bindMatmul(gpu, matmulVariant({ algorithm: fitAlgorithm(algorithm, { m, n: d }), transA: true }), { batch: 1, m, n: d, k: n }, { a: buffers.D, b: inputs.X, c: buffers.gradW }),

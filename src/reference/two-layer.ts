@@ -193,6 +193,27 @@ export function hiddenGrad(activation: ArrayLike<number>, a: ArrayLike<number>, 
   return D;
 }
 
+/** Twin of first_layer_grad: dL/dW_jc = sum_i D_ij X_ic with D from hiddenGrad [m x d]. */
+export function firstLayerGrad(
+  activation: ArrayLike<number>,
+  a: ArrayLike<number>,
+  outputGrad: ArrayLike<number>,
+  X: ArrayLike<number>,
+  shape: HeadShape & { readonly inputDim: number },
+): Float64Array {
+  const { sampleCount: n, width: m, inputDim: d } = shape;
+  const D = hiddenGrad(activation, a, outputGrad, shape);
+  const gradW = new Float64Array(m * d);
+  for (let j = 0; j < m; j++) {
+    for (let c = 0; c < d; c++) {
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += D[i * m + j]! * X[i * d + c]!;
+      gradW[j * d + c] = sum;
+    }
+  }
+  return gradW;
+}
+
 /** L = (1/n) sum_i l(f(x_i), y_i). */
 export function empiricalRisk(params: TwoLayerParams, X: ArrayLike<number>, y: ArrayLike<number>, n: number, options: TwoLayerOptions): number {
   const { output } = forward(params, X, n, options);

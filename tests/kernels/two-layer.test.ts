@@ -114,6 +114,25 @@ async function checkAllEntryPoints(c: Case, loss: LossKind): Promise<void> {
   const D = await onGpu('hidden_grad', () => gpuTwoLayer.hiddenGrad(gpu, inputs, shape));
   // Three roundings (alpha s_m to float32, two products), each within eps relative; masked zeros are exact.
   expectClose(D, reference.hiddenGrad(c.activation, c.a, head.outputGrad, shape), { abs: 0, rel: 4 * F32_EPSILON }, 'D');
+
+  // d = 1 (one thread per neuron) and d = 3 (threads off multiples of the workgroup size for every m here).
+  for (const inputDim of [1, 3]) await checkFirstLayerGrad(c, head.outputGrad, inputDim, n * 7 + inputDim);
+}
+
+/**
+ * first_layer_grad against its twin (D^T X in float64) on inputs X [n x d] of its own: n terms per element, each
+ * D_ij X_ic with three roundings in D_ij and one in the product, so the error is that of a sum of ~4n
+ * float32 roundings of size |alpha s_m| max|g_i| max|a_j| max|X_ic|.
+ */
+async function checkFirstLayerGrad(c: Case, outputGrad: Float32Array, inputDim: number, seed: number): Promise<void> {
+  const { shape } = c;
+  const n = shape.sampleCount;
+  const X = testValues(n * inputDim, seed);
+  const gpu = await getTestGpu();
+  const gradW = await onGpu('first_layer_grad', () => gpuTwoLayer.firstLayerGrad(gpu, { activation: c.activation, a: c.a, outputGrad, X }, { ...shape, inputDim }));
+  const twin = reference.firstLayerGrad(c.activation, c.a, outputGrad, X, { ...shape, inputDim });
+  const termScale = Math.abs(reference.combinedOutputScale(shape)) * maxAbs(outputGrad) * maxAbs(c.a) * maxAbs(X);
+  expectClose(gradW, twin, reductionTolerance(4 * n, termScale), `gradW (m = ${shape.width}, d = ${inputDim})`);
 }
 
 describe('two-layer kernels', () => {
@@ -130,7 +149,7 @@ describe('two-layer kernels', () => {
     await checkAllEntryPoints(makeCase(n, m, loss, scaling, n * 1000 + m), loss);
   });
 
-  it('handles more workgroups than one dispatch dimension can cover (hidden_grad), and long loops (neuron_grads, mean_loss)', async () => {
+  it('handles more workgroups than one dispatch dimension can cover (hidden_grad, first_layer_grad), and long loops (neuron_grads, mean_loss)', async () => {
     const gpu = await getTestGpu();
     // n m = (limit + 2) * 64 elements: hidden_grad needs limit + 2 workgroups, spread over an (x, y) grid.
     // hidden_grad is the cheap choice on SwiftShader (output_loss at n > 65535 costs ~6 s there).
@@ -152,6 +171,10 @@ describe('two-layer kernels', () => {
     // n sequential float32 terms per neuron: error ~ sqrt(n) eps times the term size, as above.
     expectClose(grads.gradA, twin.gradA, reductionTolerance(n, gradScale * maxAbs(c.activation)), 'gradA');
     expectClose(grads.gradB!, twin.gradB!, reductionTolerance(n, gradScale * maxAbs(c.a)), 'gradB');
+
+    // first_layer_grad past the dispatch limit too: m d = (limit + 2) * 64 elements at d = 64, on one sample.
+    const wide = makeCase(1, n, 'square', 'mean-field', 7);
+    await checkFirstLayerGrad(wide, new Float32Array([0.75]), ELEMENTWISE_WORKGROUP_SIZE, 11);
 
     const loss = new Float32Array(twinHead.loss);
     const metrics = await onGpu('mean_loss of many samples', (g) => gpuTwoLayer.meanLoss(g, loss));
