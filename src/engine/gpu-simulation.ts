@@ -13,6 +13,9 @@ import { particleLearningRate } from '../model/conventions';
 import type { Problem } from './problem';
 import { DeviceLostError, type Checkpoint, type MetricValues, type Simulation, type Weights } from './simulation';
 
+/** How long a failed GPU call waits for device.lost to settle before it counts as a plain error. */
+const LOSS_SETTLE_MS = 2000;
+
 export class GpuSimulation implements Simulation {
   readonly backend = 'gpu' as const;
   private lostReason: string | undefined;
@@ -189,8 +192,9 @@ export class GpuSimulation implements Simulation {
     try {
       return await work();
     } catch (error) {
-      // The lost promise may settle just after the failed call that revealed the loss.
-      await Promise.race([this.gpu.device.lost, new Promise((resolve) => setTimeout(resolve, 50))]);
+      // The lost promise may settle well after the failed call that revealed the loss (a mapAsync aborted
+      // by the destroyed device; a busy browser takes hundreds of ms): wait for it before calling this fatal.
+      await Promise.race([this.gpu.device.lost, new Promise((resolve) => setTimeout(resolve, LOSS_SETTLE_MS))]);
       if (this.lostReason) throw new DeviceLostError(`GPU device lost (${this.lostReason})`);
       throw error;
     }

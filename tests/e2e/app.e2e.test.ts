@@ -141,8 +141,10 @@ describe('the app in headless Chromium', () => {
     await waitForStep(page, 10);
     await testId(page, 'play').click(); // pause
     await expect.poll(() => testId(page, 'status').textContent()).toBe('paused');
+    // The chunks already in flight finish (at most two); after them the step stands still.
+    await page.waitForTimeout(1500);
     const paused = await stepOf(page);
-    await page.waitForTimeout(500);
+    await page.waitForTimeout(1000);
     expect(await stepOf(page)).toBe(paused);
     const first = JSON.parse(await downloaded(page, 'download-result')).stepLosses.slice(0, 10);
     await page.getByRole('button', { name: 'Rewind' }).click();
@@ -182,7 +184,12 @@ describe('the app in headless Chromium', () => {
     await page.locator('gradflow-app').evaluate((element) => {
       (element as unknown as { session: { live: { gpu: { device: GPUDevice } } } }).session.live.gpu.device.destroy();
     });
-    await expect.poll(() => page.locator('gradflow-app').evaluate((element) => (element as unknown as { session: { events: string[] } }).session.events.join('\n')), { timeout: 60_000 }).toMatch(/GPU device lost.*resumed from the checkpoint/);
+    // Status and message come along, so a failure says what the run did instead.
+    const report = () => page.locator('gradflow-app').evaluate((element) => {
+      const { session } = element as unknown as { session: { events: string[]; status: string; message: string } };
+      return `${session.events.join('\n')} [status ${session.status}: ${session.message}]`;
+    });
+    await expect.poll(report, { timeout: 60_000 }).toMatch(/GPU device lost.*resumed from the checkpoint/);
     await waitForStep(page, 120);
     expect(await testId(page, 'status').textContent()).not.toBe('failed');
     await page.close();
