@@ -12,6 +12,8 @@ const WINDOW_MS = 15_000;
 
 export interface UiBenchRow {
   readonly neurons: number;
+  /** 'app': both views drawing; 'particles only': the function view (m x G^2 work per frame) hidden. */
+  readonly views: 'app' | 'particles only';
   readonly framesPerSecond: number;
   readonly stepsPerSecond: number;
   readonly stepsPerFrame: number;
@@ -22,21 +24,25 @@ export async function benchUi(log: (line: string) => void, widths = WIDTHS): Pro
   const app = await startAppBrowser();
   const rows: UiBenchRow[] = [];
   try {
-    for (const width of widths) {
+    for (const width of widths) for (const views of ['app', 'particles only'] as const) {
       const { page, errors } = await app.open(`?preset=default&set=model.width=${width}&set=steps=100000000&set=metrics.every=100000000`);
       const step = async () => Number(await page.locator('[data-testid="step"]').first().textContent());
       const frames = () => page.locator('gradflow-particle-view').first().evaluate((view) => (view as HTMLElement & { framesDrawn: number }).framesDrawn);
       const deadline = Date.now() + 120_000;
       while ((await step()) === 0 && Date.now() < deadline) await page.waitForTimeout(250);
+      if (views === 'particles only') {
+        // Hidden views skip their frames (IntersectionObserver): what the particles alone cost.
+        await page.locator('gradflow-function-view').first().evaluate((view) => ((view as HTMLElement).style.display = 'none'));
+      }
       await page.waitForTimeout(WARM_UP_MS);
       const [step0, frames0, t0] = [await step(), await frames(), performance.now()];
       await page.waitForTimeout(WINDOW_MS);
       const [step1, frames1, t1] = [await step(), await frames(), performance.now()];
       const seconds = (t1 - t0) / 1000;
       const adapter = (await page.locator('header .facts b').first().textContent()) ?? '';
-      const row = { neurons: width, framesPerSecond: (frames1 - frames0) / seconds, stepsPerSecond: (step1 - step0) / seconds, stepsPerFrame: 8, adapter };
+      const row = { neurons: width, views, framesPerSecond: (frames1 - frames0) / seconds, stepsPerSecond: (step1 - step0) / seconds, stepsPerFrame: 8, adapter };
       rows.push(row);
-      log(`${String(width).padStart(7)} neurons  ${row.framesPerSecond.toFixed(1).padStart(6)} fps  ${row.stepsPerSecond.toFixed(1).padStart(7)} steps/s${errors.length ? `  console errors: ${errors.join('; ')}` : ''}`);
+      log(`${String(width).padStart(7)} neurons  ${views.padEnd(14)}  ${row.framesPerSecond.toFixed(1).padStart(6)} fps  ${row.stepsPerSecond.toFixed(1).padStart(7)} steps/s${errors.length ? `  console errors: ${errors.join('; ')}` : ''}`);
       await page.close();
     }
   } finally {
