@@ -151,7 +151,7 @@ if (!args.includes('--no-ui')) {
 // Targets.
 log(`\n== targets [${elapsed()}] ==`);
 const bestMatmulGflops = Math.max(0, ...matmulRows.filter((r) => r.algorithm !== 'reference-f64').map((r) => r.gflops));
-const targets: Target[] = judgeTargets({ browserRows, nodeRows, productRows, readbacks, bestMatmulGflops });
+const targets: Target[] = judgeTargets({ browserRows, nodeRows, productRows, readbacks, bestMatmulGflops, viewReadbacks: ui.map((row) => row.viewReadbacks) });
 for (const t of targets) log(`${t.holds ? 'HOLDS' : t.holds === false ? 'MISS ' : 'N/A  '} ${t.name}: ${t.detail}`);
 
 mkdirSync('bench/results', { recursive: true });

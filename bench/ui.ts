@@ -18,6 +18,21 @@ export interface UiBenchRow {
   readonly stepsPerSecond: number;
   readonly stepsPerFrame: number;
   readonly adapter: string;
+  /** Labels of the buffers the views mapped during the window (everything not the trainer's own). */
+  readonly viewReadbacks: string[];
+  /** The trainer's own maps in the window: loss staging every chunk, weights at each checkpoint (checkpointEvery). */
+  readonly trainerReadbacks: number;
+}
+
+/** Runs in the page before the app: records the label of every buffer mapped (mapAsync) into window.gradflowMaps. */
+function recordMaps(): void {
+  const maps: string[] = [];
+  (window as unknown as { gradflowMaps: string[] }).gradflowMaps = maps;
+  const original = GPUBuffer.prototype.mapAsync;
+  GPUBuffer.prototype.mapAsync = function (this: GPUBuffer, ...args: Parameters<GPUBuffer['mapAsync']>) {
+    maps.push(this.label);
+    return original.apply(this, args);
+  };
 }
 
 export async function benchUi(log: (line: string) => void, widths = WIDTHS): Promise<UiBenchRow[]> {
@@ -25,7 +40,8 @@ export async function benchUi(log: (line: string) => void, widths = WIDTHS): Pro
   const rows: UiBenchRow[] = [];
   try {
     for (const width of widths) for (const views of ['app', 'particles only'] as const) {
-      const { page, errors } = await app.open(`?preset=default&set=model.width=${width}&set=steps=100000000&set=metrics.every=100000000`);
+      const { page, errors } = await app.open(`?preset=default&set=model.width=${width}&set=steps=100000000&set=metrics.every=100000000`, { initScript: recordMaps });
+      const mapCount = () => page.evaluate(() => (window as unknown as { gradflowMaps: string[] }).gradflowMaps.length);
       const step = async () => Number(await page.locator('[data-testid="step"]').first().textContent());
       const frames = () => page.locator('gradflow-particle-view').first().evaluate((view) => (view as HTMLElement & { framesDrawn: number }).framesDrawn);
       const deadline = Date.now() + 120_000;
@@ -35,14 +51,18 @@ export async function benchUi(log: (line: string) => void, widths = WIDTHS): Pro
         await page.locator('gradflow-function-view').first().evaluate((view) => ((view as HTMLElement).style.display = 'none'));
       }
       await page.waitForTimeout(WARM_UP_MS);
-      const [step0, frames0, t0] = [await step(), await frames(), performance.now()];
+      const [step0, frames0, maps0, t0] = [await step(), await frames(), await mapCount(), performance.now()];
       await page.waitForTimeout(WINDOW_MS);
       const [step1, frames1, t1] = [await step(), await frames(), performance.now()];
+      const mapped = await page.evaluate((from) => (window as unknown as { gradflowMaps: string[] }).gradflowMaps.slice(from), maps0);
+      const ownedByTrainer = (label: string) => label.startsWith('two-layer-trainer/');
+      const viewReadbacks = mapped.filter((label) => !ownedByTrainer(label));
+      const trainerReadbacks = mapped.filter(ownedByTrainer).length;
       const seconds = (t1 - t0) / 1000;
       const adapter = (await page.locator('header .facts b').first().textContent()) ?? '';
-      const row = { neurons: width, views, framesPerSecond: (frames1 - frames0) / seconds, stepsPerSecond: (step1 - step0) / seconds, stepsPerFrame: 8, adapter };
+      const row = { neurons: width, views, framesPerSecond: (frames1 - frames0) / seconds, stepsPerSecond: (step1 - step0) / seconds, stepsPerFrame: 8, adapter, viewReadbacks, trainerReadbacks };
       rows.push(row);
-      log(`${String(width).padStart(7)} neurons  ${views.padEnd(14)}  ${row.framesPerSecond.toFixed(1).padStart(6)} fps  ${row.stepsPerSecond.toFixed(1).padStart(7)} steps/s${errors.length ? `  console errors: ${errors.join('; ')}` : ''}`);
+      log(`${String(width).padStart(7)} neurons  ${views.padEnd(14)}  ${row.framesPerSecond.toFixed(1).padStart(6)} fps  ${row.stepsPerSecond.toFixed(1).padStart(7)} steps/s  view read-backs ${viewReadbacks.length} (trainer's own: ${trainerReadbacks})${errors.length ? `  console errors: ${errors.join('; ')}` : ''}`);
       await page.close();
     }
   } finally {

@@ -10,7 +10,7 @@ export interface AppBrowser {
   readonly baseUrl: string;
   readonly browser: Browser;
   /** A new page; its console errors and uncaught exceptions collect in `errors`. */
-  open(search?: string, options?: { viewport?: { width: number; height: number } }): Promise<{ page: Page; errors: string[] }>;
+  open(search?: string, options?: { viewport?: { width: number; height: number }; initScript?: () => void }): Promise<{ page: Page; errors: string[] }>;
   close(): Promise<void>;
 }
 
@@ -36,6 +36,7 @@ export async function startAppBrowser(options: { webgpu?: boolean } = {}): Promi
         if (message.type() === 'error') errors.push(message.text());
       });
       page.on('pageerror', (error) => errors.push(`${error.name}: ${error.message}`));
+      if (openOptions.initScript) await page.addInitScript(openOptions.initScript);
       await page.goto(`${baseUrl}/${search}`);
       return { page, errors };
     },
