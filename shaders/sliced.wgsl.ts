@@ -52,7 +52,7 @@ fn project_rows(${entryArgumentsWgsl}) {
  * cost[l] = 1-D W2^2 between the sorted rows l of x_keys [L x Px] and y_keys [L x Py]. One
  * workgroup per direction; thread t takes cells i = t, t + WG, ... of the x grid, adds every
  * overlapping y cell in order, and a fixed tree sums the threads. Cell overlaps are exact integers
- * in units of 1/(n p) (the wrapper keeps n p < 2^32).
+ * in units of 1/(n p) (the wrapper keeps n p < 2^32 for unequal clouds; equal clouds pair i with i).
  */
 export function quantileCostSource(_variant: SlicedVariant): string {
   return wgsl`
@@ -73,6 +73,13 @@ fn quantile_cost(${entryArgumentsWgsl}) {
   var partial = 0.0;
   for (var i = local; i < n; i = i + ${REDUCTION_WORKGROUP_SIZE}u) {
     let x = x_keys[l * params.x_padded + i];
+    if (n == p) {
+      // Equal clouds: the quantile coupling pairs i with i (cells coincide, overlap p = 1/n of the mass);
+      // no n p index arithmetic, so sizes up to the sort's limit work (65536 x 65536 overflows n p in u32).
+      let difference = x - y_keys[l * params.y_padded + i];
+      partial = partial + difference * difference / f32(n);
+      continue;
+    }
     // x cell [i p, (i+1) p) and y cell [j n, (j+1) n), in units of 1/(n p).
     let x_start = i * p;
     let x_end = x_start + p;

@@ -48,7 +48,8 @@ export interface SlicedShape {
 
 function checkSlicedShape(gpu: GpuContext, name: string, shape: SlicedShape): void {
   for (const argument of ['xCount', 'yCount', 'dim', 'directionCount'] as const) checkSize(name, argument, shape[argument]);
-  if (shape.xCount * shape.yCount > MAX_COUNT_PRODUCT) {
+  // Unequal clouds index quantile cells in units of 1/(n p) (u32); equal clouds pair i with i and need no product.
+  if (shape.xCount !== shape.yCount && shape.xCount * shape.yCount > MAX_COUNT_PRODUCT) {
     throw new KernelArgumentError(name, 'yCount', `xCount * yCount = ${shape.xCount * shape.yCount} exceeds 2^32 - 1; subsample the clouds`);
   }
   checkSortShape(gpu, name, { rowCount: shape.directionCount, length: shape.xCount });

@@ -46,6 +46,16 @@ describe('sliced', () => {
     await expect(slicedW2Squared(gpu, x, x.map((v, i) => (i === 4 ? Infinity : v)), 2)).rejects.toThrow(/'y' contains Infinity at index 4/);
     await expect(slicedW2Squared(gpu, x, x, 2, { directionCount: 0 })).rejects.toThrow(/'directionCount'/);
     await expect(slicedW2Squared(gpu, x, x, 2, { seed: -1 })).rejects.toThrow(/'seed'/);
-    await expect(slicedW2Squared(gpu, new Float32Array(70000), new Float32Array(70000), 1, { directionCount: 1 })).rejects.toThrow(/xCount \* yCount/);
+    await expect(slicedW2Squared(gpu, new Float32Array(70000), new Float32Array(69999), 1, { directionCount: 1 })).rejects.toThrow(/xCount \* yCount/);
+  });
+
+  it('pairs equal clouds i with i, so 65536 + 65536 points (n p = 2^32) work and match the twin', async () => {
+    const n = 65536;
+    const x = testValues(n, 5);
+    const y = testValues(n, 6).map((v) => 0.5 * v - 0.125);
+    const result = await onGpu('sliced', (gpu) => slicedW2Squared(gpu, x, y, 1, { directionCount: 1, seed: 3 }));
+    const directions = reference.slicedDirections(3, 1, 1);
+    const expected = reference.slicedW2Squared(x, y, directions, { xCount: n, yCount: n, dim: 1, directionCount: 1 });
+    expectClose([result.value], [expected.value], reductionTolerance(2 * n, 1), 'SW2^2 at n = p = 65536');
   });
 });
