@@ -59,7 +59,7 @@ export interface MemoryRow extends StepSize {
   readonly msPerStep: number;
   /** Most bytes of GPU buffers alive at once while creating and training. */
   readonly peakBytes: number;
-  /** Parameters a, W and their gradients, X, y, and the two n x m activations H and D, float32. */
+  /** Parameters a, W and their gradients, X, y, and the n x m activation H, float32. */
   readonly minimumBytes: number;
 }
 
@@ -71,7 +71,7 @@ export async function memoryAt(gpu: GpuContext, size: StepSize, algorithm: Matmu
     const base = watch.liveBytes;
     const [row] = await interleave(size, [gradflowContender(gpu, size, algorithm)], { rounds: 2, roundMs, alwaysRun: ['gradflow-gpu'] });
     const { width: m, sampleCount: n, inputDim: d } = size;
-    const minimumBytes = 4 * (2 * (m * d + m) + n * d + n + 2 * n * m);
+    const minimumBytes = 4 * (2 * (m * d + m) + n * d + n + n * m);
     return { ...size, msPerStep: row!.msPerStep!, peakBytes: watch.peakBytes - base, minimumBytes };
   } finally {
     watch.stop();

@@ -7,7 +7,9 @@
  * global loads, with no workgroup memory or barriers (about 10x faster on SwiftShader, where
  * barriers are expensive and "shared" memory is ordinary memory); 'register8' is 'register' with an
  * 8 x 8 patch.
- * Bindings: 0 params, 1 A, 2 B, 3 C, 4 bias (only for the 'bias-relu' epilogue).
+ * Operand A may be 'relu-grad' (see MatmulOperandA): the first layer's gradient read straight from H.
+ * Bindings: 0 params, 1 A, 2 B, 3 C, then 4 bias (only for the 'bias-relu' epilogue) or 4 gate, 5 row_scale,
+ * 6 scale (only for the 'relu-grad' operand).
  */
 import { wgsl } from './preprocessor';
 import { MATMUL_REGISTER_BLOCK, MATMUL_REGISTER_BLOCK_LARGE, MATMUL_REGISTER_THREADS, MATMUL_TILE } from './constants';
@@ -29,6 +31,15 @@ export const MATMUL_ALGORITHMS: readonly MatmulAlgorithm[] = ['register', 'regis
  */
 export type MatmulEpilogue = 'none' | 'relu' | 'bias-relu';
 
+/**
+ * 'plain': op(A) as stored. 'relu-grad': C[b][row][col] = s_b u[row] sum_t v[t] 1[op(A)[row][t] > 0] op(B)[t][col]
+ * with v = gate [batch x K], u = row_scale [batch x M] and s = scale [batch]: with A = H (transposed),
+ * v = g = dL/df, u = a and s = alpha s_m this is dL/dW = D^T X where D = alpha s_m g a^T .* 1[H > 0], and
+ * D [n x m] is never written or read (the separate hidden_grad pass cost about as much as this product on
+ * SwiftShader). s is per matrix so a batch of networks of different widths shares one dispatch.
+ */
+export type MatmulOperandA = 'plain' | 'relu-grad';
+
 export interface MatmulVariant {
   readonly algorithm: MatmulAlgorithm;
   /** A is stored K x M and used transposed. */
@@ -36,6 +47,7 @@ export interface MatmulVariant {
   /** B is stored N x K and used transposed. */
   readonly transB: boolean;
   readonly epilogue: MatmulEpilogue;
+  readonly operandA: MatmulOperandA;
 }
 
 /** Rows (= columns) of C one workgroup covers: the same number drives the WGSL and the dispatch. */
@@ -61,6 +73,7 @@ export function matmulSource(variant: MatmulVariant): string {
 function header(variant: MatmulVariant): string {
   const bias = variant.epilogue === 'bias-relu';
   const relu = variant.epilogue !== 'none';
+  const reluGrad = variant.operandA === 'relu-grad';
   return wgsl`
 struct Params {
   batch: u32,
@@ -77,6 +90,11 @@ struct Params {
 #if ${bias}
 @group(0) @binding(4) var<storage, read> bias: array<f32>;
 #endif
+#if ${reluGrad}
+@group(0) @binding(4) var<storage, read> gate: array<f32>;
+@group(0) @binding(5) var<storage, read> row_scale: array<f32>;
+@group(0) @binding(6) var<storage, read> scale: array<f32>;
+#endif
 ${linearWorkgroupIndex}
 struct Tile { valid: bool, batch: u32, row0: u32, col0: u32 }
 
@@ -88,15 +106,34 @@ fn output_tile(workgroup_id: vec3u, workgroup_count: vec3u, tile_size: u32) -> T
   return Tile(batch < params.batch, batch, (within / params.tile_cols) * tile_size, (within % params.tile_cols) * tile_size);
 }
 
-// C[i][j] = relu(acc + bias[j]) or relu(acc) or acc. Fusing the epilogue saves one write and one
-// read of the whole n x m matrix Z = X W^T + b: only H = relu(Z) ever reaches memory.
-fn epilogue(acc: f32, col: u32) -> f32 {
-#if ${bias}
+// C[i][j] = relu(acc + bias[j]) or relu(acc) or acc (or scale u[i] acc for 'relu-grad'). Fusing the
+// epilogue saves one write and one read of the whole n x m matrix Z = X W^T + b: only H = relu(Z) reaches memory.
+fn epilogue(acc: f32, batch: u32, row: u32, col: u32) -> f32 {
+#if ${reluGrad}
+  return scale[batch] * row_scale[batch * params.m + row] * acc;
+#elif ${bias}
   return max(acc + bias[col], 0.0);
 #elif ${relu}
   return max(acc, 0.0);
 #else
   return acc;
+#endif
+}
+
+// op(A)[row][t] from its stored value: itself, or for 'relu-grad' v[t] 1[stored > 0] (v[t] = gate_t, loaded once per t).
+fn operand_a(stored: f32, gate_t: f32) -> f32 {
+#if ${reluGrad}
+  return select(0.0, gate_t, stored > 0.0);
+#else
+  return stored;
+#endif
+}
+
+fn gate_at(batch: u32, t: u32) -> f32 {
+#if ${reluGrad}
+  return gate[batch * params.k + t];
+#else
+  return 0.0;
 #endif
 }
 `;
@@ -147,7 +184,7 @@ fn matmul(@builtin(workgroup_id) workgroup_id: vec3u,
     let a_row = tile.row0 + ${aRow};
     let a_t = k0 + ${aT};
     var a_value = 0.0;
-    if (a_row < params.m && a_t < params.k) { a_value = a[${aIndex(variant, 'a_base', 'a_row', 'a_t')}]; }
+    if (a_row < params.m && a_t < params.k) { a_value = operand_a(a[${aIndex(variant, 'a_base', 'a_row', 'a_t')}], gate_at(tile.batch, a_t)); }
     a_tile[${aRow}][${aT}] = a_value;
     let b_t = k0 + ${bT};
     let b_col = tile.col0 + ${bCol};
@@ -161,7 +198,7 @@ fn matmul(@builtin(workgroup_id) workgroup_id: vec3u,
     workgroupBarrier();
   }
   if (row < params.m && col < params.n) {
-    c[(tile.batch * params.m + row) * params.n + col] = epilogue(acc, col);
+    c[(tile.batch * params.m + row) * params.n + col] = epilogue(acc, tile.batch, row, col);
   }
 }
 `;
@@ -210,7 +247,8 @@ ${unrolled2(B, (i, j) => `  var acc_${i}_${j} = 0.0;`)}
   for (var t = 0u; t < params.k; t++) {
     let a_step = ${aStep};
     let b_step = ${bStep};
-${unrolled(B, (i) => `    let a_${i} = a[a_offset_${i} + a_step];`)}
+    let gate_t = gate_at(tile.batch, t);
+${unrolled(B, (i) => `    let a_${i} = operand_a(a[a_offset_${i} + a_step], gate_t);`)}
 ${unrolled(B, (j) => `    let b_${j} = b[b_offset_${j} + b_step];`)}
 ${unrolled2(B, (i, j) => `    acc_${i}_${j} = fma(a_${i}, b_${j}, acc_${i}_${j});`)}
   }
@@ -219,7 +257,7 @@ ${unrolled(B, (j) => `  let out_col_${j} = tile.col0 + local.x + ${j * S}u;`)}
 ${unrolled2(
   B,
   (i, j) =>
-    `  if (out_row_${i} < params.m && out_col_${j} < params.n) { c[(tile.batch * params.m + out_row_${i}) * params.n + out_col_${j}] = epilogue(acc_${i}_${j}, out_col_${j}); }`,
+    `  if (out_row_${i} < params.m && out_col_${j} < params.n) { c[(tile.batch * params.m + out_row_${i}) * params.n + out_col_${j}] = epilogue(acc_${i}_${j}, tile.batch, out_row_${i}, out_col_${j}); }`,
 )}
 }
 `;

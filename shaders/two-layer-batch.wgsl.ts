@@ -6,9 +6,10 @@
  *   f_ki = alpha s_{m_k} sum_{j < m_k} a_kj H_kij,  l_ki = l(f_ki, y_ki),  g_ki = l'(f_ki, y_ki) / n,
  *   L_k = (1/n) sum_i l_ki,
  *   dL_k/da_kj = alpha s_{m_k} sum_i g_ki H_kij,  dL_k/db_kj = alpha s_{m_k} a_kj sum_i g_ki 1[H_kij > 0],
- *   D_kij = alpha s_{m_k} g_ki a_kj 1[H_kij > 0] 1[j < m_k]  (then dL_k/dW_k = D_k^T X_k by the batched matmul),
+ *   dL_k/dW_k = D_k^T X_k, D_kij = alpha s_{m_k} g_ki a_kj 1[H_kij > 0]: the batched matmul's 'relu-grad' operand
+ *     (D never stored; padded neurons have a_kj = 0 and H_kij = 0, so their rows are exact zeros),
  *   theta_kj <- theta_kj - lr_k * c(m_k) * grad  (particle time, SCIENCE.md section 0).
- * Layouts (row-major): H, D [N x n x M]; a, gradA, b, gradB [N x M]; y, f, l, g [N x n];
+ * Layouts (row-major): H [N x n x M]; a, gradA, b, gradB [N x M]; y, f, l, g [N x n];
  * X [N x n x R] and the first layer [N x M x R] with R = d, or R = d + 1 with a bias: column d of X
  * is 1 and column d of the first layer is b, so the batched matmul computes X W^T + b with a plain
  * relu epilogue (the matmul's bias epilogue has one bias row for the whole batch).
@@ -52,12 +53,12 @@ struct Network {
 `;
 
 /**
- * batch_output_loss: one workgroup per (network k, sample i), linear index k n + i. Thread t sums
- * a_kj H_kij over j = t, t + WG, ... < m_k in order (the padding is never read), then the fixed
- * tree; thread 0 writes f_ki, l(f_ki, y_ki) and l'(f_ki, y_ki) / n.
+ * batch_output_loss: one thread per (network k, sample i), linear index k n + i, summing a_kj H_kij over
+ * j = 0..m_k-1 in order (the padding is never read), like output_loss; then f_ki, l(f_ki, y_ki) and
+ * l'(f_ki, y_ki) / n.
  */
 export function batchOutputLossSource(_variant: TwoLayerBatchVariant): string {
-  return wgsl`${header}${linearWorkgroupIndex}${treeSumWgsl}${lossesWgsl}
+  return wgsl`${header}${elementIndexWgsl}${lossesWgsl}
 @group(0) @binding(1) var<storage, read> networks: array<Network>;
 @group(0) @binding(2) var<storage, read> activation: array<f32>;
 @group(0) @binding(3) var<storage, read> second_layer: array<f32>;
@@ -66,29 +67,25 @@ export function batchOutputLossSource(_variant: TwoLayerBatchVariant): string {
 @group(0) @binding(6) var<storage, read_write> sample_losses: array<f32>;
 @group(0) @binding(7) var<storage, read_write> output_grad: array<f32>;
 
-@compute @workgroup_size(${REDUCTION_WORKGROUP_SIZE})
+@compute @workgroup_size(${ELEMENTWISE_WORKGROUP_SIZE})
 fn batch_output_loss(${entryArgumentsWgsl}) {
-  let row = linear_workgroup_index(workgroup_id, workgroup_count);
-  // Uniform over the workgroup, so the barriers of tree_sum stay in uniform control flow.
+  let row = element_index(workgroup_id, workgroup_count, local);
   if (row >= params.network_count * params.sample_count) { return; }
   let k = row / params.sample_count;
   let width = networks[k].width;
   let row_start = row * params.max_width;
   let a_start = k * params.max_width;
-  var partial = 0.0;
-  for (var j = local; j < width; j = j + ${REDUCTION_WORKGROUP_SIZE}u) {
-    partial = partial + second_layer[a_start + j] * activation[row_start + j];
+  var sum = 0.0;
+  for (var j = 0u; j < width; j = j + 1u) {
+    sum = sum + second_layer[a_start + j] * activation[row_start + j];
   }
-  let total = tree_sum(local, partial);
-  if (local == 0u) {
-    // f_ki = alpha s_{m_k} sum_j a_kj H_kij
-    let f = networks[k].output_scale * total;
-    let y = labels[row];
-    outputs[row] = f;
-    sample_losses[row] = loss_value(f, y);
-    // dL_k/df_ki = l'(f_ki, y_ki) / n
-    output_grad[row] = loss_slope(f, y) / f32(params.sample_count);
-  }
+  // f_ki = alpha s_{m_k} sum_j a_kj H_kij
+  let f = networks[k].output_scale * sum;
+  let y = labels[row];
+  outputs[row] = f;
+  sample_losses[row] = loss_value(f, y);
+  // dL_k/df_ki = l'(f_ki, y_ki) / n
+  output_grad[row] = loss_slope(f, y) / f32(params.sample_count);
 }
 `;
 }
@@ -168,33 +165,6 @@ fn batch_neuron_grads(${entryArgumentsWgsl}) {
   // dL_k/db_kj = alpha s_{m_k} a_kj sum_i g_ki 1[H_kij > 0]
   bias_grad[neuron] = network.output_scale * second_layer[neuron] * sum_b;
 #endif
-}
-`;
-}
-
-/**
- * batch_hidden_grad: D_kij = alpha s_{m_k} g_ki a_kj 1[H_kij > 0] 1[j < m_k], one thread per element of
- * the N x n x M array (the width mask keeps padding out of gradW = D^T X whatever H holds there).
- */
-export function batchHiddenGradSource(_variant: TwoLayerBatchVariant): string {
-  return wgsl`${header}${elementIndexWgsl}
-@group(0) @binding(1) var<storage, read> networks: array<Network>;
-@group(0) @binding(2) var<storage, read> activation: array<f32>;
-@group(0) @binding(3) var<storage, read> second_layer: array<f32>;
-@group(0) @binding(4) var<storage, read> output_grad: array<f32>;
-@group(0) @binding(5) var<storage, read_write> hidden_grad_out: array<f32>;
-
-@compute @workgroup_size(${ELEMENTWISE_WORKGROUP_SIZE})
-fn batch_hidden_grad(${entryArgumentsWgsl}) {
-  let element = element_index(workgroup_id, workgroup_count, local);
-  // N n M < 2^30 (the wrapper checks it), so the product fits a u32.
-  if (element >= params.network_count * params.sample_count * params.max_width) { return; }
-  let row = element / params.max_width;
-  let j = element - row * params.max_width;
-  let k = row / params.sample_count;
-  let network = networks[k];
-  let scaled = network.output_scale * output_grad[row] * second_layer[k * params.max_width + j];
-  hidden_grad_out[element] = select(0.0, scaled, activation[element] > 0.0 && j < network.width);
 }
 `;
 }

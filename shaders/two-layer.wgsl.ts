@@ -3,8 +3,8 @@
  *   f_i = alpha s_m sum_j a_j H_ij [- f0_i when centered],  l_i = l(f_i, y_i),  g_i = dL/df_i = l'(f_i, y_i) / n,
  *   L = (1/n) sum_i l_i,
  *   dL/da_j = alpha s_m sum_i g_i H_ij,  dL/db_j = alpha s_m a_j sum_i g_i 1[H_ij > 0],
- *   D_ij = dL/dZ_ij = alpha s_m g_i a_j 1[H_ij > 0]   (then dL/dW = D^T X by the matmul family),
- *   or for small d, without D:  dL/dW_jc = sum_i D_ij X_ic   (first_layer_grad).
+ *   D_ij = dL/dZ_ij = alpha s_m g_i a_j 1[H_ij > 0], dL/dW = D^T X: by the matmul family's 'relu-grad' operand,
+ *   or for small d by first_layer_grad (one thread per element of dL/dW); D is never stored.
  * Centered (lazy training, f_alpha = alpha (f_theta - f_theta0)): f0_i = alpha s_m sum_j a0_j H0_ij is a
  * constant per sample, so it shifts f (hence l and g) and nothing else; the gradient kernels are unchanged.
  * Every sum runs in a fixed order, so results are bitwise identical from run to run.
@@ -27,7 +27,7 @@ export interface NeuronGradsVariant {
 }
 
 /**
- * Uniforms of output_loss, neuron_grads and hidden_grad. The loss is a uniform, not a variant: the
+ * Uniforms of output_loss and neuron_grads. The loss is a uniform, not a variant: the
  * branch is uniform over the dispatch (no divergence) and runs once per sample against m loads, and
  * one pipeline serves all three losses, so switching losses never recompiles.
  */
@@ -113,12 +113,14 @@ fn loss_slope(f: f32, y: f32) -> f32 {
 `;
 
 /**
- * output_loss: one workgroup per sample i. Thread t sums a_j H_ij over j = t, t + WG, ... in order,
- * then a fixed tree adds the partials; thread 0 writes f_i, l(f_i, y_i) and l'(f_i, y_i) / n.
- * Centered: f_i = alpha s_m sum_j a_j H_ij - f0_i, with f0 = output_offset [n] (already times alpha).
+ * output_loss: one thread per sample i, summing a_j H_ij over j = 0..m-1 in order, then writing f_i,
+ * l(f_i, y_i) and l'(f_i, y_i) / n. No workgroup memory or barriers: a workgroup per sample with a
+ * tree reduction cost ~8x more on SwiftShader (barriers are emulated there; 86 vs ~10 ms at
+ * n = m = 1024). Neighbouring threads walk neighbouring rows in step, so each keeps its row's cache
+ * lines hot. Centered: f_i = alpha s_m sum_j a_j H_ij - f0_i, with f0 = output_offset [n] (already times alpha).
  */
 export function outputLossSource(variant: OutputLossVariant): string {
-  return wgsl`${headParams}${treeReduction}${lossesWgsl}
+  return wgsl`${headParams}${elementIndex}${lossesWgsl}
 @group(0) @binding(1) var<storage, read> activation: array<f32>;
 @group(0) @binding(2) var<storage, read> second_layer: array<f32>;
 @group(0) @binding(3) var<storage, read> labels: array<f32>;
@@ -129,33 +131,29 @@ export function outputLossSource(variant: OutputLossVariant): string {
 @group(0) @binding(7) var<storage, read> output_offset: array<f32>;
 #endif
 
-@compute @workgroup_size(${REDUCTION_WORKGROUP_SIZE})
+@compute @workgroup_size(${ELEMENTWISE_WORKGROUP_SIZE})
 fn output_loss(@builtin(workgroup_id) workgroup_id: vec3u,
                @builtin(num_workgroups) workgroup_count: vec3u,
                @builtin(local_invocation_index) local: u32) {
-  let row_index = linear_workgroup_index(workgroup_id, workgroup_count);
-  // Uniform over the workgroup, so the barriers below stay in uniform control flow.
+  let row_index = element_index(workgroup_id, workgroup_count, local);
   if (row_index >= params.sample_count) { return; }
   let row_start = row_index * params.width;
-  var partial = 0.0;
-  for (var j = local; j < params.width; j = j + ${REDUCTION_WORKGROUP_SIZE}u) {
-    partial = partial + second_layer[j] * activation[row_start + j];
+  var sum = 0.0;
+  for (var j = 0u; j < params.width; j = j + 1u) {
+    sum = sum + second_layer[j] * activation[row_start + j];
   }
-  tree_reduce(local, partial);
-  if (local == 0u) {
 #if ${variant.centered}
-    // f_i = alpha s_m sum_j a_j H_ij - f0_i: the centered output alpha (f_theta - f_theta0)(x_i).
-    let f = params.output_scale * partial_sums[0] - output_offset[row_index];
+  // f_i = alpha s_m sum_j a_j H_ij - f0_i: the centered output alpha (f_theta - f_theta0)(x_i).
+  let f = params.output_scale * sum - output_offset[row_index];
 #else
-    // f_i = alpha s_m sum_j a_j H_ij
-    let f = params.output_scale * partial_sums[0];
+  // f_i = alpha s_m sum_j a_j H_ij
+  let f = params.output_scale * sum;
 #endif
-    let y = labels[row_index];
-    outputs[row_index] = f;
-    sample_losses[row_index] = loss_value(f, y);
-    // dL/df_i = l'(f_i, y_i) / n, since L is the mean over the n samples.
-    output_grad[row_index] = loss_slope(f, y) / f32(params.sample_count);
-  }
+  let y = labels[row_index];
+  outputs[row_index] = f;
+  sample_losses[row_index] = loss_value(f, y);
+  // dL/df_i = l'(f_i, y_i) / n, since L is the mean over the n samples.
+  output_grad[row_index] = loss_slope(f, y) / f32(params.sample_count);
 }
 `;
 }
@@ -235,34 +233,10 @@ fn neuron_grads(@builtin(workgroup_id) workgroup_id: vec3u,
 `;
 }
 
-/** hidden_grad: D_ij = alpha s_m g_i a_j 1[H_ij > 0], one thread per element of the n x m matrix. */
-export function hiddenGradSource(_variant: TwoLayerVariant): string {
-  return wgsl`${headParams}${elementIndex}
-@group(0) @binding(1) var<storage, read> activation: array<f32>;
-@group(0) @binding(2) var<storage, read> second_layer: array<f32>;
-@group(0) @binding(3) var<storage, read> output_grad: array<f32>;
-@group(0) @binding(4) var<storage, read_write> hidden_grad_out: array<f32>;
-
-@compute @workgroup_size(${ELEMENTWISE_WORKGROUP_SIZE})
-fn hidden_grad(@builtin(workgroup_id) workgroup_id: vec3u,
-               @builtin(num_workgroups) workgroup_count: vec3u,
-               @builtin(local_invocation_index) local: u32) {
-  let element = element_index(workgroup_id, workgroup_count, local);
-  // n m < 2^30 (the wrapper keeps H within one storage binding), so the product fits a u32.
-  if (element >= params.sample_count * params.width) { return; }
-  let i = element / params.width;
-  let j = element - i * params.width;
-  let scaled = params.output_scale * output_grad[i] * second_layer[j];
-  hidden_grad_out[element] = select(0.0, scaled, activation[element] > 0.0);
-}
-`;
-}
-
 /**
  * first_layer_grad: dL/dW_jc = sum_i D_ij X_ic with D_ij = alpha s_m g_i a_j 1[H_ij > 0] formed on the fly,
- * one thread per element of dL/dW [m x d], looping over i = 0..n-1 in order (the order and the terms of
- * hidden_grad followed by the matmul, so the result is that path's up to float32 rounding). For small d
- * this replaces D [n x m] and a 32-wide matmul tile of which only d columns are real.
+ * one thread per element of dL/dW [m x d], looping over i = 0..n-1 in order. For small d this replaces the
+ * 'relu-grad' matmul, whose 32-wide output tile would hold only d real columns.
  */
 export function firstLayerGradSource(_variant: TwoLayerVariant): string {
   return wgsl`
@@ -294,7 +268,7 @@ fn first_layer_grad(@builtin(workgroup_id) workgroup_id: vec3u,
   let a_j = second_layer[j];
   var sum = 0.0;
   for (var i = 0u; i < params.sample_count; i = i + 1u) {
-    // D_ij = alpha s_m g_i a_j 1[H_ij > 0], rounded as hidden_grad rounds it.
+    // D_ij = alpha s_m g_i a_j 1[H_ij > 0]
     let d_ij = select(0.0, params.output_scale * output_grad[i] * a_j, activation[i * params.width + j] > 0.0);
     // dL/dW_jc = sum_i D_ij X_ic
     sum = sum + d_ij * inputs[i * params.input_dim + c];

@@ -5,6 +5,7 @@ import {
   matmulSource,
   type MatmulAlgorithm,
   type MatmulEpilogue,
+  type MatmulOperandA,
   type MatmulVariant,
 } from '../../shaders/matmul.wgsl';
 import { checkBufferSize, createStorageBuffer, readFloat32 } from '../gpu/buffers';
@@ -14,7 +15,7 @@ import { bindKernel, runKernels, type BoundKernel, type KernelSource } from '../
 import { packParams } from '../gpu/params';
 import { checkBufferHolds, checkFinite, checkLength, checkSize } from '../gpu/validate';
 
-export type { MatmulAlgorithm, MatmulEpilogue, MatmulVariant };
+export type { MatmulAlgorithm, MatmulEpilogue, MatmulOperandA, MatmulVariant };
 export { MATMUL_ALGORITHMS };
 
 const NAME = 'matmul/matmul';
@@ -31,7 +32,7 @@ export const matmulKernel: KernelSource<MatmulVariant> = {
   family: 'matmul',
   entryPoint: 'matmul',
   source: matmulSource,
-  cacheKey: (v) => `${v.algorithm}-${v.transA ? 't' : 'n'}${v.transB ? 't' : 'n'}-${v.epilogue}`,
+  cacheKey: (v) => `${v.algorithm}-${v.transA ? 't' : 'n'}${v.transB ? 't' : 'n'}-${v.operandA === 'relu-grad' ? 'relu-grad' : v.epilogue}`,
 };
 
 /** Floating-point operations of one batched matmul (a multiply and an add per term): 2 * batch * M * N * K. */
@@ -71,11 +72,28 @@ export interface MatmulBuffers {
   readonly c: GPUBuffer;
   /** [N], required by and only by the 'bias-relu' epilogue. */
   readonly bias?: GPUBuffer;
+  /** v [batch x K], u [batch x M] and s [batch], required by and only by the 'relu-grad' operand. */
+  readonly gate?: GPUBuffer;
+  readonly rowScale?: GPUBuffer;
+  readonly scale?: GPUBuffer;
+}
+
+/** The 'relu-grad' operand's extra arguments must come with it and only with it. */
+function checkOperandA(variant: MatmulVariant, has: { gate: boolean; rowScale: boolean; scale: boolean }): void {
+  const reluGrad = variant.operandA === 'relu-grad';
+  if (reluGrad && variant.epilogue !== 'none') {
+    throw new KernelArgumentError(NAME, 'epilogue', `must be 'none' with the 'relu-grad' operand (it applies its own scale), got '${variant.epilogue}'`);
+  }
+  for (const argument of ['gate', 'rowScale', 'scale'] as const) {
+    if (reluGrad && !has[argument]) throw new KernelArgumentError(NAME, argument, "is required by the 'relu-grad' operand");
+    if (!reluGrad && has[argument]) throw new KernelArgumentError(NAME, argument, "is only used by the 'relu-grad' operand; leave it out");
+  }
 }
 
 /**
  * C[b] = epilogue(op(A[b]) op(B[b])) on GPU buffers. Bindings: 0 params {batch, m, n, k,
- * tile_rows, tile_cols}, 1 A, 2 B, 3 C, 4 bias (only for 'bias-relu').
+ * tile_rows, tile_cols}, 1 A, 2 B, 3 C, then 4 bias (only for 'bias-relu') or 4 gate, 5 rowScale, 6 scale
+ * (only for the 'relu-grad' operand).
  */
 export function bindMatmul(gpu: GpuContext, variant: MatmulVariant, shape: MatmulShape, buffers: MatmulBuffers): Promise<BoundKernel> {
   checkShape(gpu, shape);
@@ -89,6 +107,10 @@ export function bindMatmul(gpu: GpuContext, variant: MatmulVariant, shape: Matmu
     throw new KernelArgumentError(NAME, 'bias', `is only used by the 'bias-relu' epilogue, not '${variant.epilogue}'; leave it out`);
   }
   if (buffers.bias) checkBufferHolds(NAME, 'bias', buffers.bias, shape.n);
+  checkOperandA(variant, { gate: buffers.gate !== undefined, rowScale: buffers.rowScale !== undefined, scale: buffers.scale !== undefined });
+  if (buffers.gate) checkBufferHolds(NAME, 'gate', buffers.gate, shape.batch * shape.k);
+  if (buffers.rowScale) checkBufferHolds(NAME, 'rowScale', buffers.rowScale, shape.batch * shape.m);
+  if (buffers.scale) checkBufferHolds(NAME, 'scale', buffers.scale, shape.batch);
   const tile = matmulOutputTile(variant.algorithm);
   const params = packParams([
     ['u32', shape.batch],
@@ -98,7 +120,8 @@ export function bindMatmul(gpu: GpuContext, variant: MatmulVariant, shape: Matmu
     ['u32', Math.ceil(shape.m / tile)],
     ['u32', Math.ceil(shape.n / tile)],
   ]);
-  const bound = [buffers.a, buffers.b, buffers.c, ...(buffers.bias ? [buffers.bias] : [])];
+  const reluGrad = buffers.gate && buffers.rowScale && buffers.scale ? [buffers.gate, buffers.rowScale, buffers.scale] : [];
+  const bound = [buffers.a, buffers.b, buffers.c, ...(buffers.bias ? [buffers.bias] : []), ...reluGrad];
   return bindKernel(gpu, matmulKernel, variant, {
     params,
     buffers: bound,
@@ -115,6 +138,11 @@ export interface MatmulOptions {
   readonly epilogue?: MatmulEpilogue;
   /** [N], for the 'bias-relu' epilogue. */
   readonly bias?: Float32Array;
+  /** Default 'plain'; 'relu-grad' needs `gate` [batch x K], `rowScale` [batch x M] and `scale` [batch]. */
+  readonly operandA?: MatmulOperandA;
+  readonly gate?: Float32Array;
+  readonly rowScale?: Float32Array;
+  readonly scale?: Float32Array;
 }
 
 /** The full variant for `options`, with defaults filled in. */
@@ -124,6 +152,7 @@ export function matmulVariant(options: MatmulOptions = {}): MatmulVariant {
     transA: options.transA ?? false,
     transB: options.transB ?? false,
     epilogue: options.epilogue ?? 'none',
+    operandA: options.operandA ?? 'plain',
   };
 }
 
@@ -150,15 +179,25 @@ export async function matmul(
     throw new KernelArgumentError(NAME, 'bias', `is only used by the 'bias-relu' epilogue, not '${variant.epilogue}'`);
   }
   if (options.bias) checkLength(NAME, 'bias', options.bias, n, `[${n}] (one per column of C, ${shapeText(shape)})`);
+  checkOperandA(variant, { gate: options.gate !== undefined, rowScale: options.rowScale !== undefined, scale: options.scale !== undefined });
+  if (options.gate) checkLength(NAME, 'gate', options.gate, batch * k, `[${batch} x ${k}] (one per term of the sum)`);
+  if (options.rowScale) checkLength(NAME, 'rowScale', options.rowScale, batch * m, `[${batch} x ${m}] (one per row of C)`);
+  if (options.scale) checkLength(NAME, 'scale', options.scale, batch, `[${batch}] (one per matrix)`);
   checkFinite(NAME, 'a', a);
   checkFinite(NAME, 'b', b);
-  if (options.bias) checkFinite(NAME, 'bias', options.bias);
+  for (const argument of ['bias', 'gate', 'rowScale', 'scale'] as const) {
+    const values = options[argument];
+    if (values) checkFinite(NAME, argument, values);
+  }
 
   const buffers = {
     a: createStorageBuffer(gpu, `${NAME}/a`, a),
     b: createStorageBuffer(gpu, `${NAME}/b`, b),
     c: createStorageBuffer(gpu, `${NAME}/c`, counts.c * 4),
     ...(options.bias ? { bias: createStorageBuffer(gpu, `${NAME}/bias`, options.bias) } : {}),
+    ...(options.gate ? { gate: createStorageBuffer(gpu, `${NAME}/gate`, options.gate) } : {}),
+    ...(options.rowScale ? { rowScale: createStorageBuffer(gpu, `${NAME}/rowScale`, options.rowScale) } : {}),
+    ...(options.scale ? { scale: createStorageBuffer(gpu, `${NAME}/scale`, options.scale) } : {}),
   };
   try {
     const kernel = await bindMatmul(gpu, variant, shape, buffers);

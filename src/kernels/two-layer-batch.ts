@@ -4,7 +4,6 @@
  * helpers (for tests). Every argument is checked before any buffer is created or work dispatched.
  */
 import {
-  batchHiddenGradSource,
   batchMeanLossSource,
   batchNeuronGradsSource,
   batchOutputLossSource,
@@ -33,7 +32,6 @@ const biasKey = (variant: TwoLayerBatchBiasVariant) => (variant.hasBias ? 'f32-b
 export const batchOutputLossKernel = kernelSource('batch_output_loss', batchOutputLossSource, () => 'f32');
 export const batchMeanLossKernel = kernelSource('batch_mean_loss', batchMeanLossSource, () => 'f32');
 export const batchNeuronGradsKernel = kernelSource('batch_neuron_grads', batchNeuronGradsSource, biasKey);
-export const batchHiddenGradKernel = kernelSource('batch_hidden_grad', batchHiddenGradSource, () => 'f32');
 export const batchUpdateKernel = kernelSource('batch_update', batchUpdateSource, biasKey);
 
 /** Sizes of a batch of networks. */
@@ -191,7 +189,7 @@ export interface BatchOutputLossBuffers {
 
 /**
  * batch_output_loss: f_ki = alpha s_{m_k} sum_{j < m_k} a_kj H_kij, l_ki, g_ki = l'(f_ki, y_ki) / n.
- * Bindings: 1 networks, 2 activation, 3 a, 4 y, 5 output, 6 loss, 7 outputGrad. One workgroup per (k, i).
+ * Bindings: 1 networks, 2 activation, 3 a, 4 y, 5 output, 6 loss, 7 outputGrad. One thread per (k, i).
  */
 export function bindBatchOutputLoss(gpu: GpuContext, shape: BatchShape, loss: LossKind, buffers: BatchOutputLossBuffers): Promise<BoundKernel> {
   const name = `${FAMILY}/batch_output_loss`;
@@ -202,7 +200,7 @@ export function bindBatchOutputLoss(gpu: GpuContext, shape: BatchShape, loss: Lo
   return bindKernel(gpu, batchOutputLossKernel, VARIANT, {
     params: batchParams(shape, loss),
     buffers: [buffers.networks, buffers.activation, buffers.a, buffers.y, buffers.output, buffers.loss, buffers.outputGrad],
-    workgroupCount: c.samples,
+    workgroupCount: elementwise(c.samples),
   });
 }
 
@@ -260,34 +258,6 @@ export function bindBatchNeuronGrads(gpu: GpuContext, shape: BatchShape, buffers
   });
   const bound = [buffers.networks, buffers.activation, buffers.outputGrad, buffers.gradA, ...(shape.hasBias ? [buffers.a!, buffers.gradB!] : [])];
   return bindKernel(gpu, batchNeuronGradsKernel, { hasBias: shape.hasBias }, { params: batchParams(shape), buffers: bound, workgroupCount: elementwise(c.neurons) });
-}
-
-export interface BatchHiddenGradBuffers {
-  readonly networks: GPUBuffer;
-  /** H [N x n x M]. */
-  readonly activation: GPUBuffer;
-  /** a [N x M]. */
-  readonly a: GPUBuffer;
-  /** dL/df [N x n]. */
-  readonly outputGrad: GPUBuffer;
-  /** D [N x n x M], written (0 at padded neurons). */
-  readonly hiddenGrad: GPUBuffer;
-}
-
-/**
- * batch_hidden_grad: D_kij = alpha s_{m_k} g_ki a_kj 1[H_kij > 0] 1[j < m_k].
- * Bindings: 1 networks, 2 activation, 3 a, 4 outputGrad, 5 hiddenGrad. One thread per element.
- */
-export function bindBatchHiddenGrad(gpu: GpuContext, shape: BatchShape, buffers: BatchHiddenGradBuffers): Promise<BoundKernel> {
-  const name = `${FAMILY}/batch_hidden_grad`;
-  checkBatchShape(gpu, name, shape);
-  const c = batchElementCounts(shape);
-  checkBuffers(name, { ...buffers }, { networks: shape.networkCount * 4, activation: c.activation, a: c.neurons, outputGrad: c.samples, hiddenGrad: c.activation });
-  return bindKernel(gpu, batchHiddenGradKernel, VARIANT, {
-    params: batchParams(shape),
-    buffers: [buffers.networks, buffers.activation, buffers.a, buffers.outputGrad, buffers.hiddenGrad],
-    workgroupCount: elementwise(c.activation),
-  });
 }
 
 export interface BatchUpdateBuffers {
@@ -434,17 +404,6 @@ export async function batchNeuronGrads(gpu: GpuContext, problem: BatchProblem, i
     bindBatchNeuronGrads(gpu, problem.shape, { networks: b.networks!, activation: b.activation!, outputGrad: b.outputGrad!, gradA: b.gradA!, ...(hasBias ? { a: b.a!, gradB: b.gradB! } : {}) }),
   );
   return gradB ? { gradA: gradA!, gradB } : { gradA: gradA! };
-}
-
-/** Uploads H, a, dL/df; runs batch_hidden_grad; reads back D [N x n x M]. */
-export async function batchHiddenGrad(gpu: GpuContext, problem: BatchProblem, inputs: BatchGradInputs): Promise<Float32Array> {
-  const name = `${FAMILY}/batch_hidden_grad`;
-  const networks = checkGradInputs(gpu, name, problem, inputs);
-  const c = batchElementCounts(problem.shape);
-  const { hiddenGrad } = await runOnce(gpu, name, { networks, activation: inputs.activation, a: inputs.a, outputGrad: inputs.outputGrad }, { hiddenGrad: c.activation }, (b) =>
-    bindBatchHiddenGrad(gpu, problem.shape, { networks: b.networks!, activation: b.activation!, a: b.a!, outputGrad: b.outputGrad!, hiddenGrad: b.hiddenGrad! }),
-  );
-  return hiddenGrad;
 }
 
 export interface BatchUpdateInputs {

@@ -5,7 +5,6 @@
  */
 import {
   firstLayerGradSource,
-  hiddenGradSource,
   meanLossSource,
   neuronGradsSource,
   outputLossSource,
@@ -45,13 +44,6 @@ export const neuronGradsKernel: KernelSource<NeuronGradsVariant> = {
   cacheKey: (variant) => (variant.hasBias ? 'f32-bias' : 'f32'),
 };
 
-export const hiddenGradKernel: KernelSource<TwoLayerVariant> = {
-  family: 'two-layer',
-  entryPoint: 'hidden_grad',
-  source: hiddenGradSource,
-  cacheKey: () => 'f32',
-};
-
 export const firstLayerGradKernel: KernelSource<TwoLayerVariant> = {
   family: 'two-layer',
   entryPoint: 'first_layer_grad',
@@ -59,7 +51,7 @@ export const firstLayerGradKernel: KernelSource<TwoLayerVariant> = {
   cacheKey: () => 'f32',
 };
 
-/** Sizes and output scale shared by output_loss, neuron_grads and hidden_grad. */
+/** Sizes and output scale shared by output_loss, neuron_grads and first_layer_grad. */
 export interface TwoLayerShape {
   /** Number of samples n (rows of H). */
   readonly sampleCount: number;
@@ -99,7 +91,7 @@ function checkLoss(name: string, loss: LossKind): void {
 }
 
 /**
- * The uniform struct of output_loss, neuron_grads and hidden_grad:
+ * The uniform struct of output_loss and neuron_grads:
  * { sample_count: u32, width: u32, output_scale: f32 (alpha * s_m), loss_code: u32 }.
  */
 export function twoLayerParams(shape: TwoLayerShape, loss: LossKind = 'square', name = 'two-layer/params'): ArrayBuffer {
@@ -146,7 +138,7 @@ export interface OutputLossBuffers {
 /**
  * output_loss: f_i = alpha s_m sum_j a_j H_ij (minus outputOffset_i when centered), loss_i = l(f_i, y_i),
  * outputGrad_i = l'(f_i, y_i) / n. Bindings: 1 activation, 2 a, 3 y, 4 output, 5 loss, 6 outputGrad, then
- * centered 7 outputOffset. One workgroup per sample.
+ * centered 7 outputOffset. One thread per sample.
  */
 export function bindOutputLoss(gpu: GpuContext, shape: OutputLossShape, buffers: OutputLossBuffers): Promise<BoundKernel> {
   const name = 'two-layer/output_loss';
@@ -165,7 +157,7 @@ export function bindOutputLoss(gpu: GpuContext, shape: OutputLossShape, buffers:
     checkBufferHolds(name, 'outputOffset', buffers.outputOffset, n);
     bound.push(buffers.outputOffset);
   }
-  return bindKernel(gpu, outputLossKernel, { centered }, { params, buffers: bound, workgroupCount: n });
+  return bindKernel(gpu, outputLossKernel, { centered }, { params, buffers: bound, workgroupCount: Math.ceil(n / ELEMENTWISE_WORKGROUP_SIZE) });
 }
 
 export interface MeanLossBuffers {
@@ -241,37 +233,6 @@ export function bindNeuronGrads(
   });
 }
 
-export interface HiddenGradBuffers {
-  /** H [n x m]. */
-  readonly activation: GPUBuffer;
-  /** a [m]. */
-  readonly a: GPUBuffer;
-  /** dL/df [n]. */
-  readonly outputGrad: GPUBuffer;
-  /** D = dL/dZ [n x m], written. */
-  readonly hiddenGrad: GPUBuffer;
-}
-
-/**
- * hidden_grad: D_ij = alpha s_m g_i a_j 1[H_ij > 0]. Bindings: 1 activation, 2 a, 3 outputGrad, 4 hiddenGrad.
- * One thread per element.
- */
-export function bindHiddenGrad(gpu: GpuContext, shape: TwoLayerShape, buffers: HiddenGradBuffers): Promise<BoundKernel> {
-  const name = 'two-layer/hidden_grad';
-  const params = twoLayerParams(shape, 'square', name);
-  checkActivationSize(gpu, name, shape);
-  const { sampleCount: n, width: m } = shape;
-  checkBufferHolds(name, 'activation', buffers.activation, n * m);
-  checkBufferHolds(name, 'a', buffers.a, m);
-  checkBufferHolds(name, 'outputGrad', buffers.outputGrad, n);
-  checkBufferHolds(name, 'hiddenGrad', buffers.hiddenGrad, n * m);
-  return bindKernel(gpu, hiddenGradKernel, VARIANT, {
-    params,
-    buffers: [buffers.activation, buffers.a, buffers.outputGrad, buffers.hiddenGrad],
-    workgroupCount: Math.ceil((n * m) / ELEMENTWISE_WORKGROUP_SIZE),
-  });
-}
-
 export interface FirstLayerGradBuffers {
   /** H [n x m]. */
   readonly activation: GPUBuffer;
@@ -300,9 +261,9 @@ export function firstLayerGradParams(shape: TwoLayerShape & { readonly inputDim:
 }
 
 /**
- * first_layer_grad: gradW_jc = sum_i D_ij X_ic with D_ij = alpha s_m g_i a_j 1[H_ij > 0] (hidden_grad's D, never
+ * first_layer_grad: gradW_jc = sum_i D_ij X_ic with D_ij = alpha s_m g_i a_j 1[H_ij > 0] (D, never
  * stored). Bindings: 1 activation, 2 a, 3 outputGrad, 4 X, 5 gradW. One thread per element of gradW, each
- * looping over the n samples: the small-d alternative to hidden_grad + matmul (see two-layer-passes.ts).
+ * looping over the n samples: the small-d alternative to the 'relu-grad' matmul (see two-layer-passes.ts).
  */
 export function bindFirstLayerGrad(gpu: GpuContext, shape: TwoLayerShape & { readonly inputDim: number }, buffers: FirstLayerGradBuffers): Promise<BoundKernel> {
   const name = 'two-layer/first_layer_grad';
@@ -454,30 +415,6 @@ export async function neuronGrads(
     const gradA = await readFloat32(gpu, buffers.gradA, m);
     return 'gradB' in buffers ? { gradA, gradB: await readFloat32(gpu, buffers.gradB, m) } : { gradA };
   });
-}
-
-/** Uploads H, a and dL/df, runs hidden_grad, reads back D = dL/dZ [n x m]. */
-export async function hiddenGrad(
-  gpu: GpuContext,
-  inputs: { readonly activation: Float32Array; readonly a: Float32Array; readonly outputGrad: Float32Array },
-  shape: TwoLayerShape,
-): Promise<Float32Array> {
-  const name = 'two-layer/hidden_grad';
-  twoLayerParams(shape, 'square', name);
-  checkActivationSize(gpu, name, shape);
-  const { sampleCount: n, width: m } = shape;
-  checkArrays(name, {
-    activation: [inputs.activation, n * m, `[${n} x ${m}]`],
-    a: [inputs.a, m, `[${m}]`],
-    outputGrad: [inputs.outputGrad, n, `[${n}]`],
-  });
-  const buffers = {
-    activation: createStorageBuffer(gpu, `${name}/activation`, inputs.activation),
-    a: createStorageBuffer(gpu, `${name}/a`, inputs.a),
-    outputGrad: createStorageBuffer(gpu, `${name}/outputGrad`, inputs.outputGrad),
-    hiddenGrad: createStorageBuffer(gpu, `${name}/hiddenGrad`, n * m * 4),
-  };
-  return runOnce(gpu, name, buffers, () => bindHiddenGrad(gpu, shape, buffers), () => readFloat32(gpu, buffers.hiddenGrad, n * m));
 }
 
 /** Uploads H, a, dL/df and X, runs first_layer_grad, reads back dL/dW [m x d]. */

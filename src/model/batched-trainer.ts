@@ -8,8 +8,8 @@
  *   f, l, g = l'/n per (k, i)               batch_output_loss
  *   L_k -> losses[t, k]                     batch_mean_loss
  *   dL/da_k, dL/db_k                        batch_neuron_grads
- *   D_k (masked at j >= m_k)                batch_hidden_grad     } only when the
- *   dL/dW_k = D_k^T X_k                     batched matmul (transA) } first layer trains
+ *   dL/dW_k = D_k^T X_k                     batched matmul, 'relu-grad' operand (D_k read from H_k,
+ *                                           g_k, a_k and alpha s_{m_k}, never stored); only when the first layer trains
  *   theta_k -= lr_k c(m_k) grad             batch_update (padding never written)
  *
  * `train(t)` records t steps into one queue submit; each step's loss row is set by copying the mean
@@ -26,7 +26,6 @@ import {
   batchElementCounts,
   batchParams,
   batchRowLength,
-  bindBatchHiddenGrad,
   bindBatchMeanLoss,
   bindBatchNeuronGrads,
   bindBatchOutputLoss,
@@ -36,7 +35,7 @@ import {
   type BatchShape,
 } from '../kernels/two-layer-batch';
 import { padWeights, unpadWeights, batchTrainingSets } from './batched-layout';
-import type { LossKind, Scaling, TrainableParts } from './conventions';
+import { outputScale, type LossKind, type Scaling, type TrainableParts } from './conventions';
 import { initialWeights } from './initialization';
 import type { TrainingSet, TwoLayerTrainerConfig, TwoLayerWeights } from './two-layer-trainer';
 
@@ -176,7 +175,8 @@ export class BatchedTrainer {
       gradW: buffer('gradW', counts.firstLayer * 4),
       losses: buffer('losses', maxStepsPerSubmit * N * 4),
       ...(hasBias ? { gradB: buffer('gradB', counts.neurons * 4) } : {}),
-      ...(firstLayerTrains ? { D: buffer('D', counts.activation * 4) } : {}),
+      // alpha s_{m_k} per network, as in the network table, for the 'relu-grad' matmul.
+      ...(firstLayerTrains ? { outputScale: buffer('outputScale', new Float32Array(config.networks.map(({ width }) => (config.alpha ?? 1) * outputScale(config.scaling, width)))) } : {}),
     };
     const b = buffers;
     const algorithm = config.matmulAlgorithm ?? 'register';
@@ -192,8 +192,11 @@ export class BatchedTrainer {
       const meanLoss = await bound(bindBatchMeanLoss(gpu, shape, 0, { loss: b.sampleLoss!, metrics: b.losses! }));
       await bound(bindBatchNeuronGrads(gpu, shape, { networks: b.networks!, activation: b.H!, outputGrad: b.outputGrad!, gradA: b.gradA!, ...(hasBias ? { a: b.a!, gradB: b.gradB! } : {}) }));
       if (firstLayerTrains) {
-        await bound(bindBatchHiddenGrad(gpu, shape, { networks: b.networks!, activation: b.H!, a: b.a!, outputGrad: b.outputGrad!, hiddenGrad: b.D! }));
-        await bound(bindMatmul(gpu, matmulVariant({ algorithm, transA: true }), { batch: N, m: M, n: R, k: n }, { a: b.D!, b: b.X!, c: b.gradW! }));
+        await bound(
+          bindMatmul(gpu, matmulVariant({ algorithm, transA: true, operandA: 'relu-grad' }), { batch: N, m: M, n: R, k: n }, {
+            a: b.H!, b: b.X!, c: b.gradW!, gate: b.outputGrad!, rowScale: b.a!, scale: b.outputScale!,
+          }),
+        );
       }
       await bound(bindBatchUpdate(gpu, shape, { networks: b.networks!, a: b.a!, firstLayer: b.firstLayer!, gradA: b.gradA!, gradW: b.gradW!, ...(hasBias ? { gradB: b.gradB! } : {}) }));
       const staging = gpu.device.createBuffer({ label: `${NAME}/losses-staging`, size: maxStepsPerSubmit * N * 4, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });

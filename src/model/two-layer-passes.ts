@@ -5,24 +5,25 @@
  *   H  = relu(X W^T + b)                 matmul with fused bias-relu epilogue (Z never stored)
  *   f, loss_i, g_i = l'(f_i, y_i) / n    output_loss (centered: f minus the constant f0 = f_theta0)
  *   L -> lossLog[slot]                   mean_loss
- *   gradA, gradB                         neuron_grads (one pass over H)        } backward
- *   D = alpha s_m g a^T .* 1[H > 0]      hidden_grad       } only when the     }
- *   gradW = D^T X                        matmul (transA)   } first layer trains }
- *   or, for d <= FIRST_LAYER_GRAD_MAX_DIM: gradW by first_layer_grad (D formed on the fly, never stored)
+ *   gradA, gradB                         neuron_grads (one pass over H)            } backward
+ *   gradW = D^T X, D = alpha s_m g a^T .* 1[H > 0]   matmul with the 'relu-grad'   }
+ *       operand (D read from H, g and a as it goes, never stored), only when the first layer trains,
+ *   or, for d <= FIRST_LAYER_GRAD_MAX_DIM: gradW by first_layer_grad (one thread per element of gradW)
  */
 import { createStorageBuffer } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
 import { runKernels, type BoundKernel } from '../gpu/kernel';
 import { bindMatmul, matmulVariant } from '../kernels/matmul';
 import { fitAlgorithm, resolveMatmulAlgorithm, type MatmulSetting } from '../kernels/matmul-autotune';
-import { bindFirstLayerGrad, bindHiddenGrad, bindMeanLoss, bindNeuronGrads, bindOutputLoss } from '../kernels/two-layer';
-import type { LossKind, Scaling } from './conventions';
+import { bindFirstLayerGrad, bindMeanLoss, bindNeuronGrads, bindOutputLoss } from '../kernels/two-layer';
+import { outputScale, type LossKind, type Scaling } from './conventions';
 
 /**
  * Widest input at which gradW comes from first_layer_grad (one thread per element of gradW [m x d], n terms
- * each) rather than hidden_grad + matmul: at small d the matmul's 32-wide output tile is mostly clamped
- * duplicates and D [n x m] is written and read once more. SwiftShader, per step: (m, n, d) = (10^4, 128, 2)
- * ~85 ms instead of ~320 ms; at (1024, 1024, 4) ~160 ms instead of ~120 ms, so the crossover is d ~ 3.
+ * each) rather than the 'relu-grad' matmul: at small d the matmul's 32-wide output tile is mostly clamped
+ * duplicates. SwiftShader, per step (measured against hidden_grad + matmul, which the 'relu-grad' operand
+ * replaced): (m, n, d) = (10^4, 128, 2) ~85 ms instead of ~320 ms; at (1024, 1024, 4) ~160 ms instead of
+ * ~120 ms, so the crossover is d ~ 3.
  */
 export const FIRST_LAYER_GRAD_MAX_DIM = 2;
 
@@ -61,7 +62,7 @@ export interface PassInputs {
 export interface PassOptions {
   /** Record neuron_grads (gradA, gradB). */
   readonly backward: boolean;
-  /** Also record hidden_grad and gradW = D^T X (skip when W is frozen). */
+  /** Also record gradW = D^T X (skip when W is frozen). */
   readonly firstLayerGradient: boolean;
 }
 
@@ -75,7 +76,7 @@ export interface TwoLayerPasses {
   /** The loss reduction, whose params (the log slot) a caller may rewrite per step. */
   readonly meanLoss: BoundKernel;
   /** H, output f, per-sample loss, dL/df, and the gradients that the backward pass writes. */
-  readonly buffers: { H: GPUBuffer; output: GPUBuffer; sampleLoss: GPUBuffer; outputGrad: GPUBuffer; gradA: GPUBuffer; gradW: GPUBuffer; gradB?: GPUBuffer; D?: GPUBuffer };
+  readonly buffers: { H: GPUBuffer; output: GPUBuffer; sampleLoss: GPUBuffer; outputGrad: GPUBuffer; gradA: GPUBuffer; gradW: GPUBuffer; gradB?: GPUBuffer; outputScale?: GPUBuffer };
   destroy(): void;
 }
 
@@ -98,8 +99,10 @@ export async function bindTwoLayerPasses(
     gradA: buffer('gradA', m),
     gradW: buffer('gradW', m * d),
     ...(hasBias ? { gradB: buffer('gradB', m) } : {}),
-    ...(options.backward && options.firstLayerGradient && d > FIRST_LAYER_GRAD_MAX_DIM ? { D: buffer('D', n * m) } : {}),
   };
+  const reluGradMatmul = options.backward && options.firstLayerGradient && d > FIRST_LAYER_GRAD_MAX_DIM;
+  // alpha s_m for the 'relu-grad' matmul, which reads it from a buffer (one per matrix of a batch).
+  if (reluGradMatmul) buffers.outputScale = createStorageBuffer(gpu, `${label}/outputScale`, new Float32Array([(spec.alpha ?? 1) * outputScale(spec.scaling, m)]));
   const algorithm = await resolveMatmulAlgorithm(gpu, spec.matmulAlgorithm ?? 'register');
   const head = { sampleCount: n, width: m, scaling: spec.scaling, alpha: spec.alpha ?? 1 };
   const forward: BoundKernel[] = [];
@@ -124,14 +127,19 @@ export async function bindTwoLayerPasses(
         activation: buffers.H, outputGrad: buffers.outputGrad, gradA: buffers.gradA, ...(hasBias ? { a: weights.a, gradB: buffers.gradB! } : {}),
       }),
     );
-    if (options.firstLayerGradient && !buffers.D) {
+    if (options.firstLayerGradient && d <= FIRST_LAYER_GRAD_MAX_DIM) {
       backward.push(
         await bindFirstLayerGrad(gpu, { ...head, inputDim: d }, { activation: buffers.H, a: weights.a, outputGrad: buffers.outputGrad, X: inputs.X, gradW: buffers.gradW }),
       );
-    } else if (buffers.D) {
+    } else if (reluGradMatmul) {
+      // dL/dW_jc = alpha s_m a_j sum_i g_i 1[H_ij > 0] X_ic: H read transposed, gated by g, rows scaled by a.
       backward.push(
-        await bindHiddenGrad(gpu, head, { activation: buffers.H, a: weights.a, outputGrad: buffers.outputGrad, hiddenGrad: buffers.D }),
-        await bindMatmul(gpu, matmulVariant({ algorithm: fitAlgorithm(algorithm, { m, n: d }), transA: true }), { batch: 1, m, n: d, k: n }, { a: buffers.D, b: inputs.X, c: buffers.gradW }),
+        await bindMatmul(
+          gpu,
+          matmulVariant({ algorithm: fitAlgorithm(algorithm, { m, n: d }), transA: true, operandA: 'relu-grad' }),
+          { batch: 1, m, n: d, k: n },
+          { a: buffers.H, b: inputs.X, c: buffers.gradW, gate: buffers.outputGrad, rowScale: weights.a, scale: buffers.outputScale! },
+        ),
       );
     }
   }

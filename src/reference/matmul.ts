@@ -19,6 +19,11 @@ export interface MatmulReferenceOptions {
   readonly epilogue?: 'none' | 'relu' | 'bias-relu';
   /** [N], used only by 'bias-relu'. */
   readonly bias?: ArrayLike<number>;
+  /**
+   * The 'relu-grad' operand: op(A)[i][t] becomes gate[b][t] 1[op(A)[i][t] > 0] and C is multiplied by
+   * scale[b] rowScale[b][i] (gate [batch x K], rowScale [batch x M], scale [batch]; with the epilogue 'none').
+   */
+  readonly reluGrad?: { readonly gate: ArrayLike<number>; readonly rowScale: ArrayLike<number>; readonly scale: ArrayLike<number> };
 }
 
 export function matmul(
@@ -28,7 +33,10 @@ export function matmul(
   options: MatmulReferenceOptions = {},
 ): Float64Array {
   const { batch, m, n, k } = shape;
-  const { transA = false, transB = false, epilogue = 'none', bias } = options;
+  const { transA = false, transB = false, epilogue = 'none', bias, reluGrad } = options;
+  if (reluGrad && (epilogue !== 'none' || reluGrad.gate.length !== batch * k || reluGrad.rowScale.length !== batch * m || reluGrad.scale.length !== batch)) {
+    throw new Error(`reference matmul: 'relu-grad' needs the epilogue 'none', a gate of length ${batch * k}, a rowScale of length ${batch * m} and a scale of length ${batch}`);
+  }
   if (epilogue === 'bias-relu' && (!bias || bias.length !== n)) {
     throw new Error(`reference matmul: 'bias-relu' needs a bias of length ${n}`);
   }
@@ -40,11 +48,13 @@ export function matmul(
       for (let j = 0; j < n; j++) {
         let sum = 0;
         for (let t = 0; t < k; t++) {
-          const aValue = transA ? a[aBase + t * m + i]! : a[aBase + i * k + t]!;
+          const stored = transA ? a[aBase + t * m + i]! : a[aBase + i * k + t]!;
+          const aValue = reluGrad ? (stored > 0 ? reluGrad.gate[p * k + t]! : 0) : stored;
           const bValue = transB ? b[bBase + j * k + t]! : b[bBase + t * n + j]!;
           sum += aValue * bValue;
         }
         if (epilogue === 'bias-relu') sum += bias![j]!;
+        if (reluGrad) sum *= reluGrad.scale[p]! * reluGrad.rowScale[p * m + i]!;
         c[(p * m + i) * n + j] = epilogue === 'none' ? sum : Math.max(sum, 0);
       }
     }

@@ -8,7 +8,7 @@ import { particleLearningRate } from '../model/conventions';
 import type { BatchProblem, BatchShape } from '../kernels/two-layer-batch';
 import { batchRowLength } from '../kernels/two-layer-batch';
 import type { LossKind } from '../model/conventions';
-import { hiddenGrad, meanLoss, neuronGrads, outputLoss, type HeadShape } from './two-layer';
+import { meanLoss, neuronGrads, outputLoss, type HeadShape } from './two-layer';
 
 /** Network k's H_k [n x m_k] and a_k [m_k], cut out of H [N x n x M] and a [N x M]. */
 function networkSlice(shape: BatchShape, activation: ArrayLike<number>, a: ArrayLike<number>, k: number, m: number): { H: Float64Array; a: Float64Array } {
@@ -56,19 +56,6 @@ export function batchNeuronGrads(problem: BatchProblem, activation: ArrayLike<nu
     if (single.gradB) gradB.set(single.gradB, k * M);
   });
   return hasBias ? { gradA, gradB } : { gradA };
-}
-
-/** Twin of batch_hidden_grad: D [N x n x M], zero at padded neurons. */
-export function batchHiddenGrad(problem: BatchProblem, activation: ArrayLike<number>, a: ArrayLike<number>, outputGrad: ArrayLike<number>): Float64Array {
-  const { networkCount: N, sampleCount: n, maxWidth: M } = problem.shape;
-  const D = new Float64Array(N * n * M);
-  problem.networks.forEach(({ width }, k) => {
-    const slice = networkSlice(problem.shape, activation, a, k, width);
-    const g = Array.from({ length: n }, (_, i) => outputGrad[k * n + i]!);
-    const single = hiddenGrad(slice.H, slice.a, g, headShape(problem, k));
-    for (let i = 0; i < n; i++) for (let j = 0; j < width; j++) D[(k * n + i) * M + j] = single[i * width + j]!;
-  });
-  return D;
 }
 
 /**

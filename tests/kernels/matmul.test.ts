@@ -56,6 +56,27 @@ describe('matmul', () => {
       expect(expected.some((v) => v === 0) && expected.some((v) => v > 0), 'ReLU both clips and passes').toBe(true);
       expectClose(result, expected, tolerance(shape.k, epilogue === 'bias-relu' ? 1 : 0), 'H');
     });
+
+    // The first-layer gradient dL/dW = D^T X with D = s g a^T .* 1[H > 0] read from H: op(A) = H^T [M x K]
+    // stored K x M (transA), and also untransposed, on shapes past each tile, batched, and 1 x 1.
+    it.each([
+      [true, { batch: 1, m: 1, n: 1, k: 1 }],
+      [true, { batch: 2, m: 67, n: 33, k: 19 }],
+      [false, { batch: 3, m: 17, n: 5, k: 65 }],
+    ] as const)(`${algorithm} 'relu-grad' operand (dL/dW from H, g, a), transA=%s: %o`, async (transA, shape) => {
+      const { a, b } = operands(shape, shape.m + 5 * shape.k);
+      const gate = testValues(shape.batch * shape.k, 303);
+      const rowScale = testValues(shape.batch * shape.m, 404);
+      const scale = testValues(shape.batch, 505);
+      const options = { algorithm, transA, operandA: 'relu-grad' as const, gate, rowScale, scale };
+      const result = await onGpu(`matmul ${algorithm} relu-grad`, (gpu) => matmul(gpu, a, b, shape, options));
+      const expected = reference.matmul(a, b, shape, { transA, reluGrad: { gate, rowScale, scale } });
+      // Roughly half of H is clipped: a gated operand that ignored the mask would differ from its twin.
+      const ungated = reference.matmul(a, b, shape, { transA });
+      expect(expected.some((v, i) => Math.abs(v - ungated[i]!) > 1e-3)).toBe(true);
+      // Two more rounded factors (scale, u) on each sum, both of magnitude < 1.
+      expectClose(result, expected, tolerance(shape.k, 2), 'dL/dW');
+    });
   }
 
   // Only the default 'register' algorithm runs past the limit: both algorithms share the header's
@@ -93,6 +114,14 @@ describe('matmul', () => {
     );
     await expect(matmul(gpu, a, b, shape, { epilogue: 'bias-relu' })).rejects.toThrow(/'bias' is required/);
     await expect(matmul(gpu, a, b, shape, { epilogue: 'relu', bias })).rejects.toThrow(/'bias' is only used by the 'bias-relu'/);
+    const gate = testValues(4, 1);
+    const rowScale = testValues(2, 2);
+    const scale = new Float32Array([0.5]);
+    await expect(matmul(gpu, a, b, shape, { operandA: 'relu-grad', rowScale, scale })).rejects.toThrow(/'gate' is required by the 'relu-grad' operand/);
+    await expect(matmul(gpu, a, b, shape, { gate, rowScale, scale })).rejects.toThrow(/'gate' is only used by the 'relu-grad' operand/);
+    await expect(matmul(gpu, a, b, shape, { operandA: 'relu-grad', gate: gate.subarray(1), rowScale, scale })).rejects.toThrow(/'gate' has 3 elements, expected 4/);
+    await expect(matmul(gpu, a, b, shape, { operandA: 'relu-grad', gate, rowScale, scale, epilogue: 'relu' })).rejects.toThrow(/'epilogue' must be 'none'/);
+    await expect(matmul(gpu, a, b, shape, { operandA: 'relu-grad', gate, rowScale, scale: new Float32Array([Infinity]) })).rejects.toThrow(/'scale' contains Infinity/);
   });
 
   it('rejects shapes over the storage binding limit without allocating them', async () => {

@@ -111,10 +111,6 @@ async function checkAllEntryPoints(c: Case, loss: LossKind): Promise<void> {
     else expect(grads.gradB).toBeUndefined();
   }
 
-  const D = await onGpu('hidden_grad', () => gpuTwoLayer.hiddenGrad(gpu, inputs, shape));
-  // Three roundings (alpha s_m to float32, two products), each within eps relative; masked zeros are exact.
-  expectClose(D, reference.hiddenGrad(c.activation, c.a, head.outputGrad, shape), { abs: 0, rel: 4 * F32_EPSILON }, 'D');
-
   // d = 1 (one thread per neuron) and d = 3 (threads off multiples of the workgroup size for every m here).
   for (const inputDim of [1, 3]) await checkFirstLayerGrad(c, head.outputGrad, inputDim, n * 7 + inputDim);
 }
@@ -137,7 +133,7 @@ async function checkFirstLayerGrad(c: Case, outputGrad: Float32Array, inputDim: 
 
 describe('two-layer kernels', () => {
   // n x m: the smallest case; a small odd one; n and m off multiples of the workgroup sizes with
-  // m past REDUCTION_WORKGROUP_SIZE (each thread of output_loss sums several strided terms).
+  // m past ELEMENTWISE_WORKGROUP_SIZE and REDUCTION_WORKGROUP_SIZE (threads off the workgroup multiples).
   const shapes: [number, number][] = [
     [1, 1],
     [7, 13],
@@ -149,21 +145,26 @@ describe('two-layer kernels', () => {
     await checkAllEntryPoints(makeCase(n, m, loss, scaling, n * 1000 + m), loss);
   });
 
-  it('handles more workgroups than one dispatch dimension can cover (hidden_grad, first_layer_grad), and long loops (neuron_grads, mean_loss)', async () => {
+  it('handles more workgroups than one dispatch dimension can cover (output_loss, first_layer_grad), and long loops (neuron_grads, mean_loss)', async () => {
     const gpu = await getTestGpu();
-    // n m = (limit + 2) * 64 elements: hidden_grad needs limit + 2 workgroups, spread over an (x, y) grid.
-    // hidden_grad is the cheap choice on SwiftShader (output_loss at n > 65535 costs ~6 s there).
-    const n = gpu.device.limits.maxComputeWorkgroupsPerDimension + 2;
+    // output_loss runs one thread per sample: n = (limit + 1) * 64 + 3 samples need limit + 2 workgroups,
+    // spread over an (x, y) grid; m = 1 keeps H small. The last samples are the ones a missing
+    // linearisation would leave unwritten.
+    const limit = gpu.device.limits.maxComputeWorkgroupsPerDimension;
+    const many = makeCase((limit + 1) * ELEMENTWISE_WORKGROUP_SIZE + 3, 1, 'square', 'standard', 9);
+    const manyHead = await onGpu('output_loss past the dispatch limit', (g) => gpuTwoLayer.outputLoss(g, many, { ...many.shape, loss: 'square' }));
+    const manyTwin = reference.outputLoss(many.activation, many.a, many.y, many.shape, 'square');
+    // One product and one scaling per output (m = 1): a few float32 roundings of |s a H|.
+    expectClose(manyHead.output, manyTwin.output, { abs: 4 * F32_EPSILON * maxAbs(manyTwin.output), rel: 4 * F32_EPSILON }, 'f');
+
+    // n = limit + 2 samples: neuron_grads loops over all of them per neuron.
+    const n = limit + 2;
     const m = ELEMENTWISE_WORKGROUP_SIZE;
     const c = makeCase(n, m, 'logistic', 'ntk', 5);
     const scale = reference.combinedOutputScale(c.shape);
     const twinHead = reference.outputLoss(c.activation, c.a, c.y, c.shape, 'logistic');
     const outputGrad = new Float32Array(twinHead.outputGrad);
     const inputs = { activation: c.activation, a: c.a, outputGrad };
-
-    const D = await onGpu('hidden_grad past the dispatch limit', (g) => gpuTwoLayer.hiddenGrad(g, inputs, c.shape));
-    // As above; the last rows are the ones a missing linearisation would leave unwritten.
-    expectClose(D, reference.hiddenGrad(c.activation, c.a, outputGrad, c.shape), { abs: 0, rel: 4 * F32_EPSILON }, 'D');
 
     const grads = await onGpu('neuron_grads over many samples', (g) => gpuTwoLayer.neuronGrads(g, inputs, { ...c.shape, hasBias: true }));
     const twin = reference.neuronGrads(c.activation, c.a, outputGrad, c.shape, true);
@@ -299,15 +300,15 @@ describe('two-layer kernels', () => {
     await expect(
       gpuTwoLayer.neuronGrads(gpu, { ...inputs, activation: new Float32Array([0, 0, 0, -Infinity, 0, 0]) }, { ...shape, hasBias: false }),
     ).rejects.toThrow(/activation.*-Infinity at index 3/);
-    await expect(gpuTwoLayer.hiddenGrad(gpu, inputs, { ...shape, width: 2.5 })).rejects.toThrow(/width.*positive integer/);
-    await expect(gpuTwoLayer.hiddenGrad(gpu, { ...inputs, a: new Float32Array(3) }, shape)).rejects.toThrow(/'a'.*3 elements, expected 2/);
+    await expect(gpuTwoLayer.neuronGrads(gpu, inputs, { ...shape, width: 2.5, hasBias: false })).rejects.toThrow(/width.*positive integer/);
+    await expect(gpuTwoLayer.neuronGrads(gpu, { ...inputs, a: new Float32Array(3) }, { ...shape, hasBias: true })).rejects.toThrow(/'a'.*3 elements, expected 2/);
 
     // The bound kernels check shapes against the device limits and the buffers they are given.
     const tiny = createStorageBuffer(gpu, 'two-layer test/tiny', 4);
     const huge = { sampleCount: 2 ** 16, width: 2 ** 16, scaling: 'standard' as const };
-    const tinyHidden = { activation: tiny, a: tiny, outputGrad: tiny, hiddenGrad: tiny };
-    expect(() => gpuTwoLayer.bindHiddenGrad(gpu, huge, tinyHidden)).toThrow(/activation.*storage binding limit/);
-    expect(() => gpuTwoLayer.bindHiddenGrad(gpu, { ...huge, sampleCount: 2, width: 1 }, tinyHidden)).toThrow(/activation.*holds 4 bytes/);
+    const tinyNeuron = { activation: tiny, outputGrad: tiny, gradA: tiny };
+    expect(() => gpuTwoLayer.bindNeuronGrads(gpu, { ...huge, hasBias: false }, tinyNeuron)).toThrow(/activation.*storage binding limit/);
+    expect(() => gpuTwoLayer.bindNeuronGrads(gpu, { ...huge, sampleCount: 2, width: 1, hasBias: false }, tinyNeuron)).toThrow(/activation.*holds 4 bytes/);
     expect(() =>
       gpuTwoLayer.bindNeuronGrads(gpu, { sampleCount: 1, width: 1, scaling: 'standard', hasBias: true }, { activation: tiny, outputGrad: tiny, gradA: tiny }),
     ).toThrow(/'a' is missing/);

@@ -67,7 +67,7 @@ describe('two-layer trainer: GPU against the float64 reference', () => {
     ['mean-field, exponential, GD, alpha 2', { loss: 'exponential', alpha: 2, learningRate: 0.02 }],
     ['mean-field, square, SGD B = 8 without replacement', { batchSize: 8 }],
     ['ntk, square, SGD B = 5 with replacement, bias', { scaling: 'ntk', batchSize: 5, withReplacement: true, hasBias: true, learningRate: 0.1 }],
-    // d = 2 takes first_layer_grad for dL/dW (d <= FIRST_LAYER_GRAD_MAX_DIM); the cases at d = 5 take hidden_grad + matmul.
+    // d = 2 takes first_layer_grad for dL/dW (d <= FIRST_LAYER_GRAD_MAX_DIM); the cases at d = 5 take the 'relu-grad' matmul.
     ['mean-field, square, GD, d = 2', { inputDim: 2 }],
     ['ntk, logistic, SGD B = 8, bias, d = 2', { scaling: 'ntk', loss: 'logistic', batchSize: 8, hasBias: true, learningRate: 0.1, inputDim: 2 }],
     ['register algorithm swapped for the tiled one', { matmulAlgorithm: 'tiled', hasBias: true }],
