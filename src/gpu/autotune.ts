@@ -27,7 +27,7 @@ export interface AutotuneStore {
 }
 
 export interface AutotuneRequest<T extends string> {
-  /** Kernel family and representative case, e.g. 'matmul/two-layer-step'. */
+  /** Kernel family and representative case, e.g. 'matmul/two-layer-step-relu-grad'. */
   readonly kernel: string;
   /** `gpu.adapterDescription`. */
   readonly adapter: string;

@@ -1,7 +1,8 @@
 /**
  * Which matmul algorithm a trainer uses: a fixed one from the config, or 'auto': the fastest on this
  * adapter for the pair of products a training step makes, H = relu(X W^T) (k = d small) and
- * gradW = D^T X (k = n large), timed once per adapter by src/gpu/autotune.ts and remembered.
+ * gradW = D^T X with D read from H ('relu-grad' operand, k = n large), timed once per adapter by
+ * src/gpu/autotune.ts and remembered.
  */
 import { autotune, type AutotuneResult, type AutotuneStore } from '../gpu/autotune';
 import { createStorageBuffer } from '../gpu/buffers';
@@ -16,11 +17,14 @@ export type MatmulSetting = MatmulAlgorithm | 'auto';
 export const MATMUL_SETTINGS: readonly MatmulSetting[] = ['auto', ...MATMUL_ALGORITHMS];
 
 /**
- * The representative step: n = m = 256, d = 32 (two products of 4.2 MFLOP each: ~10 ms per variant on
- * SwiftShader, ~0.1 s for shared-memory tiling there, which stops after its warm-up run).
+ * The representative step: n = 1024, m = 512, d = 32 (two products of 34 MFLOP each: ~60-90 ms per
+ * variant on SwiftShader, ~1 s for shared-memory tiling there, which stops after its warm-up run).
+ * At n = m = 256 SwiftShader's fixed costs hid that 8 x 8 register blocks run the step's products
+ * ~1.6x faster than 4 x 4 ones from n = m = 1024 on.
  */
-export const MATMUL_TUNE_SIZE = { sampleCount: 256, width: 256, inputDim: 32 } as const;
-const KERNEL = 'matmul/two-layer-step';
+export const MATMUL_TUNE_SIZE = { sampleCount: 1024, width: 512, inputDim: 32 } as const;
+/** Names the measurement in the cache: a new name when what is timed changes, so old decisions are not reused. */
+export const MATMUL_TUNE_KERNEL = 'matmul/two-layer-step-relu-grad';
 
 export interface MatmulTuneOptions {
   readonly store?: AutotuneStore;
@@ -46,18 +50,19 @@ export async function resolveMatmulAlgorithm(gpu: GpuContext, setting: MatmulSet
 export function autotuneMatmul(gpu: GpuContext, options: MatmulTuneOptions = {}): Promise<AutotuneResult<MatmulAlgorithm>> {
   const { sampleCount: n, width: m, inputDim: d } = MATMUL_TUNE_SIZE;
   return autotune({
-    kernel: KERNEL,
+    kernel: MATMUL_TUNE_KERNEL,
     adapter: gpu.adapterDescription,
     candidates: MATMUL_ALGORITHMS,
-    shape: `forward ${n}x${m}x${d} (transB) + gradient ${m}x${d}x${n} (transA)`,
+    shape: `forward ${n}x${m}x${d} (transB, relu) + gradient ${m}x${d}x${n} (transA, relu-grad)`,
     measure: (algorithm, bestMs) => timeStepProducts(gpu, algorithm, MATMUL_TUNE_SIZE, options.submits ?? 2, 3 * bestMs),
     ...(options.store ? { store: options.store } : {}),
   });
 }
 
 /**
- * Least wall time of one submit holding a step's two products at (n, m, d), after a warm-up submit.
- * A warm-up slower than `giveUpMs` is returned as is (the candidate has lost; no further runs).
+ * Least wall time of one submit holding a step's two products at (n, m, d), as the trainer binds them
+ * (fitAlgorithm per product), after a warm-up submit. A warm-up slower than `giveUpMs` is returned as
+ * is (the candidate has lost; no further runs).
  */
 export async function timeStepProducts(
   gpu: GpuContext,
@@ -72,13 +77,20 @@ export async function timeStepProducts(
     W: createStorageBuffer(gpu, 'autotune/W', deterministicValues(m * d, 2)),
     H: createStorageBuffer(gpu, 'autotune/H', n * m * 4),
     gradW: createStorageBuffer(gpu, 'autotune/gradW', m * d * 4),
+    g: createStorageBuffer(gpu, 'autotune/g', deterministicValues(n, 3)),
+    a: createStorageBuffer(gpu, 'autotune/a', deterministicValues(m, 4)),
+    scale: createStorageBuffer(gpu, 'autotune/scale', new Float32Array([1 / m])),
   };
   const kernels: BoundKernel[] = [];
   try {
     const forward: MatmulShape = { batch: 1, m: n, n: m, k: d };
     const gradient: MatmulShape = { batch: 1, m, n: d, k: n };
-    kernels.push(await bindMatmul(gpu, matmulVariant({ algorithm, transB: true, epilogue: 'relu' }), forward, { a: buffers.X, b: buffers.W, c: buffers.H }));
-    kernels.push(await bindMatmul(gpu, matmulVariant({ algorithm, transA: true }), gradient, { a: buffers.H, b: buffers.X, c: buffers.gradW }));
+    kernels.push(await bindMatmul(gpu, matmulVariant({ algorithm: fitAlgorithm(algorithm, forward), transB: true, epilogue: 'relu' }), forward, { a: buffers.X, b: buffers.W, c: buffers.H }));
+    kernels.push(
+      await bindMatmul(gpu, matmulVariant({ algorithm: fitAlgorithm(algorithm, gradient), transA: true, operandA: 'relu-grad' }), gradient, {
+        a: buffers.H, b: buffers.X, c: buffers.gradW, gate: buffers.g, rowScale: buffers.a, scale: buffers.scale,
+      }),
+    );
     let best = Infinity;
     for (let s = 0; s <= submits; s++) {
       const encoder = gpu.device.createCommandEncoder({ label: `autotune/${algorithm}` });

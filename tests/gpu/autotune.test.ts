@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { autotune, autotuneKey, isIdentifiableAdapter, localStorageAutotuneStore, memoryAutotuneStore, type AutotuneStore } from '../../src/gpu/autotune';
 import type { GpuContext } from '../../src/gpu/device';
 import { MATMUL_ALGORITHMS } from '../../src/kernels/matmul';
-import { fitAlgorithm, MATMUL_TUNE_SIZE, resolveMatmulAlgorithm } from '../../src/kernels/matmul-autotune';
+import { fitAlgorithm, MATMUL_TUNE_KERNEL, MATMUL_TUNE_SIZE, resolveMatmulAlgorithm } from '../../src/kernels/matmul-autotune';
 import { parseConfig } from '../../src/config/schema';
 import { ConfigError } from '../../src/config/errors';
 import { buildProblem } from '../../src/engine/problem';
@@ -112,8 +112,8 @@ describe('resolveMatmulAlgorithm', () => {
 
   it("'auto' takes the adapter's stored winner", async () => {
     const { sampleCount: n, width: m, inputDim: d } = MATMUL_TUNE_SIZE;
-    const shape = `forward ${n}x${m}x${d} (transB) + gradient ${m}x${d}x${n} (transA)`;
-    const store = memoryAutotuneStore({ [autotuneKey('matmul/two-layer-step', fakeGpu.adapterDescription)]: { winner: 'register8', timesMs: {}, shape, date: '' } });
+    const shape = `forward ${n}x${m}x${d} (transB, relu) + gradient ${m}x${d}x${n} (transA, relu-grad)`;
+    const store = memoryAutotuneStore({ [autotuneKey(MATMUL_TUNE_KERNEL, fakeGpu.adapterDescription)]: { winner: 'register8', timesMs: {}, shape, date: '' } });
     expect(await resolveMatmulAlgorithm(fakeGpu, 'auto', { store })).toBe('register8');
   });
 });
