@@ -1,5 +1,6 @@
 /**
- * npm run bench [-- --quick] [--no-node] [--no-browser] [--no-ui] [--budget-ms N] [--sizes MxNxD,...] [--no-science]:
+ * npm run bench [-- --quick] [--no-node] [--no-browser] [--no-ui] [--budget-ms N] [--sizes MxNxD,...] [--no-science]
+ *   [--sinkhorn-budget-s S]:
  * issue 6's benchmarks (--sizes replaces the three sizes and drops the width sweep from the browser part).
  *  Node/Dawn: matmul variants and the autotune winner; GradFlow's step against its float64 reference
  *    (interleaved); the step's own products as plain matmuls (target 2); read-backs during training
@@ -84,7 +85,10 @@ if (node) {
 
   // 3. Science.
   log(`\n== cost of the science (Node/Dawn) [${elapsed()}] ==`);
-  if (!args.includes('--no-science')) science = await benchScience(gpu, algorithm, quick, log);
+  const sinkhornArg = args.indexOf('--sinkhorn-budget-s');
+  const sinkhornBudgetMs = sinkhornArg >= 0 ? 1000 * Number(args[sinkhornArg + 1]) : undefined;
+  if (sinkhornBudgetMs !== undefined && !(sinkhornBudgetMs > 0)) throw new Error(`--sinkhorn-budget-s needs a positive number of seconds, got '${args[sinkhornArg + 1]}'`);
+  if (!args.includes('--no-science')) science = await benchScience(gpu, algorithm, quick, log, sinkhornBudgetMs);
 
   // 4. Scaling and memory (GradFlow, Node).
   log(`\n== scaling (GradFlow GPU step, Node/Dawn) [${elapsed()}] ==`);

@@ -32,7 +32,8 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
   return performance.now() - start;
 }
 
-export async function benchScience(gpu: GpuContext, algorithm: MatmulAlgorithm, quick: boolean, log: (line: string) => void): Promise<ScienceRow[]> {
+/** `sinkhornBudgetMs`: largest predicted Sinkhorn solve to start (default 120 s, 20 s quick; `--sinkhorn-budget-s`). */
+export async function benchScience(gpu: GpuContext, algorithm: MatmulAlgorithm, quick: boolean, log: (line: string) => void, sinkhornBudgetMs?: number): Promise<ScienceRow[]> {
   const rows: ScienceRow[] = [];
   const push = (row: Omit<ScienceRow, 'relativeToStep'>) => {
     const full = { ...row, relativeToStep: row.ms / row.stepMs };
@@ -63,7 +64,7 @@ export async function benchScience(gpu: GpuContext, algorithm: MatmulAlgorithm, 
   // The issue's Sinkhorn size is 4096 x 4096; its cost grows like N^2 per iteration, so sizes double up
   // to it while the predicted solve (4x the last one) stays within the budget, and the rest is reported as skipped.
   const sinkhornTarget = quick ? 256 : 4096;
-  const SINKHORN_BUDGET_MS = quick ? 20_000 : 120_000;
+  const SINKHORN_BUDGET_MS = sinkhornBudgetMs ?? (quick ? 20_000 : 120_000);
   const points = (seed: number, count: number) => new Float32Array(normalArray(seed, 3, 0, count * 2));
   const particleStep = (width: number): StepSize => ({ width, sampleCount: 1024, inputDim: 2 });
   await sinkhorn(gpu, points(5, 16), points(6, 16), 2, { epsilon: 0.05 });
@@ -75,7 +76,7 @@ export async function benchScience(gpu: GpuContext, algorithm: MatmulAlgorithm, 
     push({ measurement: 'Sinkhorn solve (eps 0.05)', size: `${sinkhornN} x ${sinkhornN}, d = 2, ${note}`, ms, stepMs: await stepMs(particleStep(sinkhornN)), stepSize: particleStep(sinkhornN) });
     if (sinkhornN >= sinkhornTarget) break;
     if (4 * ms > SINKHORN_BUDGET_MS) {
-      log(`Sinkhorn ${2 * sinkhornN} .. ${sinkhornTarget}: skipped, predicted ${(4 * ms / 1000).toFixed(0)} s at ${2 * sinkhornN} (cost ~ N^2) is over the ${SINKHORN_BUDGET_MS / 1000} s budget`);
+      log(`Sinkhorn ${2 * sinkhornN} .. ${sinkhornTarget}: skipped, predicted ${(4 * ms / 1000).toFixed(0)} s at ${2 * sinkhornN} (cost ~ N^2) is over the ${SINKHORN_BUDGET_MS / 1000} s budget (raise it with --sinkhorn-budget-s)`);
       break;
     }
     sinkhornN *= 2;
