@@ -17,12 +17,12 @@ export type MatmulSetting = MatmulAlgorithm | 'auto';
 export const MATMUL_SETTINGS: readonly MatmulSetting[] = ['auto', ...MATMUL_ALGORITHMS];
 
 /**
- * The representative step: n = 1024, m = 512, d = 32 (two products of 34 MFLOP each: ~60-90 ms per
- * variant on SwiftShader, ~1 s for shared-memory tiling there, which stops after its warm-up run).
- * At n = m = 256 SwiftShader's fixed costs hid that 8 x 8 register blocks run the step's products
- * ~1.6x faster than 4 x 4 ones from n = m = 1024 on.
+ * The representative step: n = m = 256, d = 32 (two products of 4.2 MFLOP each: ~10 ms per variant on
+ * SwiftShader). A larger shape (n = 1024, m = 512) picked register8, which runs the step's products ~1.6x
+ * faster from n = m = 1024 on, but its ~1.6 s shared-memory warm-up dispatch left the app's views blank in
+ * headless Chromium (e2e, twice); kept small until the tuner can bound one candidate's dispatch time.
  */
-export const MATMUL_TUNE_SIZE = { sampleCount: 1024, width: 512, inputDim: 32 } as const;
+export const MATMUL_TUNE_SIZE = { sampleCount: 256, width: 256, inputDim: 32 } as const;
 /** Names the measurement in the cache: a new name when what is timed changes, so old decisions are not reused. */
 export const MATMUL_TUNE_KERNEL = 'matmul/two-layer-step-relu-grad';
 
