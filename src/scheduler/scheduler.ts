@@ -205,7 +205,8 @@ export class Scheduler {
       }
       if (this.paused && this.singleSteps === 0) {
         while (inFlight.length > 0) await drainOne();
-        await new Promise<void>((resolve) => (this.wake = resolve));
+        // A resume, step or stop that came while draining found no waiter to wake: look again first.
+        if (this.paused && this.singleSteps === 0 && !this.stopped) await new Promise<void>((resolve) => (this.wake = resolve));
         this.wake = undefined;
         continue;
       }

@@ -76,6 +76,32 @@ describe.each(['gpu', 'reference'] as const)('scheduler on the %s backend', (bac
     sim.destroy();
   });
 
+  it('ends on a stop and resume that arrive while a paused run still drains its chunks (no lost wake-up)', async () => {
+    const sim = await simulation();
+    // Each chunk's losses arrive only when the test opens that chunk's gate.
+    const gates: (() => void)[] = [];
+    const submit = sim.submitSteps.bind(sim);
+    sim.submitSteps = (stepCount) => {
+      const losses = submit(stepCount);
+      return new Promise<void>((open) => gates.push(open)).then(() => losses);
+    };
+    const scheduler = new Scheduler(sim, { totalSteps: 100_000, stepsPerSubmit: 5, metricsEvery: 50_000, metricNames: ['loss'], checkpointEvery: 0 });
+    const outcome = scheduler.run();
+    await expect.poll(() => gates.length).toBe(2); // two chunks in flight: the loop waits on the first
+    scheduler.pause();
+    gates[0]!();
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the paused loop now drains the second chunk
+    scheduler.stop();
+    scheduler.resume();
+    gates[1]!();
+    const ended = await Promise.race([outcome.then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), 10_000))]);
+    expect(ended).toBe(true);
+    const result = await outcome;
+    expect(result.stopped).toBe(true);
+    expect(result.stepsTaken).toBe(10);
+    sim.destroy();
+  });
+
   it('paces one chunk per pace() call and changes the chunk size between chunks', async () => {
     const sim = await simulation();
     const chunkSizes: number[] = [];
