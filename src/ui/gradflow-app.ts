@@ -14,8 +14,7 @@ import { parseCsv } from '../data/csv';
 import { metricsCsv, resultJson } from '../engine/result-format';
 import { findPreset, PRESETS } from '../experiments/presets';
 import { requestGpu, type GpuContext } from '../gpu/device';
-import { outputScale } from '../model/conventions';
-import type { FunctionSource, ParticleSource } from './particle-source';
+import { ViewSourceCache } from './view-sources';
 import { describeMetric } from './metric-descriptions';
 import type { MetricSeries } from './gradflow-metric-chart';
 import type { RunCommand, RunSettingName } from './gradflow-run-controls';
@@ -89,6 +88,8 @@ export class GradflowApp extends LitElement {
   @state() private trails = false;
   @state() private pastRuns: PastRun[] = [];
   @state() private tick = 0;
+  /** Same source objects across re-renders, so the views keep their renderers. */
+  private readonly viewSources = new ViewSourceCache();
   /** Clicks on the function view add training points (d = 2): left click y = +1, shift-click y = -1. */
   @state() private drawMode = false;
   @state() private drawnPoints: { x: number; y: number; label: number }[] = [];
@@ -343,19 +344,9 @@ export class GradflowApp extends LitElement {
       return html`<p class="muted">${landscape ? 'This preset runs independent particles on a landscape: its metrics are charted below.' : 'Starting WebGPU…'}</p>`;
     }
     const { problem } = live;
-    const { width: m, inputDim: d } = problem.trainer;
-    const teacher = problem.target?.kind === 'teacher' ? { W: problem.target.teacher.W, a: problem.target.teacher.a } : undefined;
-    const target = config.metrics.w2?.target;
-    const particleSource: ParticleSource = {
-      device: live.gpu.device, a: live.a, W: live.W, width: m, inputDim: d,
-      ...(teacher ? { teacher } : {}),
-      ...(target ? { target: target.kind === 'uniform-circle' ? { kind: 'uniform-circle' } : { kind: 'points', points: target.points } } : {}),
-      data: { X: problem.train.X },
-    };
-    const functionSource: FunctionSource = {
-      device: live.gpu.device, a: live.a, W: live.W, width: m, inputDim: d, ...(live.b ? { b: live.b } : {}),
-      scale: (problem.trainer.alpha ?? 1) * outputScale(problem.trainer.scaling, m), data: problem.train,
-    };
+    const d = problem.trainer.inputDim;
+    const teacher = problem.target?.kind === 'teacher';
+    const { particle: particleSource, function: functionSource } = this.viewSources.sourcesFor(live, config);
     return html`
       <div class="view">
         <h2>Neurons as particles</h2>

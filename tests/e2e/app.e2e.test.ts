@@ -63,8 +63,18 @@ describe('the app in headless Chromium', () => {
     await waitForStep(page, 60);
     const lossAt = async () => Number(await testId(page, 'loss').textContent());
     const early = await lossAt();
+    // The views keep one renderer while training: the app re-renders every frame, which must not rebuild them.
+    const keepsRenderers = (mark: boolean) => page.evaluate(async (mark) => {
+      const views = [...document.querySelectorAll('gradflow-app')].flatMap((app) => [...app.shadowRoot!.querySelectorAll('gradflow-particle-view, gradflow-function-view')]) as (HTMLElement & { whenReady(): Promise<void>; renderer?: object })[];
+      const marked = globalThis as unknown as { renderers?: (object | undefined)[] };
+      await Promise.all(views.map((view) => view.whenReady()));
+      if (mark) marked.renderers = views.map((view) => view.renderer);
+      return views.length === 2 && views.every((view, i) => view.renderer !== undefined && view.renderer === marked.renderers![i]);
+    }, mark);
+    expect(await keepsRenderers(true)).toBe(true);
     await waitForStep(page, 200);
     expect(await lossAt()).toBeLessThan(early);
+    expect(await keepsRenderers(false)).toBe(true);
     expect(await testId(page, 'neurons').textContent()).toBe('2,048');
     expect(Number(await testId(page, 'steps-per-second').textContent())).toBeGreaterThan(0);
     // Particles and the function are drawn from the GPU buffers: many colours, not a blank canvas.

@@ -1,0 +1,53 @@
+/**
+ * The particle and function views' sources for a live run, made once per set of live buffers: a view
+ * rebuilds its renderer (pipelines, bind groups) whenever its `source` is a new object, so an app that
+ * re-renders every frame must hand it the same object until the buffers or the config really change.
+ */
+import type { LiveNetwork } from '../app/training-session';
+import type { ExperimentConfig } from '../config/schema';
+import { outputScale } from '../model/conventions';
+import type { FunctionSource, ParticleSource } from './particle-source';
+
+export interface ViewSources {
+  readonly particle: ParticleSource;
+  readonly function: FunctionSource;
+}
+
+/** Builds ViewSources, returning the previous pair while the live buffers, problem and config are the same. */
+export class ViewSourceCache {
+  private last: { live: LiveNetwork; config: ExperimentConfig; sources: ViewSources } | undefined;
+
+  sourcesFor(live: LiveNetwork, config: ExperimentConfig): ViewSources {
+    const last = this.last;
+    if (last && last.config === config && sameLiveNetwork(last.live, live)) return last.sources;
+    const sources = buildViewSources(live, config);
+    this.last = { live, config, sources };
+    return sources;
+  }
+}
+
+function sameLiveNetwork(x: LiveNetwork, y: LiveNetwork): boolean {
+  return x.gpu.device === y.gpu.device && x.a === y.a && x.W === y.W && x.b === y.b && x.problem === y.problem;
+}
+
+export function buildViewSources(live: LiveNetwork, config: ExperimentConfig): ViewSources {
+  const { problem } = live;
+  const { width, inputDim } = problem.trainer;
+  const common = { device: live.gpu.device, a: live.a, W: live.W, width, inputDim };
+  const teacher = problem.target?.kind === 'teacher' ? { W: problem.target.teacher.W, a: problem.target.teacher.a } : undefined;
+  const target = config.metrics.w2?.target;
+  return {
+    particle: {
+      ...common,
+      ...(teacher ? { teacher } : {}),
+      ...(target ? { target: target.kind === 'uniform-circle' ? { kind: 'uniform-circle' } : { kind: 'points', points: target.points } } : {}),
+      data: { X: problem.train.X },
+    },
+    function: {
+      ...common,
+      ...(live.b ? { b: live.b } : {}),
+      scale: (problem.trainer.alpha ?? 1) * outputScale(problem.trainer.scaling, width),
+      data: problem.train,
+    },
+  };
+}
