@@ -1,6 +1,7 @@
 /** Tables, slopes and target verdicts of `npm run bench`. */
 import type { InterleavedRow } from './interleave';
 import type { StepSize } from './training-step';
+import { MATMUL_SHORTLIST_SIZE, MATMUL_TUNE_SIZE } from '../src/kernels/matmul-autotune';
 
 const sizeText = (s: StepSize) => `(${s.width}, ${s.sampleCount}, ${s.inputDim})`;
 
@@ -76,4 +77,13 @@ export function judgeTargets(input: TargetInputs): Target[] {
     detail: views?.length ? `${viewMaps.length} view read-backs over ${views.length} UI windows${viewMaps.length ? `: ${[...new Set(viewMaps)].join(', ')}` : ''}` : 'UI bench not run',
   });
   return targets;
+}
+
+/** The autotune line: the winner, each contender's time at the representative size, and the shortlist round. */
+export function formatTune(t: { readonly winner: string; readonly source: string; readonly timesMs: Readonly<Record<string, number>>; readonly shortlistMs?: Readonly<Record<string, number>> }): string {
+  const times = (record: Readonly<Record<string, number>>) => Object.entries(record).map(([k, ms]) => `${k} ${ms.toFixed(1)} ms`).join(', ');
+  const { sampleCount: n, width: m, inputDim: d } = MATMUL_TUNE_SIZE;
+  const small = MATMUL_SHORTLIST_SIZE;
+  const shortlist = t.shortlistMs ? `; shortlist at (${small.width}, ${small.sampleCount}, ${small.inputDim}): ${times(t.shortlistMs)}` : '';
+  return `autotune (${t.source}): winner ${t.winner}; at (m, n, d) = (${m}, ${n}, ${d}): ${times(t.timesMs)}${shortlist}`;
 }

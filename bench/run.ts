@@ -12,7 +12,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { requestGpu } from '../src/gpu/device';
-import { autotuneMatmul, MATMUL_TUNE_SIZE } from '../src/kernels/matmul-autotune';
+import { autotuneMatmul } from '../src/kernels/matmul-autotune';
 import { MATMUL_ALGORITHMS, type MatmulAlgorithm } from '../src/kernels/matmul';
 import { benchMatmul, type MatmulBenchRow } from './matmul';
 import { benchScience, type ScienceRow } from './science';
@@ -21,7 +21,7 @@ import { nodeContenders, stepProductsGflops, trainingReadbacks, memoryAt, type M
 import type { StepSize } from './training-step';
 import { startBrowserBench } from './browser/run';
 import { benchUi, type UiBenchRow } from './ui';
-import { formatStepTable, judgeTargets, type Target } from './report';
+import { formatStepTable, formatTune, judgeTargets, type Target } from './report';
 import { logLogSlope } from '../src/metrics/log-log-slope';
 
 const args = process.argv.slice(2);
@@ -59,8 +59,7 @@ if (node) {
   // 1. Kernel variants: autotune (what the trainer's 'auto' uses), then plain square matmuls.
   log('\n== matmul variants (Node/Dawn) ==');
   tuned = await autotuneMatmul(gpu);
-  const tuneFlops = 4 * MATMUL_TUNE_SIZE.sampleCount * MATMUL_TUNE_SIZE.width * MATMUL_TUNE_SIZE.inputDim;
-  log(`autotune (${tuned.source}): winner ${tuned.winner}; ${Object.entries(tuned.timesMs).map(([k, ms]) => `${k} ${ms.toFixed(1)} ms (${(tuneFlops / (ms * 1e6)).toFixed(2)} GFLOP/s)`).join(', ')}`);
+  log(formatTune(tuned));
   const algorithm: MatmulAlgorithm = tuned.winner;
   for (const a of MATMUL_ALGORITHMS) {
     // Shared-memory tiling runs ~0.1 GFLOP/s on SwiftShader: its larger sizes would take minutes.
@@ -128,7 +127,7 @@ if (!args.includes('--no-browser')) {
     log(`adapter: ${info.adapter}; TF.js ${info.tfjs}, wasm ${info.wasm}; cross-origin isolated: ${info.crossOriginIsolated}`);
     const t = await bench.tune();
     browserTune = t;
-    log(`autotune (${t.source}): winner ${t.winner}; ${Object.entries(t.timesMs).map(([k, ms]) => `${k} ${ms.toFixed(1)} ms`).join(', ')}`);
+    log(formatTune(t));
     const backends = ['gradflow-gpu', 'tfjs-webgpu', 'tfjs-wasm', 'reference-f64'];
     for (const [label, sweep] of [['sizes', SIZES], ['width sweep, (n, d) = (512, 32)', chosenSizes ? [] : SWEEP]] as const) {
       if (sweep.length === 0) continue;

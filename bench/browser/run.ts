@@ -12,7 +12,7 @@ import type { StepSize } from '../training-step';
 
 export interface BrowserBench {
   info(): Promise<{ adapter: string; tfjs: string; wasm: string; userAgent: string; crossOriginIsolated: boolean }>;
-  tune(): Promise<{ winner: string; source: string; timesMs: Readonly<Record<string, number>> }>;
+  tune(): Promise<{ winner: string; source: string; timesMs: Readonly<Record<string, number>>; shortlistMs?: Readonly<Record<string, number>> }>;
   runSize(size: StepSize, options: Omit<InterleaveOptions, 'previousMs' | 'alwaysRun'>, backends: readonly string[]): Promise<InterleavedRow[]>;
   resetSizes(): Promise<void>;
   close(): Promise<void>;

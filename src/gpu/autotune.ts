@@ -13,6 +13,8 @@ export interface AutotuneEntry {
   readonly winner: string;
   /** Time of each candidate on the representative shape, milliseconds (the winner is the least). */
   readonly timesMs: Readonly<Record<string, number>>;
+  /** Time of every candidate in the shortlist round, when the request had one. */
+  readonly shortlistMs?: Readonly<Record<string, number>>;
   /** The representative shape, as text (for reports). */
   readonly shape: string;
   readonly date: string;
@@ -38,7 +40,14 @@ export interface AutotuneRequest<T extends string> {
    * time above it once the candidate is clearly slower, so a slow variant costs one run, not several.
    */
   readonly measure: (candidate: T, bestMs: number) => Promise<number>;
+  /** The representative shape, as text; a stored entry timed on another shape is a miss. */
   readonly shape: string;
+  /**
+   * An optional first round on a smaller shape: only candidates within `keepWithin` times the best
+   * there are timed on the representative shape, so a variant far slower on this device costs one
+   * small run instead of one long dispatch.
+   */
+  readonly shortlist?: { readonly keepWithin: number; readonly measure: (candidate: T, bestMs: number) => Promise<number> };
   /** Default: defaultAutotuneStore(). */
   readonly store?: AutotuneStore;
 }
@@ -48,6 +57,7 @@ export interface AutotuneResult<T extends string> {
   /** 'memory' and 'store': remembered; 'measured': timed now. */
   readonly source: 'memory' | 'store' | 'measured';
   readonly timesMs: Readonly<Record<string, number>>;
+  readonly shortlistMs?: Readonly<Record<string, number>>;
   readonly persisted: boolean;
 }
 
@@ -88,21 +98,35 @@ async function decide<T extends string>(request: AutotuneRequest<T>, store: Auto
   // A stored winner that is no longer a candidate (an older build's variant), or one timed on another
   // representative shape, counts as a miss.
   if (stored && stored.shape === request.shape && (request.candidates as readonly string[]).includes(stored.winner)) {
-    return { winner: stored.winner as T, source: 'store', timesMs: stored.timesMs, persisted: true };
+    return { winner: stored.winner as T, source: 'store', timesMs: stored.timesMs, ...(stored.shortlistMs ? { shortlistMs: stored.shortlistMs } : {}), persisted: true };
   }
-  const timesMs: Record<string, number> = {};
-  let bestMs = Infinity;
-  for (const candidate of request.candidates) {
-    timesMs[candidate] = await request.measure(candidate, bestMs);
-    bestMs = Math.min(bestMs, timesMs[candidate]!);
+  let contenders = request.candidates;
+  let shortlistMs: Record<string, number> | undefined;
+  if (request.shortlist) {
+    const { keepWithin, measure } = request.shortlist;
+    const times = (shortlistMs = await timeEach(request.candidates, measure));
+    const best = Math.min(...Object.values(times));
+    contenders = request.candidates.filter((c) => times[c]! <= keepWithin * best);
   }
-  const winner = request.candidates.reduce((best, c) => (timesMs[c]! < timesMs[best]! ? c : best));
+  const timesMs = await timeEach(contenders, request.measure);
+  const winner = contenders.reduce((best, c) => (timesMs[c]! < timesMs[best]! ? c : best));
   let persisted = false;
   if (persistable) {
-    const entry: AutotuneEntry = { winner, timesMs, shape: request.shape, date: new Date().toISOString() };
+    const entry: AutotuneEntry = { winner, timesMs, ...(shortlistMs ? { shortlistMs } : {}), shape: request.shape, date: new Date().toISOString() };
     persisted = await saveQuietly(store, { ...(await loadQuietly(store)), [key]: entry });
   }
-  return { winner, source: 'measured', timesMs, persisted };
+  return { winner, source: 'measured', timesMs, ...(shortlistMs ? { shortlistMs } : {}), persisted };
+}
+
+/** Times candidates one after another, telling each the best time so far. */
+async function timeEach<T extends string>(candidates: readonly T[], measure: (candidate: T, bestMs: number) => Promise<number>): Promise<Record<string, number>> {
+  const timesMs: Record<string, number> = {};
+  let bestMs = Infinity;
+  for (const candidate of candidates) {
+    timesMs[candidate] = await measure(candidate, bestMs);
+    bestMs = Math.min(bestMs, timesMs[candidate]!);
+  }
+  return timesMs;
 }
 
 async function loadQuietly(store: AutotuneStore): Promise<AutotuneCache> {

@@ -2,7 +2,8 @@
  * Which matmul algorithm a trainer uses: a fixed one from the config, or 'auto': the fastest on this
  * adapter for the pair of products a training step makes, H = relu(X W^T) (k = d small) and
  * gradW = D^T X with D read from H ('relu-grad' operand, k = n large), timed once per adapter by
- * src/gpu/autotune.ts and remembered.
+ * src/gpu/autotune.ts and remembered: first all candidates at a small size, then those within 2x of
+ * the best there at the representative size.
  */
 import { autotune, type AutotuneResult, type AutotuneStore } from '../gpu/autotune';
 import { createStorageBuffer } from '../gpu/buffers';
@@ -17,12 +18,18 @@ export type MatmulSetting = MatmulAlgorithm | 'auto';
 export const MATMUL_SETTINGS: readonly MatmulSetting[] = ['auto', ...MATMUL_ALGORITHMS];
 
 /**
- * The representative step: n = m = 256, d = 32 (two products of 4.2 MFLOP each: ~10 ms per variant on
- * SwiftShader). A larger shape (n = 1024, m = 512) picked register8, which runs the step's products ~1.6x
- * faster from n = m = 1024 on, but its ~1.6 s shared-memory warm-up dispatch left the app's views blank in
- * headless Chromium (e2e, twice); kept small until the tuner can bound one candidate's dispatch time.
+ * The representative step: n = 1024, m = 512, d = 32 (two products of 33.6 MFLOP: ~60 ms per variant
+ * on SwiftShader). At n = m = 256 SwiftShader's two register-blocked variants tie, while at this size
+ * register8 runs the step's products ~1.3x faster, as it does at every larger size.
  */
-export const MATMUL_TUNE_SIZE = { sampleCount: 256, width: 256, inputDim: 32 } as const;
+export const MATMUL_TUNE_SIZE = { sampleCount: 1024, width: 512, inputDim: 32 } as const;
+/**
+ * The shortlist round's size (~10 ms per register-blocked variant on SwiftShader): shared-memory tiling,
+ * ~20x slower there, stops after this round instead of running a 1.5 s dispatch at the full size.
+ */
+export const MATMUL_SHORTLIST_SIZE = { sampleCount: 256, width: 256, inputDim: 32 } as const;
+/** Candidates within this factor of the shortlist's best go on to the representative size. */
+const SHORTLIST_KEEP_WITHIN = 2;
 /** Names the measurement in the cache: a new name when what is timed changes, so old decisions are not reused. */
 export const MATMUL_TUNE_KERNEL = 'matmul/two-layer-step-relu-grad';
 
@@ -48,15 +55,23 @@ export async function resolveMatmulAlgorithm(gpu: GpuContext, setting: MatmulSet
 }
 
 export function autotuneMatmul(gpu: GpuContext, options: MatmulTuneOptions = {}): Promise<AutotuneResult<MatmulAlgorithm>> {
-  const { sampleCount: n, width: m, inputDim: d } = MATMUL_TUNE_SIZE;
+  const submits = options.submits ?? 2;
   return autotune({
     kernel: MATMUL_TUNE_KERNEL,
     adapter: gpu.adapterDescription,
     candidates: MATMUL_ALGORITHMS,
-    shape: `forward ${n}x${m}x${d} (transB, relu) + gradient ${m}x${d}x${n} (transA, relu-grad)`,
-    measure: (algorithm, bestMs) => timeStepProducts(gpu, algorithm, MATMUL_TUNE_SIZE, options.submits ?? 2, 3 * bestMs),
+    shape: matmulTuneShape(),
+    shortlist: { keepWithin: SHORTLIST_KEEP_WITHIN, measure: (algorithm, bestMs) => timeStepProducts(gpu, algorithm, MATMUL_SHORTLIST_SIZE, submits, 3 * bestMs) },
+    measure: (algorithm, bestMs) => timeStepProducts(gpu, algorithm, MATMUL_TUNE_SIZE, submits, 3 * bestMs),
     ...(options.store ? { store: options.store } : {}),
   });
+}
+
+/** The tuning shapes as text (the cache entry's `shape`: entries timed otherwise are misses). */
+export function matmulTuneShape(): string {
+  const step = ({ sampleCount: n, width: m, inputDim: d }: typeof MATMUL_TUNE_SIZE | typeof MATMUL_SHORTLIST_SIZE) =>
+    `forward ${n}x${m}x${d} (transB, relu) + gradient ${m}x${d}x${n} (transA, relu-grad)`;
+  return `${step(MATMUL_TUNE_SIZE)}; shortlist at ${step(MATMUL_SHORTLIST_SIZE)}`;
 }
 
 /**

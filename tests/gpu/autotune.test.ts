@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { autotune, autotuneKey, isIdentifiableAdapter, localStorageAutotuneStore, memoryAutotuneStore, type AutotuneStore } from '../../src/gpu/autotune';
 import type { GpuContext } from '../../src/gpu/device';
 import { MATMUL_ALGORITHMS } from '../../src/kernels/matmul';
-import { fitAlgorithm, MATMUL_TUNE_KERNEL, MATMUL_TUNE_SIZE, resolveMatmulAlgorithm } from '../../src/kernels/matmul-autotune';
+import { fitAlgorithm, MATMUL_TUNE_KERNEL, matmulTuneShape, resolveMatmulAlgorithm } from '../../src/kernels/matmul-autotune';
 import { parseConfig } from '../../src/config/schema';
 import { ConfigError } from '../../src/config/errors';
 import { buildProblem } from '../../src/engine/problem';
@@ -27,6 +27,20 @@ describe('autotune', () => {
     expect(result).toMatchObject({ winner: 'fast', source: 'measured', persisted: true });
     expect(r.measure).toHaveBeenCalledTimes(3);
     expect(store.cache[autotuneKey('test/kernel', 'acme gpu')]).toMatchObject({ winner: 'fast', timesMs: TIMES, shape: '4x4x4' });
+  });
+
+  it('with a shortlist round, times at the full shape only the candidates within keepWithin of the best there', async () => {
+    const store = memoryAutotuneStore();
+    const shortlistTimes = { slow: 30, fast: 10, medium: 19 };
+    const shortlist = { keepWithin: 2, measure: vi.fn(async (c: (typeof CANDIDATES)[number]) => shortlistTimes[c]) };
+    // At the full shape 'medium' wins: the small round only filters, it never decides.
+    const measure = vi.fn(async (c: (typeof CANDIDATES)[number]) => ({ slow: 0.5, fast: 2, medium: 1 })[c]);
+    const result = await autotune({ ...request('acme gpu 9', store, measure), shortlist });
+    expect(shortlist.measure).toHaveBeenCalledTimes(3);
+    expect(measure.mock.calls.map(([c]) => c)).toEqual(['fast', 'medium']);
+    expect(result).toMatchObject({ winner: 'medium', source: 'measured', timesMs: { fast: 2, medium: 1 }, shortlistMs: shortlistTimes });
+    expect(store.cache[autotuneKey('test/kernel', 'acme gpu 9')]).toMatchObject({ winner: 'medium', shortlistMs: shortlistTimes });
+    expect(await autotune({ ...request('acme gpu 9', memoryAutotuneStore(store.cache)), shortlist })).toMatchObject({ source: 'store', shortlistMs: shortlistTimes });
   });
 
   it('on a hit in the store measures nothing', async () => {
@@ -111,8 +125,7 @@ describe('resolveMatmulAlgorithm', () => {
   });
 
   it("'auto' takes the adapter's stored winner", async () => {
-    const { sampleCount: n, width: m, inputDim: d } = MATMUL_TUNE_SIZE;
-    const shape = `forward ${n}x${m}x${d} (transB, relu) + gradient ${m}x${d}x${n} (transA, relu-grad)`;
+    const shape = matmulTuneShape();
     const store = memoryAutotuneStore({ [autotuneKey(MATMUL_TUNE_KERNEL, fakeGpu.adapterDescription)]: { winner: 'register8', timesMs: {}, shape, date: '' } });
     expect(await resolveMatmulAlgorithm(fakeGpu, 'auto', { store })).toBe('register8');
   });
