@@ -10,7 +10,7 @@ import { KernelArgumentError } from '../gpu/errors';
 import { bindKernel, type BoundKernel, type KernelSource } from '../gpu/kernel';
 import { packParams } from '../gpu/params';
 import { checkBufferHolds, checkSize } from '../gpu/validate';
-import { outputScale, type Scaling, type TrainableParts } from '../model/conventions';
+import { combinedOutputScale, type Scaling, type TrainableParts } from '../model/conventions';
 
 const VARIANT: NtkVariant = {};
 
@@ -42,7 +42,7 @@ export function ntkKernelScale(name: string, shape: NtkShape): number {
   checkSize(name, 'sampleCount', shape.sampleCount);
   checkSize(name, 'width', shape.width);
   const alpha = shape.alpha ?? 1;
-  const scale = (alpha * outputScale(shape.scaling, shape.width)) ** 2;
+  const scale = combinedOutputScale(shape) ** 2;
   if (!Number.isFinite(alpha) || !Number.isFinite(Math.fround(scale))) {
     throw new KernelArgumentError(name, 'alpha', `is ${alpha}; (alpha s_m)^2 must be a finite float32`);
   }

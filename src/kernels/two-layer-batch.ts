@@ -18,7 +18,7 @@ import { KernelArgumentError } from '../gpu/errors';
 import { bindKernel, runKernels, type BoundKernel, type KernelSource } from '../gpu/kernel';
 import { packParams } from '../gpu/params';
 import { checkBufferHolds, checkFinite, checkLength, checkSize } from '../gpu/validate';
-import { LOSS_KINDS, SCALINGS, lossCode, outputScale, type LossKind, type Scaling, type TrainableParts } from '../model/conventions';
+import { LOSS_KINDS, SCALINGS, combinedOutputScale, lossCode, type LossKind, type Scaling, type TrainableParts } from '../model/conventions';
 import { neuronStepSizes } from './particles';
 
 const FAMILY = 'two-layer-batch';
@@ -108,7 +108,6 @@ export function networkTable(shape: BatchShape, settings: BatchSettings, network
   if (!SCALINGS.includes(settings.scaling)) {
     throw new KernelArgumentError(name, 'scaling', `is '${String(settings.scaling)}'; expected one of ${SCALINGS.join(', ')}`);
   }
-  const alpha = settings.alpha ?? 1;
   const bytes = new ArrayBuffer(Math.max(1, networks.length) * NETWORK_ENTRY_BYTES);
   const view = new DataView(bytes);
   networks.forEach(({ width, learningRate }, k) => {
@@ -118,7 +117,7 @@ export function networkTable(shape: BatchShape, settings: BatchSettings, network
     if (!Number.isFinite(learningRate) || learningRate < 0) {
       throw new KernelArgumentError(name, `networks[${k}].learningRate`, `must be finite and >= 0, got ${learningRate}`);
     }
-    const scale = alpha * outputScale(settings.scaling, width);
+    const scale = combinedOutputScale({ ...settings, width });
     const steps = neuronStepSizes({ scaling: settings.scaling, learningRate, trainable: settings.trainable }, width);
     for (const [argument, value] of [['alpha', scale], ['learningRate', steps.lrA], ['learningRate', steps.lrW]] as const) {
       if (!Number.isFinite(Math.fround(value))) throw new KernelArgumentError(name, `networks[${k}].${argument}`, `gives ${value}, not a finite float32`);

@@ -19,7 +19,7 @@ import { KernelArgumentError } from '../gpu/errors';
 import { bindKernel, runKernels, type BoundKernel, type KernelSource } from '../gpu/kernel';
 import { packParams } from '../gpu/params';
 import { checkBufferHolds, checkFinite, checkLength, checkSize } from '../gpu/validate';
-import { LOSS_KINDS, SCALINGS, lossCode, outputScale, type LossKind, type Scaling } from '../model/conventions';
+import { LOSS_KINDS, SCALINGS, combinedOutputScale, lossCode, type LossKind, type Scaling } from '../model/conventions';
 
 const VARIANT: TwoLayerVariant = {};
 
@@ -77,7 +77,7 @@ function checkedOutputScale(name: string, shape: TwoLayerShape): number {
     throw new KernelArgumentError(name, 'scaling', `is '${String(shape.scaling)}'; expected one of ${SCALINGS.join(', ')}`);
   }
   const alpha = shape.alpha ?? 1;
-  const scale = alpha * outputScale(shape.scaling, shape.width);
+  const scale = combinedOutputScale(shape);
   if (!Number.isFinite(alpha) || !Number.isFinite(Math.fround(scale))) {
     throw new KernelArgumentError(name, 'alpha', `is ${alpha}; alpha * s_m must be a finite float32`);
   }

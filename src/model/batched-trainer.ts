@@ -35,7 +35,7 @@ import {
   type BatchShape,
 } from '../kernels/two-layer-batch';
 import { padWeights, unpadWeights, batchTrainingSets } from './batched-layout';
-import { outputScale, type LossKind, type Scaling, type TrainableParts } from './conventions';
+import { combinedOutputScale, type LossKind, type Scaling, type TrainableParts } from './conventions';
 import { initialWeights } from './initialization';
 import type { TrainingSet, TwoLayerTrainerConfig, TwoLayerWeights } from './two-layer-trainer';
 
@@ -176,7 +176,7 @@ export class BatchedTrainer {
       losses: buffer('losses', maxStepsPerSubmit * N * 4),
       ...(hasBias ? { gradB: buffer('gradB', counts.neurons * 4) } : {}),
       // alpha s_{m_k} per network, as in the network table, for the 'relu-grad' matmul.
-      ...(firstLayerTrains ? { outputScale: buffer('outputScale', new Float32Array(config.networks.map(({ width }) => (config.alpha ?? 1) * outputScale(config.scaling, width)))) } : {}),
+      ...(firstLayerTrains ? { outputScale: buffer('outputScale', new Float32Array(config.networks.map(({ width }) => combinedOutputScale({ ...config, width })))) } : {}),
     };
     const b = buffers;
     const algorithm = config.matmulAlgorithm ?? 'register';

@@ -26,6 +26,11 @@ export function outputScale(scaling: Scaling, width: number): number {
   }
 }
 
+/** alpha * s_m, the factor in front of sum_j a_j sigma(w_j . x + b_j) (alpha defaults to 1). */
+export function combinedOutputScale(shape: { readonly scaling: Scaling; readonly width: number; readonly alpha?: number | undefined }): number {
+  return (shape.alpha ?? 1) * outputScale(shape.scaling, shape.width);
+}
+
 /**
  * The step size applied to each parameter: mean-field runs in particle (Wasserstein-flow) time,
  * theta_j <- theta_j - lr * m * grad_{theta_j} L, so neurons move O(1) whatever m is.

@@ -16,7 +16,7 @@ import { runKernels, type BoundKernel } from '../gpu/kernel';
 import { bindMatmul, matmulVariant } from '../kernels/matmul';
 import { fitAlgorithm, resolveMatmulAlgorithm, type MatmulSetting } from '../kernels/matmul-autotune';
 import { bindFirstLayerGrad, bindMeanLoss, bindNeuronGrads, bindOutputLoss } from '../kernels/two-layer';
-import { outputScale, type LossKind, type Scaling } from './conventions';
+import { combinedOutputScale, type LossKind, type Scaling } from './conventions';
 
 /**
  * Widest input at which gradW comes from first_layer_grad (one thread per element of gradW [m x d], n terms
@@ -102,7 +102,7 @@ export async function bindTwoLayerPasses(
   };
   const reluGradMatmul = options.backward && options.firstLayerGradient && d > FIRST_LAYER_GRAD_MAX_DIM;
   // alpha s_m for the 'relu-grad' matmul, which reads it from a buffer (one per matrix of a batch).
-  if (reluGradMatmul) buffers.outputScale = createStorageBuffer(gpu, `${label}/outputScale`, new Float32Array([(spec.alpha ?? 1) * outputScale(spec.scaling, m)]));
+  if (reluGradMatmul) buffers.outputScale = createStorageBuffer(gpu, `${label}/outputScale`, new Float32Array([combinedOutputScale({ ...spec, width: m })]));
   const algorithm = await resolveMatmulAlgorithm(gpu, spec.matmulAlgorithm ?? 'register');
   const head = { sampleCount: n, width: m, scaling: spec.scaling, alpha: spec.alpha ?? 1 };
   const forward: BoundKernel[] = [];

@@ -23,11 +23,11 @@
  * Gauss-Newton term is PSD. By Weyl, lambda_max(Hess L) >= sigma_1 >= |lambda_min(Hess L)|: the
  * eigenvalue of largest magnitude is lambda_max, the sharpness (the shift fallback is a safeguard).
  */
-import { particleLearningRate, type LossKind, type TrainableParts } from '../model/conventions';
+import { combinedOutputScale, particleLearningRate, type LossKind, type TrainableParts } from '../model/conventions';
 import { lossDerivative, sigmoid } from './losses';
 import { threefry2x32, normalArray } from './random';
 import { symmetricEigenvalues } from './spectrum';
-import { combinedOutputScale, forward, type TwoLayerOptions, type TwoLayerParams } from './two-layer';
+import { forward, type TwoLayerOptions, type TwoLayerParams } from './two-layer';
 
 /**
  * Stream ids of the Hessian estimators in the counter-based generator (key = (seed, stream)), apart

@@ -6,7 +6,8 @@
  * c = alpha s_m, H = relu(X W^T + b), M = 1[H > 0]. Also the infinite-width limits of section 0.
  */
 import { parameterCount, trainableMask } from './hessian';
-import { combinedOutputScale, forward, type TwoLayerOptions, type TwoLayerParams } from './two-layer';
+import { forward, type TwoLayerOptions, type TwoLayerParams } from './two-layer';
+import { combinedOutputScale } from '../model/conventions';
 
 /** The Jacobian J [n x p] of the outputs, row i = grad_theta f(x_i) in the flat [a | W | b] order; frozen columns are zero. */
 export function outputJacobian(params: TwoLayerParams, X: ArrayLike<number>, n: number, options: TwoLayerOptions): Float64Array {

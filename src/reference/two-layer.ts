@@ -8,7 +8,7 @@
  * outputLoss, meanLoss, neuronGrads and hiddenGrad mirror the GPU kernels of the `two-layer`
  * family one for one, so a test can compare each kernel with its twin.
  */
-import { outputScale, particleLearningRate, type LossKind, type Scaling, type TrainableParts } from '../model/conventions';
+import { combinedOutputScale, particleLearningRate, type LossKind, type Scaling, type TrainableParts } from '../model/conventions';
 import { lossDerivative, lossValue } from './losses';
 
 /** The parameters theta = (a, W, b) of a width-m network on d inputs. */
@@ -48,11 +48,6 @@ export interface HeadShape {
   readonly scaling: Scaling;
   /** Output scale alpha; default 1. */
   readonly alpha?: number;
-}
-
-/** alpha * s_m, the factor in front of sum_j a_j H_ij. */
-export function combinedOutputScale(shape: Pick<HeadShape, 'scaling' | 'width' | 'alpha'>): number {
-  return (shape.alpha ?? 1) * outputScale(shape.scaling, shape.width);
 }
 
 export interface ForwardResult {

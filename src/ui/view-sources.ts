@@ -5,7 +5,7 @@
  */
 import type { LiveNetwork } from '../app/training-session';
 import type { ExperimentConfig } from '../config/schema';
-import { outputScale } from '../model/conventions';
+import { combinedOutputScale } from '../model/conventions';
 import type { FunctionSource, ParticleSource } from './particle-source';
 
 export interface ViewSources {
@@ -46,7 +46,7 @@ export function buildViewSources(live: LiveNetwork, config: ExperimentConfig): V
     function: {
       ...common,
       ...(live.b ? { b: live.b } : {}),
-      scale: (problem.trainer.alpha ?? 1) * outputScale(problem.trainer.scaling, width),
+      scale: combinedOutputScale(problem.trainer),
       data: problem.train,
     },
   };

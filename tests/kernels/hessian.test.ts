@@ -4,7 +4,7 @@ import { KernelArgumentError } from '../../src/gpu/errors';
 import { createStorageBuffer } from '../../src/gpu/buffers';
 import { bindHvpJvp, bindVectorDots, rademacherFill } from '../../src/kernels/hessian';
 import { hessianVectorProduct } from '../../src/metrics/sharpness';
-import { LOSS_KINDS, SCALINGS, type LossKind, type Scaling, type TrainableParts } from '../../src/model/conventions';
+import { combinedOutputScale, LOSS_KINDS, SCALINGS, type LossKind, type Scaling, type TrainableParts } from '../../src/model/conventions';
 import * as hessian from '../../src/reference/hessian';
 import { threefry2x32 } from '../../src/reference/random';
 import { lossDerivative } from '../../src/reference/losses';
@@ -29,7 +29,7 @@ function termMagnitudes(problem: CurvatureProblem, v: hessian.ParamVector): Floa
   const trainable = options.trainable ?? 'both';
   const first = trainable !== 'second';
   const second = trainable !== 'first';
-  const c = Math.abs(twoLayer.combinedOutputScale({ ...options, width: m }));
+  const c = Math.abs(combinedOutputScale({ ...options, width: m }));
   const { activation: H, output } = twoLayer.forward(params, X, n, options);
   const S = new Float64Array(n * m);
   const T = new Float64Array(n);

@@ -3,7 +3,7 @@ import { ELEMENTWISE_WORKGROUP_SIZE, REDUCTION_WORKGROUP_SIZE } from '../../shad
 import { KernelArgumentError } from '../../src/gpu/errors';
 import { createStorageBuffer } from '../../src/gpu/buffers';
 import * as gpuTwoLayer from '../../src/kernels/two-layer';
-import { LOSS_KINDS, SCALINGS, type LossKind, type Scaling } from '../../src/model/conventions';
+import { combinedOutputScale, LOSS_KINDS, SCALINGS, type LossKind, type Scaling } from '../../src/model/conventions';
 import * as reference from '../../src/reference/two-layer';
 import { getTestGpu, onGpu } from '../helpers/gpu';
 import { expectClose, F32_EPSILON, reductionTolerance, testValues, type Tolerance } from '../helpers/tolerance';
@@ -84,7 +84,7 @@ async function checkAllEntryPoints(c: Case, loss: LossKind): Promise<void> {
   const gpu = await getTestGpu();
   const { shape } = c;
   const { sampleCount: n, width: m } = shape;
-  const scale = Math.abs(reference.combinedOutputScale(shape));
+  const scale = Math.abs(combinedOutputScale(shape));
 
   const head = await onGpu('output_loss', () => gpuTwoLayer.outputLoss(gpu, c, { ...shape, loss }));
   // f_i: m float32 products summed in strided partials then a tree: error ~ sqrt(m) eps |alpha s_m| max|a_j H_ij|.
@@ -127,7 +127,7 @@ async function checkFirstLayerGrad(c: Case, outputGrad: Float32Array, inputDim: 
   const gpu = await getTestGpu();
   const gradW = await onGpu('first_layer_grad', () => gpuTwoLayer.firstLayerGrad(gpu, { activation: c.activation, a: c.a, outputGrad, X }, { ...shape, inputDim }));
   const twin = reference.firstLayerGrad(c.activation, c.a, outputGrad, X, { ...shape, inputDim });
-  const termScale = Math.abs(reference.combinedOutputScale(shape)) * maxAbs(outputGrad) * maxAbs(c.a) * maxAbs(X);
+  const termScale = Math.abs(combinedOutputScale(shape)) * maxAbs(outputGrad) * maxAbs(c.a) * maxAbs(X);
   expectClose(gradW, twin, reductionTolerance(4 * n, termScale), `gradW (m = ${shape.width}, d = ${inputDim})`);
 }
 
@@ -161,7 +161,7 @@ describe('two-layer kernels', () => {
     const n = limit + 2;
     const m = ELEMENTWISE_WORKGROUP_SIZE;
     const c = makeCase(n, m, 'logistic', 'ntk', 5);
-    const scale = reference.combinedOutputScale(c.shape);
+    const scale = combinedOutputScale(c.shape);
     const twinHead = reference.outputLoss(c.activation, c.a, c.y, c.shape, 'logistic');
     const outputGrad = new Float32Array(twinHead.outputGrad);
     const inputs = { activation: c.activation, a: c.a, outputGrad };
@@ -195,7 +195,7 @@ describe('two-layer kernels', () => {
       const twin = reference.outputLoss(c.activation, c.a, c.y, c.shape, loss, outputOffset);
       // As uncentered (sqrt(m) eps times the term size), plus one rounding of the subtraction (eps |f - f0|,
       // inside the relative part) and of the product alpha s_m sum (eps |f|, below the absolute part's 8 eps).
-      const scale = Math.abs(reference.combinedOutputScale(c.shape));
+      const scale = Math.abs(combinedOutputScale(c.shape));
       expectClose(head.output, twin.output, reductionTolerance(m, scale * maxTerm(c)), `f - f0 (n = ${n}, m = ${m})`);
       const pointwise = reference.lossAtOutput(head.output, c.y, loss);
       const tolerance = pointwiseTolerance(loss, head.output);
