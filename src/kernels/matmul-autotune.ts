@@ -35,9 +35,12 @@ export const MATMUL_TUNE_KERNEL = 'matmul/two-layer-step-relu-grad';
 
 export interface MatmulTuneOptions {
   readonly store?: AutotuneStore;
-  /** Timed submits per candidate after one warm-up (default 4: SwiftShader's times vary by ~30% between submits; the least is kept). */
+  /** Timed submits per candidate after one warm-up (default DEFAULT_TUNE_SUBMITS; the least is kept). */
   readonly submits?: number;
 }
+
+/** SwiftShader's submit times vary by ~30%: with 2 submits register8's lead flipped in 1 of 3 tunes, with 4 in none of 4. */
+const DEFAULT_TUNE_SUBMITS = 4;
 
 /**
  * The algorithm for one product of `shape`: a register-blocked winner whose 64-wide tiles would
@@ -55,23 +58,23 @@ export async function resolveMatmulAlgorithm(gpu: GpuContext, setting: MatmulSet
 }
 
 export function autotuneMatmul(gpu: GpuContext, options: MatmulTuneOptions = {}): Promise<AutotuneResult<MatmulAlgorithm>> {
-  const submits = options.submits ?? 4;
+  const submits = options.submits ?? DEFAULT_TUNE_SUBMITS;
   return autotune({
     kernel: MATMUL_TUNE_KERNEL,
     adapter: gpu.adapterDescription,
     candidates: MATMUL_ALGORITHMS,
-    shape: matmulTuneShape(),
+    shape: matmulTuneShape(submits),
     shortlist: { keepWithin: SHORTLIST_KEEP_WITHIN, measure: (algorithm, bestMs) => timeStepProducts(gpu, algorithm, MATMUL_SHORTLIST_SIZE, submits, 3 * bestMs) },
     measure: (algorithm, bestMs) => timeStepProducts(gpu, algorithm, MATMUL_TUNE_SIZE, submits, 3 * bestMs),
     ...(options.store ? { store: options.store } : {}),
   });
 }
 
-/** The tuning shapes as text (the cache entry's `shape`: entries timed otherwise are misses). */
-export function matmulTuneShape(): string {
+/** How a tune was timed, as text (the cache entry's `shape`: entries timed otherwise are misses). */
+export function matmulTuneShape(submits = DEFAULT_TUNE_SUBMITS): string {
   const step = ({ sampleCount: n, width: m, inputDim: d }: typeof MATMUL_TUNE_SIZE | typeof MATMUL_SHORTLIST_SIZE) =>
     `forward ${n}x${m}x${d} (transB, relu) + gradient ${m}x${d}x${n} (transA, relu-grad)`;
-  return `${step(MATMUL_TUNE_SIZE)}; shortlist at ${step(MATMUL_SHORTLIST_SIZE)}`;
+  return `${step(MATMUL_TUNE_SIZE)}; shortlist at ${step(MATMUL_SHORTLIST_SIZE)}; least of ${submits} submits after an untimed warm-up`;
 }
 
 /**
