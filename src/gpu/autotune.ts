@@ -28,26 +28,34 @@ export interface AutotuneStore {
   save(cache: AutotuneCache): Promise<void>;
 }
 
+/** One prepared candidate. */
+export interface CandidateRun {
+  /** Runs it once and returns the wall time in milliseconds. */
+  run(): Promise<number>;
+  destroy(): void;
+}
+
+/** A candidate whose first timed run is more than this many times the best is dropped (it has lost). */
+const HOPELESS_FACTOR = 3;
+
 export interface AutotuneRequest<T extends string> {
   /** Kernel family and representative case, e.g. 'matmul/two-layer-step-relu-grad'. */
   readonly kernel: string;
   /** `gpu.adapterDescription`. */
   readonly adapter: string;
   readonly candidates: readonly T[];
-  /**
-   * Time of one candidate on the representative shape, milliseconds (warm-up is the measurer's job).
-   * `bestMs` is the best time so far (Infinity at first): a measurer may stop early and return any
-   * time above it once the candidate is clearly slower, so a slow variant costs one run, not several.
-   */
-  readonly measure: (candidate: T, bestMs: number) => Promise<number>;
+  /** Sets one candidate up on the representative shape, ready to be run and timed. */
+  readonly prepare: (candidate: T) => Promise<CandidateRun>;
+  /** Timed runs per candidate, taken round-robin across the candidates (default 4; the least is kept). */
+  readonly rounds?: number;
   /** The representative shape, as text; a stored entry timed on another shape is a miss. */
   readonly shape: string;
   /**
    * An optional first round on a smaller shape: only candidates within `keepWithin` times the best
-   * there are timed on the representative shape, so a variant far slower on this device costs one
-   * small run instead of one long dispatch.
+   * there are timed on the representative shape, so a variant far slower on this device costs a few
+   * small runs instead of long dispatches.
    */
-  readonly shortlist?: { readonly keepWithin: number; readonly measure: (candidate: T, bestMs: number) => Promise<number> };
+  readonly shortlist?: { readonly keepWithin: number; readonly prepare: (candidate: T) => Promise<CandidateRun> };
   /** Default: defaultAutotuneStore(). */
   readonly store?: AutotuneStore;
 }
@@ -103,12 +111,12 @@ async function decide<T extends string>(request: AutotuneRequest<T>, store: Auto
   let contenders = request.candidates;
   let shortlistMs: Record<string, number> | undefined;
   if (request.shortlist) {
-    const { keepWithin, measure } = request.shortlist;
-    const times = (shortlistMs = await timeEach(request.candidates, measure));
+    const { keepWithin, prepare } = request.shortlist;
+    const times = (shortlistMs = await timeInterleaved(request.candidates, prepare, request.rounds ?? DEFAULT_ROUNDS));
     const best = Math.min(...Object.values(times));
     contenders = request.candidates.filter((c) => times[c]! <= keepWithin * best);
   }
-  const timesMs = await timeEach(contenders, request.measure);
+  const timesMs = await timeInterleaved(contenders, request.prepare, request.rounds ?? DEFAULT_ROUNDS);
   const winner = contenders.reduce((best, c) => (timesMs[c]! < timesMs[best]! ? c : best));
   let persisted = false;
   if (persistable) {
@@ -118,15 +126,30 @@ async function decide<T extends string>(request: AutotuneRequest<T>, store: Auto
   return { winner, source: 'measured', timesMs, ...(shortlistMs ? { shortlistMs } : {}), persisted };
 }
 
-/** Times candidates one after another, telling each the best time so far. */
-async function timeEach<T extends string>(candidates: readonly T[], measure: (candidate: T, bestMs: number) => Promise<number>): Promise<Record<string, number>> {
-  const timesMs: Record<string, number> = {};
-  let bestMs = Infinity;
-  for (const candidate of candidates) {
-    timesMs[candidate] = await measure(candidate, bestMs);
-    bestMs = Math.min(bestMs, timesMs[candidate]!);
+const DEFAULT_ROUNDS = 4;
+
+/**
+ * The least time of each candidate over `rounds` timed runs taken round-robin, so a slow spell of the
+ * device (SwiftShader shares two cores with everything else) hits every candidate alike. One untimed
+ * warm-up each first (it may hold the driver's shader compilation); after the first timed round a
+ * candidate over HOPELESS_FACTOR times the best runs no more.
+ */
+async function timeInterleaved<T extends string>(candidates: readonly T[], prepare: (candidate: T) => Promise<CandidateRun>, rounds: number): Promise<Record<string, number>> {
+  const runs = new Map<T, CandidateRun>();
+  try {
+    for (const candidate of candidates) runs.set(candidate, await prepare(candidate));
+    for (const run of runs.values()) await run.run();
+    const timesMs: Record<string, number> = {};
+    let alive = [...candidates];
+    for (let round = 0; round < Math.max(1, rounds); round++) {
+      for (const candidate of alive) timesMs[candidate] = Math.min(timesMs[candidate] ?? Infinity, await runs.get(candidate)!.run());
+      const best = Math.min(...alive.map((c) => timesMs[c]!));
+      alive = alive.filter((c) => timesMs[c]! <= HOPELESS_FACTOR * best);
+    }
+    return timesMs;
+  } finally {
+    for (const run of runs.values()) run.destroy();
   }
-  return timesMs;
 }
 
 async function loadQuietly(store: AutotuneStore): Promise<AutotuneCache> {

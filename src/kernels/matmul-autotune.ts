@@ -5,7 +5,7 @@
  * src/gpu/autotune.ts and remembered: first all candidates at a small size, then those within 2x of
  * the best there at the representative size.
  */
-import { autotune, type AutotuneResult, type AutotuneStore } from '../gpu/autotune';
+import { autotune, type AutotuneResult, type AutotuneStore, type CandidateRun } from '../gpu/autotune';
 import { createStorageBuffer } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
 import type { BoundKernel } from '../gpu/kernel';
@@ -35,12 +35,12 @@ export const MATMUL_TUNE_KERNEL = 'matmul/two-layer-step-relu-grad';
 
 export interface MatmulTuneOptions {
   readonly store?: AutotuneStore;
-  /** Timed submits per candidate after one warm-up (default DEFAULT_TUNE_SUBMITS; the least is kept). */
-  readonly submits?: number;
+  /** Timed runs per candidate, round-robin across candidates after one warm-up each (default 4; the least is kept). */
+  readonly rounds?: number;
 }
 
-/** SwiftShader's submit times vary by ~30%: with 2 submits register8's lead flipped in 1 of 3 tunes, with 4 in none of 4. */
-const DEFAULT_TUNE_SUBMITS = 4;
+/** SwiftShader's submit times vary by ~30%: four interleaved rounds keep the ~20% lead of register8 at the tuning size visible. */
+const DEFAULT_TUNE_ROUNDS = 4;
 
 /**
  * The algorithm for one product of `shape`: a register-blocked winner whose 64-wide tiles would
@@ -58,37 +58,46 @@ export async function resolveMatmulAlgorithm(gpu: GpuContext, setting: MatmulSet
 }
 
 export function autotuneMatmul(gpu: GpuContext, options: MatmulTuneOptions = {}): Promise<AutotuneResult<MatmulAlgorithm>> {
-  const submits = options.submits ?? DEFAULT_TUNE_SUBMITS;
+  const rounds = options.rounds ?? DEFAULT_TUNE_ROUNDS;
   return autotune({
     kernel: MATMUL_TUNE_KERNEL,
     adapter: gpu.adapterDescription,
     candidates: MATMUL_ALGORITHMS,
-    shape: matmulTuneShape(submits),
-    shortlist: { keepWithin: SHORTLIST_KEEP_WITHIN, measure: (algorithm, bestMs) => timeStepProducts(gpu, algorithm, MATMUL_SHORTLIST_SIZE, submits, 3 * bestMs) },
-    measure: (algorithm, bestMs) => timeStepProducts(gpu, algorithm, MATMUL_TUNE_SIZE, submits, 3 * bestMs),
+    shape: matmulTuneShape(rounds),
+    rounds,
+    shortlist: { keepWithin: SHORTLIST_KEEP_WITHIN, prepare: (algorithm) => stepProductsRun(gpu, algorithm, MATMUL_SHORTLIST_SIZE) },
+    prepare: (algorithm) => stepProductsRun(gpu, algorithm, MATMUL_TUNE_SIZE),
     ...(options.store ? { store: options.store } : {}),
   });
 }
 
 /** How a tune was timed, as text (the cache entry's `shape`: entries timed otherwise are misses). */
-export function matmulTuneShape(submits = DEFAULT_TUNE_SUBMITS): string {
+export function matmulTuneShape(rounds = DEFAULT_TUNE_ROUNDS): string {
   const step = ({ sampleCount: n, width: m, inputDim: d }: typeof MATMUL_TUNE_SIZE | typeof MATMUL_SHORTLIST_SIZE) =>
     `forward ${n}x${m}x${d} (transB, relu) + gradient ${m}x${d}x${n} (transA, relu-grad)`;
-  return `${step(MATMUL_TUNE_SIZE)}; shortlist at ${step(MATMUL_SHORTLIST_SIZE)}; least of ${submits} submits after an untimed warm-up`;
+  return `${step(MATMUL_TUNE_SIZE)}; shortlist at ${step(MATMUL_SHORTLIST_SIZE)}; least of ${rounds} interleaved submits after an untimed warm-up`;
 }
 
+/** Least wall time of one submit holding a step's two products at (n, m, d), after an untimed warm-up. */
+export async function timeStepProducts(gpu: GpuContext, algorithm: MatmulAlgorithm, size: StepProductsSize, submits: number): Promise<number> {
+  const run = await stepProductsRun(gpu, algorithm, size);
+  try {
+    await run.run();
+    let best = Infinity;
+    for (let s = 0; s < submits; s++) best = Math.min(best, await run.run());
+    return best;
+  } finally {
+    run.destroy();
+  }
+}
+
+type StepProductsSize = { readonly sampleCount: number; readonly width: number; readonly inputDim: number };
+
 /**
- * Least wall time of one submit holding a step's two products at (n, m, d), as the trainer binds them
- * (fitAlgorithm per product), after a warm-up submit (never timed: it may include the driver's shader
- * compilation). A timed submit slower than `giveUpMs` ends the timing (the candidate has lost).
+ * A step's two products at (n, m, d), bound as the trainer binds them (fitAlgorithm per product);
+ * each run() is one submit of both, timed to onSubmittedWorkDone.
  */
-export async function timeStepProducts(
-  gpu: GpuContext,
-  algorithm: MatmulAlgorithm,
-  size: { readonly sampleCount: number; readonly width: number; readonly inputDim: number },
-  submits: number,
-  giveUpMs = Infinity,
-): Promise<number> {
+async function stepProductsRun(gpu: GpuContext, algorithm: MatmulAlgorithm, size: StepProductsSize): Promise<CandidateRun> {
   const { sampleCount: n, width: m, inputDim: d } = size;
   const buffers = {
     X: createStorageBuffer(gpu, 'autotune/X', deterministicValues(n * d, 1)),
@@ -100,6 +109,10 @@ export async function timeStepProducts(
     scale: createStorageBuffer(gpu, 'autotune/scale', new Float32Array([1 / m])),
   };
   const kernels: BoundKernel[] = [];
+  const destroy = () => {
+    kernels.forEach((kernel) => kernel.destroy());
+    Object.values(buffers).forEach((buffer) => buffer.destroy());
+  };
   try {
     const forward: MatmulShape = { batch: 1, m: n, n: m, k: d };
     const gradient: MatmulShape = { batch: 1, m, n: d, k: n };
@@ -109,8 +122,12 @@ export async function timeStepProducts(
         a: buffers.H, b: buffers.X, c: buffers.gradW, gate: buffers.g, rowScale: buffers.a, scale: buffers.scale,
       }),
     );
-    let best = Infinity;
-    for (let s = 0; s <= submits; s++) {
+  } catch (error) {
+    destroy();
+    throw error;
+  }
+  return {
+    async run() {
       const encoder = gpu.device.createCommandEncoder({ label: `autotune/${algorithm}` });
       const pass = encoder.beginComputePass();
       for (const kernel of kernels) kernel.encode(pass);
@@ -119,14 +136,8 @@ export async function timeStepProducts(
       const start = performance.now();
       gpu.device.queue.submit([commands]);
       await gpu.device.queue.onSubmittedWorkDone();
-      const ms = performance.now() - start;
-      if (s === 0) continue;
-      best = Math.min(best, ms);
-      if (ms > giveUpMs) break;
-    }
-    return best;
-  } finally {
-    kernels.forEach((kernel) => kernel.destroy());
-    Object.values(buffers).forEach((buffer) => buffer.destroy());
-  }
+      return performance.now() - start;
+    },
+    destroy,
+  };
 }

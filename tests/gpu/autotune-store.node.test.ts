@@ -4,12 +4,13 @@ import { tmpdir, homedir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { autotune, autotuneCachePath, autotuneKey, fileAutotuneStore } from '../../src/gpu/autotune';
+import { fakeCandidates } from '../helpers/fake-candidates';
 
 const dir = mkdtempSync(join(tmpdir(), 'gradflow-autotune-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const request = (adapter: string, store = fileAutotuneStore(join(dir, 'nested', 'autotune.json'))) => ({
-  kernel: 'test/kernel', adapter, candidates: ['a', 'b'] as const, shape: '1x1x1', measure: async (c: 'a' | 'b') => (c === 'a' ? 2 : 1), store,
+  kernel: 'test/kernel', adapter, candidates: ['a', 'b'] as const, shape: '1x1x1', prepare: fakeCandidates({ a: 2, b: 1 }), store,
 });
 
 describe('fileAutotuneStore', () => {

@@ -1,5 +1,5 @@
 /** Autotune decisions with a fake measurer: cache miss, hit, stale entries, unknown adapters, overrides. Timing outcomes are never asserted. */
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { autotune, autotuneKey, isIdentifiableAdapter, localStorageAutotuneStore, memoryAutotuneStore, type AutotuneStore } from '../../src/gpu/autotune';
 import type { GpuContext } from '../../src/gpu/device';
 import { MATMUL_ALGORITHMS } from '../../src/kernels/matmul';
@@ -11,12 +11,13 @@ import { initialWeights } from '../../src/model/initialization';
 import { TwoLayerTrainer } from '../../src/model/two-layer-trainer';
 import { testValues } from '../helpers/tolerance';
 import { onGpu } from '../helpers/gpu';
+import { fakeCandidates } from '../helpers/fake-candidates';
 
 const CANDIDATES = ['slow', 'fast', 'medium'] as const;
 const TIMES = { slow: 3, fast: 1, medium: 2 };
 
-function request(adapter: string, store: AutotuneStore, measure = vi.fn(async (c: (typeof CANDIDATES)[number]) => TIMES[c])) {
-  return { kernel: 'test/kernel', adapter, candidates: CANDIDATES, shape: '4x4x4', measure, store };
+function request(adapter: string, store: AutotuneStore, prepare = fakeCandidates(TIMES)) {
+  return { kernel: 'test/kernel', adapter, candidates: CANDIDATES, shape: '4x4x4', prepare, store };
 }
 
 describe('autotune', () => {
@@ -25,29 +26,36 @@ describe('autotune', () => {
     const r = request('acme gpu', store);
     const result = await autotune(r);
     expect(result).toMatchObject({ winner: 'fast', source: 'measured', persisted: true });
-    expect(r.measure).toHaveBeenCalledTimes(3);
+    expect(r.prepare).toHaveBeenCalledTimes(3);
     expect(store.cache[autotuneKey('test/kernel', 'acme gpu')]).toMatchObject({ winner: 'fast', timesMs: TIMES, shape: '4x4x4' });
   });
 
   it('with a shortlist round, times at the full shape only the candidates within keepWithin of the best there', async () => {
     const store = memoryAutotuneStore();
     const shortlistTimes = { slow: 30, fast: 10, medium: 19 };
-    const shortlist = { keepWithin: 2, measure: vi.fn(async (c: (typeof CANDIDATES)[number]) => shortlistTimes[c]) };
+    const shortlist = { keepWithin: 2, prepare: fakeCandidates(shortlistTimes) };
     // At the full shape 'medium' wins: the small round only filters, it never decides.
-    const measure = vi.fn(async (c: (typeof CANDIDATES)[number]) => ({ slow: 0.5, fast: 2, medium: 1 })[c]);
-    const result = await autotune({ ...request('acme gpu 9', store, measure), shortlist });
-    expect(shortlist.measure).toHaveBeenCalledTimes(3);
-    expect(measure.mock.calls.map(([c]) => c)).toEqual(['fast', 'medium']);
+    const prepare = fakeCandidates({ slow: 0.5, fast: 2, medium: 1 });
+    const result = await autotune({ ...request('acme gpu 9', store, prepare), shortlist });
+    expect(shortlist.prepare).toHaveBeenCalledTimes(3);
+    expect(prepare.mock.calls.map(([c]) => c)).toEqual(['fast', 'medium']);
     expect(result).toMatchObject({ winner: 'medium', source: 'measured', timesMs: { fast: 2, medium: 1 }, shortlistMs: shortlistTimes });
     expect(store.cache[autotuneKey('test/kernel', 'acme gpu 9')]).toMatchObject({ winner: 'medium', shortlistMs: shortlistTimes });
     expect(await autotune({ ...request('acme gpu 9', memoryAutotuneStore(store.cache)), shortlist })).toMatchObject({ source: 'store', shortlistMs: shortlistTimes });
+  });
+
+  it('warms each candidate up once, then times them round-robin; one over 3x the best after a round runs no more', async () => {
+    const log: string[] = [];
+    const result = await autotune({ ...request('acme gpu 10', memoryAutotuneStore(), fakeCandidates({ slow: 10, fast: 1, medium: 2 }, log)), rounds: 3 });
+    expect(log).toEqual(['slow', 'fast', 'medium', 'slow', 'fast', 'medium', 'fast', 'medium', 'fast', 'medium']);
+    expect(result).toMatchObject({ winner: 'fast', timesMs: { slow: 10, fast: 1, medium: 2 } });
   });
 
   it('on a hit in the store measures nothing', async () => {
     const store = memoryAutotuneStore({ [autotuneKey('test/kernel', 'acme gpu')]: { winner: 'medium', timesMs: {}, shape: '4x4x4', date: '' } });
     const r = request('acme gpu', store);
     expect(await autotune(r)).toMatchObject({ winner: 'medium', source: 'store' });
-    expect(r.measure).not.toHaveBeenCalled();
+    expect(r.prepare).not.toHaveBeenCalled();
   });
 
   it('remembers in memory: a second call measures nothing, even if the store forgot', async () => {
@@ -56,7 +64,7 @@ describe('autotune', () => {
     store.cache = {};
     const r = request('acme gpu 2', store);
     expect(await autotune(r)).toMatchObject({ winner: 'fast', source: 'memory' });
-    expect(r.measure).not.toHaveBeenCalled();
+    expect(r.prepare).not.toHaveBeenCalled();
   });
 
   it('keeps adapters apart; a stored winner that is no longer a candidate, or timed on another shape, is a miss', async () => {
@@ -67,10 +75,10 @@ describe('autotune', () => {
     });
     const r = request('acme gpu 3', store);
     expect(await autotune(r)).toMatchObject({ winner: 'fast', source: 'measured' });
-    expect(r.measure).toHaveBeenCalledTimes(3);
+    expect(r.prepare).toHaveBeenCalledTimes(3);
     const r8 = request('acme gpu 8', store);
     expect(await autotune(r8)).toMatchObject({ winner: 'fast', source: 'measured' });
-    expect(r8.measure).toHaveBeenCalledTimes(3);
+    expect(r8.prepare).toHaveBeenCalledTimes(3);
     expect(store.cache[autotuneKey('test/kernel', 'other gpu')]!.winner).toBe('slow');
   });
 
@@ -97,11 +105,11 @@ describe('autotune', () => {
 
   it('shares one measurement between concurrent first uses', async () => {
     const store = memoryAutotuneStore();
-    const measure = vi.fn(async (c: (typeof CANDIDATES)[number]) => TIMES[c]);
-    const [a, b] = await Promise.all([autotune(request('acme gpu 5', store, measure)), autotune(request('acme gpu 5', store, measure))]);
+    const prepare = fakeCandidates(TIMES);
+    const [a, b] = await Promise.all([autotune(request('acme gpu 5', store, prepare)), autotune(request('acme gpu 5', store, prepare))]);
     expect(a.winner).toBe('fast');
     expect(b.winner).toBe('fast');
-    expect(measure).toHaveBeenCalledTimes(3);
+    expect(prepare).toHaveBeenCalledTimes(3);
   });
 
   it('round-trips through a Storage (the browser store), and reads garbage as empty', async () => {
