@@ -35,7 +35,7 @@ export interface CandidateRun {
   destroy(): void;
 }
 
-/** A candidate whose first timed run is more than this many times the best is dropped (it has lost). */
+/** A candidate over this many times the best after a timed round runs no more (it has lost). */
 const HOPELESS_FACTOR = 3;
 
 export interface AutotuneRequest<T extends string> {

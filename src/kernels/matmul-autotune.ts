@@ -20,7 +20,7 @@ export const MATMUL_SETTINGS: readonly MatmulSetting[] = ['auto', ...MATMUL_ALGO
 /**
  * The representative step: n = 1024, m = 512, d = 32 (two products of 33.6 MFLOP: ~60 ms per variant
  * on SwiftShader). At n = m = 256 SwiftShader's two register-blocked variants tie, while at this size
- * register8 runs the step's products ~1.3x faster, as it does at every larger size.
+ * register8 runs the step's products 1.1-1.3x faster, as it does at every larger size.
  */
 export const MATMUL_TUNE_SIZE = { sampleCount: 1024, width: 512, inputDim: 32 } as const;
 /**
@@ -39,7 +39,7 @@ export interface MatmulTuneOptions {
   readonly rounds?: number;
 }
 
-/** SwiftShader's submit times vary by ~30%: four interleaved rounds keep the ~20% lead of register8 at the tuning size visible. */
+/** SwiftShader's submit times vary by ~30%: four interleaved rounds keep register8's 10-30% lead at the tuning size visible. */
 const DEFAULT_TUNE_ROUNDS = 4;
 
 /**
