@@ -22,6 +22,7 @@ import { KernelArgumentError } from '../gpu/errors';
 import type { BoundKernel } from '../gpu/kernel';
 import { checkFinite, checkLength, checkSize } from '../gpu/validate';
 import { bindMatmul, matmulVariant, type MatmulAlgorithm } from '../kernels/matmul';
+import { fitAlgorithm } from '../kernels/matmul-autotune';
 import {
   batchElementCounts,
   batchParams,
@@ -187,13 +188,15 @@ export class BatchedTrainer {
       return k;
     };
     try {
-      await bound(bindMatmul(gpu, matmulVariant({ algorithm, transB: true, epilogue: 'relu' }), { batch: N, m: n, n: M, k: R }, { a: b.X!, b: b.firstLayer!, c: b.H! }));
+      const forward = { batch: N, m: n, n: M, k: R };
+      await bound(bindMatmul(gpu, matmulVariant({ algorithm: fitAlgorithm(algorithm, forward), transB: true, epilogue: 'relu' }), forward, { a: b.X!, b: b.firstLayer!, c: b.H! }));
       await bound(bindBatchOutputLoss(gpu, shape, config.loss, { networks: b.networks!, activation: b.H!, a: b.a!, y: b.y!, output: b.output!, loss: b.sampleLoss!, outputGrad: b.outputGrad! }));
       const meanLoss = await bound(bindBatchMeanLoss(gpu, shape, 0, { loss: b.sampleLoss!, metrics: b.losses! }));
       await bound(bindBatchNeuronGrads(gpu, shape, { networks: b.networks!, activation: b.H!, outputGrad: b.outputGrad!, gradA: b.gradA!, ...(hasBias ? { a: b.a!, gradB: b.gradB! } : {}) }));
       if (firstLayerTrains) {
+        const gradient = { batch: N, m: M, n: R, k: n };
         await bound(
-          bindMatmul(gpu, matmulVariant({ algorithm, transA: true, operandA: 'relu-grad' }), { batch: N, m: M, n: R, k: n }, {
+          bindMatmul(gpu, matmulVariant({ algorithm: fitAlgorithm(algorithm, gradient), transA: true, operandA: 'relu-grad' }), gradient, {
             a: b.H!, b: b.X!, c: b.gradW!, gate: b.outputGrad!, rowScale: b.a!, scale: b.outputScale!,
           }),
         );
