@@ -6,6 +6,12 @@
 /** Threads per workgroup of the one-dimensional element-wise kernels. */
 export const ELEMENTWISE_WORKGROUP_SIZE = 64;
 
+/**
+ * Threads per workgroup of sample_batch_indices, which runs one workgroup per step: they fill the
+ * shuffle scratch and draw the swap partners together before one thread performs the swaps.
+ */
+export const BATCH_SAMPLER_WORKGROUP_SIZE = 64;
+
 /** Threads per workgroup of the tree reductions (a power of two). */
 export const REDUCTION_WORKGROUP_SIZE = 64;
 

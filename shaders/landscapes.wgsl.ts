@@ -7,9 +7,16 @@
  * submit (stepsPerDispatch) so no single dispatch runs long enough to trip a GPU watchdog.
  *
  * Randomness is the counter-based Threefry of shaders/random.wgsl.ts, never a stateful generator:
- *   minibatch of particle p at step t: key_pt = threefry((seed, BATCH_STREAM), (p, t)); component k is
- *     index_below(word 0 of threefry(key_pt, (k, 0)), n)   with replacement, or whenever B = 1;
- *     permute_index(k, n, key_pt)                           without replacement (B >= 2, distinct);
+ *   minibatch of particle p at step t: key_pt = threefry((seed, BATCH_STREAM), (p, t));
+ *     with replacement, or whenever B = 1: component k = index_below(word 0 of threefry(key_pt, (k, 0)), n);
+ *     without replacement (B >= 2): selection sampling (Fan, Muller and Rezucha 1962; Knuth's
+ *     Algorithm S) visits i = 0, 1, ... and takes i iff uniform_below(n - i, key_pt, i) < B - taken
+ *     (attempt r of that draw reads threefry(key_pt, (i, r))), so the batch is the taken indices in
+ *     increasing order. Taking i with probability (B - taken) / (n - i) exactly gives every B-subset
+ *     probability B! (n - B)! / n! = 1 / C(n, B): along any subset the numerators of the taken
+ *     steps run B, B - 1, ..., 1, those of the skipped steps n - B, ..., 1, the denominators n, ..., 1.
+ *     O(1) memory and at most n draws per step, for the small n of these landscapes. Its counters
+ *     (i, 0) are those of the with-replacement draws, which is harmless: a run samples one way only;
  *   gradient noise of coordinate c: normal(threefry((seed, NOISE_STREAM + c), (p, t))).
  * All of it is integer-exact, so the float64 twin (src/reference/landscapes.ts) draws the same batches.
  *
@@ -123,16 +130,34 @@ fn axpy(a: f32, v: Point, u: Point) -> Point {
 `;
 }
 
-/** Minibatch component k of particle p at step t (sampling rules in the module header). */
+/**
+ * The minibatch of particle p at step t, one component per call of next_batch_component (sampling
+ * rules in the module header); cursor = (next index i to visit, components drawn so far), from (0, 0).
+ */
 function samplingSnippet(sampling: ComponentSampling): string {
   if (sampling === 'full') return '';
-  const permute = sampling === 'without-replacement';
+  const select = /* wgsl */ `
+  if (params.batch_size > 1u) {
+    // Selection sampling: take i with probability needed / remaining (certain once they are equal).
+    loop {
+      let i = (*cursor).x;
+      (*cursor).x = i + 1u;
+      let needed = params.batch_size - (*cursor).y;
+      let remaining = params.sample_count - i;
+      if (needed == remaining || rng_uniform_below(remaining, key, i) < needed) {
+        (*cursor).y += 1u;
+        return i;
+      }
+    }
+  }`;
   return /* wgsl */ `
 fn batch_key(p: u32, t: u32) -> vec2u {
   return rng_threefry2x32(vec2u(params.seed, ${LANDSCAPE_STREAMS.batch}u), vec2u(p, t));
 }
-fn batch_component(key: vec2u, k: u32) -> u32 {
-${permute ? '  if (params.batch_size > 1u) { return rng_permute_index(k, params.sample_count, key); }\n' : ''}  return rng_index_below(rng_threefry2x32(key, vec2u(k, 0u)).x, params.sample_count);
+fn next_batch_component(key: vec2u, cursor: ptr<function, vec2u>) -> u32 {${sampling === 'without-replacement' ? select : ''}
+  let k = (*cursor).y;
+  (*cursor).y = k + 1u;
+  return rng_index_below(rng_threefry2x32(key, vec2u(k, 0u)).x, params.sample_count);
 }
 `;
 }
@@ -145,8 +170,9 @@ function quadraticSumSnippet(sampling: ComponentSampling): string {
       : /* wgsl */ `
 fn batch_curvature(cell_offset: u32, p: u32, t: u32) -> f32 {
   let key = batch_key(p, t);
+  var cursor = vec2u(0u);
   var sum = 0.0;
-  for (var k = 0u; k < params.batch_size; k++) { sum += curvatures[cell_offset + batch_component(key, k)]; }
+  for (var k = 0u; k < params.batch_size; k++) { sum += curvatures[cell_offset + next_batch_component(key, &cursor)]; }
   return sum / f32(params.batch_size);
 }
 `;
@@ -171,8 +197,9 @@ fn landscape_gradient(x: Point, p: u32, t: u32) -> Point {
       : /* wgsl */ `
 fn landscape_gradient(x: Point, p: u32, t: u32) -> Point {
   let key = batch_key(p, t);
+  var cursor = vec2u(0u);
   var sum = 0.0;
-  for (var k = 0u; k < params.batch_size; k++) { sum += component_gradient(x[0], batch_component(key, k)); }
+  for (var k = 0u; k < params.batch_size; k++) { sum += component_gradient(x[0], next_batch_component(key, &cursor)); }
   return Point(sum / f32(params.batch_size));
 }`;
   return /* wgsl */ `

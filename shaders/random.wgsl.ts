@@ -1,23 +1,28 @@
 /**
  * Threefry-2x32-20 (Salmon et al., SC 2011) in WGSL, with the distributions and minibatch samplers
  * built on it. The streams equal src/reference/random.ts bit for bit (u32, uniform, indices); its
- * header documents the layout: key = (seed, stream), counter = (element index, step).
+ * header documents the layout: key = (seed, stream), counter = (element index, step); a batch
+ * without replacement is a partial Fisher-Yates shuffle under the per-step key
+ * K = threefry((seed, stream), (step, 0xFFFFFFFF)), swap k drawing uniform_below(n - k, K, k).
  *
  * `threefryWgsl` and `randomWgsl` are snippets other shaders may interpolate; every name they
  * declare starts with `rng_`.
  */
 import { wgsl } from './preprocessor';
-import { ELEMENTWISE_WORKGROUP_SIZE } from './constants';
-import { elementIndexWgsl, entryArgumentsWgsl } from './common.wgsl';
+import { BATCH_SAMPLER_WORKGROUP_SIZE, ELEMENTWISE_WORKGROUP_SIZE } from './constants';
+import { elementIndexWgsl, entryArgumentsWgsl, linearWorkgroupIndex } from './common.wgsl';
 
 export type RandomVariant = Record<string, never>;
+
+/** sample_batch_indices: i.i.d. indices (`replace`) or a partial Fisher-Yates shuffle (binds a scratch buffer). */
+export interface BatchSamplerVariant {
+  readonly replace: boolean;
+}
 
 /** Threefry-2x32 rotation constants R_{32x2}; round r rotates by THREEFRY_ROTATIONS[r mod 8]. */
 const THREEFRY_ROTATIONS = [13, 15, 26, 6, 17, 29, 16, 24] as const;
 const THREEFRY_ROUNDS = 20;
-/** Feistel rounds of the batch permutation (must equal PERMUTATION_ROUNDS of the reference). */
-const PERMUTATION_ROUNDS = 6;
-/** Counter word 1 that derives the per-step permutation key (PERMUTATION_KEY_TAG of the reference). */
+/** Counter word 1 that derives the per-step shuffle key (PERMUTATION_KEY_TAG of the reference). */
 const PERMUTATION_KEY_TAG = 0xffffffff;
 
 /** The 20 rounds unrolled, with a key injection after every fourth: constant rotations, no runtime indexing. */
@@ -112,37 +117,20 @@ fn rng_index_below(bits: u32, sample_count: u32) -> u32 {
   return rng_mul_high(bits, sample_count);
 }
 
-// Unbalanced Feistel on [0, 2^bits): (L, R) -> (R, L xor F_r(R)), F_r(R) = word 0 of
-// threefry(key, (R, r)) masked to the width of L; the widths swap every round.
-fn rng_feistel(x: u32, bits: u32, key: vec2u) -> u32 {
-  var left_bits = bits >> 1u;
-  var right_bits = bits - left_bits;
-  var left = x >> right_bits;
-  var right = x & ((1u << right_bits) - 1u);
-  for (var feistel_round = 0u; feistel_round < ${PERMUTATION_ROUNDS}u; feistel_round++) {
-    let mixed = left ^ (rng_threefry2x32(key, vec2u(right, feistel_round)).x & ((1u << left_bits) - 1u));
-    left = right;
-    right = mixed;
-    let width = left_bits;
-    left_bits = right_bits;
-    right_bits = width;
-  }
-  return (left << right_bits) | right;
-}
-
-// The keyed permutation of [0, n) at one position: Feistel over the next power of two, cycle-walked
-// until the value lands below n (terminates: the cycle through position < n returns below n).
-fn rng_permute_index(position: u32, sample_count: u32, key: vec2u) -> u32 {
-  let bits = 32u - countLeadingZeros(sample_count - 1u);
-  var value = rng_feistel(position, bits, key);
+// Exactly uniform on [0, bound), 1 <= bound: Lemire's multiply-and-reject. u * bound = high 2^32 + low;
+// accepting low >= (2^32 - bound) mod bound leaves floor(2^32 / bound) values of u per high. Attempt r
+// reads u = word 0 of threefry(key, (position, r)); a retry has probability < bound / 2^32.
+fn rng_uniform_below(bound: u32, key: vec2u, position: u32) -> u32 {
+  let threshold = (0u - bound) % bound;
+  var attempt = 0u;
   loop {
-    if (value < sample_count) { break; }
-    value = rng_feistel(value, bits, key);
+    let bits = rng_threefry2x32(key, vec2u(position, attempt)).x;
+    if (bits * bound >= threshold) { return rng_mul_high(bits, bound); }
+    attempt++;
   }
-  return value;
 }
 
-// Per-step permutation key: threefry((seed, stream), (step, 0xFFFFFFFF)).
+// Per-step shuffle key: threefry((seed, stream), (step, 0xFFFFFFFF)).
 fn rng_batch_permutation_key(seed: u32, stream: u32, step: u32) -> vec2u {
   return rng_threefry2x32(vec2u(seed, stream), vec2u(step, ${PERMUTATION_KEY_TAG}u));
 }
@@ -205,28 +193,56 @@ fn fill_normal(${entryArgumentsWgsl}) {
 }
 
 /**
- * indices[k] for k < batch_size. with_replacement != 0: floor(u_k n / 2^32), u_k = word 0 of block k.
- * Otherwise the keyed permutation of [0, n) at position k (distinct indices, batch_size <= n).
+ * sample_batch_indices: one workgroup per step; workgroup g draws the batch of step first_step + g
+ * into indices[g B .. (g + 1) B).
+ *   replace:  indices[g B + k] = floor(u_k n / 2^32), u_k = word 0 of threefry((seed, stream), (k, step)).
+ *   otherwise a partial Fisher-Yates shuffle of scratch[g n .. (g + 1) n), filled with the identity:
+ *     the swap partners j_k = k + uniform_below(n - k, K, k) depend on k and the key only, so every
+ *     thread draws its share of them into indices[] first; after a barrier thread 0 performs the
+ *     swaps in order (swap k exchanges positions k and j_k) and overwrites indices[g B + k] with the
+ *     value at position k, which no later swap touches. The serial part is B memory swaps, the
+ *     Threefry work and the fill are spread over the workgroup.
  */
-export function sampleBatchIndicesSource(_variant: RandomVariant): string {
+export function sampleBatchIndicesSource(variant: BatchSamplerVariant): string {
   return wgsl`
-struct Params { batch_size: u32, sample_count: u32, with_replacement: u32, seed: u32, stream: u32, step: u32 }
+struct Params { batch_size: u32, sample_count: u32, seed: u32, stream: u32, first_step: u32, step_count: u32 }
 @group(0) @binding(0) var<uniform> params: Params;
-${elementIndexWgsl}
+${linearWorkgroupIndex}
 ${randomWgsl}
 @group(0) @binding(1) var<storage, read_write> indices: array<u32>;
+#if ${!variant.replace}
+@group(0) @binding(2) var<storage, read_write> scratch: array<u32>;
+#endif
 
-@compute @workgroup_size(${ELEMENTWISE_WORKGROUP_SIZE})
+@compute @workgroup_size(${BATCH_SAMPLER_WORKGROUP_SIZE})
 fn sample_batch_indices(${entryArgumentsWgsl}) {
-  let k = element_index(workgroup_id, workgroup_count, local);
-  if (k >= params.batch_size) { return; }
-  if (params.with_replacement != 0u) {
-    let bits = rng_threefry2x32(vec2u(params.seed, params.stream), vec2u(k, params.step)).x;
-    indices[k] = rng_index_below(bits, params.sample_count);
-  } else {
-    let key = rng_batch_permutation_key(params.seed, params.stream, params.step);
-    indices[k] = rng_permute_index(k, params.sample_count, key);
+  let g = linear_workgroup_index(workgroup_id, workgroup_count);
+  if (g >= params.step_count) { return; }
+  let step_index = params.first_step + g;
+  let n = params.sample_count;
+  let batch = g * params.batch_size;
+#if ${variant.replace}
+  for (var k = local; k < params.batch_size; k += ${BATCH_SAMPLER_WORKGROUP_SIZE}u) {
+    let bits = rng_threefry2x32(vec2u(params.seed, params.stream), vec2u(k, step_index)).x;
+    indices[batch + k] = rng_index_below(bits, n);
   }
+#else
+  let key = rng_batch_permutation_key(params.seed, params.stream, step_index);
+  let shuffled = g * n;
+  for (var i = local; i < n; i += ${BATCH_SAMPLER_WORKGROUP_SIZE}u) { scratch[shuffled + i] = i; }
+  for (var k = local; k < params.batch_size; k += ${BATCH_SAMPLER_WORKGROUP_SIZE}u) {
+    indices[batch + k] = k + rng_uniform_below(n - k, key, k);
+  }
+  storageBarrier();
+  if (local == 0u) {
+    for (var k = 0u; k < params.batch_size; k++) {
+      let j = shuffled + indices[batch + k];
+      let value = scratch[j];
+      scratch[j] = scratch[shuffled + k];
+      indices[batch + k] = value;
+    }
+  }
+#endif
 }
 `;
 }

@@ -7,6 +7,7 @@ import {
   fillU32Source,
   fillUniformSource,
   sampleBatchIndicesSource,
+  type BatchSamplerVariant,
   type RandomVariant,
 } from '../../shaders/random.wgsl';
 import { ELEMENTWISE_WORKGROUP_SIZE } from '../../shaders/constants';
@@ -19,8 +20,8 @@ import { checkBufferHolds, checkSize } from '../gpu/validate';
 
 const VARIANT: RandomVariant = {};
 const UINT32_RANGE = 2 ** 32;
-/** Largest n the batch samplers accept: the Feistel domain has at most 31 bits. */
-export const MAX_SAMPLE_COUNT = 2 ** 31;
+/** Largest n the batch samplers accept: n is a u32 (without replacement the scratch of n u32 must also fit a binding). */
+export const MAX_SAMPLE_COUNT = 2 ** 32 - 1;
 
 function randomKernel(entryPoint: string, source: (variant: RandomVariant) => string): KernelSource<RandomVariant> {
   return { family: 'random', entryPoint, source, cacheKey: () => 'threefry2x32-20' };
@@ -29,7 +30,12 @@ function randomKernel(entryPoint: string, source: (variant: RandomVariant) => st
 export const fillU32Kernel = randomKernel('fill_u32', fillU32Source);
 export const fillUniformKernel = randomKernel('fill_uniform', fillUniformSource);
 export const fillNormalKernel = randomKernel('fill_normal', fillNormalSource);
-export const sampleBatchIndicesKernel = randomKernel('sample_batch_indices', sampleBatchIndicesSource);
+export const sampleBatchIndicesKernel: KernelSource<BatchSamplerVariant> = {
+  family: 'random',
+  entryPoint: 'sample_batch_indices',
+  source: sampleBatchIndicesSource,
+  cacheKey: (variant) => `threefry2x32-20/${variant.replace ? 'with-replacement' : 'fisher-yates'}`,
+};
 
 /** Which stream to draw: key (seed, stream), counter word 1 = step. All u32. */
 export interface StreamPosition {
@@ -44,13 +50,22 @@ export interface NormalParameters {
   readonly std: number;
 }
 
+/** Which batches to draw; `step` is the first step's counter. */
 export interface BatchSampling extends StreamPosition {
   /** n: indices are drawn from [0, n). */
   readonly sampleCount: number;
   /** B: indices per step. */
   readonly batchSize: number;
-  /** true: i.i.d. uniform indices; false: distinct indices (a keyed permutation), B <= n. */
+  /** true: i.i.d. uniform indices; false: distinct indices (a partial Fisher-Yates shuffle), B <= n. */
   readonly replace: boolean;
+  /** Consecutive steps drawn by one dispatch (default 1): the batch of step + t fills indices [t B, (t + 1) B). */
+  readonly stepCount?: number;
+}
+
+/** Storage of sample_batch_indices: indices [stepCount x B] u32; scratch [stepCount x n] u32 without replacement only. */
+export interface BatchSamplingBuffers {
+  readonly indices: GPUBuffer;
+  readonly scratch?: GPUBuffer;
 }
 
 function checkStreamPosition(kernel: string, position: StreamPosition): void {
@@ -82,8 +97,13 @@ function checkBatchSampling(kernel: string, sampling: BatchSampling): void {
   checkStreamPosition(kernel, sampling);
   checkSize(kernel, 'batchSize', sampling.batchSize);
   checkSize(kernel, 'sampleCount', sampling.sampleCount);
+  const stepCount = sampling.stepCount ?? 1;
+  checkSize(kernel, 'stepCount', stepCount);
   if (sampling.sampleCount > MAX_SAMPLE_COUNT) {
-    throw new KernelArgumentError(kernel, 'sampleCount', `${sampling.sampleCount} exceeds 2^31, the sampler's largest domain`);
+    throw new KernelArgumentError(kernel, 'sampleCount', `${sampling.sampleCount} exceeds 2^32 - 1, the sampler's largest domain`);
+  }
+  if (sampling.step + stepCount > UINT32_RANGE) {
+    throw new KernelArgumentError(kernel, 'stepCount', `${stepCount} steps from step ${sampling.step} pass the u32 step counter; split the draw`);
   }
   if (!sampling.replace && sampling.batchSize > sampling.sampleCount) {
     throw new KernelArgumentError(
@@ -106,16 +126,21 @@ export function fillParams(elementCount: number, position: StreamPosition, norma
   ]);
 }
 
-/** Uniform bytes of sample_batch_indices: { batch_size, sample_count, with_replacement, seed, stream, step }. */
+/** Uniform bytes of sample_batch_indices: { batch_size, sample_count, seed, stream, first_step, step_count }. */
 export function batchSamplingParams(sampling: BatchSampling): ArrayBuffer {
   return packParams([
     ['u32', sampling.batchSize],
     ['u32', sampling.sampleCount],
-    ['u32', sampling.replace ? 1 : 0],
     ['u32', sampling.seed],
     ['u32', sampling.stream],
     ['u32', sampling.step],
+    ['u32', sampling.stepCount ?? 1],
   ]);
+}
+
+/** u32 elements of the shuffle scratch: stepCount x n without replacement, none with replacement. */
+export function batchScratchLength(sampling: BatchSampling): number {
+  return sampling.replace ? 0 : (sampling.stepCount ?? 1) * sampling.sampleCount;
 }
 
 function workgroupsFor(elementCount: number): number {
@@ -160,15 +185,24 @@ export async function bindFillNormal(
   });
 }
 
-/** indices[k], k < batchSize, in [0, sampleCount) (a u32 buffer); distinct unless `replace`. */
-export async function bindSampleBatchIndices(gpu: GpuContext, sampling: BatchSampling, indices: GPUBuffer): Promise<BoundKernel> {
+/**
+ * indices[t B + k], k < batchSize, t < stepCount: the batch of step `step + t`, in [0, sampleCount);
+ * distinct within a step unless `replace`. One workgroup per step.
+ */
+export async function bindSampleBatchIndices(gpu: GpuContext, sampling: BatchSampling, buffers: BatchSamplingBuffers): Promise<BoundKernel> {
   const name = 'random/sample_batch_indices';
   checkBatchSampling(name, sampling);
-  checkBufferHolds(name, 'indices', indices, sampling.batchSize);
-  return await bindKernel(gpu, sampleBatchIndicesKernel, VARIANT, {
+  const stepCount = sampling.stepCount ?? 1;
+  checkBufferHolds(name, 'indices', buffers.indices, stepCount * sampling.batchSize);
+  if (!sampling.replace && !buffers.scratch) {
+    throw new KernelArgumentError(name, 'scratch', `is required without replacement: a u32 buffer of stepCount x sampleCount = ${batchScratchLength(sampling)} elements`);
+  }
+  if (sampling.replace && buffers.scratch) throw new KernelArgumentError(name, 'scratch', 'is given but sampling with replacement binds none');
+  if (buffers.scratch) checkBufferHolds(name, 'scratch', buffers.scratch, batchScratchLength(sampling));
+  return await bindKernel(gpu, sampleBatchIndicesKernel, { replace: sampling.replace }, {
     params: batchSamplingParams(sampling),
-    buffers: [indices],
-    workgroupCount: workgroupsFor(sampling.batchSize),
+    buffers: buffers.scratch ? [buffers.indices, buffers.scratch] : [buffers.indices],
+    workgroupCount: stepCount,
   });
 }
 
@@ -217,9 +251,20 @@ export async function fillNormal(gpu: GpuContext, position: StreamPosition, elem
   return await fillAndRead(gpu, name, elementCount, (v) => bindFillNormal(gpu, elementCount, position, normal, v), (v) => readFloat32(gpu, v, elementCount));
 }
 
-/** Minibatch indices on the GPU: equal reference sampleBatchIndices(...) bit for bit. */
+/**
+ * Minibatch indices on the GPU for steps step .. step + stepCount - 1, [stepCount x B]: row t equals
+ * reference sampleBatchIndices(seed, stream, step + t, n, B, replace) bit for bit.
+ */
 export async function sampleBatchIndices(gpu: GpuContext, sampling: BatchSampling): Promise<Uint32Array> {
   const name = 'random/sample_batch_indices';
   checkBatchSampling(name, sampling);
-  return await fillAndRead(gpu, name, sampling.batchSize, (v) => bindSampleBatchIndices(gpu, sampling, v), (v) => readUint32(gpu, v, sampling.batchSize));
+  const scratchLength = batchScratchLength(sampling);
+  checkBufferSize(gpu, 'scratch', scratchLength * 4, name);
+  const scratch = scratchLength > 0 ? createStorageBuffer(gpu, `${name}/scratch`, scratchLength * 4) : undefined;
+  try {
+    const indexCount = (sampling.stepCount ?? 1) * sampling.batchSize;
+    return await fillAndRead(gpu, name, indexCount, (indices) => bindSampleBatchIndices(gpu, sampling, { indices, ...(scratch ? { scratch } : {}) }), (v) => readUint32(gpu, v, indexCount));
+  } finally {
+    scratch?.destroy();
+  }
 }

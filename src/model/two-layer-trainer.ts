@@ -1,8 +1,9 @@
 /**
  * The two-layer network's training step on the GPU, composed from the kernel families:
  *
- *   [sample_batch_indices, gather_rows]   minibatch (SGD only; GD uses X, y directly); a centered
- *                                         model gathers its offsets f0 too (a second gather_rows)
+ *   [sample_batch_indices, gather_rows]   minibatch (SGD only; GD uses X, y directly); without
+ *                                         replacement the sampler shuffles an n-entry scratch; a
+ *                                         centered model gathers its offsets f0 too (a second gather_rows)
  *   [sample_online]                       or fresh samples every step (population risk)
  *   forward and backward passes           two-layer-passes.ts (loss of step t into losses[t])
  *   update                                trainer-update.ts: fused GD, an optimizer, SAM or JKO
@@ -162,6 +163,8 @@ export class TwoLayerTrainer {
       losses: buffer('losses', (maxStepsPerSubmit + 1) * 4),
       ...(init.b ? { b: buffer('b', init.b) } : {}),
       ...(minibatch ? { indices: buffer('indices', B * 4) } : {}),
+      // The sampler's partial Fisher-Yates shuffle of [0, n), one step per dispatch.
+      ...(minibatch && !config.withReplacement ? { batchScratch: buffer('batchScratch', n * 4) } : {}),
       ...(minibatch || online ? { Xb: buffer('Xb', B * d * 4), yb: buffer('yb', B * 4) } : {}),
       ...(teacher ? { teacherA: buffer('teacherA', teacher.a), teacherW: buffer('teacherW', teacher.W) } : {}),
     };
@@ -184,7 +187,11 @@ export class TwoLayerTrainer {
     const grads = passes.buffers;
     const kernels = {
       sample: minibatch
-        ? await bindSampleBatchIndices(gpu, { seed: config.seed, stream: MINIBATCH_STREAM, step: 0, sampleCount: n, batchSize: B, replace: config.withReplacement ?? false }, buffers.indices!)
+        ? await bindSampleBatchIndices(
+            gpu,
+            { seed: config.seed, stream: MINIBATCH_STREAM, step: 0, sampleCount: n, batchSize: B, replace: config.withReplacement ?? false },
+            { indices: buffers.indices!, ...(buffers.batchScratch ? { scratch: buffers.batchScratch } : {}) },
+          )
         : undefined,
       gather: minibatch
         ? await bindGatherRows(gpu, { sampleCount: n, inputDim: d, batchSize: B }, { indices: buffers.indices!, inputs: buffers.X!, targets: buffers.y!, batchInputs: Xb, batchTargets: yb })

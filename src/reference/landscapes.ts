@@ -3,8 +3,8 @@
  * conventions of src/model/landscapes.ts, not from the WGSL. Inputs are taken as the GPU sees them
  * (x0, curvatures, learning rates, coefficients and anchor rounded to float32, as uploading them
  * does); everything after that runs in float64. Minibatches use the same integer-exact Threefry
- * draws as the kernel (key_pt = threefry((seed, batch stream), (p, t)), then index_below or the keyed
- * permutation), so GPU and twin see the same batches; gradient noise uses the same blocks (equal to
+ * draws as the kernel (key_pt = threefry((seed, batch stream), (p, t)), then index_below or selection
+ * sampling), so GPU and twin see the same batches; gradient noise uses the same blocks (equal to
  * the GPU's normals up to its log/cos accuracy). Full-matrix AdaGrad uses ml-matrix's symmetric
  * eigen-solve, independent of the kernel's closed form / Jacobi iteration.
  */
@@ -22,7 +22,7 @@ import {
   type LandscapeOptimizer,
   type LandscapeSpec,
 } from '../model/landscapes';
-import { indexBelow, normalFromBits, permuteIndex, threefry2x32 } from './random';
+import { indexBelow, normalFromBits, threefry2x32, uniformBelow } from './random';
 
 /** A user expression's twin: f and its gradient as TS functions of x (length k). */
 export interface ExpressionTwin {
@@ -54,15 +54,22 @@ const f32 = Math.fround;
 const MIN_NORMAL_F32 = 2 ** -126;
 
 /**
- * Component k of the minibatch of particle p at step t: with replacement (or B = 1) index_below of
- * word 0 of threefry(key_pt, (k, 0)); without replacement the keyed permutation of [0, n) at k.
+ * The minibatch of particle p at step t. With replacement (or B = 1): component k = index_below of
+ * word 0 of threefry(key_pt, (k, 0)). Without replacement (B >= 2): selection sampling, i in [0, n)
+ * taken with probability (B - taken) / (n - i) by uniformBelow(n - i, key_pt, i) < B - taken, which
+ * gives every B-subset probability 1 / C(n, B); the batch lists the taken i in increasing order.
  */
 export function batchComponents(seed: number, particle: number, step: number, sampleCount: number, batchSize: number, sampling: ComponentSampling): number[] {
   if (sampling === 'full') return Array.from({ length: sampleCount }, (_, i) => i);
   const key = threefry2x32(seed, LANDSCAPE_STREAMS.batch, particle, step);
-  return Array.from({ length: batchSize }, (_, k) =>
-    sampling === 'without-replacement' && batchSize > 1 ? permuteIndex(k, sampleCount, key) : indexBelow(threefry2x32(key[0], key[1], k, 0)[0], sampleCount),
-  );
+  if (sampling === 'with-replacement' || batchSize === 1) {
+    return Array.from({ length: batchSize }, (_, k) => indexBelow(threefry2x32(key[0], key[1], k, 0)[0], sampleCount));
+  }
+  const taken: number[] = [];
+  for (let i = 0; taken.length < batchSize; i++) {
+    if (uniformBelow(sampleCount - i, key, i) < batchSize - taken.length) taken.push(i);
+  }
+  return taken;
 }
 
 function norm(x: ArrayLike<number>): number {

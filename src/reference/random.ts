@@ -10,10 +10,13 @@
  *   uniformArray[i] = uniform01(u32Array[i])                       in [0, 1), a multiple of 2^-24
  *   normalArray[i]  = mean + std * boxMullerCosine(word 0, word 1 of the same block)
  *   with-replacement batch index k = indexBelow(u32Array[k], n)   (so k-th uniform scaled to [0, n))
- *   without-replacement batch index k = permuteIndex(k, n, batchPermutationKey(seed, stream, step))
+ *   without-replacement batch: a partial Fisher-Yates shuffle of [0, n) under the per-step key
+ *     K = batchPermutationKey(seed, stream, step); swap k (k < B) exchanges positions k and
+ *     j_k = k + uniformBelow(n - k, K, k), whose attempt r reads word 0 of threefry2x32(K, k, r);
+ *     batch index k = the value at position k after swap k.
  * The u32, uniform and normal streams of one (seed, stream, step) share blocks: draw independent
  * quantities from different `stream` values. Step 0xFFFFFFFF is reserved (it derives the
- * per-step permutation key).
+ * per-step shuffle key).
  */
 
 /** Threefry-2x32 rotation constants R_{32x2} (Salmon et al. 2011, Table 4), used in round r as ROTATIONS[r mod 8]. */
@@ -22,12 +25,10 @@ const ROTATIONS = [13, 15, 26, 6, 17, 29, 16, 24] as const;
 const PARITY = 0x1bd11bda;
 export const THREEFRY_ROUNDS = 20;
 
-/** Feistel rounds of the batch permutation; each round function is one Threefry block. */
-export const PERMUTATION_ROUNDS = 6;
-/** Counter word 1 used to derive the per-step permutation key from (seed, stream, step). */
+/** Counter word 1 used to derive the per-step shuffle key from (seed, stream, step). */
 export const PERMUTATION_KEY_TAG = 0xffffffff;
-/** The largest sample count the index samplers accept (domain bits <= 31, Feistel halves <= 16 bits). */
-export const MAX_SAMPLE_COUNT = 2 ** 31;
+/** The largest sample count the index samplers accept: n and every bound n - k are u32. */
+export const MAX_SAMPLE_COUNT = 2 ** 32 - 1;
 
 const UINT32_RANGE = 2 ** 32;
 
@@ -109,50 +110,33 @@ export function normalArray(seed: number, stream: number, step: number, count: n
   return out;
 }
 
-/** The per-step key of the batch permutation: threefry2x32(seed, stream, step, PERMUTATION_KEY_TAG). */
+/** The per-step key of the batch shuffle: threefry2x32(seed, stream, step, PERMUTATION_KEY_TAG). */
 export function batchPermutationKey(seed: number, stream: number, step: number): [number, number] {
   return threefry2x32(seed, stream, step, PERMUTATION_KEY_TAG);
 }
 
-/** Bits of the Feistel domain: the least k with 2^k >= n (0 for n = 1). */
-export function permutationDomainBits(sampleCount: number): number {
-  return 32 - Math.clz32(sampleCount - 1);
-}
-
 /**
- * One pass of an unbalanced Feistel network on [0, 2^bits): x = (left | right) with
- * floor(bits/2) and ceil(bits/2) bits; round r maps (L, R) -> (R, L xor F_r(R)) with
- * F_r(R) = word 0 of threefry2x32(key, R, r), masked to L's width; the widths swap each round.
+ * An exactly uniform integer in [0, bound), 1 <= bound < 2^32, by Lemire's multiply-and-reject
+ * ("Fast random integer generation in an interval", ACM TOMACS 2019): with u uniform on [0, 2^32),
+ * u * bound = high * 2^32 + low; accepting only low >= (2^32 - bound) mod bound leaves exactly
+ * floor(2^32 / bound) values of u for every high, so high is uniform. Attempt r (r = 0, 1, ...) reads
+ * u = word 0 of threefry2x32(key, position, r); a retry has probability < bound / 2^32.
  */
-function feistel(x: number, bits: number, key0: number, key1: number): number {
-  let leftBits = bits >>> 1;
-  let rightBits = bits - leftBits;
-  let left = x >>> rightBits;
-  let right = x & ((1 << rightBits) - 1);
-  for (let round = 0; round < PERMUTATION_ROUNDS; round++) {
-    const mixed = (left ^ (threefry2x32(key0, key1, right, round)[0] & ((1 << leftBits) - 1))) >>> 0;
-    left = right;
-    right = mixed;
-    [leftBits, rightBits] = [rightBits, leftBits];
+export function uniformBelow(bound: number, key: readonly [number, number], position: number): number {
+  const threshold = (UINT32_RANGE - bound) % bound;
+  for (let attempt = 0; ; attempt++) {
+    const bits = threefry2x32(key[0], key[1], position, attempt)[0];
+    // Math.imul gives the product mod 2^32, i.e. the low word, exactly.
+    if (Math.imul(bits, bound) >>> 0 >= threshold) return indexBelow(bits, bound);
   }
-  return ((left << rightBits) | right) >>> 0;
 }
 
 /**
- * A keyed permutation of [0, n), evaluated at one position: Feistel over [0, 2^k) and cycle walking
- * (apply it again until the value falls below n; since 2^k < 2n that takes under two passes on average).
- */
-export function permuteIndex(position: number, sampleCount: number, key: readonly [number, number]): number {
-  const bits = permutationDomainBits(sampleCount);
-  let value = position;
-  do value = feistel(value, bits, key[0], key[1]);
-  while (value >= sampleCount);
-  return value;
-}
-
-/**
- * Minibatch indices for one step. Without replacement: index k = permuteIndex(k, n, key(step)),
- * k < B <= n, all distinct. With replacement: index k = indexBelow(u32 stream element k, n).
+ * Minibatch indices for one step. With replacement: index k = indexBelow(u32 stream element k, n).
+ * Without replacement (B <= n): the first B positions of a partial Fisher-Yates shuffle of [0, n)
+ * (header), so the ordered B-tuple is uniform over the n! / (n - B)! tuples of distinct indices:
+ * swap k picks j_k uniformly among the n - k positions not yet fixed. Only displaced positions are
+ * stored (O(B) memory), so n may be as large as 2^32 - 1.
  */
 export function sampleBatchIndices(
   seed: number,
@@ -169,7 +153,13 @@ export function sampleBatchIndices(
     for (let k = 0; k < batchSize; k++) out[k] = indexBelow(threefry2x32(seed, stream, k, step)[0], sampleCount);
   } else {
     const key = batchPermutationKey(seed, stream, step);
-    for (let k = 0; k < batchSize; k++) out[k] = permuteIndex(k, sampleCount, key);
+    // The shuffled array is the identity except at the positions in `moved`; position k is final after swap k (j_k >= k).
+    const moved = new Map<number, number>();
+    for (let k = 0; k < batchSize; k++) {
+      const j = k + uniformBelow(sampleCount - k, key, k);
+      out[k] = moved.get(j) ?? j;
+      moved.set(j, moved.get(k) ?? k);
+    }
   }
   return out;
 }
@@ -189,7 +179,7 @@ function checkStreamArguments(seed: number, stream: number, step: number, count:
 
 function checkSampleCount(sampleCount: number, batchSize: number, replace: boolean): void {
   if (!Number.isInteger(sampleCount) || sampleCount < 1 || sampleCount > MAX_SAMPLE_COUNT) {
-    throw new RangeError(`random: sampleCount must be an integer in [1, 2^31], got ${sampleCount}`);
+    throw new RangeError(`random: sampleCount must be an integer in [1, 2^32 - 1], got ${sampleCount}`);
   }
   if (!replace && batchSize > sampleCount) {
     throw new RangeError(`random: batchSize ${batchSize} exceeds sampleCount ${sampleCount}; sampling without replacement needs B <= n`);

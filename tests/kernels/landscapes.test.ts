@@ -4,8 +4,9 @@ import { KernelArgumentError } from '../../src/gpu/errors';
 import { GradientCheckError, bindLandscapeRun, checkExpressionGradient, runLandscape, splitLandscapeStats, type LandscapeResult } from '../../src/kernels/landscapes';
 import { LandscapeExpressionError } from '../../src/model/landscape-expression';
 import { landscapeDimOf, landscapeStartPoints, parseLandscapeSpec, stabilityGridCells, twoPointCurvatures, type LandscapeSpecInput } from '../../src/model/landscapes';
-import { simulateLandscape, strictSaddleGradient, strictSaddleValue, type ExpressionTwin, type LandscapeTwinResult } from '../../src/reference/landscapes';
+import { batchComponents, simulateLandscape, strictSaddleGradient, strictSaddleValue, type ExpressionTwin, type LandscapeTwinResult } from '../../src/reference/landscapes';
 import { getTestGpu, onGpu } from '../helpers/gpu';
+import { choose, subsetFit } from '../helpers/statistics';
 import { F32_EPSILON, expectClose, type Tolerance } from '../helpers/tolerance';
 
 const P = 200; // not a multiple of the workgroup size: exercises the range guard
@@ -188,6 +189,55 @@ describe('landscapes: GPU against the float64 twin', () => {
     });
     expectClose(typed.positions, twin.positions, { abs: 0, rel: 0 }, 'twin: expression = built-in');
     compareWithTwin(expression, twin, contracting(STEPS), 'expression saddle');
+  });
+});
+
+/** Per-test significance of the subset-frequency tests (fixed seeds: a pass is reproducible). */
+const SUBSET_ALPHA = 1e-6;
+
+/** The batch as a bit mask (bit i set: component i is in it). */
+function batchMask(components: readonly number[]): number {
+  return components.reduce((mask, i) => mask | (1 << i), 0);
+}
+
+describe('landscapes: minibatches without replacement (selection sampling)', () => {
+  it('every B-subset is equally likely: chi-square of the twin\'s batches at alpha 1e-6 (n = 5, 7, 10, 13; B = 2..n-1)', () => {
+    const failures: string[] = [];
+    for (const n of [5, 7, 10, 13]) {
+      for (let B = 2; B < n; B++) {
+        // At least 20 per cell (Pearson's statistic is near its chi-square law from about 5 on), and 20,000.
+        const draws = Math.max(20 * choose(n, B), 20_000);
+        const masks = Array.from({ length: draws }, (_, p) => batchMask(batchComponents(n * 100 + B, p, 3, n, B, 'without-replacement')));
+        const fit = subsetFit(masks, n, B);
+        if (fit.invalidCount > 0 || fit.pValue < SUBSET_ALPHA) {
+          failures.push(`n = ${n}, B = ${B}: ${fit.invalidCount} invalid, chi-square ${fit.statistic.toFixed(1)} on ${fit.degreesOfFreedom} df, p = ${fit.pValue.toExponential(2)}`);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  /**
+   * quadratic-sum with a_i = 2^i, lr = B and x_0 = 1: one step gives x_1 = 1 - lr a_batch = 1 - sum over
+   * the batch of 2^i, so the batch is the bit mask 1 - x_1 (f32 rounding of a_batch = sum / B errs by
+   * under 2^-8 for sums below 2^16, far from the next integer).
+   */
+  it.each([
+    { sampleCount: 10, batchSize: 5 },
+    { sampleCount: 10, batchSize: 2 },
+    { sampleCount: 7, batchSize: 6 },
+  ])('GPU landscape batches equal the twin\'s and pass the chi-square test at alpha 1e-6 (%o)', async ({ sampleCount, batchSize }) => {
+    const particleCount = Math.max(20 * choose(sampleCount, batchSize), 20_000);
+    const curvatures = Array.from({ length: sampleCount }, (_, i) => 2 ** i);
+    const spec = parseLandscapeSpec({ kind: 'quadratic-sum', particleCount, learningRate: batchSize, curvatures, batchSize, seed: 13 });
+    const result = await onGpu('landscape batches', (gpu) => runLandscape(gpu, spec, new Float32Array(particleCount).fill(1), 1));
+    const masks = Array.from(result.positions, (x) => Math.round(1 - x));
+    const expected = Array.from({ length: particleCount }, (_, p) => batchMask(batchComponents(13, p, 0, sampleCount, batchSize, 'without-replacement')));
+    const firstMismatch = masks.findIndex((mask, p) => mask !== expected[p]);
+    expect(firstMismatch, firstMismatch < 0 ? '' : `particle ${firstMismatch}: GPU ${masks[firstMismatch]}, twin ${expected[firstMismatch]}`).toBe(-1);
+    const fit = subsetFit(masks, sampleCount, batchSize);
+    expect(fit.invalidCount).toBe(0);
+    expect(fit.pValue, `chi-square ${fit.statistic.toFixed(1)} on ${fit.degreesOfFreedom} df`).toBeGreaterThan(SUBSET_ALPHA);
   });
 });
 

@@ -169,13 +169,14 @@ describe('particles: gather_rows', () => {
     const result = await onGpu('sample then gather', async (gpu) => {
       const buffers = {
         indices: createStorageBuffer(gpu, 'particles-test/indices', batchSize * 4),
+        scratch: createStorageBuffer(gpu, 'particles-test/scratch', sampleCount * 4),
         inputs: createStorageBuffer(gpu, 'particles-test/inputs', inputs),
         targets: createStorageBuffer(gpu, 'particles-test/targets', targets),
         batchInputs: createStorageBuffer(gpu, 'particles-test/batchInputs', batchSize * inputDim * 4),
         batchTargets: createStorageBuffer(gpu, 'particles-test/batchTargets', batchSize * 4),
       };
       const kernels = [
-        await bindSampleBatchIndices(gpu, sampling, buffers.indices),
+        await bindSampleBatchIndices(gpu, sampling, buffers),
         await bindGatherRows(gpu, { sampleCount, inputDim, batchSize }, buffers),
       ];
       await runKernels(gpu, 'sample then gather', kernels);

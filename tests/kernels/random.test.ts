@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { ELEMENTWISE_WORKGROUP_SIZE } from '../../shaders/constants';
-import { threefryWgsl } from '../../shaders/random.wgsl';
+import { BATCH_SAMPLER_WORKGROUP_SIZE, ELEMENTWISE_WORKGROUP_SIZE } from '../../shaders/constants';
+import { randomWgsl, threefryWgsl } from '../../shaders/random.wgsl';
 import { createStorageBuffer, readUint32 } from '../../src/gpu/buffers';
 import { KernelArgumentError } from '../../src/gpu/errors';
 import { bindKernel, runKernels, type KernelSource } from '../../src/gpu/kernel';
 import { packParams } from '../../src/gpu/params';
-import { fillNormal, fillU32, fillUniform, sampleBatchIndices } from '../../src/kernels/random';
+import { bindSampleBatchIndices, fillNormal, fillU32, fillUniform, sampleBatchIndices } from '../../src/kernels/random';
 import * as reference from '../../src/reference/random';
 import { getTestGpu, onGpu } from '../helpers/gpu';
+import { binomialInterval, chiSquareSurvival, choose, pearsonStatistic, subsetFit, type SubsetFit } from '../helpers/statistics';
 import { expectClose } from '../helpers/tolerance';
 
 /**
@@ -38,25 +39,134 @@ const EXACT = { abs: 0, rel: 0 };
 // and of cos give under 1e-5 absolute; the relative part covers the mean + std * z rounding.
 const NORMAL_TOLERANCE = { abs: 1e-5, rel: 4e-6 };
 
-/** A test-only kernel that evaluates the shared snippet on arbitrary (key, counter) pairs. */
-const threefryProbe: KernelSource<Record<string, never>> = {
-  family: 'random-test',
-  entryPoint: 'threefry_probe',
-  cacheKey: () => 'probe',
-  source: () => `
-struct Params { pair_count: u32 }
+/**
+ * A test-only kernel: outputs[i] = `expression` of inputs[i] (a vec4u) for i < case_count, with a
+ * shared WGSL snippet in scope: the way to evaluate snippets on arbitrary arguments.
+ */
+function probeKernel(entryPoint: string, snippet: string, outputType: 'u32' | 'vec2u', expression: string): KernelSource<Record<string, never>> {
+  return {
+    family: 'random-test',
+    entryPoint,
+    cacheKey: () => 'probe',
+    source: () => `
+struct Params { case_count: u32 }
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> inputs: array<vec4u>;
-@group(0) @binding(2) var<storage, read_write> outputs: array<vec2u>;
-${threefryWgsl}
+@group(0) @binding(2) var<storage, read_write> outputs: array<${outputType}>;
+${snippet}
 @compute @workgroup_size(1)
-fn threefry_probe(@builtin(workgroup_id) workgroup_id: vec3u) {
+fn ${entryPoint}(@builtin(workgroup_id) workgroup_id: vec3u) {
   let i = workgroup_id.x;
-  if (i >= params.pair_count) { return; }
-  outputs[i] = rng_threefry2x32(inputs[i].xy, inputs[i].zw);
+  if (i >= params.case_count) { return; }
+  outputs[i] = ${expression};
 }
 `,
-};
+  };
+}
+
+/** threefry2x32 on (key, counter) = (inputs.xy, inputs.zw). */
+const threefryProbe = probeKernel('threefry_probe', threefryWgsl, 'vec2u', 'rng_threefry2x32(inputs[i].xy, inputs[i].zw)');
+/** uniform_below on (bound, key, position) = (inputs.x, inputs.yz, inputs.w). */
+const uniformBelowProbe = probeKernel('uniform_below_probe', randomWgsl, 'u32', 'rng_uniform_below(inputs[i].x, inputs[i].yz, inputs[i].w)');
+
+/** Runs a probe kernel on one vec4u of inputs per case and reads `wordsPerCase` u32 of output per case. */
+async function runProbe(label: string, kernel: KernelSource<Record<string, never>>, inputs: Uint32Array, wordsPerCase: number): Promise<Uint32Array> {
+  const caseCount = inputs.length / 4;
+  return await onGpu(label, async (gpu) => {
+    const inputBuffer = createStorageBuffer(gpu, 'random-test/inputs', inputs);
+    const outputBuffer = createStorageBuffer(gpu, 'random-test/outputs', caseCount * wordsPerCase * 4);
+    const bound = await bindKernel(gpu, kernel, {}, { params: packParams([['u32', caseCount]]), buffers: [inputBuffer, outputBuffer], workgroupCount: caseCount });
+    await runKernels(gpu, label, [bound]);
+    const result = await readUint32(gpu, outputBuffer, caseCount * wordsPerCase);
+    bound.destroy();
+    inputBuffer.destroy();
+    outputBuffer.destroy();
+    return result;
+  });
+}
+
+/** Lemire's multiply-and-reject in BigInt, written from the paper: the oracle of uniformBelow. */
+function uniformBelowOracle(bound: number, key: readonly [number, number], position: number): { value: number; attempts: number } {
+  const s = BigInt(bound);
+  const threshold = (2n ** 32n - s) % s;
+  for (let attempt = 0; ; attempt++) {
+    const product = BigInt(reference.threefry2x32(key[0], key[1], position, attempt)[0]) * s;
+    if (product % 2n ** 32n >= threshold) return { value: Number(product >> 32n), attempts: attempt + 1 };
+  }
+}
+
+/** Bounds for the uniform-below checks: tiny, awkward, and near 2^31 and 2^32 where a retry is likely. */
+const UNIFORM_BELOW_BOUNDS = [1, 2, 3, 7, 1000, 65_537, 2 ** 31 - 1, 2 ** 31 + 1, 3 * 2 ** 30, 2 ** 32 - 1];
+const UNIFORM_BELOW_POSITIONS = 64;
+const UNIFORM_BELOW_KEY: [number, number] = [0x243f6a88, 0x85a308d3];
+
+/** Per-test significance of every frequency test below. The seeds are fixed, so a pass is reproducible; alpha is the power statement. */
+const ALPHA = 1e-6;
+
+/** Batches of `stepCount` consecutive steps from the reference, concatenated as the GPU writes them. */
+function referenceBatches(seed: number, stream: number, firstStep: number, stepCount: number, sampleCount: number, batchSize: number, replace: boolean): Uint32Array {
+  const out = new Uint32Array(stepCount * batchSize);
+  for (let t = 0; t < stepCount; t++) out.set(reference.sampleBatchIndices(seed, stream, firstStep + t, sampleCount, batchSize, replace), t * batchSize);
+  return out;
+}
+
+/** Pearson's chi-square of subset frequencies: each batch (a row of B indices < n <= 16) as a bit mask. */
+function subsetChiSquare(batches: Uint32Array, sampleCount: number, batchSize: number): SubsetFit {
+  const masks = new Uint32Array(batches.length / batchSize);
+  masks.forEach((_, row) => {
+    for (let k = 0; k < batchSize; k++) masks[row] |= 1 << batches[row * batchSize + k]!;
+  });
+  const fit = subsetFit(masks, sampleCount, batchSize);
+  expect(fit.invalidCount, `rows with a repeated index, n = ${sampleCount}, B = ${batchSize}`).toBe(0);
+  return fit;
+}
+
+/**
+ * Draws per (n, B) of the subset test: at least 20 per cell (Pearson's statistic is close to its
+ * chi-square law from about 5 per cell on) and at least 50,000, which gives the test power against
+ * biases of the old Feistel sampler's size (chi-square 197 on 44 df at n = 10, B = 2).
+ */
+function subsetTestDraws(sampleCount: number, batchSize: number): number {
+  return Math.max(20 * choose(sampleCount, batchSize), 50_000);
+}
+
+/**
+ * Inclusion and co-inclusion counts over `stepCount` batches: every index lies in a batch with
+ * probability B/n and every pair with probability B(B - 1)/(n(n - 1)) under uniform subsets; the
+ * count of one index (or one pair) over independent steps is binomial. Checks every index and pair
+ * against its Chernoff interval at ALPHA, Bonferroni-split over the n indices and n(n - 1)/2 pairs.
+ */
+function expectInclusionFrequencies(batches: Uint32Array, sampleCount: number, batchSize: number, label: string, checkPairs: boolean): void {
+  const stepCount = batches.length / batchSize;
+  const inclusions = new Float64Array(sampleCount);
+  const pairs = checkPairs ? new Float64Array(sampleCount * sampleCount) : undefined;
+  for (let row = 0; row < batches.length; row += batchSize) {
+    for (let k = 0; k < batchSize; k++) {
+      const i = batches[row + k]!;
+      inclusions[i]!++;
+      if (pairs) {
+        for (let l = 0; l < k; l++) {
+          const j = batches[row + l]!;
+          pairs[Math.min(i, j) * sampleCount + Math.max(i, j)]!++;
+        }
+      }
+    }
+  }
+  const [low, high] = binomialInterval(stepCount, batchSize / sampleCount, ALPHA / sampleCount);
+  const outside = Array.from(inclusions.entries()).filter(([, c]) => c < low || c > high);
+  expect(outside.slice(0, 5), `${label}: inclusion counts outside [${low}, ${high}] (expected ${(stepCount * batchSize) / sampleCount})`).toEqual([]);
+  if (!pairs) return;
+  const pairCount = (sampleCount * (sampleCount - 1)) / 2;
+  const [pairLow, pairHigh] = binomialInterval(stepCount, (batchSize * (batchSize - 1)) / (sampleCount * (sampleCount - 1)), ALPHA / pairCount);
+  const badPairs: string[] = [];
+  for (let i = 0; i < sampleCount; i++) {
+    for (let j = i + 1; j < sampleCount; j++) {
+      const count = pairs[i * sampleCount + j]!;
+      if ((count < pairLow || count > pairHigh) && badPairs.length < 5) badPairs.push(`(${i}, ${j}): ${count}`);
+    }
+  }
+  expect(badPairs, `${label}: co-inclusion counts outside [${pairLow}, ${pairHigh}]`).toEqual([]);
+}
 
 function distinctSorted(values: Uint32Array): boolean {
   const sorted = Array.from(values).sort((a, b) => a - b);
@@ -102,18 +212,65 @@ describe('random: reference (CPU)', () => {
     }
   });
 
-  it('the batch permutation is a bijection of [0, n) for every n up to 300', () => {
+  it('uniformBelow equals Lemire\'s multiply-and-reject in BigInt, retries included', () => {
+    let retries = 0;
+    for (const bound of UNIFORM_BELOW_BOUNDS) {
+      for (let position = 0; position < UNIFORM_BELOW_POSITIONS; position++) {
+        const oracle = uniformBelowOracle(bound, UNIFORM_BELOW_KEY, position);
+        retries += oracle.attempts - 1;
+        expect(reference.uniformBelow(bound, UNIFORM_BELOW_KEY, position), `bound ${bound}, position ${position}`).toBe(oracle.value);
+      }
+    }
+    // Bounds just above 2^31 reject almost half the draws: the retry path ran.
+    expect(retries).toBeGreaterThan(10);
+  });
+
+  it('the batch shuffle is a bijection of [0, n) for every n up to 300', () => {
     for (let n = 1; n <= 300; n++) {
       const indices = reference.sampleBatchIndices(11, 2, 7, n, n, false);
       expect(Array.from(indices).sort((a, b) => a - b), `n = ${n}`).toEqual(Array.from({ length: n }, (_, i) => i));
     }
   });
 
-  it('permutations differ across steps, seeds and streams', () => {
+  it('batches differ across steps, seeds and streams', () => {
     const base = Array.from(reference.sampleBatchIndices(1, 0, 0, 1000, 50, false));
     expect(Array.from(reference.sampleBatchIndices(1, 0, 1, 1000, 50, false))).not.toEqual(base);
     expect(Array.from(reference.sampleBatchIndices(2, 0, 0, 1000, 50, false))).not.toEqual(base);
     expect(Array.from(reference.sampleBatchIndices(1, 1, 0, 1000, 50, false))).not.toEqual(base);
+  });
+
+  // Takes a few seconds: 114 (n, B) pairs, 50,000 or more batches each.
+  it('every B-subset is equally likely: chi-square of subset frequencies for n = 5..16, B = 1..n-1 at alpha 1e-6', () => {
+    const failures: string[] = [];
+    for (let n = 5; n <= 16; n++) {
+      for (let B = 1; B < n; B++) {
+        const draws = subsetTestDraws(n, B);
+        // Seed n, stream B: a different stream for every pair.
+        const { statistic, degreesOfFreedom, pValue } = subsetChiSquare(referenceBatches(n, B, 0, draws, n, B, false), n, B);
+        if (pValue < ALPHA) failures.push(`n = ${n}, B = ${B}: chi-square ${statistic.toFixed(1)} on ${degreesOfFreedom} df, p = ${pValue.toExponential(2)}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('every ordered B-tuple is equally likely: chi-square over the n! / (n - B)! tuples (n = 6, B = 3; n = 5, B = 5)', () => {
+    for (const [n, B] of [[6, 3], [5, 5]] as const) {
+      const draws = 60_000;
+      const counts = new Map<string, number>();
+      for (let step = 0; step < draws; step++) {
+        const tuple = reference.sampleBatchIndices(17, 3, step, n, B, false).join(',');
+        counts.set(tuple, (counts.get(tuple) ?? 0) + 1);
+      }
+      const cells = choose(n, B) * Array.from({ length: B }, (_, i) => i + 1).reduce((a, b) => a * b, 1);
+      expect(counts.size, `n = ${n}, B = ${B}: tuples seen`).toBe(cells);
+      const statistic = pearsonStatistic(Array.from(counts.values()), draws / cells);
+      expect(chiSquareSurvival(statistic, cells - 1), `n = ${n}, B = ${B}: chi-square ${statistic.toFixed(1)} on ${cells - 1} df`).toBeGreaterThan(ALPHA);
+    }
+  });
+
+  it('inclusion frequency B/n (n = 1000, B = 37) and co-inclusion B(B-1)/(n(n-1)) (n = 200, B = 37) within Chernoff bounds', () => {
+    expectInclusionFrequencies(referenceBatches(5, 1, 0, 20_000, 1000, 37, false), 1000, 37, 'n = 1000, B = 37', false);
+    expectInclusionFrequencies(referenceBatches(5, 2, 0, 20_000, 200, 37, false), 200, 37, 'n = 200, B = 37', true);
   });
 
   it('rejects bad stream arguments', () => {
@@ -133,21 +290,7 @@ describe('random: GPU against the reference', () => {
       ...ZERO_KEY_SEQUENCE.map((output, i) => ({ key: [0, 0], counter: [i, 0], output })),
     ];
     const inputs = new Uint32Array(cases.flatMap((c) => [...c.key, ...c.counter]));
-    const outputs = await onGpu('threefry known answers', async (gpu) => {
-      const inputBuffer = createStorageBuffer(gpu, 'random-test/inputs', inputs);
-      const outputBuffer = createStorageBuffer(gpu, 'random-test/outputs', cases.length * 8);
-      const kernel = await bindKernel(gpu, threefryProbe, {}, {
-        params: packParams([['u32', cases.length]]),
-        buffers: [inputBuffer, outputBuffer],
-        workgroupCount: cases.length,
-      });
-      await runKernels(gpu, 'threefry known answers', [kernel]);
-      const result = await readUint32(gpu, outputBuffer, cases.length * 2);
-      kernel.destroy();
-      inputBuffer.destroy();
-      outputBuffer.destroy();
-      return result;
-    });
+    const outputs = await runProbe('threefry known answers', threefryProbe, inputs, 2);
     expect(Array.from(outputs)).toEqual(cases.flatMap((c) => [...c.output]));
   });
 
@@ -203,17 +346,28 @@ describe('random: GPU against the reference', () => {
     expect(Math.abs(uniforms.variance - 1 / 12)).toBeLessThan(5 * Math.sqrt(1 / 180 / count));
   });
 
+  it('rng_uniform_below equals the reference, retries included', async () => {
+    const cases = UNIFORM_BELOW_BOUNDS.flatMap((bound) => Array.from({ length: UNIFORM_BELOW_POSITIONS }, (_, position) => ({ bound, position })));
+    const inputs = new Uint32Array(cases.flatMap(({ bound, position }) => [bound, ...UNIFORM_BELOW_KEY, position]));
+    const outputs = await runProbe('uniform_below probe', uniformBelowProbe, inputs, 1);
+    expect(Array.from(outputs)).toEqual(cases.map(({ bound, position }) => reference.uniformBelow(bound, UNIFORM_BELOW_KEY, position)));
+  });
+
+  // Shapes around the sampler's one workgroup per step: n and B below, at and above its size, B = n,
+  // n far above it (each thread fills many scratch entries), and n = 2^22 + 3 (bounds n - k near 2^22,
+  // where Lemire's method retries about once per thousand draws).
   const batchCases = [
     { sampleCount: 1, batchSize: 1 },
     { sampleCount: 2, batchSize: 2 },
     { sampleCount: 3, batchSize: 3 },
     { sampleCount: 7, batchSize: 5 },
+    { sampleCount: BATCH_SAMPLER_WORKGROUP_SIZE, batchSize: BATCH_SAMPLER_WORKGROUP_SIZE },
+    { sampleCount: BATCH_SAMPLER_WORKGROUP_SIZE + 1, batchSize: BATCH_SAMPLER_WORKGROUP_SIZE + 1 },
     { sampleCount: 100, batchSize: 100 },
-    { sampleCount: 1000, batchSize: ELEMENTWISE_WORKGROUP_SIZE + 1 },
+    { sampleCount: 1000, batchSize: BATCH_SAMPLER_WORKGROUP_SIZE + 1 },
+    { sampleCount: 5000, batchSize: 5000 },
     { sampleCount: 60_000, batchSize: 1000 },
-    // 2^16 + 1: the Feistel domain is 2^17, so about half the passes cycle-walk.
-    { sampleCount: 65_537, batchSize: 2000 },
-    { sampleCount: 2 ** 31, batchSize: 257 },
+    { sampleCount: 2 ** 22 + 3, batchSize: 257 },
   ];
 
   it.each(batchCases)('batch indices without replacement: distinct, in range, equal to the reference (%o)', async (shape) => {
@@ -224,11 +378,54 @@ describe('random: GPU against the reference', () => {
     expect(distinctSorted(indices)).toBe(true);
   });
 
-  it.each(batchCases)('batch indices with replacement: in range, equal to the reference (%o)', async (shape) => {
+  it.each([...batchCases, { sampleCount: 2 ** 32 - 1, batchSize: 257 }])('batch indices with replacement: in range, equal to the reference (%o)', async (shape) => {
     const sampling = { ...shape, batchSize: shape.batchSize + 3, seed: 99, stream: 4, step: 12, replace: true };
     const indices = await onGpu('sample_batch_indices', (gpu) => sampleBatchIndices(gpu, sampling));
     expect(indices).toEqual(reference.sampleBatchIndices(99, 4, 12, sampling.sampleCount, sampling.batchSize, true));
     expect(Array.from(indices).every((k) => k < sampling.sampleCount)).toBe(true);
+  });
+
+  it('with replacement keeps its streams: index k of step t is indexBelow(u32 element k at step t), many steps per dispatch', async () => {
+    const sampling = { seed: 3, stream: 6, step: 0xfffffff0, sampleCount: 1000, batchSize: 70, replace: true, stepCount: 15 };
+    const indices = await onGpu('sample_batch_indices', (gpu) => sampleBatchIndices(gpu, sampling));
+    const expected = new Uint32Array(sampling.stepCount * sampling.batchSize);
+    for (let t = 0; t < sampling.stepCount; t++) {
+      reference.u32Array(3, 6, sampling.step + t, sampling.batchSize).forEach((bits, k) => (expected[t * sampling.batchSize + k] = reference.indexBelow(bits, 1000)));
+    }
+    expect(indices).toEqual(expected);
+  });
+
+  it('many steps in one dispatch, past 65535 workgroups, equal the reference step by step; (7, 6) subsets pass the chi-square test', async () => {
+    const gpu = await getTestGpu();
+    const stepCount = gpu.device.limits.maxComputeWorkgroupsPerDimension + 100;
+    const sampling = { seed: 21, stream: 5, step: 1000, sampleCount: 7, batchSize: 6, replace: false, stepCount };
+    const indices = await onGpu('sample_batch_indices past the dispatch limit', (g) => sampleBatchIndices(g, sampling));
+    const expected = referenceBatches(21, 5, 1000, stepCount, 7, 6, false);
+    let firstMismatch = -1;
+    for (let i = 0; i < expected.length && firstMismatch < 0; i++) if (indices[i] !== expected[i]) firstMismatch = i;
+    expect(firstMismatch, `first mismatch of ${expected.length}`).toBe(-1);
+    const { statistic, pValue } = subsetChiSquare(indices, 7, 6);
+    expect(pValue, `chi-square ${statistic.toFixed(1)} on 6 df`).toBeGreaterThan(ALPHA);
+  });
+
+  it.each([
+    { sampleCount: 10, batchSize: 5 },
+    { sampleCount: 10, batchSize: 2 },
+    { sampleCount: 16, batchSize: 3 },
+  ])('GPU subset frequencies pass the chi-square test at alpha 1e-6 and equal the reference (%o)', async ({ sampleCount, batchSize }) => {
+    const stepCount = subsetTestDraws(sampleCount, batchSize);
+    const sampling = { seed: 77, stream: sampleCount, step: 0, sampleCount, batchSize, replace: false, stepCount };
+    const indices = await onGpu('sample_batch_indices', (gpu) => sampleBatchIndices(gpu, sampling));
+    expect(indices).toEqual(referenceBatches(77, sampleCount, 0, stepCount, sampleCount, batchSize, false));
+    const { statistic, degreesOfFreedom, pValue } = subsetChiSquare(indices, sampleCount, batchSize);
+    expect(pValue, `chi-square ${statistic.toFixed(1)} on ${degreesOfFreedom} df`).toBeGreaterThan(ALPHA);
+  });
+
+  it('GPU inclusion frequency B/n (n = 1000, B = 37) and co-inclusion B(B-1)/(n(n-1)) (n = 200, B = 37) within Chernoff bounds', async () => {
+    const draw = (stream: number, sampleCount: number) =>
+      onGpu('sample_batch_indices', (gpu) => sampleBatchIndices(gpu, { seed: 5, stream, step: 0, sampleCount, batchSize: 37, replace: false, stepCount: 20_000 }));
+    expectInclusionFrequencies(await draw(11, 1000), 1000, 37, 'GPU, n = 1000, B = 37', false);
+    expectInclusionFrequencies(await draw(12, 200), 200, 37, 'GPU, n = 200, B = 37', true);
   });
 
   it('batches differ across steps, seeds and streams; a full batch is a permutation', async () => {
@@ -259,6 +456,17 @@ describe('random: GPU against the reference', () => {
     await expect(sampleBatchIndices(gpu, { ...sampling, batchSize: 11 })).rejects.toThrow(/'batchSize'.*exceeds sampleCount/);
     await expect(sampleBatchIndices(gpu, { ...sampling, sampleCount: 0 })).rejects.toThrow(/'sampleCount'/);
     await expect(sampleBatchIndices(gpu, { ...sampling, batchSize: 0 })).rejects.toThrow(/'batchSize'/);
-    await expect(sampleBatchIndices(gpu, { ...sampling, sampleCount: 2 ** 31 + 1, replace: true })).rejects.toThrow(/'sampleCount'/);
+    await expect(sampleBatchIndices(gpu, { ...sampling, sampleCount: 2 ** 32, replace: true })).rejects.toThrow(/'sampleCount'/);
+    await expect(sampleBatchIndices(gpu, { ...sampling, stepCount: 0 })).rejects.toThrow(/'stepCount'/);
+    await expect(sampleBatchIndices(gpu, { ...sampling, step: 2 ** 32 - 2, stepCount: 3 })).rejects.toThrow(/'stepCount'.*u32 step counter/);
+    await expect(sampleBatchIndices(gpu, { ...sampling, sampleCount: 2 ** 30, stepCount: 2 })).rejects.toThrow(/'scratch'.*storage binding limit/);
+    const indices = createStorageBuffer(gpu, 'random-test/indices', 16);
+    try {
+      await expect(bindSampleBatchIndices(gpu, sampling, { indices })).rejects.toThrow(/'scratch' is required without replacement/);
+      await expect(bindSampleBatchIndices(gpu, { ...sampling, replace: true }, { indices, scratch: indices })).rejects.toThrow(/'scratch' is given/);
+      await expect(bindSampleBatchIndices(gpu, { ...sampling, stepCount: 2 }, { indices, scratch: indices })).rejects.toThrow(/'indices'/);
+    } finally {
+      indices.destroy();
+    }
   });
 });
