@@ -58,3 +58,34 @@ export function uploadNetwork(gpu: GpuContext, name: string, weights: TwoLayerWe
     ...(weights.b ? { b: upload('b', weights.b) } : {}),
   };
 }
+
+/** HostData plus, for a centered model, f0 [n] = f_theta0(x_i). */
+export interface CenteredHostData extends HostData {
+  readonly outputOffset?: Float32Array;
+}
+
+/** checkNetworkArrays, and f0 given exactly when `centered`, with n finite entries. */
+export function checkCenteredNetworkArrays(
+  name: string,
+  shape: NetworkShape & { readonly centered?: boolean },
+  weights: TwoLayerWeights,
+  data: CenteredHostData,
+): void {
+  checkNetworkArrays(name, shape, weights, data);
+  const centered = shape.centered ?? false;
+  if (centered !== (data.outputOffset !== undefined)) {
+    throw new KernelArgumentError(name, 'data.outputOffset', centered ? 'is required when centered is set' : 'is given but centered is not set');
+  }
+  if (data.outputOffset) {
+    checkLength(name, 'data.outputOffset', data.outputOffset, shape.sampleCount, `[${shape.sampleCount}]`);
+    checkFinite(name, 'data.outputOffset', data.outputOffset);
+  }
+}
+
+/** uploadNetwork, plus f0 when the data carry it (the caller destroys every buffer). */
+export function uploadCenteredNetwork(gpu: GpuContext, name: string, weights: TwoLayerWeights, data: CenteredHostData): NetworkBuffers & { readonly outputOffset?: GPUBuffer } {
+  return {
+    ...uploadNetwork(gpu, name, weights, data),
+    ...(data.outputOffset ? { outputOffset: createStorageBuffer(gpu, `${name}/outputOffset`, data.outputOffset) } : {}),
+  };
+}
