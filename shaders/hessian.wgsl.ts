@@ -1,6 +1,6 @@
 /**
- * Hessian-vector products of the two-layer network's empirical risk, and the vector kernels of the
- * power iteration and of Hutchinson's trace estimate. The derivation is in src/reference/hessian.ts:
+ * Hessian-vector products of the two-layer network's empirical risk, and the vector kernels of
+ * Hutchinson's trace estimate (the sharpness's Lanczos recurrence is the lanczos family). The derivation is in src/reference/hessian.ts:
  * with c = alpha s_m, r_i = l'(f_i, y_i) / n, q_i = l''(f_i, y_i) / n, S = X vW^T (a matmul),
  * s_ij = S_ij + vb_j and M_ij = 1[H_ij > 0]:
  *   hvp_jvp:      u_i = c sum_j [va_j H_ij + a_j M_ij s_ij],  t_i = q_i u_i           (per sample)
@@ -15,7 +15,7 @@ import { wgsl } from './preprocessor';
 import { headParamsWgsl } from './two-layer.wgsl';
 import { ELEMENTWISE_WORKGROUP_SIZE, REDUCTION_WORKGROUP_SIZE } from './constants';
 import { linearWorkgroupIndex } from './common.wgsl';
-import { elementIndexWgsl, entryArgumentsWgsl, treeReductionWgsl, treeSumWgsl } from './metrics-common.wgsl';
+import { elementIndexWgsl, entryArgumentsWgsl, treeSumWgsl } from './metrics-common.wgsl';
 import { lossCode } from '../src/model/conventions';
 import { threefryWgsl } from './random.wgsl';
 
@@ -42,14 +42,17 @@ export interface StorageBinding {
   readonly type?: string;
 }
 
-function declareBindings(bindings: readonly StorageBinding[]): string {
+/** WGSL declarations of `bindings` at @binding(1), @binding(2), ... (@binding(0) is the uniform). */
+export function declareBindings(bindings: readonly StorageBinding[]): string {
   return bindings
     .map((b, index) => `@group(0) @binding(${index + 1}) var<storage, ${b.access}> ${b.name}: ${b.type ?? 'array<f32>'};`)
     .join('\n');
 }
 
-const read = (key: string, name: string, type?: string): StorageBinding => ({ key, name, access: 'read', ...(type ? { type } : {}) });
-const write = (key: string, name: string, type?: string): StorageBinding => ({ key, name, access: 'read_write', ...(type ? { type } : {}) });
+/** A read-only storage binding (element type array<f32> unless `type` says otherwise). */
+export const read = (key: string, name: string, type?: string): StorageBinding => ({ key, name, access: 'read', ...(type ? { type } : {}) });
+/** A read-write storage binding. */
+export const write = (key: string, name: string, type?: string): StorageBinding => ({ key, name, access: 'read_write', ...(type ? { type } : {}) });
 
 /** Storage bindings of hvp_jvp, in binding order (1, 2, ...). */
 export function hvpJvpBindings(v: HvpVariant): StorageBinding[] {
@@ -85,55 +88,40 @@ export function vectorDotsBindings(v: VectorVariant): StorageBinding[] {
     read('directionW', 'direction_weights'),
     read('productA', 'product_a'),
     read('productW', 'product_weights'),
-    write('partials', 'partials', 'array<vec2f>'),
+    write('partials', 'partials'),
     ...(v.hasBias ? [read('directionB', 'direction_bias'), read('productB', 'product_bias')] : []),
   ];
 }
 
 /** Storage bindings of vector_dots_total. */
 export function vectorDotsTotalBindings(): StorageBinding[] {
-  return [read('partials', 'partials', 'array<vec2f>'), write('state', 'state', 'PowerState'), write('history', 'history')];
-}
-
-/** Storage bindings of vector_normalize. */
-export function vectorNormalizeBindings(v: VectorVariant): StorageBinding[] {
-  return [
-    read('state', 'state', 'PowerState'),
-    write('directionA', 'direction_a'),
-    write('directionW', 'direction_weights'),
-    read('productA', 'product_a'),
-    read('productW', 'product_weights'),
-    ...(v.hasBias ? [write('directionB', 'direction_bias'), read('productB', 'product_bias')] : []),
-  ];
+  return [read('partials', 'partials'), write('state', 'state', 'ProbeState'), write('history', 'history')];
 }
 
 /** Storage bindings of rademacher_fill. */
 export function rademacherFillBindings(v: VectorVariant): StorageBinding[] {
   return [
-    read('state', 'state', 'PowerState'),
+    read('state', 'state', 'ProbeState'),
     write('directionA', 'direction_a'),
     write('directionW', 'direction_weights'),
     ...(v.hasBias ? [write('directionB', 'direction_bias')] : []),
   ];
 }
 
-/** Sum of (v . Hv, |w|^2) pairs: `fn tree_sum2(local, value) -> vec2f`, the total in every thread. */
-const treeSum2Wgsl = treeReductionWgsl({ name: 'tree_sum2', type: 'vec2f', combine: (left, right) => `${left} + ${right}` });
-
 /** Uniforms of hvp_jvp and hvp_neurons: the layout of two-layer's head kernels. */
 const hvpParams = headParamsWgsl;
 
-/** Uniforms of the vector kernels: block sizes of the flat vector [a | W | b] (bias_count = 0 without a bias). */
-const vectorParams = /* wgsl */ `
+/**
+ * A uniform `Params` that starts with the block sizes of the flat vector [a | W | b] (bias_count = 0 without a
+ * bias), then `fields` (WGSL member lines), and `fn vector_length()`: shared by every kernel on that layout.
+ */
+export function vectorParamsWgsl(fields: readonly string[]): string {
+  return /* wgsl */ `
 struct Params {
   a_count: u32,
   weight_count: u32,
   bias_count: u32,
-  shift: f32,
-  seed: u32,
-  stream: u32,
-  second_layer_on: u32,
-  first_layer_on: u32,
+${fields.map((field) => `  ${field},`).join('\n')}
 }
 @group(0) @binding(0) var<uniform> params: Params;
 
@@ -141,11 +129,14 @@ fn vector_length() -> u32 {
   return params.a_count + params.weight_count + params.bias_count;
 }
 `;
+}
 
-/** norm = |Hv - shift v| of the last reduction; count = reductions so far (history slot, probe index). */
-const powerState = /* wgsl */ `
-struct PowerState {
-  norm: f32,
+/** Uniforms of the vector kernels: the block sizes, then the Rademacher stream key and which layers are trainable. */
+const vectorParams = vectorParamsWgsl(['seed: u32', 'stream: u32', 'second_layer_on: u32', 'first_layer_on: u32']);
+
+/** count = reductions so far (history slot, probe index). */
+const probeState = /* wgsl */ `
+struct ProbeState {
   count: u32,
 }
 `;
@@ -272,36 +263,35 @@ fn hvp_neurons(${entryArgumentsWgsl}) {
 `;
 }
 
-/** Reads of the flat vectors v (direction) and Hv (product) at index e over [a | W | b]. */
-function flatAccessors(hasBias: boolean): string {
+/** `fn name(e) -> f32`: element e of the flat vector [a | W | b] stored in the blocks `prefix`_a, `prefix`_weights, `prefix`_bias. */
+function flatReadWgsl(name: string, prefix: string, hasBias: boolean): string {
   return wgsl`
-fn direction_at(e: u32) -> f32 {
-  if (e < params.a_count) { return direction_a[e]; }
+fn ${name}(e: u32) -> f32 {
+  if (e < params.a_count) { return ${prefix}_a[e]; }
   let k = e - params.a_count;
 #if ${hasBias}
-  if (k >= params.weight_count) { return direction_bias[k - params.weight_count]; }
+  if (k >= params.weight_count) { return ${prefix}_bias[k - params.weight_count]; }
 #endif
-  return direction_weights[k];
-}
-
-fn product_at(e: u32) -> f32 {
-  if (e < params.a_count) { return product_a[e]; }
-  let k = e - params.a_count;
-#if ${hasBias}
-  if (k >= params.weight_count) { return product_bias[k - params.weight_count]; }
-#endif
-  return product_weights[k];
+  return ${prefix}_weights[k];
 }
 `;
 }
 
+/** `fn product_at(e) -> f32`: (Hv)_e over the product blocks (needs params.a_count and params.weight_count). */
+export const productAtWgsl = (hasBias: boolean) => flatReadWgsl('product_at', 'product', hasBias);
+
+/** Reads of the flat vectors v (direction) and Hv (product) at index e over [a | W | b]. */
+function flatAccessors(hasBias: boolean): string {
+  return `${flatReadWgsl('direction_at', 'direction', hasBias)}${productAtWgsl(hasBias)}`;
+}
+
 /**
- * vector_dots: workgroup g reduces elements [g CHUNK, (g + 1) CHUNK) of (v . Hv, |w|^2), w = Hv - shift v,
- * into partials[g]: thread t sums e = start + t, start + t + WG, ... in order, then the fixed tree.
+ * vector_dots: workgroup g reduces elements [g CHUNK, (g + 1) CHUNK) of v . Hv into partials[g]: thread t
+ * sums e = start + t, start + t + WG, ... in order, then the fixed tree.
  */
 export function vectorDotsSource(variant: VectorVariant): string {
   return wgsl`${vectorParams}${declareBindings(vectorDotsBindings(variant))}
-${linearWorkgroupIndex}${treeSum2Wgsl}${flatAccessors(variant.hasBias)}
+${linearWorkgroupIndex}${treeSumWgsl}${flatAccessors(variant.hasBias)}
 @compute @workgroup_size(${REDUCTION_WORKGROUP_SIZE})
 fn vector_dots(${entryArgumentsWgsl}) {
   let g = linear_workgroup_index(workgroup_id, workgroup_count);
@@ -310,23 +300,17 @@ fn vector_dots(${entryArgumentsWgsl}) {
   // Uniform over the workgroup (it depends on the workgroup index only).
   if (chunk_start >= total) { return; }
   let chunk_end = min(chunk_start + ${VECTOR_DOTS_CHUNK}u, total);
-  var partial = vec2f(0.0, 0.0);
+  var partial = 0.0;
   for (var e = chunk_start + local; e < chunk_end; e = e + ${REDUCTION_WORKGROUP_SIZE}u) {
-    let v = direction_at(e);
-    let hv = product_at(e);
-    let w = hv - params.shift * v;
-    partial = partial + vec2f(v * hv, w * w);
+    partial = partial + direction_at(e) * product_at(e);
   }
-  let sums = tree_sum2(local, partial);
-  if (local == 0u) { partials[g] = sums; }
+  let sum = tree_sum(local, partial);
+  if (local == 0u) { partials[g] = sum; }
 }
 `;
 }
 
-/**
- * vector_dots_total: one workgroup adds the partials in a fixed order; history[count] = v . Hv (the
- * Rayleigh quotient for a unit v, z . Hz for a probe), state.norm = |Hv - shift v|, count += 1.
- */
+/** vector_dots_total: one workgroup adds the partials in a fixed order; history[count] = z . Hz, count += 1. */
 export function vectorDotsTotalSource(_variant: VectorVariant): string {
   return wgsl`
 struct Params {
@@ -334,50 +318,21 @@ struct Params {
   history_capacity: u32,
 }
 @group(0) @binding(0) var<uniform> params: Params;
-${powerState}${declareBindings(vectorDotsTotalBindings())}
-${linearWorkgroupIndex}${treeSum2Wgsl}
+${probeState}${declareBindings(vectorDotsTotalBindings())}
+${linearWorkgroupIndex}${treeSumWgsl}
 @compute @workgroup_size(${REDUCTION_WORKGROUP_SIZE})
 fn vector_dots_total(${entryArgumentsWgsl}) {
   if (linear_workgroup_index(workgroup_id, workgroup_count) != 0u) { return; }
-  var partial = vec2f(0.0, 0.0);
+  var partial = 0.0;
   for (var g = local; g < params.partial_count; g = g + ${REDUCTION_WORKGROUP_SIZE}u) {
     partial = partial + partials[g];
   }
-  let sums = tree_sum2(local, partial);
+  let sum = tree_sum(local, partial);
   if (local == 0u) {
     let count = state.count;
-    if (count < params.history_capacity) { history[count] = sums.x; }
-    state.norm = sqrt(sums.y);
+    if (count < params.history_capacity) { history[count] = sum; }
     state.count = count + 1u;
   }
-}
-`;
-}
-
-/** vector_normalize: v_e = (Hv_e - shift v_e) / |Hv - shift v|, one thread per element; v is kept when the norm is 0. */
-export function vectorNormalizeSource(variant: VectorVariant): string {
-  return wgsl`${vectorParams}${powerState}${declareBindings(vectorNormalizeBindings(variant))}
-${elementIndexWgsl}
-@compute @workgroup_size(${ELEMENTWISE_WORKGROUP_SIZE})
-fn vector_normalize(${entryArgumentsWgsl}) {
-  let e = element_index(workgroup_id, workgroup_count, local);
-  if (e >= vector_length()) { return; }
-  let norm = state.norm;
-  // Hv = shift v exactly (or v = 0): v is an eigenvector already; dividing would give NaN.
-  if (!(norm > 0.0)) { return; }
-  if (e < params.a_count) {
-    direction_a[e] = (product_a[e] - params.shift * direction_a[e]) / norm;
-    return;
-  }
-  let k = e - params.a_count;
-#if ${variant.hasBias}
-  if (k >= params.weight_count) {
-    let kb = k - params.weight_count;
-    direction_bias[kb] = (product_bias[kb] - params.shift * direction_bias[kb]) / norm;
-    return;
-  }
-#endif
-  direction_weights[k] = (product_weights[k] - params.shift * direction_weights[k]) / norm;
 }
 `;
 }
@@ -387,7 +342,7 @@ fn vector_normalize(${entryArgumentsWgsl}) {
  * on trainable blocks and 0 on frozen ones (the stream of rademacherProbe in src/reference/hessian.ts).
  */
 export function rademacherFillSource(variant: VectorVariant): string {
-  return wgsl`${vectorParams}${powerState}${declareBindings(rademacherFillBindings(variant))}
+  return wgsl`${vectorParams}${probeState}${declareBindings(rademacherFillBindings(variant))}
 ${elementIndexWgsl}${threefryWgsl}
 @compute @workgroup_size(${ELEMENTWISE_WORKGROUP_SIZE})
 fn rademacher_fill(${entryArgumentsWgsl}) {

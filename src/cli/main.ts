@@ -14,6 +14,7 @@ import { ConfigError } from '../config/errors';
 import { DataFileError, DataSpecError } from '../data/errors';
 import { applyOverrides, parseConfig, type ExperimentConfig } from '../config/schema';
 import { runExperiment, type ExperimentResult } from '../engine/run-experiment';
+import { unconvergedSharpnessWarning } from '../engine/curvature-report';
 import { PRESETS, findPreset, type Preset } from '../experiments/presets';
 import { checkContext, formatOutcome } from '../experiments/preset';
 import { writeRunOutput } from './output';
@@ -95,6 +96,8 @@ async function run(args: string[]): Promise<number> {
   progress.done();
   const files = await writeRunOutput(out, result!);
   console.log(describe(result!));
+  const warning = unconvergedSharpnessWarning(result!.metrics);
+  if (warning) console.warn(warning);
   console.log(`wrote ${files.join(', ')}`);
   if (verdict) console.log(verdict);
   return 0;
@@ -120,6 +123,8 @@ async function sweep(args: string[]): Promise<number> {
     await writeRunOutput(directory, result);
     await writeFile(join(directory, 'sweep-point.json'), `${JSON.stringify(point)}\n`);
     console.log(`point ${point.index} ${JSON.stringify(point.overrides)}: ${result.summary.status}, final loss ${result.summary.finalLoss}`);
+    const warning = unconvergedSharpnessWarning(result.metrics);
+    if (warning) console.warn(`point ${point.index}: ${warning}`);
   }
   console.log(`shard ${shard.index}/${shard.count}: ${points.length} points in ${out}`);
   return 0;

@@ -16,6 +16,7 @@ import { optimizerRuleSchema } from '../optim/rules';
 import { learningRateScheduleSchema } from '../optim/schedule';
 import { ConfigError } from './errors';
 import { MATMUL_ALGORITHMS } from '../../shaders/matmul.wgsl';
+import { LANCZOS_MAX_ITERATIONS } from '../reference/lanczos';
 
 const positiveInt = () => z.int().min(1);
 const seedSchema = z.int().min(0).max(2 ** 32 - 1);
@@ -104,6 +105,13 @@ export const metricsSchema = z
     names: z.array(z.enum(METRIC_NAMES)).default(['loss']),
     /** The target measure of w2ToTarget: W2 between the neurons' cloud {w_j} and it. */
     w2: w2TargetSchema.optional(),
+    /**
+     * Lanczos settings of the sharpness metrics (defaults LANCZOS_DEFAULTS of src/reference/lanczos.ts: 100
+     * iterations, residual <= 1e-5 lambda): raise maxIterations when a run reports an unconverged sharpness.
+     */
+    lanczos: z
+      .strictObject({ maxIterations: z.int().min(1).max(LANCZOS_MAX_ITERATIONS).optional(), tolerance: z.number().min(0).optional() })
+      .optional(),
   })
   .strict();
 

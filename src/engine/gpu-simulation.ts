@@ -8,6 +8,7 @@ import { particleMetrics } from '../metrics/particles';
 import { NEURON_METRICS, needsActivations, neuronMetricValues } from './neuron-metrics';
 import { CURVATURE_METRICS, CURVATURE_SETTINGS, curvatureMetricValues, needsInitialGram } from './curvature-metrics';
 import { GpuHessian } from '../metrics/sharpness';
+import { GpuHessianTrace } from '../metrics/hessian-trace';
 import { GpuNtk } from '../metrics/ntk';
 import { particleLearningRate } from '../model/conventions';
 import type { Problem } from './problem';
@@ -55,8 +56,17 @@ export class GpuSimulation implements Simulation {
   private hessian: GpuHessian | undefined;
 
   private async getHessian(): Promise<GpuHessian> {
-    this.hessian ??= await GpuHessian.create(this.gpu, networkOf(this.problem), { ...this.trainer.dataBuffers, ...this.trainer.weightBuffers });
+    // The stored Lanczos basis is sized for the configured cap: within its memory budget no run replays the recurrence.
+    const basisIterations = this.problem.lanczos?.maxIterations ?? CURVATURE_SETTINGS.maxIterations;
+    this.hessian ??= await GpuHessian.create(this.gpu, { ...networkOf(this.problem), basisIterations }, { ...this.trainer.dataBuffers, ...this.trainer.weightBuffers });
     return this.hessian;
+  }
+
+  private hessianTrace: GpuHessianTrace | undefined;
+
+  private async getHessianTrace(): Promise<GpuHessianTrace> {
+    this.hessianTrace ??= await GpuHessianTrace.create(this.gpu, networkOf(this.problem), { ...this.trainer.dataBuffers, ...this.trainer.weightBuffers });
+    return this.hessianTrace;
   }
 
   private async getNtk(): Promise<GpuNtk> {
@@ -112,14 +122,14 @@ export class GpuSimulation implements Simulation {
       if (names.includes('w2ToTarget')) values.w2ToTarget = await this.w2Distance();
       if (names.some((name) => (CURVATURE_METRICS as readonly string[]).includes(name))) {
         await this.trainer.settle();
-        const { maxIterations, tolerance, probeCount } = CURVATURE_SETTINGS;
+        const { maxIterations, tolerance } = { ...CURVATURE_SETTINGS, ...this.problem.lanczos };
         const seed = this.problem.trainer.seed;
         Object.assign(values, await curvatureMetricValues(names, {
           sampleCount: this.problem.train.y.length,
           loss: this.problem.trainer.loss,
           factor: particleLearningRate(this.problem.trainer.scaling, 1, this.problem.trainer.width),
-          sharpness: async () => (await (await this.getHessian()).sharpness({ seed, maxIterations, tolerance })).sharpness,
-          hessianTrace: async () => (await (await this.getHessian()).hutchinsonTrace({ probeCount, seed })).traceInUpdateUnits,
+          sharpness: async () => (await this.getHessian()).sharpness({ seed, maxIterations, tolerance }),
+          hessianTrace: async () => (await this.getHessianTrace()).compute(),
           gram: async () => (await this.getNtk()).compute(),
           initialGram: this.initialGram,
           residuals: () => this.trainEvaluator.residuals(),
@@ -181,6 +191,7 @@ export class GpuSimulation implements Simulation {
     if (this.lostReason) return; // a lost device freed everything already
     this.trainer.destroy();
     this.hessian?.destroy();
+    this.hessianTrace?.destroy();
     this.ntk?.destroy();
     this.trainEvaluator.destroy();
     this.testEvaluator?.destroy();

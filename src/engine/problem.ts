@@ -2,6 +2,7 @@
 import type { ExperimentConfig } from '../config/schema';
 import { ConfigError } from '../config/errors';
 import type { W2Target } from './transport-metrics';
+import type { LanczosOptions } from '../reference/lanczos';
 import { createDataset } from '../data/create';
 import type { TargetFunction } from '../data/dataset';
 import { onlineSpecFor } from '../data/online';
@@ -18,6 +19,8 @@ export type ReadText = (path: string) => Promise<string>;
 export interface Problem {
   /** The W2 target of the w2ToTarget metric, when the config names one. */
   readonly w2?: W2Target;
+  /** Lanczos settings of the sharpness metrics, when the config gives any (else LANCZOS_DEFAULTS). */
+  readonly lanczos?: LanczosOptions;
   readonly trainer: TwoLayerTrainerConfig;
   readonly init: TwoLayerWeights;
   readonly train: TrainingSet;
@@ -69,7 +72,11 @@ export async function buildProblem(config: ExperimentConfig, readText?: ReadText
   }
   // The sphere constraint starts on the sphere: the first step's retraction would otherwise jump.
   if (model.sphere) init = { ...init, W: onSphere(init.W, inputDim) };
-  const extras = { ...(config.metrics.w2 ? { w2: config.metrics.w2 } : {}), ...(target ? { target } : {}) };
+  const extras = {
+    ...(config.metrics.w2 ? { w2: config.metrics.w2 } : {}),
+    ...(config.metrics.lanczos ? { lanczos: config.metrics.lanczos } : {}),
+    ...(target ? { target } : {}),
+  };
   return test ? { trainer, init, train, test, ...extras } : { trainer, init, train, ...extras };
 }
 

@@ -8,7 +8,8 @@ import { NEURON_METRICS, neuronMetricValues } from './neuron-metrics';
 import { GRADIENT_METRICS, gradientMetricValues } from './gradient-metrics';
 import { w2ToTarget } from './transport-metrics';
 import { CURVATURE_METRICS, CURVATURE_SETTINGS, curvatureMetricValues } from './curvature-metrics';
-import { estimateSharpness, hessianOperator, hutchinsonTrace, trainableMask, updateUnitFactor } from '../reference/hessian';
+import { estimateSharpness, updateUnitFactor } from '../reference/hessian';
+import { exactHessianTrace } from '../reference/hessian-trace';
 import { ntkGram } from '../reference/ntk';
 import type { Checkpoint, MetricValues, Simulation, Weights } from './simulation';
 
@@ -78,16 +79,15 @@ export class ReferenceSimulation implements Simulation {
     if (names.some((name) => (CURVATURE_METRICS as readonly string[]).includes(name))) {
       const { X, y } = this.problem.train;
       const n = y.length;
-      const { width, inputDim, hasBias, seed } = this.problem.trainer;
-      const { maxIterations, tolerance, probeCount } = CURVATURE_SETTINGS;
+      const { width, seed } = this.problem.trainer;
+      const { maxIterations, tolerance } = { ...CURVATURE_SETTINGS, ...this.problem.lanczos };
       const factor = updateUnitFactor(options, width);
       Object.assign(values, await curvatureMetricValues(names, {
         sampleCount: n,
         loss: options.loss,
         factor,
-        sharpness: async () => estimateSharpness(params, X, y, n, options, { seed, maxIterations, tolerance }).sharpness,
-        hessianTrace: async () =>
-          factor * hutchinsonTrace(hessianOperator(params, X, y, n, options), trainableMask(width, inputDim, hasBias, options.trainable), { probeCount, seed }).estimate,
+        sharpness: async () => estimateSharpness(params, X, y, n, options, { seed, maxIterations, tolerance }),
+        hessianTrace: async () => exactHessianTrace(params, X, y, n, options),
         gram: async () => ntkGram(params, X, n, options),
         initialGram: names.includes('kernelChange') ? (this.initialGram ??= ntkGram(this.initialParams(), X, n, options)) : undefined,
         residuals: async () => forward(params, X, n, options).output.map((f, i) => f - y[i]!),

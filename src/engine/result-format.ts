@@ -1,8 +1,12 @@
 /**
  * The run's files as text: metrics.csv and result.json. One format for the CLI (written to disk)
- * and the app (downloaded), so a run saved from either reads the same.
+ * and the app (downloaded), so a run saved from either reads the same. result.json adds what the
+ * numbers mean to the result: `metricUnits` (units of the curvature metrics logged, with the
+ * particle-time factor) and `summary.sharpnessUnconverged` (logged steps whose sharpness stopped at
+ * the Lanczos cap), both derived from the config and the rows (src/engine/curvature-report.ts).
  */
 import type { MetricsRow } from '../scheduler/scheduler';
+import { curvatureUnits, logsSharpness, unconvergedSharpness } from './curvature-report';
 import type { ExperimentResult } from './run-experiment';
 
 /** CSV with a `step` column, then every metric that appears in any row (blank where absent). */
@@ -19,5 +23,7 @@ function jsonValue(_key: string, value: unknown): unknown {
 }
 
 export function resultJson(result: ExperimentResult): string {
-  return `${JSON.stringify(result, jsonValue, 2)}\n`;
+  const units = curvatureUnits(result.config);
+  const summary = logsSharpness(result.metrics) ? { ...result.summary, sharpnessUnconverged: unconvergedSharpness(result.metrics).length } : result.summary;
+  return `${JSON.stringify({ ...result, summary, ...(units ? { metricUnits: units } : {}) }, jsonValue, 2)}\n`;
 }

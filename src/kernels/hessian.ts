@@ -2,7 +2,7 @@
  * Wrappers for shaders/hessian.wgsl.ts: bound kernels on GPU buffers. Buffers are passed by name
  * (the `key` of each binding in the shader module's binding lists), checked for presence and size
  * against the shape, and bound in the shader's order. The composed operator (forward pass, HVP,
- * power iteration, Hutchinson) is src/metrics/sharpness.ts.
+ * Lanczos, Hutchinson) is src/metrics/sharpness.ts.
  */
 import {
   VECTOR_DOTS_CHUNK,
@@ -16,8 +16,6 @@ import {
   vectorDotsSource,
   vectorDotsTotalBindings,
   vectorDotsTotalSource,
-  vectorNormalizeBindings,
-  vectorNormalizeSource,
   type HvpVariant,
   type StorageBinding,
   type VectorVariant,
@@ -51,12 +49,6 @@ export const vectorDotsTotalKernel: KernelSource<VectorVariant> = {
   source: vectorDotsTotalSource,
   cacheKey: () => 'f32',
 };
-export const vectorNormalizeKernel: KernelSource<VectorVariant> = {
-  family: FAMILY,
-  entryPoint: 'vector_normalize',
-  source: vectorNormalizeSource,
-  cacheKey: vectorKey,
-};
 export const rademacherFillKernel: KernelSource<VectorVariant> = {
   family: FAMILY,
   entryPoint: 'rademacher_fill',
@@ -73,7 +65,7 @@ export function hvpVariant(trainable: TrainableParts, hasBias: boolean): HvpVari
  * Resolves `bindings` against `buffers` (by key), checking each is present and holds the element count
  * `counts[key]`; returns them in binding order.
  */
-function orderedBuffers(
+export function orderedBuffers(
   name: string,
   bindings: readonly StorageBinding[],
   buffers: Readonly<Record<string, GPUBuffer | undefined>>,
@@ -172,8 +164,6 @@ export interface VectorShape {
 
 /** What the vector kernels' shared uniform carries besides the block sizes. */
 export interface VectorSettings {
-  /** Power-iteration shift (w = Hv - shift v); 0 for plain products. */
-  readonly shift?: number;
   /** Rademacher probes: key (seed, stream) of the counter-based generator. */
   readonly seed?: number;
   readonly stream?: number;
@@ -191,10 +181,8 @@ export function vectorLength(gpu: GpuContext, name: string, shape: VectorShape):
   return length;
 }
 
-/** Uniform of vector_dots, vector_normalize and rademacher_fill: {a_count, weight_count, bias_count, shift, seed, stream, second_layer_on, first_layer_on}. */
+/** Uniform of vector_dots and rademacher_fill: {a_count, weight_count, bias_count, seed, stream, second_layer_on, first_layer_on}. */
 export function vectorParams(shape: VectorShape, settings: VectorSettings = {}, name = 'hessian/vector'): ArrayBuffer {
-  const shift = settings.shift ?? 0;
-  if (!Number.isFinite(Math.fround(shift))) throw new KernelArgumentError(name, 'shift', `is ${shift}; it must be a finite float32`);
   for (const argument of ['seed', 'stream'] as const) {
     const value = settings[argument] ?? 0;
     if (!Number.isInteger(value) || value < 0 || value >= UINT32_RANGE) {
@@ -206,7 +194,6 @@ export function vectorParams(shape: VectorShape, settings: VectorSettings = {}, 
     ['u32', shape.width],
     ['u32', shape.width * shape.inputDim],
     ['u32', shape.hasBias ? shape.width : 0],
-    ['f32', shift],
     ['u32', settings.seed ?? 0],
     ['u32', settings.stream ?? 0],
     ['u32', trainable !== 'first' ? 1 : 0],
@@ -214,19 +201,21 @@ export function vectorParams(shape: VectorShape, settings: VectorSettings = {}, 
   ]);
 }
 
-/** Buffers of the vector kernels by binding key. */
-export interface VectorBuffers {
-  /** v blocks: a [m], W [m x d], b [m]. */
+/** A parameter-space vector v and its product Hv, each in three blocks: a [m], W [m x d], b [m] (with a bias). */
+export interface ParameterBlocks {
   readonly directionA?: GPUBuffer;
   readonly directionW?: GPUBuffer;
   readonly directionB?: GPUBuffer;
-  /** Hv blocks. */
   readonly productA?: GPUBuffer;
   readonly productW?: GPUBuffer;
   readonly productB?: GPUBuffer;
-  /** vec2 partial sums [ceil(p / VECTOR_DOTS_CHUNK)]. */
+}
+
+/** Buffers of the vector kernels by binding key: v and Hv, and these. */
+export interface VectorBuffers extends ParameterBlocks {
+  /** Partial sums [ceil(p / VECTOR_DOTS_CHUNK)]. */
   readonly partials?: GPUBuffer;
-  /** PowerState {norm: f32, count: u32}. */
+  /** ProbeState {count: u32}. */
   readonly state?: GPUBuffer;
   /** v . Hv per reduction [historyCapacity]. */
   readonly history?: GPUBuffer;
@@ -236,7 +225,7 @@ function vectorCounts(shape: VectorShape, partialCount: number, historyCapacity 
   const { width: m, inputDim: d } = shape;
   return {
     directionA: m, directionW: m * d, directionB: m, productA: m, productW: m * d, productB: m,
-    partials: 2 * partialCount, state: 2, history: historyCapacity,
+    partials: partialCount, state: 1, history: historyCapacity,
   };
 }
 
@@ -245,13 +234,13 @@ export function vectorDotsPartialCount(vectorElementCount: number): number {
   return Math.ceil(vectorElementCount / VECTOR_DOTS_CHUNK);
 }
 
-/** vector_dots: partials[g] = (v . Hv, |Hv - shift v|^2) over chunk g of [a | W | b]. */
-export async function bindVectorDots(gpu: GpuContext, shape: VectorShape, shift: number, buffers: VectorBuffers): Promise<BoundKernel> {
+/** vector_dots: partials[g] = v . Hv over chunk g of [a | W | b]. */
+export async function bindVectorDots(gpu: GpuContext, shape: VectorShape, buffers: VectorBuffers): Promise<BoundKernel> {
   const name = 'hessian/vector_dots';
   const partialCount = vectorDotsPartialCount(vectorLength(gpu, name, shape));
   const variant = { hasBias: shape.hasBias };
   const bound = orderedBuffers(name, vectorDotsBindings(variant), buffers as Record<string, GPUBuffer>, vectorCounts(shape, partialCount));
-  return bindKernel(gpu, vectorDotsKernel, variant, { params: vectorParams(shape, { shift }, name), buffers: bound, workgroupCount: partialCount });
+  return bindKernel(gpu, vectorDotsKernel, variant, { params: vectorParams(shape, {}, name), buffers: bound, workgroupCount: partialCount });
 }
 
 /** Uniform of vector_dots_total: {partial_count, history_capacity}. */
@@ -262,12 +251,12 @@ export function vectorDotsTotalParams(partialCount: number, historyCapacity: num
   ]);
 }
 
-/** vector_dots_total: history[count] = v . Hv, state.norm = |Hv - shift v|, count += 1. One workgroup. */
+/** vector_dots_total: history[count] = v . Hv, count += 1. One workgroup. */
 export async function bindVectorDotsTotal(gpu: GpuContext, partialCount: number, historyCapacity: number, buffers: VectorBuffers): Promise<BoundKernel> {
   const name = 'hessian/vector_dots_total';
   checkSize(name, 'partialCount', partialCount);
   checkSize(name, 'historyCapacity', historyCapacity);
-  const counts = { partials: 2 * partialCount, state: 2, history: historyCapacity };
+  const counts = { partials: partialCount, state: 1, history: historyCapacity };
   const bound = orderedBuffers(name, vectorDotsTotalBindings(), buffers as Record<string, GPUBuffer>, counts);
   return bindKernel(gpu, vectorDotsTotalKernel, { hasBias: false }, {
     params: vectorDotsTotalParams(partialCount, historyCapacity),
@@ -276,47 +265,27 @@ export async function bindVectorDotsTotal(gpu: GpuContext, partialCount: number,
   });
 }
 
-/** One thread per element of the flat vector [a | W | b]: the dispatch of vector_normalize and rademacher_fill. */
-async function bindVectorElementwise(
+/** rademacher_fill: v = Rademacher probe number state.count of (seed, stream), zero on frozen blocks. One thread per element. */
+export async function bindRademacherFill(
   gpu: GpuContext,
-  kernel: KernelSource<VectorVariant>,
-  bindings: (variant: VectorVariant) => StorageBinding[],
   shape: VectorShape,
-  settings: VectorSettings,
+  settings: Required<Pick<VectorSettings, 'seed' | 'stream'>> & VectorSettings,
   buffers: VectorBuffers,
 ): Promise<BoundKernel> {
-  const name = `${FAMILY}/${kernel.entryPoint}`;
+  const name = 'hessian/rademacher_fill';
   const length = vectorLength(gpu, name, shape);
   const variant = { hasBias: shape.hasBias };
-  const bound = orderedBuffers(name, bindings(variant), buffers as Record<string, GPUBuffer>, vectorCounts(shape, 1));
-  return bindKernel(gpu, kernel, variant, {
+  const bound = orderedBuffers(name, rademacherFillBindings(variant), buffers as Record<string, GPUBuffer>, vectorCounts(shape, 1));
+  return bindKernel(gpu, rademacherFillKernel, variant, {
     params: vectorParams(shape, settings, name),
     buffers: bound,
     workgroupCount: Math.ceil(length / ELEMENTWISE_WORKGROUP_SIZE),
   });
 }
 
-/** vector_normalize: v = (Hv - shift v) / state.norm (v kept when the norm is 0). One thread per element. */
-export function bindVectorNormalize(gpu: GpuContext, shape: VectorShape, shift: number, buffers: VectorBuffers): Promise<BoundKernel> {
-  return bindVectorElementwise(gpu, vectorNormalizeKernel, vectorNormalizeBindings, shape, { shift }, buffers);
-}
-
-/** rademacher_fill: v = Rademacher probe number state.count of (seed, stream), zero on frozen blocks. */
-export function bindRademacherFill(
-  gpu: GpuContext,
-  shape: VectorShape,
-  settings: Required<Pick<VectorSettings, 'seed' | 'stream'>> & VectorSettings,
-  buffers: VectorBuffers,
-): Promise<BoundKernel> {
-  return bindVectorElementwise(gpu, rademacherFillKernel, rademacherFillBindings, shape, { ...settings, shift: 0 }, buffers);
-}
-
-/** The bytes of a PowerState {norm, count}. */
-export function powerStateBytes(norm: number, count: number): ArrayBuffer {
-  return packParams([
-    ['f32', norm],
-    ['u32', count],
-  ]);
+/** The bytes of a ProbeState {count}. */
+export function probeStateBytes(count: number): ArrayBuffer {
+  return packParams([['u32', count]]);
 }
 
 /** Runs rademacher_fill for probe `probe` and reads back the flat probe [a | W | b] (for tests and one-off use). */
@@ -334,7 +303,7 @@ export async function rademacherFill(
   vectorParams(shape, settings, name);
   const { width: m, inputDim: d } = shape;
   const buffers = {
-    state: createStorageBuffer(gpu, `${name}/state`, new Uint8Array(powerStateBytes(0, probe))),
+    state: createStorageBuffer(gpu, `${name}/state`, new Uint8Array(probeStateBytes(probe))),
     directionA: createStorageBuffer(gpu, `${name}/directionA`, m * 4),
     directionW: createStorageBuffer(gpu, `${name}/directionW`, m * d * 4),
     ...(shape.hasBias ? { directionB: createStorageBuffer(gpu, `${name}/directionB`, m * 4) } : {}),

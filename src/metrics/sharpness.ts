@@ -1,21 +1,27 @@
 /**
  * Curvature of the two-layer network's empirical risk on the GPU: exact Hessian-vector products,
- * the sharpness lambda_max by power iteration and the trace by Hutchinson's estimator, composed from
- * the `hessian` kernels, the matmul family and two-layer's output_loss:
+ * the sharpness lambda_max by Lanczos and the trace by Hutchinson's estimator, composed from the
+ * `hessian` and `lanczos` kernels, the matmul family and two-layer's output_loss:
  *
  *   H = relu(X W^T + b), f, r = l'/n             matmul (bias-relu epilogue), output_loss   once per call
  *   S = X vW^T                                   matmul (transB)          } first layer trainable
  *   t = q u                                      hvp_jvp
  *   (Hv)_a, (Hv)_b, k                            hvp_neurons
  *   (Hv)_W = k^T X                               matmul (transA)          } first layer trainable
- *   (v . Hv, |Hv - shift v|^2)                   vector_dots, vector_dots_total   -> history[count]
- *   v <- (Hv - shift v) / |Hv - shift v|         vector_normalize                 (power iteration)
- *   v <- Rademacher probe number count           rademacher_fill                  (Hutchinson)
+ *   alpha_k, w', beta_{k+1}, v_{k+1}             lanczos_dots/_total/_orthogonalize/_total/_next   (Lanczos)
+ *   v <- Rademacher probe number count           rademacher_fill, then vector_dots(_total)  (Hutchinson)
  *
- * Many iterations go into one queue submit; only the scalar history is read back (per chunk of
- * `checkEvery` iterations, to test convergence). Sharpness and traces are reported in the update
- * rule's units too (SCIENCE.md section 0: times m for mean-field). The float64 twins are in
- * src/reference/hessian.ts; they run the same recursion from the same start vector and probes.
+ * Lanczos (src/reference/lanczos.ts) runs many iterations per queue submit with its scalars in a storage
+ * buffer; only alpha and beta are read back, once per chunk of `checkEvery` iterations, for the host's
+ * stopping rule on the tridiagonal T_k. The Ritz vector y = V_k s then comes from the basis v_0..v_{k-1},
+ * which lanczos_next stores while it fits a memory budget (basisBytes, default 32 MiB: 100 iterations of
+ * up to 84k parameters), in one lanczos_combine; past the budget a second pass replays the recurrence
+ * from the same start vector with the first pass's alpha and beta (no reductions) and accumulates y, so
+ * memory stays three vectors (v_k, v_{k-1}, y) at the price of k more products. One more product gives
+ * the true residual |H y - theta y|: k + 1 products in all (2k + 1 with the replay). Results are in the
+ * parameters' own units; `factor` (m for mean-field) converts to the update rule's (SCIENCE.md section 0).
+ * The float64 twins are in src/reference/hessian.ts; they run the same algorithm from the same start
+ * vector and probes.
  *
  * Centered models (f_alpha = alpha (f_theta - f_theta0)): f0 is a constant, so grad f and Hess f are those
  * of the uncentered net and only r = l'/n and q = l''/n change, through the shifted output. output_loss
@@ -33,15 +39,29 @@ import {
   bindRademacherFill,
   bindVectorDots,
   bindVectorDotsTotal,
-  bindVectorNormalize,
   hvpVariant,
-  powerStateBytes,
+  probeStateBytes,
   vectorDotsPartialCount,
   vectorLength,
   vectorParams,
   type HvpBuffers,
+  type ParameterBlocks,
   type VectorBuffers,
 } from '../kernels/hessian';
+import {
+  LANCZOS_STATE_HEADER,
+  bindLanczosAccumulate,
+  bindLanczosCombine,
+  bindLanczosDots,
+  bindLanczosNext,
+  bindLanczosOrthogonalize,
+  bindLanczosScatter,
+  bindLanczosTotal,
+  lanczosParams,
+  lanczosPartialCount,
+  lanczosStateLength,
+  type LanczosBuffers,
+} from '../kernels/lanczos';
 import { bindMatmul, matmulVariant } from '../kernels/matmul';
 import { resolveMatmulAlgorithm } from '../kernels/matmul-autotune';
 import { bindOutputLoss } from '../kernels/two-layer';
@@ -50,25 +70,32 @@ import type { TrainingSet, TwoLayerWeights } from '../model/two-layer-trainer';
 import {
   HESSIAN_RANDOM_STREAMS,
   hutchinsonSummary,
-  powerStartVector,
+  sharpnessStartVector,
   trainableMask,
   updateUnitFactor,
   type HutchinsonResult,
-  type PowerIterationResult,
   type SharpnessEstimate,
 } from '../reference/hessian';
+import { LANCZOS_DEFAULTS, LANCZOS_MAX_ITERATIONS, firstConverged, topRitzPair, type LanczosOptions, type LanczosResult } from '../reference/lanczos';
 
 import type { NetworkSpec } from '../model/two-layer-passes';
 
 const NAME = 'sharpness';
+
+/** Memory budget of the stored Lanczos basis: 32 MiB holds 100 vectors of 84k float32 parameters. */
+export const LANCZOS_BASIS_BYTES = 32 * 2 ** 20;
 
 export interface GpuHessianConfig extends NetworkSpec {
   /** Samples n the empirical risk averages over. */
   readonly sampleCount: number;
   /** The Hessian is restricted to these parameters (default 'both'). */
   readonly trainable?: TrainableParts;
-  /** Most reductions (power iterations or probes) one call may record (default 1024). */
+  /** Most reductions (Lanczos iterations or probes) one call may record (default LANCZOS_MAX_ITERATIONS = 1024). */
   readonly historyCapacity?: number;
+  /** Lanczos iterations the stored basis is sized for (default LANCZOS_DEFAULTS.maxIterations); a longer run replays. */
+  readonly basisIterations?: number;
+  /** Most bytes the stored basis may take (default LANCZOS_BASIS_BYTES); 0 always replays. */
+  readonly basisBytes?: number;
 }
 
 /**
@@ -91,19 +118,15 @@ export interface ParamVector32 {
   readonly b?: Float32Array;
 }
 
-export interface GpuPowerIterationOptions {
-  /** Most iterations (default 100). */
-  readonly maxIterations?: number;
-  /** Stop at the first k >= 2 with |rho_k - rho_{k-1}| <= tolerance |rho_k| (default 1e-5). */
-  readonly tolerance?: number;
-  /** Iterate on H - shift I (default 0). */
-  readonly shift?: number;
+export interface GpuLanczosOptions extends LanczosOptions {
   /** Iterations per submit between convergence checks (default 16). */
   readonly checkEvery?: number;
+  /** Read the unit Ritz vector y back into the result (p floats; default false). */
+  readonly withVector?: boolean;
 }
 
-export interface GpuSharpnessOptions extends Omit<GpuPowerIterationOptions, 'shift'> {
-  /** Seed of the start vector (powerStartVector of the reference: the twin starts from the same vector). */
+export interface GpuSharpnessOptions extends GpuLanczosOptions {
+  /** Seed of the start vector (sharpnessStartVector of the reference: the twin starts from the same vector). */
   readonly seed: number;
 }
 
@@ -126,8 +149,23 @@ interface Kernels {
   readonly hvp: readonly BoundKernel[];
   readonly dots: BoundKernel;
   readonly dotsTotal: BoundKernel;
-  readonly normalize: BoundKernel;
   readonly fill: BoundKernel;
+  readonly lanczos: LanczosKernels;
+}
+
+/** One bound kernel per step of the recurrence (the totals differ only in their mode uniform). */
+interface LanczosKernels {
+  readonly alpha: BoundKernel;
+  readonly alphaTotal: BoundKernel;
+  readonly orthogonalize: BoundKernel;
+  readonly betaTotal: BoundKernel;
+  readonly next: BoundKernel;
+  readonly accumulate: BoundKernel;
+  readonly combine: BoundKernel;
+  readonly advance: BoundKernel;
+  readonly scatter: BoundKernel;
+  readonly residual: BoundKernel;
+  readonly residualTotal: BoundKernel;
 }
 
 /** The Hessian of L at the weights in `inputs`, as an operator on GPU vectors. */
@@ -137,6 +175,8 @@ export class GpuHessian {
     readonly config: GpuHessianConfig,
     private readonly buffers: Record<string, GPUBuffer>,
     private readonly kernels: Kernels,
+    /** Lanczos vectors the basis buffer holds (0: the Ritz vector always comes from a replay). */
+    readonly basisRows: number,
   ) {}
 
   static async create(gpu: GpuContext, config: GpuHessianConfig, inputs: GpuHessianInputs): Promise<GpuHessian> {
@@ -144,7 +184,7 @@ export class GpuHessian {
     checkSize(NAME, 'sampleCount', n);
     const vectorShape = { width: m, inputDim: d, hasBias };
     const length = vectorLength(gpu, NAME, vectorShape);
-    const historyCapacity = config.historyCapacity ?? 1024;
+    const historyCapacity = config.historyCapacity ?? LANCZOS_MAX_ITERATIONS;
     checkSize(NAME, 'historyCapacity', historyCapacity);
     if (hasBias !== (inputs.b !== undefined)) {
       throw new KernelArgumentError(NAME, 'inputs.b', hasBias ? 'is required when hasBias is set' : 'is given but hasBias is not set');
@@ -155,6 +195,10 @@ export class GpuHessian {
     const trainable = config.trainable ?? 'both';
     const variant = hvpVariant(trainable, hasBias);
     const partialCount = vectorDotsPartialCount(length);
+    const lanczosPartials = lanczosPartialCount(length);
+    // Basis rows: the iterations asked for, as far as the budget and one storage binding allow.
+    const basisLimit = Math.min(config.basisBytes ?? LANCZOS_BASIS_BYTES, gpu.device.limits.maxStorageBufferBindingSize, gpu.device.limits.maxBufferSize);
+    const basisRows = Math.min(config.basisIterations ?? LANCZOS_DEFAULTS.maxIterations, historyCapacity, Math.floor(basisLimit / (4 * length)));
     const f32 = (count: number) => count * 4;
     const buffer = (label: string, size: number) => createStorageBuffer(gpu, `${NAME}/${label}`, size);
     const own: Record<string, GPUBuffer> = {
@@ -167,9 +211,15 @@ export class GpuHessian {
       directionW: buffer('directionW', f32(m * d)),
       productA: buffer('productA', f32(m)),
       productW: buffer('productW', f32(m * d)),
-      partials: buffer('partials', f32(2 * partialCount)),
+      partials: buffer('partials', f32(partialCount)),
       state: buffer('state', 16),
       history: buffer('history', f32(historyCapacity)),
+      current: buffer('current', f32(length)),
+      previous: buffer('previous', f32(length)),
+      ritz: buffer('ritz', f32(length)),
+      lanczosPartials: buffer('lanczosPartials', f32(4 * lanczosPartials)),
+      lanczosState: buffer('lanczosState', f32(lanczosStateLength(historyCapacity))),
+      basis: buffer('basis', f32(Math.max(1, basisRows * length))),
     };
     if (hasBias) {
       own.directionB = buffer('directionB', f32(m));
@@ -187,11 +237,15 @@ export class GpuHessian {
       directionA: own.directionA!, directionHidden: own.directionHidden, directionB: own.directionB,
       productA: own.productA!, hiddenCoefficient: own.hiddenCoefficient, productB: own.productB,
     };
-    const vectorBuffers: VectorBuffers = {
+    const blocks: ParameterBlocks = {
       directionA: own.directionA!, directionW: own.directionW!, directionB: own.directionB,
       productA: own.productA!, productW: own.productW!, productB: own.productB,
-      partials: own.partials!, state: own.state!, history: own.history!,
     };
+    const vectorBuffers: VectorBuffers = { ...blocks, partials: own.partials!, state: own.state!, history: own.history! };
+    const lanczosBuffers: LanczosBuffers = {
+      ...blocks, current: own.current!, previous: own.previous!, ritz: own.ritz!, partials: own.lanczosPartials!, state: own.lanczosState!, basis: own.basis!,
+    };
+    const settings = { capacity: historyCapacity, basisRows };
     const kernels: Kernels = {
       forward: [
         await bindMatmul(gpu, matmulVariant({ algorithm, transB: true, epilogue: hasBias ? 'bias-relu' : 'relu' }), { batch: 1, m: n, n: m, k: d }, {
@@ -213,12 +267,24 @@ export class GpuHessian {
           ? [await bindMatmul(gpu, matmulVariant({ algorithm, transA: true }), { batch: 1, m, n: d, k: n }, { a: own.hiddenCoefficient!, b: inputs.X, c: own.productW! })]
           : []),
       ],
-      dots: await bindVectorDots(gpu, vectorShape, 0, vectorBuffers),
+      dots: await bindVectorDots(gpu, vectorShape, vectorBuffers),
       dotsTotal: await bindVectorDotsTotal(gpu, partialCount, historyCapacity, vectorBuffers),
-      normalize: await bindVectorNormalize(gpu, vectorShape, 0, vectorBuffers),
       fill: await bindRademacherFill(gpu, vectorShape, { seed: 0, stream: 0, trainable }, vectorBuffers),
+      lanczos: {
+        alpha: await bindLanczosDots(gpu, vectorShape, settings, { ...lanczosBuffers, vector: own.current! }),
+        alphaTotal: await bindLanczosTotal(gpu, vectorShape, { ...settings, mode: 'alpha' }, lanczosBuffers),
+        orthogonalize: await bindLanczosOrthogonalize(gpu, vectorShape, settings, lanczosBuffers),
+        betaTotal: await bindLanczosTotal(gpu, vectorShape, { ...settings, mode: 'beta' }, lanczosBuffers),
+        next: await bindLanczosNext(gpu, vectorShape, settings, lanczosBuffers),
+        accumulate: await bindLanczosAccumulate(gpu, vectorShape, settings, lanczosBuffers),
+        combine: await bindLanczosCombine(gpu, vectorShape, settings, lanczosBuffers),
+        advance: await bindLanczosTotal(gpu, vectorShape, { ...settings, mode: 'advance' }, lanczosBuffers),
+        scatter: await bindLanczosScatter(gpu, vectorShape, settings, lanczosBuffers),
+        residual: await bindLanczosDots(gpu, vectorShape, settings, { ...lanczosBuffers, vector: own.ritz! }),
+        residualTotal: await bindLanczosTotal(gpu, vectorShape, { ...settings, mode: 'residual' }, lanczosBuffers),
+      },
     };
-    return new GpuHessian(gpu, { ...config, trainable, historyCapacity }, own, kernels);
+    return new GpuHessian(gpu, { ...config, trainable, historyCapacity }, own, kernels, basisRows);
   }
 
   /** p: length of the flat vector [a | W | b]. */
@@ -253,12 +319,13 @@ export class GpuHessian {
   }
 
   /**
-   * Power iteration from `start` (flat [a | W | b], normalised here): the recursion of powerIteration in
-   * src/reference/hessian.ts. Estimates are in operator units (no update factor).
+   * Lanczos from `start` (flat [a | W | b], normalised here; frozen coordinates zeroed): the algorithm of
+   * lanczos in src/reference/lanczos.ts, with the same stopping rule checked on the coefficients read back
+   * after every chunk of `checkEvery` iterations. Results are in operator units (no update factor).
    */
-  async powerIteration(start: ArrayLike<number>, options: GpuPowerIterationOptions = {}): Promise<PowerIterationResult> {
-    const maxIterations = options.maxIterations ?? 100;
-    const tolerance = options.tolerance ?? 1e-5;
+  async lanczos(start: ArrayLike<number>, options: GpuLanczosOptions = {}): Promise<LanczosResult> {
+    const maxIterations = options.maxIterations ?? LANCZOS_DEFAULTS.maxIterations;
+    const tolerance = options.tolerance ?? LANCZOS_DEFAULTS.tolerance;
     const checkEvery = options.checkEvery ?? 16;
     checkSize(NAME, 'maxIterations', maxIterations);
     checkSize(NAME, 'checkEvery', checkEvery);
@@ -266,43 +333,71 @@ export class GpuHessian {
     if (!(tolerance >= 0)) throw new KernelArgumentError(NAME, 'tolerance', `must be >= 0, got ${tolerance}`);
     const flat = this.maskedFlat(start);
     checkFinite(NAME, 'start', flat);
-    const norm = Math.sqrt(flat.reduce((sum, x) => sum + x * x, 0));
-    if (!(norm > 0)) throw new KernelArgumentError(NAME, 'start', 'is zero on the trainable coordinates');
-    this.setShift(options.shift ?? 0);
-    this.resetState();
+    let squares = 0;
+    for (const x of flat) squares += x * x;
+    const norm = Math.sqrt(squares);
+    if (!(norm > 0) || !Number.isFinite(norm)) throw new KernelArgumentError(NAME, 'start', 'is zero on the trainable coordinates (or overflows)');
     for (let e = 0; e < flat.length; e++) flat[e]! /= norm;
-    this.uploadDirection(flat);
-    const { hvp, dots, dotsTotal, normalize } = this.kernels;
+    const k = this.kernels.lanczos;
+    const { hvp } = this.kernels;
+
+    // Pass 1: the recurrence, checkEvery iterations per submit, alpha and beta read back after each.
+    this.startRecurrence(flat);
     let done = 0;
-    let history: Float32Array = new Float32Array(0);
-    while (done < maxIterations) {
+    let stop: number | undefined;
+    let coefficients: { alphas: Float64Array; betas: Float64Array } = { alphas: new Float64Array(0), betas: new Float64Array(0) };
+    while (done < maxIterations && stop === undefined) {
       const chunk = Math.min(checkEvery, maxIterations - done);
       const kernels = done === 0 ? [...this.kernels.forward] : [];
-      for (let k = 0; k < chunk; k++) kernels.push(...hvp, dots, dotsTotal, normalize);
+      for (let j = 0; j < chunk; j++) kernels.push(...hvp, k.alpha, k.alphaTotal, k.orthogonalize, k.betaTotal, k.next);
       this.submit(kernels);
-      history = await readFloat32(this.gpu, this.buffers.history!, done + chunk);
-      for (let k = Math.max(2, done + 1); k <= done + chunk; k++) {
-        const rho = history[k - 1]!;
-        if (Math.abs(rho - history[k - 2]!) <= tolerance * Math.abs(rho)) {
-          return { estimate: rho, iterations: k, converged: true, history: Float64Array.from(history) };
-        }
-      }
+      coefficients = await this.readCoefficients(done + chunk);
+      if (![...coefficients.alphas, ...coefficients.betas].every(Number.isFinite)) return notFinite(coefficients, done + chunk);
+      stop = firstConverged(coefficients, done + 1, done + chunk, tolerance);
       done += chunk;
     }
-    return { estimate: history[maxIterations - 1]!, iterations: maxIterations, converged: false, history: Float64Array.from(history) };
+    const iterations = stop ?? maxIterations;
+    const pair = topRitzPair(coefficients, iterations, true);
+
+    // y = sum_j s_j v_j: from the stored basis, or by replaying v_0..v_{k-1} with pass 1's coefficients. Then |H y - theta y|.
+    const { queue } = this.gpu.device;
+    const capacity = this.config.historyCapacity!;
+    const { width, inputDim, hasBias } = this.config;
+    const params = (settings: { theta?: number; ritzCount?: number }) =>
+      lanczosParams({ width, inputDim, hasBias }, { capacity, basisRows: this.basisRows, ...settings }, lanczosPartialCount(this.parameterCount), NAME);
+    queue.writeBuffer(this.buffers.lanczosState!, (LANCZOS_STATE_HEADER + 2 * capacity) * 4, Float32Array.from(pair.vector!));
+    const ritz: BoundKernel[] = [];
+    if (iterations <= this.basisRows) {
+      k.combine.writeParams(queue, params({ ritzCount: iterations }));
+      ritz.push(k.combine);
+    } else {
+      this.startRecurrence(flat);
+      for (let j = 0; j < iterations; j++) {
+        ritz.push(k.accumulate);
+        if (j < iterations - 1) ritz.push(...hvp, k.orthogonalize, k.advance, k.next);
+      }
+    }
+    k.residual.writeParams(queue, params({ theta: pair.value }));
+    this.submit([...ritz, k.scatter, ...hvp, k.residual, k.residualTotal]);
+    const header = await readFloat32(this.gpu, this.buffers.lanczosState!, LANCZOS_STATE_HEADER);
+    const [residualSquared, normSquared] = [header[2]!, header[3]!];
+    const vector = options.withVector ? await this.readRitzVector(normSquared) : undefined;
+    return {
+      estimate: pair.value,
+      residual: normSquared > 0 ? Math.sqrt(residualSquared / normSquared) : 0,
+      ritzEstimate: pair.estimate,
+      converged: stop !== undefined,
+      iterations,
+      alphas: coefficients.alphas.slice(0, iterations),
+      betas: coefficients.betas.slice(0, iterations),
+      ...(vector ? { vector } : {}),
+    };
   }
 
-  /**
-   * Sharpness lambda_max by power iteration from the reference's start vector for `seed`; a negative
-   * dominant eigenvalue triggers a second run shifted by it (see estimateSharpness of the twin).
-   */
+  /** Sharpness lambda_max (parameter units) by Lanczos from the reference's start vector for `seed`. */
   async sharpness(options: GpuSharpnessOptions): Promise<SharpnessEstimate> {
-    const start = powerStartVector(options.seed, this.trainableMask);
-    const factor = this.updateUnitFactor;
-    const first = await this.powerIteration(start, options);
-    if (first.estimate >= 0) return { ...first, sharpness: factor * first.estimate, shift: 0 };
-    const second = await this.powerIteration(start, { ...options, shift: first.estimate });
-    return { ...second, sharpness: factor * second.estimate, shift: first.estimate };
+    const result = await this.lanczos(sharpnessStartVector(options.seed, this.trainableMask), options);
+    return { ...result, sharpness: result.estimate, factor: this.updateUnitFactor };
   }
 
   /** Hutchinson's trace estimate with K Rademacher probes (probe k = counter step k of (seed, stream)). */
@@ -315,8 +410,7 @@ export class GpuHessian {
     const { width, inputDim, hasBias, trainable } = this.config;
     const stream = options.stream ?? HESSIAN_RANDOM_STREAMS.hutchinson;
     this.kernels.fill.writeParams(this.gpu.device.queue, vectorParams({ width, inputDim, hasBias }, { seed: options.seed, stream, trainable }, NAME));
-    this.setShift(0);
-    this.resetState();
+    this.gpu.device.queue.writeBuffer(this.buffers.state!, 0, probeStateBytes(0));
     const { hvp, dots, dotsTotal, fill } = this.kernels;
     for (let done = 0; done < probeCount; done += probesPerSubmit) {
       const kernels = done === 0 ? [...this.kernels.forward] : [];
@@ -329,7 +423,7 @@ export class GpuHessian {
 
   destroy(): void {
     const k = this.kernels;
-    for (const kernel of [...k.forward, ...k.hvp, k.dots, k.dotsTotal, k.normalize, k.fill]) kernel.destroy();
+    for (const kernel of [...k.forward, ...k.hvp, k.dots, k.dotsTotal, k.fill, ...Object.values(k.lanczos)]) kernel.destroy();
     for (const buffer of Object.values(this.buffers)) buffer.destroy();
   }
 
@@ -365,16 +459,36 @@ export class GpuHessian {
     if (b.directionB) queue.writeBuffer(b.directionB, 0, flat, m + m * d, m);
   }
 
-  private setShift(shift: number): void {
-    if (!Number.isFinite(Math.fround(shift))) throw new KernelArgumentError(NAME, 'shift', `is ${shift}; it must be a finite float32`);
-    const { width, inputDim, hasBias } = this.config;
-    const params = vectorParams({ width, inputDim, hasBias }, { shift }, NAME);
-    this.kernels.dots.writeParams(this.gpu.device.queue, params);
-    this.kernels.normalize.writeParams(this.gpu.device.queue, params);
+  /** Lanczos from the unit `flat`: v_0 in current and the direction blocks, v_{-1} = 0, y = 0, k = 0. */
+  private startRecurrence(flat: Float32Array<ArrayBuffer>): void {
+    const b = this.buffers;
+    const { queue } = this.gpu.device;
+    this.uploadDirection(flat);
+    queue.writeBuffer(b.current!, 0, flat);
+    const zeros = new Float32Array(flat.length);
+    queue.writeBuffer(b.previous!, 0, zeros);
+    queue.writeBuffer(b.ritz!, 0, zeros);
+    queue.writeBuffer(b.lanczosState!, 0, new Float32Array(LANCZOS_STATE_HEADER));
+    if (this.basisRows > 0) queue.writeBuffer(b.basis!, 0, flat);
   }
 
-  private resetState(): void {
-    this.gpu.device.queue.writeBuffer(this.buffers.state!, 0, powerStateBytes(0, 0));
+  /** y / |y| from the ritz buffer (|y|^2 as the residual reduction summed it). */
+  private async readRitzVector(normSquared: number): Promise<Float64Array> {
+    const y = await readFloat32(this.gpu, this.buffers.ritz!, this.parameterCount);
+    const norm = Math.sqrt(normSquared);
+    return Float64Array.from(y, (x) => (norm > 0 ? x / norm : x));
+  }
+
+  /** alpha_0..alpha_{k-1} and beta_1..beta_k from the state buffer. */
+  private async readCoefficients(k: number): Promise<{ alphas: Float64Array; betas: Float64Array }> {
+    const values = await readFloat32(this.gpu, this.buffers.lanczosState!, LANCZOS_STATE_HEADER + 2 * k);
+    const alphas = new Float64Array(k);
+    const betas = new Float64Array(k);
+    for (let j = 0; j < k; j++) {
+      alphas[j] = values[LANCZOS_STATE_HEADER + 2 * j]!;
+      betas[j] = values[LANCZOS_STATE_HEADER + 2 * j + 1]!;
+    }
+    return { alphas, betas };
   }
 
   /** Records `kernels` into one compute pass and submits it (readbacks wait on the queue). */
@@ -385,6 +499,11 @@ export class GpuHessian {
     pass.end();
     this.gpu.device.queue.submit([encoder.finish()]);
   }
+}
+
+/** What Lanczos reports when the operator produced a NaN or infinity: that, and nothing else. */
+function notFinite(coefficients: { alphas: Float64Array; betas: Float64Array }, iterations: number): LanczosResult {
+  return { estimate: NaN, residual: NaN, ritzEstimate: NaN, converged: false, iterations, ...coefficients };
 }
 
 /** A training set plus, for a centered model, f0 [n] = f_theta0(x_i). */

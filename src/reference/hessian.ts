@@ -1,7 +1,8 @@
 /**
  * float64 twin of the `hessian` kernel family: exact Hessian-vector products of the empirical risk
  * of the two-layer ReLU network, the dense Hessian built from them, its exact spectrum, and the
- * power iteration and Hutchinson estimators the GPU runs (same start vector, same probes).
+ * estimators the GPU runs on them: the sharpness by Lanczos (src/reference/lanczos.ts, same start
+ * vector and stopping rule) and Hutchinson's trace (same probes).
  *
  * Derivation. f_i = f(x_i) = c sum_j a_j relu(z_ij), z_ij = w_j . x_i + b_j, c = alpha s_m, and
  * L = (1/n) sum_i l(f_i, y_i). Write r_i = l'(f_i, y_i) / n and q_i = l''(f_i, y_i) / n. Then
@@ -18,14 +19,16 @@
  * Trainable parts restrict the Hessian to the updated coordinates P: v is projected (frozen blocks
  * zeroed) and so is Hv, i.e. the operator is P Hess L P on the trainable subspace.
  *
- * A structural fact used by the power iteration: Hess f_i has only off-diagonal (a, w/b) blocks, so
- * sum_i r_i Hess f_i = [[0, B], [B^T, 0]] has a spectrum symmetric about 0 (+-sigma_k), and the
- * Gauss-Newton term is PSD. By Weyl, lambda_max(Hess L) >= sigma_1 >= |lambda_min(Hess L)|: the
- * eigenvalue of largest magnitude is lambda_max, the sharpness (the shift fallback is a safeguard).
+ * A structural fact: Hess f_i has only off-diagonal (a, w/b) blocks, so sum_i r_i Hess f_i =
+ * [[0, B], [B^T, 0]] has a spectrum symmetric about 0 (+-sigma_k), and the Gauss-Newton term is PSD.
+ * By Weyl, lambda_max(Hess L) >= sigma_1 >= |lambda_min(Hess L)|: the eigenvalue of largest magnitude
+ * is lambda_max, the sharpness. When |lambda_min| comes close to it (large residuals), power iteration
+ * stalls (its rate is |lambda_min| / lambda_max); Lanczos converges from both ends at once.
  */
 import { combinedOutputScale, particleLearningRate, type LossKind, type TrainableParts } from '../model/conventions';
 import { lossDerivative, sigmoid } from './losses';
 import { threefry2x32, normalArray } from './random';
+import { lanczos, type LanczosOptions, type LanczosResult, type LinearOperator } from './lanczos';
 import { symmetricEigenvalues } from './spectrum';
 import { forward, type TwoLayerOptions, type TwoLayerParams } from './two-layer';
 
@@ -34,8 +37,8 @@ import { forward, type TwoLayerOptions, type TwoLayerParams } from './two-layer'
  * from RANDOM_STREAMS of src/model/conventions.ts so that they never reuse training randomness.
  */
 export const HESSIAN_RANDOM_STREAMS = {
-  /** Start vector of the power iteration: N(0, 1) entries, counter (flat index, 0). */
-  powerStart: 16,
+  /** Start vector of the sharpness's Lanczos run: N(0, 1) entries, counter (flat index, 0). */
+  sharpnessStart: 16,
   /** Rademacher probes of Hutchinson's estimator: counter (flat index, probe). */
   hutchinson: 17,
 } as const;
@@ -80,7 +83,10 @@ export function trainableMask(width: number, inputDim: number, hasBias: boolean,
   return mask;
 }
 
-/** The update rule's units (SCIENCE.md section 0): sharpness and traces are of factor * Hessian, factor = m for mean-field. */
+/**
+ * The update rule's unit factor (SCIENCE.md section 0): m for mean-field (particle time, theta_j moves by
+ * lr m grad_j L), else 1. GD is linearly stable while lr * factor * lambda_max(Hess L) < 2.
+ */
 export function updateUnitFactor(options: Pick<TwoLayerOptions, 'scaling'>, width: number): number {
   return particleLearningRate(options.scaling, 1, width);
 }
@@ -174,13 +180,13 @@ export function denseHessian(params: TwoLayerParams, X: ArrayLike<number>, y: Ar
 }
 
 export interface HessianSpectrum {
-  /** Eigenvalues of factor * (Hessian restricted to the trainable coordinates), descending. */
+  /** Eigenvalues of the Hessian restricted to the trainable coordinates, descending (parameter units). */
   readonly eigenvalues: Float64Array;
-  /** lambda_max in the update rule's units: the sharpness. */
+  /** lambda_max = eigenvalues[0]: the sharpness in the parameters' own units. */
   readonly sharpness: number;
-  /** Trace of factor * restricted Hessian. */
+  /** Trace of the restricted Hessian (parameter units). */
   readonly trace: number;
-  /** The update-unit factor (m for mean-field, else 1). */
+  /** The update-unit factor (m for mean-field, else 1): factor * sharpness is the sharpness in particle time. */
   readonly factor: number;
 }
 
@@ -193,70 +199,20 @@ export function exactHessianSpectrum(params: TwoLayerParams, X: ArrayLike<number
   const mask = trainableMask(m, d, hasBias, options.trainable);
   const kept: number[] = [];
   mask.forEach((on, k) => on && kept.push(k));
-  const factor = updateUnitFactor(options, m);
   const block = new Float64Array(kept.length * kept.length);
   let trace = 0;
   kept.forEach((row, i) => {
-    kept.forEach((col, k) => (block[i * kept.length + k] = factor * hessian[row * p + col]!));
-    trace += factor * hessian[row * p + row]!;
+    kept.forEach((col, k) => (block[i * kept.length + k] = hessian[row * p + col]!));
+    trace += hessian[row * p + row]!;
   });
   const eigenvalues = symmetricEigenvalues(block, kept.length);
-  return { eigenvalues, sharpness: eigenvalues[0]!, trace, factor };
+  return { eigenvalues, sharpness: eigenvalues[0]!, trace, factor: updateUnitFactor(options, m) };
 }
 
 // ---- Estimators (twins of the GPU loops) ------------------------------------------------------
 
-/** A symmetric linear operator on flat vectors. */
-export type LinearOperator = (v: Float64Array) => Float64Array;
-
-export interface PowerIterationOptions {
-  /** Most iterations (default 100). */
-  readonly maxIterations?: number;
-  /** Stop at the first iteration k >= 2 with |rho_k - rho_{k-1}| <= tolerance |rho_k| (default 1e-5). */
-  readonly tolerance?: number;
-  /** Iterate on (H - shift I): converges to the eigenvalue farthest from `shift` (default 0). */
-  readonly shift?: number;
-}
-
-export interface PowerIterationResult {
-  /** The Rayleigh quotient v_k . H v_k at the stopping iteration (operator units, no update factor). */
-  readonly estimate: number;
-  /** Iterations used (k at the stop). */
-  readonly iterations: number;
-  readonly converged: boolean;
-  /** rho_1, rho_2, ...: the Rayleigh quotient of every iteration computed. */
-  readonly history: Float64Array;
-}
-
-/**
- * Power iteration: v_0 = start / |start|; at step k, rho_k = v . Hv, w = Hv - shift v, v <- w / |w|
- * (v kept when w = 0). The GPU runs exactly this recursion.
- */
-export function powerIteration(apply: LinearOperator, start: ArrayLike<number>, options: PowerIterationOptions = {}): PowerIterationResult {
-  const maxIterations = options.maxIterations ?? 100;
-  const tolerance = options.tolerance ?? 1e-5;
-  const shift = options.shift ?? 0;
-  let v = Float64Array.from(start);
-  const startNorm = Math.sqrt(dot(v, v));
-  if (!(startNorm > 0)) throw new RangeError('powerIteration: the start vector is zero');
-  v = v.map((x) => x / startNorm);
-  const history: number[] = [];
-  for (let k = 1; k <= maxIterations; k++) {
-    const hv = apply(v);
-    const rho = dot(v, hv);
-    history.push(rho);
-    const w = hv.map((x, e) => x - shift * v[e]!);
-    const norm = Math.sqrt(dot(w, w));
-    if (norm > 0) v = w.map((x) => x / norm);
-    if (k >= 2 && Math.abs(rho - history[k - 2]!) <= tolerance * Math.abs(rho)) {
-      return { estimate: rho, iterations: k, converged: true, history: Float64Array.from(history) };
-    }
-  }
-  return { estimate: history[history.length - 1]!, iterations: maxIterations, converged: false, history: Float64Array.from(history) };
-}
-
-/** The power iteration's start vector: N(0, 1) from the counter-based stream, zero on frozen coordinates (not normalised). */
-export function powerStartVector(seed: number, mask: ArrayLike<number>, stream: number = HESSIAN_RANDOM_STREAMS.powerStart): Float64Array {
+/** The start vector of the sharpness's Lanczos run: N(0, 1) from the counter-based stream, zero on frozen coordinates (not normalised). */
+export function sharpnessStartVector(seed: number, mask: ArrayLike<number>, stream: number = HESSIAN_RANDOM_STREAMS.sharpnessStart): Float64Array {
   const start = normalArray(seed, stream, 0, mask.length);
   for (let e = 0; e < mask.length; e++) if (!mask[e]) start[e] = 0;
   return start;
@@ -270,6 +226,8 @@ export function rademacherProbe(seed: number, stream: number, probe: number, mas
   }
   return z;
 }
+
+export type { LinearOperator };
 
 export interface HutchinsonOptions {
   /** Number of Rademacher probes K. */
@@ -318,21 +276,22 @@ export function hessianOperator(params: TwoLayerParams, X: ArrayLike<number>, y:
   return (v) => flattenParamVector(hvp(params, X, y, n, options, unflattenParamVector(v, m, d, hasBias)));
 }
 
-export interface SharpnessOptions extends Omit<PowerIterationOptions, 'shift'> {
-  /** Seed of the start vector. */
+export interface SharpnessOptions extends LanczosOptions {
+  /** Seed of the start vector (sharpnessStartVector). */
   readonly seed: number;
 }
 
-export interface SharpnessEstimate extends PowerIterationResult {
-  /** lambda_max in the update rule's units (factor * estimate). */
+/** Lanczos on Hess L, in the parameters' own units, plus the factor that turns it into the update rule's. */
+export interface SharpnessEstimate extends LanczosResult {
+  /** lambda_max of Hess L over the trainable parameters (= estimate; parameter units, no factor m). */
   readonly sharpness: number;
-  /** The shift of the run that produced the estimate (0 unless the unshifted run found a negative dominant eigenvalue). */
-  readonly shift: number;
+  /** updateUnitFactor: m for mean-field, else 1. factor * sharpness is lambda_max in particle time (GD stable while lr * it < 2). */
+  readonly factor: number;
 }
 
 /**
- * Sharpness by power iteration: the dominant eigenvalue; if it is negative, a second run on
- * H - rho I (rho that eigenvalue) converges to lambda_max. Then times the update-unit factor.
+ * Sharpness lambda_max of the restricted Hessian by Lanczos from sharpnessStartVector(seed) (lambda_max >=
+ * |lambda_min| here, see above, but Lanczos does not need it: it finds the largest algebraic eigenvalue).
  */
 export function estimateSharpness(
   params: TwoLayerParams,
@@ -344,13 +303,8 @@ export function estimateSharpness(
 ): SharpnessEstimate {
   const { width: m, inputDim: d } = params;
   const mask = trainableMask(m, d, params.b !== undefined, options.trainable);
-  const apply = hessianOperator(params, X, y, n, options);
-  const start = powerStartVector(sharpnessOptions.seed, mask);
-  const factor = updateUnitFactor(options, m);
-  const first = powerIteration(apply, start, sharpnessOptions);
-  if (first.estimate >= 0) return { ...first, sharpness: factor * first.estimate, shift: 0 };
-  const second = powerIteration(apply, start, { ...sharpnessOptions, shift: first.estimate });
-  return { ...second, sharpness: factor * second.estimate, shift: first.estimate };
+  const result = lanczos(hessianOperator(params, X, y, n, options), sharpnessStartVector(sharpnessOptions.seed, mask), sharpnessOptions);
+  return { ...result, sharpness: result.estimate, factor: updateUnitFactor(options, m) };
 }
 
 function dot(u: ArrayLike<number>, v: ArrayLike<number>): number {

@@ -1,6 +1,7 @@
 /**
  * Chart colours from inherited CSS custom properties, so a page themes every chart at once:
- * --gf-chart-fg, --gf-chart-grid, --gf-chart-bg, --gf-chart-reference, --gf-chart-series-1..8.
+ * --gf-chart-fg, --gf-chart-grid, --gf-chart-bg, --gf-chart-reference, --gf-chart-unconverged,
+ * --gf-chart-series-1..8.
  * Unset ones follow the element's text colour: light text means a dark theme.
  */
 
@@ -9,6 +10,8 @@ export interface ChartTheme {
   readonly grid: string;
   readonly background: string;
   readonly reference: string;
+  /** Outline of the hollow markers on values that did not converge (e.g. a sharpness stopped at its cap). */
+  readonly unconverged: string;
   /** The colour of run `index` (the palette repeats after 8). */
   series(index: number): string;
 }
@@ -36,6 +39,7 @@ export function chartTheme(element: Element): ChartTheme {
     grid: custom('--gf-chart-grid') || (dark ? 'rgba(255, 255, 255, 0.14)' : 'rgba(0, 0, 0, 0.1)'),
     background: custom('--gf-chart-bg') || (dark ? '#1b1d21' : '#ffffff'),
     reference: custom('--gf-chart-reference') || (dark ? '#b0b0b0' : '#555555'),
+    unconverged: custom('--gf-chart-unconverged') || (dark ? '#a0a0a0' : '#808080'),
     series: (index) => custom(`--gf-chart-series-${(index % palette.length) + 1}`) || palette[index % palette.length]!,
   };
 }

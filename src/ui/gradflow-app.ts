@@ -16,6 +16,7 @@ import { findPreset, PRESETS } from '../experiments/presets';
 import { requestGpu, type GpuContext } from '../gpu/device';
 import { ViewSourceCache } from './view-sources';
 import { describeMetric } from './metric-descriptions';
+import { formatNumber, learningRateWarning, metricSeries } from './sharpness-display';
 import type { MetricSeries } from './gradflow-metric-chart';
 import type { RunCommand, RunSettingName } from './gradflow-run-controls';
 import './gradflow-config-editor';
@@ -277,7 +278,7 @@ export class GradflowApp extends LitElement {
     const session = this.session;
     const banners = [];
     if (session?.status === 'diverged') {
-      banners.push(html`<div class="banner error" role="alert" data-testid="diverged">The run diverged at step ${session.result?.summary.divergedAt}: the loss became infinite or NaN. Lower the learning rate (GD needs lr < 2 / sharpness) and rewind.</div>`);
+      banners.push(html`<div class="banner error" role="alert" data-testid="diverged">The run diverged at step ${session.result?.summary.divergedAt}: the loss became infinite or NaN. Lower the learning rate (GD needs lr < 2 / sharpnessParticleTime) and rewind.</div>`);
     } else if (session?.status === 'failed') {
       banners.push(html`<div class="banner error" role="alert" data-testid="run-failed">${session.message}</div>`);
     }
@@ -288,20 +289,17 @@ export class GradflowApp extends LitElement {
     return banners;
   }
 
-  /** GD is linearly stable only while lr * sharpness < 2 (SCIENCE.md section 4): warn before the blow-up. */
+  /** GD is linearly stable only while lr * sharpnessParticleTime < 2 (SCIENCE.md section 4): warn before the blow-up. */
   private stabilityWarning(): string {
     const session = this.session;
     const config = session?.config;
     if (!session || !config || config.model.kind !== 'two-layer' || session.status === 'diverged') return '';
-    const sharpness = [...session.rows].reverse().find((row) => Number.isFinite(row.sharpness))?.sharpness;
-    const lr = config.optimizer.learningRate;
-    if (sharpness !== undefined && lr * sharpness > 2) {
-      return `Learning rate ${lr} exceeds 2 / sharpness = ${formatNumber(2 / sharpness)}: full-batch GD is past its linear-stability limit here and may diverge (or settle at the edge of stability).`;
-    }
+    const warning = learningRateWarning(config, session.rows);
+    if (warning) return warning;
     const losses = session.stepLosses;
     const k = losses.length;
     if (k > 40 && losses[k - 1]! > 4 * losses[k - 21]! && losses[k - 21]! > losses[k - 41]!) {
-      return `The loss is rising (x${formatNumber(losses[k - 1]! / losses[k - 21]!)} over 20 steps): the learning rate may exceed 2 / sharpness. Log 'sharpness' to see the bound.`;
+      return `The loss is rising (x${formatNumber(losses[k - 1]! / losses[k - 21]!)} over 20 steps): the learning rate may exceed 2 / sharpness. Log 'sharpnessParticleTime' to see the bound.`;
     }
     return '';
   }
@@ -385,7 +383,7 @@ export class GradflowApp extends LitElement {
     const lossChart = config.model.kind === 'two-layer' ? this.lossChart() : nothing;
     return html`${lossChart}${names.filter((name) => name !== 'loss' || config.model.kind !== 'two-layer').map((name) => {
       const description = describeMetric(name);
-      const series: MetricSeries[] = [this.rowSeries('this run', session?.rows ?? [], name), ...this.pastRuns.map((run) => this.rowSeries(run.label, run.rows, name))];
+      const series: MetricSeries[] = [metricSeries('this run', session?.rows ?? [], name), ...this.pastRuns.map((run) => metricSeries(run.label, run.rows, name))];
       return html`<div class="chart"><gradflow-metric-chart metric=${name} label=${description.label} unit=${description.unit}
         .series=${series} .referenceLines=${description.reference?.(session?.config ?? config) ?? []}></gradflow-metric-chart>${this.pngButton(name)}</div>`;
     })}`;
@@ -396,7 +394,7 @@ export class GradflowApp extends LitElement {
     const session = this.session;
     const series: MetricSeries[] = [thinned('train loss', session?.stepLosses ?? [])];
     const rows = session?.rows ?? [];
-    if (rows.some((row) => row.testLoss !== undefined)) series.push(this.rowSeries('test loss', rows, 'testLoss'));
+    if (rows.some((row) => row.testLoss !== undefined)) series.push(metricSeries('test loss', rows, 'testLoss'));
     for (const run of this.pastRuns) series.push(thinned(`train loss (${run.label})`, run.stepLosses));
     return html`<div class="chart"><gradflow-metric-chart data-testid="loss-chart" metric="loss" label="Loss" unit="" log .series=${series}></gradflow-metric-chart>${this.pngButton('loss')}</div>`;
   }
@@ -407,11 +405,6 @@ export class GradflowApp extends LitElement {
       downloadDataUrl(`${metric}.png`, await chart.toPng());
     };
     return html`<button class="png" @click=${save} aria-label=${`Save the ${metric} chart as PNG`}>PNG</button>`;
-  }
-
-  private rowSeries(label: string, rows: readonly Record<string, number>[], name: string): MetricSeries {
-    const kept = rows.filter((row) => row[name] !== undefined);
-    return { label, steps: kept.map((row) => row.step!), values: kept.map((row) => row[name]!) };
   }
 
   private readonly onRunCommand = (event: CustomEvent<{ command: RunCommand }>) => {
@@ -557,11 +550,6 @@ function thinned(label: string, losses: readonly number[]): MetricSeries {
     values.push(losses[t]!);
   }
   return { label, steps, values };
-}
-
-function formatNumber(value: number): string {
-  if (!Number.isFinite(value)) return String(value);
-  return Math.abs(value) >= 1e-3 && Math.abs(value) < 1e4 ? value.toPrecision(4) : value.toExponential(3);
 }
 
 function messageOf(error: unknown): string {

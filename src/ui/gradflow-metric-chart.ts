@@ -3,12 +3,15 @@
  * comparison), drawn by uPlot, with dashed reference lines (2/lr, sqrt(B)/lr, ...).
  *
  * Attributes: metric, label, unit, log (boolean), log-steps (boolean), height (CSS px).
- * Properties: the same, plus series ({label, steps, values}[]) and referenceLines ({label, value}[]).
+ * Properties: the same, plus series ({label, steps, values, unconverged?}[]) and referenceLines ({label, value}[]).
  * Methods: appendPoint(seriesIndex, step, value) (redraws once per animation frame however many values
  * arrive), redraw() (re-reads the theme), toPng() (a data: URL).
- * Theme: --gf-chart-fg, --gf-chart-grid, --gf-chart-bg, --gf-chart-reference, --gf-chart-series-1..8
- * (inherited custom properties); without them it follows the text colour and prefers-color-scheme.
+ * Theme: --gf-chart-fg, --gf-chart-grid, --gf-chart-bg, --gf-chart-reference, --gf-chart-unconverged,
+ * --gf-chart-series-1..8 (inherited custom properties); without them it follows the text colour and
+ * prefers-color-scheme.
  * Non-finite values are gaps in the line; on a log axis values <= 0 are gaps too, with a note.
+ * Values a series marks unconverged get a hollow grey marker on top of the line, a legend entry
+ * "<run>: not converged" and a line in the note with each one's reason.
  * Attribute log-steps puts the steps on a log axis too (step 0 left out).
  */
 import { LitElement, css, html, unsafeCSS } from 'lit';
@@ -23,6 +26,8 @@ export interface MetricSeries {
   label: string;
   steps: number[];
   values: number[];
+  /** Per value: undefined when it can be trusted, else why not (e.g. 'not converged: residual 1.2e-03 after 100 Lanczos iterations'). */
+  unconverged?: (string | undefined)[];
 }
 
 const DEFAULT_HEIGHT_PX = 240;
@@ -30,6 +35,11 @@ const DEFAULT_HEIGHT_PX = 240;
 const FALLBACK_WIDTH_PX = 600;
 const REFERENCE_DASH = [6, 4];
 const LINE_WIDTH_PX = 1.5;
+/** Hollow markers of unconverged values: diameter and outline in CSS px. */
+const UNCONVERGED_MARKER_PX = 9;
+const UNCONVERGED_OUTLINE_PX = 2;
+/** Unconverged values listed by step in the note (the rest are counted). */
+const LISTED_UNCONVERGED = 3;
 
 @customElement('gradflow-metric-chart')
 export class GradflowMetricChart extends LitElement {
@@ -70,6 +80,7 @@ export class GradflowMetricChart extends LitElement {
   private frame = 0;
   private redraws = 0;
   private ignoredCount = 0;
+  private unconvergedNotes: string[] = [];
   private resizeObserver: ResizeObserver | undefined;
   private readonly colorScheme = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : undefined;
   private readonly onColorScheme = () => this.redraw();
@@ -105,6 +116,7 @@ export class GradflowMetricChart extends LitElement {
     if (!run) throw new RangeError(`appendPoint: seriesIndex ${seriesIndex} is not one of the ${this.series.length} series; set .series first`);
     run.steps.push(step);
     run.values.push(value);
+    run.unconverged?.push(undefined);
     this.scheduleDraw();
   }
 
@@ -172,9 +184,10 @@ export class GradflowMetricChart extends LitElement {
     return html`
       <p class="title" id="title">${this.axisLabel}${log ? ' (log axis)' : ''}</p>
       <div class="plot" role="img" aria-labelledby="title" aria-describedby="summary"></div>
-      <p class="note" id="summary" role="note" ?hidden=${this.ignoredCount === 0 && runs > 0}>
+      <p class="note" id="summary" role="note" ?hidden=${this.ignoredCount === 0 && this.unconvergedNotes.length === 0 && runs > 0}>
         ${runs === 0 ? 'no runs yet' : ''}
         ${this.ignoredCount > 0 ? `${this.ignoredCount} value${this.ignoredCount === 1 ? '' : 's'} ≤ 0 not shown on the log axis` : ''}
+        ${this.unconvergedNotes.length > 0 ? unconvergedSummary(this.unconvergedNotes) : ''}
       </p>
     `;
   }
@@ -209,7 +222,8 @@ export class GradflowMetricChart extends LitElement {
     const references = this.referenceLines.filter((line) => Number.isFinite(line.value) && (!log || line.value > 0));
     const logSteps = this.effectiveLogSteps;
     const { data, ignored } = alignedData(this.series, references, log, logSteps);
-    const key = JSON.stringify([log, logSteps, this.axisLabel, this.height, this.series.map((s) => s.label), references.map((r) => r.label)]);
+    const flagged = this.series.map(hasUnconverged);
+    const key = JSON.stringify([log, logSteps, this.axisLabel, this.height, this.series.map((s) => s.label), flagged, references.map((r) => r.label)]);
     if (!this.plot || key !== this.plotKey) {
       this.plot?.destroy();
       this.plot = new uPlot(this.options(log, logSteps, references), data, this.container);
@@ -218,8 +232,10 @@ export class GradflowMetricChart extends LitElement {
       this.plot.setData(data);
     }
     this.redraws += 1;
-    if (ignored !== this.ignoredCount) {
+    const notes = unconvergedNotes(this.series);
+    if (ignored !== this.ignoredCount || notes.join('\n') !== this.unconvergedNotes.join('\n')) {
       this.ignoredCount = ignored;
+      this.unconvergedNotes = notes;
       this.requestUpdate();
     }
   }
@@ -244,7 +260,18 @@ export class GradflowMetricChart extends LitElement {
       ],
       series: [
         { label: 'step' },
-        ...this.series.map((run, i): uPlot.Series => ({ label: run.label, stroke: theme.series(i), width: LINE_WIDTH_PX, spanGaps: false })),
+        // Each run's line, then (when it has any) its unconverged values as hollow markers without a line, drawn on top.
+        ...this.series.flatMap((run, i): uPlot.Series[] => [
+          { label: run.label, stroke: theme.series(i), width: LINE_WIDTH_PX, spanGaps: false },
+          ...(hasUnconverged(run)
+            ? [{
+                label: `${run.label}: not converged`,
+                stroke: theme.unconverged,
+                paths: () => null,
+                points: { show: true, size: UNCONVERGED_MARKER_PX, width: UNCONVERGED_OUTLINE_PX, stroke: theme.unconverged, fill: theme.background },
+              }]
+            : []),
+        ]),
         ...references.map((line): uPlot.Series => ({ label: line.label, stroke: theme.reference, width: 1, dash: REFERENCE_DASH, points: { show: false } })),
       ],
       legend: { show: true },
@@ -253,9 +280,24 @@ export class GradflowMetricChart extends LitElement {
   }
 }
 
+const hasUnconverged = (run: MetricSeries) => (run.unconverged ?? []).some((note) => note !== undefined);
+
+/** "step 40: not converged: residual ...", one per unconverged value of every run (runs named when several). */
+function unconvergedNotes(series: readonly MetricSeries[]): string[] {
+  return series.flatMap((run) =>
+    (run.unconverged ?? []).flatMap((note, i) => (note === undefined ? [] : [`${series.length > 1 ? `${run.label}, ` : ''}step ${run.steps[i]}: ${note}`])),
+  );
+}
+
+function unconvergedSummary(notes: readonly string[]): string {
+  const more = notes.length > LISTED_UNCONVERGED ? `; and ${notes.length - LISTED_UNCONVERGED} more` : '';
+  return `${notes.length} value${notes.length === 1 ? '' : 's'} not converged (hollow grey markers): ${notes.slice(0, LISTED_UNCONVERGED).join('; ')}${more}`;
+}
+
 /**
  * Joins the runs on the union of their steps. Missing steps are undefined (uPlot spans them); non-finite
- * values, and values <= 0 on a log axis, are null (uPlot breaks the line there).
+ * values, and values <= 0 on a log axis, are null (uPlot breaks the line there). A run with unconverged
+ * values gets a second column right after its own: those values, null elsewhere.
  */
 function alignedData(series: readonly MetricSeries[], references: readonly ReferenceLine[], log: boolean, logSteps: boolean): { data: uPlot.AlignedData; ignored: number } {
   let ignored = 0;
@@ -272,7 +314,8 @@ function alignedData(series: readonly MetricSeries[], references: readonly Refer
       }
       return v;
     });
-    return [steps, values];
+    if (!hasUnconverged(run)) return [steps, values];
+    return [steps, values, kept.map((i, k) => (run.unconverged![i] === undefined ? null : values[k]!))];
   });
   const joined: uPlot.AlignedData = tables.length === 0 ? [[]] : tables.length === 1 ? tables[0]! : uPlot.join(tables);
   const steps = joined[0] as number[];

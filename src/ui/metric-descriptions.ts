@@ -1,9 +1,12 @@
 /**
  * How to chart each metric the engine logs: its axis label, its unit, whether it reads best on a
- * log axis, and the reference lines SCIENCE.md defines for it (2/lr for sharpness, sqrt(B)/lr for
- * the non-uniformity, ...), so the app can build a chart for any metric a preset names.
+ * log axis, and the reference lines SCIENCE.md defines for it (2/lr for the sharpness in particle
+ * time, sqrt(B)/lr for the non-uniformity, ...), so the app can build a chart for any metric a preset names.
+ * Units of the curvature metrics: src/engine/curvature-metrics.ts (the update rule moves each parameter
+ * by lr * factor * its gradient, factor = m for mean-field and 1 otherwise).
  */
 import { METRIC_NAMES, type ExperimentConfig, type MetricName } from '../config/schema';
+import { particleLearningRate, type Scaling } from '../model/conventions';
 
 /** A horizontal line drawn across a chart: a stability bound or a target value. */
 export interface ReferenceLine {
@@ -29,10 +32,18 @@ function learningRateOf(config: ExperimentConfig): number | undefined {
   return config.model.kind === 'two-layer' && config.optimizer.learningRate > 0 ? config.optimizer.learningRate : undefined;
 }
 
-/** GD's linear-stability bound on the sharpness: lambda_max(H) <= 2/lr (SCIENCE.md section 4, edge of stability). */
+/** GD's linear-stability bound on the sharpness in particle time: factor lambda_max(H) <= 2/lr (SCIENCE.md section 4, edge of stability). */
 function twoOverLearningRate(config: ExperimentConfig): ReferenceLine[] {
   const lr = learningRateOf(config);
   return lr === undefined ? [] : [{ label: '2/lr', value: 2 / lr }];
+}
+
+/** The same bound on lambda_max(H) in parameter units: 2 / (lr factor), factor = m for mean-field. */
+function twoOverParameterStep(config: ExperimentConfig): ReferenceLine[] {
+  const lr = learningRateOf(config);
+  if (lr === undefined || config.model.kind !== 'two-layer') return [];
+  const factor = particleLearningRate(config.model.scaling as Scaling, 1, config.model.width);
+  return [{ label: factor === 1 ? '2/lr' : '2/(lr·m)', value: 2 / (lr * factor) }];
 }
 
 /**
@@ -63,9 +74,18 @@ export const METRIC_DESCRIPTIONS: Readonly<Record<MetricName, MetricDescription>
   activatedOnNegative: { label: 'positive neurons active on class -1', unit: 'neurons' },
   maskChangeFraction: { label: 'ReLU mask change since init', unit: 'fraction' },
   margin: { label: 'normalized margin γ', unit: '' },
-  sharpness: { label: 'sharpness λ_max(H)', unit: '1/lr', reference: twoOverLearningRate },
-  // SCIENCE.md section 4: a linearly stable SGD minimum has Tr(H) <= about 2/lr.
-  hessianTrace: { label: 'Hessian trace Tr(H)', unit: '1/lr', reference: twoOverLearningRate },
+  // lambda_max(H) in the parameters' own units: GD is stable below 2/(lr m) for mean-field, 2/lr otherwise.
+  sharpness: { label: 'sharpness λ_max(H)', unit: 'parameter units', reference: twoOverParameterStep },
+  // factor lambda_max(H) (factor = m for mean-field, 1 otherwise): GD is linearly stable below 2/lr.
+  sharpnessParticleTime: { label: 'sharpness in particle time, factor·λ_max(H)', unit: '1/lr', reference: twoOverLearningRate },
+  // |H y - lambda y| of the returned unit Ritz vector: some eigenvalue lies within it of the sharpness.
+  sharpnessResidual: { label: 'sharpness residual |Hy − λy|', unit: 'parameter units', log: true },
+  sharpnessConverged: { label: 'sharpness converged (Lanczos)', unit: '1 yes, 0 no' },
+  sharpnessIterations: { label: 'sharpness Lanczos iterations', unit: 'iterations' },
+  // Tr(H), exact (closed form (1/n) sum_i l''_i K_ii for the two-layer ReLU net; no estimator), parameter units.
+  hessianTrace: { label: 'Hessian trace Tr(H), exact', unit: 'parameter units', reference: twoOverParameterStep },
+  // factor Tr(H), like sharpnessParticleTime; SCIENCE.md section 4: a linearly stable SGD minimum has it <= about 2/lr.
+  hessianTraceParticleTime: { label: 'Hessian trace in particle time, factor·Tr(H), exact', unit: '1/lr', reference: twoOverLearningRate },
   ntkLambdaMin: { label: 'NTK λ_min', unit: '', log: true },
   ntkLambdaMax: { label: 'NTK λ_max', unit: '', log: true },
   kernelChange: { label: 'kernel change |K−K₀|/|K₀|', unit: 'relative' },

@@ -102,6 +102,35 @@ describe('gradflow CLI', () => {
     expect(result.summary.diverged).toBe(true);
   });
 
+  it('states the curvature units in result.json and warns, naming the steps, when the sharpness did not converge', () => {
+    const meanField = { ...tiny, model: { width: 12, scaling: 'mean-field', bias: true }, metrics: { every: 10, names: ['loss', 'sharpness', 'sharpnessParticleTime'] } };
+    const configPath = join(work, 'sharpness.json');
+    writeFileSync(configPath, JSON.stringify(meanField));
+    const good = gradflow('run', configPath, '--out', join(work, 'sharp'));
+    expect(good.code).toBe(0);
+    expect(good.stderr).not.toMatch(/did not converge/);
+    const result = JSON.parse(readFileSync(join(work, 'sharp', 'result.json'), 'utf8'));
+    expect(result.summary.sharpnessUnconverged).toBe(0);
+    expect(result.metricUnits.particleTimeFactor).toBe(12);
+    expect(result.metricUnits.metrics.sharpness).toMatch(/^parameter units/);
+    expect(result.metricUnits.metrics.sharpnessParticleTime).toMatch(/^particle time .*: 12 \* lambda_max\(H\), factor m = 12 \(mean-field\); .*learningRate \* sharpnessParticleTime < 2/);
+    expect(Object.keys(result.metricUnits.metrics).sort()).toEqual(['sharpness', 'sharpnessConverged', 'sharpnessIterations', 'sharpnessParticleTime', 'sharpnessResidual']);
+    for (const row of result.metrics) expect(row.sharpnessParticleTime).toBeCloseTo(12 * row.sharpness, 12);
+    const csv = readFileSync(join(work, 'sharp', 'metrics.csv'), 'utf8').split('\n');
+    expect(csv[0]).toBe('step,loss,sharpness,sharpnessParticleTime,sharpnessResidual,sharpnessConverged,sharpnessIterations');
+    // A cap of 2 Lanczos iterations cannot meet the 1e-5 rule on p = 48: every logged step is flagged.
+    const capped = gradflow('run', configPath, '--out', join(work, 'capped'), '--set', 'metrics.lanczos={"maxIterations":2}');
+    expect(capped.code).toBe(0);
+    expect(capped.stderr).toMatch(/^warning: the sharpness did not converge at 4 of 4 logged steps/m);
+    expect(capped.stderr).toMatch(/step 0: [-\d.e]+ \(not converged: residual [\d.]+e[-+]\d+ after 2 Lanczos iterations\); step 10:/);
+    expect(capped.stderr).toMatch(/Raise metrics\.lanczos\.maxIterations/);
+    const cappedResult = JSON.parse(readFileSync(join(work, 'capped', 'result.json'), 'utf8'));
+    expect(cappedResult.summary.sharpnessUnconverged).toBe(4);
+    expect(cappedResult.metrics.map((row: { sharpnessConverged: number }) => row.sharpnessConverged)).toEqual([0, 0, 0, 0]);
+    expect(cappedResult.metricUnits.metrics.sharpnessConverged).toMatch(/cap of 2 iterations/);
+    expect(gradflow('run', configPath, '--set', 'metrics.lanczos={"maxIterations":5000}').code).toBe(2);
+  });
+
   it('runs a sweep in independent shards and merges them', () => {
     const configPath = join(work, 'base.json');
     writeFileSync(configPath, JSON.stringify({ ...tiny, steps: 5 }));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NETWORK_METRIC_NAMES, parseConfig } from '../../src/config/schema';
-import { CURVATURE_METRICS } from '../../src/engine/curvature-metrics';
+import { CURVATURE_METRICS, SHARPNESS_DIAGNOSTICS } from '../../src/engine/curvature-metrics';
 import { runExperiment } from '../../src/engine/run-experiment';
 import { getTestGpu } from '../helpers/gpu';
 import { expectClose } from '../helpers/tolerance';
@@ -29,17 +29,43 @@ describe('metrics at logged steps, GPU against reference', () => {
     };
     const gpu = await runExperiment(parseConfig({ ...square, backend: 'gpu' }), { requestGpu: getTestGpu });
     const cpu = await runExperiment(parseConfig({ ...square, backend: 'reference' }), { requestGpu: getTestGpu });
-    for (const name of CURVATURE_METRICS) {
-      // Power iteration stops at a 1e-5 relative change, Hutchinson uses the same probes on both sides,
+    for (const name of CURVATURE_METRICS.filter((n) => !SHARPNESS_DIAGNOSTICS.includes(n))) {
+      // Lanczos stops at a 1e-5 relative residual, Hutchinson uses the same probes on both sides,
       // and K is a float32 Gram; 1e-3 relative covers the three.
       expectClose(gpu.metrics.map((row) => row[name]!), cpu.metrics.map((row) => row[name]!), { abs: 1e-6, rel: 1e-3 }, name);
     }
+    expectSharpnessDiagnostics(gpu.metrics, cpu.metrics);
     const [first, last] = [gpu.metrics[0]!, gpu.metrics.at(-1)!];
     expect(first.kernelChange).toBe(0);
     expect(last.kernelChange).toBeGreaterThan(0);
     expect(last.sharpness).toBeGreaterThan(0);
     expect(last.ntkLambdaMin).toBeLessThanOrEqual(last.ntkLambdaMax!);
     expect(last.hessianTrace).toBeGreaterThan(0);
+  });
+
+  it('log the exact Hessian trace on both backends, and m times it in particle time (mean-field, logistic; dense check in tests/kernels/hessian-trace)', async () => {
+    const config = { ...base, loss: 'logistic', steps: 20, metrics: { every: 10, names: ['loss', 'hessianTrace', 'hessianTraceParticleTime'] } };
+    const gpu = await runExperiment(parseConfig({ ...config, backend: 'gpu' }), { requestGpu: getTestGpu });
+    const cpu = await runExperiment(parseConfig({ ...config, backend: 'reference' }), { requestGpu: getTestGpu });
+    for (const row of [...gpu.metrics, ...cpu.metrics]) {
+      expect(row.hessianTrace).toBeGreaterThan(0);
+      expect(row.hessianTraceParticleTime).toBeCloseTo(24 * row.hessianTrace!, 12);
+    }
+    // float32 training over 20 steps, then a positive sum over n x m terms: 1e-4 relative.
+    expectClose(gpu.metrics.map((row) => row.hessianTrace!), cpu.metrics.map((row) => row.hessianTrace!), { abs: 1e-9, rel: 1e-4 }, 'hessianTrace');
+  });
+
+  it('carry the sharpness diagnostics in every row on both backends, and the particle-time sharpness is m times the sharpness (mean-field)', async () => {
+    const meanField = { ...base, steps: 20, metrics: { every: 10, names: ['loss', 'sharpness', 'sharpnessParticleTime'] } };
+    const gpu = await runExperiment(parseConfig({ ...meanField, backend: 'gpu' }), { requestGpu: getTestGpu });
+    const cpu = await runExperiment(parseConfig({ ...meanField, backend: 'reference' }), { requestGpu: getTestGpu });
+    for (const row of [...gpu.metrics, ...cpu.metrics]) {
+      // Asked only for the two values; the residual, the flag and the iteration count come along.
+      expect(Object.keys(row).sort()).toEqual(['loss', 'sharpness', 'sharpnessConverged', 'sharpnessIterations', 'sharpnessParticleTime', 'sharpnessResidual', 'step']);
+      expect(row.sharpnessParticleTime).toBeCloseTo(24 * row.sharpness!, 12);
+    }
+    expectClose(gpu.metrics.map((row) => row.sharpness!), cpu.metrics.map((row) => row.sharpness!), { abs: 1e-6, rel: 1e-3 }, 'sharpness');
+    expectSharpnessDiagnostics(gpu.metrics, cpu.metrics);
   });
 
   it('agree on every metric, and the particle metrics say what they should', async () => {
@@ -95,3 +121,19 @@ describe('metrics at logged steps, GPU against reference', () => {
     expect(Number.isNaN(gpu.metrics.at(-1)!.energyResidual)).toBe(true); // no step after the last one
   });
 });
+
+/**
+ * Both backends converge at every logged step, within one iteration of each other (the same stopping rule on
+ * float32 and float64 coefficients); the residuals are not compared value by value (the GPU's is float32
+ * rounding, ~1e-6 of the sharpness, the reference's float64), only bounded by the 1e-5 rule plus that floor.
+ */
+function expectSharpnessDiagnostics(gpu: readonly Record<string, number>[], cpu: readonly Record<string, number>[]): void {
+  gpu.forEach((row, i) => {
+    const other = cpu[i]!;
+    expect([row.sharpnessConverged, other.sharpnessConverged], `converged at step ${row.step}`).toEqual([1, 1]);
+    expect(Math.abs(row.sharpnessIterations! - other.sharpnessIterations!), `iterations at step ${row.step}`).toBeLessThanOrEqual(1);
+    const scale = Math.abs(other.sharpness ?? other.sharpnessParticleTime!);
+    expect(row.sharpnessResidual!).toBeLessThan(1e-4 * scale);
+    expect(other.sharpnessResidual!).toBeLessThan(2e-5 * scale);
+  });
+}

@@ -181,7 +181,7 @@ describe('hessian: argument checks before dispatch', () => {
     const variant = { firstLayer: true, secondLayer: true, hasBias: false };
     await expect(bindHvpJvp(gpu, shape, variant, { activation: small, weightedJvp: small })).rejects.toThrow(/activation.*holds 4 bytes/);
     await expect(bindHvpJvp(gpu, shape, { ...variant, firstLayer: false, secondLayer: false }, { activation: small, weightedJvp: small })).rejects.toThrow(/neither layer/);
-    await expect(bindVectorDots(gpu, { width: 2, inputDim: 2, hasBias: true }, 0, { directionA: small })).rejects.toThrow(/directionA.*holds 4 bytes|directionW.*missing/);
+    await expect(bindVectorDots(gpu, { width: 2, inputDim: 2, hasBias: true }, { directionA: small })).rejects.toThrow(/directionA.*holds 4 bytes|directionW.*missing/);
     await expect(rademacherFill(gpu, { width: 2, inputDim: 2, hasBias: false }, { seed: -1, stream: 0 }, 0)).rejects.toThrow(/seed/);
     small.destroy();
   });

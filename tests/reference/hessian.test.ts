@@ -103,12 +103,12 @@ describe('hessian reference: dense Hessian and spectrum', () => {
     const lambdaMin = spectrum.eigenvalues[spectrum.eigenvalues.length - 1]!;
     expect(lambdaMin).toBeLessThan(0); // large residuals: the curvature of f makes the Hessian indefinite
     expect(spectrum.sharpness).toBeGreaterThanOrEqual(Math.abs(lambdaMin) * (1 - 1e-12));
-    const factor = scaling === 'mean-field' ? SMALL.width : 1;
-    expect(spectrum.factor).toBe(factor);
-    expect(spectrum.sharpness).toBeCloseTo(factor * symmetricEigenvalues(H, p)[0]!, 10);
+    expect(spectrum.factor).toBe(scaling === 'mean-field' ? SMALL.width : 1);
+    // Parameter units: the eigenvalues of H itself, no factor.
+    expect(spectrum.sharpness).toBeCloseTo(symmetricEigenvalues(H, p)[0]!, 10);
     let trace = 0;
     for (let i = 0; i < p; i++) trace += H[i * p + i]!;
-    expect(spectrum.trace).toBeCloseTo(factor * trace, 10);
+    expect(spectrum.trace).toBeCloseTo(trace, 10);
   });
 
   it.each(['first', 'second'] as const)('is positive semi-definite with one layer frozen (%s trainable: Gauss-Newton only)', (trainable) => {
@@ -119,7 +119,7 @@ describe('hessian reference: dense Hessian and spectrum', () => {
     expect(spectrum.eigenvalues[kept - 1]!).toBeGreaterThan(-1e-12 * spectrum.sharpness);
   });
 
-  it.each(SCALINGS)('sharpness is in the update rule\'s units: one GD step scales the top eigendirection by 1 - lr * sharpness (%s)', (scaling) => {
+  it.each(SCALINGS)('factor * sharpness is in the update rule\'s units: one GD step scales the top eigendirection by 1 - lr * factor * sharpness (%s)', (scaling) => {
     const problem = makeCurvatureProblem({ ...SMALL, loss: 'square', scaling, hasBias: true, seed: 31 });
     const { params, X, y } = problem;
     const n = SMALL.sampleCount;
@@ -140,37 +140,30 @@ describe('hessian reference: dense Hessian and spectrum', () => {
     const plus = step(shifted(problem, unit, epsilon));
     const minus = step(shifted(problem, unit, -epsilon));
     const flatUnit = hessian.flattenParamVector(unit);
-    const contraction = 1 - learningRate * spectrum.sharpness;
+    const contraction = 1 - learningRate * spectrum.factor * spectrum.sharpness;
     for (let k = 0; k < p; k++) expect((plus[k]! - minus[k]!) / (2 * epsilon)).toBeCloseTo(contraction * flatUnit[k]!, 6);
   });
 });
 
 describe('hessian reference: estimators', () => {
-  const diagonal = (values: number[]): hessian.LinearOperator => (v) => v.map((x, k) => values[k]! * x);
-
-  it('power iteration finds the dominant eigenvalue, and the shift turns it to lambda_max', () => {
-    const apply = diagonal([2, -5, 1, 0.5]);
-    const start = [1, 1, 1, 1];
-    const dominant = hessian.powerIteration(apply, start, { maxIterations: 500, tolerance: 1e-12 });
-    expect(dominant.converged).toBe(true);
-    expect(dominant.estimate).toBeCloseTo(-5, 9);
-    const shifted = hessian.powerIteration(apply, start, { maxIterations: 500, tolerance: 1e-12, shift: -5 });
-    expect(shifted.estimate).toBeCloseTo(2, 9);
-    expect(shifted.history.length).toBe(shifted.iterations);
-    expect(() => hessian.powerIteration(apply, [0, 0, 0, 0])).toThrow(/zero/);
-  });
-
-  it('power iteration sharpness matches the exact eigenvalue on a network', () => {
+  it('Lanczos sharpness matches the exact eigenvalue on a network, in parameter units, with the factor beside it', () => {
     for (const scaling of SCALINGS) {
       const problem = makeCurvatureProblem({ ...SMALL, loss: 'square', scaling, hasBias: false, seed: 37 });
       const exact = hessian.exactHessianSpectrum(problem.params, problem.X, problem.y, SMALL.sampleCount, problem.options);
-      const estimate = hessian.estimateSharpness(problem.params, problem.X, problem.y, SMALL.sampleCount, problem.options, {
-        seed: 1, maxIterations: 2000, tolerance: 1e-12,
-      });
+      const estimate = hessian.estimateSharpness(problem.params, problem.X, problem.y, SMALL.sampleCount, problem.options, { seed: 1, tolerance: 1e-10 });
       expect(estimate.converged).toBe(true);
-      expect(estimate.shift).toBe(0);
-      expect(Math.abs(estimate.sharpness - exact.sharpness)).toBeLessThan(1e-8 * exact.sharpness);
+      expect(estimate.factor).toBe(exact.factor);
+      expect(estimate.sharpness).toBe(estimate.estimate);
+      expect(Math.abs(estimate.sharpness - exact.sharpness)).toBeLessThan(1e-10 * exact.sharpness);
+      expect(estimate.residual).toBeLessThan(1e-9 * exact.sharpness);
     }
+  });
+
+  it('sharpness start vectors are N(0, 1) on trainable coordinates and zero on frozen ones', () => {
+    const mask = hessian.trainableMask(4, 3, true, 'second');
+    const start = hessian.sharpnessStartVector(9, mask);
+    start.forEach((x, e) => (mask[e] ? expect(Math.abs(x)).toBeGreaterThan(0) : expect(x).toBe(0)));
+    expect(Array.from(hessian.sharpnessStartVector(10, mask))).not.toEqual(Array.from(start));
   });
 
   it('Rademacher probes are +-1 on trainable coordinates, 0 on frozen ones, and differ between probes', () => {

@@ -52,7 +52,7 @@ describe('<gradflow-metric-chart>', () => {
     const legend = chart.shadowRoot!.querySelector('.u-legend')!;
     expect(getComputedStyle(legend).display).not.toBe('inline');
     expect(chart.uplot!.axes[0]!.label).toBe('step');
-    expect(chart.uplot!.axes[1]!.label).toBe('sharpness λ_max(H) [1/lr]');
+    expect(chart.uplot!.axes[1]!.label).toBe('sharpness λ_max(H) [parameter units]');
     expect(chart.uplot!.scales.y!.distr).toBe(1);
   });
 
@@ -138,6 +138,35 @@ describe('<gradflow-metric-chart>', () => {
       c.series = [run('diverging', [0, 1, 2, 3, 4, 5], [1, NaN, 3, Infinity, 5, -Infinity])];
     });
     expect(chart.uplot!.data[1]).toEqual([1, null, 3, null, 5, null]);
+  });
+
+  it('draws unconverged values as hollow grey markers over the line, with a legend entry and a note giving the residual', async () => {
+    const note = 'not converged: residual 2.50e-3 after 100 Lanczos iterations';
+    const chart = await mount((c) => {
+      c.metric = 'sharpnessParticleTime';
+      c.style.setProperty('--gf-chart-unconverged', 'rgb(0, 200, 0)');
+      c.series = [{ ...run('gd', [0, 10, 20, 30], [4, 4.5, 5, 5.2]), unconverged: [undefined, undefined, note, undefined] }];
+    });
+    const plot = chart.uplot!;
+    // The run's line, then its unconverged values alone (null elsewhere), drawn as points without a line.
+    expect(plot.series.map((s) => s.label)).toEqual(['step', 'gd', 'gd: not converged']);
+    expect(plot.data[1]).toEqual([4, 4.5, 5, 5.2]);
+    expect(plot.data[2]).toEqual([null, null, 5, null]);
+    expect(countNear(canvasOf(chart), [0, 0, 255])).toBeGreaterThan(20);
+    // A hollow ring (9 px across, 2 px outline) in the unconverged colour.
+    expect(countNear(canvasOf(chart), [0, 200, 0])).toBeGreaterThan(10);
+    await chart.updateComplete;
+    const text = chart.shadowRoot!.querySelector('.note')!.textContent!;
+    expect(text).toContain('1 value not converged (hollow grey markers): step 20: not converged: residual 2.50e-3 after 100 Lanczos iterations');
+    expect(chart.shadowRoot!.querySelector('.note')!.hasAttribute('hidden')).toBe(false);
+    expect(chart.shadowRoot!.querySelector('.u-legend')!.textContent).toContain('gd: not converged');
+    // Converged runs keep a single column per run and no note.
+    chart.series = [run('gd', [0, 10], [4, 4.5])];
+    await chart.updateComplete;
+    await nextFrame();
+    await nextFrame();
+    expect(chart.uplot!.series.map((s) => s.label)).toEqual(['step', 'gd']);
+    expect(chart.shadowRoot!.querySelector('.note')!.hasAttribute('hidden')).toBe(true);
   });
 
   it('follows its width and exports a PNG', async () => {

@@ -14,14 +14,15 @@ const FLOW_TIME = 1;
 const FULL_TAUS = [0.2, 0.1, 0.05];
 const REDUCED_TAUS = [0.1, 0.05];
 /**
- * A step far beyond the explicit stability limit 2 / sharpness (the initial mean-field sharpness of
- * this problem is about 0.8, so 2 / sharpness is about 2.5): explicit GD must blow up, JKO must not.
+ * A step far beyond the explicit stability limit 2 / sharpnessParticleTime (the initial sharpness of this
+ * problem in particle time, m lambda_max(H), is about 0.8, so the limit is about 2.5): explicit GD must blow
+ * up, JKO must not.
  */
 const LARGE_TAU = 8;
 const LARGE_TAU_STEPS = 5;
 /**
- * Inner GD rate of the proximal problem: it contracts when eta < 2 / (sharpness + 1 / tau); eta =
- * 0.8 / (1 + 1 / tau) stays below that for sharpness <= 1 and converges in a few tens of steps.
+ * Inner GD rate of the proximal problem: it contracts when eta < 2 / (sharpnessParticleTime + 1 / tau); eta =
+ * 0.8 / (1 + 1 / tau) stays below that for sharpnessParticleTime <= 1 and converges in a few tens of steps.
  */
 const innerRate = (tau: number) => 0.8 / (1 + 1 / tau);
 /**
@@ -155,7 +156,7 @@ export const MEAN_FIELD_PRESETS: readonly Preset[] = [
       'The JKO scheme pi_{k+1} = argmin R(pi) + W2^2(pi, pi_k) / (2 tau) is, for particles with the identity coupling, the implicit ' +
       'step theta_{k+1} = argmin L(theta) + |theta - theta_k|^2 / (2 tau m), solved by an inner GD loop (SCIENCE.md section 1, seed 001). ' +
       'The config is explicit GD at lr = tau = 0.1; add optimizer.jko = {tau: 0.1, innerSteps: 20, innerLearningRate: 0.07} for the implicit scheme: for small tau both follow the same Wasserstein gradient flow ' +
-      'and their losses at a fixed flow time differ by O(tau); for tau far above 2 / sharpness the explicit step blows up while the ' +
+      'and their losses at a fixed flow time differ by O(tau); for tau far above 2 / sharpnessParticleTime (the sharpness in particle time, m lambda_max) the explicit step blows up while the ' +
       'implicit one still decreases the loss every step. Look at the loss against flow time (step x tau) for the two schemes.',
     config: {
       name: 'jko-vs-explicit',
@@ -165,10 +166,10 @@ export const MEAN_FIELD_PRESETS: readonly Preset[] = [
       model: { width: 32, scaling: 'mean-field' },
       data: { kind: 'teacher-student', sampleCount: 32, inputDim: 2, teacher: { kind: 'random', width: 2 } },
       optimizer: { rule: 'gd', learningRate: 0.1 },
-      metrics: { every: 1, names: ['loss', 'sharpness'] },
+      metrics: { every: 1, names: ['loss', 'sharpnessParticleTime'] },
     },
     reduced: ['metrics.names=["loss"]'],
-    plots: ['loss', 'sharpness'],
+    plots: ['loss', 'sharpnessParticleTime'],
     check: checkJkoVsExplicit,
   },
   {
