@@ -1,5 +1,5 @@
 /**
- * Online data on the GPU (population risk, SCIENCE.md sections 0 and 3): fresh inputs and their
+ * Online data on the GPU (population risk, docs/science.md sections 0 and 3): fresh inputs and their
  * target labels for one training step, so no batch crosses the bus. The streams are those of
  * src/reference/data.ts (its twin): x_ic = normal element i*d + c of (seed, input_stream) at counter
  * word 1 = step, optionally scaled to the unit sphere; y_i = f*(x_i) + noise_std * normal element i of

@@ -1,6 +1,6 @@
 /**
  * The network output on a grid over the input box, for the function view:
- * f(x) = scale * sum_j a_j relu(w_j . x + b_j) (SCIENCE.md section 0, scale = alpha s_m), one thread per
+ * f(x) = scale * sum_j a_j relu(w_j . x + b_j) (docs/science.md section 0, scale = alpha s_m), one thread per
  * grid point. d = 2: a grid_x x grid_y lattice, values[k grid_x + i] at x = (x0 + i dx, y0 + k dy);
  * d = 1: grid_y = 1 and values[i] at x0 + i dx.
  */

@@ -1,5 +1,5 @@
 /**
- * Toy landscapes, one thread per particle (SCIENCE.md sections 4 and 7; conventions in
+ * Toy landscapes, one thread per particle (docs/science.md sections 4 and 7; conventions in
  * src/model/landscapes.ts). Every particle is an independent optimizer run, so a step depends on the
  * particle alone: `landscape_run` loads x (and the optimizer's accumulators) into registers once,
  * loops over `step_count` steps, and writes back once. That fuses T steps into one dispatch with
@@ -374,7 +374,7 @@ fn inverse_sqrt_times(acc: array<f32, ${kk}>, g_in: Point) -> Point {
 }
 
 /**
- * The preconditioned step d = Gamma_t g (SCIENCE.md section 7), with the accumulators updated first
+ * The preconditioned step d = Gamma_t g (docs/science.md section 7), with the accumulators updated first
  * (AdaGrad's sums run over s <= t). WGSL text inside the step loop; `alpha`, `g`, `acc` are in scope.
  */
 function preconditionBody(optimizer: LandscapeOptimizer, k: number): string {
@@ -417,7 +417,7 @@ function stepBody(variant: LandscapeVariant): string {
         g[c] += params.noise_std * rng_normal(rng_threefry2x32(vec2u(params.seed, ${LANDSCAPE_STREAMS.noise}u + c), vec2u(p, t)));
       }`
     : '';
-  return `// x_{t+1} = x_t - Gamma_t g_t (SCIENCE.md section 7).
+  return `// x_{t+1} = x_t - Gamma_t g_t (docs/science.md section 7).
       var g = landscape_gradient(x, p, t);
       ${noise}
       ${preconditionBody(optimizer, k)}

@@ -1,5 +1,5 @@
 /**
- * Linear logistic regression without bias (SCIENCE.md section 6), one thread per run: R independent
+ * Linear logistic regression without bias (docs/science.md section 6), one thread per run: R independent
  * runs (GD or normalized GD, each with its own learning rate and heavy-ball momentum) share the
  * signed samples s_i = y_i x_i, so z_i = y_i <w, x_i> = <w, s_i>. `linear_logistic_run` loops over
  * `step_count` steps per dispatch; w and v stay in storage (d is a runtime size).

@@ -1,5 +1,5 @@
 /**
- * Element-wise kernels of the empirical NTK Gram (SCIENCE.md section 0). With s = alpha s_m,
+ * Element-wise kernels of the empirical NTK Gram (docs/science.md section 0). With s = alpha s_m,
  * H = relu(X W^T + b) [n x m] and Ma = M diag(|a|) (M = 1[H > 0]):
  *   K = s^2 [ H H^T  +  (Ma Ma^T) .* (X X^T + 1[bias]) ]
  *     = K^(a) + K^(w) (+ K^(b)),  since M diag(a^2) M^T = Ma Ma^T.

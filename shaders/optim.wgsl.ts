@@ -69,7 +69,7 @@ fn squared_norm(${entryArgumentsWgsl}) {
 /**
  * norm_total: |u|_M^2 = sum of all partials (strided partial sums in order, then the fixed tree), by one
  * workgroup. With accumulate = 1 it also adds the total to the running sum of AdaGrad-Norm,
- * b_t^2 - delta0^2 = sum_{s <= t} |u_s|_M^2 (SCIENCE.md section 7).
+ * b_t^2 - delta0^2 = sum_{s <= t} |u_s|_M^2 (docs/science.md section 7).
  */
 export function normTotalSource(_variant: OptimizerVariant): string {
   const { gradientNormSquared, gradientNormSquaredSum, firstPartial } = OPTIMIZER_SCALAR_SLOTS;
@@ -229,7 +229,7 @@ fn sam_restore(${entryArgumentsWgsl}) {
 
 /**
  * proximal_grad, in place: g <- g + coefficient (theta - anchor), coefficient = 1 / (tau c_s): the
- * Euclidean gradient of the JKO objective L(theta) + (1 / (2 tau)) |theta - anchor|_M^2 (SCIENCE.md
+ * Euclidean gradient of the JKO objective L(theta) + (1 / (2 tau)) |theta - anchor|_M^2 (docs/science.md
  * section 1; for mean-field c_s = m gives the (1/m) sum_j |theta_j - theta_j^k|^2 of the W2 term).
  * coefficient = 0 (frozen tensor) leaves g untouched.
  */

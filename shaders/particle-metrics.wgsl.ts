@@ -1,5 +1,5 @@
 /**
- * Particle metrics of the two-layer network (SCIENCE.md sections 2, 3, 5): per-neuron magnitudes
+ * Particle metrics of the two-layer network (docs/science.md sections 2, 3, 5): per-neuron magnitudes
  * and displacements (O(m d)), ReLU activity and activation-pattern changes (O(n m)), and their
  * one-workgroup summaries. Neuron j is the particle theta_j = (a_j, w_j, b_j); layouts of
  * src/model/conventions.ts: W [m x d], a and b [m], H [n x m] (an entry is active iff H_ij > 0,

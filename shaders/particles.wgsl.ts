@@ -98,7 +98,7 @@ fn update_neurons(${entryArgumentsWgsl}) {
 }
 
 /**
- * The retraction onto the unit sphere after a descent step (SCIENCE.md section 1, E-Ma-Wu particles
+ * The retraction onto the unit sphere after a descent step (docs/science.md section 1, E-Ma-Wu particles
  * on the circle): w_j <- w_j / |w_j|, so a step reads w <- (w - lr g) / |w - lr g|, which for small lr
  * follows the Riemannian gradient flow on the sphere. One thread per neuron (row of W [m x d]).
  * A zero row stays zero (0/0 would be NaN); it can only arise from an exact cancellation.

@@ -1,4 +1,4 @@
-/** ReLU forward with its 0/1 mask, and the masked backward. sigma'(0) := 0 (SCIENCE.md section 0). */
+/** ReLU forward with its 0/1 mask, and the masked backward. sigma'(0) := 0 (docs/science.md section 0). */
 import { wgsl } from './preprocessor';
 import { ELEMENTWISE_WORKGROUP_SIZE } from './constants';
 import { linearWorkgroupIndex } from './common.wgsl';

@@ -8,7 +8,7 @@
  *   dL_k/da_kj = alpha s_{m_k} sum_i g_ki H_kij,  dL_k/db_kj = alpha s_{m_k} a_kj sum_i g_ki 1[H_kij > 0],
  *   dL_k/dW_k = D_k^T X_k, D_kij = alpha s_{m_k} g_ki a_kj 1[H_kij > 0]: the batched matmul's 'relu-grad' operand
  *     (D never stored; padded neurons have a_kj = 0 and H_kij = 0, so their rows are exact zeros),
- *   theta_kj <- theta_kj - lr_k * c(m_k) * grad  (particle time, SCIENCE.md section 0).
+ *   theta_kj <- theta_kj - lr_k * c(m_k) * grad  (particle time, docs/science.md section 0).
  * Layouts (row-major): H [N x n x M]; a, gradA, b, gradB [N x M]; y, f, l, g [N x n];
  * X [N x n x R] and the first layer [N x M x R] with R = d, or R = d + 1 with a bias: column d of X
  * is 1 and column d of the first layer is b, so the batched matmul computes X W^T + b with a plain

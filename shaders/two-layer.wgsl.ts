@@ -1,5 +1,5 @@
 /**
- * The two-layer network's head and backward pass on top of H = relu(X W^T + b) (SCIENCE.md section 0):
+ * The two-layer network's head and backward pass on top of H = relu(X W^T + b) (docs/science.md section 0):
  *   f_i = alpha s_m sum_j a_j H_ij [- f0_i when centered],  l_i = l(f_i, y_i),  g_i = dL/df_i = l'(f_i, y_i) / n,
  *   L = (1/n) sum_i l_i,
  *   dL/da_j = alpha s_m sum_i g_i H_ij,  dL/db_j = alpha s_m a_j sum_i g_i 1[H_ij > 0],

@@ -25,11 +25,11 @@ const DEFAULT_LEARNING_RATE = 0.1;
 
 export const initSchema = z
   .object({
-    /** Standard deviation of a_j ~ N(0, aStd^2) (SCIENCE.md section 2's gamma). */
+    /** Standard deviation of a_j ~ N(0, aStd^2) (docs/science.md section 2's gamma). */
     aStd: z.number().min(0).default(1),
-    /** w_j ~ N(0, wScale^2 I_d / d): below 1 a small first-layer initialization (SCIENCE.md section 5's small init). */
+    /** w_j ~ N(0, wScale^2 I_d / d): below 1 a small first-layer initialization (docs/science.md section 5's small init). */
     wScale: z.number().positive().default(1),
-    /** a_j = aValue for every neuron (E-Ma-Wu's a = 1, SCIENCE.md section 1); overrides aStd. */
+    /** a_j = aValue for every neuron (E-Ma-Wu's a = 1, docs/science.md section 1); overrides aStd. */
     aValue: z.number().optional(),
     /** w_j on the unit circle (inputDim 2 only) at angles with density proportional to exp(kappa cos(theta - meanAngle)). */
     directions: z
@@ -47,7 +47,7 @@ export const modelSchema = z
     scaling: z.enum(SCALINGS as [string, ...string[]]).default('mean-field'),
     alpha: z.number().positive().default(1),
     /**
-     * f_alpha = alpha (f_theta - f_theta0): the lazy-training output of SCIENCE.md section 0 (f0 from the initial
+     * f_alpha = alpha (f_theta - f_theta0): the lazy-training output of docs/science.md section 0 (f0 from the initial
      * weights on the train and test sets; not with online, which buildProblem rejects; no margin metric).
      */
     centered: z.boolean().default(false),

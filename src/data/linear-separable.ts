@@ -1,5 +1,5 @@
 /**
- * Linearly separable data with a margin (SCIENCE.md sections 5 and 6): a hidden unit direction u (from the
+ * Linearly separable data with a margin (docs/science.md sections 5 and 6): a hidden unit direction u (from the
  * `teacher` stream), labels y = sign(u . x) (sign 0 := +1), and no sample closer than gamma to the
  * hyperplane u . x = 0, i.e. y_i u . x_i >= gamma. Samples inside the margin are either dropped (the next
  * candidate of the `data` stream replaces them) or pushed along u onto the margin; on the sphere the push

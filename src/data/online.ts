@@ -1,5 +1,5 @@
 /**
- * Online mode (population risk, SCIENCE.md section 0): every step trains on B fresh samples. On the GPU
+ * Online mode (population risk, docs/science.md section 0): every step trains on B fresh samples. On the GPU
  * the sample_online kernel (src/kernels/data.ts) draws them; `onlineBatch` is the same batch on the
  * CPU (float32 copy of the float64 twin in src/reference/data.ts), for the reference trainer and tests.
  */

@@ -1,5 +1,5 @@
 /**
- * Orthogonally separable data (SCIENCE.md section 5, Wang and Ma): x_i . x_j >= 0 when y_i = y_j and
+ * Orthogonally separable data (docs/science.md section 5, Wang and Ma): x_i . x_j >= 0 when y_i = y_j and
  * <= 0 otherwise. Construction: k orthonormal directions q_1..q_k, coefficients c_il = |z_il| >= 0 with
  * z_i ~ N(0, I_k) or uniform on S^{k-1} (then |x_i| = 1), and x_i = y_i sum_l c_il q_l. Then
  * x_i . x_j = y_i y_j (c_i . c_j) with c_i . c_j >= 0: class +1 fills the positive orthant cone of the

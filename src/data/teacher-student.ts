@@ -1,5 +1,5 @@
 /**
- * Teacher-student data (SCIENCE.md section 3): x ~ N(0, I_d) or uniform on the sphere, from the `data`
+ * Teacher-student data (docs/science.md section 3): x ~ N(0, I_d) or uniform on the sphere, from the `data`
  * stream (train at step 0, test at step 1), y = f*(x) (+ optional Gaussian label noise from the
  * `labelNoise` stream), f* a teacher network or the circle-neuron target. Labels are computed from the
  * float32 inputs the set stores, so they are exactly the target of what a trainer sees.

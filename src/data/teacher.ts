@@ -1,5 +1,5 @@
 /**
- * Teachers of the teacher-student sets (SCIENCE.md section 3): f*(x) = (1/M) sum_k a*_k relu(w*_k . x).
+ * Teachers of the teacher-student sets (docs/science.md section 3): f*(x) = (1/M) sum_k a*_k relu(w*_k . x).
  * Random teachers draw W* from the `teacher` stream at step 0 (w*_k ~ N(0, I_d), or those rows scaled
  * to the unit sphere), so the train set, the test set and the online stream all see the same teacher.
  */

@@ -1,5 +1,5 @@
 /**
- * Two-cluster data of Wang and Ma 2023 (SCIENCE.md section 5, seed 000: the four-phase setting): unit
+ * Two-cluster data of Wang and Ma 2023 (docs/science.md section 5, seed 000: the four-phase setting): unit
  * centres x+ = q_1 and x- = cos(Delta) q_1 + sin(Delta) q_2 at an ACUTE angle Delta, exactly
  * round(p n) samples of class +1 around x+ and the rest of class -1 around x-, each
  * x_i = (c_i + r z_i) / |c_i + r z_i| with z_i uniform on the unit sphere (stream `data`), so every sample

@@ -1,5 +1,5 @@
 /**
- * XOR cluster data (SCIENCE.md section 8: benign overfitting and grokking): four clusters centred at
+ * XOR cluster data (docs/science.md section 8: benign overfitting and grokking): four clusters centred at
  * (s1 mu, s2 mu, 0, ..., 0), s1, s2 in {-1, +1}, label y = s1 s2, x = centre + sigma z with z ~ N(0, I_d)
  * or uniform on the unit sphere. Clusters are balanced (a keyed permutation of the `dataLabels` stream);
  * then exactly round(flipFraction * n) labels are flipped.

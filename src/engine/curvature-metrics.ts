@@ -1,5 +1,5 @@
 /**
- * Curvature and kernel metrics by name, for both backends (SCIENCE.md sections 2 and 4):
+ * Curvature and kernel metrics by name, for both backends (docs/science.md sections 2 and 4):
  * the sharpness lambda_max of the Hessian (Lanczos on exact HVPs) in the parameters' units and in
  * particle time, with its residual, convergence flag and iteration count; the exact Hessian trace;
  * the NTK Gram's extreme eigenvalues and relative change since initialisation, and the square-loss

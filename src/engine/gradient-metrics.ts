@@ -1,7 +1,7 @@
 /**
  * Metrics of the full-batch gradient at the current weights, for both backends: its norm, and the
  * first-order loss decrease of one GD step, lr sum_s c_s |g_s|^2 (= lr (1/m) sum_j |v_j|^2 with
- * v_j = m grad_j for mean-field particle time, SCIENCE.md section 1). The energy-dissipation
+ * v_j = m grad_j for mean-field particle time, docs/science.md section 1). The energy-dissipation
  * residual compares that prediction with the loss change the run then measured (see run-experiment).
  */
 import { stepScales } from '../model/update-settings';

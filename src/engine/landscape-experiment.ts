@@ -1,5 +1,5 @@
 /**
- * Experiments on toy landscapes (SCIENCE.md sections 4 and 7): P particles, each one optimizer run,
+ * Experiments on toy landscapes (docs/science.md sections 4 and 7): P particles, each one optimizer run,
  * advanced in chunks with metrics over the population at every logged step. GPU: one session whose
  * particles stay on the device; reference: the float64 twin re-run to each logged step.
  */

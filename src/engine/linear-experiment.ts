@@ -1,5 +1,5 @@
 /**
- * Linear logistic regression f(x) = <w, x> without bias on the configured data (SCIENCE.md section 6):
+ * Linear logistic regression f(x) = <w, x> without bias on the configured data (docs/science.md section 6):
  * the `linear` model kind. One run from w0 = 0 with the configured rule (gd, momentum, or
  * normalized-gd by the loss, in the log domain); metrics in float64 on the host from w read back at
  * the logged steps, which are log-spaced by default (the rates are power laws or logs in t).

@@ -67,7 +67,7 @@ export async function neuronMetricValues(names: readonly string[], inputs: Neuro
 }
 
 /**
- * Wang and Ma 2023's deactivation / reactivation count (SCIENCE.md section 5, phases III and IV): the positive neurons
+ * Wang and Ma 2023's deactivation / reactivation count (docs/science.md section 5, phases III and IV): the positive neurons
  * (a_j > 0) active on at least one negative sample (y_i < 0), active in the ACTIVE_COSINE sense above. Computed on the
  * CPU from the weights each backend reads back (float32 on the GPU, float64 in the reference), O(n m d) per logged
  * row. NaN without +-1 labels.
@@ -99,7 +99,7 @@ export function activatedOnNegative(weights: Weights, train: TrainingSet, width:
   return count;
 }
 
-/** min_i y_i f(x_i) / |theta|^2 for +-1 labels and a bias-free network (SCIENCE.md section 6); NaN otherwise. */
+/** min_i y_i f(x_i) / |theta|^2 for +-1 labels and a bias-free network (docs/science.md section 6); NaN otherwise. */
 function marginOf({ weights, train, width, inputDim, scaling, alpha }: NeuronMetricInputs): number {
   if (weights.b || !train.y.every((v) => v === 1 || v === -1)) return NaN;
   const params = { width, inputDim, a: Float64Array.from(weights.a), W: Float64Array.from(weights.W) };

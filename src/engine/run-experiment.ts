@@ -142,7 +142,7 @@ async function runLandscapeExperiment(config: ExperimentConfig, model: Landscape
 }
 
 /**
- * The energy-dissipation identity (SCIENCE.md section 1) at each logged step t: the measured change
+ * The energy-dissipation identity (docs/science.md section 1) at each logged step t: the measured change
  * L_{t+1} - L_t against the first-order prediction -lr (1/m) sum_j |v_j|^2 from the gradient at t,
  * as (L_{t+1} - L_t + predicted) / predicted, which is O(lr). Defined for full-batch GD at a
  * constant rate, where stepLosses[t] is L(theta_t) on the whole train set; NaN otherwise.

@@ -1,5 +1,5 @@
 /**
- * W2 between the neurons' cloud {w_j} (rows of W, in R^d) and a target measure (SCIENCE.md section 1):
+ * W2 between the neurons' cloud {w_j} (rows of W, in R^d) and a target measure (docs/science.md section 1):
  * exact assignment for equal clouds of at most 512 points, log-domain Sinkhorn, or sliced W2. The
  * target is uniform on the unit circle (E, Ma, Wu's pi*: m equally spaced points) or a given cloud.
  */

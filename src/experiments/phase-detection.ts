@@ -1,5 +1,5 @@
 /**
- * Phase boundaries of the four-phase picture (SCIENCE.md section 5; seed 000, Wang and Ma 2023) read
+ * Phase boundaries of the four-phase picture (docs/science.md section 5; seed 000, Wang and Ma 2023) read
  * off logged metric rows: a pure function, so the app can mark the boundaries on its charts and a
  * preset's check can state them as numbers.
  *

@@ -19,7 +19,7 @@ export const PRESETS: readonly Preset[] = [
   {
     name: 'default',
     explanation:
-      'A wide mean-field two-layer ReLU network learns a 3-neuron teacher by full-batch gradient descent in particle time (SCIENCE.md section 1): the loss falls by four orders of magnitude within a few hundred steps while the 2048 neurons move as particles.',
+      'A wide mean-field two-layer ReLU network learns a 3-neuron teacher by full-batch gradient descent in particle time (docs/science.md section 1): the loss falls by four orders of magnitude within a few hundred steps while the 2048 neurons move as particles.',
     plots: ['loss', 'testLoss', 'gradNorm'],
     summary: 'Mean-field ReLU network (2048 particles, d = 2) learning a 3-neuron teacher by full-batch GD in particle time.',
     config: {

@@ -165,7 +165,7 @@ export interface NeuronStepSizes {
   readonly lrW: number;
 }
 
-/** How a step is taken: SCIENCE.md section 0's update rule. */
+/** How a step is taken: docs/science.md section 0's update rule. */
 export interface NeuronUpdateRule {
   readonly scaling: Scaling;
   /** lr, in the units of the scaling (mean-field runs in particle time, lr * m). */

@@ -1,5 +1,5 @@
 /**
- * The energy-dissipation identity of mean-field training (SCIENCE.md section 1): in particle time the
+ * The energy-dissipation identity of mean-field training (docs/science.md section 1): in particle time the
  * velocities are v_j = m grad_{theta_j} L and dL/dt = -(1/m) sum_j |v_j|^2. One explicit step
  * theta_j <- theta_j - lr v_j then changes the loss by
  *   L_{t+1} - L_t = -lr (1/m) sum_j |v_j|^2 + O(lr^2),
@@ -23,7 +23,7 @@ function sumOfSquares(values: ArrayLike<number> | undefined): number {
 
 /**
  * (1/m) sum_j |v_j|^2 with v_j = m grad_{theta_j} L, i.e. m |grad L|^2, over the parts that move:
- * 'first' counts W and b, 'second' counts a, 'both' all (trainable parts of SCIENCE.md section 0).
+ * 'first' counts W and b, 'second' counts a, 'both' all (trainable parts of docs/science.md section 0).
  */
 export function meanSquaredVelocity(gradients: NeuronGradients, width: number, trainable: TrainableParts = 'both'): number {
   if (!Number.isInteger(width) || width < 1) throw new RangeError(`meanSquaredVelocity: width must be a positive integer, got ${width}`);
@@ -37,7 +37,7 @@ export interface EnergyDissipationInput {
   readonly lossBefore: number;
   /** L_{t+1}, after theta_j <- theta_j - lr v_j. */
   readonly lossAfter: number;
-  /** lr in particle time (the mean-field learning rate of SCIENCE.md section 0). */
+  /** lr in particle time (the mean-field learning rate of docs/science.md section 0). */
   readonly learningRate: number;
   /** (1/m) sum_j |v_j|^2 at theta_t (see meanSquaredVelocity). */
   readonly meanSquaredVelocity: number;

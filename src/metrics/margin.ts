@@ -1,5 +1,5 @@
 /**
- * Margins for classification with labels y_i in {-1, +1} (SCIENCE.md section 6), in float64 on the CPU.
+ * Margins for classification with labels y_i in {-1, +1} (docs/science.md section 6), in float64 on the CPU.
  *
  *   linear margin        gamma(w) = min_i y_i <w / |w|, x_i>
  *   max margin           gamma* = max_{|u| = 1} min_i y_i <u, x_i>, the hard-SVM direction without

@@ -1,6 +1,6 @@
 /**
  * The empirical NTK Gram of the two-layer network on the GPU and its spectrum on the CPU
- * (SCIENCE.md sections 0 and 2):
+ * (docs/science.md sections 0 and 2):
  *
  *   features[0]  = H = relu(X W^T + b)             matmul (bias-relu epilogue)
  *   features[1]  = Ma = M diag(|a|)                ntk_masked_scale
@@ -140,7 +140,7 @@ export function ntkSpectrum(K: ArrayLike<number>, sampleCount: number): NtkSpect
   return { lambdaMax: eigenvalues[0]!, lambdaMin: eigenvalues[sampleCount - 1]!, eigenvalues };
 }
 
-/** |K - K0|_F / |K0|_F, the laziness measure of SCIENCE.md section 2. */
+/** |K - K0|_F / |K0|_F, the laziness measure of docs/science.md section 2. */
 export function relativeKernelChange(K: ArrayLike<number>, K0: ArrayLike<number>): number {
   if (K.length !== K0.length) throw new RangeError(`relativeKernelChange: K has ${K.length} entries, K0 has ${K0.length}`);
   let difference = 0;

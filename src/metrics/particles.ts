@@ -1,6 +1,6 @@
 /**
  * Particle metrics of the two-layer network f(x) = s_m sum_j a_j sigma(w_j . x + b_j), with neuron
- * j the particle theta_j = (a_j, w_j, b_j) (SCIENCE.md sections 2, 3, 5):
+ * j the particle theta_j = (a_j, w_j, b_j) (docs/science.md sections 2, 3, 5):
  *
  *   distance from initialisation   max_j |theta_j - theta_j(0)| and sqrt((1/m) sum_j |theta_j - theta_j(0)|^2)
  *   path norm                      sum_j |a_j| |(w_j, b_j)|            (sum_j |a_j| |w_j| without a bias)
@@ -29,7 +29,7 @@ import * as reference from '../reference/particle-metrics';
 const NAME = 'metrics/particleMetrics';
 
 export interface ParticleMetricsOptions {
-  /** Living means |a_j| |w_j| > livingThreshold * max_k |a_k| |w_k|. Default 0.1 (SCIENCE.md section 3). */
+  /** Living means |a_j| |w_j| > livingThreshold * max_k |a_k| |w_k|. Default 0.1 (docs/science.md section 3). */
   readonly livingThreshold?: number;
   /** Two living neurons share a direction cluster when the cosine of their w's exceeds this. Default 0.99. */
   readonly clusterCosine?: number;

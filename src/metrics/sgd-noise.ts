@@ -1,5 +1,5 @@
 /**
- * SGD noise and linear stability from the NTK Gram K [n x n] (SCIENCE.md section 4), in float64 on
+ * SGD noise and linear stability from the NTK Gram K [n x n] (docs/science.md section 4), in float64 on
  * the CPU (n up to a few thousand). J [n x p] is the Jacobian of the outputs (row i = g_i = grad f_i),
  * so K = J J^T; nothing here needs J itself.
  *

@@ -19,7 +19,7 @@
  * from the same start vector with the first pass's alpha and beta (no reductions) and accumulates y, so
  * memory stays three vectors (v_k, v_{k-1}, y) at the price of k more products. One more product gives
  * the true residual |H y - theta y|: k + 1 products in all (2k + 1 with the replay). Results are in the
- * parameters' own units; `factor` (m for mean-field) converts to the update rule's (SCIENCE.md section 0).
+ * parameters' own units; `factor` (m for mean-field) converts to the update rule's (docs/science.md section 0).
  * The float64 twins are in src/reference/hessian.ts; they run the same algorithm from the same start
  * vector and probes.
  *

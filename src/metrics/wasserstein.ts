@@ -1,6 +1,6 @@
 /**
  * Squared Wasserstein-2 distance between two particle clouds with uniform weights, points in R^k
- * stored row-major [count x k] (SCIENCE.md section 1), by three methods:
+ * stored row-major [count x k] (docs/science.md section 1), by three methods:
  *
  *   exact     W2^2 = (1/n) min_sigma sum_i |x_i - y_sigma(i)|^2: optimal assignment on the CPU in
  *             float64, O(n^3). Equal sizes only (then an optimal plan is a permutation), n <= 512.

@@ -1,5 +1,5 @@
 /**
- * SCIENCE.md section 0, in code: the one place both backends take scalings, losses and the
+ * docs/science.md section 0, in code: the one place both backends take scalings, losses and the
  * particle-time learning rate from.
  *
  * Layouts (row-major, float32 on the GPU, float64 in the reference):

@@ -22,7 +22,7 @@ export interface InitializationSpec {
   readonly width: number;
   readonly inputDim: number;
   readonly hasBias: boolean;
-  /** Standard deviation of a (default 1; SCIENCE.md section 2's gamma). */
+  /** Standard deviation of a (default 1; docs/science.md section 2's gamma). */
   readonly aStd?: number;
   /** Scale of the first layer: w and b are wScale times the default draw (default 1; below 1 a small initialization). */
   readonly wScale?: number;

@@ -1,5 +1,5 @@
 /**
- * Linear stability of SGD at a minimum, 1-D (SCIENCE.md section 4; seed 001, eq. 0.15-0.19): the
+ * Linear stability of SGD at a minimum, 1-D (docs/science.md section 4; seed 001, eq. 0.15-0.19): the
  * theoretical boundaries the (sharpness a, non-uniformity s) diagram draws over its Monte Carlo cells.
  * f(x) = (1/(2n)) sum_i a_i x^2, a = mean a_i, s^2 = mean a_i^2 - a^2; SGD with batch B gives
  * x_{t+1} = (1 - lr a_batch) x_t with a_batch the mean of B sampled a_i, i.i.d. over steps, so
@@ -37,7 +37,7 @@ export function meanSquareGrowth(c: LinearStabilityCase): number {
   return (1 - c.learningRate * c.sharpness) ** 2 + c.learningRate ** 2 * phi * c.nonUniformity ** 2;
 }
 
-/** Mean-square stable: growth <= 1 (SCIENCE.md section 4). */
+/** Mean-square stable: growth <= 1 (docs/science.md section 4). */
 export function isMeanSquareStable(c: LinearStabilityCase): boolean {
   return meanSquareGrowth(c) <= 1;
 }

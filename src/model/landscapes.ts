@@ -1,5 +1,5 @@
 /**
- * Toy landscapes where every particle is one independent optimizer run (SCIENCE.md sections 4 and 7):
+ * Toy landscapes where every particle is one independent optimizer run (docs/science.md sections 4 and 7):
  * the spec (a discriminated union on `kind`), its zod schema with defaults, and the facts that the
  * GPU kernels (src/kernels/landscapes.ts) and the float64 twin (src/reference/landscapes.ts) share.
  *
@@ -52,7 +52,7 @@ export const LANDSCAPE_STREAMS = {
 export const LANDSCAPE_STATS = ['value', 'maxNorm', 'exitStep', 'logGrowth'] as const;
 export const LANDSCAPE_STAT_COUNT = LANDSCAPE_STATS.length;
 
-/** The escape example's f_i = min(x^2, c_i (x - 1)^2) coefficients (SCIENCE.md section 4). */
+/** The escape example's f_i = min(x^2, c_i (x - 1)^2) coefficients (docs/science.md section 4). */
 export const ESCAPE_COEFFICIENTS: readonly [number, number] = [0.1, 1.9];
 
 const finite = () => z.number().finite();

@@ -43,7 +43,7 @@ export interface TwoLayerTrainerConfig {
   /** Output scale alpha (default 1). */
   readonly alpha?: number;
   /**
-   * f_alpha = alpha (f_theta - f_theta0) (SCIENCE.md section 0, lazy training): f0 on the train set is
+   * f_alpha = alpha (f_theta - f_theta0) (docs/science.md section 0, lazy training): f0 on the train set is
    * computed once at creation from `init`. Not with `online` (fresh samples have no f0). Default false.
    */
   readonly centered?: boolean;

@@ -6,7 +6,7 @@ import type { OptimizerRule } from '../optim/rules';
 import { learningRateAt, type LearningRateSchedule } from '../optim/schedule';
 import { particleLearningRate, type Scaling, type TrainableParts } from './conventions';
 
-/** JKO / proximal step (SCIENCE.md section 1): theta^{k+1} = argmin L + (1/(2 tau)) (1/m) sum_j |theta_j - theta_j^k|^2. */
+/** JKO / proximal step (docs/science.md section 1): theta^{k+1} = argmin L + (1/(2 tau)) (1/m) sum_j |theta_j - theta_j^k|^2. */
 export interface JkoSettings {
   readonly tau: number;
   readonly innerSteps: number;
@@ -25,7 +25,7 @@ export interface UpdateSettings {
   readonly schedule?: LearningRateSchedule;
   readonly jko?: JkoSettings;
   /**
-   * First-layer rows constrained to the unit sphere (SCIENCE.md section 1, E-Ma-Wu): each plain-GD step
+   * First-layer rows constrained to the unit sphere (docs/science.md section 1, E-Ma-Wu): each plain-GD step
    * is followed by the retraction w_j <- w_j / |w_j|. Only with plain GD (checked by the trainers).
    */
   readonly sphere?: boolean;

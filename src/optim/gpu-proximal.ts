@@ -1,5 +1,5 @@
 /**
- * The proximal (JKO, minimizing-movement) term on the GPU, SCIENCE.md section 1:
+ * The proximal (JKO, minimizing-movement) term on the GPU, docs/science.md section 1:
  *   theta^{k+1} = argmin_theta L(theta) + (1 / (2 tau)) |theta - theta^k|_M^2,
  * solved by inner gradient steps on that objective. One outer step, encoded by the trainer:
  *

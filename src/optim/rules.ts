@@ -1,12 +1,12 @@
 /**
- * Optimizer rules (SCIENCE.md sections 0, 4, 6, 7): a discriminated union on `kind`, its zod schema
+ * Optimizer rules (docs/science.md sections 0, 4, 6, 7): a discriminated union on `kind`, its zod schema
  * with defaults, and the facts the kernels and the float64 twin share.
  *
  * Units. Every tensor s has a step scale c_s: m for mean-field (particle time), 1 for ntk/standard,
  * 0 for a frozen tensor (neuronStepSizes with learning rate 1). A rule acts on u_s = c_s g_s, the
  * gradient in the metric in which plain GD theta_s <- theta_s - lr c_s g_s is steepest descent:
  *   <x, y>_M = sum_s (1/c_s) x_s . y_s,   so  |u|_M^2 = sum_s c_s |g_s|^2
- * (for mean-field, u_j = v_j = m grad_{theta_j} L, SCIENCE.md section 1, and |u|_M^2 = (1/m) sum_j |v_j|^2
+ * (for mean-field, u_j = v_j = m grad_{theta_j} L, docs/science.md section 1, and |u|_M^2 = (1/m) sum_j |v_j|^2
  * = integral |v|^2 d pi). Linear rules (gd, momentum, nesterov, normalized-gd by the loss) then take
  * exactly the step lr c_s g_s of the brief's per-tensor step size; the scale-invariant ones (adagrad,
  * adam, the norm-normalized ones) move each particle O(lr) whatever m is, as particle time intends.
@@ -26,7 +26,7 @@ export const nesterovRuleSchema = z.object({ kind: z.literal('nesterov'), beta: 
 
 /**
  * theta <- theta - lr u / max(N, epsilon) with N = L (the loss of this step, read from a GPU slot; the
- * margin-maximization NGD of SCIENCE.md section 6) or N = |u|_M (the global norm over all tensors).
+ * margin-maximization NGD of docs/science.md section 6) or N = |u|_M (the global norm over all tensors).
  * epsilon only keeps an exactly zero loss or gradient from dividing 0 by 0.
  */
 export const normalizedGdRuleSchema = z
@@ -40,7 +40,7 @@ export const normalizedGdRuleSchema = z
 /** Diagonal AdaGrad: G <- G + u^2; theta <- theta - lr u / (sqrt(G) + epsilon). */
 export const adagradRuleSchema = z.object({ kind: z.literal('adagrad'), epsilon: positive().default(1e-8) }).strict();
 
-/** AdaGrad-Norm (SCIENCE.md section 7): theta <- theta - lr u / sqrt(delta0^2 + sum_{s <= t} |u_s|_M^2). */
+/** AdaGrad-Norm (docs/science.md section 7): theta <- theta - lr u / sqrt(delta0^2 + sum_{s <= t} |u_s|_M^2). */
 export const adanormRuleSchema = z.object({ kind: z.literal('adanorm'), delta0: positive().default(1e-4) }).strict();
 
 /** Adam with bias correction; t = stepIndex + 1 counts the updates. */
@@ -65,7 +65,7 @@ export const baseRuleSchema = z.discriminatedUnion('kind', [
 ]);
 
 /**
- * Sharpness-aware minimization (SCIENCE.md section 4): the gradient is taken at theta + rho u / |u|_M
+ * Sharpness-aware minimization (docs/science.md section 4): the gradient is taken at theta + rho u / |u|_M
  * (the steepest ascent of M-radius rho) and `base` applies it at theta.
  */
 export const samRuleSchema = z

@@ -1,6 +1,6 @@
 /**
  * Learning-rate schedules lr(t), t = 0, 1, 2, ... the index of the step (steps taken before it),
- * SCIENCE.md sections 7 and 8. Pure functions of t, so the trainer can fill a params table for the
+ * docs/science.md sections 7 and 8. Pure functions of t, so the trainer can fill a params table for the
  * steps of one submit, and the twin gets the same values.
  *
  *   constant       lr(t) = lr0

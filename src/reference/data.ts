@@ -2,7 +2,7 @@
  * float64 twins of the data kernels (shaders/data.wgsl.ts), written by hand and independently of
  * the WGSL. The layouts are the GPU's:
  *   x_i = z_i (gaussian) or z_i / |z_i| (sphere), z_ic = normal element i*d + c of (seed, stream) at `step`;
- *   teacher f*(x) = (1/M) sum_k a*_k relu(w*_k . x)  (SCIENCE.md section 3);
+ *   teacher f*(x) = (1/M) sum_k a*_k relu(w*_k . x)  (docs/science.md section 3);
  *   circle neuron f*(x) = E_{b uniform on b1^2 + b2^2 = 1} relu(b1 x1 + b2 x2) = sqrt(x1^2 + x2^2) / pi.
  * The synthetic data sets of src/data draw their inputs from these functions, so the offline sets and
  * the online stream share one definition.

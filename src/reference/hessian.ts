@@ -84,7 +84,7 @@ export function trainableMask(width: number, inputDim: number, hasBias: boolean,
 }
 
 /**
- * The update rule's unit factor (SCIENCE.md section 0): m for mean-field (particle time, theta_j moves by
+ * The update rule's unit factor (docs/science.md section 0): m for mean-field (particle time, theta_j moves by
  * lr m grad_j L), else 1. GD is linearly stable while lr * factor * lambda_max(Hess L) < 2.
  */
 export function updateUnitFactor(options: Pick<TwoLayerOptions, 'scaling'>, width: number): number {

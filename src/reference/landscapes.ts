@@ -1,5 +1,5 @@
 /**
- * float64 twin of shaders/landscapes.wgsl.ts, written from SCIENCE.md sections 4 and 7 and the
+ * float64 twin of shaders/landscapes.wgsl.ts, written from docs/science.md sections 4 and 7 and the
  * conventions of src/model/landscapes.ts, not from the WGSL. Inputs are taken as the GPU sees them
  * (x0, curvatures, learning rates, coefficients and anchor rounded to float32, as uploading them
  * does); everything after that runs in float64. Minibatches use the same integer-exact Threefry

@@ -1,6 +1,6 @@
 /**
  * float64 twin of shaders/linear-logistic.wgsl.ts: linear logistic regression f(x) = <w, x> without
- * bias (SCIENCE.md section 6), trained by GD, heavy-ball momentum or normalized GD, written
+ * bias (docs/science.md section 6), trained by GD, heavy-ball momentum or normalized GD, written
  * independently of the WGSL.
  *
  * The samples enter as signed rows s_i = y_i x_i, so z_i = y_i <w, x_i> = <w, s_i> and

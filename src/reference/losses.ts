@@ -1,5 +1,5 @@
 /**
- * Per-sample losses l(f, y) and their slopes dl/df in float64 (SCIENCE.md section 0), written so
+ * Per-sample losses l(f, y) and their slopes dl/df in float64 (docs/science.md section 0), written so
  * that no finite f overflows where the loss itself stays finite.
  */
 import type { LossKind } from '../model/conventions';

@@ -1,7 +1,7 @@
 /**
  * float64 twin of the `ntk` kernel family, written from the definition rather than the matmul
  * formulation: K_ik = grad_theta f(x_i) . grad_theta f(x_k) over the trainable parameters
- * (SCIENCE.md section 0), with the per-sample gradients spelled out block by block:
+ * (docs/science.md section 0), with the per-sample gradients spelled out block by block:
  *   d f_i / d a_j = c H_ij,   d f_i / d w_j = c a_j M_ij x_i,   d f_i / d b_j = c a_j M_ij,
  * c = alpha s_m, H = relu(X W^T + b), M = 1[H > 0]. Also the infinite-width limits of section 0.
  */
@@ -53,7 +53,7 @@ export function ntkGram(params: TwoLayerParams, X: ArrayLike<number>, n: number,
 }
 
 /**
- * Infinite-width NTK of the ntk-scaled net with w ~ N(0, I), a ~ N(0, 1), no bias (SCIENCE.md
+ * Infinite-width NTK of the ntk-scaled net with w ~ N(0, I), a ~ N(0, 1), no bias (docs/science.md
  * section 0), t the angle between x and x':
  *   K^(a) = |x||x'| (sin t + (pi - t) cos t) / (2 pi),   K^(w) = (x . x') (pi - t) / (2 pi).
  */

@@ -177,7 +177,7 @@ export function samStep(
 /**
  * The Euclidean gradient of the JKO objective L(theta) + (1 / (2 tau)) |theta - anchor|_M^2:
  * g_s + (theta_s - anchor_s) / (tau c_s), with |x|_M^2 = sum_s |x_s|^2 / c_s (for mean-field c_s = m
- * this is (1/m) sum_j |theta_j - theta_j^k|^2, SCIENCE.md section 1). Frozen tensors keep g_s.
+ * this is (1/m) sum_j |theta_j - theta_j^k|^2, docs/science.md section 1). Frozen tensors keep g_s.
  */
 export function proximalGradient(
   grads: readonly ArrayLike<number>[],

@@ -33,7 +33,7 @@ export interface NeuronGradients {
 
 /**
  * theta_j <- theta_j - eta * grad_{theta_j} L with eta = lr * m for mean-field (particle time) and
- * lr otherwise (SCIENCE.md section 0). A part that is not trained is returned unchanged.
+ * lr otherwise (docs/science.md section 0). A part that is not trained is returned unchanged.
  */
 export function updateNeurons(
   parameters: NeuronParameters,

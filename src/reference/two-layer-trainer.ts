@@ -67,7 +67,7 @@ export class ReferenceTrainer {
     const step = this.stepsTaken;
     if (isPlainGd(config)) {
       this.params = trainStep(this.params, X, y, batchSize, { ...options, learningRate: config.learningRate * this.learningRateScale });
-      // The sphere's retraction w <- (w - lr g) / |w - lr g| (SCIENCE.md section 1).
+      // The sphere's retraction w <- (w - lr g) / |w - lr g| (docs/science.md section 1).
       if (config.sphere) this.params = { ...this.params, W: normalizeRows(this.params.W, config.inputDim) };
       return;
     }

@@ -1,8 +1,8 @@
 /**
- * float64 reference of the two-layer ReLU network (SCIENCE.md section 0), written by hand and
+ * float64 reference of the two-layer ReLU network (docs/science.md section 0), written by hand and
  * independently of the WGSL:
  *   f(x) = alpha s_m sum_j a_j relu(w_j . x + b_j),   L = (1/n) sum_i l(f(x_i), y_i).
- * Centered (lazy training, SCIENCE.md section 0): f_alpha(x_i) = alpha (f_theta - f_theta0)(x_i), i.e.
+ * Centered (lazy training, docs/science.md section 0): f_alpha(x_i) = alpha (f_theta - f_theta0)(x_i), i.e.
  * f minus a per-sample constant f0_i = f_theta0(x_i) (alpha included), passed as `outputOffset`.
  * Layouts follow src/model/conventions.ts: X [n x d], W [m x d], Z and H [n x m], a and b [m].
  * outputLoss, meanLoss, neuronGrads and hiddenGrad mirror the GPU kernels of the `two-layer`
@@ -251,7 +251,7 @@ export function gradients(params: TwoLayerParams, X: ArrayLike<number>, y: Array
 
 /**
  * One full-batch gradient-descent step theta <- theta - lr_eff grad L, with lr_eff the particle
- * learning rate (lr * m for mean-field, SCIENCE.md section 0). Only the trainable parts move:
+ * learning rate (lr * m for mean-field, docs/science.md section 0). Only the trainable parts move:
  * 'first' updates W and b, 'second' updates a (the random feature model), 'both' all of them.
  */
 export function trainStep(

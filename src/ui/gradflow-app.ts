@@ -289,7 +289,7 @@ export class GradflowApp extends LitElement {
     return banners;
   }
 
-  /** GD is linearly stable only while lr * sharpnessParticleTime < 2 (SCIENCE.md section 4): warn before the blow-up. */
+  /** GD is linearly stable only while lr * sharpnessParticleTime < 2 (docs/science.md section 4): warn before the blow-up. */
   private stabilityWarning(): string {
     const session = this.session;
     const config = session?.config;

@@ -1,6 +1,6 @@
 /**
  * How to chart each metric the engine logs: its axis label, its unit, whether it reads best on a
- * log axis, and the reference lines SCIENCE.md defines for it (2/lr for the sharpness in particle
+ * log axis, and the reference lines docs/science.md defines for it (2/lr for the sharpness in particle
  * time, sqrt(B)/lr for the non-uniformity, ...), so the app can build a chart for any metric a preset names.
  * Units of the curvature metrics: src/engine/curvature-metrics.ts (the update rule moves each parameter
  * by lr * factor * its gradient, factor = m for mean-field and 1 otherwise).
@@ -32,7 +32,7 @@ function learningRateOf(config: ExperimentConfig): number | undefined {
   return config.model.kind === 'two-layer' && config.optimizer.learningRate > 0 ? config.optimizer.learningRate : undefined;
 }
 
-/** GD's linear-stability bound on the sharpness in particle time: factor lambda_max(H) <= 2/lr (SCIENCE.md section 4, edge of stability). */
+/** GD's linear-stability bound on the sharpness in particle time: factor lambda_max(H) <= 2/lr (docs/science.md section 4, edge of stability). */
 function twoOverLearningRate(config: ExperimentConfig): ReferenceLine[] {
   const lr = learningRateOf(config);
   return lr === undefined ? [] : [{ label: '2/lr', value: 2 / lr }];
@@ -47,7 +47,7 @@ function twoOverParameterStep(config: ExperimentConfig): ReferenceLine[] {
 }
 
 /**
- * SGD's necessary stability bound on the non-uniformity, s <= sqrt(B)/lr (SCIENCE.md section 4). Full-batch
+ * SGD's necessary stability bound on the non-uniformity, s <= sqrt(B)/lr (docs/science.md section 4). Full-batch
  * GD has no such bound (the noise term vanishes at B = n), so no line without a minibatch size.
  */
 function sqrtBatchOverLearningRate(config: ExperimentConfig): ReferenceLine[] {
@@ -84,7 +84,7 @@ export const METRIC_DESCRIPTIONS: Readonly<Record<MetricName, MetricDescription>
   sharpnessIterations: { label: 'sharpness Lanczos iterations', unit: 'iterations' },
   // Tr(H), exact (closed form (1/n) sum_i l''_i K_ii for the two-layer ReLU net; no estimator), parameter units.
   hessianTrace: { label: 'Hessian trace Tr(H), exact', unit: 'parameter units', reference: twoOverParameterStep },
-  // factor Tr(H), like sharpnessParticleTime; SCIENCE.md section 4: a linearly stable SGD minimum has it <= about 2/lr.
+  // factor Tr(H), like sharpnessParticleTime; docs/science.md section 4: a linearly stable SGD minimum has it <= about 2/lr.
   hessianTraceParticleTime: { label: 'Hessian trace in particle time, factor·Tr(H), exact', unit: '1/lr', reference: twoOverLearningRate },
   ntkLambdaMin: { label: 'NTK λ_min', unit: '', log: true },
   ntkLambdaMax: { label: 'NTK λ_max', unit: '', log: true },
@@ -96,7 +96,7 @@ export const METRIC_DESCRIPTIONS: Readonly<Record<MetricName, MetricDescription>
   escapedFraction: { label: 'escaped fraction', unit: 'fraction' },
   lyapunovEstimate: { label: 'Lyapunov exponent estimate', unit: '1/step' },
   nearTargetFraction: { label: 'fraction near target', unit: 'fraction' },
-  // The linear model (SCIENCE.md section 6): log L stays finite where L underflows; the gap's rate is read on log axes.
+  // The linear model (docs/science.md section 6): log L stays finite where L underflows; the gap's rate is read on log axes.
   logLoss: { label: 'log train loss log L', unit: '' },
   marginGap: { label: 'margin gap γ* − γ(w)', unit: '', log: true, logSteps: true },
   weightNorm: { label: 'weight norm |w|', unit: '', log: true },

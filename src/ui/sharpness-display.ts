@@ -1,7 +1,7 @@
 /**
  * How the app shows the sharpness: chart series whose values from a Lanczos run that stopped at its cap
  * are marked unconverged (drawn hollow and grey by gradflow-metric-chart), and the learning-rate warning
- * that compares lr with 2 / sharpness in the update rule's units (SCIENCE.md section 4).
+ * that compares lr with 2 / sharpness in the update rule's units (docs/science.md section 4).
  */
 import type { ExperimentConfig } from '../config/schema';
 import { unconvergedNote } from '../engine/curvature-report';

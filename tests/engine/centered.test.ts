@@ -11,7 +11,7 @@ import { getTestGpu, onGpu } from '../helpers/gpu';
 import { expectClose, reductionTolerance, testValues } from '../helpers/tolerance';
 import { gpuConfig, makeCurvatureProblem, testDirection } from '../metrics/curvature-problems';
 
-/** The centered model f_alpha = alpha (f_theta - f_theta0) of SCIENCE.md section 0, end to end on both backends. */
+/** The centered model f_alpha = alpha (f_theta - f_theta0) of docs/science.md section 0, end to end on both backends. */
 
 /** Metrics of the two backends: float32 training over 30 steps plus reductions (as tests/engine/metrics.test.ts). */
 const METRICS = { abs: 1e-6, rel: 1e-3 };

@@ -3,7 +3,7 @@ import { parseConfig, type ExperimentConfigInput } from '../../src/config/schema
 import { runExperiment } from '../../src/engine/run-experiment';
 import { getTestGpu } from '../helpers/gpu';
 
-/** SCIENCE.md section 4's escape example as an experiment: SGD (B = 1, lr 0.7) leaves x = 1 for 0, GD stays. */
+/** docs/science.md section 4's escape example as an experiment: SGD (B = 1, lr 0.7) leaves x = 1 for 0, GD stays. */
 function escape(batchSize: number | undefined, backend: 'gpu' | 'reference'): ExperimentConfigInput {
   return {
     steps: 300,

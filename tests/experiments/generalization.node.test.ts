@@ -1,6 +1,6 @@
 /**
  * The generalization presets' checks at their reduced (CI) size on the GPU backend in Node
- * (SCIENCE.md sections 3 and 8): seeded, so the verdicts are stable.
+ * (docs/science.md sections 3 and 8): seeded, so the verdicts are stable.
  */
 import { describe, expect, it } from 'vitest';
 import { checkContext, formatOutcome } from '../../src/experiments/preset';

@@ -1,6 +1,6 @@
 /**
  * The lazy-training presets' checks at their reduced (CI) size on the GPU backend in Node
- * (SCIENCE.md section 2): seeded, so the verdicts are stable.
+ * (docs/science.md section 2): seeded, so the verdicts are stable.
  */
 import { describe, expect, it } from 'vitest';
 import { checkContext, formatOutcome } from '../../src/experiments/preset';

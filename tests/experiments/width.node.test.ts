@@ -1,5 +1,5 @@
 /**
- * The width-transition presets' checks at their reduced (CI) size on the GPU backend in Node (SCIENCE.md
+ * The width-transition presets' checks at their reduced (CI) size on the GPU backend in Node (docs/science.md
  * section 3): seeded, so the verdicts are stable.
  */
 import { describe, expect, it } from 'vitest';

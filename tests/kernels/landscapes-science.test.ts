@@ -1,5 +1,5 @@
 /**
- * The phenomena of SCIENCE.md sections 4 and 7 on the GPU, thousands of independent runs each:
+ * The phenomena of docs/science.md sections 4 and 7 on the GPU, thousands of independent runs each:
  * SGD escaping a minimum GD keeps, the (a, s) stability diagram's two boundaries, saddle avoidance
  * by GD and the adaptive rules, and Perko's stable manifold. Thresholds come from the theory
  * (src/model/landscape-stability.ts), with the statistical margins stated beside each.
@@ -21,7 +21,7 @@ function fraction(values: ArrayLike<number>, test: (value: number, index: number
   return count / values.length;
 }
 
-describe('escape (SCIENCE.md section 4): SGD leaves the minimum at 1, GD stays', () => {
+describe('escape (docs/science.md section 4): SGD leaves the minimum at 1, GD stays', () => {
   // x0 = 1 - 1e-5; "escaped" = the run left the ball |x - 1| <= 0.5 (exitStep >= 0).
   const common = { kind: 'escape' as const, particleCount: PARTICLES, learningRate: 0.7, exitAnchor: [1], exitRadius: 0.5, seed: 2024, stepsPerDispatch: STEPS_PER_DISPATCH };
   const x0 = new Float32Array(PARTICLES).fill(1 - 1e-5);
@@ -44,7 +44,7 @@ describe('escape (SCIENCE.md section 4): SGD leaves the minimum at 1, GD stays',
   });
 });
 
-describe('stability diagram (SCIENCE.md section 4): cells at a = 0.5 across s, n = 2, B = 1, lr = 1', () => {
+describe('stability diagram (docs/science.md section 4): cells at a = 0.5 across s, n = 2, B = 1, lr = 1', () => {
   // Two-point cells a +- s: m = 1 - a_batch in {0.5 - s, 0.5 + s}. Mean-square boundary s = sqrt(3/4),
   // Lyapunov boundary s = sqrt(5/4) (lambda = log|0.25 - s^2| / 2).
   const sValues = [0.6, 1.0, 1.05, 1.2, 1.4];
@@ -101,7 +101,7 @@ describe('stability diagram (SCIENCE.md section 4): cells at a = 0.5 across s, n
   });
 });
 
-describe('saddle avoidance (SCIENCE.md section 7): f = x^2/2 + y^4/4 - y^2/2', () => {
+describe('saddle avoidance (docs/science.md section 7): f = x^2/2 + y^4/4 - y^2/2', () => {
   const x0 = landscapeStartPoints(PARTICLES, [-1.5, -1.5], [1.5, 1.5], 17);
   const onManifold = (p: number) => p % 16 === 0; // starts with y0 = 0 exactly: the saddle's stable manifold
   for (let p = 0; p < PARTICLES; p++) if (onManifold(p)) x0[2 * p + 1] = 0;
@@ -139,7 +139,7 @@ describe('saddle avoidance (SCIENCE.md section 7): f = x^2/2 + y^4/4 - y^2/2', (
   });
 });
 
-describe("Perko's stable manifold (SCIENCE.md section 7): x1' = -x1, x2' = -x2 + x1^2, x3' = x3 + x1^2", () => {
+describe("Perko's stable manifold (docs/science.md section 7): x1' = -x1, x2' = -x2 + x1^2, x3' = x3 + x1^2", () => {
   /**
    * Three groups of starts (c1, c2 uniform in [-1, 1]): c3 on the discrete scheme's stable manifold
    * c3 = -kappa(h) c1^2 (Euler: kappa = 1/(3 - h)), on Perko's continuous one c3 = -c1^2/3, and 0.1

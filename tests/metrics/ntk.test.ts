@@ -104,7 +104,7 @@ describe('ntk: spectrum and kernel change', () => {
     expect(() => relativeKernelChange([1, 1], [0, 0])).toThrow(/zero/);
   });
 
-  it('the kernel barely moves under ntk scaling and moves O(1) under mean-field (SCIENCE.md section 2)', () => {
+  it('the kernel barely moves under ntk scaling and moves O(1) under mean-field (docs/science.md section 2)', () => {
     const width = 512;
     const Xs = normalArray(1, RANDOM_STREAMS.data, 0, 8 * d);
     const y = normalArray(1, RANDOM_STREAMS.teacher, 0, 8);

@@ -83,7 +83,7 @@ describe('sgd-noise: non-uniformity', () => {
     expect(relativeError(result.s, factor * Math.sqrt(expected))).toBeLessThan(DENSE_TOLERANCE);
   });
 
-  it('reproduces the 1-D escape example of SCIENCE.md section 4: a = 2, s = 1.8 at the minimum x = 1', () => {
+  it('reproduces the 1-D escape example of docs/science.md section 4: a = 2, s = 1.8 at the minimum x = 1', () => {
     // f = (f1 + f2)/2 near x = 1: f1 = 0.1 (x - 1)^2, f2 = 1.9 (x - 1)^2, per-sample Hessians 0.2 and 3.8 = g_i^2.
     const g = [Math.sqrt(0.2), Math.sqrt(3.8)];
     const K = [g[0]! * g[0]!, g[0]! * g[1]!, g[1]! * g[0]!, g[1]! * g[1]!];

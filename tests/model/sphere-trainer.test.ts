@@ -1,5 +1,5 @@
 /**
- * model.sphere (SCIENCE.md section 1, E-Ma-Wu particles on the circle): plain GD followed by the
+ * model.sphere (docs/science.md section 1, E-Ma-Wu particles on the circle): plain GD followed by the
  * retraction w_j <- w_j / |w_j|, on the GPU (update_neurons + normalize_rows) against the float64
  * reference trainer, from the same von Mises initialization with a = 1.
  */

@@ -18,7 +18,7 @@ describe('metric descriptions', () => {
     for (const preset of PRESETS) for (const name of preset.plots) expect(isMetricName(name), `${preset.name}: ${name}`).toBe(true);
   });
 
-  it('draws 2/lr beside the sharpness in particle time and sqrt(B)/lr beside the non-uniformity (SCIENCE.md section 4)', () => {
+  it('draws 2/lr beside the sharpness in particle time and sqrt(B)/lr beside the non-uniformity (docs/science.md section 4)', () => {
     const config = parseConfig({ optimizer: { learningRate: 0.5, batchSize: 16 } });
     expect(METRIC_DESCRIPTIONS.sharpnessParticleTime.reference!(config)).toEqual([{ label: '2/lr', value: 4 }]);
     expect(METRIC_DESCRIPTIONS.hessianTraceParticleTime.reference!(config)).toEqual([{ label: '2/lr', value: 4 }]);

@@ -1,5 +1,5 @@
 /**
- * The four-phase picture of Wang and Ma 2023 (SCIENCE.md section 5; seed 000): a two-layer ReLU net from a
+ * The four-phase picture of Wang and Ma 2023 (docs/science.md section 5; seed 000): a two-layer ReLU net from a
  * small initialization trained by small-lr GD with the exponential loss on the paper's data, two clusters
  * x+ (fraction p > 1/2, label +1) and x- (label -1) at an acute angle Delta (data.kind 'two-cluster'), with
  * the phase boundaries read off the logged rows by src/experiments/phase-detection.ts. Phases III and IV
@@ -25,7 +25,7 @@ export const fourPhase: Preset = {
   name: 'four-phase',
   summary: 'Two clusters at an acute angle, small init, small lr: condensation, accuracy plateau, neuron deactivation and reactivation, with detected boundaries.',
   explanation:
-    'Wang and Ma 2023 (SCIENCE.md section 5, seed 000): a standard-scaled two-layer ReLU net with a small initialization (a ~ N(0, 1e-8), w ~ N(0, 1e-8 I/d)) trained by GD at a small lr (close to gradient flow) with the exponential loss on two clusters of unit inputs, x+ (75% of the samples, label +1) and x- (label -1) at an acute angle of 0.6 rad. Watch directionClusters and livingNeurons fall as the living neurons condense onto one direction (the negative neurons die) while the loss sits at its saddle (phase I); training accuracy held at 0.75 on a plateau, every positive neuron firing on x- too, then escaping (II); activatedOnNegative, the positive neurons active on some x- sample, dropping to 0 as they turn away from x- (III, self-simplification) and rising again once negative neurons have grown and the positive ones turn back towards x+ (IV, self-complication) while the directions converge. The check marks the boundaries it detects (src/experiments/phase-detection.ts).',
+    'Wang and Ma 2023 (docs/science.md section 5, seed 000): a standard-scaled two-layer ReLU net with a small initialization (a ~ N(0, 1e-8), w ~ N(0, 1e-8 I/d)) trained by GD at a small lr (close to gradient flow) with the exponential loss on two clusters of unit inputs, x+ (75% of the samples, label +1) and x- (label -1) at an acute angle of 0.6 rad. Watch directionClusters and livingNeurons fall as the living neurons condense onto one direction (the negative neurons die) while the loss sits at its saddle (phase I); training accuracy held at 0.75 on a plateau, every positive neuron firing on x- too, then escaping (II); activatedOnNegative, the positive neurons active on some x- sample, dropping to 0 as they turn away from x- (III, self-simplification) and rising again once negative neurons have grown and the positive ones turn back towards x+ (IV, self-complication) while the directions converge. The check marks the boundaries it detects (src/experiments/phase-detection.ts).',
   plots: ['accuracy', 'livingNeurons', 'activatedOnNegative', 'activatedNeurons', 'directionClusters', 'loss'],
   config: {
     name: 'four-phase',

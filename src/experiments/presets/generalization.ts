@@ -1,5 +1,5 @@
 /**
- * Generalization presets (SCIENCE.md sections 3 and 8): benign overfitting of noisy XOR labels and
+ * Generalization presets (docs/science.md sections 3 and 8): benign overfitting of noisy XOR labels and
  * grokking as the lazy-to-rich transition controlled by the output scale alpha.
  */
 import type { ExperimentConfigInput } from '../../config/schema';
@@ -92,7 +92,7 @@ export const GENERALIZATION_PRESETS: readonly Preset[] = [
     name: 'xor-benign-overfitting',
     summary: 'Benign overfitting: a two-layer ReLU net fits XOR cluster data with 10% flipped labels exactly, yet still predicts the clean XOR rule on fresh data.',
     explanation:
-      'Four Gaussian clusters at (+-mu, +-mu, 0, ..., 0) in d = 128 carry the XOR label y = s1 s2, and 10% of the labels (train and test alike) are flipped (SCIENCE.md section 8, seed 003: benign overfitting on XOR clusters). Logistic-loss GD on an NTK-scaled ReLU net drives the training accuracy to 1, memorizing the flipped samples through their nearly orthogonal high-dimensional noise, while the test accuracy stays close to the best possible 0.9. Watch accuracy reach 1 while testAccuracy levels off near 1 - flipFraction instead of collapsing.',
+      'Four Gaussian clusters at (+-mu, +-mu, 0, ..., 0) in d = 128 carry the XOR label y = s1 s2, and 10% of the labels (train and test alike) are flipped (docs/science.md section 8, seed 003: benign overfitting on XOR clusters). Logistic-loss GD on an NTK-scaled ReLU net drives the training accuracy to 1, memorizing the flipped samples through their nearly orthogonal high-dimensional noise, while the test accuracy stays close to the best possible 0.9. Watch accuracy reach 1 while testAccuracy levels off near 1 - flipFraction instead of collapsing.',
     config: benignConfig,
     // n = 100, d = 64, 400 steps: train accuracy reaches 1 by step ~160 at this size.
     reduced: ['steps=400', 'metrics.every=80', 'data.sampleCount=100', 'data.inputDim=64'],
@@ -103,7 +103,7 @@ export const GENERALIZATION_PRESETS: readonly Preset[] = [
     name: 'grokking-lazy-to-rich',
     summary: 'The output scale alpha of a centered net controls laziness: alpha = 30 reaches good XOR test accuracy several times later than alpha = 1.',
     explanation:
-      'Grokking as the lazy-to-rich transition (SCIENCE.md section 8, seed 003): the centered model f = alpha (f_theta - f_theta0) with lr / alpha^2 moves in function space at the same initial speed for every alpha, but with large alpha the hidden features barely move, so the net fits its training labels through the initial kernel and its test accuracy rises slowly, while alpha = 1 (mean-field, rich) picks out the two XOR coordinates within a few steps. The preset runs alpha = 1; the check compares it with alpha = 30. Watch testAccuracy against accuracy: the lazy run reaches train accuracy 1 while test accuracy is still climbing. At this size the lazy run does catch up within 300 steps (and its test loss ends lower, as the rich run overfits in loss), so this shows the delay, not a failure of the kernel.',
+      'Grokking as the lazy-to-rich transition (docs/science.md section 8, seed 003): the centered model f = alpha (f_theta - f_theta0) with lr / alpha^2 moves in function space at the same initial speed for every alpha, but with large alpha the hidden features barely move, so the net fits its training labels through the initial kernel and its test accuracy rises slowly, while alpha = 1 (mean-field, rich) picks out the two XOR coordinates within a few steps. The preset runs alpha = 1; the check compares it with alpha = 30. Watch testAccuracy against accuracy: the lazy run reaches train accuracy 1 while test accuracy is still climbing. At this size the lazy run does catch up within 300 steps (and its test loss ends lower, as the rich run overfits in loss), so this shows the delay, not a failure of the kernel.',
     config: grokConfig(RICH_ALPHA),
     // Width 128 and 120 steps: both thresholds are crossed well before step 120 (measured rich 5, lazy 50; a lazy run that never gets there counts as later).
     reduced: ['model.width=128', 'steps=120'],

@@ -1,5 +1,5 @@
 /**
- * Presets on toy landscapes (SCIENCE.md sections 4 and 7): every particle is one optimizer run, so a
+ * Presets on toy landscapes (docs/science.md sections 4 and 7): every particle is one optimizer run, so a
  * claim about "almost every start" or "the fraction of runs" is measured over thousands of them.
  */
 import { lyapunovExponent, meanSquareGrowth } from '../../model/landscape-stability';
@@ -166,7 +166,7 @@ export const LANDSCAPE_PRESETS: readonly Preset[] = [
     name: 'sgd-escape',
     summary: 'SGD escapes the sharp minimum of f = (f1 + f2)/2 for the flat one; GD stays (escape fraction over 4096 runs).',
     explanation:
-      'SCIENCE.md section 4 (seeds 001/003): at x = 1 both halves have curvature a = 2 but very different per-sample curvatures (s = 1.8), at x = 0 they agree (s = 0). With lr = 0.7 and B = 1 the minimum at 1 is linearly unstable for SGD though stable for GD. Watch escapedFraction rise to 1 for SGD while GD particles sit at x = 1.',
+      'docs/science.md section 4 (seeds 001/003): at x = 1 both halves have curvature a = 2 but very different per-sample curvatures (s = 1.8), at x = 0 they agree (s = 0). With lr = 0.7 and B = 1 the minimum at 1 is linearly unstable for SGD though stable for GD. Watch escapedFraction rise to 1 for SGD while GD particles sit at x = 1.',
     config: escapeConfig,
     reduced: ['model.spec.particleCount=512', 'steps=300'],
     plots: ['escapedFraction', 'nearTargetFraction', 'meanValue'],
@@ -176,7 +176,7 @@ export const LANDSCAPE_PRESETS: readonly Preset[] = [
     name: 'saddle-avoidance',
     summary: 'GD and AdaGrad variants from 16384 random starts on a strict saddle: none ends at the saddle, except starts exactly on y = 0.',
     explanation:
-      'SCIENCE.md section 7 (seed 004): adaptive steps x_{t+1} = x_t - Gamma_t grad f avoid strict saddles for almost every start. f(x, y) = x^2/2 + y^4/4 - y^2/2 has its saddle at 0 and minima at (0, +-1); the set of starts that converge to the saddle is the line y = 0, of measure zero. nearTargetFraction counts runs ending within 0.05 of the saddle.',
+      'docs/science.md section 7 (seed 004): adaptive steps x_{t+1} = x_t - Gamma_t grad f avoid strict saddles for almost every start. f(x, y) = x^2/2 + y^4/4 - y^2/2 has its saddle at 0 and minima at (0, +-1); the set of starts that converge to the saddle is the line y = 0, of measure zero. nearTargetFraction counts runs ending within 0.05 of the saddle.',
     config: saddleConfig,
     reduced: ['model.spec.particleCount=2048', 'steps=1000'],
     plots: ['nearTargetFraction', 'meanValue'],
@@ -186,7 +186,7 @@ export const LANDSCAPE_PRESETS: readonly Preset[] = [
     name: 'stable-manifold',
     summary: "Perko's vector field: starts on c3 = -c1^2/3 converge to 0, starts off it leave.",
     explanation:
-      'SCIENCE.md section 7: x1\' = -x1, x2\' = -x2 + x1^2, x3\' = x3 + x1^2 has a stable manifold through 0, the surface c3 = -c1^2/3, and every solution off it leaves. Particles start on the surface (integrated by RK4, h = 0.01) and 0.1 above it.',
+      'docs/science.md section 7: x1\' = -x1, x2\' = -x2 + x1^2, x3\' = x3 + x1^2 has a stable manifold through 0, the surface c3 = -c1^2/3, and every solution off it leaves. Particles start on the surface (integrated by RK4, h = 0.01) and 0.1 above it.',
     config: perkoConfig,
     plots: ['meanSquaredNorm', 'nearTargetFraction', 'escapedFraction'],
     check: checkPerko,
@@ -195,7 +195,7 @@ export const LANDSCAPE_PRESETS: readonly Preset[] = [
     name: 'sgd-stability-diagram',
     summary: 'Linear stability of SGD on a 1-D quadratic: the second moment grows past the mean-square boundary, runs escape only past the Lyapunov boundary.',
     explanation:
-      'SCIENCE.md section 4: for f = (1/(2n)) sum a_i x^2 the minimum is mean-square stable iff (1 - lr a)^2 + lr^2 (n - B)/(B (n - 1)) s^2 <= 1, while a single run escapes almost surely only where E log|1 - lr a_batch| > 0. Between the two boundaries E x^2 explodes although almost every run converges. Each cell (a, s) carries thousands of particles; compare meanSquaredNorm, lyapunovEstimate and escapedFraction with the theory.',
+      'docs/science.md section 4: for f = (1/(2n)) sum a_i x^2 the minimum is mean-square stable iff (1 - lr a)^2 + lr^2 (n - B)/(B (n - 1)) s^2 <= 1, while a single run escapes almost surely only where E log|1 - lr a_batch| > 0. Between the two boundaries E x^2 explodes although almost every run converges. Each cell (a, s) carries thousands of particles; compare meanSquaredNorm, lyapunovEstimate and escapedFraction with the theory.',
     config: stabilityConfig(1.2),
     reduced: ['model.spec.particleCount=1024'],
     plots: ['meanSquaredNorm', 'escapedFraction', 'lyapunovEstimate'],

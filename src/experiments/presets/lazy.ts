@@ -1,5 +1,5 @@
 /**
- * Lazy training and the neural tangent kernel (SCIENCE.md section 2, seed 002): how far the weights
+ * Lazy training and the neural tangent kernel (docs/science.md section 2, seed 002): how far the weights
  * and the NTK move as the width grows under ntk and mean-field scaling, and the loss decay rate
  * that the NTK's smallest eigenvalue guarantees.
  */
@@ -68,7 +68,7 @@ const lazyVsRich: Preset = {
   summary: 'Width sweep: under ntk scaling weights and NTK freeze like 1/sqrt(m); under mean-field scaling they move O(1).',
   explanation:
     'The same teacher-student problem (3 teacher neurons, d = 4, n = 64) trained for 200 full-batch GD steps at widths m = 64 ... 4096, ' +
-    'once with the 1/sqrt(m) (ntk) output scaling and once with the 1/m (mean-field) scaling in particle time (SCIENCE.md section 2, seed 002, ' +
+    'once with the 1/sqrt(m) (ntk) output scaling and once with the 1/m (mean-field) scaling in particle time (docs/science.md section 2, seed 002, ' +
     'after Chizat and Bach "lazy training" and Jacot et al.). Look at distanceFromInitMax (the largest single-neuron displacement) and ' +
     'kernelChange (the relative Frobenius change of the empirical NTK Gram) at the end of each run, on log axes against m: ntk gives a line of ' +
     'slope about -1/2 (lazy: the network is its linearisation), mean-field stays flat (rich: features move). The config below is one run ' +
@@ -149,7 +149,7 @@ const ntkConvergence: Preset = {
   summary: 'Wide ntk-scaled net under GD: the loss decays at least as fast as exp(-2 lambda_min(K) t / n).',
   explanation:
     'A wide (m = 4096) two-layer ReLU net with 1/sqrt(m) scaling fits n = 32 teacher-student samples (d = 8) by full-batch GD with a small ' +
-    'step (SCIENCE.md section 2, seed 002; Du et al. 2019, Jacot et al. 2018). With L = |e|^2/(2n) the residual follows de/dt = -(1/n) K e, so ' +
+    'step (docs/science.md section 2, seed 002; Du et al. 2019, Jacot et al. 2018). With L = |e|^2/(2n) the residual follows de/dt = -(1/n) K e, so ' +
     'L(t) <= exp(-2 lambda_0 t / n) L(0) with t = lr * steps and lambda_0 the smallest NTK eigenvalue along the run. Plot the loss on a log ' +
     'axis against the predicted line from ntkLambdaMin; kernelChange stays small, which is why lambda_min barely moves.',
   config: {

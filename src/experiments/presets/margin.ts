@@ -1,5 +1,5 @@
 /**
- * Margin maximization (SCIENCE.md section 6, seed 000): logistic regression on separable data, GD
+ * Margin maximization (docs/science.md section 6, seed 000): logistic regression on separable data, GD
  * against normalized GD, the gap gamma* - gamma(w_t) on log axes.
  */
 import type { MetricsRow } from '../../scheduler/scheduler';
@@ -34,7 +34,7 @@ export const MARGIN_PRESETS: readonly Preset[] = [
     name: 'margin-rates',
     summary: 'Logistic regression on separable data: the margin gap closes like 1/log t under GD, like 1/t under normalized GD',
     explanation:
-      'Linear logistic regression f(x) = <w, x> (no bias) from w = 0 on 64 separable points on the unit sphere in d = 5 (SCIENCE.md section 6, seed 000). ' +
+      'Linear logistic regression f(x) = <w, x> (no bias) from w = 0 on 64 separable points on the unit sphere in d = 5 (docs/science.md section 6, seed 000). ' +
       'GD converges in direction to the hard-margin SVM, but slowly: gamma* - gamma(w_t) = O(1/log t) (Soudry et al. 2018). ' +
       'Normalized GD, w <- w - lr grad L / L (computed in the log domain, since L underflows float32 within a few thousand steps), closes the gap like O(1/t) (Ji and Telgarsky 2021). ' +
       'Plot marginGap on log-log axes for both runs: GD flattens, NGD follows a line of slope -1. gamma* comes from a float64 dual coordinate-ascent solve of the no-intercept hard SVM. ' +

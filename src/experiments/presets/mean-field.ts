@@ -1,5 +1,5 @@
 /**
- * Mean-field presets (SCIENCE.md section 1): minimizing movements (JKO) against explicit GD in
+ * Mean-field presets (docs/science.md section 1): minimizing movements (JKO) against explicit GD in
  * particle time; convergence of particles on the circle to the uniform measure (E, Ma, Wu 2019).
  */
 import type { CheckContext, CheckOutcome, Preset } from '../preset';
@@ -154,7 +154,7 @@ export const MEAN_FIELD_PRESETS: readonly Preset[] = [
     summary: 'Minimizing movements (JKO) against explicit GD in particle time: O(tau) agreement, and stability at large tau.',
     explanation:
       'The JKO scheme pi_{k+1} = argmin R(pi) + W2^2(pi, pi_k) / (2 tau) is, for particles with the identity coupling, the implicit ' +
-      'step theta_{k+1} = argmin L(theta) + |theta - theta_k|^2 / (2 tau m), solved by an inner GD loop (SCIENCE.md section 1, seed 001). ' +
+      'step theta_{k+1} = argmin L(theta) + |theta - theta_k|^2 / (2 tau m), solved by an inner GD loop (docs/science.md section 1, seed 001). ' +
       'The config is explicit GD at lr = tau = 0.1; add optimizer.jko = {tau: 0.1, innerSteps: 20, innerLearningRate: 0.07} for the implicit scheme: for small tau both follow the same Wasserstein gradient flow ' +
       'and their losses at a fixed flow time differ by O(tau); for tau far above 2 / sharpnessParticleTime (the sharpness in particle time, m lambda_max) the explicit step blows up while the ' +
       'implicit one still decreases the loss every step. Look at the loss against flow time (step x tau) for the two schemes.',
@@ -176,7 +176,7 @@ export const MEAN_FIELD_PRESETS: readonly Preset[] = [
     name: 'mean-field-circle',
     summary: 'E-Ma-Wu: mean-field particles on the circle spread from a von Mises blob to the uniform measure; W2 to pi* falls to the sampling floor.',
     explanation:
-      'E, Ma and Wu (2019; SCIENCE.md section 1, seed 001): f(x) = (1/m) sum_j relu(w_j . x) with a_j = 1 fixed and w_j on the unit circle, ' +
+      'E, Ma and Wu (2019; docs/science.md section 1, seed 001): f(x) = (1/m) sum_j relu(w_j . x) with a_j = 1 fixed and w_j on the unit circle, ' +
       'trained by GD in particle time on the target f*(x) = integral relu(w . x) d pi*(w) = |x| / pi of the uniform measure pi*. Each step is ' +
       'w <- (w - lr v) / |w - lr v| (model.sphere), the Wasserstein gradient flow on the circle for small lr. The particles start in a ' +
       'von Mises blob (kappa = 2) and spread around the circle: watch the particle picture (w_j) go uniform, w2ToTarget (exact W2 to m equally ' +

@@ -1,11 +1,11 @@
 /**
- * Presets of the phase pictures of training (SCIENCE.md sections 3 and 5): the quenching-activation
+ * Presets of the phase pictures of training (docs/science.md sections 3 and 5): the quenching-activation
  * of an over-realized student learning one teacher neuron, and the early-stage loss drop of
  * Wang and Ma on orthogonally separable data.
  */
 import type { CheckOutcome, Preset } from '../preset';
 
-/** A neuron is living above this fraction of the largest |a_j| |w_j| (SCIENCE.md section 3; the metric's default). */
+/** A neuron is living above this fraction of the largest |a_j| |w_j| (docs/science.md section 3; the metric's default). */
 const LIVING_FRACTION = 0.1;
 
 /**
@@ -21,7 +21,7 @@ const quenchingActivation: Preset = {
   name: 'quenching-activation',
   summary: 'Over-realized student (a = 0, w ~ N(0, I/d)) learning one ReLU neuron on the population risk: all neurons grow, then all but about one are quenched.',
   explanation:
-    'Teacher-student with a single teacher neuron y = relu(x_1) and a standard-scaled student of m = 100 neurons in d = 200, started at a = 0, w ~ N(0, I/d), trained by GD on fresh samples every step (population risk) (SCIENCE.md section 3; seeds 001, 003: the quenching-activation picture). Watch livingNeurons, the count of neurons whose |a_j| |w_j| exceeds 10% of the largest: it first jumps to almost all m (the neurons grow together, as in the random-feature model), then falls to about 1 as one neuron keeps growing and the others are quenched; pathNorm sum_j |a_j| |w_j| rises and then settles near the teacher value 1 while the loss keeps falling.',
+    'Teacher-student with a single teacher neuron y = relu(x_1) and a standard-scaled student of m = 100 neurons in d = 200, started at a = 0, w ~ N(0, I/d), trained by GD on fresh samples every step (population risk) (docs/science.md section 3; seeds 001, 003: the quenching-activation picture). Watch livingNeurons, the count of neurons whose |a_j| |w_j| exceeds 10% of the largest: it first jumps to almost all m (the neurons grow together, as in the random-feature model), then falls to about 1 as one neuron keeps growing and the others are quenched; pathNorm sum_j |a_j| |w_j| rises and then settles near the teacher value 1 while the loss keeps falling.',
   plots: ['livingNeurons', 'pathNorm', 'loss'],
   config: {
     name: 'quenching-activation',
@@ -68,7 +68,7 @@ const earlyStage: Preset = {
   name: 'early-stage',
   summary: 'Orthogonally separable data, exponential loss, small lr: the loss falls by a constant fraction within Theta(1/lr) steps.',
   explanation:
-    'The early stage of Wang and Ma 2022 (SCIENCE.md section 5, seed 000): two classes in opposite orthant cones (x_i . x_j >= 0 within a class, <= 0 across), inputs on the sphere, exponential loss, a mean-field two-layer ReLU net of width m = Omega(log n) trained by GD in particle time. Watch the loss: from about 1 at initialisation it falls by a constant fraction within a time lr * steps of order 1, the same for every small lr (the check halves lr and finds the same halving time in lr * steps units); accuracy reaches 1 within the first few tens of steps.',
+    'The early stage of Wang and Ma 2022 (docs/science.md section 5, seed 000): two classes in opposite orthant cones (x_i . x_j >= 0 within a class, <= 0 across), inputs on the sphere, exponential loss, a mean-field two-layer ReLU net of width m = Omega(log n) trained by GD in particle time. Watch the loss: from about 1 at initialisation it falls by a constant fraction within a time lr * steps of order 1, the same for every small lr (the check halves lr and finds the same halving time in lr * steps units); accuracy reaches 1 within the first few tens of steps.',
   plots: ['loss', 'accuracy'],
   config: {
     name: 'early-stage',

@@ -1,5 +1,5 @@
 /**
- * Width-transition presets (SCIENCE.md section 3, seed 001 "test error and path norm curves"): at fixed n,
+ * Width-transition presets (docs/science.md section 3, seed 001 "test error and path norm curves"): at fixed n,
  * test error and path norm against the width m of an unscaled net (double descent: a peak near the
  * interpolation threshold m = n) and of a mean-field net (smooth), and the heatmap of test error over (m, n).
  *
