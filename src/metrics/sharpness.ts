@@ -28,7 +28,7 @@
  * runs centered on the caller's f0 buffer, and the HVP kernels read its f and r, so nothing else differs.
  */
 import { createStorageBuffer, readFloat32 } from '../gpu/buffers';
-import { checkNetworkArrays, uploadNetwork, type NetworkBuffers } from './host-inputs';
+import { checkCenteredNetworkArrays, uploadCenteredNetwork, type CenteredHostData } from './host-inputs';
 import type { GpuContext } from '../gpu/device';
 import { KernelArgumentError } from '../gpu/errors';
 import type { BoundKernel } from '../gpu/kernel';
@@ -507,7 +507,7 @@ function notFinite(coefficients: { alphas: Float64Array; betas: Float64Array }, 
 }
 
 /** A training set plus, for a centered model, f0 [n] = f_theta0(x_i). */
-export type HessianData = TrainingSet & { readonly outputOffset?: Float32Array };
+export type HessianData = TrainingSet & CenteredHostData;
 
 /**
  * Uploads host weights and data, runs `work` on a GpuHessian over them, then frees everything.
@@ -520,19 +520,8 @@ export async function withGpuHessian<T>(
   data: HessianData,
   work: (hessian: GpuHessian) => Promise<T>,
 ): Promise<T> {
-  checkNetworkArrays(NAME, config, weights, data);
-  const centered = config.centered ?? false;
-  if (centered !== (data.outputOffset !== undefined)) {
-    throw new KernelArgumentError(NAME, 'data.outputOffset', centered ? 'is required when centered is set' : 'is given but centered is not set');
-  }
-  if (data.outputOffset) {
-    checkLength(NAME, 'data.outputOffset', data.outputOffset, config.sampleCount, `[${config.sampleCount}]`);
-    checkFinite(NAME, 'data.outputOffset', data.outputOffset);
-  }
-  const inputs: NetworkBuffers & { outputOffset?: GPUBuffer } = {
-    ...uploadNetwork(gpu, NAME, weights, data),
-    ...(data.outputOffset ? { outputOffset: createStorageBuffer(gpu, `${NAME}/outputOffset`, data.outputOffset) } : {}),
-  };
+  checkCenteredNetworkArrays(NAME, config, weights, data);
+  const inputs = uploadCenteredNetwork(gpu, NAME, weights, data);
   let hessian: GpuHessian | undefined;
   try {
     hessian = await GpuHessian.create(gpu, config, { ...inputs, y: inputs.y! });
