@@ -4,7 +4,7 @@
  * the factor m between them) and the logged steps whose sharpness did not converge.
  */
 import type { ExperimentConfig } from '../config/schema';
-import { particleLearningRate, type Scaling } from '../model/conventions';
+import { particleTimeFactor, type Scaling } from '../model/conventions';
 import type { MetricsRow } from '../scheduler/scheduler';
 import { LANCZOS_DEFAULTS, LANCZOS_MAX_ITERATIONS } from '../reference/lanczos';
 
@@ -19,7 +19,7 @@ export interface CurvatureUnits {
 /** The units of the curvature metrics `config` logs, or undefined when it logs none (or is not the two-layer net). */
 export function curvatureUnits(config: ExperimentConfig): CurvatureUnits | undefined {
   if (config.model.kind !== 'two-layer') return undefined;
-  const factor = particleLearningRate(config.model.scaling as Scaling, 1, config.model.width);
+  const factor = particleTimeFactor(config.model.scaling as Scaling, config.model.width);
   const lanczos = { ...LANCZOS_DEFAULTS, ...config.metrics.lanczos };
   const times = factor === 1 ? 'factor 1 (not mean-field): equal to parameter units' : `factor m = ${factor} (mean-field)`;
   const parameters = 'parameter units, of the Hessian H of the train loss in the parameters (a, W, b) themselves';

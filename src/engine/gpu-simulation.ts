@@ -10,7 +10,7 @@ import { CURVATURE_METRICS, CURVATURE_SETTINGS, curvatureMetricValues, needsInit
 import { GpuHessian } from '../metrics/sharpness';
 import { GpuHessianTrace } from '../metrics/hessian-trace';
 import { GpuNtk } from '../metrics/ntk';
-import { particleLearningRate } from '../model/conventions';
+import { particleTimeFactor } from '../model/conventions';
 import type { Problem } from './problem';
 import { DeviceLostError, type Checkpoint, type MetricValues, type Simulation, type Weights } from './simulation';
 
@@ -127,7 +127,7 @@ export class GpuSimulation implements Simulation {
         Object.assign(values, await curvatureMetricValues(names, {
           sampleCount: this.problem.train.y.length,
           loss: this.problem.trainer.loss,
-          factor: particleLearningRate(this.problem.trainer.scaling, 1, this.problem.trainer.width),
+          factor: particleTimeFactor(this.problem.trainer.scaling, this.problem.trainer.width),
           sharpness: async () => (await this.getHessian()).sharpness({ seed, maxIterations, tolerance }),
           hessianTrace: async () => (await this.getHessianTrace()).compute(),
           gram: async () => (await this.getNtk()).compute(),

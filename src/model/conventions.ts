@@ -39,6 +39,15 @@ export function particleLearningRate(scaling: Scaling, learningRate: number, wid
   return scaling === 'mean-field' ? learningRate * width : learningRate;
 }
 
+/**
+ * The update rule's unit factor: m for mean-field (particle time), else 1. Curvature in the update's units
+ * (sharpnessParticleTime, hessianTraceParticleTime) is this times the Hessian's, and GD is linearly stable
+ * while lr * factor * lambda_max < 2.
+ */
+export function particleTimeFactor(scaling: Scaling, width: number): number {
+  return particleLearningRate(scaling, 1, width);
+}
+
 /** Numeric codes for WGSL uniforms: the index into LOSS_KINDS / SCALINGS. */
 export function lossCode(loss: LossKind): number {
   return LOSS_KINDS.indexOf(loss);

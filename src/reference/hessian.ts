@@ -25,7 +25,7 @@
  * is lambda_max, the sharpness. When |lambda_min| comes close to it (large residuals), power iteration
  * stalls (its rate is |lambda_min| / lambda_max); Lanczos converges from both ends at once.
  */
-import { combinedOutputScale, particleLearningRate, type LossKind, type TrainableParts } from '../model/conventions';
+import { combinedOutputScale, particleTimeFactor, type LossKind, type TrainableParts } from '../model/conventions';
 import { lossDerivative, sigmoid } from './losses';
 import { threefry2x32, normalArray } from './random';
 import { lanczos, type LanczosOptions, type LanczosResult, type LinearOperator } from './lanczos';
@@ -88,7 +88,7 @@ export function trainableMask(width: number, inputDim: number, hasBias: boolean,
  * lr m grad_j L), else 1. GD is linearly stable while lr * factor * lambda_max(Hess L) < 2.
  */
 export function updateUnitFactor(options: Pick<TwoLayerOptions, 'scaling'>, width: number): number {
-  return particleLearningRate(options.scaling, 1, width);
+  return particleTimeFactor(options.scaling, width);
 }
 
 /** d2l/df2: square 1, logistic y^2 sigmoid(-y f) sigmoid(y f), exponential y^2 exp(-y f). */

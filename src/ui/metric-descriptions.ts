@@ -6,7 +6,7 @@
  * by lr * factor * its gradient, factor = m for mean-field and 1 otherwise).
  */
 import { METRIC_NAMES, type ExperimentConfig, type MetricName } from '../config/schema';
-import { particleLearningRate, type Scaling } from '../model/conventions';
+import { particleTimeFactor, type Scaling } from '../model/conventions';
 
 /** A horizontal line drawn across a chart: a stability bound or a target value. */
 export interface ReferenceLine {
@@ -42,7 +42,7 @@ function twoOverLearningRate(config: ExperimentConfig): ReferenceLine[] {
 function twoOverParameterStep(config: ExperimentConfig): ReferenceLine[] {
   const lr = learningRateOf(config);
   if (lr === undefined || config.model.kind !== 'two-layer') return [];
-  const factor = particleLearningRate(config.model.scaling as Scaling, 1, config.model.width);
+  const factor = particleTimeFactor(config.model.scaling as Scaling, config.model.width);
   return [{ label: factor === 1 ? '2/lr' : '2/(lr·m)', value: 2 / (lr * factor) }];
 }
 

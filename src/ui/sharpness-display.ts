@@ -5,7 +5,7 @@
  */
 import type { ExperimentConfig } from '../config/schema';
 import { unconvergedNote } from '../engine/curvature-report';
-import { particleLearningRate, type Scaling } from '../model/conventions';
+import { particleTimeFactor, type Scaling } from '../model/conventions';
 import type { MetricSeries } from './gradflow-metric-chart';
 
 /** Metrics whose values are the Lanczos estimate (so a row's sharpnessConverged = 0 applies to them). */
@@ -35,7 +35,7 @@ export function metricSeries(label: string, rows: readonly Record<string, number
  */
 export function learningRateWarning(config: ExperimentConfig, rows: readonly Record<string, number>[]): string {
   if (config.model.kind !== 'two-layer') return '';
-  const factor = particleLearningRate(config.model.scaling as Scaling, 1, config.model.width);
+  const factor = particleTimeFactor(config.model.scaling as Scaling, config.model.width);
   const row = [...rows].reverse().find((r) => Number.isFinite(r.sharpnessParticleTime) || Number.isFinite(r.sharpness));
   if (!row) return '';
   const sharpness = Number.isFinite(row.sharpnessParticleTime) ? row.sharpnessParticleTime! : factor * row.sharpness!;
