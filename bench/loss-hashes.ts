@@ -4,7 +4,7 @@
  * hashed bit for bit (SHA-256 of the per-step losses as float64 bytes, and of the logged metric rows).
  * Run it before and after a change on the same machine and backend and diff the output:
  *
- *   npx tsx bench/loss-hashes.ts [--backend gpu|reference] > hashes.txt
+ *   npx tsx bench/loss-hashes.ts [--backend gpu|float64] > hashes.txt
  *
  * One line per experiment: `<preset>#<k> <config name> losses=<hash> metrics=<hash>` (k counts the
  * check's runs in order). Wall-clock fields are left out of what is hashed, so equal lines mean equal numbers.
@@ -33,7 +33,7 @@ function fingerprint(result: ExperimentResult): string {
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { backend: { type: 'string', default: 'gpu' } } });
   const backend = values.backend;
-  if (backend !== 'gpu' && backend !== 'reference') throw new Error(`--backend must be gpu or reference, got ${backend}`);
+  if (backend !== 'gpu' && backend !== 'float64') throw new Error(`--backend must be gpu or float64, got ${backend}`);
   const readText = (path: string) => readFile(path, 'utf8');
   for (const preset of PRESETS) {
     if (!preset.check) continue;

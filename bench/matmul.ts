@@ -8,9 +8,10 @@
 import { createStorageBuffer } from '../src/gpu/buffers';
 import type { GpuContext } from '../src/gpu/device';
 import type { BoundKernel } from '../src/gpu/kernel';
-import { bindMatmul, matmulFlops, matmulVariant, type MatmulAlgorithm, type MatmulShape } from '../src/kernels/matmul';
-import { matmul as referenceMatmul } from '../src/reference/matmul';
-import { deterministicValues } from '../src/reference/deterministic-values';
+import { bindMatmul, matmulFlops, matmulVariant, type MatmulShape } from '../src/kernels/matmul';
+import { type MatmulAlgorithm } from '../src/core/matmul-algorithms';
+import { matmul as referenceMatmul } from '../src/float64/matmul';
+import { deterministicValues } from '../src/core/deterministic-values';
 
 export interface MatmulBenchRow {
   /** M = N = K. */

@@ -1,9 +1,9 @@
 /** Node-side pieces of the bench: contenders for the interleaver, the step's products as plain matmuls, read-backs and memory. */
 import type { GpuContext } from '../src/gpu/device';
-import type { MatmulAlgorithm } from '../src/kernels/matmul';
+import type { MatmulAlgorithm } from '../src/core/matmul-algorithms';
 import { timeStepProducts } from '../src/kernels/matmul-autotune';
 import { TwoLayerTrainer } from '../src/model/two-layer-trainer';
-import { ReferenceTrainer } from '../src/reference/two-layer-trainer';
+import { Float64Trainer } from '../src/float64/two-layer-trainer';
 import { interleave, type Contender } from './interleave';
 import { watchDevice } from './instrument';
 import { benchProblem, type StepSize } from './training-step';
@@ -27,7 +27,7 @@ export function nodeContenders(gpu: GpuContext, size: StepSize, algorithm: Matmu
     {
       name: 'reference-f64',
       create: async () => {
-        const trainer = new ReferenceTrainer(config, init, data);
+        const trainer = new Float64Trainer(config, init, data);
         return { train: async (k: number) => trainer.train(k), dispose: () => undefined };
       },
     },

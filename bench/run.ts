@@ -13,7 +13,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { requestGpu } from '../src/gpu/device';
 import { autotuneMatmul } from '../src/kernels/matmul-autotune';
-import { MATMUL_ALGORITHMS, type MatmulAlgorithm } from '../src/kernels/matmul';
+import { MATMUL_ALGORITHMS, type MatmulAlgorithm } from '../src/core/matmul-algorithms';
 import { benchMatmul, type MatmulBenchRow } from './matmul';
 import { benchScience, type ScienceRow } from './science';
 import { interleave, type InterleavedRow } from './interleave';

@@ -10,9 +10,9 @@ import { slicedW2Squared } from '../src/kernels/sliced';
 import { sinkhorn } from '../src/kernels/sinkhorn';
 import { computeNtkGram } from '../src/metrics/ntk';
 import { withGpuHessian } from '../src/metrics/sharpness';
-import { initialWeights } from '../src/model/initialization';
-import { normalArray } from '../src/reference/random';
-import type { MatmulAlgorithm } from '../src/kernels/matmul';
+import { initialWeights } from '../src/core/initialization';
+import { normalArray } from '../src/core/random';
+import type { MatmulAlgorithm } from '../src/core/matmul-algorithms';
 import { benchGpuStep, type StepSize } from './training-step';
 
 export interface ScienceRow {

@@ -5,11 +5,12 @@
  * GPU: one warm-up step (pipeline compilation, reported separately), then submits of k steps each.
  */
 import type { GpuContext } from '../src/gpu/device';
-import { initialWeights } from '../src/model/initialization';
-import { TwoLayerTrainer, type TwoLayerTrainerConfig } from '../src/model/two-layer-trainer';
-import type { MatmulAlgorithm } from '../src/kernels/matmul';
-import { ReferenceTrainer } from '../src/reference/two-layer-trainer';
-import { normalArray } from '../src/reference/random';
+import { initialWeights } from '../src/core/initialization';
+import { TwoLayerTrainer } from '../src/model/two-layer-trainer';
+import { type TwoLayerTrainerConfig } from '../src/core/network';
+import type { MatmulAlgorithm } from '../src/core/matmul-algorithms';
+import { Float64Trainer } from '../src/float64/two-layer-trainer';
+import { normalArray } from '../src/core/random';
 
 export interface StepSize {
   /** Hidden width m. */
@@ -76,7 +77,7 @@ export async function benchGpuStep(gpu: GpuContext, size: StepSize, options: Ste
 /** Times one step of the float64 reference (the caller decides whether it fits its time budget). */
 export function benchReferenceStep(size: StepSize): StepBenchRow {
   const config = benchConfig(size);
-  const trainer = new ReferenceTrainer(config, initialWeights({ ...config }), benchData(size));
+  const trainer = new Float64Trainer(config, initialWeights({ ...config }), benchData(size));
   const start = performance.now();
   trainer.train(1);
   const msPerStep = performance.now() - start;

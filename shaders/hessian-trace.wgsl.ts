@@ -21,7 +21,7 @@ import { REDUCTION_WORKGROUP_SIZE } from './constants';
 import { linearWorkgroupIndex } from './common.wgsl';
 import { entryArgumentsWgsl, treeReductionWgsl, treeSumWgsl } from './metrics-common.wgsl';
 import { lossesWgsl } from './two-layer.wgsl';
-import { lossCode } from '../src/model/conventions';
+import { lossCode } from '../src/core/conventions';
 
 /** The optional bindings of trace_terms: b [m] with a bias, f0 [n] for a centered model. */
 export interface TraceTermsVariant {

@@ -16,7 +16,7 @@ import { headParamsWgsl } from './two-layer.wgsl';
 import { ELEMENTWISE_WORKGROUP_SIZE, REDUCTION_WORKGROUP_SIZE } from './constants';
 import { linearWorkgroupIndex } from './common.wgsl';
 import { elementIndexWgsl, entryArgumentsWgsl, treeSumWgsl } from './metrics-common.wgsl';
-import { lossCode } from '../src/model/conventions';
+import { lossCode } from '../src/core/conventions';
 import { threefryWgsl } from './random.wgsl';
 
 /** Which blocks of the Hessian exist: trainable first layer (W, and b when hasBias), trainable second layer (a). */

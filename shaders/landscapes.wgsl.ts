@@ -36,7 +36,7 @@ import {
   type Integrator,
   type LandscapeKind,
   type LandscapeOptimizer,
-} from '../src/model/landscapes';
+} from '../src/core/landscape';
 
 export interface LandscapeExpressionText {
   /** f(x): one WGSL f32 expression in x[0] .. x[k-1]. */

@@ -14,16 +14,7 @@
 import { wgsl } from './preprocessor';
 import { MATMUL_REGISTER_BLOCK, MATMUL_REGISTER_BLOCK_LARGE, MATMUL_REGISTER_THREADS, MATMUL_TILE } from './constants';
 import { linearWorkgroupIndex } from './common.wgsl';
-
-/**
- * 'register' keeps a BLOCK x BLOCK (4 x 4) patch per thread; 'register8' a LARGE_BLOCK x LARGE_BLOCK
- * (8 x 8) one: twice the reuse per load, which SwiftShader (loads dominate) rewards and hardware
- * GPUs may punish through register pressure, so src/gpu/autotune.ts picks per adapter.
- */
-export type MatmulAlgorithm = 'tiled' | 'register' | 'register8';
-
-/** Every algorithm, in the order the autotuner tries them. */
-export const MATMUL_ALGORITHMS: readonly MatmulAlgorithm[] = ['register', 'register8', 'tiled'];
+import type { MatmulAlgorithm } from '../src/core/matmul-algorithms';
 
 /**
  * What follows the sum: 'relu' gives C = relu(acc), 'bias-relu' gives C = relu(acc + bias[col]).

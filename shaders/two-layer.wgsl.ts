@@ -12,7 +12,7 @@
 import { wgsl } from './preprocessor';
 import { ELEMENTWISE_WORKGROUP_SIZE, REDUCTION_WORKGROUP_SIZE } from './constants';
 import { linearWorkgroupIndex } from './common.wgsl';
-import { lossCode } from '../src/model/conventions';
+import { lossCode } from '../src/core/conventions';
 
 export type TwoLayerVariant = Record<string, never>;
 

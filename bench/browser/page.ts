@@ -5,9 +5,9 @@
  */
 import { requestGpu, type GpuContext } from '../../src/gpu/device';
 import { autotuneMatmul } from '../../src/kernels/matmul-autotune';
-import type { MatmulAlgorithm } from '../../src/kernels/matmul';
+import type { MatmulAlgorithm } from '../../src/core/matmul-algorithms';
 import { TwoLayerTrainer } from '../../src/model/two-layer-trainer';
-import { ReferenceTrainer } from '../../src/reference/two-layer-trainer';
+import { Float64Trainer } from '../../src/float64/two-layer-trainer';
 import { interleave, type Contender, type InterleavedRow, type InterleaveOptions } from '../interleave';
 import { benchProblem, type StepSize } from '../training-step';
 import { createTfModel, tfVersion, wasmFlavour } from './peers';
@@ -52,7 +52,7 @@ async function runSize(size: StepSize, options: Omit<InterleaveOptions, 'previou
     {
       name: 'reference-f64',
       create: async () => {
-        const trainer = new ReferenceTrainer(config, init, data);
+        const trainer = new Float64Trainer(config, init, data);
         return { train: async (k: number) => trainer.train(k), dispose: () => undefined };
       },
     },

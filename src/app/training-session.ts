@@ -10,7 +10,7 @@ import { GpuSimulation } from '../engine/gpu-simulation';
 import type { Problem, ReadText } from '../engine/problem';
 import { runExperiment, type ExperimentResult } from '../engine/run-experiment';
 import { weightsToJson, type JsonWeights } from '../engine/init-file';
-import type { Checkpoint } from '../engine/simulation';
+import type { Checkpoint } from '../core/simulation';
 import type { GpuContext } from '../gpu/device';
 import type { MetricsRow, ProgressEvent, Scheduler } from '../scheduler/scheduler';
 

@@ -1,6 +1,6 @@
 /**
  * gradflow: the headless command line.
- *   gradflow run <preset | config.json> [--out DIR] [--steps N] [--seed N] [--backend gpu|reference] [--set path=value ...] [--save-params] [--quiet]
+ *   gradflow run <preset | config.json> [--out DIR] [--steps N] [--seed N] [--backend gpu|float64] [--set path=value ...] [--save-params] [--quiet]
  *   gradflow list
  *   gradflow check [<preset> ...] [--all] [--reduced]   (every preset's claim as numbers: PASS/FAIL table)
  *   gradflow sweep <sweep.json> [--shard k/N] [--out DIR] [--backend ...] [--steps N]
@@ -22,10 +22,10 @@ import { progressReporter } from './progress';
 import { overridesAsSet, parseShard, parseSweep, shardPoints, sweepPoints } from './sweep';
 
 const USAGE = `usage:
-  gradflow run <preset | config.json> [--out DIR] [--steps N] [--seed N] [--backend gpu|reference] [--set path=value ...] [--save-params] [--quiet]
+  gradflow run <preset | config.json> [--out DIR] [--steps N] [--seed N] [--backend gpu|float64] [--set path=value ...] [--save-params] [--quiet]
   gradflow list
   gradflow check [<preset> ...] [--all] [--reduced]
-  gradflow sweep <sweep.json> [--shard k/N] [--out DIR] [--steps N] [--backend gpu|reference]
+  gradflow sweep <sweep.json> [--shard k/N] [--out DIR] [--steps N] [--backend gpu|float64]
   gradflow merge <DIR ...> --out DIR`;
 
 class UsageError extends Error {}

@@ -4,19 +4,17 @@
  * messages that name the field, the bad value and what is allowed.
  */
 import { z } from 'zod';
-import { LOSS_KINDS, SCALINGS, type TrainableParts } from '../model/conventions';
-import { sphereProblem } from '../model/update-settings';
+import { LOSS_KINDS, SCALINGS, type TrainableParts } from '../core/conventions';
+import { sphereProblem } from '../core/update-settings';
 import { dataSpecSchema } from '../data/spec';
-import { NEURON_METRICS } from '../engine/neuron-metrics';
-import { CURVATURE_METRICS } from '../engine/curvature-metrics';
-import { LANDSCAPE_METRICS, landscapeModelSchema } from '../engine/landscape-experiment';
-import { LINEAR_METRICS, LINEAR_ONLY_METRICS, linearModelSchema } from '../engine/linear-experiment';
-import { w2TargetSchema } from '../engine/transport-metrics';
-import { optimizerRuleSchema } from '../optim/rules';
-import { learningRateScheduleSchema } from '../optim/schedule';
+import { LANDSCAPE_METRICS, LINEAR_METRICS, METRIC_NAMES, NETWORK_METRIC_NAMES } from '../metrics/registry';
+import { landscapeModelSchema, linearModelSchema } from './model-kinds';
+import { w2TargetSchema } from './w2-target';
+import { optimizerRuleSchema } from '../core/update-rules';
+import { learningRateScheduleSchema } from '../core/schedule';
 import { ConfigError } from './errors';
-import { MATMUL_ALGORITHMS } from '../../shaders/matmul.wgsl';
-import { LANCZOS_MAX_ITERATIONS } from '../reference/lanczos';
+import { MATMUL_SETTINGS } from '../core/matmul-algorithms';
+import { LANCZOS_MAX_ITERATIONS } from '../core/lanczos';
 
 const positiveInt = () => z.int().min(1);
 const seedSchema = z.int().min(0).max(2 ** 32 - 1);
@@ -87,17 +85,6 @@ export const optimizerSchema = z
   })
   .strict();
 
-/**
- * Metrics every backend computes at logged steps (on the full train set unless named test):
- * loss and accuracy, the gradient norm, the neurons as particles (src/engine/neuron-metrics.ts), and
- * curvature and kernel metrics (src/engine/curvature-metrics.ts).
- */
-export const NETWORK_METRIC_NAMES = [
-  'loss', 'accuracy', 'testLoss', 'testAccuracy', 'gradNorm', 'energyResidual', 'w2ToTarget', ...NEURON_METRICS, ...CURVATURE_METRICS,
-] as const;
-export const METRIC_NAMES = [...NETWORK_METRIC_NAMES, ...LANDSCAPE_METRICS, ...LINEAR_ONLY_METRICS] as const;
-export type MetricName = (typeof METRIC_NAMES)[number];
-
 export const metricsSchema = z
   .object({
     /** Log every `every` steps (the loss of every step is always kept). */
@@ -120,7 +107,7 @@ export const configSchema = z
     name: z.string().optional(),
     seed: seedSchema.default(DEFAULT_SEED),
     steps: positiveInt().default(1000),
-    backend: z.enum(['gpu', 'reference']).default('gpu'),
+    backend: z.enum(['gpu', 'float64']).default('gpu'),
     loss: z.enum(LOSS_KINDS as [string, ...string[]]).default('square'),
     /** The two-layer network (default), or a toy landscape of independent particles (data and optimizer then unused). */
     model: z.discriminatedUnion('kind', [modelSchema, landscapeModelSchema, linearModelSchema]).prefault({ kind: 'two-layer' }),
@@ -140,7 +127,7 @@ export const configSchema = z
      * Kernel variants. matmul 'auto' (default): the fastest on this adapter, timed once on first use
      * and remembered (src/kernels/matmul-autotune.ts); or force one of the algorithms.
      */
-    kernels: z.object({ matmul: z.enum(['auto', ...MATMUL_ALGORITHMS] as [string, ...string[]]).default('auto') }).strict().prefault({}),
+    kernels: z.object({ matmul: z.enum(MATMUL_SETTINGS).default('auto') }).strict().prefault({}),
   })
   .strict()
   .superRefine((config, context) => {

@@ -3,7 +3,7 @@
  * each bad field) and builds the training set and, when asked for, the test set.
  */
 import { csvDataset } from './csv';
-import type { DataPart, Dataset, DatasetSplit } from './dataset';
+import type { DataPart, Dataset, DatasetSplit } from '../core/dataset';
 import { digitsDataset } from './digits';
 import { DataSpecError } from './errors';
 import { linearSeparableDataset } from './linear-separable';

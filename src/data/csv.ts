@@ -5,8 +5,8 @@
  * spaces around fields. Rejected: empty files, ragged rows, blank lines inside the data, anything
  * that is not a finite decimal number (NaN, Infinity, hex, empty fields, quotes, values beyond float32).
  */
-import type { LossKind } from '../model/conventions';
-import { makeDataset, type Dataset, type DatasetSplit } from './dataset';
+import type { LossKind } from '../core/conventions';
+import { makeDataset, type Dataset, type DatasetSplit } from '../core/dataset';
 import { DataFileError } from './errors';
 import { splitAndNormalize } from './preprocess';
 import type { CsvDataSpec } from './spec';

@@ -3,7 +3,7 @@
  * integer values 0-16, header p0,...,p63,label. Pure functions of the file text, so the browser can
  * fetch the file and Node can read it (src/data/load-files.ts).
  */
-import { makeDataset, selectRows, type Dataset, type DatasetSplit } from './dataset';
+import { makeDataset, selectRows, type Dataset, type DatasetSplit } from '../core/dataset';
 import { lineOfRow, readNumericCsv, type FailAt } from './csv';
 import { DataFileError } from './errors';
 import { splitAndNormalize } from './preprocess';

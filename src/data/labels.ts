@@ -3,9 +3,9 @@
  * family (src/reference/random.ts sampleBatchIndices without replacement), so counts are exact:
  * balanced class assignment, and flipping exactly round(fraction * n) labels.
  */
-import { RANDOM_STREAMS } from '../model/conventions';
-import { sampleBatchIndices } from '../reference/random';
-import { makeDataset, type Dataset } from './dataset';
+import { RANDOM_STREAMS } from '../core/conventions';
+import { sampleBatchIndices } from '../core/random';
+import { makeDataset, type Dataset } from '../core/dataset';
 
 /**
  * class_i = pi(i) mod classCount for the keyed permutation pi of [0, n) (stream `dataLabels`):

@@ -5,10 +5,10 @@
  * candidate of the `data` stream replaces them) or pushed along u onto the margin; on the sphere the push
  * rescales the orthogonal part so |x| stays 1.
  */
-import { RANDOM_STREAMS } from '../model/conventions';
-import { projectRowsToSphere, sampleInputs } from '../reference/data';
-import { normalArray } from '../reference/random';
-import { partStep, type DataPart, type Dataset } from './dataset';
+import { RANDOM_STREAMS } from '../core/conventions';
+import { projectRowsToSphere, sampleInputs } from './sampling';
+import { normalArray } from '../core/random';
+import { partStep, type DataPart, type Dataset } from '../core/dataset';
 import { DataSpecError } from './errors';
 import { signDataset } from './labels';
 import type { LinearSeparableDataSpec } from './spec';

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parseCsv, type CsvOptions } from './csv';
 import { createDataset } from './create';
-import type { Dataset, DatasetSplit } from './dataset';
+import type { Dataset, DatasetSplit } from '../core/dataset';
 import { DataFileError } from './errors';
 import type { DataSpec, DataSpecInput } from './spec';
 

@@ -3,8 +3,8 @@
  * the sample_online kernel (src/kernels/data.ts) draws them; `onlineBatch` is the same batch on the
  * CPU (float32 copy of the float64 twin in src/reference/data.ts), for the reference trainer and tests.
  */
-import { sampleOnline } from '../reference/data';
-import { makeDataset, type Dataset, type OnlineSpec } from './dataset';
+import { sampleOnline } from './sampling';
+import { makeDataset, type Dataset, type OnlineSpec } from '../core/dataset';
 import { DataSpecError } from './errors';
 import { resolveDataSpec, type DataSpecInput, type TeacherStudentDataSpec } from './spec';
 import { resolveTarget } from './teacher';

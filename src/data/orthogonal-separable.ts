@@ -5,10 +5,10 @@
  * x_i . x_j = y_i y_j (c_i . c_j) with c_i . c_j >= 0: class +1 fills the positive orthant cone of the
  * q_l, class -1 the opposite cone. Classes are balanced (counts differ by at most one).
  */
-import { RANDOM_STREAMS } from '../model/conventions';
-import { sampleInputs } from '../reference/data';
-import { normalArray } from '../reference/random';
-import { partStep, type DataPart, type Dataset } from './dataset';
+import { RANDOM_STREAMS } from '../core/conventions';
+import { sampleInputs } from './sampling';
+import { normalArray } from '../core/random';
+import { partStep, type DataPart, type Dataset } from '../core/dataset';
 import { balancedClasses, signDataset } from './labels';
 import type { OrthogonalSeparableDataSpec } from './spec';
 

@@ -2,9 +2,9 @@
  * Preprocessing of file data sets: a deterministic train/test split and input normalization whose
  * statistics come from the training part only (so the test part never leaks into training).
  */
-import { RANDOM_STREAMS } from '../model/conventions';
-import { sampleBatchIndices } from '../reference/random';
-import { makeDataset, selectRows, type Dataset, type DatasetSplit } from './dataset';
+import { RANDOM_STREAMS } from '../core/conventions';
+import { sampleBatchIndices } from '../core/random';
+import { makeDataset, selectRows, type Dataset, type DatasetSplit } from '../core/dataset';
 import type { NormalizationKind } from './spec';
 
 /**

@@ -4,7 +4,7 @@
  * user writes (defaults optional); `DataSpec` is the resolved spec the generators read.
  */
 import { z } from 'zod';
-import { LOSS_KINDS } from '../model/conventions';
+import { LOSS_KINDS } from '../core/conventions';
 import { DataSpecError } from './errors';
 
 const UINT32_RANGE = 2 ** 32;

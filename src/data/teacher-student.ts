@@ -4,10 +4,10 @@
  * `labelNoise` stream), f* a teacher network or the circle-neuron target. Labels are computed from the
  * float32 inputs the set stores, so they are exactly the target of what a trainer sees.
  */
-import { RANDOM_STREAMS } from '../model/conventions';
-import { sampleInputs, targetOutputs } from '../reference/data';
-import { normalArray } from '../reference/random';
-import { makeDataset, partStep, type DataPart, type Dataset } from './dataset';
+import { RANDOM_STREAMS } from '../core/conventions';
+import { sampleInputs, targetOutputs } from './sampling';
+import { normalArray } from '../core/random';
+import { makeDataset, partStep, type DataPart, type Dataset } from '../core/dataset';
 import { resolveDataSpec, type TeacherStudentDataSpec } from './spec';
 import { describeTarget, resolveTarget } from './teacher';
 

@@ -3,10 +3,10 @@
  * Random teachers draw W* from the `teacher` stream at step 0 (w*_k ~ N(0, I_d), or those rows scaled
  * to the unit sphere), so the train set, the test set and the online stream all see the same teacher.
  */
-import { RANDOM_STREAMS } from '../model/conventions';
-import { projectRowsToSphere } from '../reference/data';
-import { normalArray } from '../reference/random';
-import type { TargetFunction, Teacher } from './dataset';
+import { RANDOM_STREAMS } from '../core/conventions';
+import { projectRowsToSphere } from './sampling';
+import { normalArray } from '../core/random';
+import type { TargetFunction, Teacher } from '../core/dataset';
 import type { TeacherSpec } from './spec';
 
 /** The target function a teacher spec names, for inputs of dimension `inputDim`. */

@@ -8,10 +8,10 @@
  * makes the accuracy sit at p (phase II) until the positive neurons are deactivated on x- (phase III).
  * Which samples are positive is a keyed permutation of the `dataLabels` stream.
  */
-import { RANDOM_STREAMS } from '../model/conventions';
-import { sampleBatchIndices } from '../reference/random';
-import { sampleInputs } from '../reference/data';
-import { partStep, type DataPart, type Dataset } from './dataset';
+import { RANDOM_STREAMS } from '../core/conventions';
+import { sampleBatchIndices } from '../core/random';
+import { sampleInputs } from './sampling';
+import { partStep, type DataPart, type Dataset } from '../core/dataset';
 import { signDataset } from './labels';
 import { orthonormalDirections } from './orthogonal-separable';
 import type { TwoClusterDataSpec } from './spec';

@@ -4,9 +4,9 @@
  * or uniform on the unit sphere. Clusters are balanced (a keyed permutation of the `dataLabels` stream);
  * then exactly round(flipFraction * n) labels are flipped.
  */
-import { RANDOM_STREAMS } from '../model/conventions';
-import { sampleInputs } from '../reference/data';
-import { partStep, type DataPart, type Dataset } from './dataset';
+import { RANDOM_STREAMS } from '../core/conventions';
+import { sampleInputs } from './sampling';
+import { partStep, type DataPart, type Dataset } from '../core/dataset';
 import { balancedClasses, signDataset } from './labels';
 import type { XorDataSpec } from './spec';
 

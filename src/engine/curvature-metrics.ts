@@ -21,19 +21,12 @@
  */
 import { noiseAlignment, nonUniformity } from '../metrics/sgd-noise';
 import { ntkSpectrum, relativeKernelChange } from '../metrics/ntk';
-import type { LossKind } from '../model/conventions';
-import { LANCZOS_DEFAULTS } from '../reference/lanczos';
-import type { MetricValues } from './simulation';
+import type { LossKind } from '../core/conventions';
+import { LANCZOS_DEFAULTS } from '../core/lanczos';
+import { SHARPNESS_METRICS, TRACE_METRICS } from '../metrics/registry';
+import type { MetricValues } from '../core/simulation';
 
-/** The sharpness family: one Lanczos run per evaluation serves every name asked for. */
-export const SHARPNESS_METRICS = ['sharpness', 'sharpnessParticleTime', 'sharpnessResidual', 'sharpnessConverged', 'sharpnessIterations'] as const;
-/** Logged beside any sharpness metric, so that every row says how far its value can be trusted. */
-export const SHARPNESS_DIAGNOSTICS: readonly string[] = ['sharpnessResidual', 'sharpnessConverged', 'sharpnessIterations'];
 
-/** The trace family: one exact trace per evaluation serves both units. */
-export const TRACE_METRICS = ['hessianTrace', 'hessianTraceParticleTime'] as const;
-
-export const CURVATURE_METRICS = [...SHARPNESS_METRICS, ...TRACE_METRICS, 'ntkLambdaMin', 'ntkLambdaMax', 'kernelChange', 'sgdAlignment', 'nonUniformity'] as const;
 
 const GRAM_METRICS: readonly string[] = ['ntkLambdaMin', 'ntkLambdaMax', 'kernelChange', 'sgdAlignment', 'nonUniformity'];
 

@@ -4,9 +4,9 @@
  * the factor m between them) and the logged steps whose sharpness did not converge.
  */
 import type { ExperimentConfig } from '../config/schema';
-import { particleTimeFactor, type Scaling } from '../model/conventions';
+import { particleTimeFactor, type Scaling } from '../core/conventions';
 import type { MetricsRow } from '../scheduler/scheduler';
-import { LANCZOS_DEFAULTS, LANCZOS_MAX_ITERATIONS } from '../reference/lanczos';
+import { LANCZOS_DEFAULTS, LANCZOS_MAX_ITERATIONS } from '../core/lanczos';
 
 /** result.json's statement of units: the factor, and a sentence per curvature metric logged. */
 export interface CurvatureUnits {

@@ -7,8 +7,9 @@
 import { createStorageBuffer, readFloat32 } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
 import { runKernels } from '../gpu/kernel';
-import { bindTwoLayerPasses, computeOutputOffset, type NetworkSpec, type TwoLayerPasses, type WeightBuffers } from '../model/two-layer-passes';
-import type { TrainingSet } from '../model/two-layer-trainer';
+import { bindTwoLayerPasses, computeOutputOffset, type TwoLayerPasses, type WeightBuffers } from '../model/two-layer-passes';
+import { type NetworkSpec } from '../core/network';
+import type { TrainingSet } from '../core/network';
 
 export interface Evaluation {
   readonly loss: number;

@@ -2,17 +2,20 @@
 import type { GpuContext } from '../gpu/device';
 import { TwoLayerTrainer } from '../model/two-layer-trainer';
 import { GpuEvaluator } from './gpu-evaluator';
-import { GRADIENT_METRICS, gradientMetricValues } from './gradient-metrics';
+import { gradientMetricValues } from './gradient-metrics';
+import { GRADIENT_METRICS } from '../metrics/registry';
 import { w2ToTarget } from './transport-metrics';
 import { particleMetrics } from '../metrics/particles';
-import { NEURON_METRICS, needsActivations, neuronMetricValues } from './neuron-metrics';
-import { CURVATURE_METRICS, CURVATURE_SETTINGS, curvatureMetricValues, needsInitialGram } from './curvature-metrics';
+import { needsActivations, neuronMetricValues } from './neuron-metrics';
+import { NEURON_METRICS } from '../metrics/registry';
+import { CURVATURE_SETTINGS, curvatureMetricValues, needsInitialGram } from './curvature-metrics';
+import { CURVATURE_METRICS } from '../metrics/registry';
 import { GpuHessian } from '../metrics/sharpness';
 import { GpuHessianTrace } from '../metrics/hessian-trace';
 import { GpuNtk } from '../metrics/ntk';
-import { particleTimeFactor } from '../model/conventions';
+import { particleTimeFactor } from '../core/conventions';
 import type { Problem } from './problem';
-import { DeviceLostError, type Checkpoint, type MetricValues, type Simulation, type Weights } from './simulation';
+import { DeviceLostError, type Checkpoint, type MetricValues, type Simulation, type Weights } from '../core/simulation';
 
 /** How long a failed GPU call waits for device.lost to settle before it counts as a plain error. */
 const LOSS_SETTLE_MS = 2000;

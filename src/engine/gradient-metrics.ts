@@ -4,10 +4,10 @@
  * v_j = m grad_j for mean-field particle time, docs/science.md section 1). The energy-dissipation
  * residual compares that prediction with the loss change the run then measured (see run-experiment).
  */
-import { stepScales } from '../model/update-settings';
-import { tangentialRows } from '../reference/particles';
-import type { Scaling, TrainableParts } from '../model/conventions';
-import type { MetricValues } from './simulation';
+import { stepScales } from '../core/update-settings';
+import { tangentialRows } from '../float64/particles';
+import type { Scaling, TrainableParts } from '../core/conventions';
+import type { MetricValues } from '../core/simulation';
 
 export interface GradientVectors {
   readonly gradA: ArrayLike<number>;
@@ -25,8 +25,6 @@ export interface StepSettings {
   readonly sphere?: boolean;
 }
 
-/** Names whose value needs the full gradient. */
-export const GRADIENT_METRICS: readonly string[] = ['gradNorm', 'energyResidual'];
 
 function squares(values: ArrayLike<number> | undefined): number {
   let sum = 0;

@@ -3,8 +3,8 @@
  * so any run can be reproduced outside GradFlow. Errors name the file, the field and the position.
  */
 import { ConfigError } from '../config/errors';
-import type { TwoLayerWeights } from '../model/two-layer-trainer';
-import type { Weights } from './simulation';
+import type { TwoLayerWeights } from '../core/network';
+import type { Weights } from '../core/simulation';
 
 export function parseInitFile(text: string, width: number, inputDim: number, hasBias: boolean, path = 'init file'): TwoLayerWeights {
   let json: unknown;

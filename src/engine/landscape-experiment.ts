@@ -3,37 +3,13 @@
  * advanced in chunks with metrics over the population at every logged step. GPU: one session whose
  * particles stay on the device; reference: the float64 twin re-run to each logged step.
  */
-import { z } from 'zod';
+import type { LandscapeModel } from '../config/model-kinds';
 import type { GpuContext } from '../gpu/device';
 import { createLandscapeSession } from '../kernels/landscapes';
-import { landscapeDimOf, landscapeSpecSchema, landscapeStartPoints, type LandscapeSpec } from '../model/landscapes';
-import { simulateLandscape } from '../reference/landscapes';
+import { landscapeDimOf, landscapeStartPoints, type LandscapeSpec } from '../core/landscape';
+import { simulateLandscape } from '../float64/landscapes';
 import type { MetricsRow, ProgressEvent } from '../scheduler/scheduler';
-import type { MetricValues } from './simulation';
-
-const coordinates = z.array(z.number()).min(1);
-
-export const landscapeModelSchema = z
-  .object({
-    kind: z.literal('landscape'),
-    /** The landscape, optimizer and particle count (src/model/landscapes.ts). */
-    spec: landscapeSpecSchema,
-    /** Start points: uniform in the box [low, high] (from the spec's seed), every particle at `point`, or one row per particle. */
-    start: z.union([
-      z.strictObject({ low: coordinates, high: coordinates }),
-      z.strictObject({ point: coordinates }),
-      z.strictObject({ points: z.array(coordinates).min(1) }),
-    ]),
-    /** A point of interest (a minimum, the saddle): nearTargetFraction counts particles within targetRadius of it. */
-    target: coordinates.optional(),
-    targetRadius: z.number().positive().default(1e-2),
-  })
-  .strict();
-
-export type LandscapeModel = z.output<typeof landscapeModelSchema>;
-
-/** Population metrics of a landscape run. */
-export const LANDSCAPE_METRICS = ['meanValue', 'meanSquaredNorm', 'escapedFraction', 'lyapunovEstimate', 'nearTargetFraction'] as const;
+import type { MetricValues } from '../core/simulation';
 
 export interface PopulationState {
   /** [P x k]. */
@@ -100,7 +76,7 @@ export interface LandscapeRunOptions {
   readonly steps: number;
   readonly metricsEvery: number;
   readonly metricNames: readonly string[];
-  readonly backend: 'gpu' | 'reference';
+  readonly backend: 'gpu' | 'float64';
   readonly getGpu: () => Promise<GpuContext>;
   readonly onProgress?: (event: ProgressEvent) => void;
 }
@@ -120,7 +96,7 @@ export async function runLandscapeModel(model: LandscapeModel, options: Landscap
     const stepsPerSecond = step / Math.max((performance.now() - started) / 1000, 1e-9);
     options.onProgress?.({ step, totalSteps: options.steps, stepsPerSecond, etaSeconds: (options.steps - step) / Math.max(stepsPerSecond, 1e-9), loss: rows.at(-1)?.meanValue ?? NaN });
   };
-  if (options.backend === 'reference') {
+  if (options.backend === 'float64') {
     for (const step of logSteps) {
       rows.push({ step, ...populationMetrics(model, simulateLandscape(model.spec as LandscapeSpec, x0, step), step, options.metricNames) });
       report(step);

@@ -5,34 +5,18 @@
  * the logged steps, which are log-spaced by default (the rates are power laws or logs in t).
  * Inputs are scaled by 1 / max_i |x_i| when some |x_i| > 1, so |x_i| <= 1 as the theory assumes.
  */
-import { z } from 'zod';
 import type { ExperimentConfig } from '../config/schema';
+import type { LinearModel } from '../config/model-kinds';
 import { ConfigError } from '../config/errors';
 import { createDataset } from '../data/create';
-import type { Dataset } from '../data/dataset';
+import type { Dataset } from '../core/dataset';
 import type { GpuContext } from '../gpu/device';
 import { createLinearLogisticSession } from '../kernels/linear-logistic';
 import { linearMargin, maxMarginDirection } from '../metrics/margin';
-import { linearStep, logLoss, type LinearRunSettings } from '../reference/linear-logistic';
+import { linearStep, logLoss } from '../float64/linear-logistic';
+import { type LinearRunSettings } from '../core/linear-run';
 import type { MetricsRow, ProgressEvent } from '../scheduler/scheduler';
 import type { ExperimentResult, RunOptions } from './run-experiment';
-
-export const linearModelSchema = z
-  .object({
-    kind: z.literal('linear'),
-    /** 'log': log at about pointsPerDecade steps per decade of t (and the last step); 'every': every metrics.every steps. */
-    logging: z.enum(['log', 'every']).default('log'),
-    pointsPerDecade: z.int().min(1).max(100).default(10),
-    /** Steps one GPU dispatch loops over (keeps each dispatch short). */
-    stepsPerDispatch: z.int().min(1).default(1024),
-  })
-  .strict();
-
-export type LinearModel = z.output<typeof linearModelSchema>;
-
-/** Metrics of a linear run: L, log L (finite where L underflows), gamma(w_t), gamma* - gamma(w_t), |w_t|. */
-export const LINEAR_ONLY_METRICS = ['logLoss', 'marginGap', 'weightNorm'] as const;
-export const LINEAR_METRICS = ['loss', 'margin', ...LINEAR_ONLY_METRICS] as const;
 
 /** The logged steps 0 = t_0 < t_1 < ... < t_K = steps. */
 export function linearLogSteps(model: LinearModel, steps: number, every: number): number[] {
@@ -109,7 +93,7 @@ export async function runLinearExperiment(config: ExperimentConfig, model: Linea
     options.onProgress?.(event);
   };
   let device = 'float64 reference on the CPU';
-  if (config.backend === 'reference') {
+  if (config.backend === 'float64') {
     const state = { weights: new Float64Array(d), velocity: new Float64Array(d) };
     let taken = 0;
     for (const step of steps) {

@@ -3,23 +3,11 @@
  * particle-metric computation (GPU kernels or float64), this module maps it to metric values.
  */
 import type { ParticleMetrics } from '../metrics/particles';
+import { NEURON_METRICS } from '../metrics/registry';
 import { twoLayerNormalizedMargin } from '../metrics/margin';
-import type { Scaling } from '../model/conventions';
-import type { TrainingSet } from '../model/two-layer-trainer';
-import type { MetricValues, Weights } from './simulation';
-
-/** Names served here; `activatedNeurons` and `maskChangeFraction` need H now and at initialisation. */
-export const NEURON_METRICS = [
-  'distanceFromInitMax',
-  'distanceFromInitRms',
-  'pathNorm',
-  'livingNeurons',
-  'directionClusters',
-  'activatedNeurons',
-  'maskChangeFraction',
-  'margin',
-  'activatedOnNegative',
-] as const;
+import type { Scaling } from '../core/conventions';
+import type { TrainingSet } from '../core/network';
+import type { MetricValues, Weights } from '../core/simulation';
 
 /**
  * activatedOnNegative counts neuron j as active on sample i when w_j . x_i + b_j > ACTIVE_COSINE |w_j| |x_i|, i.e. w_j lies

@@ -1,17 +1,17 @@
 /** From a validated config to the arrays a backend needs: trainer settings, initial weights, data. */
 import type { ExperimentConfig } from '../config/schema';
 import { ConfigError } from '../config/errors';
-import type { W2Target } from './transport-metrics';
-import type { LanczosOptions } from '../reference/lanczos';
+import type { W2Target } from '../config/w2-target';
+import type { LanczosOptions } from '../core/lanczos';
 import { createDataset } from '../data/create';
-import type { TargetFunction } from '../data/dataset';
+import type { TargetFunction } from '../core/dataset';
 import { onlineSpecFor } from '../data/online';
-import type { LossKind, Scaling, TrainableParts } from '../model/conventions';
-import { initialWeights } from '../model/initialization';
-import { normalizeRows } from '../reference/particles';
-import type { TrainingSet, TwoLayerTrainerConfig, TwoLayerWeights } from '../model/two-layer-trainer';
+import type { LossKind, Scaling, TrainableParts } from '../core/conventions';
+import { initialWeights } from '../core/initialization';
+import { normalizeRows } from '../float64/particles';
+import type { TrainingSet, TwoLayerTrainerConfig, TwoLayerWeights } from '../core/network';
 import { parseInitFile } from './init-file';
-import type { MatmulSetting } from '../kernels/matmul-autotune';
+import type { MatmulSetting } from '../core/matmul-algorithms';
 
 /** Reads a text file named in the config (Node: fs; browser: fetch or an uploaded file). */
 export type ReadText = (path: string) => Promise<string>;

@@ -8,10 +8,11 @@ import { Scheduler, type MetricsRow, type ProgressEvent } from '../scheduler/sch
 import { energyDissipationResidual } from '../metrics/energy-dissipation';
 import { GpuSimulation } from './gpu-simulation';
 import { buildProblem, type Problem, type ReadText } from './problem';
-import { ReferenceSimulation } from './reference-simulation';
-import { runLandscapeModel, type LandscapeModel } from './landscape-experiment';
+import { Float64Simulation } from './float64-simulation';
+import { runLandscapeModel } from './landscape-experiment';
+import { type LandscapeModel } from '../config/model-kinds';
 import { runLinearExperiment } from './linear-experiment';
-import type { Checkpoint, Simulation } from './simulation';
+import type { Checkpoint, Simulation } from '../core/simulation';
 import { weightsToJson, type JsonWeights } from './init-file';
 
 export interface RunOptions {
@@ -57,7 +58,7 @@ export interface ExperimentResult {
 }
 
 export async function createSimulation(config: ExperimentConfig, problem: Problem, getGpu: () => Promise<GpuContext>): Promise<Simulation> {
-  return config.backend === 'reference' ? new ReferenceSimulation(problem) : GpuSimulation.create(await getGpu(), problem, config.metrics.names);
+  return config.backend === 'float64' ? new Float64Simulation(problem) : GpuSimulation.create(await getGpu(), problem, config.metrics.names);
 }
 
 export async function runExperiment(config: ExperimentConfig, options: RunOptions = {}): Promise<ExperimentResult> {

@@ -3,28 +3,11 @@
  * exact assignment for equal clouds of at most 512 points, log-domain Sinkhorn, or sliced W2. The
  * target is uniform on the unit circle (E, Ma, Wu's pi*: m equally spaced points) or a given cloud.
  */
-import { z } from 'zod';
+import type { W2Target } from '../config/w2-target';
 import type { GpuContext } from '../gpu/device';
-import { MAX_EXACT_POINTS, entropicW2SquaredReference, exactW2Squared, w2Squared } from '../metrics/wasserstein';
-import { slicedDirections, slicedW2Squared as slicedReference } from '../reference/sliced';
-
-export const w2TargetSchema = z
-  .object({
-    /** 'uniform-circle': m points at angles 2 pi k / m (d = 2); 'points': the given cloud (rows of length d). */
-    target: z.discriminatedUnion('kind', [
-      z.strictObject({ kind: z.literal('uniform-circle') }),
-      z.strictObject({ kind: z.literal('points'), points: z.array(z.array(z.number()).min(1)).min(1) }),
-    ]),
-    /** 'auto': exact when both clouds have the same size <= 512, else sliced. */
-    method: z.enum(['auto', 'exact', 'entropic', 'sliced']).default('auto'),
-    /** Sinkhorn's eps, in squared-distance units. */
-    epsilon: z.number().positive().default(0.05),
-    /** Sliced W2's random directions. */
-    directionCount: z.int().min(1).default(64),
-  })
-  .strict();
-
-export type W2Target = z.output<typeof w2TargetSchema>;
+import { MAX_EXACT_POINTS, entropicW2SquaredFloat64, exactW2Squared, w2Squared } from '../metrics/wasserstein';
+import { slicedW2Squared as slicedReference } from '../float64/sliced';
+import { slicedDirections } from '../core/sliced-directions';
 
 /** The target cloud [p x d]. */
 export function targetCloud(target: W2Target, width: number, inputDim: number): Float32Array {
@@ -57,7 +40,7 @@ export async function w2ToTarget(target: W2Target, W: ArrayLike<number>, width: 
     const request = method === 'entropic' ? { method, epsilon: target.epsilon } : { method, directionCount: target.directionCount, seed };
     return Math.sqrt(Math.max(0, await w2Squared(gpu, x, y, inputDim, request)));
   }
-  if (method === 'entropic') return Math.sqrt(Math.max(0, entropicW2SquaredReference(x, y, inputDim, { epsilon: target.epsilon }).transportCost));
+  if (method === 'entropic') return Math.sqrt(Math.max(0, entropicW2SquaredFloat64(x, y, inputDim, { epsilon: target.epsilon }).transportCost));
   const directions = slicedDirections(seed, target.directionCount, inputDim);
   return Math.sqrt(slicedReference(x, y, directions, { xCount: width, yCount: p, dim: inputDim, directionCount: target.directionCount }).value);
 }

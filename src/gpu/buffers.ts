@@ -1,6 +1,6 @@
 /** Small helpers to create, fill and read back GPU buffers. */
 import type { GpuContext } from './device';
-import { KernelArgumentError } from './errors';
+import { KernelArgumentError } from '../core/errors';
 
 export const STORAGE_USAGE = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
 

@@ -2,7 +2,7 @@
  * One way to get a WebGPU device: `navigator.gpu` in a browser, Dawn (the `webgpu` package) in Node.
  * In Node without a hardware adapter it falls back to SwiftShader through Debian Chromium's Vulkan ICD.
  */
-import { GpuValidationError, WebGpuUnavailableError } from './errors';
+import { GpuValidationError, WebGpuUnavailableError } from '../core/errors';
 
 export interface GpuContext {
   readonly device: GPUDevice;

@@ -7,7 +7,7 @@
  */
 import { createUniformBuffer } from './buffers';
 import type { GpuContext } from './device';
-import { KernelArgumentError } from './errors';
+import { KernelArgumentError } from '../core/errors';
 import { getPipeline } from './pipeline-cache';
 import { createParamsTable } from './params';
 

@@ -1,5 +1,5 @@
 /** Compute pipelines compiled once per device and cache key; a lost device frees its cache with it. */
-import { ShaderCompilationError } from './errors';
+import { ShaderCompilationError } from '../core/errors';
 
 const cache = new WeakMap<GPUDevice, Map<string, Promise<GPUComputePipeline>>>();
 

@@ -1,5 +1,5 @@
 /** Argument checks shared by kernel wrappers: every one throws KernelArgumentError before any dispatch. */
-import { KernelArgumentError } from './errors';
+import { KernelArgumentError } from '../core/errors';
 
 /** A size that must be a positive integer (zero sizes are rejected: they would dispatch nothing). */
 export function checkSize(kernel: string, argument: string, value: number): void {

@@ -5,11 +5,11 @@
  */
 import { sampleOnlineSource, type DataVariant } from '../../shaders/data.wgsl';
 import { ELEMENTWISE_WORKGROUP_SIZE } from '../../shaders/constants';
-import type { OnlineSpec } from '../data/dataset';
-import { RANDOM_STREAMS } from '../model/conventions';
+import type { OnlineSpec } from '../core/dataset';
+import { RANDOM_STREAMS } from '../core/conventions';
 import { checkBufferSize, createStorageBuffer, readFloat32 } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
-import { KernelArgumentError } from '../gpu/errors';
+import { KernelArgumentError } from '../core/errors';
 import { bindKernel, runKernels, type BoundKernel, type KernelSource } from '../gpu/kernel';
 import { packParams } from '../gpu/params';
 import { checkBufferHolds, checkFinite, checkLength, checkSize } from '../gpu/validate';

@@ -12,11 +12,11 @@ import {
 } from '../../shaders/hessian-trace.wgsl';
 import { checkBufferSize } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
-import { KernelArgumentError } from '../gpu/errors';
+import { KernelArgumentError } from '../core/errors';
 import { bindKernel, type BoundKernel, type KernelSource } from '../gpu/kernel';
 import { packParams } from '../gpu/params';
 import { checkBufferHolds, checkSize } from '../gpu/validate';
-import { combinedOutputScale, lossCode, type TrainableParts } from '../model/conventions';
+import { combinedOutputScale, lossCode, type TrainableParts } from '../core/conventions';
 import { twoLayerParams, type OutputLossShape } from './two-layer';
 
 export type { TraceTermsVariant };

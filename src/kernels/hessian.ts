@@ -23,11 +23,11 @@ import {
 import { ELEMENTWISE_WORKGROUP_SIZE } from '../../shaders/constants';
 import { checkBufferSize, createStorageBuffer, readFloat32 } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
-import { KernelArgumentError } from '../gpu/errors';
+import { KernelArgumentError } from '../core/errors';
 import { bindKernel, runKernels, type BoundKernel, type KernelSource } from '../gpu/kernel';
 import { packParams } from '../gpu/params';
 import { checkBufferHolds, checkSize } from '../gpu/validate';
-import type { TrainableParts } from '../model/conventions';
+import type { TrainableParts } from '../core/conventions';
 import { twoLayerParams, type OutputLossShape } from './two-layer';
 
 export type { HvpVariant, VectorVariant };

@@ -28,7 +28,7 @@ import {
 import type { StorageBinding } from '../../shaders/hessian.wgsl';
 import { ELEMENTWISE_WORKGROUP_SIZE } from '../../shaders/constants';
 import type { GpuContext } from '../gpu/device';
-import { KernelArgumentError } from '../gpu/errors';
+import { KernelArgumentError } from '../core/errors';
 import { bindKernel, type BoundKernel, type KernelSource } from '../gpu/kernel';
 import { packParams } from '../gpu/params';
 import { checkSize } from '../gpu/validate';

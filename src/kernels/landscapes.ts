@@ -17,11 +17,11 @@ import {
 import { ELEMENTWISE_WORKGROUP_SIZE } from '../../shaders/constants';
 import { checkBufferSize, createStorageBuffer, readFloat32 } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
-import { KernelArgumentError, ShaderCompilationError } from '../gpu/errors';
+import { KernelArgumentError, ShaderCompilationError } from '../core/errors';
 import { bindKernel, encodeWithParamsTable, runKernels, type BoundKernel, type KernelSource } from '../gpu/kernel';
 import { packParams, type ParamField } from '../gpu/params';
 import { checkBufferHolds, checkFinite, checkLength, checkSize } from '../gpu/validate';
-import { LandscapeExpressionError, checkExpressionTokens } from '../model/landscape-expression';
+import { LandscapeExpressionError, checkExpressionTokens } from '../core/landscape-expression';
 import {
   LANDSCAPE_STAT_COUNT,
   LANDSCAPE_STREAMS,
@@ -37,7 +37,7 @@ import {
   type ExpressionSpec,
   type LandscapeSpec,
   type LandscapeSpecInput,
-} from '../model/landscapes';
+} from '../core/landscape';
 
 const NAME = 'landscapes/landscape_run';
 const CHECK_NAME = 'landscapes/landscape_gradient_check';

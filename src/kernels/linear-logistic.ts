@@ -7,11 +7,11 @@ import { linearLogisticRunSource, RUN_SETTINGS_FLOATS, type LinearLogisticVarian
 import { ELEMENTWISE_WORKGROUP_SIZE } from '../../shaders/constants';
 import { checkBufferSize, createStorageBuffer, readFloat32 } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
-import { KernelArgumentError } from '../gpu/errors';
+import { KernelArgumentError } from '../core/errors';
 import { bindKernel, encodeWithParamsTable, type BoundKernel, type KernelSource } from '../gpu/kernel';
 import { packParams } from '../gpu/params';
 import { checkBufferHolds, checkFinite, checkLength, checkSize } from '../gpu/validate';
-import type { LinearRunSettings } from '../reference/linear-logistic';
+import type { LinearRunSettings } from '../core/linear-run';
 
 const NAME = 'linear-logistic/linear_logistic_run';
 const VARIANT: LinearLogisticVariant = {};

@@ -9,13 +9,11 @@ import { autotune, type AutotuneResult, type AutotuneStore, type CandidateRun } 
 import { createStorageBuffer } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
 import type { BoundKernel } from '../gpu/kernel';
-import { deterministicValues } from '../reference/deterministic-values';
+import { deterministicValues } from '../core/deterministic-values';
 import { matmulOutputTile } from '../../shaders/matmul.wgsl';
-import { bindMatmul, MATMUL_ALGORITHMS, matmulVariant, type MatmulAlgorithm, type MatmulShape } from './matmul';
+import { bindMatmul, matmulVariant, type MatmulShape } from './matmul';
+import { MATMUL_ALGORITHMS, type MatmulAlgorithm, type MatmulSetting } from '../core/matmul-algorithms';
 
-/** A config's matmul choice. */
-export type MatmulSetting = MatmulAlgorithm | 'auto';
-export const MATMUL_SETTINGS: readonly MatmulSetting[] = ['auto', ...MATMUL_ALGORITHMS];
 
 /**
  * The representative step: n = 1024, m = 512, d = 32 (two products of 33.6 MFLOP: ~60 ms per variant

@@ -1,22 +1,14 @@
 /** Wrappers for shaders/matmul.wgsl.ts: a bound kernel on GPU buffers, and an array-in/array-out helper. */
-import {
-  MATMUL_ALGORITHMS,
-  matmulOutputTile,
-  matmulSource,
-  type MatmulAlgorithm,
-  type MatmulEpilogue,
-  type MatmulOperandA,
-  type MatmulVariant,
-} from '../../shaders/matmul.wgsl';
+import { matmulOutputTile, matmulSource, type MatmulEpilogue, type MatmulOperandA, type MatmulVariant } from '../../shaders/matmul.wgsl';
+import type { MatmulAlgorithm } from '../core/matmul-algorithms';
 import { checkBufferSize, createStorageBuffer, readFloat32 } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
-import { KernelArgumentError } from '../gpu/errors';
+import { KernelArgumentError } from '../core/errors';
 import { bindKernel, runKernels, type BoundKernel, type KernelSource } from '../gpu/kernel';
 import { packParams } from '../gpu/params';
 import { checkBufferHolds, checkFinite, checkLength, checkSize } from '../gpu/validate';
 
-export type { MatmulAlgorithm, MatmulEpilogue, MatmulOperandA, MatmulVariant };
-export { MATMUL_ALGORITHMS };
+export type { MatmulEpilogue, MatmulOperandA, MatmulVariant };
 
 const NAME = 'matmul/matmul';
 

@@ -6,11 +6,11 @@ import { ntkCombineSource, ntkMaskedScaleSource, type NtkVariant } from '../../s
 import { ELEMENTWISE_WORKGROUP_SIZE } from '../../shaders/constants';
 import { checkBufferSize } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
-import { KernelArgumentError } from '../gpu/errors';
+import { KernelArgumentError } from '../core/errors';
 import { bindKernel, type BoundKernel, type KernelSource } from '../gpu/kernel';
 import { packParams } from '../gpu/params';
 import { checkBufferHolds, checkSize } from '../gpu/validate';
-import { combinedOutputScale, type Scaling, type TrainableParts } from '../model/conventions';
+import { combinedOutputScale, type Scaling, type TrainableParts } from '../core/conventions';
 
 const VARIANT: NtkVariant = {};
 

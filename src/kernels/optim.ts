@@ -19,7 +19,7 @@ import {
 import { ELEMENTWISE_WORKGROUP_SIZE, REDUCTION_WORKGROUP_SIZE } from '../../shaders/constants';
 import { createStorageBuffer } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
-import { KernelArgumentError } from '../gpu/errors';
+import { KernelArgumentError } from '../core/errors';
 import { bindKernel, type BoundKernel, type KernelSource } from '../gpu/kernel';
 import { packParams } from '../gpu/params';
 import { checkBufferHolds, checkSize } from '../gpu/validate';
@@ -34,7 +34,7 @@ import {
   type OptimizerRule,
   type OptimizerRuleInput,
   type StateName,
-} from '../optim/rules';
+} from '../core/update-rules';
 
 const FAMILY = 'optim';
 const VARIANT: OptimizerVariant = {};

@@ -6,11 +6,11 @@ import { gatherRowsSource, normalizeRowsSource, updateNeuronsSource, type Gather
 import { ELEMENTWISE_WORKGROUP_SIZE } from '../../shaders/constants';
 import { checkBufferSize, createStorageBuffer, readFloat32 } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
-import { KernelArgumentError } from '../gpu/errors';
+import { KernelArgumentError } from '../core/errors';
 import { bindKernel, runKernels, type BoundKernel, type KernelSource } from '../gpu/kernel';
 import { packParams } from '../gpu/params';
 import { checkBufferHolds, checkFinite, checkLength, checkSize } from '../gpu/validate';
-import { particleLearningRate, type Scaling, type TrainableParts } from '../model/conventions';
+import { particleLearningRate, type Scaling, type TrainableParts } from '../core/conventions';
 
 const UINT32_RANGE = 2 ** 32;
 

@@ -1,5 +1,5 @@
 /** Argument checks for point clouds passed as flat row-major arrays [count x dim] (transport kernels). */
-import { KernelArgumentError } from '../gpu/errors';
+import { KernelArgumentError } from '../core/errors';
 import { checkFinite, checkSize } from '../gpu/validate';
 
 /** Checks a flat point array [count x dim] (positive whole count, finite entries) and returns count. */

@@ -10,7 +10,7 @@ import { sinkhornHalfStepSource, sinkhornRowCostSource, type SinkhornVariant } f
 import { REDUCTION_WORKGROUP_SIZE } from '../../shaders/constants';
 import { checkBufferSize, createStorageBuffer, readFloat32 } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
-import { KernelArgumentError } from '../gpu/errors';
+import { KernelArgumentError } from '../core/errors';
 import { bindKernel, runKernels, type BoundKernel, type KernelSource } from '../gpu/kernel';
 import { packParams } from '../gpu/params';
 import { checkBufferHolds, checkFinite, checkLength, checkSize } from '../gpu/validate';
@@ -20,7 +20,7 @@ import {
   type ResolvedSinkhornOptions,
   type SinkhornOptions,
   type SinkhornSummary,
-} from '../metrics/sinkhorn-schedule';
+} from '../core/sinkhorn-schedule';
 import { pointCount } from './point-cloud';
 import { bindMeanLoss } from './two-layer';
 

@@ -8,12 +8,12 @@ import { projectRowsSource, quantileCostSource, type SlicedVariant } from '../..
 import { ELEMENTWISE_WORKGROUP_SIZE } from '../../shaders/constants';
 import { checkBufferSize, createStorageBuffer, readFloat32 } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
-import { KernelArgumentError } from '../gpu/errors';
+import { KernelArgumentError } from '../core/errors';
 import { bindKernel, runKernels, type BoundKernel, type KernelSource } from '../gpu/kernel';
 import { packParams } from '../gpu/params';
 import { checkBufferHolds, checkSize } from '../gpu/validate';
 import { pointCount } from './point-cloud';
-import { slicedDirections } from '../reference/sliced';
+import { slicedDirections } from '../core/sliced-directions';
 import { bindBitonicStages, checkSortShape, paddedLength } from './sort';
 import { bindMeanLoss } from './two-layer';
 

@@ -14,11 +14,12 @@ import {
 import { ELEMENTWISE_WORKGROUP_SIZE } from '../../shaders/constants';
 import { checkBufferSize, createStorageBuffer, readFloat32 } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
-import { KernelArgumentError } from '../gpu/errors';
+import { KernelArgumentError } from '../core/errors';
 import { bindKernel, runKernels, type BoundKernel, type KernelSource } from '../gpu/kernel';
 import { packParams } from '../gpu/params';
 import { checkBufferHolds, checkFinite, checkLength, checkSize } from '../gpu/validate';
-import { LOSS_KINDS, SCALINGS, combinedOutputScale, lossCode, type LossKind, type Scaling, type TrainableParts } from '../model/conventions';
+import { LOSS_KINDS, SCALINGS, combinedOutputScale, lossCode, type LossKind } from '../core/conventions';
+import { batchRowLength, type BatchNetwork, type BatchProblem, type BatchSettings, type BatchShape } from '../core/batched-network';
 import { neuronStepSizes } from './particles';
 
 const FAMILY = 'two-layer-batch';
@@ -34,52 +35,11 @@ export const batchMeanLossKernel = kernelSource('batch_mean_loss', batchMeanLoss
 export const batchNeuronGradsKernel = kernelSource('batch_neuron_grads', batchNeuronGradsSource, biasKey);
 export const batchUpdateKernel = kernelSource('batch_update', batchUpdateSource, biasKey);
 
-/** Sizes of a batch of networks. */
-export interface BatchShape {
-  /** N independent networks. */
-  readonly networkCount: number;
-  /** n samples per network. */
-  readonly sampleCount: number;
-  /** M: the width every network is stored at (its own width m_k <= M). */
-  readonly maxWidth: number;
-  /** d inputs. */
-  readonly inputDim: number;
-  /** With a bias, X and the first layer carry one more column (X: 1, first layer: b). */
-  readonly hasBias: boolean;
-}
-
-/** The sweep's fixed part, shared by all networks of a batch. */
-export interface BatchSettings {
-  readonly scaling: Scaling;
-  /** Output scale alpha (default 1). */
-  readonly alpha?: number;
-  readonly trainable: TrainableParts;
-}
-
-/** What varies per network in the kernels: its width m_k and learning rate lr_k. */
-export interface BatchNetwork {
-  readonly width: number;
-  /** lr in the scaling's own units (mean-field: particle time, so the step is lr * m_k). */
-  readonly learningRate: number;
-}
-
-/** Everything the array helpers need. */
-export interface BatchProblem {
-  readonly shape: BatchShape;
-  readonly settings: BatchSettings;
-  readonly networks: readonly BatchNetwork[];
-}
-
 /** Bytes per network in the `networks` table: { width: u32, output_scale: f32, lr_a: f32, lr_w: f32 }. */
 export const NETWORK_ENTRY_BYTES = 16;
 
 /** u32 index math in the WGSL: every array stays below 2^30 elements. */
 const MAX_ELEMENTS = 2 ** 30;
-
-/** R: the row length of X and of the first layer (d, plus the bias column). */
-export function batchRowLength(shape: Pick<BatchShape, 'inputDim' | 'hasBias'>): number {
-  return shape.inputDim + (shape.hasBias ? 1 : 0);
-}
 
 /** Element counts of the batched arrays. */
 export function batchElementCounts(shape: BatchShape): { activation: number; samples: number; neurons: number; firstLayer: number; inputs: number } {

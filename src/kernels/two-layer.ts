@@ -15,11 +15,11 @@ import {
 import { ELEMENTWISE_WORKGROUP_SIZE } from '../../shaders/constants';
 import { checkBufferSize, createStorageBuffer, readFloat32 } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
-import { KernelArgumentError } from '../gpu/errors';
+import { KernelArgumentError } from '../core/errors';
 import { bindKernel, runKernels, type BoundKernel, type KernelSource } from '../gpu/kernel';
 import { packParams } from '../gpu/params';
 import { checkBufferHolds, checkFinite, checkLength, checkSize } from '../gpu/validate';
-import { LOSS_KINDS, SCALINGS, combinedOutputScale, lossCode, type LossKind, type Scaling } from '../model/conventions';
+import { LOSS_KINDS, SCALINGS, combinedOutputScale, lossCode, type LossKind, type Scaling } from '../core/conventions';
 
 const VARIANT: TwoLayerVariant = {};
 

@@ -6,7 +6,7 @@
  * so the residual (L_{t+1} - L_t) + lr (1/m) sum_j |v_j|^2, relative to lr (1/m) sum_j |v_j|^2, is O(lr):
  * halving lr halves it. Pure functions on losses and gradient norms.
  */
-import type { TrainableParts } from '../model/conventions';
+import type { TrainableParts } from '../core/conventions';
 
 /** dL/da [m], dL/dW [m x d], dL/db [m] (when present): the gradient of L in each neuron's parameters. */
 export interface NeuronGradients {

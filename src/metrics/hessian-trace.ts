@@ -11,8 +11,8 @@ import { createStorageBuffer } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
 import type { BoundKernel } from '../gpu/kernel';
 import { bindTraceTerms, bindTraceTotal, traceTermsParams } from '../kernels/hessian-trace';
-import type { TwoLayerWeights } from '../model/two-layer-trainer';
-import { updateUnitFactor } from '../reference/hessian';
+import type { TwoLayerWeights } from '../core/network';
+import { particleTimeFactor } from '../core/conventions';
 import { checkCenteredNetworkArrays, uploadCenteredNetwork } from './host-inputs';
 import type { GpuHessianConfig, GpuHessianInputs, HessianData } from './sharpness';
 
@@ -53,7 +53,7 @@ export class GpuHessianTrace {
 
   /** m for mean-field, else 1: the trace in the update rule's units is factor * compute(). */
   get updateUnitFactor(): number {
-    return updateUnitFactor(this.config, this.config.width);
+    return particleTimeFactor(this.config.scaling, this.config.width);
   }
 
   /** Tr Hess L restricted to the trainable parameters, in parameter units (no update-rule factor). */

@@ -1,9 +1,9 @@
 /** Host-array entry of the GPU metrics: checks a network and its data, then uploads them as storage buffers. */
 import { createStorageBuffer } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
-import { KernelArgumentError } from '../gpu/errors';
+import { KernelArgumentError } from '../core/errors';
 import { checkFinite, checkLength, checkSize } from '../gpu/validate';
-import type { TwoLayerWeights } from '../model/two-layer-trainer';
+import type { TwoLayerWeights } from '../core/network';
 
 export interface NetworkShape {
   readonly width: number;

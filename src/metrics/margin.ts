@@ -16,7 +16,7 @@
  * stopped by a certificate: gamma(w) <= gamma* <= 1 / sqrt(2 D(alpha)) (weak duality), so when the
  * two bounds are within `tolerance`, both are within it of gamma*.
  */
-import { forward, type TwoLayerOptions, type TwoLayerParams } from '../reference/two-layer';
+import { forward, type TwoLayerOptions, type TwoLayerParams } from '../float64/two-layer';
 
 function checkLabels(y: ArrayLike<number>): void {
   for (let i = 0; i < y.length; i++) {

@@ -15,16 +15,17 @@
  */
 import { createStorageBuffer, readFloat32 } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
-import { KernelArgumentError } from '../gpu/errors';
+import { KernelArgumentError } from '../core/errors';
 import { runKernels, type BoundKernel } from '../gpu/kernel';
 import { checkSize } from '../gpu/validate';
 import { checkNetworkArrays, uploadNetwork } from './host-inputs';
 import { bindMatmul, matmulVariant } from '../kernels/matmul';
-import { resolveMatmulAlgorithm, type MatmulSetting } from '../kernels/matmul-autotune';
+import { resolveMatmulAlgorithm } from '../kernels/matmul-autotune';
+import { type MatmulSetting } from '../core/matmul-algorithms';
 import { bindNtkCombine, bindNtkMaskedScale } from '../kernels/ntk';
-import type { Scaling, TrainableParts } from '../model/conventions';
-import type { TwoLayerWeights } from '../model/two-layer-trainer';
-import { symmetricEigenvalues } from '../reference/spectrum';
+import type { Scaling, TrainableParts } from '../core/conventions';
+import type { TwoLayerWeights } from '../core/network';
+import { symmetricEigenvalues } from '../core/spectrum';
 
 const NAME = 'ntk';
 

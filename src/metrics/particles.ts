@@ -24,7 +24,7 @@ import {
   type NeuronArrays,
 } from '../kernels/particle-metrics';
 import { checkLength, checkSize } from '../gpu/validate';
-import * as reference from '../reference/particle-metrics';
+import * as reference from '../float64/particle-metrics';
 
 const NAME = 'metrics/particleMetrics';
 
@@ -164,7 +164,7 @@ export async function particleMetrics(
 }
 
 /** float64 twin of particleMetrics (same definitions, CPU). */
-export function particleMetricsReference(
+export function particleMetricsFloat64(
   shape: { readonly width: number; readonly inputDim: number },
   current: reference.NeuronValues,
   initial: reference.NeuronValues,

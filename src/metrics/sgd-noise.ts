@@ -22,7 +22,7 @@
  *   V^T H V = Lambda / n, V^T Sigma* V = Lambda^(1/2) U^T A U Lambda^(1/2): an n x n problem. Outside the
  *   span of the gradients H = Sigma* = 0 and the operator is the identity (eigenvalue exactly 1, neutral).
  */
-import { psdSquareRoot, symmetricEigen, symmetricEigenvalues } from '../reference/spectrum';
+import { psdSquareRoot, symmetricEigen, symmetricEigenvalues } from '../core/spectrum';
 
 /** Eigenvalues of K below this fraction of lambda_max count as zero (outside the span of the gradients). */
 const RANK_TOLERANCE = 1e-12;

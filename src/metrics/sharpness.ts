@@ -30,7 +30,7 @@
 import { createStorageBuffer, readFloat32 } from '../gpu/buffers';
 import { checkCenteredNetworkArrays, uploadCenteredNetwork, type CenteredHostData } from './host-inputs';
 import type { GpuContext } from '../gpu/device';
-import { KernelArgumentError } from '../gpu/errors';
+import { KernelArgumentError } from '../core/errors';
 import type { BoundKernel } from '../gpu/kernel';
 import { checkFinite, checkLength, checkSize } from '../gpu/validate';
 import {
@@ -65,20 +65,19 @@ import {
 import { bindMatmul, matmulVariant } from '../kernels/matmul';
 import { resolveMatmulAlgorithm } from '../kernels/matmul-autotune';
 import { bindOutputLoss } from '../kernels/two-layer';
-import type { TrainableParts } from '../model/conventions';
-import type { TrainingSet, TwoLayerWeights } from '../model/two-layer-trainer';
+import { particleTimeFactor, type TrainableParts } from '../core/conventions';
+import type { TrainingSet, TwoLayerWeights } from '../core/network';
 import {
   HESSIAN_RANDOM_STREAMS,
   hutchinsonSummary,
   sharpnessStartVector,
   trainableMask,
-  updateUnitFactor,
   type HutchinsonResult,
   type SharpnessEstimate,
-} from '../reference/hessian';
-import { LANCZOS_DEFAULTS, LANCZOS_MAX_ITERATIONS, firstConverged, topRitzPair, type LanczosOptions, type LanczosResult } from '../reference/lanczos';
+} from '../float64/hessian';
+import { LANCZOS_DEFAULTS, LANCZOS_MAX_ITERATIONS, firstConverged, topRitzPair, type LanczosOptions, type LanczosResult } from '../core/lanczos';
 
-import type { NetworkSpec } from '../model/two-layer-passes';
+import type { NetworkSpec } from '../core/network';
 
 const NAME = 'sharpness';
 
@@ -300,7 +299,7 @@ export class GpuHessian {
 
   /** m for mean-field, else 1: eigenvalues in the update rule's units are factor * eigenvalues of the Hessian. */
   get updateUnitFactor(): number {
-    return updateUnitFactor(this.config, this.config.width);
+    return particleTimeFactor(this.config.scaling, this.config.width);
   }
 
   /** Hess L . v (restricted to the trainable parts: frozen blocks of v are ignored and come back zero). */

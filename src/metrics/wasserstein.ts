@@ -15,10 +15,10 @@
 import type { GpuContext } from '../gpu/device';
 import { sinkhorn, type SinkhornGpuOptions } from '../kernels/sinkhorn';
 import { slicedW2Squared, type SlicedOptions } from '../kernels/sliced';
-import * as sinkhornReference from '../reference/sinkhorn';
-import { squaredDistances } from '../reference/sinkhorn';
+import * as sinkhornReference from '../float64/sinkhorn';
+import { squaredDistances } from '../float64/sinkhorn';
 import { solveAssignment } from './assignment';
-import type { SinkhornOptions, SinkhornSummary } from './sinkhorn-schedule';
+import type { SinkhornOptions, SinkhornSummary } from '../core/sinkhorn-schedule';
 
 export { slicedW2Squared, type SlicedOptions };
 
@@ -83,7 +83,7 @@ export async function entropicW2Squared(gpu: GpuContext, x: Float32Array, y: Flo
 }
 
 /** float64 twin of entropicW2Squared (same schedule, CPU; O(n p) memory for the cost matrix). */
-export function entropicW2SquaredReference(
+export function entropicW2SquaredFloat64(
   x: ArrayLike<number>,
   y: ArrayLike<number>,
   dim: number,

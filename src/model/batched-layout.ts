@@ -4,8 +4,8 @@
  *   a [N x M], first layer [N x M x R] (row j = (w_j, b_j) with a bias), X [N x n x R] (a trailing 1
  *   with a bias), y [N x n]; R = d (+1 with a bias). Rows and entries j >= m_k are exact zeros.
  */
-import { batchRowLength, type BatchShape } from '../kernels/two-layer-batch';
-import type { TrainingSet, TwoLayerWeights } from './two-layer-trainer';
+import { batchRowLength, type BatchShape } from '../core/batched-network';
+import type { TrainingSet, TwoLayerWeights } from '../core/network';
 
 /** Network k's weights (width m_k) written into the padded arrays a [N x M] and firstLayer [N x M x R]. */
 export function padWeights(shape: BatchShape, weights: readonly TwoLayerWeights[]): { a: Float32Array; firstLayer: Float32Array } {

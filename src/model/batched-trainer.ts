@@ -18,77 +18,20 @@
 import { createStorageBuffer, readFloat32 } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
 import { createParamsTable } from '../gpu/params';
-import { KernelArgumentError } from '../gpu/errors';
+import { KernelArgumentError } from '../core/errors';
 import type { BoundKernel } from '../gpu/kernel';
 import { checkFinite, checkLength, checkSize } from '../gpu/validate';
-import { bindMatmul, matmulVariant, type MatmulAlgorithm } from '../kernels/matmul';
+import { bindMatmul, matmulVariant } from '../kernels/matmul';
 import { fitAlgorithm } from '../kernels/matmul-autotune';
-import {
-  batchElementCounts,
-  batchParams,
-  batchRowLength,
-  bindBatchMeanLoss,
-  bindBatchNeuronGrads,
-  bindBatchOutputLoss,
-  bindBatchUpdate,
-  checkBatchShape,
-  networkTable,
-  type BatchShape,
-} from '../kernels/two-layer-batch';
+import { batchElementCounts, batchParams, bindBatchMeanLoss, bindBatchNeuronGrads, bindBatchOutputLoss, bindBatchUpdate, checkBatchShape, networkTable } from '../kernels/two-layer-batch';
+import { batchRowLength, type BatchShape, type BatchedTrainerConfig } from '../core/batched-network';
 import { padWeights, unpadWeights, batchTrainingSets } from './batched-layout';
-import { combinedOutputScale, type LossKind, type Scaling, type TrainableParts } from './conventions';
-import { initialWeights } from './initialization';
-import type { TrainingSet, TwoLayerTrainerConfig, TwoLayerWeights } from './two-layer-trainer';
-
-/** What varies from network to network. */
-export interface BatchedNetworkSpec {
-  /** Seed of the initial weights (initialWeights). */
-  readonly seed: number;
-  /** Hidden width m_k <= maxWidth. */
-  readonly width: number;
-  /** lr_k in the scaling's own units (mean-field: particle time). */
-  readonly learningRate: number;
-}
-
-export interface BatchedTrainerConfig {
-  readonly networks: readonly BatchedNetworkSpec[];
-  /** M, the padded width (default: the largest m_k). */
-  readonly maxWidth?: number;
-  readonly inputDim: number;
-  readonly sampleCount: number;
-  readonly scaling: Scaling;
-  readonly loss: LossKind;
-  /** Output scale alpha (default 1). */
-  readonly alpha?: number;
-  readonly hasBias: boolean;
-  readonly trainable: TrainableParts;
-  readonly matmulAlgorithm?: MatmulAlgorithm;
-  /** Most steps one `train` call may record (rows of the loss log). Default 1024. */
-  readonly maxStepsPerSubmit?: number;
-}
+import { combinedOutputScale } from '../core/conventions';
+import { initialWeights } from '../core/initialization';
+import type { TrainingSet, TwoLayerWeights } from '../core/network';
 
 const NAME = 'batched-trainer';
 const UINT32_RANGE = 2 ** 32;
-
-/** The single-network configuration network k is equivalent to (full-batch GD). */
-export function networkConfig(config: BatchedTrainerConfig, k: number): TwoLayerTrainerConfig {
-  const { seed, width, learningRate } = config.networks[k]!;
-  const { inputDim, sampleCount, scaling, loss, hasBias, trainable } = config;
-  return { width, inputDim, sampleCount, scaling, loss, hasBias, trainable, learningRate, seed, ...(config.alpha !== undefined ? { alpha: config.alpha } : {}) };
-}
-
-/** Network k's data set: its own, or the shared one. */
-export function networkData(data: TrainingSet | readonly TrainingSet[], k: number): TrainingSet {
-  return Array.isArray(data) ? (data as readonly TrainingSet[])[k]! : (data as TrainingSet);
-}
-
-/** Column k of a [steps x N] loss log: network k's loss curve. */
-export function networkLossCurve<T extends Float32Array | Float64Array>(losses: T, networkCount: number, k: number): T {
-  const steps = losses.length / networkCount;
-  const curve = new (losses.constructor as new (length: number) => T)(steps);
-  for (let t = 0; t < steps; t++) curve[t] = losses[t * networkCount + k]!;
-  return curve;
-}
 
 /** Checks the configuration and data (before any allocation); returns the batch shape. */
 function checkConfig(gpu: GpuContext, config: BatchedTrainerConfig, data: TrainingSet | readonly TrainingSet[]): BatchShape {

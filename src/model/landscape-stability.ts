@@ -9,8 +9,8 @@
  *   Lyapunov exponent: a single run escapes iff lambda > 0. By Jensen, lambda <= log(growth) / 2,
  *   so the lambda > 0 region lies beyond the mean-square boundary.
  */
-import { twoPointCurvatures } from './landscapes';
-import { sampleBatchIndices } from '../reference/random';
+import { twoPointCurvatures } from '../core/landscape';
+import { sampleBatchIndices } from '../core/random';
 
 /** phi: Var(a_batch) = phi s^2. Without replacement (n - B) / (B (n - 1)) (0 for n = 1); with replacement 1/B. */
 export function batchVarianceFactor(sampleCount: number, batchSize: number, withReplacement: boolean): number {

@@ -16,9 +16,9 @@ import type { BoundKernel } from '../gpu/kernel';
 import { bindNormalizeRows, bindUpdateNeurons, neuronStepSizes, updateNeuronsParams } from '../kernels/particles';
 import { GpuOptimizer, type LabelledTensor } from '../optim/gpu-optimizer';
 import { GpuProximalTerm } from '../optim/gpu-proximal';
-import type { OptimizerRule } from '../optim/rules';
+import type { OptimizerRule } from '../core/update-rules';
 import type { WeightBuffers } from './two-layer-passes';
-import { isPlainGd, rateAt, stepScales, type JkoSettings, type UpdateSettings } from './update-settings';
+import { isPlainGd, rateAt, stepScales, type JkoSettings, type UpdateSettings } from '../core/update-settings';
 
 export interface GradientBuffers {
   readonly gradA: GPUBuffer;

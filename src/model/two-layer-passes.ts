@@ -14,9 +14,10 @@ import { createStorageBuffer } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
 import { runKernels, type BoundKernel } from '../gpu/kernel';
 import { bindMatmul, matmulVariant } from '../kernels/matmul';
-import { fitAlgorithm, resolveMatmulAlgorithm, type MatmulSetting } from '../kernels/matmul-autotune';
+import { fitAlgorithm, resolveMatmulAlgorithm } from '../kernels/matmul-autotune';
+import type { NetworkSpec } from '../core/network';
 import { bindFirstLayerGrad, bindMeanLoss, bindNeuronGrads, bindOutputLoss } from '../kernels/two-layer';
-import { combinedOutputScale, type LossKind, type Scaling } from './conventions';
+import { combinedOutputScale } from '../core/conventions';
 
 /**
  * Widest input at which gradW comes from first_layer_grad (one thread per element of gradW [m x d], n terms
@@ -26,19 +27,6 @@ import { combinedOutputScale, type LossKind, type Scaling } from './conventions'
  * ~120 ms, so the crossover is d ~ 3.
  */
 export const FIRST_LAYER_GRAD_MAX_DIM = 2;
-
-export interface NetworkSpec {
-  readonly width: number;
-  readonly inputDim: number;
-  readonly scaling: Scaling;
-  readonly loss: LossKind;
-  readonly alpha?: number;
-  /** f_alpha = alpha (f_theta - f_theta0): output_loss subtracts PassInputs.outputOffset. Default false. */
-  readonly centered?: boolean;
-  readonly hasBias: boolean;
-  /** Default 'register'; 'auto': the adapter's autotuned winner (src/kernels/matmul-autotune.ts). */
-  readonly matmulAlgorithm?: MatmulSetting;
-}
 
 /** a [m], W [m x d], b [m] (exactly when the network has a bias). */
 export interface WeightBuffers {

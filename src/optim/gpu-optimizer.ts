@@ -12,7 +12,7 @@
  */
 import { createStorageBuffer } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
-import { KernelArgumentError } from '../gpu/errors';
+import { KernelArgumentError } from '../core/errors';
 import type { BoundKernel } from '../gpu/kernel';
 import {
   bindNormTotal,
@@ -29,7 +29,7 @@ import {
   type OptimizerStepInfo,
   type OptimizerTensor,
 } from '../kernels/optim';
-import { updateNeedsGradientNorm, updateRuleOf, type OptimizerRule, type OptimizerRuleInput } from './rules';
+import { updateNeedsGradientNorm, updateRuleOf, type OptimizerRule, type OptimizerRuleInput } from '../core/update-rules';
 
 const NAME = 'optim/gpu-optimizer';
 

@@ -14,7 +14,7 @@
  */
 import { createStorageBuffer } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
-import { KernelArgumentError } from '../gpu/errors';
+import { KernelArgumentError } from '../core/errors';
 import type { BoundKernel } from '../gpu/kernel';
 import { bindProximalGrad, proximalCoefficient, proximalGradParams } from '../kernels/optim';
 import type { LabelledTensor } from './gpu-optimizer';

@@ -5,11 +5,11 @@
  */
 import { createStorageBuffer, readFloat32 } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
-import { KernelArgumentError } from '../gpu/errors';
+import { KernelArgumentError } from '../core/errors';
 import { checkFinite, checkLength, checkSize } from '../gpu/validate';
 import { checkOptimizerRule, type OptimizerStateBuffers } from '../kernels/optim';
 import { GpuOptimizer } from './gpu-optimizer';
-import { updateNeedsLoss, updateRuleOf, type OptimizerRuleInput, type StateName } from './rules';
+import { updateNeedsLoss, updateRuleOf, type OptimizerRuleInput, type StateName } from '../core/update-rules';
 
 const NAME = 'optim/run-on-gpu';
 

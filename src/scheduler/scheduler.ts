@@ -6,7 +6,7 @@
  * learning-rate changes act between chunks. A lost GPU device is replaced through `recover`, and
  * the run resumes from the last checkpoint.
  */
-import { DeviceLostError, type Checkpoint, type MetricValues, type Simulation } from '../engine/simulation';
+import { DeviceLostError, type Checkpoint, type MetricValues, type Simulation } from '../core/simulation';
 
 export interface SchedulerOptions {
   readonly totalSteps: number;

@@ -5,8 +5,9 @@
  * Units of the curvature metrics: src/engine/curvature-metrics.ts (the update rule moves each parameter
  * by lr * factor * its gradient, factor = m for mean-field and 1 otherwise).
  */
-import { METRIC_NAMES, type ExperimentConfig, type MetricName } from '../config/schema';
-import { particleTimeFactor, type Scaling } from '../model/conventions';
+import { type ExperimentConfig } from '../config/schema';
+import { METRIC_NAMES, type MetricName } from '../metrics/registry';
+import { particleTimeFactor, type Scaling } from '../core/conventions';
 
 /** A horizontal line drawn across a chart: a stability bound or a target value. */
 export interface ReferenceLine {

@@ -5,7 +5,7 @@
  */
 import type { ExperimentConfig } from '../config/schema';
 import { unconvergedNote } from '../engine/curvature-report';
-import { particleTimeFactor, type Scaling } from '../model/conventions';
+import { particleTimeFactor, type Scaling } from '../core/conventions';
 import type { MetricSeries } from './gradflow-metric-chart';
 
 /** Metrics whose values are the Lanczos estimate (so a row's sharpnessConverged = 0 applies to them). */

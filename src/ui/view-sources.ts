@@ -5,7 +5,7 @@
  */
 import type { LiveNetwork } from '../app/training-session';
 import type { ExperimentConfig } from '../config/schema';
-import { combinedOutputScale } from '../model/conventions';
+import { combinedOutputScale } from '../core/conventions';
 import type { FunctionSource, ParticleSource } from './particle-source';
 
 export interface ViewSources {

@@ -13,7 +13,7 @@ function gradflow(...args: string[]) {
 const tiny = {
   name: 'tiny',
   steps: 30,
-  backend: 'reference',
+  backend: 'float64',
   model: { width: 12, scaling: 'ntk', bias: true },
   data: { kind: 'teacher-student', sampleCount: 20, testCount: 10, inputDim: 3, teacher: { kind: 'random', width: 2 } },
   optimizer: { learningRate: 0.1 },
@@ -35,7 +35,7 @@ describe('gradflow CLI', () => {
     const out = join(work, 'out');
     const { code, stdout } = gradflow('run', configPath, '--out', out, '--save-params', '--set', 'optimizer.learningRate=0.2');
     expect(code).toBe(0);
-    expect(stdout).toMatch(/tiny: completed after 30 steps on reference/);
+    expect(stdout).toMatch(/tiny: completed after 30 steps on float64/);
     const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
     expect(result.config.optimizer.learningRate).toBe(0.2);
     expect(result.config.model.alpha).toBe(1); // defaults resolved

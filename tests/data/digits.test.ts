@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import digitsText from '../../data/digits.csv?raw';
 import { createDataset } from '../../src/data/create';
-import type { Dataset } from '../../src/data/dataset';
+import type { Dataset } from '../../src/core/dataset';
 import { DIGIT_PIXELS, parseDigits } from '../../src/data/digits';
 import { DataFileError, DataSpecError } from '../../src/data/errors';
 import type { DataSpecInput } from '../../src/data/spec';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createDataset } from '../../src/data/create';
 import { onlineBatch, onlineSpecFor } from '../../src/data/online';
 import { DataSpecError } from '../../src/data/errors';
-import { teacherOutputs } from '../../src/reference/data';
+import { teacherOutputs } from '../../src/data/sampling';
 
 describe('online batches (CPU)', () => {
   const spec = onlineSpecFor({ kind: 'teacher-student', seed: 4, inputDim: 3, teacher: { kind: 'random', width: 2 } }, 16);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createDataset, syntheticDataset } from '../../src/data/create';
-import type { Dataset } from '../../src/data/dataset';
+import type { Dataset } from '../../src/core/dataset';
 import { DataSpecError } from '../../src/data/errors';
 import { resolveDataSpec, type DataSpecInput, type SyntheticDataSpec } from '../../src/data/spec';
 import { teacherStudentData } from '../../src/data/teacher-student';

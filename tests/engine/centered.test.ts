@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/errors';
 import { parseConfig, type ExperimentConfigInput } from '../../src/config/schema';
-import { CURVATURE_METRICS, SHARPNESS_DIAGNOSTICS } from '../../src/engine/curvature-metrics';
+import { CURVATURE_METRICS, SHARPNESS_DIAGNOSTICS } from '../../src/metrics/registry';
 import { buildProblem } from '../../src/engine/problem';
 import { runExperiment } from '../../src/engine/run-experiment';
 import { hessianVectorProduct } from '../../src/metrics/sharpness';
-import * as hessian from '../../src/reference/hessian';
-import * as twoLayer from '../../src/reference/two-layer';
+import * as hessian from '../../src/float64/hessian';
+import * as twoLayer from '../../src/float64/two-layer';
 import { getTestGpu, onGpu } from '../helpers/gpu';
 import { expectClose, reductionTolerance, testValues } from '../helpers/tolerance';
 import { gpuConfig, makeCurvatureProblem, testDirection } from '../metrics/curvature-problems';
@@ -37,7 +37,7 @@ describe('centered model (alpha (f - f0)) on both backends', () => {
 
   it('agree on losses, gradients and curvature, starting from f = 0 on train and test sets', async () => {
     const gpu = await runExperiment(parseConfig({ ...square, backend: 'gpu' }), { requestGpu: getTestGpu });
-    const cpu = await runExperiment(parseConfig({ ...square, backend: 'reference' }), { requestGpu: getTestGpu });
+    const cpu = await runExperiment(parseConfig({ ...square, backend: 'float64' }), { requestGpu: getTestGpu });
     expectClose(gpu.stepLosses, cpu.stepLosses, CURVE, 'step losses');
     for (const name of square.metrics!.names!.filter((n) => !SHARPNESS_DIAGNOSTICS.includes(n))) {
       // Sharpness and the trace run on the loss derivatives at f - f0 on both sides; mu on e = f - f0 - y.
@@ -66,7 +66,7 @@ describe('centered model (alpha (f - f0)) on both backends', () => {
       metrics: { every: 10, names: ['loss', 'accuracy', 'testLoss', 'testAccuracy', 'margin'] },
     };
     const gpu = await runExperiment(parseConfig({ ...logistic, backend: 'gpu' }), { requestGpu: getTestGpu });
-    const cpu = await runExperiment(parseConfig({ ...logistic, backend: 'reference' }), { requestGpu: getTestGpu });
+    const cpu = await runExperiment(parseConfig({ ...logistic, backend: 'float64' }), { requestGpu: getTestGpu });
     expectClose(gpu.stepLosses, cpu.stepLosses, CURVE, 'step losses (batches of 7)');
     for (const name of ['loss', 'accuracy', 'testLoss', 'testAccuracy']) {
       expectClose(gpu.metrics.map((row) => row[name]!), cpu.metrics.map((row) => row[name]!), METRICS, name);
@@ -75,7 +75,7 @@ describe('centered model (alpha (f - f0)) on both backends', () => {
     expect(cpu.metrics[0]!.loss).toBeCloseTo(Math.LN2, 15);
     expectClose([gpu.metrics[0]!.loss!, gpu.metrics[0]!.testLoss!], [Math.LN2, Math.LN2], reductionTolerance(30, Math.LN2), 'log 2 at step 0');
     for (const row of [...gpu.metrics, ...cpu.metrics]) expect(row.margin).toBeNaN();
-    const plain = await runExperiment(parseConfig({ ...logistic, model: { ...logistic.model, centered: false }, backend: 'reference' }));
+    const plain = await runExperiment(parseConfig({ ...logistic, model: { ...logistic.model, centered: false }, backend: 'float64' }));
     expect(Number.isFinite(plain.metrics.at(-1)!.margin)).toBe(true);
   });
 
@@ -142,7 +142,7 @@ describe('laziness of the centered model (reference backend)', () => {
     const distances: number[] = [];
     for (const alpha of [1, 4, 16]) {
       const config = parseConfig({
-        backend: 'reference', steps: 200, stepsPerSubmit: 100, loss: 'square',
+        backend: 'float64', steps: 200, stepsPerSubmit: 100, loss: 'square',
         model: { width: 64, scaling: 'ntk', alpha, centered: true },
         data: { kind: 'teacher-student', sampleCount: 16, inputDim: 3, teacher: { kind: 'random', width: 2 } },
         optimizer: { learningRate: 0.5 / alpha ** 2 },

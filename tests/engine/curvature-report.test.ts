@@ -35,7 +35,7 @@ describe('curvature report', () => {
     expect(warning).toMatch(/step 50: .*; and 2 more\. Raise metrics\.lanczos\.maxIterations/);
     expect(unconvergedSharpnessWarning(rows.slice(0, 1))).toBeUndefined();
     const config = parseConfig({ model: { width: 8 }, metrics: { names: ['loss', 'sharpness'] } });
-    const summary = { backend: 'reference', device: 'cpu', stepsTaken: 70, finalLoss: 1, diverged: false, status: 'completed', wallSeconds: 1, stepsPerSecond: 70, events: [] };
+    const summary = { backend: 'float64', device: 'cpu', stepsTaken: 70, finalLoss: 1, diverged: false, status: 'completed', wallSeconds: 1, stepsPerSecond: 70, events: [] };
     const result: ExperimentResult = { config, metrics: rows, stepLosses: [], summary };
     const json = JSON.parse(resultJson(result));
     expect(json.summary.sharpnessUnconverged).toBe(7);

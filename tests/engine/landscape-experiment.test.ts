@@ -4,7 +4,7 @@ import { runExperiment } from '../../src/engine/run-experiment';
 import { getTestGpu } from '../helpers/gpu';
 
 /** docs/science.md section 4's escape example as an experiment: SGD (B = 1, lr 0.7) leaves x = 1 for 0, GD stays. */
-function escape(batchSize: number | undefined, backend: 'gpu' | 'reference'): ExperimentConfigInput {
+function escape(batchSize: number | undefined, backend: 'gpu' | 'float64'): ExperimentConfigInput {
   return {
     steps: 300,
     backend,
@@ -20,7 +20,7 @@ function escape(batchSize: number | undefined, backend: 'gpu' | 'reference'): Ex
 }
 
 describe('landscape experiments', () => {
-  it.each(['gpu', 'reference'] as const)('the f1/f2 escape on the %s backend: SGD escapes to 0, GD stays at 1', async (backend) => {
+  it.each(['gpu', 'float64'] as const)('the f1/f2 escape on the %s backend: SGD escapes to 0, GD stays at 1', async (backend) => {
     const sgd = await runExperiment(parseConfig(escape(1, backend)), { requestGpu: getTestGpu });
     const gd = await runExperiment(parseConfig(escape(undefined, backend)), { requestGpu: getTestGpu });
     expect(sgd.metrics.map((row) => row.step)).toEqual([0, 100, 200, 300]);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/schema';
 import { ConfigError } from '../../src/config/errors';
-import { linearLogSteps, linearModelSchema } from '../../src/engine/linear-experiment';
+import { linearLogSteps } from '../../src/engine/linear-experiment';
+import { linearModelSchema } from '../../src/config/model-kinds';
 import { runExperiment } from '../../src/engine/run-experiment';
 import { getTestGpu } from '../helpers/gpu';
 
@@ -36,7 +37,7 @@ describe('linear model experiments', () => {
   // 1e-5 relative in w after 300 steps (T * 2^-24 * a few), so the logged metrics agree to 1e-3.
   it('the GPU run matches the reference backend, and the gap shrinks under normalized GD', async () => {
     const gpu = await runExperiment(parseConfig(base), { requestGpu: getTestGpu });
-    const ref = await runExperiment(parseConfig({ ...base, backend: 'reference' }));
+    const ref = await runExperiment(parseConfig({ ...base, backend: 'float64' }));
     expect(gpu.metrics.map((r) => r.step)).toEqual(ref.metrics.map((r) => r.step));
     gpu.metrics.forEach((row, i) => {
       for (const name of ['logLoss', 'margin', 'marginGap', 'weightNorm']) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { NETWORK_METRIC_NAMES, parseConfig } from '../../src/config/schema';
-import { CURVATURE_METRICS, SHARPNESS_DIAGNOSTICS } from '../../src/engine/curvature-metrics';
+import { parseConfig } from '../../src/config/schema';
+import { NETWORK_METRIC_NAMES } from '../../src/metrics/registry';
+import { CURVATURE_METRICS, SHARPNESS_DIAGNOSTICS } from '../../src/metrics/registry';
 import { runExperiment } from '../../src/engine/run-experiment';
 import { getTestGpu } from '../helpers/gpu';
 import { expectClose } from '../helpers/tolerance';
@@ -28,7 +29,7 @@ describe('metrics at logged steps, GPU against reference', () => {
       metrics: { every: 15, names: ['loss', ...CURVATURE_METRICS] },
     };
     const gpu = await runExperiment(parseConfig({ ...square, backend: 'gpu' }), { requestGpu: getTestGpu });
-    const cpu = await runExperiment(parseConfig({ ...square, backend: 'reference' }), { requestGpu: getTestGpu });
+    const cpu = await runExperiment(parseConfig({ ...square, backend: 'float64' }), { requestGpu: getTestGpu });
     for (const name of CURVATURE_METRICS.filter((n) => !SHARPNESS_DIAGNOSTICS.includes(n))) {
       // Lanczos stops at a 1e-5 relative residual, Hutchinson uses the same probes on both sides,
       // and K is a float32 Gram; 1e-3 relative covers the three.
@@ -46,7 +47,7 @@ describe('metrics at logged steps, GPU against reference', () => {
   it('log the exact Hessian trace on both backends, and m times it in particle time (mean-field, logistic; dense check in tests/kernels/hessian-trace)', async () => {
     const config = { ...base, loss: 'logistic', steps: 20, metrics: { every: 10, names: ['loss', 'hessianTrace', 'hessianTraceParticleTime'] } };
     const gpu = await runExperiment(parseConfig({ ...config, backend: 'gpu' }), { requestGpu: getTestGpu });
-    const cpu = await runExperiment(parseConfig({ ...config, backend: 'reference' }), { requestGpu: getTestGpu });
+    const cpu = await runExperiment(parseConfig({ ...config, backend: 'float64' }), { requestGpu: getTestGpu });
     for (const row of [...gpu.metrics, ...cpu.metrics]) {
       expect(row.hessianTrace).toBeGreaterThan(0);
       expect(row.hessianTraceParticleTime).toBeCloseTo(24 * row.hessianTrace!, 12);
@@ -58,7 +59,7 @@ describe('metrics at logged steps, GPU against reference', () => {
   it('carry the sharpness diagnostics in every row on both backends, and the particle-time sharpness is m times the sharpness (mean-field)', async () => {
     const meanField = { ...base, steps: 20, metrics: { every: 10, names: ['loss', 'sharpness', 'sharpnessParticleTime'] } };
     const gpu = await runExperiment(parseConfig({ ...meanField, backend: 'gpu' }), { requestGpu: getTestGpu });
-    const cpu = await runExperiment(parseConfig({ ...meanField, backend: 'reference' }), { requestGpu: getTestGpu });
+    const cpu = await runExperiment(parseConfig({ ...meanField, backend: 'float64' }), { requestGpu: getTestGpu });
     for (const row of [...gpu.metrics, ...cpu.metrics]) {
       // Asked only for the two values; the residual, the flag and the iteration count come along.
       expect(Object.keys(row).sort()).toEqual(['loss', 'sharpness', 'sharpnessConverged', 'sharpnessIterations', 'sharpnessParticleTime', 'sharpnessResidual', 'step']);
@@ -70,7 +71,7 @@ describe('metrics at logged steps, GPU against reference', () => {
 
   it('agree on every metric, and the particle metrics say what they should', async () => {
     const gpu = await runExperiment(parseConfig({ ...base, backend: 'gpu' }), { requestGpu: getTestGpu });
-    const cpu = await runExperiment(parseConfig({ ...base, backend: 'reference' }), { requestGpu: getTestGpu });
+    const cpu = await runExperiment(parseConfig({ ...base, backend: 'float64' }), { requestGpu: getTestGpu });
     expect(gpu.metrics.map((row) => row.step)).toEqual([0, 10, 20, 30]);
     for (const name of base.metrics.names) {
       const g = gpu.metrics.map((row) => row[name]!);
@@ -92,7 +93,7 @@ describe('metrics at logged steps, GPU against reference', () => {
   });
 
   it('W2 to a uniform circle and the energy-dissipation residual, on both backends', async () => {
-    const circle = (backend: 'gpu' | 'reference', learningRate: number) =>
+    const circle = (backend: 'gpu' | 'float64', learningRate: number) =>
       parseConfig({
         steps: 20,
         backend,
@@ -104,14 +105,14 @@ describe('metrics at logged steps, GPU against reference', () => {
       });
     const runs = await Promise.all([
       runExperiment(circle('gpu', 0.2), { requestGpu: getTestGpu }),
-      runExperiment(circle('reference', 0.2), { requestGpu: getTestGpu }),
+      runExperiment(circle('float64', 0.2), { requestGpu: getTestGpu }),
     ]);
     const [gpu, cpu] = runs;
     // Exact W2 (64 points: optimal assignment) of float32 against float64 weights.
     expectClose(gpu.metrics.map((r) => r.w2ToTarget!), cpu.metrics.map((r) => r.w2ToTarget!), { abs: 1e-5, rel: 1e-4 }, 'w2ToTarget');
     expect(gpu.metrics[0]!.w2ToTarget).toBeGreaterThan(0);
     // The residual is O(lr): small, and about halved with the step (first-order identity).
-    const cpuHalf = await runExperiment(circle('reference', 0.1), { requestGpu: getTestGpu });
+    const cpuHalf = await runExperiment(circle('float64', 0.1), { requestGpu: getTestGpu });
     const r1 = cpu.metrics[0]!.energyResidual!;
     const rHalf = cpuHalf.metrics[0]!.energyResidual!;
     expect(Math.abs(r1)).toBeLessThan(0.2);

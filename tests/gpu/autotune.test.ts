@@ -2,12 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { autotune, autotuneKey, isIdentifiableAdapter, localStorageAutotuneStore, memoryAutotuneStore, type AutotuneStore } from '../../src/gpu/autotune';
 import type { GpuContext } from '../../src/gpu/device';
-import { MATMUL_ALGORITHMS } from '../../src/kernels/matmul';
+import { MATMUL_ALGORITHMS } from '../../src/core/matmul-algorithms';
 import { fitAlgorithm, MATMUL_TUNE_KERNEL, matmulTuneShape, resolveMatmulAlgorithm } from '../../src/kernels/matmul-autotune';
 import { parseConfig } from '../../src/config/schema';
 import { ConfigError } from '../../src/config/errors';
 import { buildProblem } from '../../src/engine/problem';
-import { initialWeights } from '../../src/model/initialization';
+import { initialWeights } from '../../src/core/initialization';
 import { TwoLayerTrainer } from '../../src/model/two-layer-trainer';
 import { testValues } from '../helpers/tolerance';
 import { onGpu } from '../helpers/gpu';

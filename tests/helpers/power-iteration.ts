@@ -3,7 +3,7 @@
  * iteration v <- (H - shift I) v / |...| from `start`, stopped at the first k >= 2 with |rho_k - rho_{k-1}| <=
  * tolerance |rho_k| (rho the Rayleigh quotient), rerun with shift = rho when the first estimate is negative.
  */
-import type { LinearOperator } from '../../src/reference/lanczos';
+import type { LinearOperator } from '../../src/core/lanczos';
 
 export function powerIterationSharpness(apply: LinearOperator, start: ArrayLike<number>, maxIterations: number, tolerance: number): { estimate: number; converged: boolean } {
   const run = (shift: number) => {

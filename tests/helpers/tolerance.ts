@@ -48,4 +48,4 @@ export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
 }
 
 /** Deterministic float inputs in [-1, 1) (a tiny LCG, not the project RNG under test). */
-export { deterministicValues as testValues } from '../../src/reference/deterministic-values';
+export { deterministicValues as testValues } from '../../src/core/deterministic-values';

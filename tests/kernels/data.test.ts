@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ELEMENTWISE_WORKGROUP_SIZE } from '../../shaders/constants';
-import type { OnlineSpec } from '../../src/data/dataset';
+import type { OnlineSpec } from '../../src/core/dataset';
 import { onlineSpecFor } from '../../src/data/online';
 import { createStorageBuffer, readFloat32 } from '../../src/gpu/buffers';
-import { KernelArgumentError } from '../../src/gpu/errors';
+import { KernelArgumentError } from '../../src/core/errors';
 import { runKernels } from '../../src/gpu/kernel';
 import { bindSampleOnline, sampleOnline, sampleOnlineParams } from '../../src/kernels/data';
-import * as reference from '../../src/reference/data';
+import * as reference from '../../src/data/sampling';
 import { getTestGpu, onGpu } from '../helpers/gpu';
 import { expectClose } from '../helpers/tolerance';
 

@@ -7,8 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { runLandscape } from '../../src/kernels/landscapes';
 import { lyapunovExponent, meanSquareGrowth, multiplierMoments } from '../../src/model/landscape-stability';
-import { landscapeStartPoints, twoPointCurvatures } from '../../src/model/landscapes';
-import { perkoStableManifoldCoefficient } from '../../src/reference/landscapes';
+import { landscapeStartPoints, twoPointCurvatures } from '../../src/core/landscape';
+import { perkoStableManifoldCoefficient } from '../../src/float64/landscapes';
 import { onGpu } from '../helpers/gpu';
 
 const PARTICLES = 4096;

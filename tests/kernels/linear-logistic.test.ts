@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ELEMENTWISE_WORKGROUP_SIZE } from '../../shaders/constants';
-import { KernelArgumentError } from '../../src/gpu/errors';
+import { KernelArgumentError } from '../../src/core/errors';
 import { runLinearLogistic } from '../../src/kernels/linear-logistic';
-import * as reference from '../../src/reference/linear-logistic';
-import type { LinearRunSettings } from '../../src/reference/linear-logistic';
+import * as reference from '../../src/float64/linear-logistic';
+import type { LinearRunSettings } from '../../src/core/linear-run';
 import { getTestGpu, onGpu } from '../helpers/gpu';
 import { expectClose, testValues } from '../helpers/tolerance';
 

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { KernelArgumentError } from '../../src/gpu/errors';
+import { KernelArgumentError } from '../../src/core/errors';
 import { createStorageBuffer } from '../../src/gpu/buffers';
-import { bindMatmul, matmul, matmulFlops, matmulVariant, matmulWorkgroupCount, type MatmulAlgorithm, type MatmulShape } from '../../src/kernels/matmul';
-import * as reference from '../../src/reference/matmul';
+import { bindMatmul, matmul, matmulFlops, matmulVariant, matmulWorkgroupCount, type MatmulShape } from '../../src/kernels/matmul';
+import { type MatmulAlgorithm } from '../../src/core/matmul-algorithms';
+import * as reference from '../../src/float64/matmul';
 import { getTestGpu, onGpu } from '../helpers/gpu';
 import { expectClose, reductionTolerance, testValues } from '../helpers/tolerance';
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ELEMENTWISE_WORKGROUP_SIZE } from '../../shaders/constants';
-import { KernelArgumentError } from '../../src/gpu/errors';
+import { KernelArgumentError } from '../../src/core/errors';
 import { createStorageBuffer } from '../../src/gpu/buffers';
 import { bindNtkCombine, bindNtkMaskedScale } from '../../src/kernels/ntk';
 import { computeNtkGram, ntkSpectrum } from '../../src/metrics/ntk';
-import { SCALINGS, type TrainableParts } from '../../src/model/conventions';
-import * as ntk from '../../src/reference/ntk';
+import { SCALINGS, type TrainableParts } from '../../src/core/conventions';
+import * as ntk from '../../src/float64/ntk';
 import { getTestGpu, onGpu } from '../helpers/gpu';
 import { reductionTolerance } from '../helpers/tolerance';
 import { gpuConfig, makeCurvatureProblem, type CurvatureProblem } from '../metrics/curvature-problems';

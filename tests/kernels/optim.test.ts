@@ -3,7 +3,7 @@ import { ELEMENTWISE_WORKGROUP_SIZE } from '../../shaders/constants';
 import { OPTIMIZER_SCALAR_SLOTS } from '../../shaders/optim.wgsl';
 import { createStorageBuffer, readFloat32 } from '../../src/gpu/buffers';
 import type { GpuContext } from '../../src/gpu/device';
-import { KernelArgumentError } from '../../src/gpu/errors';
+import { KernelArgumentError } from '../../src/core/errors';
 import { runKernels } from '../../src/gpu/kernel';
 import {
   bindNormTotal,
@@ -18,8 +18,8 @@ import {
 import { GpuOptimizer } from '../../src/optim/gpu-optimizer';
 import { GpuProximalTerm } from '../../src/optim/gpu-proximal';
 import { runOptimizerOnGpu, type HostGradient } from '../../src/optim/run-on-gpu';
-import type { OptimizerRuleInput } from '../../src/optim/rules';
-import * as reference from '../../src/reference/optim';
+import type { OptimizerRuleInput } from '../../src/core/update-rules';
+import * as reference from '../../src/float64/optim';
 import { getTestGpu, onGpu } from '../helpers/gpu';
 import { expectClose, F32_EPSILON, reductionTolerance, testValues, type Tolerance } from '../helpers/tolerance';
 

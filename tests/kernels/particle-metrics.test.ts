@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { KernelArgumentError } from '../../src/gpu/errors';
+import { KernelArgumentError } from '../../src/core/errors';
 import { ACTIVITY_ROWS, STATS_ROWS, SUMMARY_SLOTS, activityMetrics, neuronMetrics, type NeuronArrays } from '../../src/kernels/particle-metrics';
-import * as reference from '../../src/reference/particle-metrics';
+import * as reference from '../../src/float64/particle-metrics';
 import { getTestGpu, onGpu } from '../helpers/gpu';
 import { expectClose, reductionTolerance, testValues } from '../helpers/tolerance';
 

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ELEMENTWISE_WORKGROUP_SIZE } from '../../shaders/constants';
 import { createStorageBuffer, readFloat32, readUint32 } from '../../src/gpu/buffers';
-import { KernelArgumentError } from '../../src/gpu/errors';
+import { KernelArgumentError } from '../../src/core/errors';
 import { runKernels } from '../../src/gpu/kernel';
 import { bindGatherRows, bindUpdateNeurons, gatherRows, normalizeRows, updateNeurons, type NeuronUpdateRule } from '../../src/kernels/particles';
 import { bindSampleBatchIndices } from '../../src/kernels/random';
-import { SCALINGS, particleLearningRate, type TrainableParts } from '../../src/model/conventions';
-import * as reference from '../../src/reference/particles';
-import { sampleBatchIndices as referenceBatchIndices } from '../../src/reference/random';
+import { SCALINGS, particleLearningRate, type TrainableParts } from '../../src/core/conventions';
+import * as reference from '../../src/float64/particles';
+import { sampleBatchIndices as referenceBatchIndices } from '../../src/core/random';
 import { getTestGpu, onGpu } from '../helpers/gpu';
 import { expectClose, F32_EPSILON, testValues, type Tolerance } from '../helpers/tolerance';
 

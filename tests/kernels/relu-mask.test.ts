@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ELEMENTWISE_WORKGROUP_SIZE } from '../../shaders/constants';
-import { KernelArgumentError } from '../../src/gpu/errors';
+import { KernelArgumentError } from '../../src/core/errors';
 import { reluBackward, reluForward } from '../../src/kernels/relu-mask';
-import * as reference from '../../src/reference/relu-mask';
+import * as reference from '../../src/float64/relu-mask';
 import { getTestGpu, onGpu } from '../helpers/gpu';
 import { expectClose, testValues } from '../helpers/tolerance';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { KernelArgumentError } from '../../src/gpu/errors';
+import { KernelArgumentError } from '../../src/core/errors';
 import { sinkhorn, threadsPerRowFor } from '../../src/kernels/sinkhorn';
-import { squaredDiameter } from '../../src/metrics/sinkhorn-schedule';
-import * as reference from '../../src/reference/sinkhorn';
+import { squaredDiameter } from '../../src/core/sinkhorn-schedule';
+import * as reference from '../../src/float64/sinkhorn';
 import { getTestGpu, onGpu } from '../helpers/gpu';
 import { F32_EPSILON, expectClose, reductionTolerance, testValues } from '../helpers/tolerance';
 

@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { KernelArgumentError } from '../../src/gpu/errors';
+import { KernelArgumentError } from '../../src/core/errors';
 import { slicedW2Squared } from '../../src/kernels/sliced';
-import * as reference from '../../src/reference/sliced';
+import * as reference from '../../src/float64/sliced';
+import { slicedDirections } from '../../src/core/sliced-directions';
 import { getTestGpu, onGpu } from '../helpers/gpu';
 import { expectClose, reductionTolerance, testValues } from '../helpers/tolerance';
 
 describe('sliced', () => {
   it('draws reproducible unit directions from the seed', () => {
-    const first = reference.slicedDirections(7, 5, 4);
-    expect(reference.slicedDirections(7, 5, 4)).toEqual(first);
-    expect(reference.slicedDirections(8, 5, 4)).not.toEqual(first);
+    const first = slicedDirections(7, 5, 4);
+    expect(slicedDirections(7, 5, 4)).toEqual(first);
+    expect(slicedDirections(8, 5, 4)).not.toEqual(first);
     for (let l = 0; l < 5; l++) expect(Math.hypot(...first.subarray(l * 4, l * 4 + 4))).toBeCloseTo(1, 14);
   });
 
@@ -29,7 +30,7 @@ describe('sliced', () => {
     const x = testValues(n * dim, 3);
     const y = testValues(p * dim, 4).map((v) => 0.5 * v + 0.25);
     const result = await onGpu('sliced', (gpu) => slicedW2Squared(gpu, x, y, dim, { directionCount, seed: 9 }));
-    const directions = reference.slicedDirections(9, directionCount, dim);
+    const directions = slicedDirections(9, directionCount, dim);
     const expected = reference.slicedW2Squared(x, y, directions, { xCount: n, yCount: p, dim, directionCount });
     // Projections carry 2^-24 relative rounding (and f32 directions); the cost sums n + p squared
     // differences of O(k) magnitude per direction, then L of those.
@@ -54,7 +55,7 @@ describe('sliced', () => {
     const x = testValues(n, 5);
     const y = testValues(n, 6).map((v) => 0.5 * v - 0.125);
     const result = await onGpu('sliced', (gpu) => slicedW2Squared(gpu, x, y, 1, { directionCount: 1, seed: 3 }));
-    const directions = reference.slicedDirections(3, 1, 1);
+    const directions = slicedDirections(3, 1, 1);
     const expected = reference.slicedW2Squared(x, y, directions, { xCount: n, yCount: n, dim: 1, directionCount: 1 });
     expectClose([result.value], [expected.value], reductionTolerance(2 * n, 1), 'SW2^2 at n = p = 65536');
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { KernelArgumentError } from '../../src/gpu/errors';
+import { KernelArgumentError } from '../../src/core/errors';
 import { bitonicStages, paddedLength, sortRows } from '../../src/kernels/sort';
-import * as reference from '../../src/reference/sort';
+import * as reference from '../../src/float64/sort';
 import { getTestGpu, onGpu } from '../helpers/gpu';
 import { expectClose, testValues } from '../helpers/tolerance';
 

@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { KernelArgumentError } from '../../src/gpu/errors';
-import {
-  batchElementCounts,
-  batchMeanLoss,
-  batchNeuronGrads,
-  batchOutputLoss,
-  batchUpdate,
-  type BatchProblem,
-  type BatchShape,
-} from '../../src/kernels/two-layer-batch';
-import type { LossKind, Scaling, TrainableParts } from '../../src/model/conventions';
-import * as reference from '../../src/reference/two-layer-batch';
+import { KernelArgumentError } from '../../src/core/errors';
+import { batchElementCounts, batchMeanLoss, batchNeuronGrads, batchOutputLoss, batchUpdate } from '../../src/kernels/two-layer-batch';
+import { type BatchProblem, type BatchShape } from '../../src/core/batched-network';
+import type { LossKind, Scaling, TrainableParts } from '../../src/core/conventions';
+import * as reference from '../../src/float64/two-layer-batch';
 import { getTestGpu, onGpu } from '../helpers/gpu';
 import { expectClose, reductionTolerance, testValues } from '../helpers/tolerance';
 

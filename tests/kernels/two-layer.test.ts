@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ELEMENTWISE_WORKGROUP_SIZE, REDUCTION_WORKGROUP_SIZE } from '../../shaders/constants';
-import { KernelArgumentError } from '../../src/gpu/errors';
+import { KernelArgumentError } from '../../src/core/errors';
 import { createStorageBuffer } from '../../src/gpu/buffers';
 import * as gpuTwoLayer from '../../src/kernels/two-layer';
-import { combinedOutputScale, LOSS_KINDS, SCALINGS, type LossKind, type Scaling } from '../../src/model/conventions';
-import * as reference from '../../src/reference/two-layer';
+import { combinedOutputScale, LOSS_KINDS, SCALINGS, type LossKind, type Scaling } from '../../src/core/conventions';
+import * as reference from '../../src/float64/two-layer';
 import { getTestGpu, onGpu } from '../helpers/gpu';
 import { expectClose, F32_EPSILON, reductionTolerance, testValues, type Tolerance } from '../helpers/tolerance';
 

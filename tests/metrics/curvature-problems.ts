@@ -4,9 +4,9 @@
  * at least `kinkMargin` away from the ReLU kink (so float32 and float64 agree on the mask, and finite
  * differences never cross it) and some neurons inactive on some samples (so the masks matter).
  */
-import type { LossKind, Scaling, TrainableParts } from '../../src/model/conventions';
-import type { TrainingSet, TwoLayerWeights } from '../../src/model/two-layer-trainer';
-import * as twoLayer from '../../src/reference/two-layer';
+import type { LossKind, Scaling, TrainableParts } from '../../src/core/conventions';
+import type { TrainingSet, TwoLayerWeights } from '../../src/core/network';
+import * as twoLayer from '../../src/float64/two-layer';
 import { testValues } from '../helpers/tolerance';
 
 export interface ProblemSpec {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { energyDissipationResidual, meanSquaredVelocity } from '../../src/metrics/energy-dissipation';
-import type { TrainableParts } from '../../src/model/conventions';
-import { empiricalRisk, gradients, trainStep, type TwoLayerParams } from '../../src/reference/two-layer';
+import type { TrainableParts } from '../../src/core/conventions';
+import { empiricalRisk, gradients, trainStep, type TwoLayerParams } from '../../src/float64/two-layer';
 import { testValues } from '../helpers/tolerance';
 
 describe('energy dissipation', () => {

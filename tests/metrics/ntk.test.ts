@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { computeNtkGram, ntkSpectrum, relativeKernelChange } from '../../src/metrics/ntk';
-import { RANDOM_STREAMS } from '../../src/model/conventions';
-import * as ntk from '../../src/reference/ntk';
-import { normalArray } from '../../src/reference/random';
-import * as twoLayer from '../../src/reference/two-layer';
+import { RANDOM_STREAMS } from '../../src/core/conventions';
+import * as ntk from '../../src/float64/ntk';
+import { normalArray } from '../../src/core/random';
+import * as twoLayer from '../../src/float64/two-layer';
 import { onGpu } from '../helpers/gpu';
 
 /** Inputs at assorted angles (acute, right, obtuse, nearly opposite) and norms. */
@@ -73,7 +73,7 @@ describe('ntk: infinite-width limit', () => {
     const params = wideNetwork(1);
     const partA = ntk.ntkGram(params, X, n, { scaling: 'ntk', loss: 'square', trainable: 'second' });
     const partW = ntk.ntkGram(params, X, n, { scaling: 'ntk', loss: 'square', trainable: 'first' });
-    expectClosedForm(partA, partW, 'reference');
+    expectClosedForm(partA, partW, 'float64');
   });
 
   it('the GPU kernel at m = 20000 matches the closed forms', async () => {

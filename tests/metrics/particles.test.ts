@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { directionClusters, particleMetrics, particleMetricsReference } from '../../src/metrics/particles';
-import { initialWeights } from '../../src/model/initialization';
-import { forward, trainStep, type TwoLayerParams } from '../../src/reference/two-layer';
+import { directionClusters, particleMetrics, particleMetricsFloat64 } from '../../src/metrics/particles';
+import { initialWeights } from '../../src/core/initialization';
+import { forward, trainStep, type TwoLayerParams } from '../../src/float64/two-layer';
 import { getTestGpu, onGpu } from '../helpers/gpu';
 import { expectClose, reductionTolerance, testValues } from '../helpers/tolerance';
 
@@ -62,7 +62,7 @@ describe('particle metrics', () => {
   it.each([false, true])('GPU metrics match the float64 twin after 20 mean-field steps (bias %s)', async (hasBias) => {
     const { initial, current, activations } = run(hasBias, 20);
     const gpu = await onGpu('particle metrics', (g) => particleMetrics(g, { width, inputDim }, current, initial, {}, activations));
-    const cpu = particleMetricsReference({ width, inputDim }, current, initial, {}, activations);
+    const cpu = particleMetricsFloat64({ width, inputDim }, current, initial, {}, activations);
     // Sums over m neurons of norms of d + 2 terms of size O(1).
     const sums = reductionTolerance(width * (inputDim + 2), 2);
     expectClose(

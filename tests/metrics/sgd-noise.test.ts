@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { linearStability, noiseAlignment, nonUniformity } from '../../src/metrics/sgd-noise';
-import { outputJacobian, gramFromJacobian } from '../../src/reference/ntk';
-import { symmetricEigenvalues } from '../../src/reference/spectrum';
-import * as twoLayer from '../../src/reference/two-layer';
+import { outputJacobian, gramFromJacobian } from '../../src/float64/ntk';
+import { symmetricEigenvalues } from '../../src/core/spectrum';
+import * as twoLayer from '../../src/float64/two-layer';
 import { testValues } from '../helpers/tolerance';
 import { makeCurvatureProblem, type CurvatureProblem } from './curvature-problems';
 

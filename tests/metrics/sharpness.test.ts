@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { KernelArgumentError } from '../../src/gpu/errors';
+import { KernelArgumentError } from '../../src/core/errors';
 import { GpuHessian, withGpuHessian, type HessianData } from '../../src/metrics/sharpness';
 import { createStorageBuffer } from '../../src/gpu/buffers';
 import { TwoLayerTrainer } from '../../src/model/two-layer-trainer';
-import { SCALINGS, type TrainableParts } from '../../src/model/conventions';
-import * as hessian from '../../src/reference/hessian';
-import { ritzResidual } from '../../src/reference/lanczos';
-import { forward } from '../../src/reference/two-layer';
+import { SCALINGS, type TrainableParts } from '../../src/core/conventions';
+import * as hessian from '../../src/float64/hessian';
+import { ritzResidual } from '../../src/core/lanczos';
+import { forward } from '../../src/float64/two-layer';
 import { getTestGpu, onGpu } from '../helpers/gpu';
 import { F32_EPSILON } from '../helpers/tolerance';
 import { powerIterationSharpness } from '../helpers/power-iteration';

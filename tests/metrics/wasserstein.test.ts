@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { solveAssignment } from '../../src/metrics/assignment';
-import { squaredDiameter } from '../../src/metrics/sinkhorn-schedule';
+import { squaredDiameter } from '../../src/core/sinkhorn-schedule';
 import {
   MAX_EXACT_POINTS,
   entropicW2Squared,
-  entropicW2SquaredReference,
+  entropicW2SquaredFloat64,
   exactW2Squared,
   slicedW2Squared,
   w2Squared,
 } from '../../src/metrics/wasserstein';
-import { slicedDirections } from '../../src/reference/sliced';
+import { slicedDirections } from '../../src/core/sliced-directions';
 import { getTestGpu, onGpu } from '../helpers/gpu';
 import { expectClose, reductionTolerance, testValues } from '../helpers/tolerance';
 
@@ -89,12 +89,12 @@ describe('entropic W2', () => {
   it('debiased divergence: zero between a cloud and itself, close to W2^2 at small eps, like the twin', async () => {
     const options = { epsilon: 0.01, tolerance, maxIterations: 3000, debias: true };
     const result = await onGpu('sinkhorn divergence', (gpu) => entropicW2Squared(gpu, x, y, dim, options));
-    const expected = entropicW2SquaredReference(x, y, dim, options);
+    const expected = entropicW2SquaredFloat64(x, y, dim, options);
     // Converged dual objectives: within tolerance * D of each other (see the eps -> 0 test), three of them.
     const converged = { abs: 3 * tolerance * diameterSquared, rel: 0 };
     expectClose([result.divergence!, result.transportCost], [expected.divergence!, expected.transportCost], converged, 'divergence and cost');
     expect(Math.abs(result.divergence! - exact)).toBeLessThan(0.01 * Math.log(n));
-    const self = entropicW2SquaredReference(x, x, dim, options);
+    const self = entropicW2SquaredFloat64(x, x, dim, options);
     expect(Math.abs(self.divergence!)).toBeLessThan(1e-12);
   });
 });

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { teacherStudentData } from '../../src/data/teacher-student';
-import { KernelArgumentError } from '../../src/gpu/errors';
-import { BatchedTrainer, networkConfig, networkData, networkLossCurve, type BatchedTrainerConfig } from '../../src/model/batched-trainer';
-import { initialWeights } from '../../src/model/initialization';
-import { TwoLayerTrainer, type TrainingSet } from '../../src/model/two-layer-trainer';
-import { ReferenceBatchedTrainer } from '../../src/reference/batched-trainer';
+import { KernelArgumentError } from '../../src/core/errors';
+import { BatchedTrainer } from '../../src/model/batched-trainer';
+import { networkConfig, networkData, networkLossCurve, type BatchedTrainerConfig } from '../../src/core/batched-network';
+import { initialWeights } from '../../src/core/initialization';
+import { TwoLayerTrainer } from '../../src/model/two-layer-trainer';
+import { type TrainingSet } from '../../src/core/network';
+import { Float64BatchedTrainer } from '../../src/float64/batched-trainer';
 import { getTestGpu, onGpu } from '../helpers/gpu';
 import { expectClose } from '../helpers/tolerance';
 
@@ -85,7 +87,7 @@ describe('batched trainer: N networks in one set of dispatches', () => {
       return { batched: losses, padding: paddingOf(trainer, padded), weights, singles };
     });
     expect(batched.length).toBe(STEPS * N);
-    const reference = new ReferenceBatchedTrainer(config, sets);
+    const reference = new Float64BatchedTrainer(config, sets);
     const referenceLosses = reference.train(STEPS);
     expectClose(batched, referenceLosses, CURVE, 'loss log [steps x N]');
     for (let k = 0; k < N; k++) {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/schema';
-import { initialWeights } from '../../src/model/initialization';
+import { initialWeights } from '../../src/core/initialization';
 
 describe('initialWeights wScale', () => {
   it('multiplies w and b by wScale and leaves a alone', () => {

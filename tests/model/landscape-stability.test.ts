@@ -10,7 +10,7 @@ import {
   multiplierMoments,
   twoPointLyapunovExponent,
 } from '../../src/model/landscape-stability';
-import { twoPointCurvatures } from '../../src/model/landscapes';
+import { twoPointCurvatures } from '../../src/core/landscape';
 
 /** All B-subsets (or B-sequences with replacement) of [0, n), by brute force: the independent check. */
 function enumerateBatches(n: number, batchSize: number, withReplacement: boolean): number[][] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LandscapeExpressionError, checkExpressionTokens } from '../../src/model/landscape-expression';
+import { LandscapeExpressionError, checkExpressionTokens } from '../../src/core/landscape-expression';
 import {
   batchSizeOf,
   componentSamplingOf,
@@ -9,8 +9,8 @@ import {
   parseLandscapeSpec,
   stabilityGridCells,
   twoPointCurvatures,
-} from '../../src/model/landscapes';
-import { inverseSqrtTimes, perkoStableManifoldCoefficient, perkoStep } from '../../src/reference/landscapes';
+} from '../../src/core/landscape';
+import { inverseSqrtTimes, perkoStableManifoldCoefficient, perkoStep } from '../../src/float64/landscapes';
 
 function meanAndStd(values: readonly number[]): { mean: number; std: number } {
   const mean = values.reduce((s, v) => s + v, 0) / values.length;

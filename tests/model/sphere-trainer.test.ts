@@ -4,10 +4,11 @@
  * reference trainer, from the same von Mises initialization with a = 1.
  */
 import { describe, expect, it } from 'vitest';
-import { KernelArgumentError } from '../../src/gpu/errors';
-import { initialWeights } from '../../src/model/initialization';
-import { TwoLayerTrainer, type TrainingSet, type TwoLayerTrainerConfig } from '../../src/model/two-layer-trainer';
-import { ReferenceTrainer } from '../../src/reference/two-layer-trainer';
+import { KernelArgumentError } from '../../src/core/errors';
+import { initialWeights } from '../../src/core/initialization';
+import { TwoLayerTrainer } from '../../src/model/two-layer-trainer';
+import { type TrainingSet, type TwoLayerTrainerConfig } from '../../src/core/network';
+import { Float64Trainer } from '../../src/float64/two-layer-trainer';
 import { parseConfig } from '../../src/config/schema';
 import { getTestGpu, onGpu } from '../helpers/gpu';
 import { expectClose, testValues } from '../helpers/tolerance';
@@ -52,7 +53,7 @@ describe('two-layer trainer on the sphere: GPU against the float64 reference', (
       trainer.destroy();
       return out;
     });
-    const reference = new ReferenceTrainer(config, init, data);
+    const reference = new Float64Trainer(config, init, data);
     const referenceLosses = reference.train(STEPS);
     expectClose(losses, referenceLosses, CURVE, 'loss curve');
     expectClose(weights.W, reference.weights.W, WEIGHTS, 'W');
@@ -68,7 +69,7 @@ describe('two-layer trainer on the sphere: GPU against the float64 reference', (
     const data = circleData(41);
     await expect(TwoLayerTrainer.create(gpu, { ...base, optimizer: { kind: 'momentum', beta: 0.9 } }, init, data)).rejects.toThrow(KernelArgumentError);
     await expect(TwoLayerTrainer.create(gpu, { ...base, trainable: 'second' }, init, data)).rejects.toThrow(/'sphere'.*trained first layer/);
-    expect(() => new ReferenceTrainer({ ...base, jko: { tau: 0.1, innerSteps: 2, innerLearningRate: 0.01 } }, init, data)).toThrow(/sphere needs plain GD/);
+    expect(() => new Float64Trainer({ ...base, jko: { tau: 0.1, innerSteps: 2, innerLearningRate: 0.01 } }, init, data)).toThrow(/sphere needs plain GD/);
     expect(() => parseConfig({ model: { sphere: true, trainable: 'second' } })).toThrow(/model.sphere/);
     expect(() => parseConfig({ model: { sphere: true }, optimizer: { rule: 'adam' } })).toThrow(/model.sphere needs plain GD/);
     expect(() => parseConfig({ model: { sphere: true, bias: true } })).toThrow(/bias-free/);

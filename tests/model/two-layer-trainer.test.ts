@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { teacherStudentData } from '../../src/data/teacher-student';
 import { onlineSpecFor } from '../../src/data/online';
-import { KernelArgumentError } from '../../src/gpu/errors';
-import { initialWeights } from '../../src/model/initialization';
-import { TwoLayerTrainer, type TrainingSet, type TwoLayerTrainerConfig } from '../../src/model/two-layer-trainer';
-import { ReferenceTrainer } from '../../src/reference/two-layer-trainer';
+import { KernelArgumentError } from '../../src/core/errors';
+import { initialWeights } from '../../src/core/initialization';
+import { TwoLayerTrainer } from '../../src/model/two-layer-trainer';
+import { type TrainingSet, type TwoLayerTrainerConfig } from '../../src/core/network';
+import { Float64Trainer } from '../../src/float64/two-layer-trainer';
 import { getTestGpu, onGpu } from '../helpers/gpu';
 import { expectClose, reductionTolerance } from '../helpers/tolerance';
 import { readFloat32 } from '../../src/gpu/buffers';
-import { RANDOM_STREAMS } from '../../src/model/conventions';
-import { sampleBatchIndices } from '../../src/reference/random';
-import { lossAtOutput, meanLoss } from '../../src/reference/two-layer';
+import { RANDOM_STREAMS } from '../../src/core/conventions';
+import { sampleBatchIndices } from '../../src/core/random';
+import { lossAtOutput, meanLoss } from '../../src/float64/two-layer';
 
 const STEPS = 50;
 
@@ -50,7 +51,7 @@ async function compareRuns(config: TwoLayerTrainerConfig, steps = STEPS) {
   const { data, init } = problem(config);
   return onGpu('trainer', async (gpu) => {
     const trainer = await TwoLayerTrainer.create(gpu, config, init, data);
-    const reference = new ReferenceTrainer(config, init, data);
+    const reference = new Float64Trainer(config, init, data);
     const gpuLosses = await trainer.train(steps);
     const referenceLosses = reference.train(steps);
     const weights = await trainer.readWeights();
@@ -125,7 +126,7 @@ describe('two-layer trainer: GPU against the float64 reference', () => {
       : Array.from({ length: B }, (_, i) => i);
     const batchLabels = Array.from(indices, (i) => data.y[i]!);
     const expected = meanLoss(lossAtOutput(new Float64Array(B), batchLabels, config.loss).loss);
-    const reference = new ReferenceTrainer(config, init, data);
+    const reference = new Float64Trainer(config, init, data);
     expect(reference.train(1)[0]).toBe(expected); // f - f0 is exactly 0 in float64: the same sum twice
     await onGpu('centered trainer', async (gpu) => {
       const trainer = await TwoLayerTrainer.create(gpu, config, init, data);
@@ -145,7 +146,7 @@ describe('two-layer trainer: GPU against the float64 reference', () => {
     const { data, init } = problem(config);
     const gpu = await getTestGpu();
     await expect(TwoLayerTrainer.create(gpu, config, init, data)).rejects.toThrow(/'centered'.*online/);
-    expect(() => new ReferenceTrainer(config, init, data)).toThrow(/centered.*online/);
+    expect(() => new Float64Trainer(config, init, data)).toThrow(/centered.*online/);
   });
 
   it('random feature model (second layer only) leaves W bit-identical', async () => {
@@ -221,7 +222,7 @@ describe('two-layer trainer: GPU against the float64 reference', () => {
     const { data, init } = problem(base);
     const gpu = await getTestGpu();
     const trainer = await TwoLayerTrainer.create(gpu, base, init, data);
-    const reference = new ReferenceTrainer(base, init, data);
+    const reference = new Float64Trainer(base, init, data);
     expectClose(await trainer.train(5), reference.train(5), CURVE, 'loss before the change');
     trainer.setLearningRate(0.2);
     reference.setLearningRate(0.2);

@@ -7,7 +7,7 @@ import {
   updateNeedsGradientNorm,
   updateNeedsLoss,
   updateRuleOf,
-} from '../../src/optim/rules';
+} from '../../src/core/update-rules';
 
 describe('optimizer rules', () => {
   it('fills in the defaults of every rule', () => {

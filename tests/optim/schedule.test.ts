@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { learningRateAt, learningRates, learningRateScheduleSchema, parseSchedule, type LearningRateScheduleInput } from '../../src/optim/schedule';
+import { learningRateAt, learningRates, learningRateScheduleSchema, parseSchedule, type LearningRateScheduleInput } from '../../src/core/schedule';
 
 /** The rates at the listed steps; the inputs are chosen so every value is exact in binary. */
 function ratesAt(input: LearningRateScheduleInput, steps: readonly number[]): number[] {

@@ -17,7 +17,7 @@ const small: ExperimentConfigInput = {
   metrics: { every: 10, names: ['loss', 'testLoss', 'gradNorm'] },
 };
 
-describe.each(['gpu', 'reference'] as const)('scheduler on the %s backend', (backend) => {
+describe.each(['gpu', 'float64'] as const)('scheduler on the %s backend', (backend) => {
   const config = parseConfig({ ...small, backend });
 
   async function simulation() {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import '../../src/ui/gradflow-function-view';
 import type { GradflowFunctionView } from '../../src/ui/gradflow-function-view';
 import type { FunctionSource } from '../../src/ui/particle-source';
-import { forward } from '../../src/reference/two-layer';
+import { forward } from '../../src/float64/two-layer';
 import { createStorageBuffer } from '../../src/gpu/buffers';
 import { getTestGpu } from '../helpers/gpu';
 import { decodePng, hue, mount, pixelAt, type Pixels } from './view-test-helpers';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { METRIC_NAMES, NETWORK_METRIC_NAMES, parseConfig } from '../../src/config/schema';
+import { parseConfig } from '../../src/config/schema';
+import { METRIC_NAMES, NETWORK_METRIC_NAMES } from '../../src/metrics/registry';
 import { METRIC_DESCRIPTIONS, describeMetric, isMetricName } from '../../src/ui/metric-descriptions';
 import { PRESETS } from '../../src/experiments/presets';
 

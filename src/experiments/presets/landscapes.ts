@@ -3,7 +3,7 @@
  * claim about "almost every start" or "the fraction of runs" is measured over thousands of them.
  */
 import { lyapunovExponent, meanSquareGrowth } from '../../model/landscape-stability';
-import { twoPointCurvatures } from '../../model/landscapes';
+import { twoPointCurvatures } from '../../core/landscape';
 import type { ExperimentConfigInput } from '../../config/schema';
 import type { CheckContext, CheckOutcome, Preset } from '../preset';
 

@@ -5,7 +5,7 @@
 import type { CheckContext, CheckOutcome, Preset } from '../preset';
 import { targetCloud } from '../../engine/transport-metrics';
 import { exactW2Squared } from '../../metrics/wasserstein';
-import { uniformArray } from '../../reference/random';
+import { uniformArray } from '../../core/random';
 
 /** Flow time T reached by every tau of the O(tau) comparison (steps = T / tau). */
 const FLOW_TIME = 1;

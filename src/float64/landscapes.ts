@@ -1,0 +1,284 @@
+/**
+ * float64 twin of shaders/landscapes.wgsl.ts, written from docs/science.md sections 4 and 7 and the
+ * conventions of src/model/landscapes.ts, not from the WGSL. Inputs are taken as the GPU sees them
+ * (x0, curvatures, learning rates, coefficients and anchor rounded to float32, as uploading them
+ * does); everything after that runs in float64. Minibatches use the same integer-exact Threefry
+ * draws as the kernel (key_pt = threefry((seed, batch stream), (p, t)), then index_below or selection
+ * sampling), so GPU and twin see the same batches; gradient noise uses the same blocks (equal to
+ * the GPU's normals up to its log/cos accuracy). Full-matrix AdaGrad uses ml-matrix's symmetric
+ * eigen-solve, independent of the kernel's closed form / Jacobi iteration.
+ */
+import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import {
+  LANDSCAPE_STREAMS,
+  batchSizeOf,
+  componentCountOf,
+  componentSamplingOf,
+  curvatureCells,
+  landscapeDimOf,
+  optimizerStateSize,
+  stepSizeAt,
+  type ComponentSampling,
+  type LandscapeOptimizer,
+  type LandscapeSpec,
+} from '../core/landscape';
+import { indexBelow, normalFromBits, threefry2x32, uniformBelow } from '../core/random';
+
+/** A user expression's twin: f and its gradient as TS functions of x (length k). */
+export interface ExpressionTwin {
+  value(x: Float64Array): number;
+  gradient(x: Float64Array): ArrayLike<number>;
+}
+
+export interface LandscapeTwinOptions {
+  /** Per-particle learning rates [P] replacing spec.learningRate. */
+  readonly learningRates?: ArrayLike<number>;
+  /** Required for kind 'expression'. */
+  readonly expression?: ExpressionTwin;
+}
+
+/** Final positions [P x k] and the per-particle statistics (see LANDSCAPE_STATS). */
+export interface LandscapeTwinResult {
+  readonly positions: Float64Array;
+  /** f(x_T) (|x_T| for perko). */
+  readonly value: Float64Array;
+  /** max over t = 0..T of |x_t|. */
+  readonly maxNorm: Float64Array;
+  /** First t >= 0 with |x_t - anchor| > exitRadius, or -1. */
+  readonly exitStep: Float64Array;
+  /** log|x_T| - log|x_0| (quadratic-sum: sum_t log|m_t|, valid past any overflow). */
+  readonly logGrowth: Float64Array;
+}
+
+const f32 = Math.fround;
+const MIN_NORMAL_F32 = 2 ** -126;
+
+/**
+ * The minibatch of particle p at step t. With replacement (or B = 1): component k = index_below of
+ * word 0 of threefry(key_pt, (k, 0)). Without replacement (B >= 2): selection sampling, i in [0, n)
+ * taken with probability (B - taken) / (n - i) by uniformBelow(n - i, key_pt, i) < B - taken, which
+ * gives every B-subset probability 1 / C(n, B); the batch lists the taken i in increasing order.
+ */
+export function batchComponents(seed: number, particle: number, step: number, sampleCount: number, batchSize: number, sampling: ComponentSampling): number[] {
+  if (sampling === 'full') return Array.from({ length: sampleCount }, (_, i) => i);
+  const key = threefry2x32(seed, LANDSCAPE_STREAMS.batch, particle, step);
+  if (sampling === 'with-replacement' || batchSize === 1) {
+    return Array.from({ length: batchSize }, (_, k) => indexBelow(threefry2x32(key[0], key[1], k, 0)[0], sampleCount));
+  }
+  const taken: number[] = [];
+  for (let i = 0; taken.length < batchSize; i++) {
+    if (uniformBelow(sampleCount - i, key, i) < batchSize - taken.length) taken.push(i);
+  }
+  return taken;
+}
+
+function norm(x: ArrayLike<number>): number {
+  let sum = 0;
+  for (let c = 0; c < x.length; c++) sum += x[c]! * x[c]!;
+  return Math.sqrt(sum);
+}
+
+/** f_i = min(x^2, c_i (x - 1)^2) of the escape example, and its derivative (a tie takes x^2). */
+export function escapeComponent(x: number, coefficient: number): { value: number; gradient: number } {
+  const d = x - 1;
+  return x * x <= coefficient * d * d ? { value: x * x, gradient: 2 * x } : { value: coefficient * d * d, gradient: 2 * coefficient * d };
+}
+
+export function strictSaddleValue(x: ArrayLike<number>): number {
+  const y2 = x[1]! * x[1]!;
+  return 0.5 * x[0]! * x[0]! + 0.25 * y2 * y2 - 0.5 * y2;
+}
+
+export function strictSaddleGradient(x: ArrayLike<number>): [number, number] {
+  return [x[0]!, x[1]! ** 3 - x[1]!];
+}
+
+/** Perko's field v(x) = (-x1, -x2 + x1^2, x3 + x1^2). */
+export function perkoField(x: ArrayLike<number>): [number, number, number] {
+  const square = x[0]! * x[0]!;
+  return [-x[0]!, -x[1]! + square, x[2]! + square];
+}
+
+/** One Euler (x + h v) or classical RK4 step of Perko's field. */
+export function perkoStep(x: ArrayLike<number>, h: number, integrator: 'euler' | 'rk4'): [number, number, number] {
+  const at = (base: ArrayLike<number>, scale: number, v: readonly number[]) => [0, 1, 2].map((c) => base[c]! + scale * v[c]!);
+  const k1 = perkoField(x);
+  if (integrator === 'euler') return at(x, h, k1) as [number, number, number];
+  const k2 = perkoField(at(x, h / 2, k1));
+  const k3 = perkoField(at(x, h / 2, k2));
+  const k4 = perkoField(at(x, h, k3));
+  return [0, 1, 2].map((c) => x[c]! + (h / 6) * (k1[c]! + 2 * k2[c]! + 2 * k3[c]! + k4[c]!)) as [number, number, number];
+}
+
+/**
+ * kappa(h) of the discrete scheme's stable manifold c3 = -kappa c1^2 (any c2). x1 evolves linearly,
+ * x1 <- r x1, and x3 <- R x3 + q x1^2 (x2 never feeds back), so x3_t = R^t (c3 + c1^2 sum_s q r^{2s} R^{-s-1})
+ * stays bounded iff c3 = -q c1^2 / (R - r^2). r, R, q come from one step of the scheme itself:
+ * Euler gives r = 1 - h, R = 1 + h, q = h, so kappa = 1 / (3 - h); h -> 0 recovers Perko's c3 = -c1^2/3.
+ */
+export function perkoStableManifoldCoefficient(h: number, integrator: 'euler' | 'rk4'): number {
+  const r = perkoStep([1, 0, 0], h, integrator)[0];
+  const q = perkoStep([1, 0, 0], h, integrator)[2];
+  const growth = perkoStep([0, 0, 1], h, integrator)[2];
+  return q / (growth - r * r);
+}
+
+/** G^{-1/2} g for G = delta0^2 I + acc (k x k, row-major), eigenvalues floored at delta0^2. */
+export function inverseSqrtTimes(acc: ArrayLike<number>, g: ArrayLike<number>, delta0Squared: number): Float64Array {
+  const k = g.length;
+  const matrix = new Matrix(k, k);
+  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) matrix.set(i, j, acc[i * k + j]! + (i === j ? delta0Squared : 0));
+  const eigen = new EigenvalueDecomposition(matrix, { assumeSymmetric: true });
+  const vectors = eigen.eigenvectorMatrix;
+  const out = new Float64Array(k);
+  eigen.realEigenvalues.forEach((lambda, i) => {
+    let projection = 0;
+    for (let r = 0; r < k; r++) projection += vectors.get(r, i) * g[r]!;
+    const w = projection / Math.sqrt(Math.max(lambda, delta0Squared));
+    for (let r = 0; r < k; r++) out[r] = out[r]! + vectors.get(r, i) * w;
+  });
+  return out;
+}
+
+/** d = Gamma_t g, updating the accumulators first (sums over s <= t). */
+function precondition(optimizer: LandscapeOptimizer, acc: Float64Array, g: ArrayLike<number>, alpha: number, delta0Squared: number): Float64Array {
+  const k = g.length;
+  const d = new Float64Array(k);
+  switch (optimizer) {
+    case 'gd':
+      for (let c = 0; c < k; c++) d[c] = alpha * g[c]!;
+      return d;
+    case 'adagrad':
+      for (let c = 0; c < k; c++) {
+        acc[c] = acc[c]! + g[c]! * g[c]!;
+        d[c] = (alpha * g[c]!) / Math.sqrt(delta0Squared + acc[c]!);
+      }
+      return d;
+    case 'adanorm': {
+      for (let c = 0; c < k; c++) acc[0] = acc[0]! + g[c]! * g[c]!;
+      for (let c = 0; c < k; c++) d[c] = (alpha * g[c]!) / Math.sqrt(delta0Squared + acc[0]!);
+      return d;
+    }
+    case 'adagrad-full': {
+      for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) acc[i * k + j] = acc[i * k + j]! + g[i]! * g[j]!;
+      const step = inverseSqrtTimes(acc, g, delta0Squared);
+      for (let c = 0; c < k; c++) d[c] = alpha * step[c]!;
+      return d;
+    }
+  }
+}
+
+function mean(values: readonly number[], indices: readonly number[]): number {
+  let sum = 0;
+  for (const i of indices) sum += values[i]!;
+  return sum / indices.length;
+}
+
+/** Gradient (and value) of one particle's landscape; `t` and `p` select the minibatch. */
+function gradientAt(spec: LandscapeSpec, x: Float64Array, p: number, t: number, expression: ExpressionTwin | undefined): ArrayLike<number> {
+  switch (spec.kind) {
+    case 'escape': {
+      const n = componentCountOf(spec);
+      const batch = batchComponents(spec.seed, p, t, n, batchSizeOf(spec), componentSamplingOf(spec));
+      let sum = 0;
+      for (const i of batch) sum += escapeComponent(x[0]!, f32(spec.coefficients[i]!)).gradient;
+      return [sum / batch.length];
+    }
+    case 'strict-saddle':
+      return strictSaddleGradient(x);
+    case 'expression':
+      return expression!.gradient(x);
+    default:
+      throw new Error(`gradientAt: ${spec.kind} has no gradient step`);
+  }
+}
+
+function valueAt(spec: LandscapeSpec, x: Float64Array, cellMean: number, expression: ExpressionTwin | undefined): number {
+  switch (spec.kind) {
+    case 'quadratic-sum':
+      return 0.5 * cellMean * x[0]! * x[0]!;
+    case 'escape':
+      return (escapeComponent(x[0]!, f32(spec.coefficients[0])).value + escapeComponent(x[0]!, f32(spec.coefficients[1])).value) / 2;
+    case 'strict-saddle':
+      return strictSaddleValue(x);
+    case 'perko':
+      return norm(x);
+    case 'expression':
+      return expression!.value(x);
+  }
+}
+
+/**
+ * Runs every particle `stepCount` steps from x0 [P x k] (steps t = 0 .. T-1) and returns what
+ * landscape_run writes: positions and the statistics. `spec` must be parsed (defaults filled).
+ */
+export function simulateLandscape(spec: LandscapeSpec, x0: ArrayLike<number>, stepCount: number, options: LandscapeTwinOptions = {}): LandscapeTwinResult {
+  const k = landscapeDimOf(spec);
+  const particleCount = spec.particleCount;
+  if (x0.length !== particleCount * k) throw new RangeError(`simulateLandscape: x0 has ${x0.length} values, expected ${particleCount} x ${k}`);
+  if (spec.kind === 'expression' && !options.expression) throw new RangeError('simulateLandscape: kind expression needs options.expression (its TS twin)');
+  const expression = options.expression;
+  const anchor = Array.from({ length: k }, (_, c) => f32(spec.exitAnchor?.[c] ?? 0));
+  const exitRadius = f32(spec.exitRadius);
+  const delta0Squared = f32(spec.delta0 * spec.delta0);
+  const noiseStd = f32(spec.noiseStd);
+  const stateSize = optimizerStateSize(spec.optimizer, k);
+  const cells = spec.kind === 'quadratic-sum' ? curvatureCells(spec.curvatures).map((cell) => cell.map(f32)) : [];
+  const particlesPerCell = cells.length > 0 ? particleCount / cells.length : 1;
+  const sampling = componentSamplingOf(spec);
+  const result = {
+    positions: new Float64Array(particleCount * k),
+    value: new Float64Array(particleCount),
+    maxNorm: new Float64Array(particleCount),
+    exitStep: new Float64Array(particleCount),
+    logGrowth: new Float64Array(particleCount),
+  };
+  const distance = (x: ArrayLike<number>) => norm(Array.from({ length: k }, (_, c) => x[c]! - anchor[c]!));
+
+  for (let p = 0; p < particleCount; p++) {
+    const x = Float64Array.from({ length: k }, (_, c) => f32(x0[p * k + c]!));
+    const acc = new Float64Array(stateSize);
+    const lr = f32(options.learningRates ? options.learningRates[p]! : spec.learningRate);
+    const cell = cells[Math.floor(p / particlesPerCell)] ?? [];
+    const cellMean = cells.length > 0 ? mean(cell, cell.map((_, i) => i)) : 0;
+    let maxNorm = norm(x);
+    let exitStep = distance(x) > exitRadius ? 0 : -1;
+    let logGrowth = 0;
+    const startNorm = norm(x);
+    for (let t = 0; t < stepCount; t++) {
+      const alpha = stepSizeAt(lr, spec.schedule, t);
+      if (spec.kind === 'perko') {
+        x.set(perkoStep(x, alpha, spec.integrator));
+      } else if (spec.kind === 'quadratic-sum') {
+        // x_{t+1} = m x_t, m = 1 - gamma a_batch; gamma = alpha (gd) or alpha / sqrt(delta0^2 + sum g^2).
+        const aBatch = sampling === 'full' ? cellMean : mean(cell, batchComponents(spec.seed, p, t, cell.length, batchSizeOf(spec), sampling));
+        const g = aBatch * x[0]!;
+        if (stateSize > 0) acc[0] = acc[0]! + g * g;
+        const gamma = stateSize > 0 ? alpha / Math.sqrt(delta0Squared + acc[0]!) : alpha;
+        const m = 1 - gamma * aBatch;
+        x[0] = m * x[0]!;
+        logGrowth += Math.log(Math.abs(m));
+      } else {
+        const g = Float64Array.from(gradientAt(spec, x, p, t, expression));
+        if (noiseStd > 0) {
+          for (let c = 0; c < k; c++) {
+            const [word0, word1] = threefry2x32(spec.seed, LANDSCAPE_STREAMS.noise + c, p, t);
+            g[c] = g[c]! + noiseStd * normalFromBits(word0, word1);
+          }
+        }
+        const d = precondition(spec.optimizer, acc, g, alpha, delta0Squared);
+        for (let c = 0; c < k; c++) x[c] = x[c]! - d[c]!;
+      }
+      const currentNorm = norm(x);
+      if (currentNorm > maxNorm) maxNorm = currentNorm;
+      if (exitStep < 0 && distance(x) > exitRadius) exitStep = t + 1;
+    }
+    if (spec.kind !== 'quadratic-sum') logGrowth = Math.log(Math.max(norm(x), MIN_NORMAL_F32)) - Math.log(Math.max(startNorm, MIN_NORMAL_F32));
+    result.positions.set(x, p * k);
+    result.value[p] = valueAt(spec, x, cellMean, expression);
+    result.maxNorm[p] = maxNorm;
+    result.exitStep[p] = exitStep;
+    result.logGrowth[p] = logGrowth;
+  }
+  return result;
+}
