@@ -5,10 +5,10 @@
  * Both warm up first (pipeline compilation excluded), then record `steps` steps per submit.
  */
 import type { GpuContext } from '../src/gpu/device';
-import { BatchedTrainer } from '../src/model/batched-trainer';
+import { BatchedTrainer } from '../src/models/two-layer/batched-trainer';
 import { networkConfig, type BatchedTrainerConfig } from '../src/core/batched-network';
 import { initialWeights } from '../src/core/initialization';
-import { TwoLayerTrainer } from '../src/model/two-layer-trainer';
+import { TwoLayerTrainer } from '../src/models/two-layer/trainer';
 import { normalArray } from '../src/core/random';
 import type { StepSize } from './training-step';
 

@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { parseConfig } from '../src/config/schema';
-import { runExperiment, type ExperimentResult } from '../src/engine/run-experiment';
+import { runExperiment, type ExperimentResult } from '../src/run/run-experiment';
 import { checkContext } from '../src/experiments/preset';
 import { PRESETS } from '../src/experiments/presets';
 

@@ -2,7 +2,7 @@
 import type { GpuContext } from '../src/gpu/device';
 import type { MatmulAlgorithm } from '../src/core/matmul-algorithms';
 import { timeStepProducts } from '../src/kernels/matmul-autotune';
-import { TwoLayerTrainer } from '../src/model/two-layer-trainer';
+import { TwoLayerTrainer } from '../src/models/two-layer/trainer';
 import { Float64Trainer } from '../src/float64/two-layer-trainer';
 import { interleave, type Contender } from './interleave';
 import { watchDevice } from './instrument';

@@ -6,7 +6,7 @@
  */
 import type { GpuContext } from '../src/gpu/device';
 import { initialWeights } from '../src/core/initialization';
-import { TwoLayerTrainer } from '../src/model/two-layer-trainer';
+import { TwoLayerTrainer } from '../src/models/two-layer/trainer';
 import { type TwoLayerTrainerConfig } from '../src/core/network';
 import type { MatmulAlgorithm } from '../src/core/matmul-algorithms';
 import { Float64Trainer } from '../src/float64/two-layer-trainer';

@@ -6,7 +6,7 @@
 import { requestGpu, type GpuContext } from '../../src/gpu/device';
 import { autotuneMatmul } from '../../src/kernels/matmul-autotune';
 import type { MatmulAlgorithm } from '../../src/core/matmul-algorithms';
-import { TwoLayerTrainer } from '../../src/model/two-layer-trainer';
+import { TwoLayerTrainer } from '../../src/models/two-layer/trainer';
 import { Float64Trainer } from '../../src/float64/two-layer-trainer';
 import { interleave, type Contender, type InterleavedRow, type InterleaveOptions } from '../interleave';
 import { benchProblem, type StepSize } from '../training-step';

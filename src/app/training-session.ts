@@ -6,13 +6,13 @@
  * changed: first start, device loss, batch change), 'end'.
  */
 import type { ExperimentConfig } from '../config/schema';
-import { GpuSimulation } from '../engine/gpu-simulation';
-import type { Problem, ReadText } from '../engine/problem';
-import { runExperiment, type ExperimentResult } from '../engine/run-experiment';
-import { weightsToJson, type JsonWeights } from '../engine/init-file';
+import { GpuSimulation } from '../models/two-layer/gpu-simulation';
+import type { Problem, ReadText } from '../models/two-layer/problem';
+import { runExperiment, type ExperimentResult } from '../run/run-experiment';
+import { weightsToJson, type JsonWeights } from '../models/two-layer/init-file';
 import type { Checkpoint } from '../core/simulation';
 import type { GpuContext } from '../gpu/device';
-import type { MetricsRow, ProgressEvent, Scheduler } from '../scheduler/scheduler';
+import type { MetricsRow, ProgressEvent, Scheduler } from '../run/scheduler';
 
 export type SessionStatus = 'starting' | 'running' | 'paused' | 'completed' | 'stopped' | 'diverged' | 'failed';
 

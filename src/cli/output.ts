@@ -1,8 +1,8 @@
 /** Writes a run's output folder: result.json and metrics.csv, each via a temporary file and a rename. */
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ExperimentResult } from '../engine/run-experiment';
-import { metricsCsv, resultJson } from '../engine/result-format';
+import type { ExperimentResult } from '../run/run-experiment';
+import { metricsCsv, resultJson } from '../run/result-format';
 
 async function writeAtomically(path: string, text: string): Promise<void> {
   const temporary = `${path}.partial`;

@@ -1,5 +1,5 @@
 /** A one-line progress bar on a terminal (stderr); nothing when not a TTY or in CI. */
-import type { ProgressEvent } from '../scheduler/scheduler';
+import type { ProgressEvent } from '../run/scheduler';
 
 export function progressReporter(stream: NodeJS.WriteStream, enabled: boolean): { update(event: ProgressEvent): void; done(): void } {
   let lastDraw = 0;

@@ -4,8 +4,8 @@
  * experiments it needs through the context, at the reduced size CI uses or at full size.
  */
 import { applyOverrides, parseConfig, type ExperimentConfig, type ExperimentConfigInput } from '../config/schema';
-import type { ExperimentResult, RunOptions } from '../engine/run-experiment';
-import { runExperiment } from '../engine/run-experiment';
+import type { ExperimentResult, RunOptions } from '../run/run-experiment';
+import { runExperiment } from '../run/run-experiment';
 
 export type CheckSize = 'reduced' | 'full';
 

@@ -11,7 +11,7 @@ import { configOfState, decodeAppState, encodeAppState, overridesBetween, type A
 import { ConfigError } from '../config/errors';
 import { parseConfig, type ExperimentConfig } from '../config/schema';
 import { parseCsv } from '../data/csv';
-import { metricsCsv, resultJson } from '../engine/result-format';
+import { metricsCsv, resultJson } from '../run/result-format';
 import { findPreset, PRESETS } from '../experiments/presets';
 import { requestGpu, type GpuContext } from '../gpu/device';
 import { ViewSourceCache } from './view-sources';

@@ -4,7 +4,7 @@
  * that compares lr with 2 / sharpness in the update rule's units (docs/science.md section 4).
  */
 import type { ExperimentConfig } from '../config/schema';
-import { unconvergedNote } from '../engine/curvature-report';
+import { unconvergedNote } from '../run/curvature-report';
 import { particleTimeFactor, type Scaling } from '../core/conventions';
 import type { MetricSeries } from './gradflow-metric-chart';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TrainingSession } from '../../src/app/training-session';
 import { parseConfig } from '../../src/config/schema';
-import { runExperiment } from '../../src/engine/run-experiment';
+import { runExperiment } from '../../src/run/run-experiment';
 import { getTestGpu } from '../helpers/gpu';
 
 const config = parseConfig({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/errors';
 import { applyOverrides, parseConfig } from '../../src/config/schema';
-import { parseInitFile, weightsToJson } from '../../src/engine/init-file';
+import { parseInitFile, weightsToJson } from '../../src/models/two-layer/init-file';
 import { PRESETS } from '../../src/experiments/presets';
 
 describe('config schema', () => {

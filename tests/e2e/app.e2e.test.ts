@@ -2,7 +2,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright';
 import { parseConfig } from '../../src/config/schema';
-import { runExperiment } from '../../src/engine/run-experiment';
+import { runExperiment } from '../../src/run/run-experiment';
 import { findPreset } from '../../src/experiments/presets';
 import { applyOverrides } from '../../src/config/schema';
 import { startAppBrowser, type AppBrowser } from '../helpers/app-browser';

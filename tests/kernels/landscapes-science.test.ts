@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runLandscape } from '../../src/kernels/landscapes';
-import { lyapunovExponent, meanSquareGrowth, multiplierMoments } from '../../src/model/landscape-stability';
+import { lyapunovExponent, meanSquareGrowth, multiplierMoments } from '../../src/models/landscape/stability';
 import { landscapeStartPoints, twoPointCurvatures } from '../../src/core/landscape';
 import { perkoStableManifoldCoefficient } from '../../src/float64/landscapes';
 import { onGpu } from '../helpers/gpu';

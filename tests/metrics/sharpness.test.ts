@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { KernelArgumentError } from '../../src/core/errors';
 import { GpuHessian, withGpuHessian, type HessianData } from '../../src/metrics/sharpness';
 import { createStorageBuffer } from '../../src/gpu/buffers';
-import { TwoLayerTrainer } from '../../src/model/two-layer-trainer';
+import { TwoLayerTrainer } from '../../src/models/two-layer/trainer';
 import { SCALINGS, type TrainableParts } from '../../src/core/conventions';
 import * as hessian from '../../src/float64/hessian';
 import { ritzResidual } from '../../src/core/lanczos';

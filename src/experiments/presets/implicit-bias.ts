@@ -5,7 +5,7 @@
  * the sharpness in the update rule's units (equal to sharpness here), the one to hold against 2/lr.
  */
 import type { CheckContext, CheckOutcome, Preset } from '../preset';
-import type { ExperimentResult } from '../../engine/run-experiment';
+import type { ExperimentResult } from '../../run/run-experiment';
 
 /** Final value of a logged metric (the last row that has it). */
 function last(result: ExperimentResult, name: string): number {

@@ -2,7 +2,7 @@
  * Presets on toy landscapes (docs/science.md sections 4 and 7): every particle is one optimizer run, so a
  * claim about "almost every start" or "the fraction of runs" is measured over thousands of them.
  */
-import { lyapunovExponent, meanSquareGrowth } from '../../model/landscape-stability';
+import { lyapunovExponent, meanSquareGrowth } from '../../models/landscape/stability';
 import { twoPointCurvatures } from '../../core/landscape';
 import type { ExperimentConfigInput } from '../../config/schema';
 import type { CheckContext, CheckOutcome, Preset } from '../preset';

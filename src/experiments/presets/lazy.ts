@@ -4,7 +4,7 @@
  * that the NTK's smallest eigenvalue guarantees.
  */
 import type { CheckContext, CheckOutcome, Preset } from '../preset';
-import type { ExperimentResult } from '../../engine/run-experiment';
+import type { ExperimentResult } from '../../run/run-experiment';
 import { logLogSlope } from '../../metrics/log-log-slope';
 
 /** One teacher-student problem shared by both scalings so that only the scaling and the width differ. */

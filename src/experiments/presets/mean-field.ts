@@ -3,7 +3,7 @@
  * particle time; convergence of particles on the circle to the uniform measure (E, Ma, Wu 2019).
  */
 import type { CheckContext, CheckOutcome, Preset } from '../preset';
-import { targetCloud } from '../../engine/transport-metrics';
+import { targetCloud } from '../../models/two-layer/transport-metrics';
 import { exactW2Squared } from '../../metrics/wasserstein';
 import { uniformArray } from '../../core/random';
 

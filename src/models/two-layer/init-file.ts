@@ -1,0 +1,59 @@
+/**
+ * An explicit initialization: JSON {"a": [m numbers], "W": [m rows of d numbers], "b"?: [m numbers]},
+ * so any run can be reproduced outside GradFlow. Errors name the file, the field and the position.
+ */
+import { ConfigError } from '../../config/errors';
+import type { TwoLayerWeights } from '../../core/network';
+import type { Weights } from '../../core/simulation';
+
+export function parseInitFile(text: string, width: number, inputDim: number, hasBias: boolean, path = 'init file'): TwoLayerWeights {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError([`${path}: not valid JSON (${(error as Error).message})`]);
+  }
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new ConfigError([`${path}: expected an object {"a": [...], "W": [[...], ...]}`]);
+  const record = json as Record<string, unknown>;
+  const problems: string[] = [];
+  const vector = (key: string, length: number): Float32Array | undefined => {
+    const value = record[key];
+    if (!Array.isArray(value)) return void problems.push(`${path}: "${key}" must be an array of ${length} numbers`);
+    if (value.length !== length) return void problems.push(`${path}: "${key}" has ${value.length} entries, the model has width ${length}`);
+    const bad = value.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v));
+    if (bad >= 0) return void problems.push(`${path}: "${key}"[${bad}] is ${JSON.stringify(value[bad])}, expected a finite number`);
+    return Float32Array.from(value as number[]);
+  };
+  const a = vector('a', width);
+  const rows = record.W;
+  let W: Float32Array | undefined;
+  if (!Array.isArray(rows) || rows.length !== width) {
+    problems.push(`${path}: "W" must be an array of ${width} rows (one per neuron), got ${Array.isArray(rows) ? rows.length : typeof rows}`);
+  } else {
+    W = new Float32Array(width * inputDim);
+    rows.forEach((row, j) => {
+      if (!Array.isArray(row) || row.length !== inputDim) return void problems.push(`${path}: "W"[${j}] must have ${inputDim} numbers (the input dimension)`);
+      row.forEach((v, k) => {
+        if (typeof v !== 'number' || !Number.isFinite(v)) problems.push(`${path}: "W"[${j}][${k}] is ${JSON.stringify(v)}, expected a finite number`);
+        else W![j * inputDim + k] = v;
+      });
+    });
+  }
+  const b = hasBias ? vector('b', width) : undefined;
+  if (!hasBias && record.b !== undefined) problems.push(`${path}: "b" is given but model.bias is false`);
+  for (const key of Object.keys(record)) if (!['a', 'W', 'b'].includes(key)) problems.push(`${path}: unknown field "${key}" (allowed: a, W, b)`);
+  if (problems.length > 0) throw new ConfigError(problems.slice(0, 20));
+  return b ? { a: a!, W: W!, b } : { a: a!, W: W! };
+}
+
+export interface JsonWeights {
+  a: number[];
+  W: number[][];
+  b?: number[];
+}
+
+/** Weights in the init-file format, for `--save-params` and downloads (parseInitFile reads them back). */
+export function weightsToJson(weights: Weights, inputDim: number): JsonWeights {
+  const W = Array.from({ length: weights.a.length }, (_, j) => Array.from(weights.W.subarray(j * inputDim, (j + 1) * inputDim)));
+  return { a: Array.from(weights.a), W, ...(weights.b ? { b: Array.from(weights.b) } : {}) };
+}
