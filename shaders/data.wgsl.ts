@@ -1,7 +1,7 @@
 /**
  * Online data on the GPU (population risk, docs/science.md sections 0 and 3): fresh inputs and their
  * target labels for one training step, so no batch crosses the bus. The streams are those of
- * src/reference/data.ts (its twin): x_ic = normal element i*d + c of (seed, input_stream) at counter
+ * src/data/sampling.ts (its twin): x_ic = normal element i*d + c of (seed, input_stream) at counter
  * word 1 = step, optionally scaled to the unit sphere; y_i = f*(x_i) + noise_std * normal element i of
  * (seed, noise_stream) at the same step.
  */
@@ -9,28 +9,32 @@ import { wgsl } from './preprocessor';
 import { ELEMENTWISE_WORKGROUP_SIZE } from './constants';
 import { linearWorkgroupIndex } from './common.wgsl';
 import { randomWgsl } from './random.wgsl';
+import { uniformStruct } from '../src/core/uniform-struct';
 
 /** 'teacher': f*(x) = (1/M) sum_k a_k relu(w_k . x) from bound teacher buffers; 'circle': f*(x) = |(x1, x2)| / pi. */
 export interface DataVariant {
   readonly target: 'teacher' | 'circle';
 }
 
+/** Uniform of sample_online: the batch shape, the teacher's width (0 for 'circle'), the stream keys and the step. */
+export const SAMPLE_ONLINE_PARAMS = uniformStruct('SampleOnlineParams', {
+  batch_size: 'u32',
+  input_dim: 'u32',
+  teacher_width: 'u32',
+  on_sphere: 'u32',
+  seed: 'u32',
+  input_stream: 'u32',
+  noise_stream: 'u32',
+  step: 'u32',
+  label_noise_std: 'f32',
+});
+
 /** One thread per sample: it draws the row, normalizes it, and evaluates the target on what it stored. */
 export function sampleOnlineSource(variant: DataVariant): string {
   const teacher = variant.target === 'teacher';
   return wgsl`
-struct Params {
-  batch_size: u32,
-  input_dim: u32,
-  teacher_width: u32,
-  on_sphere: u32,
-  seed: u32,
-  input_stream: u32,
-  noise_stream: u32,
-  step: u32,
-  label_noise_std: f32,
-}
-@group(0) @binding(0) var<uniform> params: Params;
+${SAMPLE_ONLINE_PARAMS.wgsl}
+@group(0) @binding(0) var<uniform> params: ${SAMPLE_ONLINE_PARAMS.name};
 @group(0) @binding(1) var<storage, read_write> inputs: array<f32>;
 @group(0) @binding(2) var<storage, read_write> labels: array<f32>;
 #if ${teacher}

@@ -4,7 +4,6 @@ import { functionViewWgsl } from './function-view-common.wgsl';
 
 export function functionCurveSource(): string {
   return wgsl`${functionViewWgsl}
-@group(0) @binding(0) var<uniform> view: FunctionView;
 @group(0) @binding(1) var<storage, read> values: array<f32>;
 @group(0) @binding(2) var<storage, read> value_range: array<f32>;
 

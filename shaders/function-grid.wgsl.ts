@@ -7,24 +7,28 @@
 import { wgsl } from './preprocessor';
 import { ELEMENTWISE_WORKGROUP_SIZE } from './constants';
 import { elementIndexWgsl } from './common.wgsl';
+import { uniformStruct } from '../src/core/uniform-struct';
 
 export type FunctionGridVariant = Record<string, never>;
 
+/** Uniform of function_grid: the network's m and d, the grid, whether b exists, alpha s_m and the input box. */
+export const FUNCTION_GRID_PARAMS = uniformStruct('FunctionGridParams', {
+  width: 'u32',
+  dim: 'u32',
+  grid_x: 'u32',
+  grid_y: 'u32',
+  has_bias: 'u32',
+  scale: 'f32',
+  x0: 'f32',
+  x1: 'f32',
+  y0: 'f32',
+  y1: 'f32',
+});
+
 export function functionGridSource(_variant: FunctionGridVariant): string {
   return wgsl`
-struct Params {
-  width: u32,
-  dim: u32,
-  grid_x: u32,
-  grid_y: u32,
-  has_bias: u32,
-  scale: f32,
-  x0: f32,
-  x1: f32,
-  y0: f32,
-  y1: f32,
-}
-@group(0) @binding(0) var<uniform> params: Params;
+${FUNCTION_GRID_PARAMS.wgsl}
+@group(0) @binding(0) var<uniform> params: ${FUNCTION_GRID_PARAMS.name};
 @group(0) @binding(1) var<storage, read> second_layer: array<f32>;
 @group(0) @binding(2) var<storage, read> weights: array<f32>;
 @group(0) @binding(3) var<storage, read> bias: array<f32>;

@@ -10,7 +10,6 @@ import { NEGATIVE_COLOR, POSITIVE_COLOR, rgb } from './particle-draw.wgsl';
 
 export function functionHeatmapSource(): string {
   return wgsl`${functionViewWgsl}
-@group(0) @binding(0) var<uniform> view: FunctionView;
 @group(0) @binding(1) var<storage, read> values: array<f32>;
 @group(0) @binding(2) var<storage, read> value_range: array<f32>;
 

@@ -9,7 +9,6 @@ import { NEGATIVE_COLOR, POSITIVE_COLOR, rgb, quadCornersWgsl } from './particle
 
 export function functionPointsSource(): string {
   return wgsl`${functionViewWgsl}
-@group(0) @binding(0) var<uniform> view: FunctionView;
 @group(0) @binding(1) var<storage, read> value_range: array<f32>;
 @group(0) @binding(2) var<storage, read> points: array<vec4f>;
 ${quadCornersWgsl}

@@ -6,13 +6,17 @@
 import { wgsl } from './preprocessor';
 import { REDUCTION_WORKGROUP_SIZE } from './constants';
 import { linearWorkgroupIndex } from './common.wgsl';
+import { uniformStruct } from '../src/core/uniform-struct';
 
 export type FunctionRangeVariant = Record<string, never>;
 
+/** Uniform of function_range: the number of grid values. */
+export const FUNCTION_RANGE_PARAMS = uniformStruct('FunctionRangeParams', { count: 'u32' });
+
 export function functionRangeSource(_variant: FunctionRangeVariant): string {
   return wgsl`
-struct Params { count: u32 }
-@group(0) @binding(0) var<uniform> params: Params;
+${FUNCTION_RANGE_PARAMS.wgsl}
+@group(0) @binding(0) var<uniform> params: ${FUNCTION_RANGE_PARAMS.name};
 @group(0) @binding(1) var<storage, read> values: array<f32>;
 @group(0) @binding(2) var<storage, read_write> value_range: array<f32>;
 ${linearWorkgroupIndex}

@@ -1,20 +1,26 @@
-/** The function view's draw uniform and its plot transform, shared by the heat map, curve and data-point shaders. */
+import { uniformStruct } from '../src/core/uniform-struct';
+
+/** The function view's draw uniform: the grid, the input box, the targets' range (d = 1), sizes in device pixels. */
+export const FUNCTION_VIEW_PARAMS = uniformStruct('FunctionView', {
+  grid_x: 'u32',
+  grid_y: 'u32',
+  dim: 'u32',
+  point_count: 'u32',
+  x0: 'f32',
+  x1: 'f32',
+  y0: 'f32',
+  y1: 'f32',
+  data_y_min: 'f32',
+  data_y_max: 'f32',
+  canvas_w: 'f32',
+  canvas_h: 'f32',
+  point_size: 'f32',
+});
+
+/** FUNCTION_VIEW_PARAMS bound as `view` at @binding(0), and the plot transform: shared by the heat map, curve and data-point shaders. */
 export const functionViewWgsl = /* wgsl */ `
-struct FunctionView {
-  grid_x: u32,
-  grid_y: u32,
-  dim: u32,
-  point_count: u32,
-  x0: f32,
-  x1: f32,
-  y0: f32,
-  y1: f32,
-  data_y_min: f32,
-  data_y_max: f32,
-  canvas_w: f32,
-  canvas_h: f32,
-  point_size: f32,
-}
+${FUNCTION_VIEW_PARAMS.wgsl}
+@group(0) @binding(0) var<uniform> view: ${FUNCTION_VIEW_PARAMS.name};
 
 // Vertical range of the d = 1 plot: the curve's (GPU-reduced) range and the targets, padded 8 percent.
 fn curve_y_range() -> vec2f {

@@ -1,5 +1,5 @@
 /**
- * The exact trace of the two-layer network's Hessian (derivation in src/reference/hessian-trace.ts):
+ * The exact trace of the two-layer network's Hessian (derivation in src/float64/hessian-trace.ts):
  *   Tr H = (1/n) sum_i l''(f_i, y_i) K_ii,
  *   K_ii = c^2 sum_j [ H_ij^2 [a trainable] + a_j^2 M_ij (|x_i|^2 + [bias]) [first layer trainable] ],
  * c = alpha s_m, H = relu(X W^T + b), M = 1[H > 0], f_i = c sum_j a_j H_ij (- f0_i when centered).
@@ -22,6 +22,7 @@ import { linearWorkgroupIndex } from './common.wgsl';
 import { entryArgumentsWgsl, treeReductionWgsl, treeSumWgsl } from './metrics-common.wgsl';
 import { lossesWgsl } from './two-layer.wgsl';
 import { lossCode } from '../src/core/conventions';
+import { uniformStruct } from '../src/core/uniform-struct';
 
 /** The optional bindings of trace_terms: b [m] with a bias, f0 [n] for a centered model. */
 export interface TraceTermsVariant {
@@ -37,6 +38,23 @@ export function traceTermsBindingKeys(variant: TraceTermsVariant): string[] {
   return ['X', 'y', 'a', 'W', 'terms', ...(variant.hasBias ? ['b'] : []), ...(variant.centered ? ['outputOffset'] : [])];
 }
 
+/** Uniform of trace_terms. */
+export const TRACE_TERMS_PARAMS = uniformStruct('TraceTermsParams', {
+  sample_count: 'u32',
+  width: 'u32',
+  input_dim: 'u32',
+  loss_code: 'u32',
+  // c = alpha s_m, and c^2 / n (rounded once from float64).
+  output_scale: 'f32',
+  term_scale: 'f32',
+  // 1 when the layer is trainable, else 0: which blocks of grad f_i count in K_ii.
+  second_layer_weight: 'f32',
+  first_layer_weight: 'f32',
+});
+
+/** Uniform of trace_total: the number of terms to add. */
+export const TRACE_TOTAL_PARAMS = uniformStruct('TraceTotalParams', { sample_count: 'u32' });
+
 /** Sums of the four row quantities: `fn tree_sum4(local, value) -> vec4f`, the total in every thread. */
 const treeSum4Wgsl = treeReductionWgsl({ name: 'tree_sum4', type: 'vec4f', combine: (left, right) => `${left} + ${right}` });
 
@@ -50,19 +68,8 @@ export function traceTermsSource(variant: TraceTermsVariant): string {
   // The optional bindings follow terms (5) in traceTermsBindingKeys' order.
   const offsetBinding = hasBias ? 7 : 6;
   return wgsl`
-struct Params {
-  sample_count: u32,
-  width: u32,
-  input_dim: u32,
-  loss_code: u32,
-  // c = alpha s_m, and c^2 / n (rounded once from float64).
-  output_scale: f32,
-  term_scale: f32,
-  // 1 when the layer is trainable, else 0: which blocks of grad f_i count in K_ii.
-  second_layer_weight: f32,
-  first_layer_weight: f32,
-}
-@group(0) @binding(0) var<uniform> params: Params;
+${TRACE_TERMS_PARAMS.wgsl}
+@group(0) @binding(0) var<uniform> params: ${TRACE_TERMS_PARAMS.name};
 @group(0) @binding(1) var<storage, read> inputs: array<f32>;
 @group(0) @binding(2) var<storage, read> labels: array<f32>;
 @group(0) @binding(3) var<storage, read> second_layer: array<f32>;
@@ -136,10 +143,8 @@ fn trace_terms(${entryArgumentsWgsl}) {
 /** trace_total: one workgroup adds terms[0..n) (thread t: i = t, t + WG, ... in order, then the fixed tree) into trace[0]. */
 export function traceTotalSource(_variant: TraceTotalVariant): string {
   return wgsl`
-struct Params {
-  sample_count: u32,
-}
-@group(0) @binding(0) var<uniform> params: Params;
+${TRACE_TOTAL_PARAMS.wgsl}
+@group(0) @binding(0) var<uniform> params: ${TRACE_TOTAL_PARAMS.name};
 @group(0) @binding(1) var<storage, read> terms: array<f32>;
 @group(0) @binding(2) var<storage, read_write> trace: array<f32>;
 ${linearWorkgroupIndex}${treeSumWgsl}

@@ -1,6 +1,6 @@
 /**
  * Hessian-vector products of the two-layer network's empirical risk, and the vector kernels of
- * Hutchinson's trace estimate (the sharpness's Lanczos recurrence is the lanczos family). The derivation is in src/reference/hessian.ts:
+ * Hutchinson's trace estimate (the sharpness's Lanczos recurrence is the lanczos family). The derivation is in src/float64/hessian.ts:
  * with c = alpha s_m, r_i = l'(f_i, y_i) / n, q_i = l''(f_i, y_i) / n, S = X vW^T (a matmul),
  * s_ij = S_ij + vb_j and M_ij = 1[H_ij > 0]:
  *   hvp_jvp:      u_i = c sum_j [va_j H_ij + a_j M_ij s_ij],  t_i = q_i u_i           (per sample)
@@ -18,6 +18,7 @@ import { linearWorkgroupIndex } from './common.wgsl';
 import { elementIndexWgsl, entryArgumentsWgsl, treeSumWgsl } from './metrics-common.wgsl';
 import { lossCode } from '../src/core/conventions';
 import { threefryWgsl } from './random.wgsl';
+import { uniformStruct, type UniformStruct } from '../src/core/uniform-struct';
 
 /** Which blocks of the Hessian exist: trainable first layer (W, and b when hasBias), trainable second layer (a). */
 export interface HvpVariant {
@@ -95,13 +96,13 @@ export function vectorDotsBindings(v: VectorVariant): StorageBinding[] {
 
 /** Storage bindings of vector_dots_total. */
 export function vectorDotsTotalBindings(): StorageBinding[] {
-  return [read('partials', 'partials'), write('state', 'state', 'ProbeState'), write('history', 'history')];
+  return [read('partials', 'partials'), write('state', 'state', PROBE_STATE.name), write('history', 'history')];
 }
 
 /** Storage bindings of rademacher_fill. */
 export function rademacherFillBindings(v: VectorVariant): StorageBinding[] {
   return [
-    read('state', 'state', 'ProbeState'),
+    read('state', 'state', PROBE_STATE.name),
     write('directionA', 'direction_a'),
     write('directionW', 'direction_weights'),
     ...(v.hasBias ? [write('directionB', 'direction_bias')] : []),
@@ -111,19 +112,14 @@ export function rademacherFillBindings(v: VectorVariant): StorageBinding[] {
 /** Uniforms of hvp_jvp and hvp_neurons: the layout of two-layer's head kernels. */
 const hvpParams = headParamsWgsl;
 
-/**
- * A uniform `Params` that starts with the block sizes of the flat vector [a | W | b] (bias_count = 0 without a
- * bias), then `fields` (WGSL member lines), and `fn vector_length()`: shared by every kernel on that layout.
- */
-export function vectorParamsWgsl(fields: readonly string[]): string {
+/** Block sizes of the flat vector [a | W | b] (bias_count = 0 without a bias): the first fields of every uniform on that layout. */
+export const VECTOR_BLOCK_FIELDS = { a_count: 'u32', weight_count: 'u32', bias_count: 'u32' } as const;
+
+/** `params` (a uniform struct holding VECTOR_BLOCK_FIELDS) at @binding(0), and `fn vector_length()`: shared by every kernel on that layout. */
+export function vectorParamsWgsl<Fields extends typeof VECTOR_BLOCK_FIELDS>(struct: UniformStruct<Fields>): string {
   return /* wgsl */ `
-struct Params {
-  a_count: u32,
-  weight_count: u32,
-  bias_count: u32,
-${fields.map((field) => `  ${field},`).join('\n')}
-}
-@group(0) @binding(0) var<uniform> params: Params;
+${struct.wgsl}
+@group(0) @binding(0) var<uniform> params: ${struct.name};
 
 fn vector_length() -> u32 {
   return params.a_count + params.weight_count + params.bias_count;
@@ -131,15 +127,24 @@ fn vector_length() -> u32 {
 `;
 }
 
-/** Uniforms of the vector kernels: the block sizes, then the Rademacher stream key and which layers are trainable. */
-const vectorParams = vectorParamsWgsl(['seed: u32', 'stream: u32', 'second_layer_on: u32', 'first_layer_on: u32']);
+/** Uniform of vector_dots and rademacher_fill: the block sizes, then the Rademacher stream key and which layers are trainable. */
+export const VECTOR_PARAMS = uniformStruct('VectorParams', {
+  ...VECTOR_BLOCK_FIELDS,
+  seed: 'u32',
+  stream: 'u32',
+  second_layer_on: 'u32',
+  first_layer_on: 'u32',
+});
+const vectorParams = vectorParamsWgsl(VECTOR_PARAMS);
 
-/** count = reductions so far (history slot, probe index). */
-const probeState = /* wgsl */ `
-struct ProbeState {
-  count: u32,
-}
-`;
+/** Uniform of vector_dots_total: the partials to add, and the history slots there are. */
+export const VECTOR_DOTS_TOTAL_PARAMS = uniformStruct('VectorDotsTotalParams', { partial_count: 'u32', history_capacity: 'u32' });
+
+/**
+ * count = reductions so far (history slot, probe index). A storage struct, declared like a uniform
+ * one: 32-bit scalars sit at the same offsets in both address spaces.
+ */
+export const PROBE_STATE = uniformStruct('ProbeState', { count: 'u32' });
 
 /**
  * hvp_jvp: one workgroup per sample i. Thread t sums over j = t, t + WG, ... in order, a fixed tree adds
@@ -313,12 +318,10 @@ fn vector_dots(${entryArgumentsWgsl}) {
 /** vector_dots_total: one workgroup adds the partials in a fixed order; history[count] = z . Hz, count += 1. */
 export function vectorDotsTotalSource(_variant: VectorVariant): string {
   return wgsl`
-struct Params {
-  partial_count: u32,
-  history_capacity: u32,
-}
-@group(0) @binding(0) var<uniform> params: Params;
-${probeState}${declareBindings(vectorDotsTotalBindings())}
+${VECTOR_DOTS_TOTAL_PARAMS.wgsl}
+@group(0) @binding(0) var<uniform> params: ${VECTOR_DOTS_TOTAL_PARAMS.name};
+${PROBE_STATE.wgsl}
+${declareBindings(vectorDotsTotalBindings())}
 ${linearWorkgroupIndex}${treeSumWgsl}
 @compute @workgroup_size(${REDUCTION_WORKGROUP_SIZE})
 fn vector_dots_total(${entryArgumentsWgsl}) {
@@ -339,10 +342,11 @@ fn vector_dots_total(${entryArgumentsWgsl}) {
 
 /**
  * rademacher_fill: probe k = state.count, z_e = 1 - 2 (top bit of word 0 of threefry((seed, stream), (e, k)))
- * on trainable blocks and 0 on frozen ones (the stream of rademacherProbe in src/reference/hessian.ts).
+ * on trainable blocks and 0 on frozen ones (the stream of rademacherProbe in src/float64/hessian.ts).
  */
 export function rademacherFillSource(variant: VectorVariant): string {
-  return wgsl`${vectorParams}${probeState}${declareBindings(rademacherFillBindings(variant))}
+  return wgsl`${vectorParams}${PROBE_STATE.wgsl}
+${declareBindings(rademacherFillBindings(variant))}
 ${elementIndexWgsl}${threefryWgsl}
 @compute @workgroup_size(${ELEMENTWISE_WORKGROUP_SIZE})
 fn rademacher_fill(${entryArgumentsWgsl}) {

@@ -1,5 +1,5 @@
 /**
- * The Lanczos recurrence on the GPU (float64 twin and derivation: src/reference/lanczos.ts). With the
+ * The Lanczos recurrence on the GPU (float64 twin and derivation: src/core/lanczos.ts). With the
  * operator's product w = A v_k in the product blocks (the hessian family's HVP writes it there):
  *   lanczos_dots           partials of (x . w, |w - theta x|^2, x . x)          x = v_k (theta 0) or y
  *   lanczos_total          alpha_k, beta_{k+1} = sqrt(sum), the residual sums, or count += 1
@@ -18,7 +18,8 @@ import { wgsl } from './preprocessor';
 import { ELEMENTWISE_WORKGROUP_SIZE, REDUCTION_WORKGROUP_SIZE } from './constants';
 import { linearWorkgroupIndex } from './common.wgsl';
 import { elementIndexWgsl, entryArgumentsWgsl, treeReductionWgsl } from './metrics-common.wgsl';
-import { declareBindings, productAtWgsl, read, vectorParamsWgsl, write, type StorageBinding } from './hessian.wgsl';
+import { VECTOR_BLOCK_FIELDS, declareBindings, productAtWgsl, read, vectorParamsWgsl, write, type StorageBinding } from './hessian.wgsl';
+import { uniformStruct } from '../src/core/uniform-struct';
 
 /** Vector kernels bind the bias blocks only when the network has a bias. */
 export interface LanczosVariant {
@@ -86,7 +87,16 @@ export function lanczosScatterBindings(v: LanczosVariant): StorageBinding[] {
  * the state holds; the Ritz coefficients s start at 2 capacity), theta of the residual, lanczos_total's
  * partial count and mode, the rows of the stored basis (0: none) and the Ritz vector's length k.
  */
-const paramsWgsl = vectorParamsWgsl(['capacity: u32', 'theta: f32', 'partial_count: u32', 'mode: u32', 'basis_rows: u32', 'ritz_count: u32']);
+export const LANCZOS_PARAMS = uniformStruct('LanczosParams', {
+  ...VECTOR_BLOCK_FIELDS,
+  capacity: 'u32',
+  theta: 'f32',
+  partial_count: 'u32',
+  mode: 'u32',
+  basis_rows: 'u32',
+  ritz_count: 'u32',
+});
+const paramsWgsl = vectorParamsWgsl(LANCZOS_PARAMS);
 
 /**
  * count = k, the iteration (or replayed iteration); residual = (|A y - theta y|^2, |y|^2);

@@ -1,6 +1,6 @@
 /**
  * Toy landscapes, one thread per particle (docs/science.md sections 4 and 7; conventions in
- * src/model/landscapes.ts). Every particle is an independent optimizer run, so a step depends on the
+ * src/core/landscape.ts). Every particle is an independent optimizer run, so a step depends on the
  * particle alone: `landscape_run` loads x (and the optimizer's accumulators) into registers once,
  * loops over `step_count` steps, and writes back once. That fuses T steps into one dispatch with
  * no memory traffic in between; the host only splits very long runs into several dispatches of one
@@ -18,9 +18,9 @@
  *     O(1) memory and at most n draws per step, for the small n of these landscapes. Its counters
  *     (i, 0) are those of the with-replacement draws, which is harmless: a run samples one way only;
  *   gradient noise of coordinate c: normal(threefry((seed, NOISE_STREAM + c), (p, t))).
- * All of it is integer-exact, so the float64 twin (src/reference/landscapes.ts) draws the same batches.
+ * All of it is integer-exact, so the float64 twin (src/float64/landscapes.ts) draws the same batches.
  *
- * Bindings: @binding(0) Params; then in order, each only when the variant uses it:
+ * Bindings: @binding(0) LANDSCAPE_RUN_PARAMS; then in order, each only when the variant uses it:
  *   positions [P x k] f32 (read_write), stats [P] vec4f (read_write: value, maxNorm, exitStep, logGrowth),
  *   state [P x S] f32 (read_write; optimizer accumulators), learning_rates [P] f32, curvatures [C x n] f32.
  */
@@ -37,6 +37,7 @@ import {
   type LandscapeKind,
   type LandscapeOptimizer,
 } from '../src/core/landscape';
+import { uniformStruct } from '../src/core/uniform-struct';
 
 export interface LandscapeExpressionText {
   /** f(x): one WGSL f32 expression in x[0] .. x[k-1]. */
@@ -58,7 +59,7 @@ export interface LandscapeVariant {
   readonly perParticleLearningRate: boolean;
   /** Whether g gets sigma xi added (noise_std > 0). */
   readonly gradientNoise: boolean;
-  /** expression only: the user's text, validated by src/model/landscape-expression.ts. */
+  /** expression only: the user's text, validated by src/core/landscape-expression.ts. */
   readonly expression?: LandscapeExpressionText;
 }
 
@@ -75,15 +76,39 @@ const MIN_NORMAL_F32 = 1.1754943508222875e-38;
 /** Marker before each user expression; the wrapper maps compile errors through it. */
 export const USER_EXPRESSION_MARKER = '// user expression: ';
 
-/** Uniform fields in declaration order (the wrapper packs them in the same order). */
-export const LANDSCAPE_PARAM_FIELDS = [
-  'particle_count', 'first_step', 'step_count', 'reset', 'seed', 'sample_count', 'batch_size', 'particles_per_cell',
-  'inverse_sqrt_schedule', 'learning_rate', 'delta0_squared', 'noise_std', 'exit_radius', 'coefficient1', 'coefficient2',
-  ...Array.from({ length: MAX_LANDSCAPE_DIM }, (_, c) => `anchor${c}`),
-] as const;
-const U32_PARAMS = 9;
+/**
+ * The exit anchor, one f32 field per coordinate up to MAX_LANDSCAPE_DIM: scalars, because each element
+ * of a uniform array<f32, N> would take 16 bytes.
+ */
+export const LANDSCAPE_ANCHOR_FIELDS = {
+  anchor0: 'f32', anchor1: 'f32', anchor2: 'f32', anchor3: 'f32', anchor4: 'f32', anchor5: 'f32', anchor6: 'f32', anchor7: 'f32',
+} as const;
+if (Object.keys(LANDSCAPE_ANCHOR_FIELDS).length !== MAX_LANDSCAPE_DIM) {
+  throw new Error(`LANDSCAPE_ANCHOR_FIELDS needs one field per coordinate, MAX_LANDSCAPE_DIM = ${MAX_LANDSCAPE_DIM}`);
+}
 
-const paramsStruct = `struct Params {\n${LANDSCAPE_PARAM_FIELDS.map((name, i) => `  ${name}: ${i < U32_PARAMS ? 'u32' : 'f32'},`).join('\n')}\n}`;
+/** Uniform of landscape_run: the chunk of steps, the sampling, the step-size settings and the exit test. */
+export const LANDSCAPE_RUN_PARAMS = uniformStruct('LandscapeRunParams', {
+  particle_count: 'u32',
+  first_step: 'u32',
+  step_count: 'u32',
+  reset: 'u32',
+  seed: 'u32',
+  sample_count: 'u32',
+  batch_size: 'u32',
+  particles_per_cell: 'u32',
+  inverse_sqrt_schedule: 'u32',
+  learning_rate: 'f32',
+  delta0_squared: 'f32',
+  noise_std: 'f32',
+  exit_radius: 'f32',
+  coefficient1: 'f32',
+  coefficient2: 'f32',
+  ...LANDSCAPE_ANCHOR_FIELDS,
+});
+
+/** Uniform of landscape_gradient_check: the number of check points. */
+export const GRADIENT_CHECK_PARAMS = uniformStruct('GradientCheckParams', { point_count: 'u32' });
 
 /** Storage bindings of landscape_run, in binding order (the wrapper binds buffers in this order). */
 export function landscapeBindingNames(variant: LandscapeVariant): string[] {
@@ -115,7 +140,7 @@ fn norm_of(x: Point) -> f32 {
 }
 fn anchor_distance(x: Point) -> f32 {
   var v = x;
-  var anchor = array<f32, ${MAX_LANDSCAPE_DIM}>(${Array.from({ length: MAX_LANDSCAPE_DIM }, (_, c) => `params.anchor${c}`).join(', ')});
+  var anchor = array<f32, ${MAX_LANDSCAPE_DIM}>(${Object.keys(LANDSCAPE_ANCHOR_FIELDS).map((field) => `params.${field}`).join(', ')});
   var sum = 0.0;
   for (var c = 0u; c < ${k}u; c++) { sum += (v[c] - anchor[c]) * (v[c] - anchor[c]); }
   return sqrt(sum);
@@ -473,8 +498,8 @@ export function landscapeRunSource(variant: LandscapeVariant): string {
   const storeState = stateSize > 0 ? `for (var i = 0u; i < ${stateSize}u; i++) { state[p * ${stateSize}u + i] = acc[i]; }` : '';
   const valueArgument = quadratic ? 'cell_mean' : 'p';
   return wgsl`
-${paramsStruct}
-@group(0) @binding(0) var<uniform> params: Params;
+${LANDSCAPE_RUN_PARAMS.wgsl}
+@group(0) @binding(0) var<uniform> params: ${LANDSCAPE_RUN_PARAMS.name};
 ${bindings}
 ${linearWorkgroupIndex}
 ${usesRandom(variant) ? randomWgsl : ''}
@@ -522,8 +547,8 @@ ${threadEntry('landscape_run', 'p', 'params.particle_count')}
 export function gradientCheckSource(variant: LandscapeVariant): string {
   const k = variant.dim;
   return wgsl`
-struct Params { point_count: u32 }
-@group(0) @binding(0) var<uniform> params: Params;
+${GRADIENT_CHECK_PARAMS.wgsl}
+@group(0) @binding(0) var<uniform> params: ${GRADIENT_CHECK_PARAMS.name};
 @group(0) @binding(1) var<storage, read> check_points: array<f32>;
 @group(0) @binding(2) var<storage, read_write> check_results: array<f32>;
 ${linearWorkgroupIndex}

@@ -10,14 +10,15 @@
  *           offset = LSE (normalized GD: v accumulates grad L / L = grad log L, the 1/n cancels)
  *           offset = log n (GD: v accumulates grad L = -(1/n) sum_i sigmoid(-z_i) s_i)
  *   update  w <- w - lr v
- * Reference twin: src/reference/linear-logistic.ts.
+ * Reference twin: src/float64/linear-logistic.ts.
  *
- * Bindings: @binding(0) Params; signed_samples [n x d] f32 (read), runs [R] RunSettings (read),
+ * Bindings: @binding(0) LINEAR_LOGISTIC_RUN_PARAMS; signed_samples [n x d] f32 (read), runs [R] RunSettings (read),
  * weights [R x d] f32 (read_write), velocity [R x d] f32 (read_write).
  */
 import { wgsl } from './preprocessor';
 import { ELEMENTWISE_WORKGROUP_SIZE } from './constants';
 import { linearWorkgroupIndex } from './common.wgsl';
+import { uniformStruct } from '../src/core/uniform-struct';
 
 export type LinearLogisticVariant = Record<string, never>;
 
@@ -27,11 +28,14 @@ const SERIES_THRESHOLD = 0.03125;
 /** Floats per RunSettings struct: learning_rate, momentum, normalized (u32), unused (u32). */
 export const RUN_SETTINGS_FLOATS = 4;
 
+/** Uniform of linear_logistic_run: R, n, d, and the steps this dispatch takes. */
+export const LINEAR_LOGISTIC_RUN_PARAMS = uniformStruct('LinearLogisticRunParams', { run_count: 'u32', sample_count: 'u32', dim: 'u32', step_count: 'u32' });
+
 export function linearLogisticRunSource(_variant: LinearLogisticVariant): string {
   return wgsl`
-struct Params { run_count: u32, sample_count: u32, dim: u32, step_count: u32 }
+${LINEAR_LOGISTIC_RUN_PARAMS.wgsl}
 struct RunSettings { learning_rate: f32, momentum: f32, normalized: u32, unused: u32 }
-@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(0) var<uniform> params: ${LINEAR_LOGISTIC_RUN_PARAMS.name};
 @group(0) @binding(1) var<storage, read> signed_samples: array<f32>;
 @group(0) @binding(2) var<storage, read> runs: array<RunSettings>;
 @group(0) @binding(3) var<storage, read_write> weights: array<f32>;

@@ -15,6 +15,7 @@ import { wgsl } from './preprocessor';
 import { MATMUL_REGISTER_BLOCK, MATMUL_REGISTER_BLOCK_LARGE, MATMUL_REGISTER_THREADS, MATMUL_TILE } from './constants';
 import { linearWorkgroupIndex } from './common.wgsl';
 import type { MatmulAlgorithm } from '../src/core/matmul-algorithms';
+import { uniformStruct } from '../src/core/uniform-struct';
 
 /**
  * What follows the sum: 'relu' gives C = relu(acc), 'bias-relu' gives C = relu(acc + bias[col]).
@@ -41,6 +42,9 @@ export interface MatmulVariant {
   readonly operandA: MatmulOperandA;
 }
 
+/** Uniform of matmul: the sizes of C[b] = op(A[b]) op(B[b]), and the grid of output tiles per matrix. */
+export const MATMUL_PARAMS = uniformStruct('MatmulParams', { batch: 'u32', m: 'u32', n: 'u32', k: 'u32', tile_rows: 'u32', tile_cols: 'u32' });
+
 /** Rows (= columns) of C one workgroup covers: the same number drives the WGSL and the dispatch. */
 export function matmulOutputTile(algorithm: MatmulAlgorithm): number {
   return algorithm === 'tiled' ? MATMUL_TILE : registerBlock(algorithm) * MATMUL_REGISTER_THREADS;
@@ -66,15 +70,8 @@ function header(variant: MatmulVariant): string {
   const relu = variant.epilogue !== 'none';
   const reluGrad = variant.operandA === 'relu-grad';
   return wgsl`
-struct Params {
-  batch: u32,
-  m: u32,
-  n: u32,
-  k: u32,
-  tile_rows: u32,
-  tile_cols: u32,
-}
-@group(0) @binding(0) var<uniform> params: Params;
+${MATMUL_PARAMS.wgsl}
+@group(0) @binding(0) var<uniform> params: ${MATMUL_PARAMS.name};
 @group(0) @binding(1) var<storage, read> a: array<f32>;
 @group(0) @binding(2) var<storage, read> b: array<f32>;
 @group(0) @binding(3) var<storage, read_write> c: array<f32>;

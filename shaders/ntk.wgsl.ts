@@ -8,18 +8,28 @@
  */
 import { wgsl } from './preprocessor';
 import { ELEMENTWISE_WORKGROUP_SIZE } from './constants';
+import { uniformStruct } from '../src/core/uniform-struct';
 import { elementIndexWgsl, entryArgumentsWgsl } from './metrics-common.wgsl';
 
 export type NtkVariant = Record<string, never>;
 
+/** Uniform of ntk_masked_scale: n m (the elements of H) and m. */
+export const NTK_MASKED_SCALE_PARAMS = uniformStruct('NtkMaskedScaleParams', { element_count: 'u32', width: 'u32' });
+
+/** Uniform of ntk_combine: n^2, s^2, and the 0/1 weights of the trainable parts. */
+export const NTK_COMBINE_PARAMS = uniformStruct('NtkCombineParams', {
+  element_count: 'u32',
+  kernel_scale: 'f32',
+  second_weight: 'f32',
+  first_weight: 'f32',
+  bias_weight: 'f32',
+});
+
 /** ntk_masked_scale: features[n m + e] = |a_j| 1[features[e] > 0] for e = i m + j < n m (features[0 .. n m) holds H). */
 export function ntkMaskedScaleSource(_variant: NtkVariant): string {
   return wgsl`
-struct Params {
-  element_count: u32,
-  width: u32,
-}
-@group(0) @binding(0) var<uniform> params: Params;
+${NTK_MASKED_SCALE_PARAMS.wgsl}
+@group(0) @binding(0) var<uniform> params: ${NTK_MASKED_SCALE_PARAMS.name};
 @group(0) @binding(1) var<storage, read_write> features: array<f32>;
 @group(0) @binding(2) var<storage, read> second_layer: array<f32>;
 ${elementIndexWgsl}
@@ -40,14 +50,8 @@ fn ntk_masked_scale(${entryArgumentsWgsl}) {
  */
 export function ntkCombineSource(_variant: NtkVariant): string {
   return wgsl`
-struct Params {
-  element_count: u32,
-  kernel_scale: f32,
-  second_weight: f32,
-  first_weight: f32,
-  bias_weight: f32,
-}
-@group(0) @binding(0) var<uniform> params: Params;
+${NTK_COMBINE_PARAMS.wgsl}
+@group(0) @binding(0) var<uniform> params: ${NTK_COMBINE_PARAMS.name};
 @group(0) @binding(1) var<storage, read> feature_products: array<f32>;
 @group(0) @binding(2) var<storage, read> input_gram: array<f32>;
 @group(0) @binding(3) var<storage, read_write> ntk_gram: array<f32>;

@@ -1,5 +1,5 @@
 /**
- * Optimizer kernels (src/optim/rules.ts has the rules and their units). Each tensor s (a, W, b ...) is
+ * Optimizer kernels (src/core/update-rules.ts has the rules and their units). Each tensor s (a, W, b ...) is
  * updated in place from its gradient g_s, its own state buffers and a step scale c_s (m in particle time
  * for mean-field, 1 otherwise, 0 frozen); every rule acts on u = c_s g. Global norms are deterministic:
  *   squared_norm   one partial sum c_s sum g^2 per workgroup of REDUCTION_WORKGROUP_SIZE elements
@@ -13,6 +13,7 @@ import { wgsl } from './preprocessor';
 import { ELEMENTWISE_WORKGROUP_SIZE, REDUCTION_WORKGROUP_SIZE } from './constants';
 import { elementIndexWgsl, entryArgumentsWgsl, linearWorkgroupIndex } from './common.wgsl';
 import { treeSumWgsl } from './metrics-common.wgsl';
+import { uniformStruct } from '../src/core/uniform-struct';
 
 /** Slots of the scalars buffer. */
 export const OPTIMIZER_SCALAR_SLOTS = {
@@ -33,6 +34,40 @@ export interface OptimizerUpdateVariant {
 
 export type OptimizerVariant = Record<string, never>;
 
+/** Uniform of squared_norm: the tensor's size, where its partials go, and c_s. */
+export const SQUARED_NORM_PARAMS = uniformStruct('SquaredNormParams', { element_count: 'u32', partial_offset: 'u32', step_scale: 'f32' });
+
+/** Uniform of norm_total: the partials to add, and whether to add the total to AdaNorm's running sum (1) or not (0). */
+export const NORM_TOTAL_PARAMS = uniformStruct('NormTotalParams', { partial_count: 'u32', accumulate: 'u32' });
+
+/**
+ * Uniform of optimizer_update. 1 - beta and 1 - beta^t are computed in float64 and rounded once;
+ * loss_slot, learning_rate and the bias corrections change per step. Fields a rule does not use are 0.
+ */
+export const OPTIMIZER_UPDATE_PARAMS = uniformStruct('OptimizerUpdateParams', {
+  element_count: 'u32',
+  loss_slot: 'u32',
+  learning_rate: 'f32',
+  step_scale: 'f32',
+  beta1: 'f32',
+  one_minus_beta1: 'f32',
+  beta2: 'f32',
+  one_minus_beta2: 'f32',
+  epsilon: 'f32',
+  delta0_squared: 'f32',
+  bias_correction1: 'f32',
+  bias_correction2: 'f32',
+});
+
+/** Uniform of sam_perturb: the tensor's size, c_s, the radius rho and the norm floor epsilon. */
+export const SAM_PERTURB_PARAMS = uniformStruct('SamPerturbParams', { element_count: 'u32', step_scale: 'f32', rho: 'f32', epsilon: 'f32' });
+
+/** Uniform of sam_restore: the tensor's size. */
+export const SAM_RESTORE_PARAMS = uniformStruct('SamRestoreParams', { element_count: 'u32' });
+
+/** Uniform of proximal_grad: the tensor's size and 1 / (tau c_s). */
+export const PROXIMAL_GRAD_PARAMS = uniformStruct('ProximalGradParams', { element_count: 'u32', coefficient: 'f32' });
+
 
 
 /**
@@ -42,8 +77,8 @@ export type OptimizerVariant = Record<string, never>;
  */
 export function squaredNormSource(_variant: OptimizerVariant): string {
   return wgsl`
-struct Params { element_count: u32, partial_offset: u32, step_scale: f32 }
-@group(0) @binding(0) var<uniform> params: Params;
+${SQUARED_NORM_PARAMS.wgsl}
+@group(0) @binding(0) var<uniform> params: ${SQUARED_NORM_PARAMS.name};
 @group(0) @binding(1) var<storage, read> grad: array<f32>;
 @group(0) @binding(2) var<storage, read_write> scalars: array<f32>;
 ${linearWorkgroupIndex}${treeSumWgsl}
@@ -74,8 +109,8 @@ fn squared_norm(${entryArgumentsWgsl}) {
 export function normTotalSource(_variant: OptimizerVariant): string {
   const { gradientNormSquared, gradientNormSquaredSum, firstPartial } = OPTIMIZER_SCALAR_SLOTS;
   return wgsl`
-struct Params { partial_count: u32, accumulate: u32 }
-@group(0) @binding(0) var<uniform> params: Params;
+${NORM_TOTAL_PARAMS.wgsl}
+@group(0) @binding(0) var<uniform> params: ${NORM_TOTAL_PARAMS.name};
 @group(0) @binding(1) var<storage, read_write> scalars: array<f32>;
 ${linearWorkgroupIndex}${treeSumWgsl}
 @compute @workgroup_size(${REDUCTION_WORKGROUP_SIZE})
@@ -116,21 +151,8 @@ export function optimizerUpdateSource(variant: OptimizerUpdateVariant): string {
   const readsNorm = kind === 'normalized-norm' || kind === 'adanorm';
   const { gradientNormSquared, gradientNormSquaredSum } = OPTIMIZER_SCALAR_SLOTS;
   return wgsl`
-struct Params {
-  element_count: u32,
-  loss_slot: u32,
-  learning_rate: f32,
-  step_scale: f32,
-  beta1: f32,
-  one_minus_beta1: f32,
-  beta2: f32,
-  one_minus_beta2: f32,
-  epsilon: f32,
-  delta0_squared: f32,
-  bias_correction1: f32,
-  bias_correction2: f32,
-}
-@group(0) @binding(0) var<uniform> params: Params;
+${OPTIMIZER_UPDATE_PARAMS.wgsl}
+@group(0) @binding(0) var<uniform> params: ${OPTIMIZER_UPDATE_PARAMS.name};
 @group(0) @binding(1) var<storage, read_write> param: array<f32>;
 @group(0) @binding(2) var<storage, read> grad: array<f32>;
 #if ${hasVelocity}
@@ -190,8 +212,8 @@ fn optimizer_update(${entryArgumentsWgsl}) {
  */
 export function samPerturbSource(_variant: OptimizerVariant): string {
   return wgsl`
-struct Params { element_count: u32, step_scale: f32, rho: f32, epsilon: f32 }
-@group(0) @binding(0) var<uniform> params: Params;
+${SAM_PERTURB_PARAMS.wgsl}
+@group(0) @binding(0) var<uniform> params: ${SAM_PERTURB_PARAMS.name};
 @group(0) @binding(1) var<storage, read_write> param: array<f32>;
 @group(0) @binding(2) var<storage, read> grad: array<f32>;
 @group(0) @binding(3) var<storage, read_write> saved: array<f32>;
@@ -213,8 +235,8 @@ fn sam_perturb(${entryArgumentsWgsl}) {
 /** sam_restore: theta = saved, a copy, so the restore is bit-exact. */
 export function samRestoreSource(_variant: OptimizerVariant): string {
   return wgsl`
-struct Params { element_count: u32 }
-@group(0) @binding(0) var<uniform> params: Params;
+${SAM_RESTORE_PARAMS.wgsl}
+@group(0) @binding(0) var<uniform> params: ${SAM_RESTORE_PARAMS.name};
 @group(0) @binding(1) var<storage, read_write> param: array<f32>;
 @group(0) @binding(2) var<storage, read> saved: array<f32>;
 ${elementIndexWgsl}
@@ -235,8 +257,8 @@ fn sam_restore(${entryArgumentsWgsl}) {
  */
 export function proximalGradSource(_variant: OptimizerVariant): string {
   return wgsl`
-struct Params { element_count: u32, coefficient: f32 }
-@group(0) @binding(0) var<uniform> params: Params;
+${PROXIMAL_GRAD_PARAMS.wgsl}
+@group(0) @binding(0) var<uniform> params: ${PROXIMAL_GRAD_PARAMS.name};
 @group(0) @binding(1) var<storage, read> param: array<f32>;
 @group(0) @binding(2) var<storage, read> anchor: array<f32>;
 @group(0) @binding(3) var<storage, read_write> grad: array<f32>;

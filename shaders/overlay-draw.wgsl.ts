@@ -11,7 +11,6 @@ export const MARKER_STYLES = { pixelRing: 0, worldRing: 1 } as const;
 
 export function overlayDrawSource(): string {
   return wgsl`${viewParamsWgsl}
-@group(0) @binding(0) var<uniform> view: ViewParams;
 @group(0) @binding(1) var<storage, read> bounds: array<f32>;
 @group(0) @binding(2) var<storage, read> markers: array<vec4f>;
 @group(0) @binding(3) var<storage, read> marker_colors: array<vec4f>;

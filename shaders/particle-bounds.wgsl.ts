@@ -15,6 +15,11 @@ export type ParticleBoundsVariant = Record<string, never>;
 /** Floats per workgroup box in the partials buffer (5 used, padded to 8). */
 export const BOUNDS_PARTIAL_STRIDE = 8;
 
+/** Workgroups of bounds_partial, one box each in the partials buffer, for m particles (at least one). */
+export function boundsPartialCount(particleCount: number): number {
+  return Math.ceil(Math.max(1, particleCount) / REDUCTION_WORKGROUP_SIZE);
+}
+
 /** Shared-memory tree reduction of (lo, hi, amp) over one workgroup; the result lands in slot 0. */
 const treeReductionWgsl = /* wgsl */ `
 const BIG: f32 = 3.0e38;
@@ -40,7 +45,6 @@ fn reduce_box(local: u32, lo: vec2f, hi: vec2f, amp: f32) {
 
 export function particleBoundsPartialSource(_variant: ParticleBoundsVariant): string {
   return wgsl`${viewParamsWgsl}
-@group(0) @binding(0) var<uniform> view: ViewParams;
 @group(0) @binding(1) var<storage, read> second_layer: array<f32>;
 @group(0) @binding(2) var<storage, read> weights: array<f32>;
 @group(0) @binding(3) var<storage, read> basis: array<f32>;
@@ -82,7 +86,6 @@ fn bounds_partial(@builtin(workgroup_id) workgroup_id: vec3u,
 
 export function particleBoundsFinalSource(_variant: ParticleBoundsVariant): string {
   return wgsl`${viewParamsWgsl}
-@group(0) @binding(0) var<uniform> view: ViewParams;
 @group(0) @binding(1) var<storage, read> partials: array<f32>;
 @group(0) @binding(2) var<storage, read_write> bounds: array<f32>;
 ${linearWorkgroupIndex}

@@ -25,7 +25,6 @@ export const rgb = (c: readonly number[]) => `vec3f(${c.map((v) => v.toFixed(4))
 
 export function particleDrawSource(): string {
   return wgsl`${viewParamsWgsl}
-@group(0) @binding(0) var<uniform> view: ViewParams;
 @group(0) @binding(1) var<storage, read> second_layer: array<f32>;
 @group(0) @binding(2) var<storage, read> weights: array<f32>;
 @group(0) @binding(3) var<storage, read> basis: array<f32>;

@@ -2,13 +2,14 @@
  * Particle metrics of the two-layer network (docs/science.md sections 2, 3, 5): per-neuron magnitudes
  * and displacements (O(m d)), ReLU activity and activation-pattern changes (O(n m)), and their
  * one-workgroup summaries. Neuron j is the particle theta_j = (a_j, w_j, b_j); layouts of
- * src/model/conventions.ts: W [m x d], a and b [m], H [n x m] (an entry is active iff H_ij > 0,
+ * src/core/conventions.ts: W [m x d], a and b [m], H [n x m] (an entry is active iff H_ij > 0,
  * so H, Z or the 0/1 mask all serve). Every sum runs in a fixed order: bitwise reproducible.
  */
 import { wgsl } from './preprocessor';
 import { ELEMENTWISE_WORKGROUP_SIZE, REDUCTION_WORKGROUP_SIZE } from './constants';
 import { linearWorkgroupIndex } from './common.wgsl';
 import { elementIndexWgsl, entryArgumentsWgsl, treeReductionWgsl } from './metrics-common.wgsl';
+import { uniformStruct } from '../src/core/uniform-struct';
 
 export type ParticleMetricsVariant = Record<string, never>;
 
@@ -16,6 +17,18 @@ export interface NeuronStatsVariant {
   /** Whether theta_j includes a bias b_j (adds two bindings). */
   readonly hasBias: boolean;
 }
+
+/** Uniform of neuron_stats: m and d. */
+export const NEURON_STATS_PARAMS = uniformStruct('NeuronStatsParams', { width: 'u32', input_dim: 'u32' });
+
+/** Uniform of neuron_activity: n and m. */
+export const NEURON_ACTIVITY_PARAMS = uniformStruct('NeuronActivityParams', { sample_count: 'u32', width: 'u32' });
+
+/** Uniform of summarize_neurons: m, and the magnitude above which a neuron counts as living. */
+export const SUMMARIZE_NEURONS_PARAMS = uniformStruct('SummarizeNeuronsParams', { width: 'u32', living_threshold: 'f32' });
+
+/** Uniform of summarize_activity: m. */
+export const SUMMARIZE_ACTIVITY_PARAMS = uniformStruct('SummarizeActivityParams', { width: 'u32' });
 
 
 
@@ -27,8 +40,8 @@ export interface NeuronStatsVariant {
  */
 export function neuronStatsSource(variant: NeuronStatsVariant): string {
   return wgsl`
-struct Params { width: u32, input_dim: u32 }
-@group(0) @binding(0) var<uniform> params: Params;
+${NEURON_STATS_PARAMS.wgsl}
+@group(0) @binding(0) var<uniform> params: ${NEURON_STATS_PARAMS.name};
 @group(0) @binding(1) var<storage, read> second_layer: array<f32>;
 @group(0) @binding(2) var<storage, read> first_layer: array<f32>;
 @group(0) @binding(3) var<storage, read> initial_second_layer: array<f32>;
@@ -75,8 +88,8 @@ fn neuron_stats(${entryArgumentsWgsl}) {
  */
 export function neuronActivitySource(_variant: ParticleMetricsVariant): string {
   return wgsl`
-struct Params { sample_count: u32, width: u32 }
-@group(0) @binding(0) var<uniform> params: Params;
+${NEURON_ACTIVITY_PARAMS.wgsl}
+@group(0) @binding(0) var<uniform> params: ${NEURON_ACTIVITY_PARAMS.name};
 @group(0) @binding(1) var<storage, read> activation: array<f32>;
 @group(0) @binding(2) var<storage, read> initial_activation: array<f32>;
 @group(0) @binding(3) var<storage, read_write> activity: array<u32>;
@@ -108,8 +121,8 @@ fn neuron_activity(${entryArgumentsWgsl}) {
  */
 export function summarizeNeuronsSource(_variant: ParticleMetricsVariant): string {
   return wgsl`
-struct Params { width: u32, living_threshold: f32 }
-@group(0) @binding(0) var<uniform> params: Params;
+${SUMMARIZE_NEURONS_PARAMS.wgsl}
+@group(0) @binding(0) var<uniform> params: ${SUMMARIZE_NEURONS_PARAMS.name};
 @group(0) @binding(1) var<storage, read> stats: array<f32>;
 @group(0) @binding(2) var<storage, read_write> summary: array<f32>;
 ${linearWorkgroupIndex}
@@ -149,8 +162,8 @@ fn summarize_neurons(${entryArgumentsWgsl}) {
  */
 export function summarizeActivitySource(_variant: ParticleMetricsVariant): string {
   return wgsl`
-struct Params { width: u32 }
-@group(0) @binding(0) var<uniform> params: Params;
+${SUMMARIZE_ACTIVITY_PARAMS.wgsl}
+@group(0) @binding(0) var<uniform> params: ${SUMMARIZE_ACTIVITY_PARAMS.name};
 @group(0) @binding(1) var<storage, read> activity: array<u32>;
 @group(0) @binding(2) var<storage, read_write> activity_summary: array<u32>;
 ${linearWorkgroupIndex}

@@ -6,13 +6,17 @@
 import { wgsl } from './preprocessor';
 import { REDUCTION_WORKGROUP_SIZE } from './constants';
 import { linearWorkgroupIndex } from './common.wgsl';
+import { uniformStruct } from '../src/core/uniform-struct';
 
 export type ParticleMomentsVariant = Record<string, never>;
 
+/** Uniform of particle_moments: m particles of dimension d. */
+export const PARTICLE_MOMENTS_PARAMS = uniformStruct('ParticleMomentsParams', { count: 'u32', dim: 'u32' });
+
 export function particleMomentsSource(_variant: ParticleMomentsVariant): string {
   return wgsl`
-struct Params { count: u32, dim: u32 }
-@group(0) @binding(0) var<uniform> params: Params;
+${PARTICLE_MOMENTS_PARAMS.wgsl}
+@group(0) @binding(0) var<uniform> params: ${PARTICLE_MOMENTS_PARAMS.name};
 @group(0) @binding(1) var<storage, read> weights: array<f32>;
 @group(0) @binding(2) var<storage, read_write> moments: array<f32>;
 ${linearWorkgroupIndex}

@@ -5,7 +5,9 @@
  * drawn, what is fitted and what is clicked can never disagree.
  */
 
-/** Projection modes (ViewParams.mode). */
+import { uniformStruct } from '../src/core/uniform-struct';
+
+/** Projection modes (PARTICLE_VIEW_PARAMS.mode). */
 export const PROJECTION_MODES = { linear: 0, weightVsA: 1, polarAW: 2, polarW: 3 } as const;
 export type ProjectionModeCode = (typeof PROJECTION_MODES)[keyof typeof PROJECTION_MODES];
 
@@ -15,27 +17,35 @@ export const BOUNDS_FLOAT_COUNT = 8;
 /** Fraction of the half-extent added on each side so particles on the hull are not cut by the edge. */
 export const BOUNDS_PADDING = 0.08;
 
+/**
+ * The view uniform: particle count and dimension, projection, zoom and pan, sizes in device pixels, the
+ * pick query, and the overlay markers' box (init_*), which the fitted bounds always include.
+ */
+export const PARTICLE_VIEW_PARAMS = uniformStruct('ViewParams', {
+  count: 'u32',
+  dim: 'u32',
+  mode: 'u32',
+  equal_aspect: 'u32',
+  zoom: 'f32',
+  pan_x: 'f32',
+  pan_y: 'f32',
+  point_size: 'f32',
+  canvas_w: 'f32',
+  canvas_h: 'f32',
+  radius_by_a: 'u32',
+  pick_x: 'f32',
+  pick_y: 'f32',
+  pick_radius: 'f32',
+  init_min_x: 'f32',
+  init_min_y: 'f32',
+  init_max_x: 'f32',
+  init_max_y: 'f32',
+});
+
+/** PARTICLE_VIEW_PARAMS bound as `view` at @binding(0), as every particle-view shader binds it. */
 export const viewParamsWgsl = /* wgsl */ `
-struct ViewParams {
-  count: u32,
-  dim: u32,
-  mode: u32,
-  equal_aspect: u32,
-  zoom: f32,
-  pan_x: f32,
-  pan_y: f32,
-  point_size: f32,
-  canvas_w: f32,
-  canvas_h: f32,
-  radius_by_a: u32,
-  pick_x: f32,
-  pick_y: f32,
-  pick_radius: f32,
-  init_min_x: f32,
-  init_min_y: f32,
-  init_max_x: f32,
-  init_max_y: f32,
-}
+${PARTICLE_VIEW_PARAMS.wgsl}
+@group(0) @binding(0) var<uniform> view: ${PARTICLE_VIEW_PARAMS.name};
 `;
 
 /** Needs bindings named view (ViewParams), bounds (array of f32). */

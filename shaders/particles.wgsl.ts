@@ -1,11 +1,12 @@
 /**
  * Per-neuron ("particle") kernels of the two-layer network: the fused parameter update of one
- * GD/SGD step, and the minibatch gather. Layouts of src/model/conventions.ts: X [n x d], y [n],
+ * GD/SGD step, and the minibatch gather. Layouts of src/core/conventions.ts: X [n x d], y [n],
  * W [m x d] (row j = neuron j), a [m], b [m].
  */
 import { wgsl } from './preprocessor';
 import { ELEMENTWISE_WORKGROUP_SIZE } from './constants';
 import { elementIndexWgsl, entryArgumentsWgsl } from './common.wgsl';
+import { uniformStruct } from '../src/core/uniform-struct';
 
 export type GatherRowsVariant = Record<string, never>;
 
@@ -16,6 +17,15 @@ export interface UpdateNeuronsVariant {
   readonly hasBias: boolean;
 }
 
+/** Uniform of gather_rows: B, d and n (an index >= n reads NaN). */
+export const GATHER_ROWS_PARAMS = uniformStruct('GatherRowsParams', { batch_size: 'u32', input_dim: 'u32', sample_count: 'u32' });
+
+/** Uniform of update_neurons: m, d, and the step sizes of a and of (W, b) (0 = frozen). */
+export const UPDATE_NEURONS_PARAMS = uniformStruct('UpdateNeuronsParams', { width: 'u32', input_dim: 'u32', lr_a: 'f32', lr_w: 'f32' });
+
+/** Uniform of normalize_rows: m and d. */
+export const NORMALIZE_ROWS_PARAMS = uniformStruct('NormalizeRowsParams', { width: 'u32', input_dim: 'u32' });
+
 
 
 /**
@@ -25,8 +35,8 @@ export interface UpdateNeuronsVariant {
  */
 export function gatherRowsSource(_variant: GatherRowsVariant): string {
   return wgsl`
-struct Params { batch_size: u32, input_dim: u32, sample_count: u32 }
-@group(0) @binding(0) var<uniform> params: Params;
+${GATHER_ROWS_PARAMS.wgsl}
+@group(0) @binding(0) var<uniform> params: ${GATHER_ROWS_PARAMS.name};
 @group(0) @binding(1) var<storage, read> indices: array<u32>;
 @group(0) @binding(2) var<storage, read> inputs: array<f32>;
 @group(0) @binding(3) var<storage, read> targets: array<f32>;
@@ -62,8 +72,8 @@ fn gather_rows(${entryArgumentsWgsl}) {
 export function updateNeuronsSource(variant: UpdateNeuronsVariant): string {
   const { hasBias } = variant;
   return wgsl`
-struct Params { width: u32, input_dim: u32, lr_a: f32, lr_w: f32 }
-@group(0) @binding(0) var<uniform> params: Params;
+${UPDATE_NEURONS_PARAMS.wgsl}
+@group(0) @binding(0) var<uniform> params: ${UPDATE_NEURONS_PARAMS.name};
 @group(0) @binding(1) var<storage, read_write> a: array<f32>;
 @group(0) @binding(2) var<storage, read_write> w: array<f32>;
 #if ${hasBias}
@@ -105,8 +115,8 @@ fn update_neurons(${entryArgumentsWgsl}) {
  */
 export function normalizeRowsSource(_variant: NormalizeRowsVariant): string {
   return wgsl`
-struct Params { width: u32, input_dim: u32 }
-@group(0) @binding(0) var<uniform> params: Params;
+${NORMALIZE_ROWS_PARAMS.wgsl}
+@group(0) @binding(0) var<uniform> params: ${NORMALIZE_ROWS_PARAMS.name};
 @group(0) @binding(1) var<storage, read_write> w: array<f32>;
 ${elementIndexWgsl}
 @compute @workgroup_size(${ELEMENTWISE_WORKGROUP_SIZE})

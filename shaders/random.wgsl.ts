@@ -1,6 +1,6 @@
 /**
  * Threefry-2x32-20 (Salmon et al., SC 2011) in WGSL, with the distributions and minibatch samplers
- * built on it. The streams equal src/reference/random.ts bit for bit (u32, uniform, indices); its
+ * built on it. The streams equal src/core/random.ts bit for bit (u32, uniform, indices); its
  * header documents the layout: key = (seed, stream), counter = (element index, step); a batch
  * without replacement is a partial Fisher-Yates shuffle under the per-step key
  * K = threefry((seed, stream), (step, 0xFFFFFFFF)), swap k drawing uniform_below(n - k, K, k).
@@ -11,6 +11,7 @@
 import { wgsl } from './preprocessor';
 import { BATCH_SAMPLER_WORKGROUP_SIZE, ELEMENTWISE_WORKGROUP_SIZE } from './constants';
 import { elementIndexWgsl, entryArgumentsWgsl, linearWorkgroupIndex } from './common.wgsl';
+import { uniformStruct } from '../src/core/uniform-struct';
 
 export type RandomVariant = Record<string, never>;
 
@@ -137,10 +138,22 @@ fn rng_batch_permutation_key(seed: u32, stream: u32, step: u32) -> vec2u {
 `;
 
 
-/** Uniform struct of the fill kernels: mean and std_dev are read by fill_normal only. */
+/** Uniform of the fill kernels: the count and stream position; mean and std_dev are read by fill_normal only. */
+export const FILL_PARAMS = uniformStruct('FillParams', { element_count: 'u32', seed: 'u32', stream: 'u32', step: 'u32', mean: 'f32', std_dev: 'f32' });
+
+/** Uniform of sample_batch_indices: B, n, the stream key, and the steps to draw. */
+export const BATCH_SAMPLING_PARAMS = uniformStruct('BatchSamplingParams', {
+  batch_size: 'u32',
+  sample_count: 'u32',
+  seed: 'u32',
+  stream: 'u32',
+  first_step: 'u32',
+  step_count: 'u32',
+});
+
 const fillHeader = /* wgsl */ `
-struct Params { element_count: u32, seed: u32, stream: u32, step: u32, mean: f32, std_dev: f32 }
-@group(0) @binding(0) var<uniform> params: Params;
+${FILL_PARAMS.wgsl}
+@group(0) @binding(0) var<uniform> params: ${FILL_PARAMS.name};
 ${elementIndexWgsl}
 ${randomWgsl}
 // Element i of stream (seed, stream) at this step: the block at counter (i, step).
@@ -205,8 +218,8 @@ fn fill_normal(${entryArgumentsWgsl}) {
  */
 export function sampleBatchIndicesSource(variant: BatchSamplerVariant): string {
   return wgsl`
-struct Params { batch_size: u32, sample_count: u32, seed: u32, stream: u32, first_step: u32, step_count: u32 }
-@group(0) @binding(0) var<uniform> params: Params;
+${BATCH_SAMPLING_PARAMS.wgsl}
+@group(0) @binding(0) var<uniform> params: ${BATCH_SAMPLING_PARAMS.name};
 ${linearWorkgroupIndex}
 ${randomWgsl}
 @group(0) @binding(1) var<storage, read_write> indices: array<u32>;

@@ -2,12 +2,16 @@
 import { wgsl } from './preprocessor';
 import { ELEMENTWISE_WORKGROUP_SIZE } from './constants';
 import { linearWorkgroupIndex } from './common.wgsl';
+import { uniformStruct } from '../src/core/uniform-struct';
 
 export type ReluMaskVariant = Record<string, never>;
 
+/** Uniform of both entry points: the number of elements to process. */
+export const RELU_MASK_PARAMS = uniformStruct('ReluMaskParams', { element_count: 'u32' });
+
 const header = /* wgsl */ `
-struct Params { element_count: u32 }
-@group(0) @binding(0) var<uniform> params: Params;
+${RELU_MASK_PARAMS.wgsl}
+@group(0) @binding(0) var<uniform> params: ${RELU_MASK_PARAMS.name};
 ${linearWorkgroupIndex}
 fn element_index(workgroup_id: vec3u, workgroup_count: vec3u, local: u32) -> u32 {
   return linear_workgroup_index(workgroup_id, workgroup_count) * ${ELEMENTWISE_WORKGROUP_SIZE}u + local;

@@ -18,6 +18,7 @@
 import { wgsl } from './preprocessor';
 import { REDUCTION_WORKGROUP_SIZE } from './constants';
 import { linearWorkgroupIndex } from './common.wgsl';
+import { uniformStruct } from '../src/core/uniform-struct';
 import { F32_MAX_WGSL, entryArgumentsWgsl, treeReductionWgsl } from './metrics-common.wgsl';
 
 export interface SinkhornVariant {
@@ -75,6 +76,29 @@ ${treeReductionWgsl({ name: 'tree_lse', type: 'vec2f', combine: (l, r) => `lse_m
 
 
 /**
+ * Uniform of sinkhorn_half_step: this side's and the other side's sizes, k, whether to store the new
+ * potential (1) or only measure (0), and eps, 1 / eps and log(other_count) rounded once from float64.
+ */
+export const SINKHORN_HALF_STEP_PARAMS = uniformStruct('SinkhornHalfStepParams', {
+  count: 'u32',
+  other_count: 'u32',
+  dim: 'u32',
+  commit: 'u32',
+  epsilon: 'f32',
+  inverse_epsilon: 'f32',
+  log_other_count: 'f32',
+});
+
+/** Uniform of sinkhorn_row_cost: n, p, k, and 1 / eps and log p rounded once from float64. */
+export const SINKHORN_ROW_COST_PARAMS = uniformStruct('SinkhornRowCostParams', {
+  count: 'u32',
+  other_count: 'u32',
+  dim: 'u32',
+  inverse_epsilon: 'f32',
+  log_other_count: 'f32',
+});
+
+/**
  * sinkhorn_half_step, threadsPerRow threads per row i of this side (count rows against other_count):
  *   new_i = -(M + eps log S) + eps log(other_count),  (M, S) = LSE_j (other_potential_j - C_ij),
  *   marginal_error_i = |exp((potential_i - new_i) / eps) - 1| = |r_i / a_i - 1|,
@@ -83,16 +107,8 @@ ${treeReductionWgsl({ name: 'tree_lse', type: 'vec2f', combine: (l, r) => `lse_m
  */
 export function sinkhornHalfStepSource({ threadsPerRow }: SinkhornVariant): string {
   return wgsl`
-struct Params {
-  count: u32,
-  other_count: u32,
-  dim: u32,
-  commit: u32,
-  epsilon: f32,
-  inverse_epsilon: f32,
-  log_other_count: f32,
-}
-@group(0) @binding(0) var<uniform> params: Params;
+${SINKHORN_HALF_STEP_PARAMS.wgsl}
+@group(0) @binding(0) var<uniform> params: ${SINKHORN_HALF_STEP_PARAMS.name};
 @group(0) @binding(1) var<storage, read> points: array<f32>;
 @group(0) @binding(2) var<storage, read> other_points: array<f32>;
 @group(0) @binding(3) var<storage, read> other_potential: array<f32>;
@@ -129,14 +145,8 @@ fn sinkhorn_half_step(${entryArgumentsWgsl}) {${rowOfThread(threadsPerRow)}
  */
 export function sinkhornRowCostSource({ threadsPerRow }: SinkhornVariant): string {
   return wgsl`
-struct Params {
-  count: u32,
-  other_count: u32,
-  dim: u32,
-  inverse_epsilon: f32,
-  log_other_count: f32,
-}
-@group(0) @binding(0) var<uniform> params: Params;
+${SINKHORN_ROW_COST_PARAMS.wgsl}
+@group(0) @binding(0) var<uniform> params: ${SINKHORN_ROW_COST_PARAMS.name};
 @group(0) @binding(1) var<storage, read> points: array<f32>;
 @group(0) @binding(2) var<storage, read> other_points: array<f32>;
 @group(0) @binding(3) var<storage, read> potential: array<f32>;

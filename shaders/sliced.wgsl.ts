@@ -13,8 +13,21 @@ import { wgsl } from './preprocessor';
 import { ELEMENTWISE_WORKGROUP_SIZE, REDUCTION_WORKGROUP_SIZE } from './constants';
 import { linearWorkgroupIndex } from './common.wgsl';
 import { F32_MAX_WGSL, elementIndexWgsl, entryArgumentsWgsl, treeSumWgsl } from './metrics-common.wgsl';
+import { uniformStruct } from '../src/core/uniform-struct';
 
 export type SlicedVariant = Record<string, never>;
+
+/** Uniform of project_rows: L, the points, the padded row length P, and k. */
+export const PROJECT_ROWS_PARAMS = uniformStruct('ProjectRowsParams', { direction_count: 'u32', point_count: 'u32', padded_length: 'u32', dim: 'u32' });
+
+/** Uniform of quantile_cost: L, and each cloud's size and padded row length. */
+export const QUANTILE_COST_PARAMS = uniformStruct('QuantileCostParams', {
+  direction_count: 'u32',
+  x_count: 'u32',
+  x_padded: 'u32',
+  y_count: 'u32',
+  y_padded: 'u32',
+});
 
 
 /**
@@ -23,8 +36,8 @@ export type SlicedVariant = Record<string, never>;
  */
 export function projectRowsSource(_variant: SlicedVariant): string {
   return wgsl`
-struct Params { direction_count: u32, point_count: u32, padded_length: u32, dim: u32 }
-@group(0) @binding(0) var<uniform> params: Params;
+${PROJECT_ROWS_PARAMS.wgsl}
+@group(0) @binding(0) var<uniform> params: ${PROJECT_ROWS_PARAMS.name};
 @group(0) @binding(1) var<storage, read> directions: array<f32>;
 @group(0) @binding(2) var<storage, read> points: array<f32>;
 @group(0) @binding(3) var<storage, read_write> keys: array<f32>;
@@ -56,8 +69,8 @@ fn project_rows(${entryArgumentsWgsl}) {
  */
 export function quantileCostSource(_variant: SlicedVariant): string {
   return wgsl`
-struct Params { direction_count: u32, x_count: u32, x_padded: u32, y_count: u32, y_padded: u32 }
-@group(0) @binding(0) var<uniform> params: Params;
+${QUANTILE_COST_PARAMS.wgsl}
+@group(0) @binding(0) var<uniform> params: ${QUANTILE_COST_PARAMS.name};
 @group(0) @binding(1) var<storage, read> x_keys: array<f32>;
 @group(0) @binding(2) var<storage, read> y_keys: array<f32>;
 @group(0) @binding(3) var<storage, read_write> cost: array<f32>;

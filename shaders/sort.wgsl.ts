@@ -9,16 +9,23 @@
 import { wgsl } from './preprocessor';
 import { ELEMENTWISE_WORKGROUP_SIZE } from './constants';
 import { F32_MAX_WGSL, elementIndexWgsl, entryArgumentsWgsl } from './metrics-common.wgsl';
+import { uniformStruct } from '../src/core/uniform-struct';
 
 export type SortVariant = Record<string, never>;
+
+/** Uniform of pad_rows: the rows, their length, and the padded length P. */
+export const PAD_ROWS_PARAMS = uniformStruct('PadRowsParams', { row_count: 'u32', length: 'u32', padded_length: 'u32' });
+
+/** Uniform of bitonic_step: the rows, P, and the stage (block, stride). */
+export const BITONIC_STEP_PARAMS = uniformStruct('BitonicStepParams', { row_count: 'u32', padded_length: 'u32', block_size: 'u32', stride: 'u32' });
 
 
 
 /** keys[r, c] = source[r, c] for c < length, the pad key F32_MAX for length <= c < P. One thread per key. */
 export function padRowsSource(_variant: SortVariant): string {
   return wgsl`
-struct Params { row_count: u32, length: u32, padded_length: u32 }
-@group(0) @binding(0) var<uniform> params: Params;
+${PAD_ROWS_PARAMS.wgsl}
+@group(0) @binding(0) var<uniform> params: ${PAD_ROWS_PARAMS.name};
 @group(0) @binding(1) var<storage, read> source: array<f32>;
 @group(0) @binding(2) var<storage, read_write> keys: array<f32>;
 ${elementIndexWgsl}
@@ -44,8 +51,8 @@ fn pad_rows(${entryArgumentsWgsl}) {
  */
 export function bitonicStepSource(_variant: SortVariant): string {
   return wgsl`
-struct Params { row_count: u32, padded_length: u32, block_size: u32, stride: u32 }
-@group(0) @binding(0) var<uniform> params: Params;
+${BITONIC_STEP_PARAMS.wgsl}
+@group(0) @binding(0) var<uniform> params: ${BITONIC_STEP_PARAMS.name};
 @group(0) @binding(1) var<storage, read_write> keys: array<f32>;
 ${elementIndexWgsl}
 @compute @workgroup_size(${ELEMENTWISE_WORKGROUP_SIZE})

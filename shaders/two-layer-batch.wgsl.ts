@@ -22,6 +22,7 @@ import { lossesWgsl } from './two-layer.wgsl';
 import { ELEMENTWISE_WORKGROUP_SIZE, REDUCTION_WORKGROUP_SIZE } from './constants';
 import { elementIndexWgsl, entryArgumentsWgsl, linearWorkgroupIndex } from './common.wgsl';
 import { treeSumWgsl } from './metrics-common.wgsl';
+import { uniformStruct } from '../src/core/uniform-struct';
 
 export type TwoLayerBatchVariant = Record<string, never>;
 
@@ -30,26 +31,27 @@ export interface TwoLayerBatchBiasVariant {
   readonly hasBias: boolean;
 }
 
-/** Shapes shared by every entry point (one struct, so one packer serves them all). */
-const header = /* wgsl */ `
-struct Params {
-  network_count: u32,
-  sample_count: u32,
-  max_width: u32,
-  row_length: u32,
-  input_dim: u32,
-  loss_code: u32,
-  output_offset: u32,
-}
-@group(0) @binding(0) var<uniform> params: Params;
+/** Uniform of every entry point: the batch's shapes and loss (one struct, so one packer serves them all); output_offset is batch_mean_loss's log row. */
+export const BATCH_PARAMS = uniformStruct('BatchParams', {
+  network_count: 'u32',
+  sample_count: 'u32',
+  max_width: 'u32',
+  row_length: 'u32',
+  input_dim: 'u32',
+  loss_code: 'u32',
+  output_offset: 'u32',
+});
 
-// Network k: its width m_k, alpha s_{m_k}, and the step sizes of a and of (W, b) (0 = frozen).
-struct Network {
-  width: u32,
-  output_scale: f32,
-  lr_a: f32,
-  lr_w: f32,
-}
+/**
+ * Network k of the `networks` storage table: its width m_k, alpha s_{m_k}, and the step sizes of a and
+ * of (W, b) (0 = frozen). Declared like a uniform: 32-bit scalars sit at the same offsets in storage.
+ */
+export const BATCH_NETWORK = uniformStruct('Network', { width: 'u32', output_scale: 'f32', lr_a: 'f32', lr_w: 'f32' });
+
+const header = /* wgsl */ `
+${BATCH_PARAMS.wgsl}
+@group(0) @binding(0) var<uniform> params: ${BATCH_PARAMS.name};
+${BATCH_NETWORK.wgsl}
 `;
 
 /**
@@ -59,7 +61,7 @@ struct Network {
  */
 export function batchOutputLossSource(_variant: TwoLayerBatchVariant): string {
   return wgsl`${header}${elementIndexWgsl}${lossesWgsl}
-@group(0) @binding(1) var<storage, read> networks: array<Network>;
+@group(0) @binding(1) var<storage, read> networks: array<${BATCH_NETWORK.name}>;
 @group(0) @binding(2) var<storage, read> activation: array<f32>;
 @group(0) @binding(3) var<storage, read> second_layer: array<f32>;
 @group(0) @binding(4) var<storage, read> labels: array<f32>;
@@ -123,7 +125,7 @@ fn batch_mean_loss(${entryArgumentsWgsl}) {
  */
 export function batchNeuronGradsSource(variant: TwoLayerBatchBiasVariant): string {
   return wgsl`${header}${elementIndexWgsl}
-@group(0) @binding(1) var<storage, read> networks: array<Network>;
+@group(0) @binding(1) var<storage, read> networks: array<${BATCH_NETWORK.name}>;
 @group(0) @binding(2) var<storage, read> activation: array<f32>;
 @group(0) @binding(3) var<storage, read> output_grad: array<f32>;
 @group(0) @binding(4) var<storage, read_write> second_layer_grad: array<f32>;
@@ -178,7 +180,7 @@ fn batch_neuron_grads(${entryArgumentsWgsl}) {
  */
 export function batchUpdateSource(variant: TwoLayerBatchBiasVariant): string {
   return wgsl`${header}${elementIndexWgsl}
-@group(0) @binding(1) var<storage, read> networks: array<Network>;
+@group(0) @binding(1) var<storage, read> networks: array<${BATCH_NETWORK.name}>;
 @group(0) @binding(2) var<storage, read_write> a: array<f32>;
 @group(0) @binding(3) var<storage, read_write> w: array<f32>;
 @group(0) @binding(4) var<storage, read> grad_a: array<f32>;

@@ -13,6 +13,7 @@ import { wgsl } from './preprocessor';
 import { ELEMENTWISE_WORKGROUP_SIZE, REDUCTION_WORKGROUP_SIZE } from './constants';
 import { linearWorkgroupIndex } from './common.wgsl';
 import { lossCode } from '../src/core/conventions';
+import { uniformStruct } from '../src/core/uniform-struct';
 
 export type TwoLayerVariant = Record<string, never>;
 
@@ -31,15 +32,24 @@ export interface NeuronGradsVariant {
  * branch is uniform over the dispatch (no divergence) and runs once per sample against m loads, and
  * one pipeline serves all three losses, so switching losses never recompiles.
  */
+export const HEAD_PARAMS = uniformStruct('HeadParams', { sample_count: 'u32', width: 'u32', output_scale: 'f32', loss_code: 'u32' });
+
+/** HEAD_PARAMS bound as `params` at @binding(0). */
 export const headParamsWgsl = /* wgsl */ `
-struct Params {
-  sample_count: u32,
-  width: u32,
-  output_scale: f32,
-  loss_code: u32,
-}
-@group(0) @binding(0) var<uniform> params: Params;
+${HEAD_PARAMS.wgsl}
+@group(0) @binding(0) var<uniform> params: ${HEAD_PARAMS.name};
 `;
+
+/** Uniform of mean_loss: n, and the metrics slot L goes to. */
+export const MEAN_LOSS_PARAMS = uniformStruct('MeanLossParams', { sample_count: 'u32', output_offset: 'u32' });
+
+/** Uniform of first_layer_grad: the head's n, m and alpha s_m, then d. */
+export const FIRST_LAYER_GRAD_PARAMS = uniformStruct('FirstLayerGradParams', {
+  sample_count: 'u32',
+  width: 'u32',
+  output_scale: 'f32',
+  input_dim: 'u32',
+});
 
 const headParams = `${headParamsWgsl}${linearWorkgroupIndex}`;
 
@@ -164,11 +174,8 @@ fn output_loss(@builtin(workgroup_id) workgroup_id: vec3u,
  */
 export function meanLossSource(_variant: TwoLayerVariant): string {
   return wgsl`
-struct Params {
-  sample_count: u32,
-  output_offset: u32,
-}
-@group(0) @binding(0) var<uniform> params: Params;
+${MEAN_LOSS_PARAMS.wgsl}
+@group(0) @binding(0) var<uniform> params: ${MEAN_LOSS_PARAMS.name};
 ${linearWorkgroupIndex}${treeReduction}
 @group(0) @binding(1) var<storage, read> sample_losses: array<f32>;
 @group(0) @binding(2) var<storage, read_write> metrics: array<f32>;
@@ -240,13 +247,8 @@ fn neuron_grads(@builtin(workgroup_id) workgroup_id: vec3u,
  */
 export function firstLayerGradSource(_variant: TwoLayerVariant): string {
   return wgsl`
-struct Params {
-  sample_count: u32,
-  width: u32,
-  output_scale: f32,
-  input_dim: u32,
-}
-@group(0) @binding(0) var<uniform> params: Params;
+${FIRST_LAYER_GRAD_PARAMS.wgsl}
+@group(0) @binding(0) var<uniform> params: ${FIRST_LAYER_GRAD_PARAMS.name};
 ${linearWorkgroupIndex}${elementIndex}
 @group(0) @binding(1) var<storage, read> activation: array<f32>;
 @group(0) @binding(2) var<storage, read> second_layer: array<f32>;

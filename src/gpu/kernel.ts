@@ -19,7 +19,7 @@ export interface KernelSource<Variant> {
 }
 
 export interface KernelCall {
-  /** Bytes of the uniform params struct (see `packParams`). */
+  /** Bytes of the uniform params struct (a `UniformStruct.pack` result, see src/core/uniform-struct.ts). */
   readonly params: ArrayBuffer;
   /** Storage buffers for @binding(1), @binding(2), ... */
   readonly buffers: readonly GPUBuffer[];

@@ -1,17 +1,15 @@
 /**
  * Wrappers for shaders/data.wgsl.ts: the online sampler bound on GPU buffers (the trainer copies
- * per-step params into it with BoundKernel.copyParams, from `sampleOnlineParams(spec, step)`), and an
- * array helper. Its twin is sampleOnline in src/reference/data.ts.
+ * per-step params into it with BoundKernel.copyParams, from `sampleOnlineParams(spec, step)`). Its
+ * twin is sampleOnline in src/data/sampling.ts.
  */
-import { sampleOnlineSource, type DataVariant } from '../../shaders/data.wgsl';
+import { SAMPLE_ONLINE_PARAMS, sampleOnlineSource, type DataVariant } from '../../shaders/data.wgsl';
 import { ELEMENTWISE_WORKGROUP_SIZE } from '../../shaders/constants';
 import type { OnlineSpec } from '../core/dataset';
 import { RANDOM_STREAMS } from '../core/conventions';
-import { checkBufferSize, createStorageBuffer, readFloat32 } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
 import { KernelArgumentError } from '../core/errors';
-import { bindKernel, runKernels, type BoundKernel, type KernelSource } from '../gpu/kernel';
-import { packParams } from '../gpu/params';
+import { bindKernel, type BoundKernel, type KernelSource } from '../gpu/kernel';
 import { checkBufferHolds, checkFinite, checkLength, checkSize } from '../gpu/validate';
 
 const NAME = 'data/sample_online';
@@ -67,19 +65,19 @@ export function checkOnlineSpec(kernel: string, spec: OnlineSpec, step: number):
   }
 }
 
-/** Uniform bytes: { batch_size, input_dim, teacher_width, on_sphere, seed, input_stream, noise_stream, step, label_noise_std }. */
+/** Uniform bytes of sample_online (SAMPLE_ONLINE_PARAMS) for online step `step`. */
 export function sampleOnlineParams(spec: OnlineSpec, step: number): ArrayBuffer {
-  return packParams([
-    ['u32', spec.batchSize],
-    ['u32', spec.inputDim],
-    ['u32', teacherWidth(spec)],
-    ['u32', spec.inputs === 'sphere' ? 1 : 0],
-    ['u32', spec.seed],
-    ['u32', RANDOM_STREAMS.online],
-    ['u32', RANDOM_STREAMS.onlineLabelNoise],
-    ['u32', step],
-    ['f32', spec.labelNoiseStd],
-  ]);
+  return SAMPLE_ONLINE_PARAMS.pack({
+    batch_size: spec.batchSize,
+    input_dim: spec.inputDim,
+    teacher_width: teacherWidth(spec),
+    on_sphere: spec.inputs === 'sphere' ? 1 : 0,
+    seed: spec.seed,
+    input_stream: RANDOM_STREAMS.online,
+    noise_stream: RANDOM_STREAMS.onlineLabelNoise,
+    step,
+    label_noise_std: spec.labelNoiseStd,
+  });
 }
 
 /**
@@ -104,28 +102,4 @@ export async function bindSampleOnline(gpu: GpuContext, spec: OnlineSpec, buffer
     buffers: storage,
     workgroupCount: Math.ceil(B / ELEMENTWISE_WORKGROUP_SIZE),
   });
-}
-
-/** Uploads the teacher, runs sample_online for one step and reads back X [B x d] and y [B]. */
-export async function sampleOnline(gpu: GpuContext, spec: OnlineSpec, step: number): Promise<{ X: Float32Array; y: Float32Array }> {
-  checkOnlineSpec(NAME, spec, step);
-  const { batchSize: B, inputDim: d } = spec;
-  checkBufferSize(gpu, 'inputs', B * d * 4, NAME);
-  const buffers: Record<string, GPUBuffer> = {
-    inputs: createStorageBuffer(gpu, `${NAME}/inputs`, B * d * 4),
-    labels: createStorageBuffer(gpu, `${NAME}/labels`, B * 4),
-  };
-  if (spec.target.kind === 'teacher') {
-    buffers.teacherA = createStorageBuffer(gpu, `${NAME}/teacherA`, spec.target.teacher.a);
-    buffers.teacherW = createStorageBuffer(gpu, `${NAME}/teacherW`, spec.target.teacher.W);
-  }
-  try {
-    const kernel = await bindSampleOnline(gpu, spec, buffers as unknown as SampleOnlineBuffers, step);
-    await runKernels(gpu, NAME, [kernel]);
-    kernel.destroy();
-    const [X, y] = await Promise.all([readFloat32(gpu, buffers.inputs!, B * d), readFloat32(gpu, buffers.labels!, B)]);
-    return { X, y };
-  } finally {
-    Object.values(buffers).forEach((buffer) => buffer.destroy());
-  }
 }

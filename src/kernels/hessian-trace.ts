@@ -4,6 +4,8 @@
  * kernels in one submit, one 4-byte readback) is src/metrics/hessian-trace.ts.
  */
 import {
+  TRACE_TERMS_PARAMS,
+  TRACE_TOTAL_PARAMS,
   traceTermsBindingKeys,
   traceTermsSource,
   traceTotalSource,
@@ -14,7 +16,6 @@ import { checkBufferSize } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
 import { KernelArgumentError } from '../core/errors';
 import { bindKernel, type BoundKernel, type KernelSource } from '../gpu/kernel';
-import { packParams } from '../gpu/params';
 import { checkBufferHolds, checkSize } from '../gpu/validate';
 import { combinedOutputScale, lossCode, type TrainableParts } from '../core/conventions';
 import { twoLayerParams, type OutputLossShape } from './two-layer';
@@ -60,10 +61,7 @@ export interface TraceTermsBuffers {
   readonly terms: GPUBuffer;
 }
 
-/**
- * Uniform of trace_terms: {sample_count, width, input_dim, loss_code, output_scale c, term_scale c^2 / n,
- * second_layer_weight, first_layer_weight}, checked first (sizes, scaling, loss, alpha, trainable).
- */
+/** Uniform bytes of trace_terms (TRACE_TERMS_PARAMS), checked first (sizes, scaling, loss, alpha, trainable). */
 export function traceTermsParams(shape: TraceTermsShape, name = `${FAMILY}/trace_terms`): ArrayBuffer {
   checkSize(name, 'inputDim', shape.inputDim);
   const trainable = shape.trainable ?? 'both';
@@ -79,16 +77,16 @@ export function traceTermsParams(shape: TraceTermsShape, name = `${FAMILY}/trace
   if (!Number.isFinite(rounded) || (outputScale !== 0 && rounded === 0)) {
     throw new KernelArgumentError(name, 'alpha', `gives c^2 / n = ${termScale}, outside the float32 range; rescale alpha`);
   }
-  return packParams([
-    ['u32', shape.sampleCount],
-    ['u32', shape.width],
-    ['u32', shape.inputDim],
-    ['u32', lossCode(shape.loss)],
-    ['f32', outputScale],
-    ['f32', termScale],
-    ['f32', trainable !== 'first' ? 1 : 0],
-    ['f32', trainable !== 'second' ? 1 : 0],
-  ]);
+  return TRACE_TERMS_PARAMS.pack({
+    sample_count: shape.sampleCount,
+    width: shape.width,
+    input_dim: shape.inputDim,
+    loss_code: lossCode(shape.loss),
+    output_scale: outputScale,
+    term_scale: termScale,
+    second_layer_weight: trainable !== 'first' ? 1 : 0,
+    first_layer_weight: trainable !== 'second' ? 1 : 0,
+  });
 }
 
 /** trace_terms: terms_i = l''(f_i, y_i) K_ii / n for every sample, the forward pass fused in. One workgroup per sample. */
@@ -129,7 +127,7 @@ export async function bindTraceTotal(gpu: GpuContext, sampleCount: number, buffe
   checkBufferHolds(name, 'terms', buffers.terms, sampleCount);
   checkBufferHolds(name, 'trace', buffers.trace, 1);
   return bindKernel(gpu, traceTotalKernel, {}, {
-    params: packParams([['u32', sampleCount]]),
+    params: TRACE_TOTAL_PARAMS.pack({ sample_count: sampleCount }),
     buffers: [buffers.terms, buffers.trace],
     workgroupCount: 1,
   });

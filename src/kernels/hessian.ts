@@ -5,7 +5,10 @@
  * Lanczos, Hutchinson) is src/metrics/sharpness.ts.
  */
 import {
+  PROBE_STATE,
   VECTOR_DOTS_CHUNK,
+  VECTOR_DOTS_TOTAL_PARAMS,
+  VECTOR_PARAMS,
   hvpJvpBindings,
   hvpJvpSource,
   hvpNeuronsBindings,
@@ -21,11 +24,10 @@ import {
   type VectorVariant,
 } from '../../shaders/hessian.wgsl';
 import { ELEMENTWISE_WORKGROUP_SIZE } from '../../shaders/constants';
-import { checkBufferSize, createStorageBuffer, readFloat32 } from '../gpu/buffers';
+import { checkBufferSize } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
 import { KernelArgumentError } from '../core/errors';
-import { bindKernel, runKernels, type BoundKernel, type KernelSource } from '../gpu/kernel';
-import { packParams } from '../gpu/params';
+import { bindKernel, type BoundKernel, type KernelSource } from '../gpu/kernel';
 import { checkBufferHolds, checkSize } from '../gpu/validate';
 import type { TrainableParts } from '../core/conventions';
 import { twoLayerParams, type OutputLossShape } from './two-layer';
@@ -181,7 +183,12 @@ export function vectorLength(gpu: GpuContext, name: string, shape: VectorShape):
   return length;
 }
 
-/** Uniform of vector_dots and rademacher_fill: {a_count, weight_count, bias_count, seed, stream, second_layer_on, first_layer_on}. */
+/** The block-size fields of a vector kernel's uniform (VECTOR_BLOCK_FIELDS) for `shape`. */
+export function vectorBlockCounts(shape: VectorShape): { a_count: number; weight_count: number; bias_count: number } {
+  return { a_count: shape.width, weight_count: shape.width * shape.inputDim, bias_count: shape.hasBias ? shape.width : 0 };
+}
+
+/** Uniform bytes of vector_dots and rademacher_fill (VECTOR_PARAMS). */
 export function vectorParams(shape: VectorShape, settings: VectorSettings = {}, name = 'hessian/vector'): ArrayBuffer {
   for (const argument of ['seed', 'stream'] as const) {
     const value = settings[argument] ?? 0;
@@ -190,15 +197,13 @@ export function vectorParams(shape: VectorShape, settings: VectorSettings = {}, 
     }
   }
   const trainable = settings.trainable ?? 'both';
-  return packParams([
-    ['u32', shape.width],
-    ['u32', shape.width * shape.inputDim],
-    ['u32', shape.hasBias ? shape.width : 0],
-    ['u32', settings.seed ?? 0],
-    ['u32', settings.stream ?? 0],
-    ['u32', trainable !== 'first' ? 1 : 0],
-    ['u32', trainable !== 'second' ? 1 : 0],
-  ]);
+  return VECTOR_PARAMS.pack({
+    ...vectorBlockCounts(shape),
+    seed: settings.seed ?? 0,
+    stream: settings.stream ?? 0,
+    second_layer_on: trainable !== 'first' ? 1 : 0,
+    first_layer_on: trainable !== 'second' ? 1 : 0,
+  });
 }
 
 /** A parameter-space vector v and its product Hv, each in three blocks: a [m], W [m x d], b [m] (with a bias). */
@@ -215,7 +220,7 @@ export interface ParameterBlocks {
 export interface VectorBuffers extends ParameterBlocks {
   /** Partial sums [ceil(p / VECTOR_DOTS_CHUNK)]. */
   readonly partials?: GPUBuffer;
-  /** ProbeState {count: u32}. */
+  /** A PROBE_STATE: the reductions done so far. */
   readonly state?: GPUBuffer;
   /** v . Hv per reduction [historyCapacity]. */
   readonly history?: GPUBuffer;
@@ -243,12 +248,9 @@ export async function bindVectorDots(gpu: GpuContext, shape: VectorShape, buffer
   return bindKernel(gpu, vectorDotsKernel, variant, { params: vectorParams(shape, {}, name), buffers: bound, workgroupCount: partialCount });
 }
 
-/** Uniform of vector_dots_total: {partial_count, history_capacity}. */
+/** Uniform bytes of vector_dots_total (VECTOR_DOTS_TOTAL_PARAMS). */
 export function vectorDotsTotalParams(partialCount: number, historyCapacity: number): ArrayBuffer {
-  return packParams([
-    ['u32', partialCount],
-    ['u32', historyCapacity],
-  ]);
+  return VECTOR_DOTS_TOTAL_PARAMS.pack({ partial_count: partialCount, history_capacity: historyCapacity });
 }
 
 /** vector_dots_total: history[count] = v . Hv, count += 1. One workgroup. */
@@ -283,42 +285,7 @@ export async function bindRademacherFill(
   });
 }
 
-/** The bytes of a ProbeState {count}. */
+/** The bytes of a PROBE_STATE with `count` reductions done. */
 export function probeStateBytes(count: number): ArrayBuffer {
-  return packParams([['u32', count]]);
-}
-
-/** Runs rademacher_fill for probe `probe` and reads back the flat probe [a | W | b] (for tests and one-off use). */
-export async function rademacherFill(
-  gpu: GpuContext,
-  shape: VectorShape,
-  settings: Required<Pick<VectorSettings, 'seed' | 'stream'>> & VectorSettings,
-  probe: number,
-): Promise<Float32Array> {
-  const name = 'hessian/rademacher_fill';
-  const length = vectorLength(gpu, name, shape);
-  if (!Number.isInteger(probe) || probe < 0 || probe >= UINT32_RANGE) {
-    throw new KernelArgumentError(name, 'probe', `must be an integer in [0, 2^32), got ${probe}`);
-  }
-  vectorParams(shape, settings, name);
-  const { width: m, inputDim: d } = shape;
-  const buffers = {
-    state: createStorageBuffer(gpu, `${name}/state`, new Uint8Array(probeStateBytes(probe))),
-    directionA: createStorageBuffer(gpu, `${name}/directionA`, m * 4),
-    directionW: createStorageBuffer(gpu, `${name}/directionW`, m * d * 4),
-    ...(shape.hasBias ? { directionB: createStorageBuffer(gpu, `${name}/directionB`, m * 4) } : {}),
-  };
-  let kernel: BoundKernel | undefined;
-  try {
-    kernel = await bindRademacherFill(gpu, shape, settings, buffers);
-    await runKernels(gpu, name, [kernel]);
-    const flat = new Float32Array(length);
-    flat.set(await readFloat32(gpu, buffers.directionA, m), 0);
-    flat.set(await readFloat32(gpu, buffers.directionW, m * d), m);
-    if (buffers.directionB) flat.set(await readFloat32(gpu, buffers.directionB, m), m + m * d);
-    return flat;
-  } finally {
-    kernel?.destroy();
-    Object.values(buffers).forEach((buffer) => buffer.destroy());
-  }
+  return PROBE_STATE.pack({ count });
 }

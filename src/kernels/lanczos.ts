@@ -6,6 +6,7 @@
  */
 import {
   LANCZOS_CHUNK,
+  LANCZOS_PARAMS,
   LANCZOS_STATE_HEADER,
   LANCZOS_TOTAL_MODES,
   lanczosAccumulateBindings,
@@ -30,9 +31,8 @@ import { ELEMENTWISE_WORKGROUP_SIZE } from '../../shaders/constants';
 import type { GpuContext } from '../gpu/device';
 import { KernelArgumentError } from '../core/errors';
 import { bindKernel, type BoundKernel, type KernelSource } from '../gpu/kernel';
-import { packParams } from '../gpu/params';
 import { checkSize } from '../gpu/validate';
-import { orderedBuffers, vectorLength, type ParameterBlocks, type VectorShape } from './hessian';
+import { orderedBuffers, vectorBlockCounts, vectorLength, type ParameterBlocks, type VectorShape } from './hessian';
 
 export type { LanczosTotalMode, LanczosVariant };
 export { LANCZOS_STATE_HEADER };
@@ -96,7 +96,7 @@ export function lanczosPartialCount(vectorElementCount: number): number {
   return Math.ceil(vectorElementCount / LANCZOS_CHUNK);
 }
 
-/** The uniform: {a_count, weight_count, bias_count, capacity, theta, partial_count, mode, basis_rows, ritz_count}. */
+/** Uniform bytes of every entry point (LANCZOS_PARAMS). */
 export function lanczosParams(shape: VectorShape, settings: LanczosSettings, partialCount: number, name = `${FAMILY}/params`): ArrayBuffer {
   checkSize(name, 'capacity', settings.capacity);
   const { basisRows = 0, ritzCount = 0 } = settings;
@@ -106,17 +106,15 @@ export function lanczosParams(shape: VectorShape, settings: LanczosSettings, par
   }
   const theta = settings.theta ?? 0;
   if (!Number.isFinite(Math.fround(theta))) throw new KernelArgumentError(name, 'theta', `is ${theta}; it must be a finite float32`);
-  return packParams([
-    ['u32', shape.width],
-    ['u32', shape.width * shape.inputDim],
-    ['u32', shape.hasBias ? shape.width : 0],
-    ['u32', settings.capacity],
-    ['f32', theta],
-    ['u32', partialCount],
-    ['u32', LANCZOS_TOTAL_MODES[settings.mode ?? 'advance']],
-    ['u32', settings.basisRows ?? 0],
-    ['u32', settings.ritzCount ?? 0],
-  ]);
+  return LANCZOS_PARAMS.pack({
+    ...vectorBlockCounts(shape),
+    capacity: settings.capacity,
+    theta,
+    partial_count: partialCount,
+    mode: LANCZOS_TOTAL_MODES[settings.mode ?? 'advance'],
+    basis_rows: basisRows,
+    ritz_count: ritzCount,
+  });
 }
 
 function counts(shape: VectorShape, length: number, partialCount: number, capacity: number, basisRows: number): Record<string, number> {

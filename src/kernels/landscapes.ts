@@ -1,13 +1,17 @@
 /**
  * Wrappers for shaders/landscapes.wgsl.ts: a bound run (`bindLandscapeRun`) that advances P
- * independent optimizer runs by T steps in ONE queue submit, and the array helper `runLandscape`.
+ * independent optimizer runs by T steps in ONE queue submit, and a run that owns its buffers
+ * (`createLandscapeSession`).
  * Within a dispatch each particle loops over its steps in registers (see the shader's header);
  * runs longer than spec.stepsPerDispatch are split into several dispatches of the same submit,
  * their (first_step, step_count, reset) params copied from a table between compute passes.
  */
 import { ZodError } from 'zod';
 import {
+  GRADIENT_CHECK_PARAMS,
   GRADIENT_CHECK_RELATIVE_STEP,
+  LANDSCAPE_ANCHOR_FIELDS,
+  LANDSCAPE_RUN_PARAMS,
   USER_EXPRESSION_MARKER,
   gradientCheckSource,
   landscapeBindingNames,
@@ -19,13 +23,12 @@ import { checkBufferSize, createStorageBuffer, readFloat32 } from '../gpu/buffer
 import type { GpuContext } from '../gpu/device';
 import { KernelArgumentError, ShaderCompilationError } from '../core/errors';
 import { bindKernel, encodeWithParamsTable, runKernels, type BoundKernel, type KernelSource } from '../gpu/kernel';
-import { packParams, type ParamField } from '../gpu/params';
+import type { UniformValues } from '../core/uniform-struct';
 import { checkBufferHolds, checkFinite, checkLength, checkSize } from '../gpu/validate';
 import { LandscapeExpressionError, checkExpressionTokens } from '../core/landscape-expression';
 import {
   LANDSCAPE_STAT_COUNT,
   LANDSCAPE_STREAMS,
-  MAX_LANDSCAPE_DIM,
   batchSizeOf,
   componentCountOf,
   componentSamplingOf,
@@ -127,30 +130,35 @@ export interface LandscapeChunk {
   readonly reset: boolean;
 }
 
-/** Uniform bytes of landscape_run (fields in LANDSCAPE_PARAM_FIELDS order). */
+/** The anchor fields of the uniform: coordinate c of `anchor`, 0 past its end (or for no anchor). */
+function anchorValues(anchor: readonly number[] | undefined): UniformValues<typeof LANDSCAPE_ANCHOR_FIELDS> {
+  const fields = Object.keys(LANDSCAPE_ANCHOR_FIELDS).map((field, c) => [field, anchor?.[c] ?? 0]);
+  return Object.fromEntries(fields) as UniformValues<typeof LANDSCAPE_ANCHOR_FIELDS>;
+}
+
+/** Uniform bytes of landscape_run (LANDSCAPE_RUN_PARAMS) for one chunk of steps. */
 export function landscapeRunParams(spec: LandscapeSpec, chunk: LandscapeChunk): ArrayBuffer {
   const isSampled = spec.kind === 'quadratic-sum' || spec.kind === 'escape';
   const cellCount = spec.kind === 'quadratic-sum' ? curvatureCells(spec.curvatures).length : 1;
   const coefficients = spec.kind === 'escape' ? spec.coefficients : [0, 0];
-  const fields: ParamField[] = [
-    ['u32', spec.particleCount],
-    ['u32', chunk.firstStep],
-    ['u32', chunk.stepCount],
-    ['u32', chunk.reset ? 1 : 0],
-    ['u32', spec.seed],
-    ['u32', isSampled ? componentCountOf(spec) : 0],
-    ['u32', batchSizeOf(spec)],
-    ['u32', spec.particleCount / cellCount],
-    ['u32', spec.schedule === 'inverse-sqrt' ? 1 : 0],
-    ['f32', spec.learningRate],
-    ['f32', spec.delta0 * spec.delta0],
-    ['f32', spec.noiseStd],
-    ['f32', spec.exitRadius],
-    ['f32', coefficients[0]!],
-    ['f32', coefficients[1]!],
-    ...Array.from({ length: MAX_LANDSCAPE_DIM }, (_, c): ParamField => ['f32', spec.exitAnchor?.[c] ?? 0]),
-  ];
-  return packParams(fields);
+  return LANDSCAPE_RUN_PARAMS.pack({
+    particle_count: spec.particleCount,
+    first_step: chunk.firstStep,
+    step_count: chunk.stepCount,
+    reset: chunk.reset ? 1 : 0,
+    seed: spec.seed,
+    sample_count: isSampled ? componentCountOf(spec) : 0,
+    batch_size: batchSizeOf(spec),
+    particles_per_cell: spec.particleCount / cellCount,
+    inverse_sqrt_schedule: spec.schedule === 'inverse-sqrt' ? 1 : 0,
+    learning_rate: spec.learningRate,
+    delta0_squared: spec.delta0 * spec.delta0,
+    noise_std: spec.noiseStd,
+    exit_radius: spec.exitRadius,
+    coefficient1: coefficients[0]!,
+    coefficient2: coefficients[1]!,
+    ...anchorValues(spec.exitAnchor),
+  });
 }
 
 /** Buffers of landscape_run; optional ones bind only when the spec needs them (see landscapeBindingNames). */
@@ -180,7 +188,7 @@ export class LandscapeRun {
 
   constructor(
     private readonly gpu: GpuContext,
-    readonly spec: LandscapeSpec,
+    public spec: LandscapeSpec,
     private readonly kernel: BoundKernel,
   ) {}
 
@@ -211,6 +219,19 @@ export class LandscapeRun {
   /** Frees the params tables of recorded chunks; call after the submit holding them completed. */
   releaseTables(): void {
     for (const table of this.pendingTables.splice(0)) table.destroy();
+  }
+
+  /** The next recorded chunk continues at step t from whatever the buffers hold (a checkpoint written back). */
+  resumeAt(stepsTaken: number): void {
+    if (!Number.isInteger(stepsTaken) || stepsTaken < 0 || stepsTaken >= UINT32_RANGE) throw new KernelArgumentError(NAME, 'stepsTaken', `must be an integer in [0, 2^32), got ${stepsTaken}`);
+    this.stepsTaken = stepsTaken;
+    this.resetPending = false;
+  }
+
+  /** From the next recorded chunk on (spec.learningRate; a run with per-particle rates keeps its buffer). */
+  setLearningRate(learningRate: number): void {
+    if (!(Number.isFinite(learningRate) && learningRate >= 0)) throw new KernelArgumentError(NAME, 'learningRate', `is ${learningRate}; must be finite and >= 0`);
+    this.spec = { ...this.spec, learningRate };
   }
 
   /** The next recorded chunk starts a fresh run at t = 0 from whatever the positions buffer holds. */
@@ -331,7 +352,7 @@ export async function checkExpressionGradient(gpu: GpuContext, specInput: Landsc
   };
   try {
     const kernel = await bindWithExpressionErrors(gpu, landscapeGradientCheckKernel, landscapeVariant(spec, false), {
-      params: packParams([['u32', Q]]),
+      params: GRADIENT_CHECK_PARAMS.pack({ point_count: Q }),
       buffers: [buffers.points, buffers.results],
       workgroupCount: Math.ceil(Q / ELEMENTWISE_WORKGROUP_SIZE),
     });
@@ -429,7 +450,7 @@ export async function bindLandscapeRun(gpu: GpuContext, specInput: LandscapeSpec
   return new LandscapeRun(gpu, spec, kernel);
 }
 
-/** Final positions and per-particle statistics of `runLandscape`, de-interleaved. */
+/** Final positions and per-particle statistics of a landscape run (LandscapeSession.read), de-interleaved. */
 export interface LandscapeResult {
   /** [P x k]. */
   readonly positions: Float32Array;
@@ -456,7 +477,18 @@ export interface LandscapeSession {
   readonly run: LandscapeRun;
   /** Positions [P x k] and per-particle statistics after the steps taken so far. */
   read(): Promise<LandscapeResult>;
+  /** The raw buffers a checkpoint keeps: positions [P x k], stats [P x 4], the optimizer's accumulators [P x S]. */
+  readState(): Promise<LandscapeBufferState>;
+  /** Writes a readState() back and continues at step `stepsTaken`. */
+  writeState(state: LandscapeBufferState, stepsTaken: number): void;
   destroy(): void;
+}
+
+export interface LandscapeBufferState {
+  readonly positions: Float32Array;
+  readonly stats: Float32Array;
+  /** Empty for rules without accumulators. */
+  readonly state: Float32Array;
 }
 
 /** Uploads x0 [P x k] (and per-particle rates, curvature cells) and binds the run. All arguments are checked first. */
@@ -507,27 +539,25 @@ export async function createLandscapeSession(
       const [positions, stats] = await Promise.all([readFloat32(gpu, owned.positions!, P * k), readFloat32(gpu, owned.stats!, sizes.stats)]);
       return { positions, ...splitLandscapeStats(stats, P) };
     },
+    async readState() {
+      const [positions, stats, state] = await Promise.all([
+        readFloat32(gpu, owned.positions!, P * k),
+        readFloat32(gpu, owned.stats!, sizes.stats),
+        owned.state ? readFloat32(gpu, owned.state, sizes.state) : Promise.resolve(new Float32Array(0)),
+      ]);
+      return { positions, stats, state };
+    },
+    writeState(saved, stepsTaken) {
+      const lengths = { positions: P * k, stats: sizes.stats, state: owned.state ? sizes.state : 0 };
+      for (const name of ['positions', 'stats', 'state'] as const) {
+        checkLength(NAME, name, saved[name], lengths[name], `[${lengths[name]}]`);
+        if (lengths[name] > 0) gpu.device.queue.writeBuffer(owned[name]!, 0, Float32Array.from(saved[name]));
+      }
+      run.resumeAt(stepsTaken);
+    },
     destroy() {
       run.destroy();
       free();
     },
   };
-}
-
-/** Uploads x0 [P x k], runs `stepCount` steps (one submit) and reads back positions and stats. */
-export async function runLandscape(
-  gpu: GpuContext,
-  specInput: LandscapeSpecInput | LandscapeSpec,
-  x0: ArrayLike<number>,
-  stepCount: number,
-  options: RunLandscapeOptions = {},
-): Promise<LandscapeResult> {
-  if (!Number.isInteger(stepCount) || stepCount < 0) throw new KernelArgumentError(NAME, 'stepCount', `must be an integer >= 0, got ${stepCount}`);
-  const session = await createLandscapeSession(gpu, specInput, x0, options);
-  try {
-    await session.run.run(stepCount);
-    return await session.read();
-  } finally {
-    session.destroy();
-  }
 }

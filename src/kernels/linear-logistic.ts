@@ -3,13 +3,12 @@
  * the GPU (one thread each), advanced `stepsPerDispatch` steps per dispatch, all dispatches of a call
  * in one submit. Buffers: signedSamples [n x d], runs [R] settings, weights [R x d], velocity [R x d].
  */
-import { linearLogisticRunSource, RUN_SETTINGS_FLOATS, type LinearLogisticVariant } from '../../shaders/linear-logistic.wgsl';
+import { LINEAR_LOGISTIC_RUN_PARAMS, linearLogisticRunSource, RUN_SETTINGS_FLOATS, type LinearLogisticVariant } from '../../shaders/linear-logistic.wgsl';
 import { ELEMENTWISE_WORKGROUP_SIZE } from '../../shaders/constants';
 import { checkBufferSize, createStorageBuffer, readFloat32 } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
 import { KernelArgumentError } from '../core/errors';
 import { bindKernel, encodeWithParamsTable, type BoundKernel, type KernelSource } from '../gpu/kernel';
-import { packParams } from '../gpu/params';
 import { checkBufferHolds, checkFinite, checkLength, checkSize } from '../gpu/validate';
 import type { LinearRunSettings } from '../core/linear-run';
 
@@ -46,7 +45,7 @@ export interface LinearLogisticBuffers {
 }
 
 /** Packs the per-run settings as the WGSL RunSettings struct array; checks each one. */
-export function packRunSettings(runs: readonly LinearRunSettings[]): Uint32Array {
+export function packRunSettings(runs: readonly LinearRunSettings[]): Uint32Array<ArrayBuffer> {
   const words = new Uint32Array(runs.length * RUN_SETTINGS_FLOATS);
   const floats = new Float32Array(words.buffer);
   runs.forEach((run, r) => {
@@ -61,12 +60,7 @@ export function packRunSettings(runs: readonly LinearRunSettings[]): Uint32Array
 }
 
 function runParams(shape: LinearLogisticShape, stepCount: number): ArrayBuffer {
-  return packParams([
-    ['u32', shape.runCount],
-    ['u32', shape.sampleCount],
-    ['u32', shape.dim],
-    ['u32', stepCount],
-  ]);
+  return LINEAR_LOGISTIC_RUN_PARAMS.pack({ run_count: shape.runCount, sample_count: shape.sampleCount, dim: shape.dim, step_count: stepCount });
 }
 
 function checkShape(shape: LinearLogisticShape): void {
@@ -135,6 +129,10 @@ export async function bindLinearLogisticRun(gpu: GpuContext, shape: LinearLogist
 export interface LinearLogisticSession {
   readonly run: LinearLogisticRun;
   read(): Promise<{ weights: Float32Array; velocity: Float32Array }>;
+  /** Replaces w and v [R x d] and the step counter (a checkpoint restored). */
+  write(state: { weights: ArrayLike<number>; velocity: ArrayLike<number> }, stepsTaken: number): void;
+  /** Replaces every run's settings from the next step on (a new learning rate). */
+  setRuns(runs: readonly LinearRunSettings[]): void;
   destroy(): void;
 }
 
@@ -185,6 +183,20 @@ export async function createLinearLogisticSession(gpu: GpuContext, inputs: Linea
       const [weights, velocity] = await Promise.all([readFloat32(gpu, owned.weights, runs.length * d), readFloat32(gpu, owned.velocity, runs.length * d)]);
       return { weights, velocity };
     },
+    write(state, stepsTaken) {
+      for (const name of ['weights', 'velocity'] as const) {
+        const values = Float32Array.from(state[name]);
+        checkLength(NAME, name, values, runs.length * d, `[${runs.length} x ${d}]`);
+        checkFinite(NAME, `${name} (as float32)`, values);
+        gpu.device.queue.writeBuffer(owned[name], 0, values);
+      }
+      checkStepCount(stepsTaken);
+      run.stepsTaken = stepsTaken;
+    },
+    setRuns(next) {
+      if (next.length !== runs.length) throw new KernelArgumentError(NAME, 'runs', `has ${next.length} entries; this session holds ${runs.length} runs`);
+      gpu.device.queue.writeBuffer(owned.runs, 0, packRunSettings(next));
+    },
     destroy() {
       run.destroy();
       free();
@@ -192,14 +204,6 @@ export async function createLinearLogisticSession(gpu: GpuContext, inputs: Linea
   };
 }
 
-/** Array in, array out: `stepCount` steps of every run from w0 (v0 = 0); returns w and v [R x d]. */
-export async function runLinearLogistic(gpu: GpuContext, inputs: LinearLogisticInputs, stepCount: number): Promise<{ weights: Float32Array; velocity: Float32Array }> {
-  if (!Number.isInteger(stepCount) || stepCount < 0) throw new KernelArgumentError(NAME, 'stepCount', `must be an integer >= 0, got ${stepCount}`);
-  const session = await createLinearLogisticSession(gpu, inputs);
-  try {
-    await session.run.run(stepCount);
-    return await session.read();
-  } finally {
-    session.destroy();
-  }
+function checkStepCount(stepsTaken: number): void {
+  if (!Number.isInteger(stepsTaken) || stepsTaken < 0) throw new KernelArgumentError(NAME, 'stepsTaken', `must be an integer >= 0, got ${stepsTaken}`);
 }

@@ -1,12 +1,11 @@
-/** Wrappers for shaders/matmul.wgsl.ts: a bound kernel on GPU buffers, and an array-in/array-out helper. */
-import { matmulOutputTile, matmulSource, type MatmulEpilogue, type MatmulOperandA, type MatmulVariant } from '../../shaders/matmul.wgsl';
+/** Wrappers for shaders/matmul.wgsl.ts: a bound kernel on GPU buffers. */
+import { MATMUL_PARAMS, matmulOutputTile, matmulSource, type MatmulEpilogue, type MatmulOperandA, type MatmulVariant } from '../../shaders/matmul.wgsl';
 import type { MatmulAlgorithm } from '../core/matmul-algorithms';
-import { checkBufferSize, createStorageBuffer, readFloat32 } from '../gpu/buffers';
+import { checkBufferSize } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
 import { KernelArgumentError } from '../core/errors';
-import { bindKernel, runKernels, type BoundKernel, type KernelSource } from '../gpu/kernel';
-import { packParams } from '../gpu/params';
-import { checkBufferHolds, checkFinite, checkLength, checkSize } from '../gpu/validate';
+import { bindKernel, type BoundKernel, type KernelSource } from '../gpu/kernel';
+import { checkBufferHolds, checkSize } from '../gpu/validate';
 
 export type { MatmulEpilogue, MatmulOperandA, MatmulVariant };
 
@@ -38,18 +37,20 @@ export function matmulElementCounts(shape: MatmulShape): { a: number; b: number;
   return { a: batch * m * k, b: batch * k * n, c: batch * m * n };
 }
 
-/** Total workgroups: ceil(M / tile) * ceil(N / tile) per matrix, times batch. */
-export function matmulWorkgroupCount(algorithm: MatmulAlgorithm, shape: MatmulShape): number {
+/** Output tiles per matrix: ceil(M / tile) rows by ceil(N / tile) columns, one workgroup each. */
+export function matmulTileGrid(algorithm: MatmulAlgorithm, shape: MatmulShape): { tileRows: number; tileCols: number } {
   const tile = matmulOutputTile(algorithm);
-  return Math.ceil(shape.m / tile) * Math.ceil(shape.n / tile) * shape.batch;
+  return { tileRows: Math.ceil(shape.m / tile), tileCols: Math.ceil(shape.n / tile) };
 }
 
-function shapeText(shape: MatmulShape): string {
-  return `{batch: ${shape.batch}, m: ${shape.m}, n: ${shape.n}, k: ${shape.k}}`;
+/** Total workgroups: the tile grid of one matrix, times batch. */
+export function matmulWorkgroupCount(algorithm: MatmulAlgorithm, shape: MatmulShape): number {
+  const { tileRows, tileCols } = matmulTileGrid(algorithm, shape);
+  return tileRows * tileCols * shape.batch;
 }
 
 /** Positive integer sizes, and operands that fit one storage binding (checked before any allocation). */
-function checkShape(gpu: GpuContext, shape: MatmulShape): void {
+export function checkShape(gpu: GpuContext, shape: MatmulShape): void {
   for (const key of ['batch', 'm', 'n', 'k'] as const) checkSize(NAME, `shape.${key}`, shape[key]);
   const counts = matmulElementCounts(shape);
   for (const key of ['a', 'b', 'c'] as const) checkBufferSize(gpu, key, counts[key] * 4, NAME);
@@ -71,7 +72,7 @@ export interface MatmulBuffers {
 }
 
 /** The 'relu-grad' operand's extra arguments must come with it and only with it. */
-function checkOperandA(variant: MatmulVariant, has: { gate: boolean; rowScale: boolean; scale: boolean }): void {
+export function checkOperandA(variant: MatmulVariant, has: { gate: boolean; rowScale: boolean; scale: boolean }): void {
   const reluGrad = variant.operandA === 'relu-grad';
   if (reluGrad && variant.epilogue !== 'none') {
     throw new KernelArgumentError(NAME, 'epilogue', `must be 'none' with the 'relu-grad' operand (it applies its own scale), got '${variant.epilogue}'`);
@@ -83,9 +84,8 @@ function checkOperandA(variant: MatmulVariant, has: { gate: boolean; rowScale: b
 }
 
 /**
- * C[b] = epilogue(op(A[b]) op(B[b])) on GPU buffers. Bindings: 0 params {batch, m, n, k,
- * tile_rows, tile_cols}, 1 A, 2 B, 3 C, then 4 bias (only for 'bias-relu') or 4 gate, 5 rowScale, 6 scale
- * (only for the 'relu-grad' operand).
+ * C[b] = epilogue(op(A[b]) op(B[b])) on GPU buffers. Bindings: 0 MATMUL_PARAMS, 1 A, 2 B, 3 C, then
+ * 4 bias (only for 'bias-relu') or 4 gate, 5 rowScale, 6 scale (only for the 'relu-grad' operand).
  */
 export function bindMatmul(gpu: GpuContext, variant: MatmulVariant, shape: MatmulShape, buffers: MatmulBuffers): Promise<BoundKernel> {
   checkShape(gpu, shape);
@@ -103,15 +103,8 @@ export function bindMatmul(gpu: GpuContext, variant: MatmulVariant, shape: Matmu
   if (buffers.gate) checkBufferHolds(NAME, 'gate', buffers.gate, shape.batch * shape.k);
   if (buffers.rowScale) checkBufferHolds(NAME, 'rowScale', buffers.rowScale, shape.batch * shape.m);
   if (buffers.scale) checkBufferHolds(NAME, 'scale', buffers.scale, shape.batch);
-  const tile = matmulOutputTile(variant.algorithm);
-  const params = packParams([
-    ['u32', shape.batch],
-    ['u32', shape.m],
-    ['u32', shape.n],
-    ['u32', shape.k],
-    ['u32', Math.ceil(shape.m / tile)],
-    ['u32', Math.ceil(shape.n / tile)],
-  ]);
+  const { tileRows, tileCols } = matmulTileGrid(variant.algorithm, shape);
+  const params = MATMUL_PARAMS.pack({ batch: shape.batch, m: shape.m, n: shape.n, k: shape.k, tile_rows: tileRows, tile_cols: tileCols });
   const reluGrad = buffers.gate && buffers.rowScale && buffers.scale ? [buffers.gate, buffers.rowScale, buffers.scale] : [];
   const bound = [buffers.a, buffers.b, buffers.c, ...(buffers.bias ? [buffers.bias] : []), ...reluGrad];
   return bindKernel(gpu, matmulKernel, variant, {
@@ -146,60 +139,4 @@ export function matmulVariant(options: MatmulOptions = {}): MatmulVariant {
     epilogue: options.epilogue ?? 'none',
     operandA: options.operandA ?? 'plain',
   };
-}
-
-/**
- * Uploads A and B (and bias), runs the batched matmul, reads back C [batch x M x N].
- * Every argument is checked before anything is allocated or dispatched.
- */
-export async function matmul(
-  gpu: GpuContext,
-  a: Float32Array,
-  b: Float32Array,
-  shape: MatmulShape,
-  options: MatmulOptions = {},
-): Promise<Float32Array> {
-  const variant = matmulVariant(options);
-  checkShape(gpu, shape);
-  const counts = matmulElementCounts(shape);
-  const { batch, m, n, k } = shape;
-  checkLength(NAME, 'a', a, counts.a, variant.transA ? `[${batch} x ${k} x ${m}] (transA)` : `[${batch} x ${m} x ${k}]`);
-  checkLength(NAME, 'b', b, counts.b, variant.transB ? `[${batch} x ${n} x ${k}] (transB)` : `[${batch} x ${k} x ${n}]`);
-  const hasBias = variant.epilogue === 'bias-relu';
-  if (hasBias && !options.bias) throw new KernelArgumentError(NAME, 'bias', "is required by the 'bias-relu' epilogue");
-  if (!hasBias && options.bias) {
-    throw new KernelArgumentError(NAME, 'bias', `is only used by the 'bias-relu' epilogue, not '${variant.epilogue}'`);
-  }
-  if (options.bias) checkLength(NAME, 'bias', options.bias, n, `[${n}] (one per column of C, ${shapeText(shape)})`);
-  checkOperandA(variant, { gate: options.gate !== undefined, rowScale: options.rowScale !== undefined, scale: options.scale !== undefined });
-  if (options.gate) checkLength(NAME, 'gate', options.gate, batch * k, `[${batch} x ${k}] (one per term of the sum)`);
-  if (options.rowScale) checkLength(NAME, 'rowScale', options.rowScale, batch * m, `[${batch} x ${m}] (one per row of C)`);
-  if (options.scale) checkLength(NAME, 'scale', options.scale, batch, `[${batch}] (one per matrix)`);
-  checkFinite(NAME, 'a', a);
-  checkFinite(NAME, 'b', b);
-  for (const argument of ['bias', 'gate', 'rowScale', 'scale'] as const) {
-    const values = options[argument];
-    if (values) checkFinite(NAME, argument, values);
-  }
-
-  const buffers = {
-    a: createStorageBuffer(gpu, `${NAME}/a`, a),
-    b: createStorageBuffer(gpu, `${NAME}/b`, b),
-    c: createStorageBuffer(gpu, `${NAME}/c`, counts.c * 4),
-    ...(options.bias ? { bias: createStorageBuffer(gpu, `${NAME}/bias`, options.bias) } : {}),
-    ...(options.gate ? { gate: createStorageBuffer(gpu, `${NAME}/gate`, options.gate) } : {}),
-    ...(options.rowScale ? { rowScale: createStorageBuffer(gpu, `${NAME}/rowScale`, options.rowScale) } : {}),
-    ...(options.scale ? { scale: createStorageBuffer(gpu, `${NAME}/scale`, options.scale) } : {}),
-  };
-  try {
-    const kernel = await bindMatmul(gpu, variant, shape, buffers);
-    try {
-      await runKernels(gpu, NAME, [kernel]);
-      return await readFloat32(gpu, buffers.c, counts.c);
-    } finally {
-      kernel.destroy();
-    }
-  } finally {
-    Object.values(buffers).forEach((buffer) => buffer.destroy());
-  }
 }

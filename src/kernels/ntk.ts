@@ -2,13 +2,12 @@
  * Wrappers for shaders/ntk.wgsl.ts: bound kernels on GPU buffers. The composed Gram (forward pass,
  * batched matmul, combine, readback and eigen-solve) is src/metrics/ntk.ts.
  */
-import { ntkCombineSource, ntkMaskedScaleSource, type NtkVariant } from '../../shaders/ntk.wgsl';
+import { NTK_COMBINE_PARAMS, NTK_MASKED_SCALE_PARAMS, ntkCombineSource, ntkMaskedScaleSource, type NtkVariant } from '../../shaders/ntk.wgsl';
 import { ELEMENTWISE_WORKGROUP_SIZE } from '../../shaders/constants';
 import { checkBufferSize } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
 import { KernelArgumentError } from '../core/errors';
 import { bindKernel, type BoundKernel, type KernelSource } from '../gpu/kernel';
-import { packParams } from '../gpu/params';
 import { checkBufferHolds, checkSize } from '../gpu/validate';
 import { combinedOutputScale, type Scaling, type TrainableParts } from '../core/conventions';
 
@@ -66,10 +65,7 @@ export async function bindNtkMaskedScale(gpu: GpuContext, shape: NtkShape, buffe
   checkBufferHolds(name, 'features', buffers.features, 2 * elementCount);
   checkBufferHolds(name, 'a', buffers.a, shape.width);
   return bindKernel(gpu, ntkMaskedScaleKernel, VARIANT, {
-    params: packParams([
-      ['u32', elementCount],
-      ['u32', shape.width],
-    ]),
+    params: NTK_MASKED_SCALE_PARAMS.pack({ element_count: elementCount, width: shape.width }),
     buffers: [buffers.features, buffers.a],
     workgroupCount: Math.ceil(elementCount / ELEMENTWISE_WORKGROUP_SIZE),
   });
@@ -84,17 +80,17 @@ export interface NtkCombineBuffers {
   readonly gram: GPUBuffer;
 }
 
-/** Uniform of ntk_combine: {element_count, kernel_scale, second_weight, first_weight, bias_weight}. */
+/** Uniform bytes of ntk_combine (NTK_COMBINE_PARAMS). */
 export function ntkCombineParams(shape: NtkShape, trainable: TrainableParts, hasBias: boolean, name = 'ntk/ntk_combine'): ArrayBuffer {
   const scale = ntkKernelScale(name, shape);
   const firstLayer = trainable !== 'second';
-  return packParams([
-    ['u32', shape.sampleCount * shape.sampleCount],
-    ['f32', scale],
-    ['f32', trainable !== 'first' ? 1 : 0],
-    ['f32', firstLayer ? 1 : 0],
-    ['f32', firstLayer && hasBias ? 1 : 0],
-  ]);
+  return NTK_COMBINE_PARAMS.pack({
+    element_count: shape.sampleCount * shape.sampleCount,
+    kernel_scale: scale,
+    second_weight: trainable !== 'first' ? 1 : 0,
+    first_weight: firstLayer ? 1 : 0,
+    bias_weight: firstLayer && hasBias ? 1 : 0,
+  });
 }
 
 /**

@@ -5,6 +5,12 @@
  * src/optim/gpu-optimizer.ts composes these into whole steps.
  */
 import {
+  NORM_TOTAL_PARAMS,
+  OPTIMIZER_UPDATE_PARAMS,
+  PROXIMAL_GRAD_PARAMS,
+  SAM_PERTURB_PARAMS,
+  SAM_RESTORE_PARAMS,
+  SQUARED_NORM_PARAMS,
   normTotalSource,
   optimizerUpdateSource,
   OPTIMIZER_SCALAR_SLOTS,
@@ -21,7 +27,6 @@ import { createStorageBuffer } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
 import { KernelArgumentError } from '../core/errors';
 import { bindKernel, type BoundKernel, type KernelSource } from '../gpu/kernel';
-import { packParams } from '../gpu/params';
 import { checkBufferHolds, checkSize } from '../gpu/validate';
 import {
   biasCorrection,
@@ -170,13 +175,9 @@ export function createOptimizerStateBuffers(gpu: GpuContext, ruleInput: Optimize
 // ---------------------------------------------------------------------------------------------
 // squared_norm, norm_total
 
-/** Uniform bytes of squared_norm: { element_count, partial_offset, step_scale }. */
+/** Uniform bytes of squared_norm (SQUARED_NORM_PARAMS). */
 export function squaredNormParams(tensor: { elementCount: number; stepScale: number }, partialOffset: number): ArrayBuffer {
-  return packParams([
-    ['u32', tensor.elementCount],
-    ['u32', partialOffset],
-    ['f32', tensor.stepScale],
-  ]);
+  return SQUARED_NORM_PARAMS.pack({ element_count: tensor.elementCount, partial_offset: partialOffset, step_scale: tensor.stepScale });
 }
 
 /** scalars[partialOffset + k] = c_s sum over block k of g^2, k < partialCountOf(elementCount). Bindings: grad, scalars. */
@@ -201,12 +202,9 @@ export async function bindSquaredNorm(
   });
 }
 
-/** Uniform bytes of norm_total: { partial_count, accumulate }. */
+/** Uniform bytes of norm_total (NORM_TOTAL_PARAMS). */
 export function normTotalParams(partialCount: number, accumulate: boolean): ArrayBuffer {
-  return packParams([
-    ['u32', partialCount],
-    ['u32', accumulate ? 1 : 0],
-  ]);
+  return NORM_TOTAL_PARAMS.pack({ partial_count: partialCount, accumulate: accumulate ? 1 : 0 });
 }
 
 /** scalars[0] = sum of the partialCount partials; with `accumulate`, scalars[1] += scalars[0]. Binding: scalars. */
@@ -221,11 +219,8 @@ export async function bindNormTotal(gpu: GpuContext, scalars: GPUBuffer, partial
 // optimizer_update
 
 /**
- * Uniform bytes of optimizer_update (12 x 4 bytes, in this order):
- *   element_count u32, loss_slot u32*, learning_rate f32*, step_scale f32, beta1 f32, one_minus_beta1 f32,
- *   beta2 f32, one_minus_beta2 f32, epsilon f32, delta0_squared f32, bias_correction1 f32*, bias_correction2 f32*
- * (* changes per step). 1 - beta and 1 - beta^t are computed in float64 and rounded once, so Adam at
- * t = 1 gives m / (1 - beta1) = u to within one rounding. Fields a rule does not use are 0.
+ * Uniform bytes of optimizer_update (OPTIMIZER_UPDATE_PARAMS) for one step. 1 - beta and 1 - beta^t are
+ * computed in float64 and rounded once, so Adam at t = 1 gives m / (1 - beta1) = u to within one rounding.
  */
 export function optimizerUpdateParams(rule: OptimizerRule, tensor: { elementCount: number; stepScale: number }, step: OptimizerStepInfo): ArrayBuffer {
   const base = updateRuleOf(rule);
@@ -233,20 +228,20 @@ export function optimizerUpdateParams(rule: OptimizerRule, tensor: { elementCoun
   const beta1 = base.kind === 'adam' ? base.beta1 : base.kind === 'momentum' || base.kind === 'nesterov' ? base.beta : 0;
   const beta2 = base.kind === 'adam' ? base.beta2 : 0;
   const epsilon = base.kind === 'adam' || base.kind === 'adagrad' || base.kind === 'normalized-gd' ? base.epsilon : 0;
-  return packParams([
-    ['u32', tensor.elementCount],
-    ['u32', step.lossSlot ?? 0],
-    ['f32', step.learningRate],
-    ['f32', tensor.stepScale],
-    ['f32', beta1],
-    ['f32', 1 - beta1],
-    ['f32', beta2],
-    ['f32', 1 - beta2],
-    ['f32', epsilon],
-    ['f32', base.kind === 'adanorm' ? base.delta0 ** 2 : 0],
-    ['f32', base.kind === 'adam' ? biasCorrection(base.beta1, t) : 1],
-    ['f32', base.kind === 'adam' ? biasCorrection(base.beta2, t) : 1],
-  ]);
+  return OPTIMIZER_UPDATE_PARAMS.pack({
+    element_count: tensor.elementCount,
+    loss_slot: step.lossSlot ?? 0,
+    learning_rate: step.learningRate,
+    step_scale: tensor.stepScale,
+    beta1,
+    one_minus_beta1: 1 - beta1,
+    beta2,
+    one_minus_beta2: 1 - beta2,
+    epsilon,
+    delta0_squared: base.kind === 'adanorm' ? base.delta0 ** 2 : 0,
+    bias_correction1: base.kind === 'adam' ? biasCorrection(base.beta1, t) : 1,
+    bias_correction2: base.kind === 'adam' ? biasCorrection(base.beta2, t) : 1,
+  });
 }
 
 /** Checks the per-step values (before they are packed into params or a params table). */
@@ -322,14 +317,9 @@ export async function bindOptimizerUpdate(
 // ---------------------------------------------------------------------------------------------
 // sam_perturb, sam_restore
 
-/** Uniform bytes of sam_perturb: { element_count, step_scale, rho, epsilon }. */
+/** Uniform bytes of sam_perturb (SAM_PERTURB_PARAMS). */
 export function samPerturbParams(rule: Extract<OptimizerRule, { kind: 'sam' }>, tensor: { elementCount: number; stepScale: number }): ArrayBuffer {
-  return packParams([
-    ['u32', tensor.elementCount],
-    ['f32', tensor.stepScale],
-    ['f32', rule.rho],
-    ['f32', rule.epsilon],
-  ]);
+  return SAM_PERTURB_PARAMS.pack({ element_count: tensor.elementCount, step_scale: tensor.stepScale, rho: rule.rho, epsilon: rule.epsilon });
 }
 
 /**
@@ -360,7 +350,7 @@ export async function bindSamRestore(gpu: GpuContext, tensor: Pick<OptimizerTens
   checkBufferHolds(name, 'param', tensor.param, tensor.elementCount);
   checkBufferHolds(name, 'saved', saved, tensor.elementCount);
   return bindKernel(gpu, samRestoreKernel, VARIANT, {
-    params: packParams([['u32', tensor.elementCount]]),
+    params: SAM_RESTORE_PARAMS.pack({ element_count: tensor.elementCount }),
     buffers: [tensor.param, saved],
     workgroupCount: Math.ceil(tensor.elementCount / ELEMENTWISE_WORKGROUP_SIZE),
   });
@@ -374,12 +364,9 @@ export function proximalCoefficient(tau: number, stepScale: number): number {
   return stepScale === 0 ? 0 : 1 / (tau * stepScale);
 }
 
-/** Uniform bytes of proximal_grad: { element_count, coefficient }; rewrite with writeParams to change tau. */
+/** Uniform bytes of proximal_grad (PROXIMAL_GRAD_PARAMS); rewrite with writeParams to change tau. */
 export function proximalGradParams(tensor: { elementCount: number; stepScale: number }, tau: number): ArrayBuffer {
-  return packParams([
-    ['u32', tensor.elementCount],
-    ['f32', proximalCoefficient(tau, tensor.stepScale)],
-  ]);
+  return PROXIMAL_GRAD_PARAMS.pack({ element_count: tensor.elementCount, coefficient: proximalCoefficient(tau, tensor.stepScale) });
 }
 
 /** grad += (theta - anchor) / (tau c_s), in place (JKO inner step; see proximalGradSource). Bindings: param, anchor, grad. */

@@ -4,6 +4,10 @@
  * summary in one submit. Work: neuron_stats O(m d), neuron_activity O(n m), summaries O(m).
  */
 import {
+  NEURON_ACTIVITY_PARAMS,
+  NEURON_STATS_PARAMS,
+  SUMMARIZE_ACTIVITY_PARAMS,
+  SUMMARIZE_NEURONS_PARAMS,
   neuronActivitySource,
   neuronStatsSource,
   summarizeActivitySource,
@@ -16,7 +20,6 @@ import { checkBufferSize, createStorageBuffer, readFloat32, readUint32 } from '.
 import type { GpuContext } from '../gpu/device';
 import { KernelArgumentError } from '../core/errors';
 import { bindKernel, runKernels, type BoundKernel, type KernelSource } from '../gpu/kernel';
-import { packParams } from '../gpu/params';
 import { checkBufferHolds, checkFinite, checkLength, checkSize } from '../gpu/validate';
 
 const VARIANT: ParticleMetricsVariant = {};
@@ -95,10 +98,7 @@ export function bindNeuronStats(gpu: GpuContext, shape: NeuronShape, buffers: Ne
     }
   }
   return bindKernel(gpu, neuronStatsKernel, { hasBias: shape.hasBias }, {
-    params: packParams([
-      ['u32', m],
-      ['u32', d],
-    ]),
+    params: NEURON_STATS_PARAMS.pack({ width: m, input_dim: d }),
     buffers: bound,
     workgroupCount: Math.ceil(m / ELEMENTWISE_WORKGROUP_SIZE),
   });
@@ -117,10 +117,7 @@ export function bindSummarizeNeurons(
   checkBufferHolds(name, 'stats', buffers.stats, 3 * width);
   checkBufferHolds(name, 'summary', buffers.summary, SUMMARY_LENGTH);
   return bindKernel(gpu, summarizeNeuronsKernel, VARIANT, {
-    params: packParams([
-      ['u32', width],
-      ['f32', livingThreshold],
-    ]),
+    params: SUMMARIZE_NEURONS_PARAMS.pack({ width, living_threshold: livingThreshold }),
     buffers: [buffers.stats, buffers.summary],
     workgroupCount: 1,
   });
@@ -152,10 +149,7 @@ export function bindNeuronActivity(
   checkBufferHolds(name, 'initialActivation', buffers.initialActivation, n * m);
   checkBufferHolds(name, 'activity', buffers.activity, 2 * m);
   return bindKernel(gpu, neuronActivityKernel, VARIANT, {
-    params: packParams([
-      ['u32', n],
-      ['u32', m],
-    ]),
+    params: NEURON_ACTIVITY_PARAMS.pack({ sample_count: n, width: m }),
     buffers: [buffers.activation, buffers.initialActivation, buffers.activity],
     workgroupCount: Math.ceil(m / ELEMENTWISE_WORKGROUP_SIZE),
   });
@@ -172,7 +166,7 @@ export function bindSummarizeActivity(
   checkBufferHolds(name, 'activity', buffers.activity, 2 * width);
   checkBufferHolds(name, 'activitySummary', buffers.activitySummary, 2);
   return bindKernel(gpu, summarizeActivityKernel, VARIANT, {
-    params: packParams([['u32', width]]),
+    params: SUMMARIZE_ACTIVITY_PARAMS.pack({ width }),
     buffers: [buffers.activity, buffers.activitySummary],
     workgroupCount: 1,
   });

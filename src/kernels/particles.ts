@@ -1,15 +1,23 @@
 /**
- * Wrappers for shaders/particles.wgsl.ts: the fused per-neuron update of one GD/SGD step and the
- * minibatch gather, as bound kernels on GPU buffers and as array-in/array-out helpers.
+ * Wrappers for shaders/particles.wgsl.ts: the fused per-neuron update of one GD/SGD step, the
+ * minibatch gather and the sphere retraction, as bound kernels on GPU buffers.
  */
-import { gatherRowsSource, normalizeRowsSource, updateNeuronsSource, type GatherRowsVariant, type NormalizeRowsVariant, type UpdateNeuronsVariant } from '../../shaders/particles.wgsl';
+import {
+  GATHER_ROWS_PARAMS,
+  NORMALIZE_ROWS_PARAMS,
+  UPDATE_NEURONS_PARAMS,
+  gatherRowsSource,
+  normalizeRowsSource,
+  updateNeuronsSource,
+  type GatherRowsVariant,
+  type NormalizeRowsVariant,
+  type UpdateNeuronsVariant,
+} from '../../shaders/particles.wgsl';
 import { ELEMENTWISE_WORKGROUP_SIZE } from '../../shaders/constants';
-import { checkBufferSize, createStorageBuffer, readFloat32 } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
 import { KernelArgumentError } from '../core/errors';
-import { bindKernel, runKernels, type BoundKernel, type KernelSource } from '../gpu/kernel';
-import { packParams } from '../gpu/params';
-import { checkBufferHolds, checkFinite, checkLength, checkSize } from '../gpu/validate';
+import { bindKernel, type BoundKernel, type KernelSource } from '../gpu/kernel';
+import { checkBufferHolds, checkSize } from '../gpu/validate';
 import { particleLearningRate, type Scaling, type TrainableParts } from '../core/conventions';
 
 const UINT32_RANGE = 2 ** 32;
@@ -63,7 +71,7 @@ export interface GatherRowsBuffers {
   readonly batchTargets: GPUBuffer;
 }
 
-function checkGatherShape(kernel: string, shape: GatherShape): void {
+export function checkGatherShape(kernel: string, shape: GatherShape): void {
   checkSize(kernel, 'sampleCount', shape.sampleCount);
   checkSize(kernel, 'inputDim', shape.inputDim);
   checkSize(kernel, 'batchSize', shape.batchSize);
@@ -71,13 +79,9 @@ function checkGatherShape(kernel: string, shape: GatherShape): void {
   checkElementCount(kernel, 'batchInputs', shape.batchSize * shape.inputDim);
 }
 
-/** Uniform bytes of gather_rows: { batch_size, input_dim, sample_count }. */
+/** Uniform bytes of gather_rows (GATHER_ROWS_PARAMS). */
 export function gatherRowsParams(shape: GatherShape): ArrayBuffer {
-  return packParams([
-    ['u32', shape.batchSize],
-    ['u32', shape.inputDim],
-    ['u32', shape.sampleCount],
-  ]);
+  return GATHER_ROWS_PARAMS.pack({ batch_size: shape.batchSize, input_dim: shape.inputDim, sample_count: shape.sampleCount });
 }
 
 /** Xb[k, :] = X[idx[k], :], yb[k] = y[idx[k]] for k < B. Buffers bind in the order of GatherRowsBuffers. */
@@ -95,56 +99,6 @@ export async function bindGatherRows(gpu: GpuContext, shape: GatherShape, buffer
     buffers: [buffers.indices, buffers.inputs, buffers.targets, buffers.batchInputs, buffers.batchTargets],
     workgroupCount: Math.ceil((b * d) / ELEMENTWISE_WORKGROUP_SIZE),
   });
-}
-
-/** Checks indices on the CPU (integers in [0, n)) and returns them as u32. */
-function checkIndices(kernel: string, indices: ArrayLike<number>, sampleCount: number): Uint32Array {
-  for (let k = 0; k < indices.length; k++) {
-    const index = indices[k]!;
-    if (!Number.isInteger(index) || index < 0 || index >= sampleCount) {
-      throw new KernelArgumentError(kernel, 'indices', `has ${index} at position ${k}; indices must be integers in [0, ${sampleCount})`);
-    }
-  }
-  return Uint32Array.from(indices);
-}
-
-/** Uploads X [n x d], y [n] and the indices, runs gather_rows, reads back Xb [B x d] and yb [B]. */
-export async function gatherRows(
-  gpu: GpuContext,
-  inputs: Float32Array,
-  targets: Float32Array,
-  indices: ArrayLike<number>,
-  inputDim: number,
-): Promise<{ batchInputs: Float32Array; batchTargets: Float32Array }> {
-  const name = 'particles/gather_rows';
-  const shape = { sampleCount: targets.length, inputDim, batchSize: indices.length };
-  checkGatherShape(name, shape);
-  const { sampleCount: n, batchSize: b } = shape;
-  checkLength(name, 'inputs', inputs, n * inputDim, `[${n} x ${inputDim}]`);
-  checkFinite(name, 'inputs', inputs);
-  checkFinite(name, 'targets', targets);
-  const indexData = checkIndices(name, indices, n);
-  checkBufferSize(gpu, 'inputs', inputs.byteLength, name);
-  checkBufferSize(gpu, 'batchInputs', b * inputDim * 4, name);
-  const buffers = {
-    indices: createStorageBuffer(gpu, `${name}/indices`, indexData),
-    inputs: createStorageBuffer(gpu, `${name}/inputs`, inputs),
-    targets: createStorageBuffer(gpu, `${name}/targets`, targets),
-    batchInputs: createStorageBuffer(gpu, `${name}/batchInputs`, b * inputDim * 4),
-    batchTargets: createStorageBuffer(gpu, `${name}/batchTargets`, b * 4),
-  };
-  try {
-    const kernel = await bindGatherRows(gpu, shape, buffers);
-    await runKernels(gpu, name, [kernel]);
-    kernel.destroy();
-    const [batchInputs, batchTargets] = await Promise.all([
-      readFloat32(gpu, buffers.batchInputs, b * inputDim),
-      readFloat32(gpu, buffers.batchTargets, b),
-    ]);
-    return { batchInputs, batchTargets };
-  } finally {
-    Object.values(buffers).forEach((buffer) => buffer.destroy());
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -198,13 +152,13 @@ export interface UpdateNeuronsBuffers {
   readonly gradB?: GPUBuffer;
 }
 
-function checkNeuronShape(kernel: string, shape: NeuronShape): void {
+export function checkNeuronShape(kernel: string, shape: NeuronShape): void {
   checkSize(kernel, 'width', shape.width);
   checkSize(kernel, 'inputDim', shape.inputDim);
   checkElementCount(kernel, 'W', shape.width * shape.inputDim);
 }
 
-function checkStepSizes(kernel: string, steps: NeuronStepSizes): void {
+export function checkStepSizes(kernel: string, steps: NeuronStepSizes): void {
   for (const [argument, value] of Object.entries(steps)) {
     if (!Number.isFinite(Math.fround(value)) || value < 0) {
       throw new KernelArgumentError(kernel, `stepSizes.${argument}`, `must be finite in float32 and >= 0, got ${value}`);
@@ -212,14 +166,9 @@ function checkStepSizes(kernel: string, steps: NeuronStepSizes): void {
   }
 }
 
-/** Uniform bytes of update_neurons: { width, input_dim, lr_a, lr_w }; rewrite per step with writeParams. */
+/** Uniform bytes of update_neurons (UPDATE_NEURONS_PARAMS); rewrite per step with writeParams. */
 export function updateNeuronsParams(shape: NeuronShape, steps: NeuronStepSizes): ArrayBuffer {
-  return packParams([
-    ['u32', shape.width],
-    ['u32', shape.inputDim],
-    ['f32', steps.lrA],
-    ['f32', steps.lrW],
-  ]);
+  return UPDATE_NEURONS_PARAMS.pack({ width: shape.width, input_dim: shape.inputDim, lr_a: steps.lrA, lr_w: steps.lrW });
 }
 
 /**
@@ -258,83 +207,12 @@ export async function bindUpdateNeurons(
   });
 }
 
-/** Parameters of the m neurons: a [m], W [m x d], b [m] (optional). */
-export interface NeuronParameters<T> {
-  readonly a: T;
-  readonly W: T;
-  readonly b?: T;
-}
-
-/** Gradients of L with respect to the parameters, same shapes. */
-export interface NeuronGradients<T> {
-  readonly gradA: T;
-  readonly gradW: T;
-  readonly gradB?: T;
-}
-
-/** Uploads parameters and gradients, runs one update_neurons step, reads back the new parameters. */
-export async function updateNeurons(
-  gpu: GpuContext,
-  parameters: NeuronParameters<Float32Array>,
-  gradients: NeuronGradients<Float32Array>,
-  shape: NeuronShape,
-  rule: NeuronUpdateRule,
-): Promise<NeuronParameters<Float32Array>> {
-  const name = 'particles/update_neurons';
-  checkNeuronShape(name, shape);
-  const { width: m, inputDim: d } = shape;
-  const hasBias = parameters.b !== undefined;
-  if ((gradients.gradB !== undefined) !== hasBias) {
-    throw new KernelArgumentError(name, 'gradB', hasBias ? 'is required since b is given' : 'is given but b is not');
-  }
-  if (!Number.isFinite(rule.learningRate) || rule.learningRate < 0) {
-    throw new KernelArgumentError(name, 'learningRate', `must be finite and >= 0, got ${rule.learningRate}`);
-  }
-  const arrays: [string, Float32Array, number][] = [
-    ['a', parameters.a, m],
-    ['W', parameters.W, m * d],
-    ['gradA', gradients.gradA, m],
-    ['gradW', gradients.gradW, m * d],
-  ];
-  if (parameters.b && gradients.gradB) arrays.push(['b', parameters.b, m], ['gradB', gradients.gradB, m]);
-  for (const [argument, data, length] of arrays) checkLength(name, argument, data, length, length === m ? `[${m}]` : `[${m} x ${d}]`);
-  for (const [argument, data] of arrays) checkFinite(name, argument, data);
-  const steps = neuronStepSizes(rule, m);
-  checkStepSizes(name, steps);
-  checkBufferSize(gpu, 'W', m * d * 4, name);
-
-  const upload = (argument: string, data: Float32Array) => createStorageBuffer(gpu, `${name}/${argument}`, data);
-  const buffers: UpdateNeuronsBuffers = {
-    a: upload('a', parameters.a),
-    W: upload('W', parameters.W),
-    gradA: upload('gradA', gradients.gradA),
-    gradW: upload('gradW', gradients.gradW),
-    ...(parameters.b && gradients.gradB ? { b: upload('b', parameters.b), gradB: upload('gradB', gradients.gradB) } : {}),
-  };
-  try {
-    const kernel = await bindUpdateNeurons(gpu, { hasBias }, shape, steps, buffers);
-    await runKernels(gpu, name, [kernel]);
-    kernel.destroy();
-    const [a, W, b] = await Promise.all([
-      readFloat32(gpu, buffers.a, m),
-      readFloat32(gpu, buffers.W, m * d),
-      buffers.b ? readFloat32(gpu, buffers.b, m) : Promise.resolve(undefined),
-    ]);
-    return b ? { a, W, b } : { a, W };
-  } finally {
-    Object.values(buffers).forEach((buffer) => buffer?.destroy());
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // normalize_rows
 
-/** Uniform bytes of normalize_rows: { width, input_dim }. */
+/** Uniform bytes of normalize_rows (NORMALIZE_ROWS_PARAMS). */
 export function normalizeRowsParams(shape: NeuronShape): ArrayBuffer {
-  return packParams([
-    ['u32', shape.width],
-    ['u32', shape.inputDim],
-  ]);
+  return NORMALIZE_ROWS_PARAMS.pack({ width: shape.width, input_dim: shape.inputDim });
 }
 
 /** In place: w_j <- w_j / |w_j| for every row of W [m x d] (zero rows stay zero); the sphere retraction. */
@@ -347,22 +225,4 @@ export async function bindNormalizeRows(gpu: GpuContext, shape: NeuronShape, W: 
     buffers: [W],
     workgroupCount: Math.ceil(shape.width / ELEMENTWISE_WORKGROUP_SIZE),
   });
-}
-
-/** Uploads W [m x d], normalizes its rows on the GPU, reads it back. */
-export async function normalizeRows(gpu: GpuContext, W: Float32Array, shape: NeuronShape): Promise<Float32Array> {
-  const name = 'particles/normalize_rows';
-  checkNeuronShape(name, shape);
-  checkLength(name, 'W', W, shape.width * shape.inputDim, `[${shape.width} x ${shape.inputDim}]`);
-  checkFinite(name, 'W', W);
-  checkBufferSize(gpu, 'W', W.byteLength, name);
-  const buffer = createStorageBuffer(gpu, `${name}/W`, W);
-  try {
-    const kernel = await bindNormalizeRows(gpu, shape, buffer);
-    await runKernels(gpu, name, [kernel]);
-    kernel.destroy();
-    return await readFloat32(gpu, buffer, W.length);
-  } finally {
-    buffer.destroy();
-  }
 }

@@ -1,8 +1,10 @@
 /**
  * Wrappers for shaders/random.wgsl.ts: bound kernels that fill GPU buffers from the Threefry
- * streams, and array helpers. The stream contract is the one of src/reference/random.ts.
+ * streams. The stream contract is the one of src/core/random.ts.
  */
 import {
+  BATCH_SAMPLING_PARAMS,
+  FILL_PARAMS,
   fillNormalSource,
   fillU32Source,
   fillUniformSource,
@@ -11,11 +13,9 @@ import {
   type RandomVariant,
 } from '../../shaders/random.wgsl';
 import { ELEMENTWISE_WORKGROUP_SIZE } from '../../shaders/constants';
-import { checkBufferSize, createStorageBuffer, readFloat32, readUint32 } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
 import { KernelArgumentError } from '../core/errors';
-import { bindKernel, runKernels, type BoundKernel, type KernelSource } from '../gpu/kernel';
-import { packParams } from '../gpu/params';
+import { bindKernel, type BoundKernel, type KernelSource } from '../gpu/kernel';
 import { checkBufferHolds, checkSize } from '../gpu/validate';
 
 const VARIANT: RandomVariant = {};
@@ -68,7 +68,7 @@ export interface BatchSamplingBuffers {
   readonly scratch?: GPUBuffer;
 }
 
-function checkStreamPosition(kernel: string, position: StreamPosition): void {
+export function checkStreamPosition(kernel: string, position: StreamPosition): void {
   for (const argument of ['seed', 'stream', 'step'] as const) {
     const value = position[argument];
     if (!Number.isInteger(value) || value < 0 || value >= UINT32_RANGE) {
@@ -77,14 +77,14 @@ function checkStreamPosition(kernel: string, position: StreamPosition): void {
   }
 }
 
-function checkElementCount(kernel: string, elementCount: number): void {
+export function checkElementCount(kernel: string, elementCount: number): void {
   checkSize(kernel, 'elementCount', elementCount);
   if (elementCount > UINT32_RANGE - 1) {
     throw new KernelArgumentError(kernel, 'elementCount', `${elementCount} exceeds the u32 counter range; split the fill`);
   }
 }
 
-function checkNormal(kernel: string, normal: NormalParameters): void {
+export function checkNormal(kernel: string, normal: NormalParameters): void {
   if (!Number.isFinite(Math.fround(normal.mean))) {
     throw new KernelArgumentError(kernel, 'mean', `must be finite in float32, got ${normal.mean}`);
   }
@@ -93,7 +93,7 @@ function checkNormal(kernel: string, normal: NormalParameters): void {
   }
 }
 
-function checkBatchSampling(kernel: string, sampling: BatchSampling): void {
+export function checkBatchSampling(kernel: string, sampling: BatchSampling): void {
   checkStreamPosition(kernel, sampling);
   checkSize(kernel, 'batchSize', sampling.batchSize);
   checkSize(kernel, 'sampleCount', sampling.sampleCount);
@@ -114,28 +114,28 @@ function checkBatchSampling(kernel: string, sampling: BatchSampling): void {
   }
 }
 
-/** Uniform bytes of the fill kernels: { element_count, seed, stream, step, mean, std_dev }. */
+/** Uniform bytes of the fill kernels (FILL_PARAMS). */
 export function fillParams(elementCount: number, position: StreamPosition, normal: NormalParameters = { mean: 0, std: 1 }): ArrayBuffer {
-  return packParams([
-    ['u32', elementCount],
-    ['u32', position.seed],
-    ['u32', position.stream],
-    ['u32', position.step],
-    ['f32', normal.mean],
-    ['f32', normal.std],
-  ]);
+  return FILL_PARAMS.pack({
+    element_count: elementCount,
+    seed: position.seed,
+    stream: position.stream,
+    step: position.step,
+    mean: normal.mean,
+    std_dev: normal.std,
+  });
 }
 
-/** Uniform bytes of sample_batch_indices: { batch_size, sample_count, seed, stream, first_step, step_count }. */
+/** Uniform bytes of sample_batch_indices (BATCH_SAMPLING_PARAMS). */
 export function batchSamplingParams(sampling: BatchSampling): ArrayBuffer {
-  return packParams([
-    ['u32', sampling.batchSize],
-    ['u32', sampling.sampleCount],
-    ['u32', sampling.seed],
-    ['u32', sampling.stream],
-    ['u32', sampling.step],
-    ['u32', sampling.stepCount ?? 1],
-  ]);
+  return BATCH_SAMPLING_PARAMS.pack({
+    batch_size: sampling.batchSize,
+    sample_count: sampling.sampleCount,
+    seed: sampling.seed,
+    stream: sampling.stream,
+    first_step: sampling.step,
+    step_count: sampling.stepCount ?? 1,
+  });
 }
 
 /** u32 elements of the shuffle scratch: stepCount x n without replacement, none with replacement. */
@@ -204,67 +204,4 @@ export async function bindSampleBatchIndices(gpu: GpuContext, sampling: BatchSam
     buffers: buffers.scratch ? [buffers.indices, buffers.scratch] : [buffers.indices],
     workgroupCount: stepCount,
   });
-}
-
-/** Runs one bound kernel on a fresh output buffer and reads it back. */
-async function fillAndRead<T>(
-  gpu: GpuContext,
-  name: string,
-  elementCount: number,
-  bind: (values: GPUBuffer) => Promise<BoundKernel>,
-  read: (values: GPUBuffer) => Promise<T>,
-): Promise<T> {
-  checkBufferSize(gpu, 'values', elementCount * 4, name);
-  const values = createStorageBuffer(gpu, `${name}/values`, elementCount * 4);
-  try {
-    const kernel = await bind(values);
-    await runKernels(gpu, name, [kernel]);
-    kernel.destroy();
-    return await read(values);
-  } finally {
-    values.destroy();
-  }
-}
-
-/** The u32 stream on the GPU: equals reference u32Array(seed, stream, step, count) bit for bit. */
-export async function fillU32(gpu: GpuContext, position: StreamPosition, elementCount: number): Promise<Uint32Array> {
-  const name = 'random/fill_u32';
-  checkElementCount(name, elementCount);
-  checkStreamPosition(name, position);
-  return await fillAndRead(gpu, name, elementCount, (v) => bindFillU32(gpu, elementCount, position, v), (v) => readUint32(gpu, v, elementCount));
-}
-
-/** The uniform stream on the GPU: equals reference uniformArray(...) bit for bit. */
-export async function fillUniform(gpu: GpuContext, position: StreamPosition, elementCount: number): Promise<Float32Array> {
-  const name = 'random/fill_uniform';
-  checkElementCount(name, elementCount);
-  checkStreamPosition(name, position);
-  return await fillAndRead(gpu, name, elementCount, (v) => bindFillUniform(gpu, elementCount, position, v), (v) => readFloat32(gpu, v, elementCount));
-}
-
-/** N(mean, std^2) samples on the GPU: reference normalArray(...) up to the GPU's log/cos/sqrt accuracy. */
-export async function fillNormal(gpu: GpuContext, position: StreamPosition, elementCount: number, normal: NormalParameters = { mean: 0, std: 1 }): Promise<Float32Array> {
-  const name = 'random/fill_normal';
-  checkElementCount(name, elementCount);
-  checkStreamPosition(name, position);
-  checkNormal(name, normal);
-  return await fillAndRead(gpu, name, elementCount, (v) => bindFillNormal(gpu, elementCount, position, normal, v), (v) => readFloat32(gpu, v, elementCount));
-}
-
-/**
- * Minibatch indices on the GPU for steps step .. step + stepCount - 1, [stepCount x B]: row t equals
- * reference sampleBatchIndices(seed, stream, step + t, n, B, replace) bit for bit.
- */
-export async function sampleBatchIndices(gpu: GpuContext, sampling: BatchSampling): Promise<Uint32Array> {
-  const name = 'random/sample_batch_indices';
-  checkBatchSampling(name, sampling);
-  const scratchLength = batchScratchLength(sampling);
-  checkBufferSize(gpu, 'scratch', scratchLength * 4, name);
-  const scratch = scratchLength > 0 ? createStorageBuffer(gpu, `${name}/scratch`, scratchLength * 4) : undefined;
-  try {
-    const indexCount = (sampling.stepCount ?? 1) * sampling.batchSize;
-    return await fillAndRead(gpu, name, indexCount, (indices) => bindSampleBatchIndices(gpu, sampling, { indices, ...(scratch ? { scratch } : {}) }), (v) => readUint32(gpu, v, indexCount));
-  } finally {
-    scratch?.destroy();
-  }
 }

@@ -1,18 +1,23 @@
 /**
  * Wrappers for shaders/sinkhorn.wgsl.ts: bound half steps and row costs on GPU buffers, the
- * solver that runs the schedule of src/metrics/sinkhorn-schedule.ts (many iterations per submit,
+ * solver that runs the schedule of src/core/sinkhorn-schedule.ts (many iterations per submit,
  * a 16-byte read-back per check), and an array-in/array-out helper.
  *
  * Memory: x, y, f, g and three O(n + p) scratch vectors; C and P are never stored, so 4096 x 4096
  * clouds need well under a megabyte. Work per iteration: 2 n p (k + O(1)) flops plus 2 n p exp.
  */
-import { sinkhornHalfStepSource, sinkhornRowCostSource, type SinkhornVariant } from '../../shaders/sinkhorn.wgsl';
+import {
+  SINKHORN_HALF_STEP_PARAMS,
+  SINKHORN_ROW_COST_PARAMS,
+  sinkhornHalfStepSource,
+  sinkhornRowCostSource,
+  type SinkhornVariant,
+} from '../../shaders/sinkhorn.wgsl';
 import { REDUCTION_WORKGROUP_SIZE } from '../../shaders/constants';
 import { checkBufferSize, createStorageBuffer, readFloat32 } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
 import { KernelArgumentError } from '../core/errors';
 import { bindKernel, runKernels, type BoundKernel, type KernelSource } from '../gpu/kernel';
-import { packParams } from '../gpu/params';
 import { checkBufferHolds, checkFinite, checkLength, checkSize } from '../gpu/validate';
 import {
   resolveSinkhornOptions,
@@ -151,15 +156,15 @@ export function bindSinkhornHalfStep(
   });
   const { variant, workgroupCount } = rowLaunch(count, otherCount, threadsPerRow);
   return bindKernel(gpu, sinkhornHalfStepKernel, variant, {
-    params: packParams([
-      ['u32', count],
-      ['u32', otherCount],
-      ['u32', dim],
-      ['u32', commit ? 1 : 0],
-      ['f32', epsilon],
-      ['f32', 1 / epsilon],
-      ['f32', Math.log(otherCount)],
-    ]),
+    params: SINKHORN_HALF_STEP_PARAMS.pack({
+      count,
+      other_count: otherCount,
+      dim,
+      commit: commit ? 1 : 0,
+      epsilon,
+      inverse_epsilon: 1 / epsilon,
+      log_other_count: Math.log(otherCount),
+    }),
     buffers: [buffers.points, buffers.otherPoints, buffers.otherPotential, buffers.potential, buffers.marginalError],
     workgroupCount,
   });
@@ -197,13 +202,7 @@ export function bindSinkhornRowCost(
   });
   const { variant, workgroupCount } = rowLaunch(n, p, threadsPerRow);
   return bindKernel(gpu, sinkhornRowCostKernel, variant, {
-    params: packParams([
-      ['u32', n],
-      ['u32', p],
-      ['u32', dim],
-      ['f32', 1 / epsilon],
-      ['f32', Math.log(p)],
-    ]),
+    params: SINKHORN_ROW_COST_PARAMS.pack({ count: n, other_count: p, dim, inverse_epsilon: 1 / epsilon, log_other_count: Math.log(p) }),
     buffers: [buffers.x, buffers.y, buffers.f, buffers.g, buffers.rowCost],
     workgroupCount,
   });

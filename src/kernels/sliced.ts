@@ -4,13 +4,12 @@
  *   per direction -> mean over directions (two-layer/mean_loss),
  * all recorded into one submit. Work O(L (n + p) k + L P log^2 P), P the padded length.
  */
-import { projectRowsSource, quantileCostSource, type SlicedVariant } from '../../shaders/sliced.wgsl';
+import { PROJECT_ROWS_PARAMS, QUANTILE_COST_PARAMS, projectRowsSource, quantileCostSource, type SlicedVariant } from '../../shaders/sliced.wgsl';
 import { ELEMENTWISE_WORKGROUP_SIZE } from '../../shaders/constants';
 import { checkBufferSize, createStorageBuffer, readFloat32 } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
 import { KernelArgumentError } from '../core/errors';
 import { bindKernel, runKernels, type BoundKernel, type KernelSource } from '../gpu/kernel';
-import { packParams } from '../gpu/params';
 import { checkBufferHolds, checkSize } from '../gpu/validate';
 import { pointCount } from './point-cloud';
 import { slicedDirections } from '../core/sliced-directions';
@@ -72,12 +71,7 @@ export function bindProjectRows(
   checkBufferHolds(name, 'points', buffers.points, shape.pointCount * shape.dim);
   checkBufferHolds(name, 'keys', buffers.keys, shape.directionCount * padded);
   return bindKernel(gpu, projectRowsKernel, VARIANT, {
-    params: packParams([
-      ['u32', shape.directionCount],
-      ['u32', shape.pointCount],
-      ['u32', padded],
-      ['u32', shape.dim],
-    ]),
+    params: PROJECT_ROWS_PARAMS.pack({ direction_count: shape.directionCount, point_count: shape.pointCount, padded_length: padded, dim: shape.dim }),
     buffers: [buffers.directions, buffers.points, buffers.keys],
     workgroupCount: Math.ceil((shape.directionCount * padded) / ELEMENTWISE_WORKGROUP_SIZE),
   });
@@ -96,13 +90,13 @@ export function bindQuantileCost(
   checkBufferHolds(name, 'yKeys', buffers.yKeys, directionCount * paddedLength(yCount));
   checkBufferHolds(name, 'cost', buffers.cost, directionCount);
   return bindKernel(gpu, quantileCostKernel, VARIANT, {
-    params: packParams([
-      ['u32', directionCount],
-      ['u32', xCount],
-      ['u32', paddedLength(xCount)],
-      ['u32', yCount],
-      ['u32', paddedLength(yCount)],
-    ]),
+    params: QUANTILE_COST_PARAMS.pack({
+      direction_count: directionCount,
+      x_count: xCount,
+      x_padded: paddedLength(xCount),
+      y_count: yCount,
+      y_padded: paddedLength(yCount),
+    }),
     buffers: [buffers.xKeys, buffers.yKeys, buffers.cost],
     workgroupCount: directionCount,
   });

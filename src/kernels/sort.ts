@@ -3,14 +3,13 @@
  * recorded as one pad dispatch plus log2(P) (log2(P) + 1) / 2 stage dispatches (P the padded
  * length), all in one submit. Work: O(rows P log^2 P) compare-exchanges.
  */
-import { bitonicStepSource, padRowsSource, type SortVariant } from '../../shaders/sort.wgsl';
+import { BITONIC_STEP_PARAMS, PAD_ROWS_PARAMS, bitonicStepSource, padRowsSource, type SortVariant } from '../../shaders/sort.wgsl';
 import { ELEMENTWISE_WORKGROUP_SIZE } from '../../shaders/constants';
-import { checkBufferSize, createStorageBuffer, readFloat32 } from '../gpu/buffers';
+import { checkBufferSize } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
 import { KernelArgumentError } from '../core/errors';
-import { bindKernel, runKernels, type BoundKernel, type KernelSource } from '../gpu/kernel';
-import { packParams } from '../gpu/params';
-import { checkBufferHolds, checkFinite, checkLength, checkSize } from '../gpu/validate';
+import { bindKernel, type BoundKernel, type KernelSource } from '../gpu/kernel';
+import { checkBufferHolds, checkSize } from '../gpu/validate';
 
 const VARIANT: SortVariant = {};
 /** rows * P must stay within u32 index arithmetic with room to spare (and one storage binding). */
@@ -73,11 +72,7 @@ export function bindPadRows(gpu: GpuContext, shape: SortShape, buffers: { readon
   checkBufferHolds(name, 'source', buffers.source, shape.rowCount * shape.length);
   checkBufferHolds(name, 'keys', buffers.keys, shape.rowCount * padded);
   return bindKernel(gpu, padRowsKernel, VARIANT, {
-    params: packParams([
-      ['u32', shape.rowCount],
-      ['u32', shape.length],
-      ['u32', padded],
-    ]),
+    params: PAD_ROWS_PARAMS.pack({ row_count: shape.rowCount, length: shape.length, padded_length: padded }),
     buffers: [buffers.source, buffers.keys],
     workgroupCount: Math.ceil((shape.rowCount * padded) / ELEMENTWISE_WORKGROUP_SIZE),
   });
@@ -95,44 +90,10 @@ export async function bindBitonicStages(gpu: GpuContext, shape: SortShape, keys:
   return Promise.all(
     bitonicStages(padded).map(({ block, stride }) =>
       bindKernel(gpu, bitonicStepKernel, VARIANT, {
-        params: packParams([
-          ['u32', shape.rowCount],
-          ['u32', padded],
-          ['u32', block],
-          ['u32', stride],
-        ]),
+        params: BITONIC_STEP_PARAMS.pack({ row_count: shape.rowCount, padded_length: padded, block_size: block, stride }),
         buffers: [keys],
         workgroupCount,
       }),
     ),
   );
-}
-
-/**
- * Sorts each of `rowCount` rows of `values` ([rows x length], row-major) ascending on the GPU and
- * returns them in the same layout.
- */
-export async function sortRows(gpu: GpuContext, values: Float32Array, shape: SortShape = { rowCount: 1, length: values.length }): Promise<Float32Array> {
-  const name = 'sort/sortRows';
-  const padded = checkSortShape(gpu, name, shape);
-  checkLength(name, 'values', values, shape.rowCount * shape.length, `[${shape.rowCount} x ${shape.length}]`);
-  checkFinite(name, 'values', values);
-  const source = createStorageBuffer(gpu, `${name}/source`, values);
-  const keys = createStorageBuffer(gpu, `${name}/keys`, shape.rowCount * padded * 4);
-  const kernels: BoundKernel[] = [];
-  try {
-    kernels.push(await bindPadRows(gpu, shape, { source, keys }));
-    kernels.push(...(await bindBitonicStages(gpu, shape, keys)));
-    await runKernels(gpu, name, kernels);
-    const sortedPadded = await readFloat32(gpu, keys, shape.rowCount * padded);
-    const sorted = new Float32Array(shape.rowCount * shape.length);
-    for (let row = 0; row < shape.rowCount; row++) {
-      sorted.set(sortedPadded.subarray(row * padded, row * padded + shape.length), row * shape.length);
-    }
-    return sorted;
-  } finally {
-    kernels.forEach((kernel) => kernel.destroy());
-    source.destroy();
-    keys.destroy();
-  }
 }

@@ -1,9 +1,11 @@
 /**
  * Wrappers for shaders/two-layer-batch.wgsl.ts: N independent networks, each of width m_k <= M
- * stored padded to M. Bound kernels on GPU buffers (for the batched trainer) and array-in/array-out
- * helpers (for tests). Every argument is checked before any buffer is created or work dispatched.
+ * stored padded to M. Bound kernels on GPU buffers (for the batched trainer). Every argument is
+ * checked before any buffer is created or work dispatched.
  */
 import {
+  BATCH_NETWORK,
+  BATCH_PARAMS,
   batchMeanLossSource,
   batchNeuronGradsSource,
   batchOutputLossSource,
@@ -12,14 +14,13 @@ import {
   type TwoLayerBatchVariant,
 } from '../../shaders/two-layer-batch.wgsl';
 import { ELEMENTWISE_WORKGROUP_SIZE } from '../../shaders/constants';
-import { checkBufferSize, createStorageBuffer, readFloat32 } from '../gpu/buffers';
+import { checkBufferSize } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
 import { KernelArgumentError } from '../core/errors';
-import { bindKernel, runKernels, type BoundKernel, type KernelSource } from '../gpu/kernel';
-import { packParams } from '../gpu/params';
-import { checkBufferHolds, checkFinite, checkLength, checkSize } from '../gpu/validate';
+import { bindKernel, type BoundKernel, type KernelSource } from '../gpu/kernel';
+import { checkBufferHolds, checkSize } from '../gpu/validate';
 import { LOSS_KINDS, SCALINGS, combinedOutputScale, lossCode, type LossKind } from '../core/conventions';
-import { batchRowLength, type BatchNetwork, type BatchProblem, type BatchSettings, type BatchShape } from '../core/batched-network';
+import { batchRowLength, type BatchNetwork, type BatchSettings, type BatchShape } from '../core/batched-network';
 import { neuronStepSizes } from './particles';
 
 const FAMILY = 'two-layer-batch';
@@ -34,9 +35,6 @@ export const batchOutputLossKernel = kernelSource('batch_output_loss', batchOutp
 export const batchMeanLossKernel = kernelSource('batch_mean_loss', batchMeanLossSource, () => 'f32');
 export const batchNeuronGradsKernel = kernelSource('batch_neuron_grads', batchNeuronGradsSource, biasKey);
 export const batchUpdateKernel = kernelSource('batch_update', batchUpdateSource, biasKey);
-
-/** Bytes per network in the `networks` table: { width: u32, output_scale: f32, lr_a: f32, lr_w: f32 }. */
-export const NETWORK_ENTRY_BYTES = 16;
 
 /** u32 index math in the WGSL: every array stays below 2^30 elements. */
 const MAX_ELEMENTS = 2 ** 30;
@@ -68,8 +66,8 @@ export function networkTable(shape: BatchShape, settings: BatchSettings, network
   if (!SCALINGS.includes(settings.scaling)) {
     throw new KernelArgumentError(name, 'scaling', `is '${String(settings.scaling)}'; expected one of ${SCALINGS.join(', ')}`);
   }
-  const bytes = new ArrayBuffer(Math.max(1, networks.length) * NETWORK_ENTRY_BYTES);
-  const view = new DataView(bytes);
+  const stride = BATCH_NETWORK.byteLength;
+  const bytes = new Uint8Array(Math.max(1, networks.length) * stride);
   networks.forEach(({ width, learningRate }, k) => {
     if (!Number.isInteger(width) || width < 1 || width > shape.maxWidth) {
       throw new KernelArgumentError(name, `networks[${k}].width`, `is ${width}; must be an integer in [1, maxWidth = ${shape.maxWidth}]`);
@@ -82,32 +80,25 @@ export function networkTable(shape: BatchShape, settings: BatchSettings, network
     for (const [argument, value] of [['alpha', scale], ['learningRate', steps.lrA], ['learningRate', steps.lrW]] as const) {
       if (!Number.isFinite(Math.fround(value))) throw new KernelArgumentError(name, `networks[${k}].${argument}`, `gives ${value}, not a finite float32`);
     }
-    const offset = k * NETWORK_ENTRY_BYTES;
-    view.setUint32(offset, width, true);
-    view.setFloat32(offset + 4, scale, true);
-    view.setFloat32(offset + 8, steps.lrA, true);
-    view.setFloat32(offset + 12, steps.lrW, true);
+    bytes.set(new Uint8Array(BATCH_NETWORK.pack({ width, output_scale: scale, lr_a: steps.lrA, lr_w: steps.lrW })), k * stride);
   });
-  return bytes;
+  return bytes.buffer;
 }
 
-/**
- * The uniform struct of every entry point: { network_count, sample_count, max_width, row_length,
- * input_dim, loss_code, output_offset } (all u32). output_offset is mean_loss's log row.
- */
+/** Uniform bytes of every entry point (BATCH_PARAMS); outputOffset is mean_loss's log row. */
 export function batchParams(shape: BatchShape, loss: LossKind = 'square', outputOffset = 0): ArrayBuffer {
-  return packParams([
-    ['u32', shape.networkCount],
-    ['u32', shape.sampleCount],
-    ['u32', shape.maxWidth],
-    ['u32', batchRowLength(shape)],
-    ['u32', shape.inputDim],
-    ['u32', lossCode(loss)],
-    ['u32', outputOffset],
-  ]);
+  return BATCH_PARAMS.pack({
+    network_count: shape.networkCount,
+    sample_count: shape.sampleCount,
+    max_width: shape.maxWidth,
+    row_length: batchRowLength(shape),
+    input_dim: shape.inputDim,
+    loss_code: lossCode(loss),
+    output_offset: outputOffset,
+  });
 }
 
-function checkLoss(name: string, loss: LossKind): void {
+export function checkLoss(name: string, loss: LossKind): void {
   if (!LOSS_KINDS.includes(loss)) throw new KernelArgumentError(name, 'loss', `is '${String(loss)}'; expected one of ${LOSS_KINDS.join(', ')}`);
 }
 
@@ -247,155 +238,4 @@ export function bindBatchUpdate(gpu: GpuContext, shape: BatchShape, buffers: Bat
   });
   const bound = [buffers.networks, buffers.a, buffers.firstLayer, buffers.gradA, buffers.gradW, ...(buffers.gradB ? [buffers.gradB] : [])];
   return bindKernel(gpu, batchUpdateKernel, { hasBias: shape.hasBias }, { params: batchParams(shape), buffers: bound, workgroupCount: elementwise(c.firstLayer) });
-}
-
-// ---- Array-in/array-out helpers -------------------------------------------------------------
-
-/** Checks host arrays: lengths (with the shape in the message) and finiteness. */
-function checkArrays(name: string, arrays: Record<string, readonly [data: ArrayLike<number>, length: number, shapeText: string]>): void {
-  for (const [argument, [data, length, shapeText]] of Object.entries(arrays)) {
-    checkLength(name, argument, data, length, shapeText);
-    checkFinite(name, argument, data);
-  }
-}
-
-/**
- * Uploads `inputs` (and the network table), creates zeroed `outputs` of the given element counts
- * (an output named like an input reuses its buffer: updated in place), runs the bound kernel once,
- * reads the outputs back and frees everything.
- */
-async function runOnce<O extends string>(
-  gpu: GpuContext,
-  name: string,
-  inputs: Record<string, ArrayBufferView>,
-  outputs: Record<O, number>,
-  bind: (buffers: Record<string, GPUBuffer>) => Promise<BoundKernel>,
-): Promise<Record<O, Float32Array>> {
-  const buffers: Record<string, GPUBuffer> = {};
-  let kernel: BoundKernel | undefined;
-  try {
-    for (const [argument, data] of Object.entries(inputs)) buffers[argument] = createStorageBuffer(gpu, `${name}/${argument}`, data);
-    for (const [argument, count] of Object.entries<number>(outputs)) buffers[argument] ??= createStorageBuffer(gpu, `${name}/${argument}`, count * 4);
-    kernel = await bind(buffers);
-    await runKernels(gpu, name, [kernel]);
-    const entries = await Promise.all(Object.entries<number>(outputs).map(async ([argument, count]) => [argument, await readFloat32(gpu, buffers[argument]!, count)] as const));
-    return Object.fromEntries(entries) as Record<O, Float32Array>;
-  } finally {
-    kernel?.destroy();
-    for (const buffer of Object.values(buffers)) buffer.destroy();
-  }
-}
-
-function shapeTexts(shape: BatchShape) {
-  const { networkCount: N, sampleCount: n, maxWidth: M } = shape;
-  const R = batchRowLength(shape);
-  return { activation: `[${N} x ${n} x ${M}]`, samples: `[${N} x ${n}]`, neurons: `[${N} x ${M}]`, firstLayer: `[${N} x ${M} x ${R}]` };
-}
-
-/** The network table as bytes for upload, after checking the problem. */
-function prepare(gpu: GpuContext, name: string, problem: BatchProblem): Uint8Array {
-  checkBatchShape(gpu, name, problem.shape);
-  return new Uint8Array(networkTable(problem.shape, problem.settings, problem.networks, name));
-}
-
-export interface BatchHeadInputs {
-  /** H [N x n x M]. */
-  readonly activation: Float32Array;
-  /** a [N x M]. */
-  readonly a: Float32Array;
-}
-
-/** Uploads H, a, y; runs batch_output_loss; reads back f, per-sample losses and dL/df [N x n]. */
-export async function batchOutputLoss(
-  gpu: GpuContext,
-  problem: BatchProblem,
-  loss: LossKind,
-  inputs: BatchHeadInputs & { readonly y: Float32Array },
-): Promise<{ output: Float32Array; loss: Float32Array; outputGrad: Float32Array }> {
-  const name = `${FAMILY}/batch_output_loss`;
-  const networks = prepare(gpu, name, problem);
-  checkLoss(name, loss);
-  const c = batchElementCounts(problem.shape);
-  const s = shapeTexts(problem.shape);
-  checkArrays(name, { activation: [inputs.activation, c.activation, s.activation], a: [inputs.a, c.neurons, s.neurons], y: [inputs.y, c.samples, s.samples] });
-  const counts = { output: c.samples, loss: c.samples, outputGrad: c.samples };
-  return runOnce(gpu, name, { networks, activation: inputs.activation, a: inputs.a, y: inputs.y }, counts, (b) =>
-    bindBatchOutputLoss(gpu, problem.shape, loss, { networks: b.networks!, activation: b.activation!, a: b.a!, y: b.y!, output: b.output!, loss: b.loss!, outputGrad: b.outputGrad! }),
-  );
-}
-
-/** Uploads per-sample losses [N x n]; runs batch_mean_loss into row `outputOffset`; returns the [(outputOffset + 1) x N] log. */
-export async function batchMeanLoss(gpu: GpuContext, shape: BatchShape, loss: Float32Array, outputOffset = 0): Promise<Float32Array> {
-  const name = `${FAMILY}/batch_mean_loss`;
-  checkBatchShape(gpu, name, shape);
-  checkArrays(name, { loss: [loss, shape.networkCount * shape.sampleCount, shapeTexts(shape).samples] });
-  if (!Number.isInteger(outputOffset) || outputOffset < 0) {
-    throw new KernelArgumentError(name, 'outputOffset', `must be a non-negative integer, got ${outputOffset}`);
-  }
-  const { metrics } = await runOnce(gpu, name, { loss }, { metrics: (outputOffset + 1) * shape.networkCount }, (b) =>
-    bindBatchMeanLoss(gpu, shape, outputOffset, { loss: b.loss!, metrics: b.metrics! }),
-  );
-  return metrics;
-}
-
-export interface BatchGradInputs extends BatchHeadInputs {
-  /** dL/df [N x n]. */
-  readonly outputGrad: Float32Array;
-}
-
-function checkGradInputs(gpu: GpuContext, name: string, problem: BatchProblem, inputs: BatchGradInputs): Uint8Array {
-  const networks = prepare(gpu, name, problem);
-  const c = batchElementCounts(problem.shape);
-  const s = shapeTexts(problem.shape);
-  checkArrays(name, { activation: [inputs.activation, c.activation, s.activation], a: [inputs.a, c.neurons, s.neurons], outputGrad: [inputs.outputGrad, c.samples, s.samples] });
-  return networks;
-}
-
-/** Uploads H, dL/df (and a); runs batch_neuron_grads; reads back dL/da (and dL/db) [N x M]. */
-export async function batchNeuronGrads(gpu: GpuContext, problem: BatchProblem, inputs: BatchGradInputs): Promise<{ gradA: Float32Array; gradB?: Float32Array }> {
-  const name = `${FAMILY}/batch_neuron_grads`;
-  const networks = checkGradInputs(gpu, name, problem, inputs);
-  const { hasBias } = problem.shape;
-  const c = batchElementCounts(problem.shape);
-  const uploads = { networks, activation: inputs.activation, outputGrad: inputs.outputGrad, ...(hasBias ? { a: inputs.a } : {}) };
-  const outputs: Record<string, number> = hasBias ? { gradA: c.neurons, gradB: c.neurons } : { gradA: c.neurons };
-  const { gradA, gradB } = await runOnce(gpu, name, uploads, outputs, (b) =>
-    bindBatchNeuronGrads(gpu, problem.shape, { networks: b.networks!, activation: b.activation!, outputGrad: b.outputGrad!, gradA: b.gradA!, ...(hasBias ? { a: b.a!, gradB: b.gradB! } : {}) }),
-  );
-  return gradB ? { gradA: gradA!, gradB } : { gradA: gradA! };
-}
-
-export interface BatchUpdateInputs {
-  /** a [N x M]. */
-  readonly a: Float32Array;
-  /** First layer [N x M x R]. */
-  readonly firstLayer: Float32Array;
-  readonly gradA: Float32Array;
-  /** [N x M x R]. */
-  readonly gradW: Float32Array;
-  /** [N x M], exactly with a bias. */
-  readonly gradB?: Float32Array;
-}
-
-/** Uploads parameters and gradients; runs one batch_update; reads back a [N x M] and the first layer [N x M x R]. */
-export async function batchUpdate(gpu: GpuContext, problem: BatchProblem, inputs: BatchUpdateInputs): Promise<{ a: Float32Array; firstLayer: Float32Array }> {
-  const name = `${FAMILY}/batch_update`;
-  const networks = prepare(gpu, name, problem);
-  const { hasBias } = problem.shape;
-  if ((inputs.gradB !== undefined) !== hasBias) {
-    throw new KernelArgumentError(name, 'gradB', hasBias ? 'is required when hasBias is set' : 'is given but hasBias is not set');
-  }
-  const c = batchElementCounts(problem.shape);
-  const s = shapeTexts(problem.shape);
-  checkArrays(name, {
-    a: [inputs.a, c.neurons, s.neurons],
-    firstLayer: [inputs.firstLayer, c.firstLayer, s.firstLayer],
-    gradA: [inputs.gradA, c.neurons, s.neurons],
-    gradW: [inputs.gradW, c.firstLayer, s.firstLayer],
-    ...(inputs.gradB ? { gradB: [inputs.gradB, c.neurons, s.neurons] as const } : {}),
-  });
-  const uploads = { networks, a: inputs.a, firstLayer: inputs.firstLayer, gradA: inputs.gradA, gradW: inputs.gradW, ...(inputs.gradB ? { gradB: inputs.gradB } : {}) };
-  return runOnce(gpu, name, uploads, { a: c.neurons, firstLayer: c.firstLayer }, (b) =>
-    bindBatchUpdate(gpu, problem.shape, { networks: b.networks!, a: b.a!, firstLayer: b.firstLayer!, gradA: b.gradA!, gradW: b.gradW!, ...(b.gradB ? { gradB: b.gradB } : {}) }),
-  );
 }

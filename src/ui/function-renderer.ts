@@ -3,14 +3,14 @@
  * (compute), then the heat map (d = 2) or curve (d = 1) and the data points, all reading the source's live
  * buffers. Nothing is read back except the frame for PNG export.
  */
-import { functionGridSource } from '../../shaders/function-grid.wgsl';
-import { functionRangeSource } from '../../shaders/function-range.wgsl';
+import { FUNCTION_GRID_PARAMS, functionGridSource } from '../../shaders/function-grid.wgsl';
+import { FUNCTION_RANGE_PARAMS, functionRangeSource } from '../../shaders/function-range.wgsl';
 import { functionHeatmapSource } from '../../shaders/function-heatmap.wgsl';
 import { functionCurveSource } from '../../shaders/function-curve.wgsl';
 import { functionPointsSource } from '../../shaders/function-points.wgsl';
+import { FUNCTION_VIEW_PARAMS } from '../../shaders/function-view-common.wgsl';
 import { ELEMENTWISE_WORKGROUP_SIZE } from '../../shaders/constants';
 import { bindKernel, type BoundKernel, type KernelSource } from '../gpu/kernel';
-import { packParams } from '../gpu/params';
 import type { GpuContext } from '../gpu/device';
 import type { FunctionSource } from './particle-source';
 import { BACKGROUND } from './particle-renderer';
@@ -66,7 +66,7 @@ export class FunctionRenderer {
     this.gridY = d === 2 ? gridSize : 1;
     this.values = storageFrom(device, 'function-view/values', new Float32Array(this.gridX * this.gridY));
     this.valueRange = storageFrom(device, 'function-view/range', new Float32Array(4));
-    this.viewUniform = device.createBuffer({ label: 'function-view/view', size: 64, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.viewUniform = device.createBuffer({ label: 'function-view/view', size: FUNCTION_VIEW_PARAMS.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     this.zeroBias = source.b ? undefined : storageFrom(device, 'function-view/no-bias', new Float32Array(4));
     const data = source.data;
     const n = data ? Math.min(data.y.length, Math.floor(data.X.length / d)) : 0;
@@ -79,7 +79,8 @@ export class FunctionRenderer {
       if (Number.isFinite(y)) [yMin, yMax] = [Math.min(yMin, y), Math.max(yMax, y)];
     }
     this.pointCount = n;
-    this.dataYRange = d === 1 && n > 0 ? [yMin, yMax] : [3e38, -3e38];
+    // Without a finite target the range is the empty one the shader ignores (uniforms hold finite values only).
+    this.dataYRange = d === 1 && yMin <= yMax ? [yMin, yMax] : [3e38, -3e38];
     this.points = storageFrom(device, 'function-view/points', packed);
     this.target = new FrameTarget(device, format, 'function-view');
   }
@@ -95,8 +96,8 @@ export class FunctionRenderer {
     const { device, a, W, b } = this.source;
     const count = this.gridX * this.gridY;
     const [grid, range] = await Promise.all([
-      bindKernel(this.gpu, gridKernel, NO_VARIANT, { params: new ArrayBuffer(48), buffers: [a, W, b ?? this.zeroBias!, this.values], workgroupCount: Math.ceil(count / ELEMENTWISE_WORKGROUP_SIZE) }),
-      bindKernel(this.gpu, rangeKernel, NO_VARIANT, { params: packParams([['u32', count]]), buffers: [this.values, this.valueRange], workgroupCount: 1 }),
+      bindKernel(this.gpu, gridKernel, NO_VARIANT, { params: new ArrayBuffer(FUNCTION_GRID_PARAMS.byteLength), buffers: [a, W, b ?? this.zeroBias!, this.values], workgroupCount: Math.ceil(count / ELEMENTWISE_WORKGROUP_SIZE) }),
+      bindKernel(this.gpu, rangeKernel, NO_VARIANT, { params: FUNCTION_RANGE_PARAMS.pack({ count }), buffers: [this.values, this.valueRange], workgroupCount: 1 }),
     ]);
     this.kernels = { grid, range };
     const curve = this.source.inputDim === 1;
@@ -118,49 +119,51 @@ export class FunctionRenderer {
     };
   }
 
+  /** The grid kernel's uniform and the draw uniform of a frame in `state`. */
+  private packUniforms(state: FunctionViewState): { grid: ArrayBuffer; view: ArrayBuffer } {
+    const { x0, x1, y0, y1 } = state.extent;
+    const grid = FUNCTION_GRID_PARAMS.pack({
+      width: this.source.width,
+      dim: this.source.inputDim,
+      grid_x: this.gridX,
+      grid_y: this.gridY,
+      has_bias: this.source.b ? 1 : 0,
+      scale: this.source.scale,
+      x0,
+      x1,
+      y0,
+      y1,
+    });
+    const view = FUNCTION_VIEW_PARAMS.pack({
+      grid_x: this.gridX,
+      grid_y: this.gridY,
+      dim: this.source.inputDim,
+      point_count: this.pointCount,
+      x0,
+      x1,
+      y0,
+      y1,
+      data_y_min: this.dataYRange[0],
+      data_y_max: this.dataYRange[1],
+      canvas_w: state.canvasWidth,
+      canvas_h: state.canvasHeight,
+      point_size: state.pointSize,
+    });
+    return { grid, view };
+  }
+
   /** Records and submits one frame into the frame texture, copied into `present` (the canvas texture) when given. */
   frame(state: FunctionViewState, present?: GPUTexture): void {
     if (this.destroyed || this.failure) return;
     const { device } = this.source;
     const { queue } = device;
+    // Packed before the error scope opens: a state the uniforms cannot hold throws without leaving a scope pushed.
+    const uniforms = this.packUniforms(state);
     const endScope = frameErrorScope(device, (message) => {
       if (!this.failure) this.failure = message;
     });
-    const { x0, x1, y0, y1 } = state.extent;
-    this.kernels.grid.writeParams(
-      queue,
-      packParams([
-        ['u32', this.source.width],
-        ['u32', this.source.inputDim],
-        ['u32', this.gridX],
-        ['u32', this.gridY],
-        ['u32', this.source.b ? 1 : 0],
-        ['f32', this.source.scale],
-        ['f32', x0],
-        ['f32', x1],
-        ['f32', y0],
-        ['f32', y1],
-      ]),
-    );
-    queue.writeBuffer(
-      this.viewUniform,
-      0,
-      packParams([
-        ['u32', this.gridX],
-        ['u32', this.gridY],
-        ['u32', this.source.inputDim],
-        ['u32', this.pointCount],
-        ['f32', x0],
-        ['f32', x1],
-        ['f32', y0],
-        ['f32', y1],
-        ['f32', this.dataYRange[0]],
-        ['f32', this.dataYRange[1]],
-        ['f32', state.canvasWidth],
-        ['f32', state.canvasHeight],
-        ['f32', state.pointSize],
-      ]),
-    );
+    this.kernels.grid.writeParams(queue, uniforms.grid);
+    queue.writeBuffer(this.viewUniform, 0, uniforms.view);
     const encoder = device.createCommandEncoder({ label: 'function-view/frame' });
     const compute = encoder.beginComputePass({ label: 'function-view/grid' });
     this.kernels.grid.encode(compute);

@@ -4,16 +4,15 @@
  * live a and W buffers; the only readbacks are the d x d moments, the 8-byte pick result and one
  * particle's (a, w row).
  */
-import { BOUNDS_PARTIAL_STRIDE, particleBoundsFinalSource, particleBoundsPartialSource } from '../../shaders/particle-bounds.wgsl';
-import { particleMomentsSource } from '../../shaders/particle-moments.wgsl';
+import { BOUNDS_PARTIAL_STRIDE, boundsPartialCount, particleBoundsFinalSource, particleBoundsPartialSource } from '../../shaders/particle-bounds.wgsl';
+import { PARTICLE_MOMENTS_PARAMS, particleMomentsSource } from '../../shaders/particle-moments.wgsl';
 import { particlePickDistanceSource, particlePickIndexSource } from '../../shaders/particle-pick.wgsl';
 import { particleDrawSource } from '../../shaders/particle-draw.wgsl';
 import { MARKER_STYLES, overlayDrawSource } from '../../shaders/overlay-draw.wgsl';
 import { trailFadeSource } from '../../shaders/trail-fade.wgsl';
-import { BOUNDS_FLOAT_COUNT, type ProjectionModeCode } from '../../shaders/particle-view-common.wgsl';
-import { ELEMENTWISE_WORKGROUP_SIZE, REDUCTION_WORKGROUP_SIZE } from '../../shaders/constants';
+import { BOUNDS_FLOAT_COUNT, PARTICLE_VIEW_PARAMS, type ProjectionModeCode } from '../../shaders/particle-view-common.wgsl';
+import { ELEMENTWISE_WORKGROUP_SIZE } from '../../shaders/constants';
 import { bindKernel, type BoundKernel, type KernelSource } from '../gpu/kernel';
-import { packParams } from '../gpu/params';
 import type { GpuContext } from '../gpu/device';
 import type { ParticleSource } from './particle-source';
 import { projectParticle } from './particle-projection';
@@ -100,10 +99,10 @@ export class ParticleRenderer {
     const { device } = source;
     this.gpu = { device, adapterDescription: '', isFallbackAdapter: false, runtime: 'browser' };
     const d = Math.max(1, source.inputDim);
-    this.viewUniform = device.createBuffer({ label: 'particle-view/view', size: 80, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.viewUniform = device.createBuffer({ label: 'particle-view/view', size: PARTICLE_VIEW_PARAMS.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     this.basisBuffer = storageFrom(device, 'particle-view/basis', new Float32Array(2 * d));
     this.boundsBuffer = storageFrom(device, 'particle-view/bounds', new Float32Array(BOUNDS_FLOAT_COUNT));
-    this.partialsBuffer = storageFrom(device, 'particle-view/bounds-partials', new Float32Array(Math.ceil(Math.max(1, source.width) / REDUCTION_WORKGROUP_SIZE) * BOUNDS_PARTIAL_STRIDE));
+    this.partialsBuffer = storageFrom(device, 'particle-view/bounds-partials', new Float32Array(boundsPartialCount(source.width) * BOUNDS_PARTIAL_STRIDE));
     this.pickBuffer = storageFrom(device, 'particle-view/pick', new Uint32Array([NO_PICK, NO_PICK]));
     this.momentsBuffer = d > 1 ? storageFrom(device, 'particle-view/moments', new Float32Array(d * d)) : undefined;
     this.target = new FrameTarget(device, format, 'particle-view');
@@ -120,14 +119,14 @@ export class ParticleRenderer {
   private async init(): Promise<void> {
     const { device, a, W, width } = this.source;
     const m = Math.max(1, width);
-    const placeholder = new ArrayBuffer(80);
+    const placeholder = new ArrayBuffer(PARTICLE_VIEW_PARAMS.byteLength);
     const particleBuffers = [a, W, this.basisBuffer];
     const [boundsPartial, boundsFinal, moments, pickDistance, pickIndex] = await Promise.all([
-      bindKernel(this.gpu, boundsPartialKernel, NO_VARIANT, { params: placeholder, buffers: [...particleBuffers, this.partialsBuffer], workgroupCount: Math.ceil(m / REDUCTION_WORKGROUP_SIZE) }),
+      bindKernel(this.gpu, boundsPartialKernel, NO_VARIANT, { params: placeholder, buffers: [...particleBuffers, this.partialsBuffer], workgroupCount: boundsPartialCount(width) }),
       bindKernel(this.gpu, boundsFinalKernel, NO_VARIANT, { params: placeholder, buffers: [this.partialsBuffer, this.boundsBuffer], workgroupCount: 1 }),
       this.momentsBuffer
         ? bindKernel(this.gpu, momentsKernel, NO_VARIANT, {
-            params: packParams([['u32', width], ['u32', this.source.inputDim]]),
+            params: PARTICLE_MOMENTS_PARAMS.pack({ count: width, dim: this.source.inputDim }),
             buffers: [W, this.momentsBuffer],
             workgroupCount: this.source.inputDim * this.source.inputDim,
           })
@@ -188,32 +187,34 @@ export class ParticleRenderer {
 
   private packView(state: ParticleViewState, pick = { x: 0, y: 0, radius: 0 }): ArrayBuffer {
     const [minX, minY, maxX, maxY] = this.overlayBox.map((v) => (Number.isFinite(v) ? v : Math.sign(v) * 3e38));
-    return packParams([
-      ['u32', this.source.width],
-      ['u32', this.source.inputDim],
-      ['u32', state.mode],
-      ['u32', state.equalAspect ? 1 : 0],
-      ['f32', state.zoom],
-      ['f32', state.panX],
-      ['f32', state.panY],
-      ['f32', state.pointSize],
-      ['f32', state.canvasWidth],
-      ['f32', state.canvasHeight],
-      ['u32', state.radiusByA ? 1 : 0],
-      ['f32', pick.x],
-      ['f32', pick.y],
-      ['f32', pick.radius],
-      ['f32', minX!],
-      ['f32', minY!],
-      ['f32', maxX!],
-      ['f32', maxY!],
-    ]);
+    return PARTICLE_VIEW_PARAMS.pack({
+      count: this.source.width,
+      dim: this.source.inputDim,
+      mode: state.mode,
+      equal_aspect: state.equalAspect ? 1 : 0,
+      zoom: state.zoom,
+      pan_x: state.panX,
+      pan_y: state.panY,
+      point_size: state.pointSize,
+      canvas_w: state.canvasWidth,
+      canvas_h: state.canvasHeight,
+      radius_by_a: state.radiusByA ? 1 : 0,
+      pick_x: pick.x,
+      pick_y: pick.y,
+      pick_radius: pick.radius,
+      init_min_x: minX!,
+      init_min_y: minY!,
+      init_max_x: maxX!,
+      init_max_y: maxY!,
+    });
   }
 
-  /** Writes the uniforms and records the bounds reduction (and, when asked, the moments) into `encoder`. */
-  private encodeCompute(encoder: GPUCommandEncoder, state: ParticleViewState, withMoments: boolean, pick?: { x: number; y: number; radius: number }): void {
+  /**
+   * Writes the view uniform `params` (from packView) and records the bounds reduction (and, when asked, the
+   * moments and the pick) into `encoder`.
+   */
+  private encodeCompute(encoder: GPUCommandEncoder, params: ArrayBuffer, withMoments: boolean, pick = false): void {
     const { queue } = this.source.device;
-    const params = this.packView(state, pick);
     queue.writeBuffer(this.viewUniform, 0, params);
     this.kernels.boundsPartial.writeParams(queue, params);
     this.kernels.boundsFinal.writeParams(queue, params);
@@ -246,12 +247,14 @@ export class ParticleRenderer {
   frame(state: ParticleViewState, present?: GPUTexture, momentsReady?: (moments: Float32Array) => void): void {
     if (this.destroyed || this.failure) return;
     const { device } = this.source;
+    // Packed before the error scope opens: a state the uniform cannot hold throws without leaving a scope pushed.
+    const params = this.packView(state);
     const endScope = frameErrorScope(device, (message) => {
       if (!this.failure) this.failure = message;
     });
     const withMoments = Boolean(momentsReady && this.kernels.moments && !this.momentsPending && this.source.width > 0);
     const encoder = device.createCommandEncoder({ label: 'particle-view/frame' });
-    this.encodeCompute(encoder, state, withMoments);
+    this.encodeCompute(encoder, params, withMoments);
     const m = this.source.width;
     const target = this.target.ensure(state.canvasWidth, state.canvasHeight);
     if (state.trails) {
@@ -340,7 +343,7 @@ export class ParticleRenderer {
   /** Reads the auto-fit bounds [min_x, min_y, max_x, max_y, max|a|] after running the reduction for `state`. */
   async readBounds(state: ParticleViewState): Promise<Float32Array> {
     const encoder = this.source.device.createCommandEncoder({ label: 'particle-view/bounds' });
-    this.encodeCompute(encoder, state, false);
+    this.encodeCompute(encoder, this.packView(state), false);
     this.source.device.queue.submit([encoder.finish()]);
     return new Float32Array(await readSmallBuffer(this.source.device, this.boundsBuffer, 0, 5 * 4));
   }
@@ -351,7 +354,7 @@ export class ParticleRenderer {
     const m = this.source.width;
     if (m === 0 || this.failure || this.destroyed) return null;
     const encoder = device.createCommandEncoder({ label: 'particle-view/pick' });
-    this.encodeCompute(encoder, state, false, { x, y, radius });
+    this.encodeCompute(encoder, this.packView(state, { x, y, radius }), false, true);
     device.queue.submit([encoder.finish()]);
     const [, index] = new Uint32Array(await readSmallBuffer(device, this.pickBuffer, 0, 8));
     if (index === undefined || index === NO_PICK || index >= m) return null;

@@ -5,9 +5,10 @@ import { onlineSpecFor } from '../../src/data/online';
 import { createStorageBuffer, readFloat32 } from '../../src/gpu/buffers';
 import { KernelArgumentError } from '../../src/core/errors';
 import { runKernels } from '../../src/gpu/kernel';
-import { bindSampleOnline, sampleOnline, sampleOnlineParams } from '../../src/kernels/data';
+import { bindSampleOnline, sampleOnlineParams } from '../../src/kernels/data';
 import * as reference from '../../src/data/sampling';
 import { getTestGpu, onGpu } from '../helpers/gpu';
+import { sampleOnline } from '../helpers/kernel-arrays/data';
 import { expectClose } from '../helpers/tolerance';
 
 // Gaussian inputs: the GPU's Box-Muller uses f32 log/cos/sqrt (not correctly rounded); as in the random

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ELEMENTWISE_WORKGROUP_SIZE, REDUCTION_WORKGROUP_SIZE } from '../../shaders/constants';
 import { KernelArgumentError } from '../../src/core/errors';
 import { createStorageBuffer } from '../../src/gpu/buffers';
-import { bindHvpJvp, bindVectorDots, rademacherFill } from '../../src/kernels/hessian';
+import { bindHvpJvp, bindVectorDots } from '../../src/kernels/hessian';
 import { hessianVectorProduct } from '../../src/metrics/sharpness';
 import { combinedOutputScale, LOSS_KINDS, SCALINGS, type LossKind, type Scaling, type TrainableParts } from '../../src/core/conventions';
 import * as hessian from '../../src/float64/hessian';
@@ -10,6 +10,7 @@ import { threefry2x32 } from '../../src/core/random';
 import { lossDerivative } from '../../src/float64/losses';
 import * as twoLayer from '../../src/float64/two-layer';
 import { getTestGpu, onGpu } from '../helpers/gpu';
+import { rademacherFill } from '../helpers/kernel-arrays/hessian';
 import { F32_EPSILON, reductionTolerance } from '../helpers/tolerance';
 import { gpuConfig, makeCurvatureProblem, testDirection, type CurvatureProblem } from '../metrics/curvature-problems';
 

@@ -2,14 +2,14 @@
  * The phenomena of docs/science.md sections 4 and 7 on the GPU, thousands of independent runs each:
  * SGD escaping a minimum GD keeps, the (a, s) stability diagram's two boundaries, saddle avoidance
  * by GD and the adaptive rules, and Perko's stable manifold. Thresholds come from the theory
- * (src/model/landscape-stability.ts), with the statistical margins stated beside each.
+ * (src/models/landscape/stability.ts), with the statistical margins stated beside each.
  */
 import { describe, expect, it } from 'vitest';
-import { runLandscape } from '../../src/kernels/landscapes';
 import { lyapunovExponent, meanSquareGrowth, multiplierMoments } from '../../src/models/landscape/stability';
 import { landscapeStartPoints, twoPointCurvatures } from '../../src/core/landscape';
 import { perkoStableManifoldCoefficient } from '../../src/float64/landscapes';
 import { onGpu } from '../helpers/gpu';
+import { runLandscape } from '../helpers/kernel-arrays/landscapes';
 
 const PARTICLES = 4096;
 /** Short dispatches: a Chromium GPU watchdog must never see one long-running dispatch on SwiftShader. */

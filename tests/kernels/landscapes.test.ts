@@ -1,11 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createStorageBuffer, readFloat32 } from '../../src/gpu/buffers';
 import { KernelArgumentError } from '../../src/core/errors';
-import { GradientCheckError, bindLandscapeRun, checkExpressionGradient, runLandscape, splitLandscapeStats, type LandscapeResult } from '../../src/kernels/landscapes';
+import { GradientCheckError, bindLandscapeRun, checkExpressionGradient, splitLandscapeStats, type LandscapeResult } from '../../src/kernels/landscapes';
 import { LandscapeExpressionError } from '../../src/core/landscape-expression';
 import { landscapeDimOf, landscapeStartPoints, parseLandscapeSpec, stabilityGridCells, twoPointCurvatures, type LandscapeSpecInput } from '../../src/core/landscape';
 import { batchComponents, simulateLandscape, strictSaddleGradient, strictSaddleValue, type ExpressionTwin, type LandscapeTwinResult } from '../../src/float64/landscapes';
 import { getTestGpu, onGpu } from '../helpers/gpu';
+import { runLandscape } from '../helpers/kernel-arrays/landscapes';
 import { choose, subsetFit } from '../helpers/statistics';
 import { F32_EPSILON, expectClose, type Tolerance } from '../helpers/tolerance';
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ELEMENTWISE_WORKGROUP_SIZE } from '../../shaders/constants';
 import { KernelArgumentError } from '../../src/core/errors';
-import { runLinearLogistic } from '../../src/kernels/linear-logistic';
 import * as reference from '../../src/float64/linear-logistic';
 import type { LinearRunSettings } from '../../src/core/linear-run';
 import { getTestGpu, onGpu } from '../helpers/gpu';
+import { runLinearLogistic } from '../helpers/kernel-arrays/linear-logistic';
 import { expectClose, testValues } from '../helpers/tolerance';
 
 /** Signed samples s_i = y_i x_i with |x_i| <= 1 (rows scaled onto norms in (0, 1]). */

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { KernelArgumentError } from '../../src/core/errors';
 import { createStorageBuffer } from '../../src/gpu/buffers';
-import { bindMatmul, matmul, matmulFlops, matmulVariant, matmulWorkgroupCount, type MatmulShape } from '../../src/kernels/matmul';
+import { bindMatmul, matmulFlops, matmulVariant, matmulWorkgroupCount, type MatmulShape } from '../../src/kernels/matmul';
 import { type MatmulAlgorithm } from '../../src/core/matmul-algorithms';
 import * as reference from '../../src/float64/matmul';
 import { getTestGpu, onGpu } from '../helpers/gpu';
+import { matmul } from '../helpers/kernel-arrays/matmul';
 import { expectClose, reductionTolerance, testValues } from '../helpers/tolerance';
 
 // Each C element is a sequential float32 sum of K products of inputs in [-1, 1), so terms are at

@@ -3,12 +3,13 @@ import { ELEMENTWISE_WORKGROUP_SIZE } from '../../shaders/constants';
 import { createStorageBuffer, readFloat32, readUint32 } from '../../src/gpu/buffers';
 import { KernelArgumentError } from '../../src/core/errors';
 import { runKernels } from '../../src/gpu/kernel';
-import { bindGatherRows, bindUpdateNeurons, gatherRows, normalizeRows, updateNeurons, type NeuronUpdateRule } from '../../src/kernels/particles';
+import { bindGatherRows, bindUpdateNeurons, type NeuronUpdateRule } from '../../src/kernels/particles';
 import { bindSampleBatchIndices } from '../../src/kernels/random';
 import { SCALINGS, particleLearningRate, type TrainableParts } from '../../src/core/conventions';
 import * as reference from '../../src/float64/particles';
 import { sampleBatchIndices as referenceBatchIndices } from '../../src/core/random';
 import { getTestGpu, onGpu } from '../helpers/gpu';
+import { gatherRows, normalizeRows, updateNeurons } from '../helpers/kernel-arrays/particles';
 import { expectClose, F32_EPSILON, testValues, type Tolerance } from '../helpers/tolerance';
 
 // A gather is a copy: exact.

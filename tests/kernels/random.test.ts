@@ -4,10 +4,11 @@ import { randomWgsl, threefryWgsl } from '../../shaders/random.wgsl';
 import { createStorageBuffer, readUint32 } from '../../src/gpu/buffers';
 import { KernelArgumentError } from '../../src/core/errors';
 import { bindKernel, runKernels, type KernelSource } from '../../src/gpu/kernel';
-import { packParams } from '../../src/gpu/params';
-import { bindSampleBatchIndices, fillNormal, fillU32, fillUniform, sampleBatchIndices } from '../../src/kernels/random';
+import { uniformStruct } from '../../src/core/uniform-struct';
+import { bindSampleBatchIndices } from '../../src/kernels/random';
 import * as reference from '../../src/core/random';
 import { getTestGpu, onGpu } from '../helpers/gpu';
+import { fillNormal, fillU32, fillUniform, sampleBatchIndices } from '../helpers/kernel-arrays/random';
 import { binomialInterval, chiSquareSurvival, choose, pearsonStatistic, subsetFit, type SubsetFit } from '../helpers/statistics';
 import { expectClose } from '../helpers/tolerance';
 
@@ -39,6 +40,9 @@ const EXACT = { abs: 0, rel: 0 };
 // and of cos give under 1e-5 absolute; the relative part covers the mean + std * z rounding.
 const NORMAL_TOLERANCE = { abs: 1e-5, rel: 4e-6 };
 
+/** Uniform of the probe kernels: the number of cases. */
+const PROBE_PARAMS = uniformStruct('ProbeParams', { case_count: 'u32' });
+
 /**
  * A test-only kernel: outputs[i] = `expression` of inputs[i] (a vec4u) for i < case_count, with a
  * shared WGSL snippet in scope: the way to evaluate snippets on arbitrary arguments.
@@ -49,8 +53,8 @@ function probeKernel(entryPoint: string, snippet: string, outputType: 'u32' | 'v
     entryPoint,
     cacheKey: () => 'probe',
     source: () => `
-struct Params { case_count: u32 }
-@group(0) @binding(0) var<uniform> params: Params;
+${PROBE_PARAMS.wgsl}
+@group(0) @binding(0) var<uniform> params: ${PROBE_PARAMS.name};
 @group(0) @binding(1) var<storage, read> inputs: array<vec4u>;
 @group(0) @binding(2) var<storage, read_write> outputs: array<${outputType}>;
 ${snippet}
@@ -75,7 +79,7 @@ async function runProbe(label: string, kernel: KernelSource<Record<string, never
   return await onGpu(label, async (gpu) => {
     const inputBuffer = createStorageBuffer(gpu, 'random-test/inputs', inputs);
     const outputBuffer = createStorageBuffer(gpu, 'random-test/outputs', caseCount * wordsPerCase * 4);
-    const bound = await bindKernel(gpu, kernel, {}, { params: packParams([['u32', caseCount]]), buffers: [inputBuffer, outputBuffer], workgroupCount: caseCount });
+    const bound = await bindKernel(gpu, kernel, {}, { params: PROBE_PARAMS.pack({ case_count: caseCount }), buffers: [inputBuffer, outputBuffer], workgroupCount: caseCount });
     await runKernels(gpu, label, [bound]);
     const result = await readUint32(gpu, outputBuffer, caseCount * wordsPerCase);
     bound.destroy();

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ELEMENTWISE_WORKGROUP_SIZE } from '../../shaders/constants';
 import { KernelArgumentError } from '../../src/core/errors';
-import { reluBackward, reluForward } from '../../src/kernels/relu-mask';
 import * as reference from '../../src/float64/relu-mask';
 import { getTestGpu, onGpu } from '../helpers/gpu';
+import { reluBackward, reluForward } from '../helpers/kernel-arrays/relu-mask';
 import { expectClose, testValues } from '../helpers/tolerance';
 
 // ReLU and masking are exact in float32 (a copy, a compare and a multiply by 0 or 1): tolerance zero.

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { KernelArgumentError } from '../../src/core/errors';
-import { bitonicStages, paddedLength, sortRows } from '../../src/kernels/sort';
+import { bitonicStages, paddedLength } from '../../src/kernels/sort';
 import * as reference from '../../src/float64/sort';
 import { getTestGpu, onGpu } from '../helpers/gpu';
+import { sortRows } from '../helpers/kernel-arrays/sort';
 import { expectClose, testValues } from '../helpers/tolerance';
 
 // Sorting permutes its input: the GPU result must equal the CPU sort bit for bit.

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { KernelArgumentError } from '../../src/core/errors';
-import { batchElementCounts, batchMeanLoss, batchNeuronGrads, batchOutputLoss, batchUpdate } from '../../src/kernels/two-layer-batch';
+import { batchElementCounts } from '../../src/kernels/two-layer-batch';
 import { type BatchProblem, type BatchShape } from '../../src/core/batched-network';
 import type { LossKind, Scaling, TrainableParts } from '../../src/core/conventions';
 import * as reference from '../../src/float64/two-layer-batch';
 import { getTestGpu, onGpu } from '../helpers/gpu';
+import { batchMeanLoss, batchNeuronGrads, batchOutputLoss, batchUpdate } from '../helpers/kernel-arrays/two-layer-batch';
 import { expectClose, reductionTolerance, testValues } from '../helpers/tolerance';
 
 /** Widths 3, 17 and 70 (past one reduction workgroup of 64) stored at M = 72, so every network has padding. */

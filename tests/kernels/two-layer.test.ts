@@ -6,6 +6,7 @@ import * as gpuTwoLayer from '../../src/kernels/two-layer';
 import { combinedOutputScale, LOSS_KINDS, SCALINGS, type LossKind, type Scaling } from '../../src/core/conventions';
 import * as reference from '../../src/float64/two-layer';
 import { getTestGpu, onGpu } from '../helpers/gpu';
+import * as twoLayerArrays from '../helpers/kernel-arrays/two-layer';
 import { expectClose, F32_EPSILON, reductionTolerance, testValues, type Tolerance } from '../helpers/tolerance';
 
 /** alpha != 1 so a kernel that forgets alpha, or applies it twice, fails. */
@@ -86,7 +87,7 @@ async function checkAllEntryPoints(c: Case, loss: LossKind): Promise<void> {
   const { sampleCount: n, width: m } = shape;
   const scale = Math.abs(combinedOutputScale(shape));
 
-  const head = await onGpu('output_loss', () => gpuTwoLayer.outputLoss(gpu, c, { ...shape, loss }));
+  const head = await onGpu('output_loss', () => twoLayerArrays.outputLoss(gpu, c, { ...shape, loss }));
   // f_i: m float32 products summed in strided partials then a tree: error ~ sqrt(m) eps |alpha s_m| max|a_j H_ij|.
   expectClose(head.output, reference.outputLoss(c.activation, c.a, c.y, shape, loss).output, reductionTolerance(m, scale * maxTerm(c)), 'f');
   const pointwise = reference.lossAtOutput(head.output, c.y, loss);
@@ -95,7 +96,7 @@ async function checkAllEntryPoints(c: Case, loss: LossKind): Promise<void> {
   expectClose(head.outputGrad, pointwise.outputGrad, tolerance.grad, 'outputGrad');
 
   const sentinel = -7;
-  const metrics = await onGpu('mean_loss', () => gpuTwoLayer.meanLoss(gpu, head.loss, 3, new Float32Array(5).fill(sentinel)));
+  const metrics = await onGpu('mean_loss', () => twoLayerArrays.meanLoss(gpu, head.loss, 3, new Float32Array(5).fill(sentinel)));
   const mean = reference.meanLoss(head.loss);
   // A sum of n non-negative float32 terms has no cancellation: relative error ~ sqrt(n) eps, plus 2.5 ULP for the division.
   expectClose(metrics, [sentinel, sentinel, sentinel, mean, sentinel], reductionTolerance(n, mean), 'metrics');
@@ -103,7 +104,7 @@ async function checkAllEntryPoints(c: Case, loss: LossKind): Promise<void> {
   const inputs = { activation: c.activation, a: c.a, outputGrad: head.outputGrad };
   const g = maxAbs(head.outputGrad);
   for (const hasBias of [true, false]) {
-    const grads = await onGpu('neuron_grads', () => gpuTwoLayer.neuronGrads(gpu, inputs, { ...shape, hasBias }));
+    const grads = await onGpu('neuron_grads', () => twoLayerArrays.neuronGrads(gpu, inputs, { ...shape, hasBias }));
     const expected = reference.neuronGrads(c.activation, c.a, head.outputGrad, shape, hasBias);
     // n float32 products summed in order: error ~ sqrt(n) eps |alpha s_m| max|g_i H_ij| (and max|a_j| max|g_i| for b).
     expectClose(grads.gradA, expected.gradA, reductionTolerance(n, scale * g * maxAbs(c.activation)), `gradA (bias ${hasBias})`);
@@ -125,7 +126,7 @@ async function checkFirstLayerGrad(c: Case, outputGrad: Float32Array, inputDim: 
   const n = shape.sampleCount;
   const X = testValues(n * inputDim, seed);
   const gpu = await getTestGpu();
-  const gradW = await onGpu('first_layer_grad', () => gpuTwoLayer.firstLayerGrad(gpu, { activation: c.activation, a: c.a, outputGrad, X }, { ...shape, inputDim }));
+  const gradW = await onGpu('first_layer_grad', () => twoLayerArrays.firstLayerGrad(gpu, { activation: c.activation, a: c.a, outputGrad, X }, { ...shape, inputDim }));
   const twin = reference.firstLayerGrad(c.activation, c.a, outputGrad, X, { ...shape, inputDim });
   const termScale = Math.abs(combinedOutputScale(shape)) * maxAbs(outputGrad) * maxAbs(c.a) * maxAbs(X);
   expectClose(gradW, twin, reductionTolerance(4 * n, termScale), `gradW (m = ${shape.width}, d = ${inputDim})`);
@@ -152,7 +153,7 @@ describe('two-layer kernels', () => {
     // linearisation would leave unwritten.
     const limit = gpu.device.limits.maxComputeWorkgroupsPerDimension;
     const many = makeCase((limit + 1) * ELEMENTWISE_WORKGROUP_SIZE + 3, 1, 'square', 'standard', 9);
-    const manyHead = await onGpu('output_loss past the dispatch limit', (g) => gpuTwoLayer.outputLoss(g, many, { ...many.shape, loss: 'square' }));
+    const manyHead = await onGpu('output_loss past the dispatch limit', (g) => twoLayerArrays.outputLoss(g, many, { ...many.shape, loss: 'square' }));
     const manyTwin = reference.outputLoss(many.activation, many.a, many.y, many.shape, 'square');
     // One product and one scaling per output (m = 1): a few float32 roundings of |s a H|.
     expectClose(manyHead.output, manyTwin.output, { abs: 4 * F32_EPSILON * maxAbs(manyTwin.output), rel: 4 * F32_EPSILON }, 'f');
@@ -166,7 +167,7 @@ describe('two-layer kernels', () => {
     const outputGrad = new Float32Array(twinHead.outputGrad);
     const inputs = { activation: c.activation, a: c.a, outputGrad };
 
-    const grads = await onGpu('neuron_grads over many samples', (g) => gpuTwoLayer.neuronGrads(g, inputs, { ...c.shape, hasBias: true }));
+    const grads = await onGpu('neuron_grads over many samples', (g) => twoLayerArrays.neuronGrads(g, inputs, { ...c.shape, hasBias: true }));
     const twin = reference.neuronGrads(c.activation, c.a, outputGrad, c.shape, true);
     const gradScale = scale * maxAbs(outputGrad);
     // n sequential float32 terms per neuron: error ~ sqrt(n) eps times the term size, as above.
@@ -178,7 +179,7 @@ describe('two-layer kernels', () => {
     await checkFirstLayerGrad(wide, new Float32Array([0.75]), ELEMENTWISE_WORKGROUP_SIZE, 11);
 
     const loss = new Float32Array(twinHead.loss);
-    const metrics = await onGpu('mean_loss of many samples', (g) => gpuTwoLayer.meanLoss(g, loss));
+    const metrics = await onGpu('mean_loss of many samples', (g) => twoLayerArrays.meanLoss(g, loss));
     const mean = reference.meanLoss(loss);
     // One workgroup loops over n / 64 strided terms per thread: still no cancellation (see above).
     expectClose(metrics, [mean], reductionTolerance(n, mean), 'mean loss');
@@ -191,7 +192,7 @@ describe('two-layer kernels', () => {
       // f0 of the size of f itself (|f| ~ alpha s_m sqrt(m) / 3), so the subtraction matters.
       const outputOffset = testValues(n, n + m).map((v) => 2 * v);
       const shape = { ...c.shape, loss, centered: true };
-      const head = await onGpu('output_loss centered', () => gpuTwoLayer.outputLoss(gpu, { ...c, outputOffset }, shape));
+      const head = await onGpu('output_loss centered', () => twoLayerArrays.outputLoss(gpu, { ...c, outputOffset }, shape));
       const twin = reference.outputLoss(c.activation, c.a, c.y, c.shape, loss, outputOffset);
       // As uncentered (sqrt(m) eps times the term size), plus one rounding of the subtraction (eps |f - f0|,
       // inside the relative part) and of the product alpha s_m sum (eps |f|, below the absolute part's 8 eps).
@@ -203,8 +204,8 @@ describe('two-layer kernels', () => {
       expectClose(head.outputGrad, pointwise.outputGrad, tolerance.grad, 'outputGrad at f - f0');
 
       // f0 = the uncentered output of the same H and a: the same sum minus itself, so the centered output vanishes.
-      const plain = await onGpu('output_loss', () => gpuTwoLayer.outputLoss(gpu, c, { ...c.shape, loss }));
-      const zero = await onGpu('output_loss centered on itself', () => gpuTwoLayer.outputLoss(gpu, { ...c, outputOffset: plain.output }, shape));
+      const plain = await onGpu('output_loss', () => twoLayerArrays.outputLoss(gpu, c, { ...c.shape, loss }));
+      const zero = await onGpu('output_loss centered on itself', () => twoLayerArrays.outputLoss(gpu, { ...c, outputOffset: plain.output }, shape));
       // Exactly 0 unless a driver contracts alpha s_m * sum - f0 into one FMA; then |f| is at most the product's rounding.
       expectClose(zero.output, new Float32Array(n), { abs: F32_EPSILON * maxAbs(plain.output), rel: 0 }, 'f - f0 at f0 = f');
       expectClose(zero.loss, reference.lossAtOutput(new Float64Array(n), c.y, loss).loss, pointwiseTolerance(loss, [0]).loss, 'l(0, y)');
@@ -216,9 +217,9 @@ describe('two-layer kernels', () => {
     const c = makeCase(70, 2 * REDUCTION_WORKGROUP_SIZE + 3, 'square', 'mean-field', 17);
     const shape = { ...c.shape, loss: 'square' as const, hasBias: true };
     const run = async () => {
-      const head = await gpuTwoLayer.outputLoss(gpu, c, shape);
-      const mean = await gpuTwoLayer.meanLoss(gpu, head.loss);
-      const grads = await gpuTwoLayer.neuronGrads(gpu, { activation: c.activation, a: c.a, outputGrad: head.outputGrad }, shape);
+      const head = await twoLayerArrays.outputLoss(gpu, c, shape);
+      const mean = await twoLayerArrays.meanLoss(gpu, head.loss);
+      const grads = await twoLayerArrays.neuronGrads(gpu, { activation: c.activation, a: c.a, outputGrad: head.outputGrad }, shape);
       return { ...head, mean, ...grads };
     };
     const first = await onGpu('first run', run);
@@ -234,7 +235,7 @@ describe('two-layer kernels', () => {
     const activation = new Float32Array(t.map(Math.abs));
     const y = new Float32Array(t.map((v) => (v < 0 ? 1 : -1)));
     const shape = { sampleCount: t.length, width: 1, scaling: 'standard' as const, loss };
-    const head = await onGpu(`${loss} sweep`, () => gpuTwoLayer.outputLoss(gpu, { activation, a: new Float32Array([1]), y }, shape));
+    const head = await onGpu(`${loss} sweep`, () => twoLayerArrays.outputLoss(gpu, { activation, a: new Float32Array([1]), y }, shape));
     expect(Array.from(head.output)).toEqual(Array.from(activation));
     const pointwise = reference.lossAtOutput(head.output, y, loss);
     const tolerance = pointwiseTolerance(loss, head.output);
@@ -249,7 +250,7 @@ describe('two-layer kernels', () => {
     const a = new Float32Array([1e30, 1000]);
     const y = new Float32Array([1, -1, 1, -1, 1, -1]);
     const shape = { sampleCount: 6, width: 2, scaling: 'standard' as const, loss: 'logistic' as const };
-    const head = await onGpu('logistic extremes', () => gpuTwoLayer.outputLoss(gpu, { activation, a, y }, shape));
+    const head = await onGpu('logistic extremes', () => twoLayerArrays.outputLoss(gpu, { activation, a, y }, shape));
     expect(Array.from(head.output)).toEqual([1e30, 1e30, 1000, 1000, 10, 10].map(Math.fround));
     const pointwise = reference.lossAtOutput(head.output, y, 'logistic');
     // loss = 0 or |y f| for the two large cases; tolerance as for every logistic case, with |y f| <= 10 in the exp.
@@ -263,45 +264,45 @@ describe('two-layer kernels', () => {
     const gpu = await getTestGpu();
     const shape = { sampleCount: 3, width: 2, scaling: 'ntk' as const, loss: 'logistic' as const };
     const good = { activation: new Float32Array(6), a: new Float32Array(2), y: new Float32Array([1, -1, 1]) };
-    await expect(gpuTwoLayer.outputLoss(gpu, good, { ...shape, sampleCount: 0 })).rejects.toThrow(/sampleCount.*positive integer/);
-    await expect(gpuTwoLayer.outputLoss(gpu, good, { ...shape, width: 0 })).rejects.toThrow(/width.*positive integer/);
-    await expect(gpuTwoLayer.outputLoss(gpu, { ...good, activation: new Float32Array(5) }, shape)).rejects.toThrow(
+    await expect(twoLayerArrays.outputLoss(gpu, good, { ...shape, sampleCount: 0 })).rejects.toThrow(/sampleCount.*positive integer/);
+    await expect(twoLayerArrays.outputLoss(gpu, good, { ...shape, width: 0 })).rejects.toThrow(/width.*positive integer/);
+    await expect(twoLayerArrays.outputLoss(gpu, { ...good, activation: new Float32Array(5) }, shape)).rejects.toThrow(
       /activation.*5 elements, expected 6/,
     );
-    await expect(gpuTwoLayer.outputLoss(gpu, { ...good, a: new Float32Array([0, NaN]) }, shape)).rejects.toThrow(/'a'.*NaN at index 1/);
-    await expect(gpuTwoLayer.outputLoss(gpu, { ...good, y: new Float32Array([1, -1, 0.5]) }, shape)).rejects.toThrow(
+    await expect(twoLayerArrays.outputLoss(gpu, { ...good, a: new Float32Array([0, NaN]) }, shape)).rejects.toThrow(/'a'.*NaN at index 1/);
+    await expect(twoLayerArrays.outputLoss(gpu, { ...good, y: new Float32Array([1, -1, 0.5]) }, shape)).rejects.toThrow(
       /'y' is 0.5 at index 2.*\{-1, \+1\}/,
     );
-    await expect(gpuTwoLayer.outputLoss(gpu, { ...good, y: new Float32Array([0, 1, 1]) }, { ...shape, loss: 'exponential' })).rejects.toThrow(
+    await expect(twoLayerArrays.outputLoss(gpu, { ...good, y: new Float32Array([0, 1, 1]) }, { ...shape, loss: 'exponential' })).rejects.toThrow(
       /'y' is 0 at index 0/,
     );
-    await expect(gpuTwoLayer.outputLoss(gpu, good, { ...shape, alpha: Infinity })).rejects.toThrow(/alpha/);
-    await expect(gpuTwoLayer.outputLoss(gpu, good, { ...shape, loss: 'hinge' as LossKind })).rejects.toThrow(/'loss'/);
-    await expect(gpuTwoLayer.outputLoss(gpu, good, { ...shape, scaling: 'xavier' as Scaling })).rejects.toThrow(/'scaling'/);
+    await expect(twoLayerArrays.outputLoss(gpu, good, { ...shape, alpha: Infinity })).rejects.toThrow(/alpha/);
+    await expect(twoLayerArrays.outputLoss(gpu, good, { ...shape, loss: 'hinge' as LossKind })).rejects.toThrow(/'loss'/);
+    await expect(twoLayerArrays.outputLoss(gpu, good, { ...shape, scaling: 'xavier' as Scaling })).rejects.toThrow(/'scaling'/);
 
     const offset = new Float32Array(3);
-    await expect(gpuTwoLayer.outputLoss(gpu, good, { ...shape, centered: true })).rejects.toThrow(/outputOffset.*missing/);
-    await expect(gpuTwoLayer.outputLoss(gpu, { ...good, outputOffset: offset }, shape)).rejects.toThrow(/outputOffset.*not centered/);
-    await expect(gpuTwoLayer.outputLoss(gpu, { ...good, outputOffset: new Float32Array(2) }, { ...shape, centered: true })).rejects.toThrow(
+    await expect(twoLayerArrays.outputLoss(gpu, good, { ...shape, centered: true })).rejects.toThrow(/outputOffset.*missing/);
+    await expect(twoLayerArrays.outputLoss(gpu, { ...good, outputOffset: offset }, shape)).rejects.toThrow(/outputOffset.*not centered/);
+    await expect(twoLayerArrays.outputLoss(gpu, { ...good, outputOffset: new Float32Array(2) }, { ...shape, centered: true })).rejects.toThrow(
       /outputOffset.*2 elements, expected 3/,
     );
-    await expect(gpuTwoLayer.outputLoss(gpu, { ...good, outputOffset: new Float32Array([0, NaN, 0]) }, { ...shape, centered: true })).rejects.toThrow(
+    await expect(twoLayerArrays.outputLoss(gpu, { ...good, outputOffset: new Float32Array([0, NaN, 0]) }, { ...shape, centered: true })).rejects.toThrow(
       /outputOffset.*NaN at index 1/,
     );
 
-    await expect(gpuTwoLayer.meanLoss(gpu, new Float32Array(0))).rejects.toThrow(/loss.length.*positive integer/);
-    await expect(gpuTwoLayer.meanLoss(gpu, new Float32Array([1, Infinity]))).rejects.toThrow(/'loss'.*Infinity at index 1/);
-    await expect(gpuTwoLayer.meanLoss(gpu, new Float32Array(2), 4, new Float32Array(4))).rejects.toThrow(/outputOffset.*\[0, 3\]/);
+    await expect(twoLayerArrays.meanLoss(gpu, new Float32Array(0))).rejects.toThrow(/loss.length.*positive integer/);
+    await expect(twoLayerArrays.meanLoss(gpu, new Float32Array([1, Infinity]))).rejects.toThrow(/'loss'.*Infinity at index 1/);
+    await expect(twoLayerArrays.meanLoss(gpu, new Float32Array(2), 4, new Float32Array(4))).rejects.toThrow(/outputOffset.*\[0, 3\]/);
 
     const inputs = { activation: new Float32Array(6), a: new Float32Array(2), outputGrad: new Float32Array(3) };
-    await expect(gpuTwoLayer.neuronGrads(gpu, { ...inputs, outputGrad: new Float32Array(2) }, { ...shape, hasBias: true })).rejects.toThrow(
+    await expect(twoLayerArrays.neuronGrads(gpu, { ...inputs, outputGrad: new Float32Array(2) }, { ...shape, hasBias: true })).rejects.toThrow(
       /outputGrad.*2 elements, expected 3/,
     );
     await expect(
-      gpuTwoLayer.neuronGrads(gpu, { ...inputs, activation: new Float32Array([0, 0, 0, -Infinity, 0, 0]) }, { ...shape, hasBias: false }),
+      twoLayerArrays.neuronGrads(gpu, { ...inputs, activation: new Float32Array([0, 0, 0, -Infinity, 0, 0]) }, { ...shape, hasBias: false }),
     ).rejects.toThrow(/activation.*-Infinity at index 3/);
-    await expect(gpuTwoLayer.neuronGrads(gpu, inputs, { ...shape, width: 2.5, hasBias: false })).rejects.toThrow(/width.*positive integer/);
-    await expect(gpuTwoLayer.neuronGrads(gpu, { ...inputs, a: new Float32Array(3) }, { ...shape, hasBias: true })).rejects.toThrow(/'a'.*3 elements, expected 2/);
+    await expect(twoLayerArrays.neuronGrads(gpu, inputs, { ...shape, width: 2.5, hasBias: false })).rejects.toThrow(/width.*positive integer/);
+    await expect(twoLayerArrays.neuronGrads(gpu, { ...inputs, a: new Float32Array(3) }, { ...shape, hasBias: true })).rejects.toThrow(/'a'.*3 elements, expected 2/);
 
     // The bound kernels check shapes against the device limits and the buffers they are given.
     const tiny = createStorageBuffer(gpu, 'two-layer test/tiny', 4);
