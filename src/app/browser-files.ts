@@ -2,7 +2,7 @@
  * Files in the browser: what the user uploaded (kept by name, so a config's data.path can name it)
  * and the app's own files (the shipped digits) fetched from the server. Downloads go through a Blob.
  */
-import type { ReadText } from '../models/two-layer/problem';
+import type { ReadText } from '../data/create';
 
 export const UPLOAD_PREFIX = 'upload:';
 

@@ -7,7 +7,8 @@
  */
 import type { ExperimentConfig } from '../config/schema';
 import { GpuSimulation } from '../models/two-layer/gpu-simulation';
-import type { Problem, ReadText } from '../models/two-layer/problem';
+import type { Problem } from '../models/two-layer/problem';
+import type { ReadText } from '../data/create';
 import { runExperiment, type ExperimentResult } from '../run/run-experiment';
 import { weightsToJson, type JsonWeights } from '../models/two-layer/init-file';
 import type { Checkpoint } from '../core/simulation';

@@ -14,6 +14,9 @@ import { twoClusterDataset } from './two-cluster';
 import { xorDataset } from './xor';
 
 /** Where file sources get their text: Node passes a file reader (src/data/load-files.ts), the page what it fetched. */
+/** Reads a text file named in the config (Node: fs; browser: fetch or an uploaded file). */
+export type ReadText = (path: string) => Promise<string>;
+
 export interface DataSources {
   readText?(path: string): string;
 }

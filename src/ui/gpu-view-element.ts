@@ -6,6 +6,7 @@
  */
 import { LitElement, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import { onDeviceLost } from '../gpu/device-loss';
 import { AnimationFrameLoop } from './gpu-frame-loop';
 import { pixelsToPng, type RgbaPixels } from './gpu-view-helpers';
 
@@ -42,6 +43,8 @@ export abstract class GpuViewElement<Source extends { readonly device: GPUDevice
   private contextDevice: GPUDevice | undefined;
   private ready: Promise<void> = Promise.resolve();
   private generation = 0;
+  /** Stops listening for the current renderer's device loss (a dropped renderer must not hear it). */
+  private forgetDeviceLoss = () => {};
 
   /** Why `source` cannot be drawn, or ''. */
   protected abstract sourceProblem(source: Source): string;
@@ -89,6 +92,7 @@ export abstract class GpuViewElement<Source extends { readonly device: GPUDevice
   }
 
   private dropRenderer(): void {
+    this.forgetDeviceLoss();
     this.renderer?.destroy();
     this.renderer = undefined;
     this.rendererChanged();
@@ -117,10 +121,10 @@ export abstract class GpuViewElement<Source extends { readonly device: GPUDevice
       this.renderer = renderer;
       this.status = '';
       this.rendererChanged();
-      void source.device.lost.then((info) => {
+      this.forgetDeviceLoss = onDeviceLost(source.device, (loss) => {
         if (this.source !== source || this.renderer !== renderer) return;
         this.dropRenderer();
-        this.status = `GPU device lost (${info.reason}); waiting for a new source`;
+        this.status = `GPU device lost (${loss.reason}); waiting for a new source`;
       });
     } catch (error) {
       if (generation === this.generation) this.status = error instanceof Error ? `${error.name}: ${error.message}` : String(error);

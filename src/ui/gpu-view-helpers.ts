@@ -147,7 +147,7 @@ export function frameErrorScope(device: GPUDevice, onError: (message: string) =>
       (error) => {
         if (error) onError(error.message);
       },
-      // The device or instance went away: device.lost reports that.
+      // The device or instance went away: its loss is reported once, through onDeviceLost (src/gpu/device-loss).
       () => undefined,
     );
   };

@@ -3,7 +3,7 @@ import type { ExperimentConfig } from '../../config/schema';
 import { ConfigError } from '../../config/errors';
 import type { W2Target } from '../../config/w2-target';
 import type { LanczosOptions } from '../../core/lanczos';
-import { createDataset } from '../../data/create';
+import { createDataset, type ReadText } from '../../data/create';
 import type { TargetFunction } from '../../core/dataset';
 import { onlineSpecFor } from '../../data/online';
 import type { LossKind, Scaling, TrainableParts } from '../../core/conventions';
@@ -13,8 +13,6 @@ import type { TrainingSet, TwoLayerTrainerConfig, TwoLayerWeights } from '../../
 import { parseInitFile } from './init-file';
 import type { MatmulSetting } from '../../core/matmul-algorithms';
 
-/** Reads a text file named in the config (Node: fs; browser: fetch or an uploaded file). */
-export type ReadText = (path: string) => Promise<string>;
 
 export interface Problem {
   /** The W2 target of the w2ToTarget metric, when the config names one. */

@@ -1,0 +1,104 @@
+/**
+ * Device loss, in one place for the engine and the views. WebGPU reports a lost device only through
+ * `device.lost`, a promise that settles once (driver reset, a tab in the background too long,
+ * `destroy()`); after it every GPU object of that device is dead and the work must move to a new one.
+ * Here: listening for it, reading it synchronously, the error that tells a runner to resume elsewhere,
+ * and the app's policy of one device reused until it is lost.
+ */
+import { DeviceLostError } from '../core/simulation';
+
+/** Declared beside the Simulation contract that throws it; re-exported so that loss handling has one import. */
+export { DeviceLostError };
+
+/** What a lost device said. */
+export interface DeviceLoss {
+  /** 'destroyed' after device.destroy(), 'unknown' otherwise. */
+  readonly reason: GPUDeviceLostReason;
+  readonly message: string;
+}
+
+/**
+ * How long a failed GPU call waits for `device.lost` before it counts as a plain error: the promise may settle
+ * well after the failed call that revealed the loss (a mapAsync aborted by a destroyed device; a busy browser
+ * takes hundreds of milliseconds).
+ */
+export const DEVICE_LOSS_SETTLE_MS = 2000;
+
+/** The loss in one line, as runs report it: "GPU device lost (reason: message)". */
+export function describeDeviceLoss(loss: DeviceLoss): string {
+  return `GPU device lost (${loss.reason}: ${loss.message})`;
+}
+
+/** Calls `listener` once when `device` is lost; the returned function stops listening (a replaced owner must not hear it). */
+export function onDeviceLost(device: GPUDevice, listener: (loss: DeviceLoss) => void): () => void {
+  let listening = true;
+  void device.lost.then((info) => {
+    if (listening) listener({ reason: info.reason, message: info.message });
+  });
+  return () => {
+    listening = false;
+  };
+}
+
+/** One device's loss as a field read synchronously, for code that must check it before every GPU call. */
+export class DeviceLossWatch {
+  /** Set once the device is lost. */
+  loss: DeviceLoss | undefined;
+  private readonly reported: Promise<void>;
+
+  constructor(device: GPUDevice) {
+    this.reported = new Promise((resolve) => {
+      onDeviceLost(device, (loss) => {
+        this.loss = loss;
+        resolve();
+      });
+    });
+  }
+
+  /** Throws DeviceLostError once the device is lost. */
+  throwIfLost(): void {
+    if (this.loss) throw new DeviceLostError(describeDeviceLoss(this.loss));
+  }
+
+  /**
+   * Runs GPU work; a failure on a lost device becomes DeviceLostError (so a runner can resume elsewhere),
+   * any other failure passes through after waiting up to `settleMs` for a loss to be reported.
+   */
+  async guard<T>(work: () => Promise<T>, settleMs = DEVICE_LOSS_SETTLE_MS): Promise<T> {
+    this.throwIfLost();
+    try {
+      return await work();
+    } catch (error) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([this.reported, new Promise((resolve) => (timer = setTimeout(resolve, settleMs)))]);
+      clearTimeout(timer);
+      this.throwIfLost();
+      throw error;
+    }
+  }
+}
+
+/**
+ * One device shared by every request until it is lost (pipelines stay compiled across runs); the first
+ * request after a loss, or after a failed request, asks `request` for a new one.
+ */
+export function reuseUntilLost<Gpu extends { readonly device: GPUDevice }>(request: () => Promise<Gpu>): () => Promise<Gpu> {
+  let current: Promise<Gpu> | undefined;
+  return () => {
+    if (current) return current;
+    const pending: Promise<Gpu> = request().then(
+      (gpu) => {
+        onDeviceLost(gpu.device, () => {
+          if (current === pending) current = undefined;
+        });
+        return gpu;
+      },
+      (error: unknown) => {
+        if (current === pending) current = undefined;
+        throw error;
+      },
+    );
+    current = pending;
+    return pending;
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * The two views of a two-layer run, drawn straight from its training buffers: the neurons as particles
+ * (with the projection and trails options) and, for d <= 2, the network function (with draw mode at d = 2).
+ */
+import { html, nothing } from 'lit';
+import type { TrainingSession } from '../../app/training-session';
+import type { ExperimentConfig } from '../../config/schema';
+import { DRAW_EXTENT, type DrawingController } from '../controllers/drawing-controller';
+import type { ViewSourceCache } from '../view-sources';
+import { saveSectionPng } from './save-png';
+
+export const PROJECTIONS = ['plane', 'coordinates', 'teacher', 'pca', 'polar'] as const;
+
+export interface TrainingViews {
+  readonly session: TrainingSession | undefined;
+  /** The app's current valid config (says what a run without views is). */
+  readonly config: ExperimentConfig | undefined;
+  /** Keeps the views' sources (hence their renderers) across re-renders. */
+  readonly sources: ViewSourceCache;
+  readonly projection: string;
+  readonly trails: boolean;
+  readonly onProjection: (projection: string) => void;
+  readonly onTrails: (trails: boolean) => void;
+  readonly drawing: DrawingController;
+}
+
+export function trainingViews({ session, config: appConfig, sources, projection, trails, onProjection, onTrails, drawing }: TrainingViews) {
+  const live = session?.live;
+  const config = session?.config;
+  if (!live || !config || config.model.kind !== 'two-layer') {
+    const landscape = appConfig && appConfig.model.kind !== 'two-layer';
+    return html`<p class="muted">${landscape ? 'This preset runs independent particles on a landscape: its metrics are charted below.' : 'Starting WebGPU…'}</p>`;
+  }
+  const { problem } = live;
+  const d = problem.trainer.inputDim;
+  const teacher = problem.target?.kind === 'teacher';
+  const { particle: particleSource, function: functionSource } = sources.sourcesFor(live, config);
+  return html`
+      <div class="view">
+        <h2>Neurons as particles</h2>
+        <div class="view-tools">
+          <label for="projection">view</label>
+          <select id="projection" .value=${projection} @change=${(e: Event) => onProjection((e.target as HTMLSelectElement).value)}>
+            ${PROJECTIONS.map((p) => html`<option value=${p} ?selected=${p === projection}>${p}</option>`)}
+          </select>
+          <label><input type="checkbox" .checked=${trails} @change=${(e: Event) => onTrails((e.target as HTMLInputElement).checked)} /> trails</label>
+          <button @click=${(e: Event) => saveSectionPng(e, 'gradflow-particle-view', 'particles.png')}>PNG</button>
+        </div>
+        <gradflow-particle-view data-testid="particle-view" .source=${particleSource} projection=${projection} ?trails=${trails}></gradflow-particle-view>
+        <span class="muted">w_j projected (${d === 2 ? 'the plane itself' : `d = ${d}`}); radius |a_j|, colour sign of a_j${teacher ? '; teacher neurons outlined' : ''}. Wheel zooms, drag pans, click a particle for its values.</span>
+      </div>
+      ${d <= 2 ? html`
+        <div class="view">
+          <h2>Network function</h2>
+          <div class="view-tools">
+            <button @click=${(e: Event) => saveSectionPng(e, 'gradflow-function-view', 'function.png')}>PNG</button>
+            ${d === 2 ? html`<label><input type="checkbox" data-testid="draw-mode" .checked=${drawing.active} @change=${(e: Event) => drawing.setActive((e.target as HTMLInputElement).checked)} /> draw points</label>
+              ${drawing.points.length > 0 ? html`<button @click=${() => drawing.clear()}>clear drawn</button>` : nothing}` : nothing}
+          </div>
+          <gradflow-function-view data-testid="function-view" .source=${functionSource} extent=${drawing.active ? DRAW_EXTENT : ''}
+            @click=${drawing.onClick} style=${drawing.active ? 'cursor: crosshair' : ''}></gradflow-function-view>
+          <span class="muted">${drawing.active ? 'Click to add a point with y = +1, shift-click for y = -1; the network retrains on the drawn points. ' : ''}${d === 2 ? 'f(x) over the input plane (blue < 0 < red) with the training points' : 'f(x) with the training points'}${problem.trainer.centered ? '; drawn without the centering - f(x; theta_0)' : ''}.</span>
+        </div>` : nothing}
+    `;
+}

@@ -1,0 +1,134 @@
+/** The run controller on the real GPU (SwiftShader here): small runs, paced by timers instead of frames. */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { parseConfig } from '../../../src/config/schema';
+import { requestGpu, type GpuContext } from '../../../src/gpu/device';
+import { hasWebGpuApi, RunController, WEBGPU_HELP } from '../../../src/ui/controllers/run-controller';
+import { getTestGpu } from '../../helpers/gpu';
+import { detachedHost } from './test-host';
+
+const config = parseConfig({
+  steps: 60,
+  stepsPerSubmit: 4,
+  model: { width: 24 },
+  data: { kind: 'teacher-student', sampleCount: 32, inputDim: 2, teacher: { kind: 'random', width: 2 } },
+  optimizer: { learningRate: 0.5 },
+  metrics: { every: 10, names: ['loss'] },
+});
+const pace = () => new Promise((resolve) => setTimeout(resolve, 0));
+const readText = () => Promise.reject(new Error('no files in this test'));
+
+function mountRun(options: { requestGpu?: () => Promise<GpuContext>; current?: typeof config } = {}) {
+  const host = detachedHost();
+  document.body.append(host);
+  const updates = vi.spyOn(host, 'requestUpdate');
+  const run = new RunController(host, { readText, currentConfig: () => options.current ?? config, requestGpu: options.requestGpu ?? getTestGpu, pace });
+  return { host, run, updates };
+}
+
+describe('RunController', () => {
+  afterEach(() => document.querySelectorAll('controller-test-host').forEach((host) => host.remove()));
+
+  it('runs a config on the GPU, names the adapter and re-renders the host as the run reports', async () => {
+    const { run, updates } = mountRun();
+    run.start(config);
+    const session = run.session!;
+    await session.done;
+    expect(session.status).toBe('completed');
+    expect(session.stepLosses).toHaveLength(60);
+    expect(run.adapter).toBe((await getTestGpu()).adapterDescription);
+    expect(run.stepsPerFrame).toBe(4); // 8 by default, clipped to stepsPerSubmit
+    await expect.poll(() => updates.mock.calls.length).toBeGreaterThan(2);
+    expect(run.unavailable).toBe('');
+  });
+
+  it('rewinds to the same initialization, overlaying the previous run; a new preset forgets them', async () => {
+    const { run } = mountRun();
+    run.start(config);
+    await run.session!.done;
+    const first = run.session!;
+    run.command('rewind');
+    expect(run.session).not.toBe(first);
+    await run.session!.done;
+    expect(run.session!.stepLosses).toEqual(first.stepLosses);
+    expect(run.pastRuns).toEqual([{ label: 'run 1', stepLosses: first.stepLosses, rows: first.rows }]);
+    expect(first.live).toBeUndefined(); // the replaced run freed its buffers
+    run.forgetPastRuns();
+    expect(run.pastRuns).toEqual([]);
+  });
+
+  it('pauses, steps once, resumes and stops on command, and ends the run when the host goes', async () => {
+    const { host, run } = mountRun();
+    run.start({ ...config, steps: 100_000 });
+    const session = run.session!;
+    await expect.poll(() => session.status).toBe('running');
+    run.command('pause');
+    await expect.poll(() => session.status).toBe('paused');
+    await new Promise((resolve) => setTimeout(resolve, 200)); // chunks in flight finish
+    const paused = session.stepLosses.length;
+    run.command('step');
+    await expect.poll(() => session.stepLosses.length).toBe(paused + 1);
+    run.command('play');
+    expect(session.status).toBe('running');
+    run.command('stop');
+    await session.done;
+    expect(session.status).toBe('stopped');
+    run.start({ ...config, steps: 100_000 });
+    const next = run.session!;
+    await expect.poll(() => next.live).toBeDefined();
+    host.remove();
+    await next.done;
+    await expect.poll(() => next.live).toBeUndefined();
+  });
+
+  it('keeps a steps-per-frame setting for the next runs even when the current run refuses it', async () => {
+    const { run } = mountRun();
+    run.start({ ...config, steps: 100_000 });
+    await expect.poll(() => run.session!.status).toBe('running');
+    expect(() => run.setStepsPerFrame(9)).toThrow(RangeError);
+    expect(run.stepsPerFrame).toBe(9);
+    run.setStepsPerFrame(2);
+    expect(() => run.setLearningRate(-1)).toThrow(RangeError);
+    await run.setBatchSize(8);
+    expect(run.session!.config.optimizer.batchSize).toBe(8);
+    // The run goes on from a checkpoint; a stop before its scheduler is back would not reach it.
+    const switchedAt = run.session!.stepLosses.length;
+    await expect.poll(() => run.session!.stepLosses.length).toBeGreaterThan(switchedAt + 4);
+    run.command('stop');
+    await run.session!.done;
+  });
+
+  it('asks for a new device only after the last one was lost', async () => {
+    const devices: GpuContext[] = [];
+    const { run } = mountRun({ requestGpu: () => requestGpu().then((gpu) => (devices.push(gpu), gpu)) });
+    run.start(config);
+    await run.session!.done;
+    run.command('rewind');
+    await run.session!.done;
+    expect(devices).toHaveLength(1);
+    devices[0]!.device.destroy();
+    await devices[0]!.device.lost;
+    run.command('rewind');
+    await run.session!.done;
+    expect(run.session!.status).toBe('completed');
+    expect(devices).toHaveLength(2);
+    expect(run.session!.live!.gpu).toBe(devices[1]);
+    devices[1]!.device.destroy();
+  });
+
+  it('says on the page why it cannot run: no adapter, or no WebGPU at all', async () => {
+    const { run } = mountRun({ requestGpu: () => Promise.reject(new Error('no adapter for you')) });
+    run.start(config);
+    await run.session!.done;
+    expect(run.session!.status).toBe('failed');
+    expect(run.unavailable).toBe(`${WEBGPU_HELP} The browser said: no adapter for you`);
+
+    Object.defineProperty(navigator, 'gpu', { value: undefined, configurable: true });
+    try {
+      expect(hasWebGpuApi()).toBe(false);
+      expect(mountRun().run.unavailable).toBe(WEBGPU_HELP);
+    } finally {
+      delete (navigator as { gpu?: GPU }).gpu;
+    }
+    expect(hasWebGpuApi()).toBe(true);
+  });
+});
