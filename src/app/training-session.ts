@@ -10,7 +10,7 @@ import { GpuSimulation } from '../models/two-layer/gpu-simulation';
 import type { Problem } from '../models/two-layer/problem';
 import type { ReadText } from '../data/create';
 import { runExperiment, type ExperimentResult } from '../run/run-experiment';
-import { weightsToJson, type JsonWeights } from '../models/two-layer/init-file';
+import type { PreparedRun } from '../models/model-kind';
 import type { Checkpoint } from '../core/simulation';
 import type { GpuContext } from '../gpu/device';
 import type { MetricsRow, ProgressEvent, Scheduler } from '../run/scheduler';
@@ -50,6 +50,8 @@ export class TrainingSession extends EventTarget {
   progress: ProgressEvent | undefined;
   result: ExperimentResult | undefined;
   private scheduler: Scheduler | undefined;
+  /** The prepared model kind of the current run (its parameters' JSON form). */
+  private prepared: PreparedRun | undefined;
   private finalSimulation: { destroy(): void } | undefined;
   private liveSimulation: GpuSimulation | undefined;
   private stepsPerFrame: number;
@@ -69,7 +71,7 @@ export class TrainingSession extends EventTarget {
   }
 
   /** Starts the run (or continues from `resumeFrom`); `done` settles when it ends, never rejecting. */
-  start(resumeFrom?: Checkpoint): Promise<void> {
+  start(resumeFrom?: Checkpoint<unknown>): Promise<void> {
     this.done = this.run(resumeFrom);
     return this.done;
   }
@@ -77,7 +79,7 @@ export class TrainingSession extends EventTarget {
   /** Settles when the current run ends (failures become the status). */
   done: Promise<void> = Promise.resolve();
 
-  private async run(resumeFrom?: Checkpoint): Promise<void> {
+  private async run(resumeFrom?: Checkpoint<unknown>): Promise<void> {
     try {
       const result = await runExperiment(this.config, {
         requestGpu: this.options.requestGpu,
@@ -85,7 +87,7 @@ export class TrainingSession extends EventTarget {
         ...(resumeFrom ? { resumeFrom } : {}),
         retainSimulation: true,
         pace: this.options.pace ?? nextFrame,
-        onScheduler: (scheduler) => this.attach(scheduler),
+        onScheduler: (scheduler, prepared) => this.attach(scheduler, prepared),
         onProgress: (event) => this.onProgress(event),
         onEvent: (event) => {
           this.events.push(event);
@@ -145,8 +147,8 @@ export class TrainingSession extends EventTarget {
   }
 
   setStepsPerFrame(steps: number): void {
-    const max = this.config.stepsPerSubmit;
-    if (!Number.isInteger(steps) || steps < 1 || steps > max) throw new RangeError(`steps per frame must be an integer in [1, ${max}] (config stepsPerSubmit), got ${steps}`);
+    const max = this.scheduler?.maxStepsPerSubmit ?? this.config.stepsPerSubmit;
+    if (!Number.isInteger(steps) || steps < 1 || steps > max) throw new RangeError(`steps per frame must be an integer in [1, ${max}] (the run's steps per submit), got ${steps}`);
     this.stepsPerFrame = steps;
     this.scheduler?.setStepsPerSubmit(steps);
   }
@@ -189,10 +191,10 @@ export class TrainingSession extends EventTarget {
   }
 
   /** The current parameters (a small readback, only when the user asks). */
-  async parameters(): Promise<JsonWeights> {
+  async parameters(): Promise<unknown> {
     const simulation = this.scheduler?.currentSimulation ?? this.liveSimulation;
-    if (!simulation) throw new Error('no parameters yet: the run has not started');
-    return weightsToJson(await simulation.readWeights(), this.live?.problem.trainer.inputDim ?? 1);
+    if (!simulation || !this.prepared) throw new Error('no parameters yet: the run has not started');
+    return this.prepared.parametersJson(await simulation.readWeights());
   }
 
   /** The run so far in the CLI's result.json format (the final result once the run ended). */
@@ -212,9 +214,10 @@ export class TrainingSession extends EventTarget {
     };
   }
 
-  private attach(scheduler: Scheduler): void {
+  private attach(scheduler: Scheduler, prepared: PreparedRun): void {
     this.scheduler = scheduler;
-    scheduler.setStepsPerSubmit(this.stepsPerFrame);
+    this.prepared = prepared;
+    scheduler.setStepsPerSubmit(Math.min(this.stepsPerFrame, scheduler.maxStepsPerSubmit));
     if (this.learningRate !== this.config.optimizer.learningRate) scheduler.setLearningRate(this.learningRate);
     if (this.paused) scheduler.pause();
     this.setStatus(this.paused ? 'paused' : 'running');

@@ -2,6 +2,7 @@
  * gradflow: the headless command line.
  *   gradflow run <preset | config.json> [--out DIR] [--steps N] [--seed N] [--backend gpu|float64] [--set path=value ...] [--save-params] [--quiet]
  *   gradflow list
+ *   gradflow metrics [--kind two-layer|linear|landscape]   (every metric: kinds, unit, cost, description)
  *   gradflow check [<preset> ...] [--all] [--reduced]   (every preset's claim as numbers: PASS/FAIL table)
  *   gradflow sweep <sweep.json> [--shard k/N] [--out DIR] [--backend ...] [--steps N]
  *   gradflow merge <DIR ...> --out DIR
@@ -20,10 +21,13 @@ import { checkContext, formatOutcome } from '../experiments/preset';
 import { writeRunOutput } from './output';
 import { progressReporter } from './progress';
 import { overridesAsSet, parseShard, parseSweep, shardPoints, sweepPoints } from './sweep';
+import { metricListing } from './metric-listing';
+import { MODEL_KIND_NAMES, type ModelKindName } from '../metrics/registry';
 
 const USAGE = `usage:
   gradflow run <preset | config.json> [--out DIR] [--steps N] [--seed N] [--backend gpu|float64] [--set path=value ...] [--save-params] [--quiet]
   gradflow list
+  gradflow metrics [--kind two-layer|linear|landscape]
   gradflow check [<preset> ...] [--all] [--reduced]
   gradflow sweep <sweep.json> [--shard k/N] [--out DIR] [--steps N] [--backend gpu|float64]
   gradflow merge <DIR ...> --out DIR`;
@@ -183,6 +187,16 @@ function list(): number {
   return 0;
 }
 
+function metrics(args: string[]): number {
+  const { values } = parseArgs({ args, options: { kind: { type: 'string' } } });
+  const kind = values.kind;
+  if (kind !== undefined && !(MODEL_KIND_NAMES as readonly string[]).includes(kind)) {
+    throw new UsageError(`--kind must be one of ${MODEL_KIND_NAMES.join(', ')}, got ${kind}`);
+  }
+  for (const line of metricListing(kind as ModelKindName | undefined)) console.log(line);
+  return 0;
+}
+
 /** Problems with what the user gave (config, data files, arguments): exit code 2. */
 function isInputError(error: unknown): boolean {
   return (
@@ -202,6 +216,8 @@ export async function main(argv: string[]): Promise<number> {
         return await run(rest);
       case 'list':
         return list();
+      case 'metrics':
+        return metrics(rest);
       case 'check':
         return await check(rest);
       case 'sweep':

@@ -11,7 +11,7 @@ const coordinates = z.array(z.number()).min(1);
 export const landscapeModelSchema = z
   .object({
     kind: z.literal('landscape'),
-    /** The landscape, optimizer and particle count (src/model/landscapes.ts). */
+    /** The landscape, optimizer and particle count (src/core/landscape.ts). */
     spec: landscapeSpecSchema,
     /** Start points: uniform in the box [low, high] (from the spec's seed), every particle at `point`, or one row per particle. */
     start: z.union([

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { LOSS_KINDS, SCALINGS, type TrainableParts } from '../core/conventions';
 import { sphereProblem } from '../core/update-settings';
 import { dataSpecSchema } from '../data/spec';
-import { LANDSCAPE_METRICS, LINEAR_METRICS, METRIC_NAMES, NETWORK_METRIC_NAMES } from '../metrics/registry';
+import { METRIC_NAMES, metricNamesOf } from '../metrics/registry';
 import { landscapeModelSchema, linearModelSchema } from './model-kinds';
 import { w2TargetSchema } from './w2-target';
 import { optimizerRuleSchema } from '../core/update-rules';
@@ -93,7 +93,7 @@ export const metricsSchema = z
     /** The target measure of w2ToTarget: W2 between the neurons' cloud {w_j} and it. */
     w2: w2TargetSchema.optional(),
     /**
-     * Lanczos settings of the sharpness metrics (defaults LANCZOS_DEFAULTS of src/reference/lanczos.ts: 100
+     * Lanczos settings of the sharpness metrics (defaults LANCZOS_DEFAULTS of src/core/lanczos.ts: 100
      * iterations, residual <= 1e-5 lambda): raise maxIterations when a run reports an unconverged sharpness.
      */
     lanczos: z
@@ -131,7 +131,7 @@ export const configSchema = z
   })
   .strict()
   .superRefine((config, context) => {
-    const allowed: readonly string[] = config.model.kind === 'landscape' ? LANDSCAPE_METRICS : config.model.kind === 'linear' ? LINEAR_METRICS : NETWORK_METRIC_NAMES;
+    const allowed: readonly string[] = metricNamesOf(config.model.kind);
     config.metrics.names.forEach((name, i) => {
       if (!allowed.includes(name)) {
         context.addIssue({ code: 'custom', path: ['metrics', 'names', i], message: `${name} is not logged for a ${config.model.kind} model; allowed: ${allowed.join(', ')}` });

@@ -2,7 +2,7 @@
  * docs/science.md section 0, in code: the one place both backends take scalings, losses and the
  * particle-time learning rate from.
  *
- * Layouts (row-major, float32 on the GPU, float64 in the reference):
+ * Layouts (row-major, float32 on the GPU, float64 on the CPU):
  *   X [n x d] inputs, y [n] targets, W [m x d] first layer (row j = neuron j), a [m], b [m],
  *   Z = X W^T + b [n x m] pre-activations, H = relu(Z) [n x m] (H > 0 is the ReLU mask).
  */

@@ -1,6 +1,6 @@
 /**
  * The common shape of every data source: X [n x d] row-major and y [n] in float32 (the layouts of
- * src/model/conventions.ts), with what the source knows about how the labels came about.
+ * src/core/conventions.ts), with what the source knows about how the labels came about.
  */
 
 /** 'regression': real targets for the square loss; 'sign': labels in {-1, +1} for any loss. */

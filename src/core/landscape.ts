@@ -1,7 +1,7 @@
 /**
  * Toy landscapes where every particle is one independent optimizer run (docs/science.md sections 4 and 7):
  * the spec (a discriminated union on `kind`), its zod schema with defaults, and the facts that the
- * GPU kernels (src/kernels/landscapes.ts) and the float64 twin (src/reference/landscapes.ts) share.
+ * GPU kernels (src/kernels/landscapes.ts) and the float64 twin (src/float64/landscapes.ts) share.
  *
  *   quadratic-sum  1-D  f(x) = (1/(2n)) sum_i a_i x^2, per-cell curvature lists (the (a, s) diagram)
  *   escape         1-D  f = (f1 + f2)/2, f_i = min(x^2, c_i (x - 1)^2), c = (0.1, 1.9)
@@ -124,7 +124,7 @@ export const expressionSpecSchema = z
     ...common,
     /** k: coordinates of x, read as x[0] .. x[k-1]. */
     dim: z.int().min(1).max(MAX_LANDSCAPE_DIM),
-    /** f(x) as one WGSL f32 expression (see src/model/landscape-expression.ts for what it may use). */
+    /** f(x) as one WGSL f32 expression (see src/core/landscape-expression.ts for what it may use). */
     value: z.string().min(1),
     /** d f / d x[c] for c < k, one WGSL f32 expression each. */
     gradient: z.array(z.string().min(1)).min(1).max(MAX_LANDSCAPE_DIM),

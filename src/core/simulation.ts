@@ -1,46 +1,68 @@
 /**
- * What the scheduler drives: one training run on one backend. The GPU and reference backends
- * implement the same interface, so every experiment, the CLI and the app run on either.
+ * What the run loop drives: one training run of one model kind on one backend. Every model kind
+ * (two-layer network, linear model, landscape particles) implements it on the GPU and in float64 on
+ * the CPU, so every experiment, the CLI and the app run any kind on either backend.
  */
-/** Parameters as stored by a backend: float32 on the GPU, float64 in the reference. */
+
+/** A backend's arrays: float32 on the GPU, float64 on the CPU. */
+export type HostArray = Float32Array | Float64Array;
+
+/** The two-layer network's parameters as a backend stores them. */
 export interface Weights {
   readonly a: Float32Array | Float64Array;
   readonly W: Float32Array | Float64Array;
   readonly b?: Float32Array | Float64Array;
 }
 
-export type Backend = 'gpu' | 'float64';
+export const BACKENDS = ['gpu', 'float64'] as const;
+export type Backend = (typeof BACKENDS)[number];
 
-/** Everything needed to continue a run exactly: parameters and the step counter (= random stream position). */
-export interface Checkpoint {
+/** The `device` of every float64 simulation. */
+export const FLOAT64_DEVICE = 'float64 on the CPU';
+
+/**
+ * Everything needed to continue a run exactly: parameters and the step counter (= random stream position).
+ * P is the model kind's parameter set (two-layer: Weights; linear: w; landscape: the particles).
+ */
+export interface Checkpoint<P = Weights> {
   readonly backend: Backend;
   readonly stepsTaken: number;
   readonly learningRate: number;
-  readonly weights: Weights;
+  readonly weights: P;
   /** The optimizer's moments and running sums, in the backend's own order. */
-  readonly optimizerState: readonly (Float32Array | Float64Array)[];
+  readonly optimizerState: readonly HostArray[];
 }
 
 /** Metric values at one step; keys are metric names. */
 export type MetricValues = Record<string, number>;
 
-export interface Simulation {
+/** The metrics logged at one step. */
+export interface MetricsRow extends MetricValues {
+  readonly step: number;
+}
+
+export interface Simulation<P = Weights> {
   readonly backend: Backend;
-  /** The device it runs on, e.g. the adapter name, or "float64 reference on the CPU". */
+  /** The device it runs on: the adapter's description, or FLOAT64_DEVICE. */
   readonly device: string;
   readonly stepsTaken: number;
   /**
-   * Queues `stepCount` steps and resolves with the loss before each. Callers may queue the next
-   * chunk before this settles (the GPU backend keeps two chunks in flight).
+   * Whether each step reports its loss (the network kinds). The landscape's particles are independent
+   * runs and the linear model is measured at logged steps only: their submitSteps resolves with [].
+   */
+  readonly reportsStepLoss: boolean;
+  /**
+   * Queues `stepCount` steps and resolves with the loss before each (or [], see reportsStepLoss).
+   * Callers may queue the next chunk before this settles (the GPU backend keeps two chunks in flight).
    */
   submitSteps(stepCount: number): Promise<ArrayLike<number>>;
   /** Metrics of the current parameters (after every queued step). */
   evaluate(names: readonly string[]): Promise<MetricValues>;
   /** From the next queued step on. */
   setLearningRate(learningRate: number): void;
-  checkpoint(): Promise<Checkpoint>;
-  restore(checkpoint: Checkpoint): Promise<void>;
-  readWeights(): Promise<Weights>;
+  checkpoint(): Promise<Checkpoint<P>>;
+  restore(checkpoint: Checkpoint<P>): Promise<void>;
+  readWeights(): Promise<P>;
   destroy(): void;
 }
 

@@ -1,6 +1,6 @@
 /**
  * The iteration schedule shared by the GPU Sinkhorn solver (src/kernels/sinkhorn.ts) and its float64
- * twin (src/reference/sinkhorn.ts), so both run the same sequence of updates:
+ * twin (src/float64/sinkhorn.ts), so both run the same sequence of updates:
  *
  *   1. eps-scaling (Schmitzer 2019; Feydy et al. 2019): one full iteration (f then g) at each of
  *      eps_0 = initialEpsilon, eps_0 s, eps_0 s^2, ... while above eps, warm-starting the potentials;

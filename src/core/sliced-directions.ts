@@ -1,6 +1,6 @@
 /**
  * The random directions of sliced W2, drawn on the host and shared by the GPU path (src/kernels/sliced.ts)
- * and its float64 twin (src/reference/sliced.ts), so both project onto the same lines.
+ * and its float64 twin (src/float64/sliced.ts), so both project onto the same lines.
  */
 import { normalArray } from './random';
 

@@ -1,6 +1,6 @@
 /**
  * Label helpers of the sign-labelled synthetic sets, both built on the keyed permutation of the random
- * family (src/reference/random.ts sampleBatchIndices without replacement), so counts are exact:
+ * family (src/core/random.ts sampleBatchIndices without replacement), so counts are exact:
  * balanced class assignment, and flipping exactly round(fraction * n) labels.
  */
 import { RANDOM_STREAMS } from '../core/conventions';

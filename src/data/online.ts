@@ -1,7 +1,7 @@
 /**
  * Online mode (population risk, docs/science.md section 0): every step trains on B fresh samples. On the GPU
  * the sample_online kernel (src/kernels/data.ts) draws them; `onlineBatch` is the same batch on the
- * CPU (float32 copy of the float64 twin in src/reference/data.ts), for the reference trainer and tests.
+ * CPU (float32 copy of the float64 twin in src/data/sampling.ts), for the float64 trainer and tests.
  */
 import { sampleOnline } from './sampling';
 import { makeDataset, type Dataset, type OnlineSpec } from '../core/dataset';

@@ -14,7 +14,7 @@
  *   IV  reactivation     first row after the deactivation where the activation count is >= minCountChange
  *                        above the lowest value reached since
  *
- * The activation count is `activationMetric`, by default activatedOnNegative (src/engine/neuron-metrics.ts): the
+ * The activation count is `activationMetric`, by default activatedOnNegative (src/models/two-layer/neuron-metrics.ts): the
  * positive neurons active on some negative sample, the neurons the paper's phases III and IV deactivate and reactivate.
  *
  * A boundary that does not show is absent; `inOrder` says whether the present ones follow I, II, III, IV.

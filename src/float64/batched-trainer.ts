@@ -1,5 +1,5 @@
 /**
- * float64 twin of src/model/batched-trainer.ts: simply N independent Float64Trainer runs, each at
+ * float64 twin of src/models/two-layer/batched-trainer.ts: simply N independent Float64Trainer runs, each at
  * its own width, seed and learning rate on its own (or the shared) data set. Nothing is padded or
  * shared between them, so agreeing with it shows that the batched networks really are independent.
  */

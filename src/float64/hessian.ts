@@ -1,7 +1,7 @@
 /**
  * float64 twin of the `hessian` kernel family: exact Hessian-vector products of the empirical risk
  * of the two-layer ReLU network, the dense Hessian built from them, its exact spectrum, and the
- * estimators the GPU runs on them: the sharpness by Lanczos (src/reference/lanczos.ts, same start
+ * estimators the GPU runs on them: the sharpness by Lanczos (src/core/lanczos.ts, same start
  * vector and stopping rule) and Hutchinson's trace (same probes).
  *
  * Derivation. f_i = f(x_i) = c sum_j a_j relu(z_ij), z_ij = w_j . x_i + b_j, c = alpha s_m, and
@@ -34,7 +34,7 @@ import { forward, type TwoLayerOptions, type TwoLayerParams } from './two-layer'
 
 /**
  * Stream ids of the Hessian estimators in the counter-based generator (key = (seed, stream)), apart
- * from RANDOM_STREAMS of src/model/conventions.ts so that they never reuse training randomness.
+ * from RANDOM_STREAMS of src/core/conventions.ts so that they never reuse training randomness.
  */
 export const HESSIAN_RANDOM_STREAMS = {
   /** Start vector of the sharpness's Lanczos run: N(0, 1) entries, counter (flat index, 0). */

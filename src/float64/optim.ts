@@ -1,6 +1,6 @@
 /**
  * float64 twins of the optimizer kernels (shaders/optim.wgsl.ts), written for clarity: the same rules
- * on a list of tensors, in place, with the units of src/optim/rules.ts (u_s = c_s g_s, |u|_M^2 =
+ * on a list of tensors, in place, with the units of src/core/update-rules.ts (u_s = c_s g_s, |u|_M^2 =
  * sum_s c_s |g_s|^2, frozen tensors with c_s = 0 untouched), plus SAM and the JKO (proximal) step.
  */
 import {

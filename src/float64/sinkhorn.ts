@@ -1,6 +1,6 @@
 /**
  * float64 twin of the sinkhorn family: log-domain Sinkhorn between uniform clouds x [n x k] and
- * y [p x k] with C_ij = |x_i - y_j|^2, following the schedule of src/metrics/sinkhorn-schedule.ts
+ * y [p x k] with C_ij = |x_i - y_j|^2, following the schedule of src/core/sinkhorn-schedule.ts
  * update for update. Written from the equations, independently of the WGSL:
  *   f_i = -eps log((1/p) sum_j exp((g_j - C_ij)/eps)),  g_j = -eps log((1/n) sum_i exp((f_i - C_ij)/eps)),
  *   P_ij = exp((f_i + g_j - C_ij)/eps) / (n p).

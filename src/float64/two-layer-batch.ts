@@ -1,6 +1,6 @@
 /**
  * float64 twins of the two-layer-batch kernels, built network by network from the single-network
- * twins of src/reference/two-layer.ts: network k's unpadded slice (width m_k) goes in, its results are
+ * twins of src/float64/two-layer.ts: network k's unpadded slice (width m_k) goes in, its results are
  * written back padded with zeros. Nothing here reads the padding, so the twins cannot mask a kernel
  * that does.
  */

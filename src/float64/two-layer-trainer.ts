@@ -1,7 +1,7 @@
 /**
- * float64 twin of src/model/two-layer-trainer.ts: the same steps (minibatch from the same
+ * float64 twin of src/models/two-layer/trainer.ts: the same steps (minibatch from the same
  * counter-based stream, gather, then plain GD, an optimizer rule, SAM or a JKO step), for the
- * loss-curve comparisons and the reference backend. A centered model (config.centered) subtracts
+ * loss-curve comparisons and the float64 backend. A centered model (config.centered) subtracts
  * f0 = f_theta0 on the train set, computed once from the initial weights and gathered with each batch.
  */
 import { RANDOM_STREAMS } from '../core/conventions';
@@ -43,7 +43,7 @@ export class Float64Trainer {
     const sphere = sphereProblem(config);
     if (sphere) throw new RangeError(`Float64Trainer: sphere ${sphere}`);
     if (config.centered && config.online) {
-      // f0 of fresh samples would need the initial network at every step (see src/engine/problem.ts).
+      // f0 of fresh samples would need the initial network at every step (see src/models/two-layer/problem.ts).
       throw new RangeError('Float64Trainer: a centered model cannot train online (fresh samples have no f0)');
     }
     this.outputOffset = config.centered ? centeringOffset(this.params, data.X, config.sampleCount, config) : undefined;

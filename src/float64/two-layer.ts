@@ -4,7 +4,7 @@
  *   f(x) = alpha s_m sum_j a_j relu(w_j . x + b_j),   L = (1/n) sum_i l(f(x_i), y_i).
  * Centered (lazy training, docs/science.md section 0): f_alpha(x_i) = alpha (f_theta - f_theta0)(x_i), i.e.
  * f minus a per-sample constant f0_i = f_theta0(x_i) (alpha included), passed as `outputOffset`.
- * Layouts follow src/model/conventions.ts: X [n x d], W [m x d], Z and H [n x m], a and b [m].
+ * Layouts follow src/core/conventions.ts: X [n x d], W [m x d], Z and H [n x m], a and b [m].
  * outputLoss, meanLoss, neuronGrads and hiddenGrad mirror the GPU kernels of the `two-layer`
  * family one for one, so a test can compare each kernel with its twin.
  */

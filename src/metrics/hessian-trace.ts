@@ -1,6 +1,6 @@
 /**
  * The exact trace of the two-layer network's Hessian on the GPU, in closed form:
- *   Tr H = (1/n) sum_i l''(f_i, y_i) K_ii   (derivation in src/reference/hessian-trace.ts),
+ *   Tr H = (1/n) sum_i l''(f_i, y_i) K_ii   (derivation in src/float64/hessian-trace.ts),
  * exact for this model at every point where no pre-activation sits on the ReLU kink. It replaces
  * Hutchinson's estimate (GpuHessian.hutchinsonTrace in src/metrics/sharpness.ts), which stays for
  * operators without a closed form. One compute, one submit: trace_terms (forward pass fused, one

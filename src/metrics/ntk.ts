@@ -9,7 +9,7 @@
  *   K            = s^2 [products[0] + products[1] .* (G + 1[bias])]   ntk_combine
  *
  * K (n x n) is read back and eigen-solved in float64 with ml-matrix (lambda_min bounds the loss
- * decay rate, section 2). The float64 twin (src/reference/ntk.ts) builds K from per-sample gradients.
+ * decay rate, section 2). The float64 twin (src/float64/ntk.ts) builds K from per-sample gradients.
  * A centered model (f_alpha = alpha (f_theta - f_theta0)) has the same K: f0 is a constant, and alpha is
  * already in the output scale, so no offset enters here.
  */

@@ -11,7 +11,7 @@
  *   alpha_k, w', beta_{k+1}, v_{k+1}             lanczos_dots/_total/_orthogonalize/_total/_next   (Lanczos)
  *   v <- Rademacher probe number count           rademacher_fill, then vector_dots(_total)  (Hutchinson)
  *
- * Lanczos (src/reference/lanczos.ts) runs many iterations per queue submit with its scalars in a storage
+ * Lanczos (src/core/lanczos.ts) runs many iterations per queue submit with its scalars in a storage
  * buffer; only alpha and beta are read back, once per chunk of `checkEvery` iterations, for the host's
  * stopping rule on the tridiagonal T_k. The Ritz vector y = V_k s then comes from the basis v_0..v_{k-1},
  * which lanczos_next stores while it fits a memory budget (basisBytes, default 32 MiB: 100 iterations of
@@ -20,7 +20,7 @@
  * memory stays three vectors (v_k, v_{k-1}, y) at the price of k more products. One more product gives
  * the true residual |H y - theta y|: k + 1 products in all (2k + 1 with the replay). Results are in the
  * parameters' own units; `factor` (m for mean-field) converts to the update rule's (docs/science.md section 0).
- * The float64 twins are in src/reference/hessian.ts; they run the same algorithm from the same start
+ * The float64 twins are in src/float64/hessian.ts; they run the same algorithm from the same start
  * vector and probes.
  *
  * Centered models (f_alpha = alpha (f_theta - f_theta0)): f0 is a constant, so grad f and Hess f are those
@@ -319,7 +319,7 @@ export class GpuHessian {
 
   /**
    * Lanczos from `start` (flat [a | W | b], normalised here; frozen coordinates zeroed): the algorithm of
-   * lanczos in src/reference/lanczos.ts, with the same stopping rule checked on the coefficients read back
+   * lanczos in src/core/lanczos.ts, with the same stopping rule checked on the coefficients read back
    * after every chunk of `checkEvery` iterations. Results are in operator units (no update factor).
    */
   async lanczos(start: ArrayLike<number>, options: GpuLanczosOptions = {}): Promise<LanczosResult> {

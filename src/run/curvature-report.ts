@@ -7,6 +7,7 @@ import type { ExperimentConfig } from '../config/schema';
 import { particleTimeFactor, type Scaling } from '../core/conventions';
 import type { MetricsRow } from './scheduler';
 import { LANCZOS_DEFAULTS, LANCZOS_MAX_ITERATIONS } from '../core/lanczos';
+import { withDiagnostics } from '../metrics/registry';
 
 /** result.json's statement of units: the factor, and a sentence per curvature metric logged. */
 export interface CurvatureUnits {
@@ -36,10 +37,7 @@ export function curvatureUnits(config: ExperimentConfig): CurvatureUnits | undef
   const logged = config.metrics.names.filter((name) => name in statements);
   if (logged.length === 0) return undefined;
   // The diagnostics ride along with any sharpness metric, so their units are stated whenever one is logged.
-  const withDiagnostics = logged.some((name) => name.startsWith('sharpness'))
-    ? [...new Set([...logged, 'sharpnessResidual', 'sharpnessConverged', 'sharpnessIterations'])]
-    : logged;
-  return { particleTimeFactor: factor, metrics: Object.fromEntries(withDiagnostics.map((name) => [name, statements[name]!])) };
+  return { particleTimeFactor: factor, metrics: Object.fromEntries(withDiagnostics(logged).map((name) => [name, statements[name]!])) };
 }
 
 /** A logged step whose Lanczos run stopped at its cap. */

@@ -3,7 +3,7 @@
  * and the app (downloaded), so a run saved from either reads the same. result.json adds what the
  * numbers mean to the result: `metricUnits` (units of the curvature metrics logged, with the
  * particle-time factor) and `summary.sharpnessUnconverged` (logged steps whose sharpness stopped at
- * the Lanczos cap), both derived from the config and the rows (src/engine/curvature-report.ts).
+ * the Lanczos cap), both derived from the config and the rows (src/run/curvature-report.ts).
  */
 import type { MetricsRow } from './scheduler';
 import { curvatureUnits, logsSharpness, unconvergedSharpness } from './curvature-report';

@@ -6,19 +6,25 @@
  * learning-rate changes act between chunks. A lost GPU device is replaced through `recover`, and
  * the run resumes from the last checkpoint.
  */
-import { DeviceLostError, type Checkpoint, type MetricValues, type Simulation } from '../core/simulation';
+import { DeviceLostError, type Checkpoint, type MetricsRow, type Simulation } from '../core/simulation';
+
+export type { MetricsRow };
 
 export interface SchedulerOptions {
   readonly totalSteps: number;
   /** Steps per queue submit. */
   readonly stepsPerSubmit: number;
-  /** Evaluate `metricNames` every this many steps (and at step 0 and at the end). */
+  /** Evaluate `metricNames` every this many steps (and at step 0 and at the end)... */
   readonly metricsEvery: number;
+  /** ...or at exactly these steps (ascending; the linear model logs log-spaced steps), and at the end. */
+  readonly metricSteps?: readonly number[];
+  /** Progress reports this metric's latest value as the loss when steps report none (the landscape: meanValue). Default 'loss'. */
+  readonly progressMetric?: string;
   readonly metricNames: readonly string[];
   /** Keep a checkpoint every this many steps; 0 keeps only the one at step 0. */
   readonly checkpointEvery: number;
   /** Builds a fresh simulation (new device) restored from `checkpoint` after a device loss. */
-  readonly recover?: (checkpoint: Checkpoint) => Promise<Simulation>;
+  readonly recover?: (checkpoint: Checkpoint<unknown>) => Promise<Simulation<unknown>>;
   /** Give up after this many device losses (default 3). */
   readonly maxRecoveries?: number;
   /** Awaited before each submit: the app passes the next animation frame, so one chunk runs per frame. */
@@ -38,10 +44,6 @@ export interface ProgressEvent {
   readonly losses?: ArrayLike<number>;
 }
 
-export interface MetricsRow extends MetricValues {
-  readonly step: number;
-}
-
 export interface RunOutcome {
   /** One row per logged step. */
   readonly rows: MetricsRow[];
@@ -53,7 +55,7 @@ export interface RunOutcome {
   readonly stopped: boolean;
   /** What happened along the way that a user should know (device losses and resumptions). */
   readonly events: string[];
-  readonly lastCheckpoint: Checkpoint;
+  readonly lastCheckpoint: Checkpoint<unknown>;
 }
 
 export class Scheduler {
@@ -67,7 +69,7 @@ export class Scheduler {
   private readonly eventListeners: ((event: string) => void)[] = [];
 
   constructor(
-    private simulation: Simulation,
+    private simulation: Simulation<unknown>,
     private readonly options: SchedulerOptions,
   ) {
     for (const key of ['totalSteps', 'stepsPerSubmit', 'metricsEvery'] as const) {
@@ -130,7 +132,12 @@ export class Scheduler {
     this.stepsPerSubmit = stepsPerSubmit;
   }
 
-  get currentSimulation(): Simulation {
+  /** The most steps one submit may take (setStepsPerSubmit's bound). */
+  get maxStepsPerSubmit(): number {
+    return this.options.stepsPerSubmit;
+  }
+
+  get currentSimulation(): Simulation<unknown> {
     return this.simulation;
   }
 
@@ -151,7 +158,7 @@ export class Scheduler {
       } catch (error) {
         if (!(error instanceof DeviceLostError) || !this.options.recover || recoveries >= (this.options.maxRecoveries ?? 3)) throw error;
         recoveries++;
-        const lostAt = stepLosses.length;
+        const lostAt = this.simulation.stepsTaken;
         this.simulation.destroy();
         this.simulation = await this.options.recover(checkpoint);
         // Forget what came after the checkpoint: the resumed run recomputes it identically.
@@ -165,10 +172,11 @@ export class Scheduler {
   }
 
   /** Runs until the end, a stop, or divergence; returns the divergence step if any. */
-  private async runFrom(rows: MetricsRow[], stepLosses: number[], keepCheckpoint: (c: Checkpoint) => void): Promise<number | undefined> {
-    const { totalSteps, metricsEvery, checkpointEvery, metricNames, pace } = this.options;
+  private async runFrom(rows: MetricsRow[], stepLosses: number[], keepCheckpoint: (c: Checkpoint<unknown>) => void): Promise<number | undefined> {
+    const { totalSteps, checkpointEvery, metricNames, pace } = this.options;
     const sim = this.simulation;
-    const inFlight: { firstStep: number; losses: Promise<ArrayLike<number>> }[] = [];
+    const metricSteps = metricStepsOf(this.options);
+    const inFlight: { firstStep: number; stepCount: number; losses: Promise<ArrayLike<number>> }[] = [];
     const started = performance.now();
     const startStep = sim.stepsTaken;
     let divergedAt: number | undefined;
@@ -181,10 +189,11 @@ export class Scheduler {
         stepLosses[chunk.firstStep + t] = loss;
         if (divergedAt === undefined && !Number.isFinite(loss)) divergedAt = chunk.firstStep + t;
       }
-      const step = chunk.firstStep + losses.length;
+      const step = chunk.firstStep + chunk.stepCount;
       const seconds = (performance.now() - started) / 1000;
       const stepsPerSecond = (step - startStep) / Math.max(seconds, 1e-9);
-      const event = { step, totalSteps, stepsPerSecond, etaSeconds: (totalSteps - step) / Math.max(stepsPerSecond, 1e-9), loss: losses[losses.length - 1] ?? NaN, firstStep: chunk.firstStep, losses };
+      const loss = losses[losses.length - 1] ?? rows.at(-1)?.[this.options.progressMetric ?? 'loss'] ?? NaN;
+      const event = { step, totalSteps, stepsPerSecond, etaSeconds: (totalSteps - step) / Math.max(stepsPerSecond, 1e-9), loss, firstStep: chunk.firstStep, losses };
       for (const listener of this.progressListeners) listener(event);
     };
     const logMetrics = async () => {
@@ -212,19 +221,19 @@ export class Scheduler {
       }
       if (pace) await pace();
       const taken = sim.stepsTaken;
-      const nextMetrics = (Math.floor(taken / metricsEvery) + 1) * metricsEvery;
+      const nextMetrics = metricSteps.next(taken);
       const nextCheckpoint = checkpointEvery > 0 ? (Math.floor(taken / checkpointEvery) + 1) * checkpointEvery : Infinity;
       const boundary = Math.min(nextMetrics, nextCheckpoint, totalSteps);
       const single = this.paused && this.singleSteps > 0;
       if (single) this.singleSteps--;
       const chunk = single ? 1 : Math.min(this.stepsPerSubmit, boundary - taken);
-      inFlight.push({ firstStep: taken, losses: sim.submitSteps(chunk) });
+      inFlight.push({ firstStep: taken, stepCount: chunk, losses: sim.submitSteps(chunk) });
       const atBoundary = sim.stepsTaken === boundary || single;
       if (inFlight.length >= 2 || atBoundary) await drainOne();
       if (!atBoundary) continue;
       while (inFlight.length > 0) await drainOne();
       if (divergedAt !== undefined) break;
-      if (sim.stepsTaken % metricsEvery === 0 || sim.stepsTaken === totalSteps || single) await logMetrics();
+      if (metricSteps.includes(sim.stepsTaken) || sim.stepsTaken === totalSteps || single) await logMetrics();
       if (checkpointEvery > 0 && sim.stepsTaken % checkpointEvery === 0) keepCheckpoint(await sim.checkpoint());
     }
     while (inFlight.length > 0) await drainOne();
@@ -236,4 +245,12 @@ export class Scheduler {
     }
     return divergedAt;
   }
+}
+
+/** The steps after which the scheduler logs metrics: every metricsEvery steps, or the listed ones. */
+function metricStepsOf(options: SchedulerOptions): { next(after: number): number; includes(step: number): boolean } {
+  const { metricsEvery, metricSteps } = options;
+  if (!metricSteps) return { next: (after) => (Math.floor(after / metricsEvery) + 1) * metricsEvery, includes: (step) => step % metricsEvery === 0 };
+  const listed = new Set(metricSteps);
+  return { next: (after) => metricSteps.find((step) => step > after) ?? Infinity, includes: (step) => listed.has(step) };
 }

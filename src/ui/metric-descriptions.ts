@@ -1,12 +1,13 @@
 /**
- * How to chart each metric the engine logs: its axis label, its unit, whether it reads best on a
- * log axis, and the reference lines docs/science.md defines for it (2/lr for the sharpness in particle
- * time, sqrt(B)/lr for the non-uniformity, ...), so the app can build a chart for any metric a preset names.
- * Units of the curvature metrics: src/engine/curvature-metrics.ts (the update rule moves each parameter
- * by lr * factor * its gradient, factor = m for mean-field and 1 otherwise).
+ * How to chart each metric the engine logs: its label, unit and axes from the registry
+ * (src/metrics/registry.ts), and the reference lines docs/science.md defines for it (2/lr for the
+ * sharpness in particle time, sqrt(B)/lr for the non-uniformity, ...), which follow from the config, so
+ * the app can build a chart for any metric a preset names. Units of the curvature metrics:
+ * src/models/two-layer/curvature-metrics.ts (the update rule moves each parameter by lr * factor * its
+ * gradient, factor = m for mean-field and 1 otherwise).
  */
 import { type ExperimentConfig } from '../config/schema';
-import { METRIC_NAMES, type MetricName } from '../metrics/registry';
+import { METRIC_NAMES, metricDeclaration, type MetricName } from '../metrics/registry';
 import { particleTimeFactor, type Scaling } from '../core/conventions';
 
 /** A horizontal line drawn across a chart: a stability bound or a target value. */
@@ -20,6 +21,8 @@ export interface MetricDescription {
   readonly label: string;
   /** Unit shown beside the label; '' for dimensionless quantities. */
   readonly unit: string;
+  /** What the number is, in words with its units (the registry's description); absent for an unknown name. */
+  readonly description?: string;
   /** True when the metric spans orders of magnitude (losses, norms): chart it on a log axis. */
   readonly log?: boolean;
   /** True when the metric is a rate in t (a power law): chart the steps on a log axis too. */
@@ -57,51 +60,29 @@ function sqrtBatchOverLearningRate(config: ExperimentConfig): ReferenceLine[] {
   return lr === undefined || batchSize === undefined ? [] : [{ label: 'sqrt(B)/lr', value: Math.sqrt(batchSize) / lr }];
 }
 
-/** Every metric name in METRIC_NAMES, described. */
-export const METRIC_DESCRIPTIONS: Readonly<Record<MetricName, MetricDescription>> = {
-  loss: { label: 'train loss', unit: '', log: true },
-  accuracy: { label: 'train accuracy', unit: 'fraction' },
-  testLoss: { label: 'test loss', unit: '', log: true },
-  testAccuracy: { label: 'test accuracy', unit: 'fraction' },
-  gradNorm: { label: 'gradient norm |∇L|', unit: '', log: true },
-  energyResidual: { label: 'energy-dissipation residual', unit: 'relative' },
-  w2ToTarget: { label: 'W2 to target', unit: 'weight-space distance', log: true },
-  distanceFromInitMax: { label: 'max neuron distance from init', unit: 'weight-space distance' },
-  distanceFromInitRms: { label: 'rms neuron distance from init', unit: 'weight-space distance' },
-  pathNorm: { label: 'path norm Σ|a_j||w_j|', unit: '' },
-  livingNeurons: { label: 'living neurons', unit: 'neurons' },
-  directionClusters: { label: 'neuron direction clusters', unit: 'clusters' },
-  activatedNeurons: { label: 'activated neurons', unit: 'neurons' },
-  activatedOnNegative: { label: 'positive neurons active on class -1', unit: 'neurons' },
-  maskChangeFraction: { label: 'ReLU mask change since init', unit: 'fraction' },
-  margin: { label: 'normalized margin γ', unit: '' },
+/** The reference lines of the metrics that have some; the others draw none. */
+const REFERENCE_LINES: Partial<Record<MetricName, (config: ExperimentConfig) => ReferenceLine[]>> = {
   // lambda_max(H) in the parameters' own units: GD is stable below 2/(lr m) for mean-field, 2/lr otherwise.
-  sharpness: { label: 'sharpness λ_max(H)', unit: 'parameter units', reference: twoOverParameterStep },
+  sharpness: twoOverParameterStep,
   // factor lambda_max(H) (factor = m for mean-field, 1 otherwise): GD is linearly stable below 2/lr.
-  sharpnessParticleTime: { label: 'sharpness in particle time, factor·λ_max(H)', unit: '1/lr', reference: twoOverLearningRate },
-  // |H y - lambda y| of the returned unit Ritz vector: some eigenvalue lies within it of the sharpness.
-  sharpnessResidual: { label: 'sharpness residual |Hy − λy|', unit: 'parameter units', log: true },
-  sharpnessConverged: { label: 'sharpness converged (Lanczos)', unit: '1 yes, 0 no' },
-  sharpnessIterations: { label: 'sharpness Lanczos iterations', unit: 'iterations' },
-  // Tr(H), exact (closed form (1/n) sum_i l''_i K_ii for the two-layer ReLU net; no estimator), parameter units.
-  hessianTrace: { label: 'Hessian trace Tr(H), exact', unit: 'parameter units', reference: twoOverParameterStep },
+  sharpnessParticleTime: twoOverLearningRate,
+  // Tr(H) in parameter units, with the bound in those units: 2/(lr m) for mean-field (docs/science.md section 4).
+  hessianTrace: twoOverParameterStep,
   // factor Tr(H), like sharpnessParticleTime; docs/science.md section 4: a linearly stable SGD minimum has it <= about 2/lr.
-  hessianTraceParticleTime: { label: 'Hessian trace in particle time, factor·Tr(H), exact', unit: '1/lr', reference: twoOverLearningRate },
-  ntkLambdaMin: { label: 'NTK λ_min', unit: '', log: true },
-  ntkLambdaMax: { label: 'NTK λ_max', unit: '', log: true },
-  kernelChange: { label: 'kernel change |K−K₀|/|K₀|', unit: 'relative' },
-  sgdAlignment: { label: 'SGD noise alignment μ', unit: '' },
-  nonUniformity: { label: 'non-uniformity s', unit: '1/lr', reference: sqrtBatchOverLearningRate },
-  meanValue: { label: 'mean landscape value', unit: '' },
-  meanSquaredNorm: { label: 'mean squared norm E|x|²', unit: '', log: true },
-  escapedFraction: { label: 'escaped fraction', unit: 'fraction' },
-  lyapunovEstimate: { label: 'Lyapunov exponent estimate', unit: '1/step' },
-  nearTargetFraction: { label: 'fraction near target', unit: 'fraction' },
-  // The linear model (docs/science.md section 6): log L stays finite where L underflows; the gap's rate is read on log axes.
-  logLoss: { label: 'log train loss log L', unit: '' },
-  marginGap: { label: 'margin gap γ* − γ(w)', unit: '', log: true, logSteps: true },
-  weightNorm: { label: 'weight norm |w|', unit: '', log: true },
+  hessianTraceParticleTime: twoOverLearningRate,
+  nonUniformity: sqrtBatchOverLearningRate,
 };
+
+function describeRegistered(name: MetricName): MetricDescription {
+  const { label, unit, description, log, logSteps } = metricDeclaration(name);
+  const reference = REFERENCE_LINES[name];
+  return { label, unit, description, ...(log ? { log } : {}), ...(logSteps ? { logSteps } : {}), ...(reference ? { reference } : {}) };
+}
+
+/** Every metric name in METRIC_NAMES, described. */
+export const METRIC_DESCRIPTIONS: Readonly<Record<MetricName, MetricDescription>> = Object.fromEntries(
+  METRIC_NAMES.map((name) => [name, describeRegistered(name)]),
+) as Record<MetricName, MetricDescription>;
 
 /** The description of `name`; an unknown name gets its own name as label, linear axis, no unit. */
 export function describeMetric(name: string): MetricDescription {
@@ -109,6 +90,4 @@ export function describeMetric(name: string): MetricDescription {
 }
 
 /** True when `name` is a metric the engine logs. */
-export function isMetricName(name: string): name is MetricName {
-  return (METRIC_NAMES as readonly string[]).includes(name);
-}
+export { isMetricName } from '../metrics/registry';

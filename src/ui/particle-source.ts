@@ -2,7 +2,7 @@
  * What the GPU views read: the live parameter buffers the trainer writes every step (same device,
  * same queue, so a view's draw submitted after a training submit sees that step without any sync)
  * plus small CPU-side context (teacher, target measure, data) the views overlay.
- * Layouts follow src/model/conventions.ts: W [m x d] row-major (row j = neuron j), a and b [m].
+ * Layouts follow src/core/conventions.ts: W [m x d] row-major (row j = neuron j), a and b [m].
  */
 
 /** The target measure pi* drawn over the particles. */

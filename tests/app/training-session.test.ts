@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { TrainingSession } from '../../src/app/training-session';
 import { parseConfig } from '../../src/config/schema';
 import { runExperiment } from '../../src/run/run-experiment';
+import type { JsonWeights } from '../../src/models/two-layer/init-file';
 import { getTestGpu } from '../helpers/gpu';
 
 const config = parseConfig({
@@ -28,7 +29,7 @@ describe('training session (the app run)', () => {
     const live = session.live!;
     expect(live.W.size).toBe(24 * 2 * 4);
     expect(live.problem.target?.kind).toBe('teacher');
-    const params = await session.parameters();
+    const params = (await session.parameters()) as JsonWeights;
     expect(params.a).toHaveLength(24);
     expect(session.snapshot().summary.stepsTaken).toBe(60);
     await session.destroy();

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { METRIC_NAMES, metricNamesOf } from '../../src/metrics/registry';
 
 function gradflow(...args: string[]) {
   const result = spawnSync(process.execPath, ['bin/gradflow.js', ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
@@ -27,6 +28,20 @@ describe('gradflow CLI', () => {
     const { code, stdout } = gradflow('list');
     expect(code).toBe(0);
     expect(stdout).toMatch(/^default\s+Mean-field/m);
+  });
+
+  it('lists every metric of the registry with its kinds, unit, cost and description', () => {
+    const { code, stdout } = gradflow('metrics');
+    expect(code).toBe(0);
+    for (const name of METRIC_NAMES) expect(stdout, name).toMatch(new RegExp(`^${name} `, 'm'));
+    expect(stdout).toMatch(/^sharpnessParticleTime\s+two-layer\s+1\/lr\s+lanczos\s+factor \* lambda_max\(H\)/m);
+    expect(stdout).toMatch(/^loss\s+two-layer,linear\s+-\s+pass\s+empirical risk/m);
+    const linear = gradflow('metrics', '--kind', 'linear');
+    expect(linear.code).toBe(0);
+    expect(linear.stdout.split('\n').filter((line) => /^[a-z]\w* /i.test(line) && !line.startsWith('name ')).map((line) => line.split(' ')[0])).toEqual(metricNamesOf('linear'));
+    const bad = gradflow('metrics', '--kind', 'cnn');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--kind must be one of two-layer, linear, landscape, got cnn/);
   });
 
   it('runs a config file and writes result.json and metrics.csv', () => {

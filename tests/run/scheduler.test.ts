@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig, type ExperimentConfigInput } from '../../src/config/schema';
-import { buildProblem } from '../../src/models/two-layer/problem';
-import { createSimulation, runExperiment } from '../../src/run/run-experiment';
+import { prepareRun, runExperiment } from '../../src/run/run-experiment';
 import { requestGpu } from '../../src/gpu/device';
 import { Scheduler } from '../../src/run/scheduler';
 import { getTestGpu } from '../helpers/gpu';
@@ -21,7 +20,7 @@ describe.each(['gpu', 'float64'] as const)('scheduler on the %s backend', (backe
   const config = parseConfig({ ...small, backend });
 
   async function simulation() {
-    return createSimulation(config, await buildProblem(config), getTestGpu);
+    return (await prepareRun(config)).createSimulation(getTestGpu);
   }
 
   it('logs metrics at every boundary and every step loss once', async () => {
@@ -40,7 +39,7 @@ describe.each(['gpu', 'float64'] as const)('scheduler on the %s backend', (backe
     ['SGD with momentum and a cosine schedule', { rule: { kind: 'momentum', beta: 0.9 }, learningRate: 0.05, schedule: { kind: 'cosine', decaySteps: 20 } }],
   ])('restores a checkpoint to the same trajectory bit for bit: %s', async (_name, optimizer) => {
     const withRule = parseConfig({ ...small, backend, optimizer: { ...small.optimizer, ...optimizer } });
-    const simulation = async () => createSimulation(withRule, await buildProblem(withRule), getTestGpu);
+    const simulation = async () => (await prepareRun(withRule)).createSimulation(getTestGpu);
     const first = await simulation();
     await Promise.all([first.submitSteps(7), first.submitSteps(6)]);
     const checkpoint = await first.checkpoint();

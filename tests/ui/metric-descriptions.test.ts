@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/schema';
-import { METRIC_NAMES, NETWORK_METRIC_NAMES } from '../../src/metrics/registry';
+import { METRIC_NAMES, metricNamesOf } from '../../src/metrics/registry';
 import { METRIC_DESCRIPTIONS, describeMetric, isMetricName } from '../../src/ui/metric-descriptions';
 import { PRESETS } from '../../src/experiments/presets';
 
 describe('metric descriptions', () => {
   it('describes every metric name the engine logs, and nothing else', () => {
-    for (const name of [...NETWORK_METRIC_NAMES, ...METRIC_NAMES]) {
+    for (const name of [...metricNamesOf('two-layer'), ...METRIC_NAMES]) {
       const description = METRIC_DESCRIPTIONS[name];
       expect(description, name).toBeDefined();
       expect(description.label.length, name).toBeGreaterThan(0);
@@ -43,6 +43,8 @@ describe('metric descriptions', () => {
     expect(describeMetric('hessianTrace').unit).toBe('parameter units');
     expect(describeMetric('hessianTrace').label).toMatch(/exact/);
     expect(describeMetric('hessianTraceParticleTime').unit).toBe('1/lr');
+    // The registry's words come along, for tooltips and listings.
+    expect(describeMetric('hessianTraceParticleTime').description).toMatch(/factor \* Tr\(H\)/);
   });
 
   it('falls back to the name for an unknown metric', () => {

@@ -4,7 +4,7 @@
  * x+ (fraction p > 1/2, label +1) and x- (label -1) at an acute angle Delta (data.kind 'two-cluster'), with
  * the phase boundaries read off the logged rows by src/experiments/phase-detection.ts. Phases III and IV
  * are read from activatedOnNegative (positive neurons active on some negative sample, with cosine > 0.01,
- * src/engine/neuron-metrics.ts): on 'linear-separable' data (a hyperplane through 0, classes on opposite
+ * src/models/two-layer/neuron-metrics.ts): on 'linear-separable' data (a hyperplane through 0, classes on opposite
  * sides) accuracy never plateaus and the all-sample activatedNeurons never drops, so that data shows phase I only.
  */
 import { detectPhases } from '../phase-detection';

@@ -1,6 +1,6 @@
 /**
  * The padded layout of a batch of N networks (shaders/two-layer-batch.wgsl.ts), to and from the
- * per-network layout of src/model/conventions.ts:
+ * per-network layout of src/core/conventions.ts:
  *   a [N x M], first layer [N x M x R] (row j = (w_j, b_j) with a bias), X [N x n x R] (a trailing 1
  *   with a bias), y [N x n]; R = d (+1 with a bias). Rows and entries j >= m_k are exact zeros.
  */

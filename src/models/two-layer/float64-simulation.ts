@@ -2,24 +2,21 @@
 import { Float64Trainer } from '../../float64/two-layer-trainer';
 import { centeringOffset, forward, gradients, meanLoss, outputLoss, type TwoLayerOptions, type TwoLayerParams } from '../../float64/two-layer';
 import type { TrainingSet } from '../../core/network';
-import { particleTimeFactor } from '../../core/conventions';
 import type { Problem } from './problem';
 import { particleMetricsFloat64 } from '../../metrics/particles';
-import { neuronMetricValues } from './neuron-metrics';
-import { NEURON_METRICS } from '../../metrics/registry';
-import { gradientMetricValues } from './gradient-metrics';
-import { GRADIENT_METRICS } from '../../metrics/registry';
 import { w2ToTarget } from './transport-metrics';
-import { CURVATURE_SETTINGS, curvatureMetricValues } from './curvature-metrics';
-import { CURVATURE_METRICS } from '../../metrics/registry';
+import { CURVATURE_SETTINGS } from './curvature-metrics';
+import { evaluateTwoLayerMetrics } from './evaluate-metrics';
+import type { TwoLayerMetricSource } from './metric-source';
 import { estimateSharpness } from '../../float64/hessian';
 import { exactHessianTrace } from '../../float64/hessian-trace';
 import { ntkGram } from '../../float64/ntk';
-import type { Checkpoint, MetricValues, Simulation, Weights } from '../../core/simulation';
+import { FLOAT64_DEVICE, type Checkpoint, type MetricValues, type Simulation, type Weights } from '../../core/simulation';
 
 export class Float64Simulation implements Simulation {
   readonly backend = 'float64' as const;
-  readonly device = 'float64 reference on the CPU';
+  readonly reportsStepLoss = true;
+  readonly device = FLOAT64_DEVICE;
   private readonly trainer: Float64Trainer;
   /** Options on the train and test sets: a centered model's f0 of each set rides along (outputOffset). */
   private readonly trainOptions: TwoLayerOptions;
@@ -44,60 +41,38 @@ export class Float64Simulation implements Simulation {
     return this.trainer.train(stepCount);
   }
 
-  async evaluate(names: readonly string[]): Promise<MetricValues> {
-    const values: MetricValues = {};
+  evaluate(names: readonly string[]): Promise<MetricValues> {
+    return evaluateTwoLayerMetrics(names, this.metricSource(), this.backend);
+  }
+
+  /** The float64 computations on the current weights, for one evaluation. */
+  private metricSource(): TwoLayerMetricSource {
+    const { problem } = this;
     const params = this.trainer.weights;
     const options = this.trainOptions;
-    if (names.includes('loss') || names.includes('accuracy')) {
-      const train = evaluateSet(params, this.problem.train, options);
-      if (names.includes('loss')) values.loss = train.loss;
-      if (names.includes('accuracy')) values.accuracy = train.accuracy;
-    }
-    if (names.includes('testLoss') || names.includes('testAccuracy')) {
-      const test = this.problem.test ? evaluateSet(params, this.problem.test, this.testOptions) : { loss: NaN, accuracy: NaN };
-      if (names.includes('testLoss')) values.testLoss = test.loss;
-      if (names.includes('testAccuracy')) values.testAccuracy = test.accuracy;
-    }
-    if (names.some((name) => GRADIENT_METRICS.includes(name))) {
-      const { X, y } = this.problem.train;
-      const learningRate = this.problem.trainer.learningRate * this.trainer.learningRateScaleValue;
-      Object.assign(values, gradientMetricValues(names, gradients(params, X, y, y.length, options), { ...this.problem.trainer, learningRate }, params.W));
-    }
-    if (names.includes('w2ToTarget')) {
-      const { width, inputDim, seed } = this.problem.trainer;
-      values.w2ToTarget = this.problem.w2 ? await w2ToTarget(this.problem.w2, params.W, width, inputDim, seed) : NaN;
-    }
-    if (names.some((name) => (NEURON_METRICS as readonly string[]).includes(name))) {
-      const { width, inputDim, scaling, alpha } = this.problem.trainer;
-      const { X, y } = this.problem.train;
-      const activationsOf = (p: TwoLayerParams) => forward(p, X, y.length, options).activation;
-      Object.assign(values, await neuronMetricValues(names, {
-        weights: params, train: this.problem.train, width, inputDim, scaling, alpha: alpha ?? 1,
-        particles: async (withActivations) => particleMetricsFloat64({ width, inputDim }, params, this.problem.init, {}, withActivations
-          ? { sampleCount: y.length, current: activationsOf(params), initial: (this.initialActivations ??= activationsOf(this.initialParams())) }
-          : undefined),
-      }));
-      // min y f / |theta|^2 presumes a homogeneous f; f - f0 is not, so a centered model has no margin.
-      if (this.problem.trainer.centered && names.includes('margin')) values.margin = NaN;
-    }
-    if (names.some((name) => (CURVATURE_METRICS as readonly string[]).includes(name))) {
-      const { X, y } = this.problem.train;
-      const n = y.length;
-      const { width, seed } = this.problem.trainer;
-      const { maxIterations, tolerance } = { ...CURVATURE_SETTINGS, ...this.problem.lanczos };
-      const factor = particleTimeFactor(options.scaling, width);
-      Object.assign(values, await curvatureMetricValues(names, {
-        sampleCount: n,
-        loss: options.loss,
-        factor,
-        sharpness: async () => estimateSharpness(params, X, y, n, options, { seed, maxIterations, tolerance }),
-        hessianTrace: async () => exactHessianTrace(params, X, y, n, options),
-        gram: async () => ntkGram(params, X, n, options),
-        initialGram: names.includes('kernelChange') ? (this.initialGram ??= ntkGram(this.initialParams(), X, n, options)) : undefined,
-        residuals: async () => forward(params, X, n, options).output.map((f, i) => f - y[i]!),
-      }));
-    }
-    return values;
+    const { X, y } = problem.train;
+    const n = y.length;
+    const { width, inputDim, seed } = problem.trainer;
+    const { maxIterations, tolerance } = { ...CURVATURE_SETTINGS, ...problem.lanczos };
+    const activationsOf = (p: TwoLayerParams) => forward(p, X, n, options).activation;
+    return {
+      settings: problem.trainer,
+      train: problem.train,
+      learningRate: problem.trainer.learningRate * this.trainer.learningRateScaleValue,
+      trainFit: async () => evaluateSet(params, problem.train, options),
+      testFit: async () => (problem.test ? evaluateSet(params, problem.test, this.testOptions) : { loss: NaN, accuracy: NaN }),
+      gradients: async () => gradients(params, X, y, n, options),
+      weights: async () => params,
+      particles: async (withActivations) => particleMetricsFloat64({ width, inputDim }, params, problem.init, {}, withActivations
+        ? { sampleCount: n, current: activationsOf(params), initial: (this.initialActivations ??= activationsOf(this.initialParams())) }
+        : undefined),
+      w2ToTarget: async () => (problem.w2 ? w2ToTarget(problem.w2, params.W, width, inputDim, seed) : NaN),
+      sharpness: async () => estimateSharpness(params, X, y, n, options, { seed, maxIterations, tolerance }),
+      hessianTrace: async () => exactHessianTrace(params, X, y, n, options),
+      gram: async () => ntkGram(params, X, n, options),
+      initialGram: () => (this.initialGram ??= ntkGram(this.initialParams(), X, n, options)),
+      residuals: async () => forward(params, X, n, options).output.map((f, i) => f - y[i]!),
+    };
   }
 
   private initialGram: Float64Array | undefined;

@@ -2,27 +2,22 @@
 import type { GpuContext } from '../../gpu/device';
 import { TwoLayerTrainer } from './trainer';
 import { GpuEvaluator } from './gpu-evaluator';
-import { gradientMetricValues } from './gradient-metrics';
-import { GRADIENT_METRICS } from '../../metrics/registry';
 import { w2ToTarget } from './transport-metrics';
 import { particleMetrics } from '../../metrics/particles';
-import { needsActivations, neuronMetricValues } from './neuron-metrics';
-import { NEURON_METRICS } from '../../metrics/registry';
-import { CURVATURE_SETTINGS, curvatureMetricValues, needsInitialGram } from './curvature-metrics';
-import { CURVATURE_METRICS } from '../../metrics/registry';
+import { CURVATURE_SETTINGS } from './curvature-metrics';
+import { evaluateTwoLayerMetrics, needsGradient, needsInitial } from './evaluate-metrics';
+import { once, type TwoLayerMetricSource } from './metric-source';
 import { GpuHessian } from '../../metrics/sharpness';
 import { GpuHessianTrace } from '../../metrics/hessian-trace';
 import { GpuNtk } from '../../metrics/ntk';
-import { particleTimeFactor } from '../../core/conventions';
 import type { Problem } from './problem';
-import { DeviceLostError, type Checkpoint, type MetricValues, type Simulation, type Weights } from '../../core/simulation';
-
-/** How long a failed GPU call waits for device.lost to settle before it counts as a plain error. */
-const LOSS_SETTLE_MS = 2000;
+import type { Checkpoint, MetricValues, Simulation, Weights } from '../../core/simulation';
+import { DeviceLossWatch } from '../../gpu/device-loss';
 
 export class GpuSimulation implements Simulation {
   readonly backend = 'gpu' as const;
-  private lostReason: string | undefined;
+  readonly reportsStepLoss = true;
+  private readonly deviceLoss: DeviceLossWatch;
   private learningRate: number;
 
   private constructor(
@@ -39,9 +34,7 @@ export class GpuSimulation implements Simulation {
     private ntk: GpuNtk | undefined,
   ) {
     this.learningRate = trainer.config.learningRate;
-    gpu.device.lost.then((info) => {
-      this.lostReason = `${info.reason}: ${info.message}`;
-    });
+    this.deviceLoss = new DeviceLossWatch(gpu.device);
   }
 
   /** `metricNames`: what will be logged, so that what they need at initialisation (H, K) is kept. */
@@ -50,8 +43,8 @@ export class GpuSimulation implements Simulation {
     const weights = trainer.weightBuffers;
     const trainEvaluator = await GpuEvaluator.create(gpu, problem.trainer, problem.train, weights, 'evaluate/train');
     const testEvaluator = problem.test ? await GpuEvaluator.create(gpu, problem.trainer, problem.test, weights, 'evaluate/test') : undefined;
-    const initialActivations = needsActivations(metricNames) ? await trainEvaluator.activations() : undefined;
-    const ntk = needsInitialGram(metricNames) ? await GpuNtk.create(gpu, networkOf(problem), { X: trainer.dataBuffers.X, ...weights }) : undefined;
+    const initialActivations = needsInitial(metricNames, 'activations') ? await trainEvaluator.activations() : undefined;
+    const ntk = needsInitial(metricNames, 'gram') ? await GpuNtk.create(gpu, networkOf(problem), { X: trainer.dataBuffers.X, ...weights }) : undefined;
     const initialGram = await ntk?.compute();
     return new GpuSimulation(gpu, problem, trainer, trainEvaluator, testEvaluator, initialActivations, initialGram, ntk);
   }
@@ -100,68 +93,57 @@ export class GpuSimulation implements Simulation {
   }
 
   evaluate(names: readonly string[]): Promise<MetricValues> {
-    return this.guard(async () => {
-      const values: MetricValues = {};
-      const wantsGradient = names.some((n) => GRADIENT_METRICS.includes(n));
-      if (wantsGradient || names.includes('loss') || names.includes('accuracy')) {
-        const train = await this.trainEvaluator.evaluate(wantsGradient);
-        if (names.includes('loss')) values.loss = train.loss;
-        if (names.includes('accuracy')) values.accuracy = train.accuracy;
-        if (train.gradients) {
-          const W = this.problem.trainer.sphere && names.includes('energyResidual') ? (await this.trainer.readWeights()).W : undefined;
-          Object.assign(values, gradientMetricValues(names, train.gradients, { ...this.problem.trainer, learningRate: this.learningRate }, W));
-        }
-      }
-      if (names.includes('testLoss') || names.includes('testAccuracy')) {
-        const test = await this.testEvaluator?.evaluate(false);
-        if (names.includes('testLoss')) values.testLoss = test?.loss ?? NaN;
-        if (names.includes('testAccuracy')) values.testAccuracy = test?.accuracy ?? NaN;
-      }
-      if (names.some((name) => (NEURON_METRICS as readonly string[]).includes(name))) {
-        Object.assign(values, await this.neuronMetrics(names));
-        // min y f / |theta|^2 presumes a homogeneous f; f - f0 is not, so a centered model has no margin.
-        if (this.problem.trainer.centered && names.includes('margin')) values.margin = NaN;
-      }
-      if (names.includes('w2ToTarget')) values.w2ToTarget = await this.w2Distance();
-      if (names.some((name) => (CURVATURE_METRICS as readonly string[]).includes(name))) {
-        await this.trainer.settle();
-        const { maxIterations, tolerance } = { ...CURVATURE_SETTINGS, ...this.problem.lanczos };
-        const seed = this.problem.trainer.seed;
-        Object.assign(values, await curvatureMetricValues(names, {
-          sampleCount: this.problem.train.y.length,
-          loss: this.problem.trainer.loss,
-          factor: particleTimeFactor(this.problem.trainer.scaling, this.problem.trainer.width),
-          sharpness: async () => (await this.getHessian()).sharpness({ seed, maxIterations, tolerance }),
-          hessianTrace: async () => (await this.getHessianTrace()).compute(),
-          gram: async () => (await this.getNtk()).compute(),
-          initialGram: this.initialGram,
-          residuals: () => this.trainEvaluator.residuals(),
-        }));
-      }
-      return values;
-    });
+    return this.guard(() => evaluateTwoLayerMetrics(names, this.metricSource(names), this.backend));
   }
 
-  private async neuronMetrics(names: readonly string[]): Promise<MetricValues> {
-    const weights = await this.trainer.readWeights();
-    const { width, inputDim, scaling, alpha } = this.problem.trainer;
-    const shape = { width, inputDim };
-    return neuronMetricValues(names, {
-      weights, train: this.problem.train, width, inputDim, scaling, alpha: alpha ?? 1,
+  /** The GPU's computations on the current weights, for one evaluation of `names`. */
+  private metricSource(names: readonly string[]): TwoLayerMetricSource {
+    const { problem, trainer } = this;
+    const { width, inputDim, seed } = problem.trainer;
+    // One pass serves loss, accuracy and the gradient metrics; it computes the gradient only when one is asked for.
+    const trainPass = once(() => this.trainEvaluator.evaluate(needsGradient(names)));
+    const weights = once(() => trainer.readWeights());
+    // The curvature operators read the weight buffers: let every queued step land first.
+    const settled = once(() => trainer.settle());
+    const { maxIterations, tolerance } = { ...CURVATURE_SETTINGS, ...problem.lanczos };
+    return {
+      settings: problem.trainer,
+      train: problem.train,
+      learningRate: this.learningRate,
+      trainFit: trainPass,
+      testFit: async () => {
+        const test = await this.testEvaluator?.evaluate(false);
+        return { loss: test?.loss ?? NaN, accuracy: test?.accuracy ?? NaN };
+      },
+      gradients: async () => (await trainPass()).gradients!,
+      weights,
       particles: async (withActivations) => {
+        const current = await weights();
         const initial = this.initialActivations;
         const activations = withActivations && initial
-          ? { sampleCount: this.problem.train.y.length, current: await this.trainEvaluator.activations(), initial }
+          ? { sampleCount: problem.train.y.length, current: await this.trainEvaluator.activations(), initial }
           : undefined;
-        return particleMetrics(this.gpu, shape, weights, this.problem.init, {}, activations);
+        return particleMetrics(this.gpu, { width, inputDim }, current, problem.init, {}, activations);
       },
-    });
-  }
-
-  private async w2Distance(): Promise<number> {
-    const { width, inputDim, seed } = this.problem.trainer;
-    if (!this.problem.w2) return NaN;
-    return w2ToTarget(this.problem.w2, (await this.trainer.readWeights()).W, width, inputDim, seed, this.gpu);
+      w2ToTarget: async () => (problem.w2 ? w2ToTarget(problem.w2, (await weights()).W, width, inputDim, seed, this.gpu) : NaN),
+      sharpness: async () => {
+        await settled();
+        return (await this.getHessian()).sharpness({ seed, maxIterations, tolerance });
+      },
+      hessianTrace: async () => {
+        await settled();
+        return (await this.getHessianTrace()).compute();
+      },
+      gram: async () => {
+        await settled();
+        return (await this.getNtk()).compute();
+      },
+      initialGram: () => this.initialGram,
+      residuals: async () => {
+        await settled();
+        return this.trainEvaluator.residuals();
+      },
+    };
   }
 
   setLearningRate(learningRate: number): void {
@@ -191,7 +173,7 @@ export class GpuSimulation implements Simulation {
   }
 
   destroy(): void {
-    if (this.lostReason) return; // a lost device freed everything already
+    if (this.deviceLoss.loss) return; // a lost device freed everything already
     this.trainer.destroy();
     this.hessian?.destroy();
     this.hessianTrace?.destroy();
@@ -201,17 +183,8 @@ export class GpuSimulation implements Simulation {
   }
 
   /** Turns a failure on a lost device into DeviceLostError, so the runner can resume elsewhere. */
-  private async guard<T>(work: () => Promise<T>): Promise<T> {
-    if (this.lostReason) throw new DeviceLostError(`GPU device lost (${this.lostReason})`);
-    try {
-      return await work();
-    } catch (error) {
-      // The lost promise may settle well after the failed call that revealed the loss (a mapAsync aborted
-      // by the destroyed device; a busy browser takes hundreds of ms): wait for it before calling this fatal.
-      await Promise.race([this.gpu.device.lost, new Promise((resolve) => setTimeout(resolve, LOSS_SETTLE_MS))]);
-      if (this.lostReason) throw new DeviceLostError(`GPU device lost (${this.lostReason})`);
-      throw error;
-    }
+  private guard<T>(work: () => Promise<T>): Promise<T> {
+    return this.deviceLoss.guard(work);
   }
 }
 

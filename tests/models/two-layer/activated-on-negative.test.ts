@@ -1,9 +1,11 @@
 /**
- * activatedOnNegative (src/engine/neuron-metrics.ts): positive neurons active, with cosine above ACTIVE_COSINE, on
- * at least one negative sample; through neuronMetricValues by name.
+ * activatedOnNegative (src/models/two-layer/neuron-metrics.ts): positive neurons active, with cosine above ACTIVE_COSINE, on
+ * at least one negative sample; through the evaluator table by name.
  */
 import { describe, expect, it } from 'vitest';
-import { ACTIVE_COSINE, activatedOnNegative, neuronMetricValues } from '../../../src/models/two-layer/neuron-metrics';
+import { ACTIVE_COSINE, activatedOnNegative } from '../../../src/models/two-layer/neuron-metrics';
+import { evaluateTwoLayerMetrics } from '../../../src/models/two-layer/evaluate-metrics';
+import { metricSourceOf } from '../../helpers/metric-source';
 
 // Samples (d = 2): x0 = e1 positive, x1 = e2 negative, x2 = -e2 negative.
 const train = { X: new Float32Array([1, 0, 0, 1, 0, -1]), y: new Float32Array([1, -1, -1]) };
@@ -29,8 +31,8 @@ describe('activatedOnNegative', () => {
     const weights = { a: new Float32Array([1]), W: new Float32Array([1, 0]), b: new Float32Array([0.5]) };
     expect(activatedOnNegative(weights, train, 1, 2)).toBe(1);
     expect(activatedOnNegative(weights, { ...train, y: new Float32Array([0.3, -1, -1]) }, 1, 2)).toBeNaN();
-    const particles = () => Promise.reject(new Error('not needed'));
-    const values = await neuronMetricValues(['activatedOnNegative'], { weights, train, width: 1, inputDim: 2, scaling: 'standard', alpha: 1, particles });
-    expect(values).toEqual({ activatedOnNegative: 1 });
+    // Only the weights are given: the particle kernels and every other computation refuse.
+    const source = metricSourceOf({ settings: { width: 1, inputDim: 2, scaling: 'standard' }, train, weights: async () => weights });
+    for (const backend of ['gpu', 'float64'] as const) expect(await evaluateTwoLayerMetrics(['activatedOnNegative'], source, backend)).toEqual({ activatedOnNegative: 1 });
   });
 });

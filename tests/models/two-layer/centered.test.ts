@@ -3,6 +3,7 @@ import { ConfigError } from '../../../src/config/errors';
 import { parseConfig, type ExperimentConfigInput } from '../../../src/config/schema';
 import { CURVATURE_METRICS, SHARPNESS_DIAGNOSTICS } from '../../../src/metrics/registry';
 import { buildProblem } from '../../../src/models/two-layer/problem';
+import type { JsonWeights } from '../../../src/models/two-layer/init-file';
 import { runExperiment } from '../../../src/run/run-experiment';
 import { hessianVectorProduct } from '../../../src/metrics/sharpness';
 import * as hessian from '../../../src/float64/hessian';
@@ -151,7 +152,7 @@ describe('laziness of the centered model (reference backend)', () => {
       const { init } = await buildProblem(config);
       const result = await runExperiment(config, { saveParams: true });
       const initial = [...init.a, ...init.W];
-      const final = [...result.final!.a, ...result.final!.W.flat()];
+      const final = [...(result.final as JsonWeights).a, ...(result.final as JsonWeights).W.flat()];
       const squared = (values: number[]) => values.reduce((sum, x) => sum + x * x, 0);
       distances.push(Math.sqrt(squared(final.map((x, k) => x - initial[k]!)) / squared(initial)));
       // Same function-space dynamics: every alpha fits to below 1% of the initial loss in 200 steps.

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/schema';
-import { NETWORK_METRIC_NAMES } from '../../../src/metrics/registry';
-import { CURVATURE_METRICS, SHARPNESS_DIAGNOSTICS } from '../../../src/metrics/registry';
+import { CURVATURE_METRICS, SHARPNESS_DIAGNOSTICS, metricNamesOf } from '../../../src/metrics/registry';
 import { runExperiment } from '../../../src/run/run-experiment';
 import { getTestGpu } from '../../helpers/gpu';
 import { expectClose } from '../../helpers/tolerance';
@@ -16,7 +15,7 @@ describe('metrics at logged steps, GPU against reference', () => {
     data: { kind: 'linear-separable', sampleCount: 40, testCount: 16, inputDim: 3, margin: 0.1 },
     optimizer: { learningRate: 0.5 },
     // Curvature metrics have their own case below, and w2ToTarget needs a target measure.
-    metrics: { every: 10, names: [...NETWORK_METRIC_NAMES].filter((name) => !(CURVATURE_METRICS as readonly string[]).includes(name) && name !== 'w2ToTarget') },
+    metrics: { every: 10, names: metricNamesOf('two-layer').filter((name) => !(CURVATURE_METRICS as readonly string[]).includes(name) && name !== 'w2ToTarget') },
   };
 
   it('agree on curvature and kernel metrics for the square loss', async () => {

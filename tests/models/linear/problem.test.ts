@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/schema';
 import { ConfigError } from '../../../src/config/errors';
-import { linearLogSteps } from '../../../src/models/linear/linear-experiment';
+import { linearLogSteps } from '../../../src/models/linear/problem';
 import { linearModelSchema } from '../../../src/config/model-kinds';
 import { runExperiment } from '../../../src/run/run-experiment';
 import { getTestGpu } from '../../helpers/gpu';

@@ -1,0 +1,74 @@
+/** Landscape particles on the GPU: one landscape_run session whose particles stay on the device (src/kernels/landscapes.ts). */
+import type { LandscapeModel } from '../../config/model-kinds';
+import type { Checkpoint, MetricValues, Simulation } from '../../core/simulation';
+import type { GpuContext } from '../../gpu/device';
+import { DeviceLossWatch } from '../../gpu/device-loss';
+import { createLandscapeSession, type LandscapeSession } from '../../kernels/landscapes';
+import { populationMetrics } from './population-metrics';
+import type { LandscapeState } from './problem';
+
+const NO_STEP_LOSSES = new Float32Array(0);
+
+export class GpuLandscapeSimulation implements Simulation<LandscapeState> {
+  readonly backend = 'gpu' as const;
+  readonly reportsStepLoss = false;
+
+  private constructor(
+    readonly device: string,
+    private readonly model: LandscapeModel,
+    private readonly session: LandscapeSession,
+    private readonly loss: DeviceLossWatch,
+  ) {}
+
+  /** Uploads x0 and records the reset chunk, so the statistics hold step 0's values before any step. */
+  static async create(gpu: GpuContext, model: LandscapeModel, x0: Float32Array): Promise<GpuLandscapeSimulation> {
+    const session = await createLandscapeSession(gpu, model.spec, x0);
+    try {
+      await session.run.run(0);
+    } catch (error) {
+      session.destroy();
+      throw error;
+    }
+    return new GpuLandscapeSimulation(gpu.adapterDescription, model, session, new DeviceLossWatch(gpu.device));
+  }
+
+  get stepsTaken(): number {
+    return this.session.run.stepsTaken;
+  }
+
+  submitSteps(stepCount: number): Promise<ArrayLike<number>> {
+    return this.loss.guard(async () => {
+      await this.session.run.run(stepCount);
+      return NO_STEP_LOSSES;
+    });
+  }
+
+  async evaluate(names: readonly string[]): Promise<MetricValues> {
+    return populationMetrics(this.model, await this.loss.guard(() => this.session.read()), this.stepsTaken, names);
+  }
+
+  setLearningRate(learningRate: number): void {
+    this.session.run.setLearningRate(learningRate);
+  }
+
+  async checkpoint(): Promise<Checkpoint<LandscapeState>> {
+    const { positions, stats, state } = await this.loss.guard(() => this.session.readState());
+    return { backend: this.backend, stepsTaken: this.stepsTaken, learningRate: this.session.run.spec.learningRate, weights: { positions, stats }, optimizerState: [state] };
+  }
+
+  async restore(checkpoint: Checkpoint<LandscapeState>): Promise<void> {
+    const { positions, stats } = checkpoint.weights;
+    this.session.writeState({ positions: Float32Array.from(positions), stats: Float32Array.from(stats), state: Float32Array.from(checkpoint.optimizerState[0] ?? []) }, checkpoint.stepsTaken);
+    this.setLearningRate(checkpoint.learningRate);
+  }
+
+  async readWeights(): Promise<LandscapeState> {
+    const { positions, stats } = await this.loss.guard(() => this.session.readState());
+    return { positions, stats };
+  }
+
+  destroy(): void {
+    if (this.loss.loss) return; // a lost device freed everything already
+    this.session.destroy();
+  }
+}

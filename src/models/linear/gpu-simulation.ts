@@ -1,0 +1,69 @@
+/** The linear model on the GPU: one linear_logistic_run (src/kernels/linear-logistic.ts), w read back to log metrics. */
+import type { LinearRunSettings } from '../../core/linear-run';
+import type { Checkpoint, MetricValues, Simulation } from '../../core/simulation';
+import type { GpuContext } from '../../gpu/device';
+import { DeviceLossWatch } from '../../gpu/device-loss';
+import { createLinearLogisticSession, type LinearLogisticSession } from '../../kernels/linear-logistic';
+import type { LinearMetrics, LinearTrainingSet, LinearWeights } from './problem';
+
+const NO_STEP_LOSSES = new Float32Array(0);
+
+export class GpuLinearSimulation implements Simulation<LinearWeights> {
+  readonly backend = 'gpu' as const;
+  readonly reportsStepLoss = false;
+
+  private constructor(
+    readonly device: string,
+    private readonly session: LinearLogisticSession,
+    private settings: LinearRunSettings,
+    private readonly metrics: LinearMetrics,
+    private readonly loss: DeviceLossWatch,
+  ) {}
+
+  /** Uploads the signed samples and w0 = 0 (v0 = 0); `stepsPerDispatch` steps loop inside one dispatch. */
+  static async create(gpu: GpuContext, train: LinearTrainingSet, settings: LinearRunSettings, stepsPerDispatch: number, metrics: LinearMetrics): Promise<GpuLinearSimulation> {
+    const session = await createLinearLogisticSession(gpu, { signedSamples: train.signedSamples, dim: train.dim, runs: [settings], initialWeights: new Float32Array(train.dim), stepsPerDispatch });
+    return new GpuLinearSimulation(gpu.adapterDescription, session, settings, metrics, new DeviceLossWatch(gpu.device));
+  }
+
+  get stepsTaken(): number {
+    return this.session.run.stepsTaken;
+  }
+
+  submitSteps(stepCount: number): Promise<ArrayLike<number>> {
+    return this.loss.guard(async () => {
+      await this.session.run.run(stepCount);
+      return NO_STEP_LOSSES;
+    });
+  }
+
+  async evaluate(names: readonly string[]): Promise<MetricValues> {
+    const { weights } = await this.loss.guard(() => this.session.read());
+    return this.metrics(weights, names);
+  }
+
+  setLearningRate(learningRate: number): void {
+    this.settings = { ...this.settings, learningRate };
+    this.session.setRuns([this.settings]);
+  }
+
+  async checkpoint(): Promise<Checkpoint<LinearWeights>> {
+    const { weights, velocity } = await this.loss.guard(() => this.session.read());
+    return { backend: this.backend, stepsTaken: this.stepsTaken, learningRate: this.settings.learningRate, weights: { w: weights }, optimizerState: [velocity] };
+  }
+
+  async restore(checkpoint: Checkpoint<LinearWeights>): Promise<void> {
+    this.session.write({ weights: checkpoint.weights.w, velocity: checkpoint.optimizerState[0]! }, checkpoint.stepsTaken);
+    this.setLearningRate(checkpoint.learningRate);
+  }
+
+  async readWeights(): Promise<LinearWeights> {
+    const { weights } = await this.loss.guard(() => this.session.read());
+    return { w: weights };
+  }
+
+  destroy(): void {
+    if (this.loss.loss) return; // a lost device freed everything already
+    this.session.destroy();
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * What the run loop (src/run) needs from a model kind, so it runs every kind without a branch per kind:
+ * the kind's simulation on the configured backend, when to log, and how to report and save a run.
+ * Each kind folder exports one ModelKind; src/models/kinds.ts lists them by config name.
+ */
+import type { ExperimentConfig } from '../config/schema';
+import type { ReadText } from '../data/create';
+import type { GpuContext } from '../gpu/device';
+import type { MetricsRow, Simulation } from '../core/simulation';
+
+/** A config turned into what one run of its model kind needs (data loaded, settings checked); P: its parameters. */
+export interface PreparedRun<P = unknown> {
+  /** A fresh simulation at step 0 on config.backend (also after a device loss, before the checkpoint is restored). */
+  createSimulation(getGpu: () => Promise<GpuContext>): Promise<Simulation<P>>;
+  /** Steps per queue submit (and the most a live change may ask for). */
+  readonly stepsPerSubmit: number;
+  /** Keep a checkpoint every this many steps (0: only at the start); device loss resumes from the last. */
+  readonly checkpointEvery: number;
+  /** Log metrics at exactly these steps (ascending); absent: every metrics.every steps. */
+  readonly metricSteps?: readonly number[];
+  /** The metric that stands for the loss in progress reports and the summary. */
+  readonly lossMetric: string;
+  /** The logged rows as the result reports them (a kind may derive metrics from the whole run). */
+  finishRows(rows: MetricsRow[], stepLosses: readonly number[]): MetricsRow[];
+  /** The parameters a simulation read (readWeights), as JSON (--save-params, the app's download). */
+  parametersJson(weights: P): unknown;
+}
+
+export interface ModelKind<P = unknown> {
+  prepare(config: ExperimentConfig, readText: ReadText | undefined): Promise<PreparedRun<P>>;
+}
