@@ -14,6 +14,7 @@ import type { PreparedRun } from '../models/model-kind';
 import type { Checkpoint } from '../core/simulation';
 import type { GpuContext } from '../gpu/device';
 import type { MetricsRow, ProgressEvent, Scheduler } from '../run/scheduler';
+import type { NetworkParameters } from '../core/network';
 
 export type SessionStatus = 'starting' | 'running' | 'paused' | 'completed' | 'stopped' | 'diverged' | 'failed';
 
@@ -30,11 +31,8 @@ export interface SessionOptions {
 }
 
 /** What the views draw from: the live buffers of the network being trained and its problem. */
-export interface LiveNetwork {
+export interface LiveNetwork extends NetworkParameters<GPUBuffer> {
   readonly gpu: GpuContext;
-  readonly a: GPUBuffer;
-  readonly W: GPUBuffer;
-  readonly b?: GPUBuffer;
   readonly problem: Problem;
 }
 

@@ -9,6 +9,17 @@ import type { LearningRateSchedule } from './schedule';
 import type { LossKind, Scaling, TrainableParts } from './conventions';
 import type { MatmulSetting } from './matmul-algorithms';
 
+/**
+ * A two-layer network's parameters in any storage: a [m], W [m x d] (row j = neuron j), b [m] exactly when
+ * the network has a bias. T is Float32Array (the GPU's host copy), Float64Array (the float64 backend),
+ * GPUBuffer (on the device) or ArrayLike<number> (whatever was read).
+ */
+export interface NetworkParameters<T> {
+  readonly a: T;
+  readonly W: T;
+  readonly b?: T;
+}
+
 /** The network's architecture and output: what the forward and backward passes of both backends need. */
 export interface NetworkSpec {
   readonly width: number;
@@ -68,12 +79,8 @@ export interface TwoLayerTrainerConfig {
   readonly maxStepsPerSubmit?: number;
 }
 
-/** Parameters as float32 arrays: a [m], W [m x d], b [m] (exactly when hasBias). */
-export interface TwoLayerWeights {
-  readonly a: Float32Array;
-  readonly W: Float32Array;
-  readonly b?: Float32Array;
-}
+/** The parameters as float32 arrays (the GPU trainer's host copy). */
+export type TwoLayerWeights = NetworkParameters<Float32Array>;
 
 /** Training set: X [n x d], y [n]. */
 export interface TrainingSet {

@@ -3,16 +3,13 @@
  * (two-layer network, linear model, landscape particles) implements it on the GPU and in float64 on
  * the CPU, so every experiment, the CLI and the app run any kind on either backend.
  */
+import type { NetworkParameters } from './network';
 
 /** A backend's arrays: float32 on the GPU, float64 on the CPU. */
 export type HostArray = Float32Array | Float64Array;
 
 /** The two-layer network's parameters as a backend stores them. */
-export interface Weights {
-  readonly a: Float32Array | Float64Array;
-  readonly W: Float32Array | Float64Array;
-  readonly b?: Float32Array | Float64Array;
-}
+export type Weights = NetworkParameters<HostArray>;
 
 export const BACKENDS = ['gpu', 'float64'] as const;
 export type Backend = (typeof BACKENDS)[number];

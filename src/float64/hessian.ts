@@ -31,6 +31,7 @@ import { threefry2x32, normalArray } from '../core/random';
 import { lanczos, type LanczosOptions, type LanczosResult, type LinearOperator } from '../core/lanczos';
 import { symmetricEigenvalues } from '../core/spectrum';
 import { forward, type TwoLayerOptions, type TwoLayerParams } from './two-layer';
+import type { NetworkParameters } from '../core/network';
 
 /**
  * Stream ids of the Hessian estimators in the counter-based generator (key = (seed, stream)), apart
@@ -44,11 +45,7 @@ export const HESSIAN_RANDOM_STREAMS = {
 } as const;
 
 /** A vector in parameter space with the parameters' layout: a [m], W [m x d], b [m] exactly when the net has a bias. */
-export interface ParamVector {
-  readonly a: Float64Array;
-  readonly W: Float64Array;
-  readonly b?: Float64Array;
-}
+export type ParamVector = NetworkParameters<Float64Array>;
 
 /** p = m + m d (+ m with a bias): the length of the flat layout [a | W | b]. */
 export function parameterCount(width: number, inputDim: number, hasBias: boolean): number {

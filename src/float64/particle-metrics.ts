@@ -2,13 +2,10 @@
  * float64 twins of the particle-metrics kernels, written from the definitions:
  * neuron j is theta_j = (a_j, w_j, b_j); an entry of H [n x m] is active iff H_ij > 0.
  */
+import type { NetworkParameters } from '../core/network';
 
 /** theta = (a [m], W [m x d], b [m] optional). */
-export interface NeuronValues {
-  readonly a: ArrayLike<number>;
-  readonly W: ArrayLike<number>;
-  readonly b?: ArrayLike<number>;
-}
+export type NeuronValues = NetworkParameters<ArrayLike<number>>;
 
 export interface NeuronStats {
   /** |a_j| |w_j| [m]. */

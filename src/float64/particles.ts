@@ -1,5 +1,6 @@
 /** float64 twins of the particle kernels: minibatch gather and the per-neuron descent step. */
 import { particleLearningRate, type Scaling, type TrainableParts } from '../core/conventions';
+import type { NetworkParameters } from '../core/network';
 
 /** Xb[k, :] = X[idx[k], :], yb[k] = y[idx[k]]; X is [n x d] row-major. */
 export function gatherRows(
@@ -19,11 +20,7 @@ export function gatherRows(
   return { batchInputs, batchTargets };
 }
 
-export interface NeuronParameters {
-  readonly a: ArrayLike<number>;
-  readonly W: ArrayLike<number>;
-  readonly b?: ArrayLike<number>;
-}
+export type NeuronParameters = NetworkParameters<ArrayLike<number>>;
 
 export interface NeuronGradients {
   readonly gradA: ArrayLike<number>;

@@ -10,19 +10,14 @@
  */
 import { combinedOutputScale, particleLearningRate, type LossKind, type Scaling, type TrainableParts } from '../core/conventions';
 import { lossDerivative, lossValue } from './losses';
+import type { NetworkParameters } from '../core/network';
 
 /** The parameters theta = (a, W, b) of a width-m network on d inputs. */
-export interface TwoLayerParams {
+export interface TwoLayerParams extends NetworkParameters<Float64Array> {
   /** Hidden width m. */
   readonly width: number;
   /** Input dimension d. */
   readonly inputDim: number;
-  /** Second layer a [m]. */
-  readonly a: Float64Array;
-  /** First layer W [m x d], row j = neuron j. */
-  readonly W: Float64Array;
-  /** Optional first-layer bias b [m]. */
-  readonly b?: Float64Array;
 }
 
 export interface TwoLayerOptions {

@@ -19,6 +19,7 @@ import { bindKernel, type BoundKernel, type KernelSource } from '../gpu/kernel';
 import { checkBufferHolds, checkSize } from '../gpu/validate';
 import { combinedOutputScale, lossCode, type TrainableParts } from '../core/conventions';
 import { twoLayerParams, type OutputLossShape } from './two-layer';
+import type { NetworkParameters } from '../core/network';
 
 export type { TraceTermsVariant };
 
@@ -51,12 +52,9 @@ export interface TraceTermsShape extends OutputLossShape {
  * Buffers of trace_terms by binding key: X [n x d], y [n], a [m], W [m x d], b [m] exactly when the shape
  * has a bias, f0 [n] = f_theta0(x_i) exactly when it is centered, and terms [n] (written: l''_i K_ii / n).
  */
-export interface TraceTermsBuffers {
+export interface TraceTermsBuffers extends NetworkParameters<GPUBuffer> {
   readonly X: GPUBuffer;
   readonly y: GPUBuffer;
-  readonly a: GPUBuffer;
-  readonly W: GPUBuffer;
-  readonly b?: GPUBuffer;
   readonly outputOffset?: GPUBuffer;
   readonly terms: GPUBuffer;
 }

@@ -21,6 +21,7 @@ import type { GpuContext } from '../gpu/device';
 import { KernelArgumentError } from '../core/errors';
 import { bindKernel, runKernels, type BoundKernel, type KernelSource } from '../gpu/kernel';
 import { checkBufferHolds, checkFinite, checkLength, checkSize } from '../gpu/validate';
+import type { NetworkParameters } from '../core/network';
 
 const VARIANT: ParticleMetricsVariant = {};
 /** summarize_neurons counts living neurons in f32, exact below 2^24. */
@@ -175,11 +176,7 @@ export function bindSummarizeActivity(
 // ---- Array-in/array-out helpers -------------------------------------------------------------
 
 /** theta = (a [m], W [m x d], b [m] optional) as float32 arrays. */
-export interface NeuronArrays {
-  readonly a: Float32Array;
-  readonly W: Float32Array;
-  readonly b?: Float32Array;
-}
+export type NeuronArrays = NetworkParameters<Float32Array>;
 
 /** Runs `kernels` in one submit, reads back, then frees the kernels and buffers. */
 async function runAndRead<T>(gpu: GpuContext, name: string, buffers: Record<string, GPUBuffer>, bind: () => Promise<BoundKernel[]>, read: () => Promise<T>): Promise<T> {

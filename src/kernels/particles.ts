@@ -19,6 +19,7 @@ import { KernelArgumentError } from '../core/errors';
 import { bindKernel, type BoundKernel, type KernelSource } from '../gpu/kernel';
 import { checkBufferHolds, checkSize } from '../gpu/validate';
 import { particleLearningRate, type Scaling, type TrainableParts } from '../core/conventions';
+import type { NetworkParameters } from '../core/network';
 
 const UINT32_RANGE = 2 ** 32;
 
@@ -139,13 +140,8 @@ export function neuronStepSizes(rule: NeuronUpdateRule, width: number): NeuronSt
   };
 }
 
-export interface UpdateNeuronsBuffers {
-  /** a [m], updated in place. */
-  readonly a: GPUBuffer;
-  /** W [m x d], updated in place. */
-  readonly W: GPUBuffer;
-  /** b [m], updated in place: required exactly when the variant has a bias. */
-  readonly b?: GPUBuffer;
+/** The parameters are updated in place; b is required exactly when the variant has a bias. */
+export interface UpdateNeuronsBuffers extends NetworkParameters<GPUBuffer> {
   readonly gradA: GPUBuffer;
   readonly gradW: GPUBuffer;
   /** dL/db [m]: required exactly when the variant has a bias. */

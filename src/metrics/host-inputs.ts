@@ -3,7 +3,7 @@ import { createStorageBuffer } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
 import { KernelArgumentError } from '../core/errors';
 import { checkFinite, checkLength, checkSize } from '../gpu/validate';
-import type { TwoLayerWeights } from '../core/network';
+import type { TwoLayerWeights, NetworkParameters } from '../core/network';
 
 export interface NetworkShape {
   readonly width: number;
@@ -18,12 +18,9 @@ export interface HostData {
   readonly y?: Float32Array;
 }
 
-export interface NetworkBuffers {
+export interface NetworkBuffers extends NetworkParameters<GPUBuffer> {
   readonly X: GPUBuffer;
   readonly y?: GPUBuffer;
-  readonly a: GPUBuffer;
-  readonly W: GPUBuffer;
-  readonly b?: GPUBuffer;
 }
 
 /** Sizes, lengths, finiteness and bias presence, each failure a KernelArgumentError naming the argument. */

@@ -24,7 +24,7 @@ import { resolveMatmulAlgorithm } from '../kernels/matmul-autotune';
 import { type MatmulSetting } from '../core/matmul-algorithms';
 import { bindNtkCombine, bindNtkMaskedScale } from '../kernels/ntk';
 import type { Scaling, TrainableParts } from '../core/conventions';
-import type { TwoLayerWeights } from '../core/network';
+import type { TwoLayerWeights, NetworkParameters } from '../core/network';
 import { symmetricEigenvalues } from '../core/spectrum';
 
 const NAME = 'ntk';
@@ -47,11 +47,8 @@ export interface GpuNtkConfig {
 }
 
 /** GPU buffers X [n x d], a [m], W [m x d], b [m] (exactly when hasBias). */
-export interface GpuNtkInputs {
+export interface GpuNtkInputs extends NetworkParameters<GPUBuffer> {
   readonly X: GPUBuffer;
-  readonly a: GPUBuffer;
-  readonly W: GPUBuffer;
-  readonly b?: GPUBuffer;
 }
 
 /** The NTK Gram at the weights in `inputs`, recomputed by every `compute()` (so it follows training). */

@@ -66,7 +66,7 @@ import { bindMatmul, matmulVariant } from '../kernels/matmul';
 import { resolveMatmulAlgorithm } from '../kernels/matmul-autotune';
 import { bindOutputLoss } from '../kernels/two-layer';
 import { particleTimeFactor, type TrainableParts } from '../core/conventions';
-import type { TrainingSet, TwoLayerWeights } from '../core/network';
+import type { TrainingSet, TwoLayerWeights, NetworkParameters } from '../core/network';
 import {
   HESSIAN_RANDOM_STREAMS,
   hutchinsonSummary,
@@ -101,21 +101,14 @@ export interface GpuHessianConfig extends NetworkSpec {
  * The network and data the Hessian is taken at: GPU buffers X [n x d], y [n], a [m], W [m x d], b [m], and
  * f0 [n] = f_theta0(x_i) exactly when the model is centered.
  */
-export interface GpuHessianInputs {
+export interface GpuHessianInputs extends NetworkParameters<GPUBuffer> {
   readonly X: GPUBuffer;
   readonly y: GPUBuffer;
-  readonly a: GPUBuffer;
-  readonly W: GPUBuffer;
-  readonly b?: GPUBuffer;
   readonly outputOffset?: GPUBuffer;
 }
 
-/** A parameter-space vector in float32 blocks: a [m], W [m x d], b [m] (exactly when the net has a bias). */
-export interface ParamVector32 {
-  readonly a: Float32Array;
-  readonly W: Float32Array;
-  readonly b?: Float32Array;
-}
+/** A parameter-space vector in float32 blocks, laid out like the parameters. */
+export type ParamVector32 = NetworkParameters<Float32Array>;
 
 export interface GpuLanczosOptions extends LanczosOptions {
   /** Iterations per submit between convergence checks (default 16). */

@@ -15,7 +15,7 @@ import type { GpuContext } from '../../gpu/device';
 import { runKernels, type BoundKernel } from '../../gpu/kernel';
 import { bindMatmul, matmulVariant } from '../../kernels/matmul';
 import { fitAlgorithm, resolveMatmulAlgorithm } from '../../kernels/matmul-autotune';
-import type { NetworkSpec } from '../../core/network';
+import type { NetworkSpec, NetworkParameters } from '../../core/network';
 import { bindFirstLayerGrad, bindMeanLoss, bindNeuronGrads, bindOutputLoss } from '../../kernels/two-layer';
 import { combinedOutputScale } from '../../core/conventions';
 
@@ -28,12 +28,8 @@ import { combinedOutputScale } from '../../core/conventions';
  */
 export const FIRST_LAYER_GRAD_MAX_DIM = 2;
 
-/** a [m], W [m x d], b [m] (exactly when the network has a bias). */
-export interface WeightBuffers {
-  readonly a: GPUBuffer;
-  readonly W: GPUBuffer;
-  readonly b?: GPUBuffer;
-}
+/** The parameters on the device. */
+export type WeightBuffers = NetworkParameters<GPUBuffer>;
 
 export interface PassInputs {
   readonly sampleCount: number;
