@@ -7,9 +7,9 @@
  */
 import type { GpuContext } from '../src/gpu/device';
 import { slicedW2Squared } from '../src/kernels/sliced';
-import { sinkhorn } from '../src/kernels/sinkhorn';
+import { sinkhorn } from '../src/kernels/sinkhorn-solver';
 import { computeNtkGram } from '../src/metrics/ntk';
-import { withGpuHessian } from '../src/metrics/sharpness';
+import { withGpuHessian } from '../src/metrics/with-gpu-hessian';
 import { initialWeights } from '../src/core/initialization';
 import { normalArray } from '../src/core/random';
 import type { MatmulAlgorithm } from '../src/core/matmul-algorithms';

@@ -18,7 +18,9 @@ import { linearWorkgroupIndex } from './common.wgsl';
 import { elementIndexWgsl, entryArgumentsWgsl, treeSumWgsl } from './metrics-common.wgsl';
 import { lossCode } from '../src/core/conventions';
 import { threefryWgsl } from './random.wgsl';
-import { uniformStruct, type UniformStruct } from '../src/core/uniform-struct';
+import { uniformStruct } from '../src/core/uniform-struct';
+import { declareBindings, read, write, type StorageBinding } from './storage-bindings.wgsl';
+import { VECTOR_BLOCK_FIELDS, flatAccessors, vectorParamsWgsl } from './flat-vector.wgsl';
 
 /** Which blocks of the Hessian exist: trainable first layer (W, and b when hasBias), trainable second layer (a). */
 export interface HvpVariant {
@@ -34,26 +36,6 @@ export interface VectorVariant {
 
 /** Elements of the flat vector that one vector_dots workgroup reduces: each thread sums REDUCTION_WORKGROUP_SIZE of them. */
 export const VECTOR_DOTS_CHUNK = REDUCTION_WORKGROUP_SIZE * REDUCTION_WORKGROUP_SIZE;
-
-/** One storage binding: `key` names the wrapper's buffer, `name` the WGSL variable; bindings number 1, 2, ... in list order. */
-export interface StorageBinding {
-  readonly key: string;
-  readonly name: string;
-  readonly access: 'read' | 'read_write';
-  readonly type?: string;
-}
-
-/** WGSL declarations of `bindings` at @binding(1), @binding(2), ... (@binding(0) is the uniform). */
-export function declareBindings(bindings: readonly StorageBinding[]): string {
-  return bindings
-    .map((b, index) => `@group(0) @binding(${index + 1}) var<storage, ${b.access}> ${b.name}: ${b.type ?? 'array<f32>'};`)
-    .join('\n');
-}
-
-/** A read-only storage binding (element type array<f32> unless `type` says otherwise). */
-export const read = (key: string, name: string, type?: string): StorageBinding => ({ key, name, access: 'read', ...(type ? { type } : {}) });
-/** A read-write storage binding. */
-export const write = (key: string, name: string, type?: string): StorageBinding => ({ key, name, access: 'read_write', ...(type ? { type } : {}) });
 
 /** Storage bindings of hvp_jvp, in binding order (1, 2, ...). */
 export function hvpJvpBindings(v: HvpVariant): StorageBinding[] {
@@ -111,21 +93,6 @@ export function rademacherFillBindings(v: VectorVariant): StorageBinding[] {
 
 /** Uniforms of hvp_jvp and hvp_neurons: the layout of two-layer's head kernels. */
 const hvpParams = headParamsWgsl;
-
-/** Block sizes of the flat vector [a | W | b] (bias_count = 0 without a bias): the first fields of every uniform on that layout. */
-export const VECTOR_BLOCK_FIELDS = { a_count: 'u32', weight_count: 'u32', bias_count: 'u32' } as const;
-
-/** `params` (a uniform struct holding VECTOR_BLOCK_FIELDS) at @binding(0), and `fn vector_length()`: shared by every kernel on that layout. */
-export function vectorParamsWgsl<Fields extends typeof VECTOR_BLOCK_FIELDS>(struct: UniformStruct<Fields>): string {
-  return /* wgsl */ `
-${struct.wgsl}
-@group(0) @binding(0) var<uniform> params: ${struct.name};
-
-fn vector_length() -> u32 {
-  return params.a_count + params.weight_count + params.bias_count;
-}
-`;
-}
 
 /** Uniform of vector_dots and rademacher_fill: the block sizes, then the Rademacher stream key and which layers are trainable. */
 export const VECTOR_PARAMS = uniformStruct('VectorParams', {
@@ -266,28 +233,6 @@ fn hvp_neurons(${entryArgumentsWgsl}) {
 #endif
 }
 `;
-}
-
-/** `fn name(e) -> f32`: element e of the flat vector [a | W | b] stored in the blocks `prefix`_a, `prefix`_weights, `prefix`_bias. */
-function flatReadWgsl(name: string, prefix: string, hasBias: boolean): string {
-  return wgsl`
-fn ${name}(e: u32) -> f32 {
-  if (e < params.a_count) { return ${prefix}_a[e]; }
-  let k = e - params.a_count;
-#if ${hasBias}
-  if (k >= params.weight_count) { return ${prefix}_bias[k - params.weight_count]; }
-#endif
-  return ${prefix}_weights[k];
-}
-`;
-}
-
-/** `fn product_at(e) -> f32`: (Hv)_e over the product blocks (needs params.a_count and params.weight_count). */
-export const productAtWgsl = (hasBias: boolean) => flatReadWgsl('product_at', 'product', hasBias);
-
-/** Reads of the flat vectors v (direction) and Hv (product) at index e over [a | W | b]. */
-function flatAccessors(hasBias: boolean): string {
-  return `${flatReadWgsl('direction_at', 'direction', hasBias)}${productAtWgsl(hasBias)}`;
 }
 
 /**

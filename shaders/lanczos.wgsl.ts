@@ -18,7 +18,8 @@ import { wgsl } from './preprocessor';
 import { ELEMENTWISE_WORKGROUP_SIZE, REDUCTION_WORKGROUP_SIZE } from './constants';
 import { linearWorkgroupIndex } from './common.wgsl';
 import { elementIndexWgsl, entryArgumentsWgsl, treeReductionWgsl } from './metrics-common.wgsl';
-import { VECTOR_BLOCK_FIELDS, declareBindings, productAtWgsl, read, vectorParamsWgsl, write, type StorageBinding } from './hessian.wgsl';
+import { declareBindings, read, write, type StorageBinding } from './storage-bindings.wgsl';
+import { VECTOR_BLOCK_FIELDS, productAtWgsl, vectorParamsWgsl } from './flat-vector.wgsl';
 import { uniformStruct } from '../src/core/uniform-struct';
 
 /** Vector kernels bind the bias blocks only when the network has a bias. */

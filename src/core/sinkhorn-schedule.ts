@@ -1,5 +1,5 @@
 /**
- * The iteration schedule shared by the GPU Sinkhorn solver (src/kernels/sinkhorn.ts) and its float64
+ * The iteration schedule shared by the GPU Sinkhorn solver (src/kernels/sinkhorn-solver.ts) and its float64
  * twin (src/float64/sinkhorn.ts), so both run the same sequence of updates:
  *
  *   1. eps-scaling (Schmitzer 2019; Feydy et al. 2019): one full iteration (f then g) at each of

@@ -20,9 +20,9 @@ import {
   vectorDotsTotalBindings,
   vectorDotsTotalSource,
   type HvpVariant,
-  type StorageBinding,
   type VectorVariant,
 } from '../../shaders/hessian.wgsl';
+import type { StorageBinding } from '../../shaders/storage-bindings.wgsl';
 import { ELEMENTWISE_WORKGROUP_SIZE } from '../../shaders/constants';
 import { checkBufferSize } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';

@@ -26,7 +26,7 @@ import {
   type LanczosTotalMode,
   type LanczosVariant,
 } from '../../shaders/lanczos.wgsl';
-import type { StorageBinding } from '../../shaders/hessian.wgsl';
+import type { StorageBinding } from '../../shaders/storage-bindings.wgsl';
 import { ELEMENTWISE_WORKGROUP_SIZE } from '../../shaders/constants';
 import type { GpuContext } from '../gpu/device';
 import { KernelArgumentError } from '../core/errors';

@@ -14,7 +14,7 @@ import { bindTraceTerms, bindTraceTotal, traceTermsParams } from '../kernels/hes
 import type { TwoLayerWeights } from '../core/network';
 import { particleTimeFactor } from '../core/conventions';
 import { checkCenteredNetworkArrays, uploadCenteredNetwork } from './host-inputs';
-import type { GpuHessianConfig, GpuHessianInputs, HessianData } from './sharpness';
+import type { GpuHessianConfig, GpuHessianInputs, HessianData } from './gpu-hessian-config';
 
 const NAME = 'hessian-trace';
 

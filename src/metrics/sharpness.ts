@@ -21,14 +21,14 @@
  * the true residual |H y - theta y|: k + 1 products in all (2k + 1 with the replay). Results are in the
  * parameters' own units; `factor` (m for mean-field) converts to the update rule's (docs/science.md section 0).
  * The float64 twins are in src/float64/hessian.ts; they run the same algorithm from the same start
- * vector and probes.
+ * vector and probes. The config and inputs are in gpu-hessian-config.ts; with-gpu-hessian.ts runs the
+ * operator on host arrays.
  *
  * Centered models (f_alpha = alpha (f_theta - f_theta0)): f0 is a constant, so grad f and Hess f are those
  * of the uncentered net and only r = l'/n and q = l''/n change, through the shifted output. output_loss
  * runs centered on the caller's f0 buffer, and the HVP kernels read its f and r, so nothing else differs.
  */
 import { createStorageBuffer, readFloat32 } from '../gpu/buffers';
-import { checkCenteredNetworkArrays, uploadCenteredNetwork, type CenteredHostData } from './host-inputs';
 import type { GpuContext } from '../gpu/device';
 import { KernelArgumentError } from '../core/errors';
 import type { BoundKernel } from '../gpu/kernel';
@@ -65,8 +65,9 @@ import {
 import { bindMatmul, matmulVariant } from '../kernels/matmul';
 import { resolveMatmulAlgorithm } from '../kernels/matmul-autotune';
 import { bindOutputLoss } from '../kernels/two-layer';
-import { particleTimeFactor, type TrainableParts } from '../core/conventions';
-import type { TrainingSet, TwoLayerWeights, NetworkParameters } from '../core/network';
+import { particleTimeFactor } from '../core/conventions';
+import type { NetworkParameters } from '../core/network';
+import type { GpuHessianConfig, GpuHessianInputs } from './gpu-hessian-config';
 import {
   HESSIAN_RANDOM_STREAMS,
   hutchinsonSummary,
@@ -77,35 +78,10 @@ import {
 } from '../float64/hessian';
 import { LANCZOS_DEFAULTS, LANCZOS_MAX_ITERATIONS, firstConverged, topRitzPair, type LanczosOptions, type LanczosResult } from '../core/lanczos';
 
-import type { NetworkSpec } from '../core/network';
-
 const NAME = 'sharpness';
 
 /** Memory budget of the stored Lanczos basis: 32 MiB holds 100 vectors of 84k float32 parameters. */
 export const LANCZOS_BASIS_BYTES = 32 * 2 ** 20;
-
-export interface GpuHessianConfig extends NetworkSpec {
-  /** Samples n the empirical risk averages over. */
-  readonly sampleCount: number;
-  /** The Hessian is restricted to these parameters (default 'both'). */
-  readonly trainable?: TrainableParts;
-  /** Most reductions (Lanczos iterations or probes) one call may record (default LANCZOS_MAX_ITERATIONS = 1024). */
-  readonly historyCapacity?: number;
-  /** Lanczos iterations the stored basis is sized for (default LANCZOS_DEFAULTS.maxIterations); a longer run replays. */
-  readonly basisIterations?: number;
-  /** Most bytes the stored basis may take (default LANCZOS_BASIS_BYTES); 0 always replays. */
-  readonly basisBytes?: number;
-}
-
-/**
- * The network and data the Hessian is taken at: GPU buffers X [n x d], y [n], a [m], W [m x d], b [m], and
- * f0 [n] = f_theta0(x_i) exactly when the model is centered.
- */
-export interface GpuHessianInputs extends NetworkParameters<GPUBuffer> {
-  readonly X: GPUBuffer;
-  readonly y: GPUBuffer;
-  readonly outputOffset?: GPUBuffer;
-}
 
 /** A parameter-space vector in float32 blocks, laid out like the parameters. */
 export type ParamVector32 = NetworkParameters<Float32Array>;
@@ -496,35 +472,4 @@ export class GpuHessian {
 /** What Lanczos reports when the operator produced a NaN or infinity: that, and nothing else. */
 function notFinite(coefficients: { alphas: Float64Array; betas: Float64Array }, iterations: number): LanczosResult {
   return { estimate: NaN, residual: NaN, ritzEstimate: NaN, converged: false, iterations, ...coefficients };
-}
-
-/** A training set plus, for a centered model, f0 [n] = f_theta0(x_i). */
-export type HessianData = TrainingSet & CenteredHostData;
-
-/**
- * Uploads host weights and data, runs `work` on a GpuHessian over them, then frees everything.
- * Every array is checked (length, finiteness) before anything is allocated.
- */
-export async function withGpuHessian<T>(
-  gpu: GpuContext,
-  config: GpuHessianConfig,
-  weights: TwoLayerWeights,
-  data: HessianData,
-  work: (hessian: GpuHessian) => Promise<T>,
-): Promise<T> {
-  checkCenteredNetworkArrays(NAME, config, weights, data);
-  const inputs = uploadCenteredNetwork(gpu, NAME, weights, data);
-  let hessian: GpuHessian | undefined;
-  try {
-    hessian = await GpuHessian.create(gpu, config, { ...inputs, y: inputs.y! });
-    return await work(hessian);
-  } finally {
-    hessian?.destroy();
-    Object.values(inputs).forEach((buffer) => buffer.destroy());
-  }
-}
-
-/** Hess L . v for host arrays (uploads, one HVP, reads back). */
-export function hessianVectorProduct(gpu: GpuContext, config: GpuHessianConfig, weights: TwoLayerWeights, data: HessianData, v: ParamVector32): Promise<ParamVector32> {
-  return withGpuHessian(gpu, config, weights, data, (hessian) => hessian.multiply(v));
 }

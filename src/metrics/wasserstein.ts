@@ -4,7 +4,7 @@
  *
  *   exact     W2^2 = (1/n) min_sigma sum_i |x_i - y_sigma(i)|^2: optimal assignment on the CPU in
  *             float64, O(n^3). Equal sizes only (then an optimal plan is a permutation), n <= 512.
- *   entropic  log-domain Sinkhorn on the GPU (src/kernels/sinkhorn.ts): the transport cost <P, C>
+ *   entropic  log-domain Sinkhorn on the GPU (src/kernels/sinkhorn-solver.ts): the transport cost <P, C>
  *             of the entropic plan, which lies in [W2^2, W2^2 + eps log n] for equal sizes (and
  *             exact marginals), optionally the debiased Sinkhorn divergence. Any sizes.
  *             O(n p k) per iteration, O((n + p) k) memory.
@@ -13,7 +13,7 @@
  *             different metric (SW2 <= W2), cheap: O(L (n + p) k + L P log^2 P).
  */
 import type { GpuContext } from '../gpu/device';
-import { sinkhorn, type SinkhornGpuOptions } from '../kernels/sinkhorn';
+import { sinkhorn, type SinkhornGpuOptions } from '../kernels/sinkhorn-solver';
 import { slicedW2Squared, type SlicedOptions } from '../kernels/sliced';
 import * as sinkhornReference from '../float64/sinkhorn';
 import { squaredDistances } from '../float64/sinkhorn';

@@ -20,15 +20,8 @@ import uPlot from 'uplot';
 import uPlotCss from 'uplot/dist/uPlot.min.css?inline';
 import { describeMetric, type ReferenceLine } from './metric-descriptions';
 import { chartTheme, type ChartTheme } from './chart-theme';
-
-/** One run's values of the metric: values[i] was logged at steps[i]. */
-export interface MetricSeries {
-  label: string;
-  steps: number[];
-  values: number[];
-  /** Per value: undefined when it can be trusted, else why not (e.g. 'not converged: residual 1.2e-03 after 100 Lanczos iterations'). */
-  unconverged?: (string | undefined)[];
-}
+import { alignedData, hasUnconverged, unconvergedNotes, unconvergedSummary, type MetricSeries } from './metric-chart-series';
+import { decadeGrid, drawReferenceLabels, formatTick } from './metric-chart-axes';
 
 const DEFAULT_HEIGHT_PX = 240;
 /** Width used until the element is laid out (ResizeObserver then sets the real one). */
@@ -38,8 +31,6 @@ const LINE_WIDTH_PX = 1.5;
 /** Hollow markers of unconverged values: diameter and outline in CSS px. */
 const UNCONVERGED_MARKER_PX = 9;
 const UNCONVERGED_OUTLINE_PX = 2;
-/** Unconverged values listed by step in the note (the rest are counted). */
-const LISTED_UNCONVERGED = 3;
 
 @customElement('gradflow-metric-chart')
 export class GradflowMetricChart extends LitElement {
@@ -278,86 +269,6 @@ export class GradflowMetricChart extends LitElement {
       hooks: { draw: [(plot) => drawReferenceLabels(plot, references, theme.reference)] },
     };
   }
-}
-
-const hasUnconverged = (run: MetricSeries) => (run.unconverged ?? []).some((note) => note !== undefined);
-
-/** "step 40: not converged: residual ...", one per unconverged value of every run (runs named when several). */
-function unconvergedNotes(series: readonly MetricSeries[]): string[] {
-  return series.flatMap((run) =>
-    (run.unconverged ?? []).flatMap((note, i) => (note === undefined ? [] : [`${series.length > 1 ? `${run.label}, ` : ''}step ${run.steps[i]}: ${note}`])),
-  );
-}
-
-function unconvergedSummary(notes: readonly string[]): string {
-  const more = notes.length > LISTED_UNCONVERGED ? `; and ${notes.length - LISTED_UNCONVERGED} more` : '';
-  return `${notes.length} value${notes.length === 1 ? '' : 's'} not converged (hollow grey markers): ${notes.slice(0, LISTED_UNCONVERGED).join('; ')}${more}`;
-}
-
-/**
- * Joins the runs on the union of their steps. Missing steps are undefined (uPlot spans them); non-finite
- * values, and values <= 0 on a log axis, are null (uPlot breaks the line there). A run with unconverged
- * values gets a second column right after its own: those values, null elsewhere.
- */
-function alignedData(series: readonly MetricSeries[], references: readonly ReferenceLine[], log: boolean, logSteps: boolean): { data: uPlot.AlignedData; ignored: number } {
-  let ignored = 0;
-  const tables = series.map((run): uPlot.AlignedData => {
-    const count = Math.min(run.steps.length, run.values.length);
-    // A log step axis has no place for step 0 (nor any non-positive or non-finite step).
-    const kept = range(count).filter((i) => Number.isFinite(run.steps[i]) && (!logSteps || run.steps[i]! > 0));
-    const steps = kept.map((i) => run.steps[i]!);
-    const values = kept.map((i) => run.values[i]!).map((v) => {
-      if (!Number.isFinite(v)) return null;
-      if (log && v <= 0) {
-        ignored += 1;
-        return null;
-      }
-      return v;
-    });
-    if (!hasUnconverged(run)) return [steps, values];
-    return [steps, values, kept.map((i, k) => (run.unconverged![i] === undefined ? null : values[k]!))];
-  });
-  const joined: uPlot.AlignedData = tables.length === 0 ? [[]] : tables.length === 1 ? tables[0]! : uPlot.join(tables);
-  const steps = joined[0] as number[];
-  const data: uPlot.AlignedData = [...joined, ...references.map((line) => steps.map(() => line.value))] as uPlot.AlignedData;
-  return { data, ignored };
-}
-
-/** Tick text: plain for moderate magnitudes, 1e-4 style beyond, never a small value rounded to 0. */
-export function formatTick(value: number | null): string {
-  if (value === null) return '';
-  if (value === 0) return '0';
-  const magnitude = Math.abs(value);
-  if (magnitude >= 1e5 || magnitude < 1e-3) return value.toExponential(0).replace('e+', 'e');
-  return String(Number(value.toPrecision(4)));
-}
-
-const isDecade = (value: number) => value > 0 && Math.abs(Math.log10(value) - Math.round(Math.log10(value))) < 1e-9;
-
-/** On a log axis spanning two decades or more, grid lines and ticks only at powers of ten (else 1..9 per decade clutter it). */
-function decadeGrid(stroke: string): Pick<uPlot.Axis, 'grid' | 'ticks'> {
-  const filter: uPlot.Axis.Filter = (_plot, splits) => (splits.filter(isDecade).length >= 2 ? splits.map((v) => (isDecade(v) ? v : null)) : splits);
-  return { grid: { stroke, width: 1, filter }, ticks: { stroke, width: 1, filter } };
-}
-
-const range = (count: number) => Array.from({ length: count }, (_, i) => i);
-
-/** Writes each reference line's label at the right end of the plot, just above the line. */
-function drawReferenceLabels(plot: uPlot, references: readonly ReferenceLine[], color: string): void {
-  if (plot.data[0].length === 0) return;
-  const { ctx, bbox } = plot;
-  const scale = devicePixelRatio || 1;
-  ctx.save();
-  ctx.fillStyle = color;
-  ctx.font = `${11 * scale}px system-ui, sans-serif`;
-  ctx.textAlign = 'right';
-  ctx.textBaseline = 'bottom';
-  for (const line of references) {
-    const y = plot.valToPos(line.value, 'y', true);
-    if (y < bbox.top || y > bbox.top + bbox.height) continue;
-    ctx.fillText(`${line.label} = ${line.value.toPrecision(3)}`, bbox.left + bbox.width - 4 * scale, y - 2 * scale);
-  }
-  ctx.restore();
 }
 
 declare global {

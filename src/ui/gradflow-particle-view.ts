@@ -23,7 +23,8 @@ import {
   type ParticleProjection,
   type PolarMagnitude,
 } from './particle-projection';
-import { ParticleRenderer, overlayMarkers, type ParticleViewState } from './particle-renderer';
+import { ParticleRenderer, type ParticleViewState } from './particle-renderer';
+import { overlayMarkers } from './overlay-markers';
 import { activationCount } from './particle-activations';
 
 /** Detail of `particle-select` / `particle-hover`: one neuron read back from the GPU. */

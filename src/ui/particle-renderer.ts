@@ -15,7 +15,7 @@ import { ELEMENTWISE_WORKGROUP_SIZE } from '../../shaders/constants';
 import { bindKernel, type BoundKernel, type KernelSource } from '../gpu/kernel';
 import type { GpuContext } from '../gpu/device';
 import type { ParticleSource } from './particle-source';
-import { projectParticle } from './particle-projection';
+import type { Marker } from './overlay-markers';
 import { FrameTarget, createRenderPipeline, frameErrorScope, readSmallBuffer, storageFrom, type RgbaPixels } from './gpu-view-helpers';
 
 type NoVariant = Record<string, never>;
@@ -50,15 +50,6 @@ export interface ParticleViewState {
   readonly trails: boolean;
   /** Opacity of the background blended over the trail texture each frame (0..1). */
   readonly trailFade: number;
-}
-
-/** One overlay marker in the view's plane: radius in pixels (pixelRing) or plane units (worldRing). */
-export interface Marker {
-  readonly x: number;
-  readonly y: number;
-  readonly radius: number;
-  readonly style: (typeof MARKER_STYLES)[keyof typeof MARKER_STYLES];
-  readonly color: readonly [number, number, number, number];
 }
 
 export interface PickedParticle {
@@ -373,26 +364,4 @@ export class ParticleRenderer {
     this.target.destroy();
     if (this.kernels) for (const k of Object.values(this.kernels)) k?.destroy();
   }
-}
-
-/** Markers for the teacher neurons (black rings) and the target measure, in the view's plane. */
-export function overlayMarkers(source: ParticleSource, basis: Float32Array, mode: ProjectionModeCode, drawCircle: boolean): Marker[] {
-  const d = source.inputDim;
-  const markers: Marker[] = [];
-  const target = source.target;
-  if (target?.kind === 'uniform-circle' && drawCircle) markers.push({ x: 0, y: 0, radius: 1, style: MARKER_STYLES.worldRing, color: [0.2, 0.6, 0.2, 0.9] });
-  if (target?.kind === 'points') {
-    for (const point of target.points) {
-      const [x, y] = projectParticle(1, point.slice(0, d), basis, mode);
-      markers.push({ x, y, radius: 3, style: MARKER_STYLES.pixelRing, color: [0.2, 0.6, 0.2, 0.9] });
-    }
-  }
-  const teacher = source.teacher;
-  if (teacher) {
-    for (let r = 0; r < teacher.a.length; r++) {
-      const [x, y] = projectParticle(teacher.a[r]!, teacher.W.subarray(r * d, (r + 1) * d), basis, mode);
-      markers.push({ x, y, radius: 7, style: MARKER_STYLES.pixelRing, color: [0, 0, 0, 1] });
-    }
-  }
-  return markers;
 }

@@ -6,7 +6,7 @@
 import type { ExperimentConfig } from '../config/schema';
 import { unconvergedNote } from '../run/curvature-report';
 import { particleTimeFactor, type Scaling } from '../core/conventions';
-import type { MetricSeries } from './gradflow-metric-chart';
+import type { MetricSeries } from './metric-chart-series';
 
 /** Metrics whose values are the Lanczos estimate (so a row's sharpnessConverged = 0 applies to them). */
 const SHARPNESS_VALUES: readonly string[] = ['sharpness', 'sharpnessParticleTime'];

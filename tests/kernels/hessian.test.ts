@@ -3,7 +3,7 @@ import { ELEMENTWISE_WORKGROUP_SIZE, REDUCTION_WORKGROUP_SIZE } from '../../shad
 import { KernelArgumentError } from '../../src/core/errors';
 import { createStorageBuffer } from '../../src/gpu/buffers';
 import { bindHvpJvp, bindVectorDots } from '../../src/kernels/hessian';
-import { hessianVectorProduct } from '../../src/metrics/sharpness';
+import { hessianVectorProduct } from '../../src/metrics/with-gpu-hessian';
 import { combinedOutputScale, LOSS_KINDS, SCALINGS, type LossKind, type Scaling, type TrainableParts } from '../../src/core/conventions';
 import * as hessian from '../../src/float64/hessian';
 import { threefry2x32 } from '../../src/core/random';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { KernelArgumentError } from '../../src/core/errors';
-import { sinkhorn, threadsPerRowFor } from '../../src/kernels/sinkhorn';
+import { sinkhorn } from '../../src/kernels/sinkhorn-solver';
+import { threadsPerRowFor } from '../../src/kernels/sinkhorn';
 import { squaredDiameter } from '../../src/core/sinkhorn-schedule';
 import * as reference from '../../src/float64/sinkhorn';
 import { getTestGpu, onGpu } from '../helpers/gpu';

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { KernelArgumentError } from '../../src/core/errors';
-import { GpuHessian, withGpuHessian, type HessianData } from '../../src/metrics/sharpness';
+import { GpuHessian } from '../../src/metrics/sharpness';
+import { withGpuHessian } from '../../src/metrics/with-gpu-hessian';
+import type { HessianData } from '../../src/metrics/gpu-hessian-config';
 import { createStorageBuffer } from '../../src/gpu/buffers';
 import { TwoLayerTrainer } from '../../src/models/two-layer/trainer';
 import { SCALINGS, type TrainableParts } from '../../src/core/conventions';

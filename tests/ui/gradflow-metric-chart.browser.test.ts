@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import '../../src/ui/gradflow-metric-chart';
-import type { GradflowMetricChart, MetricSeries } from '../../src/ui/gradflow-metric-chart';
+import type { GradflowMetricChart } from '../../src/ui/gradflow-metric-chart';
+import type { MetricSeries } from '../../src/ui/metric-chart-series';
 
 const nextFrame = () => new Promise<number>(requestAnimationFrame);
 

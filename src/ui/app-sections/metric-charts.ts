@@ -6,7 +6,7 @@ import { html, nothing } from 'lit';
 import type { TrainingSession } from '../../app/training-session';
 import type { ExperimentConfig } from '../../config/schema';
 import type { PastRun } from '../controllers/run-history';
-import type { MetricSeries } from '../gradflow-metric-chart';
+import type { MetricSeries } from '../metric-chart-series';
 import { describeMetric } from '../metric-descriptions';
 import { metricSeries } from '../sharpness-display';
 import { saveSectionPng } from './save-png';

@@ -5,7 +5,7 @@ import { CURVATURE_METRICS, SHARPNESS_DIAGNOSTICS } from '../../../src/metrics/r
 import { buildProblem } from '../../../src/models/two-layer/problem';
 import type { JsonWeights } from '../../../src/models/two-layer/init-file';
 import { runExperiment } from '../../../src/run/run-experiment';
-import { hessianVectorProduct } from '../../../src/metrics/sharpness';
+import { hessianVectorProduct } from '../../../src/metrics/with-gpu-hessian';
 import * as hessian from '../../../src/float64/hessian';
 import * as twoLayer from '../../../src/float64/two-layer';
 import { getTestGpu, onGpu } from '../../helpers/gpu';
