@@ -28,6 +28,7 @@ import { wgsl } from './preprocessor';
 import { ELEMENTWISE_WORKGROUP_SIZE } from './constants';
 import { linearWorkgroupIndex } from './common.wgsl';
 import { randomWgsl } from './random.wgsl';
+import { updateRulesWgsl } from './update-rules.wgsl';
 import {
   LANDSCAPE_STREAMS,
   MAX_LANDSCAPE_DIM,
@@ -400,7 +401,9 @@ fn inverse_sqrt_times(acc: array<f32, ${kk}>, g_in: Point) -> Point {
 
 /**
  * The preconditioned step d = Gamma_t g (docs/science.md section 7), with the accumulators updated first
- * (AdaGrad's sums run over s <= t). WGSL text inside the step loop; `alpha`, `g`, `acc` are in scope.
+ * (AdaGrad's sums run over s <= t), from the shared rule_* functions of shaders/update-rules.wgsl.ts
+ * (delta0^2 inside the root, unlike optim's epsilon-outside AdaGrad). WGSL text inside the step loop;
+ * `alpha`, `g`, `acc` are in scope.
  */
 function preconditionBody(optimizer: LandscapeOptimizer, k: number): string {
   const loop = (body: string) => `for (var c = 0u; c < ${k}u; c++) { ${body} }`;
@@ -408,11 +411,11 @@ function preconditionBody(optimizer: LandscapeOptimizer, k: number): string {
     case 'gd':
       return `var d = g;\n      ${loop('d[c] = alpha * g[c];')}`;
     case 'adagrad':
-      return `var d = g;\n      ${loop('acc[c] += g[c] * g[c]; d[c] = alpha * g[c] / sqrt(params.delta0_squared + acc[c]);')}`;
+      return `var d = g;\n      ${loop('acc[c] = rule_accumulate_square(acc[c], g[c]); d[c] = rule_delta0_adagrad_step(alpha, g[c], params.delta0_squared, acc[c]);')}`;
     case 'adanorm':
-      return `var d = g;\n      ${loop('acc[0] += g[c] * g[c];')}\n      let scale = alpha / sqrt(params.delta0_squared + acc[0]);\n      ${loop('d[c] = scale * g[c];')}`;
+      return `var d = g;\n      ${loop('acc[0] = rule_accumulate_square(acc[0], g[c]);')}\n      let scale = rule_adaptive_step_size(alpha, params.delta0_squared, acc[0]);\n      ${loop('d[c] = scale * g[c];')}`;
     case 'adagrad-full':
-      if (k === 1) return `var d = g;\n      acc[0] += g[0] * g[0];\n      d[0] = alpha * g[0] / sqrt(params.delta0_squared + acc[0]);`;
+      if (k === 1) return `var d = g;\n      acc[0] = rule_accumulate_square(acc[0], g[0]);\n      d[0] = rule_delta0_adagrad_step(alpha, g[0], params.delta0_squared, acc[0]);`;
       return `for (var i = 0u; i < ${k}u; i++) { for (var j = 0u; j < ${k}u; j++) { acc[i * ${k}u + j] += g[i] * g[j]; } }
       var d = inverse_sqrt_times(acc, g);
       ${loop('d[c] = alpha * d[c];')}`;
@@ -428,7 +431,9 @@ function stepBody(variant: LandscapeVariant): string {
     // m = 1 - gamma a_batch and log|x_T / x_0| = sum log|m| exactly, even past the f32 range of x.
     const curvature = variant.sampling === 'full' ? 'cell_mean' : 'batch_curvature(cell_offset, p, t)';
     const gamma =
-      optimizer === 'gd' ? 'let gamma = alpha;' : 'acc[0] += g * g;\n      let gamma = alpha / sqrt(params.delta0_squared + acc[0]);';
+      optimizer === 'gd'
+        ? 'let gamma = alpha;'
+        : 'acc[0] = rule_accumulate_square(acc[0], g);\n      let gamma = rule_adaptive_step_size(alpha, params.delta0_squared, acc[0]);';
     return `// x_{t+1} = (1 - gamma a_batch) x_t (seed 001, eq. 0.16).
       let a_batch = ${curvature};
       let g = a_batch * x[0];
@@ -503,6 +508,7 @@ ${LANDSCAPE_RUN_PARAMS.wgsl}
 ${bindings}
 ${linearWorkgroupIndex}
 ${usesRandom(variant) ? randomWgsl : ''}
+${updateRulesWgsl}
 ${vectorHelpers(k)}
 ${samplingSnippet(variant.sampling)}
 ${landscapeSnippet(variant)}
@@ -520,8 +526,8 @@ ${threadEntry('landscape_run', 'p', 'params.particle_count')}
   ${quadratic ? 'let cell_offset = (p / params.particles_per_cell) * params.sample_count;\n  let cell_mean = cell_curvature(cell_offset);' : `let log_norm_start = log(max(norm_of(x), ${MIN_NORMAL_F32}));`}
   for (var s = 0u; s < params.step_count; s++) {
     let t = params.first_step + s;
-    // alpha_t = lr (constant) or lr / sqrt(t + 1) (inverse-sqrt).
-    let alpha = select(lr, lr / sqrt(f32(t) + 1.0), params.inverse_sqrt_schedule != 0u);
+    // alpha_t = lr (constant) or lr / sqrt(t + 1) (inverse-sqrt), src/core/schedule.ts's rates in f32.
+    let alpha = select(lr, rule_inverse_sqrt_step_size(lr, t), params.inverse_sqrt_schedule != 0u);
     {
       ${stepBody(variant)}
     }

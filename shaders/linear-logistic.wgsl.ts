@@ -9,7 +9,7 @@
  *   pass 2  v <- beta v - sum_i exp(-softplus(z_i) - offset) s_i
  *           offset = LSE (normalized GD: v accumulates grad L / L = grad log L, the 1/n cancels)
  *           offset = log n (GD: v accumulates grad L = -(1/n) sum_i sigmoid(-z_i) s_i)
- *   update  w <- w - lr v
+ *   update  w <- w - lr v   (rule_descent_step of shaders/update-rules.wgsl.ts)
  * Reference twin: src/float64/linear-logistic.ts.
  *
  * Bindings: @binding(0) LINEAR_LOGISTIC_RUN_PARAMS; signed_samples [n x d] f32 (read), runs [R] RunSettings (read),
@@ -18,6 +18,7 @@
 import { wgsl } from './preprocessor';
 import { ELEMENTWISE_WORKGROUP_SIZE } from './constants';
 import { linearWorkgroupIndex } from './common.wgsl';
+import { updateRulesWgsl } from './update-rules.wgsl';
 import { uniformStruct } from '../src/core/uniform-struct';
 
 export type LinearLogisticVariant = Record<string, never>;
@@ -40,8 +41,7 @@ struct RunSettings { learning_rate: f32, momentum: f32, normalized: u32, unused:
 @group(0) @binding(2) var<storage, read> runs: array<RunSettings>;
 @group(0) @binding(3) var<storage, read_write> weights: array<f32>;
 @group(0) @binding(4) var<storage, read_write> velocity: array<f32>;
-${linearWorkgroupIndex}
-
+${linearWorkgroupIndex}${updateRulesWgsl}
 // log(1 + e) for 0 <= e <= 1: the series e - e^2/2 + e^3/3 - e^4/4 + e^5/5 below the threshold
 // (truncation e^6/6, under 2^-24 relative), log(1 + e) above it.
 fn log1p_unit(e: f32) -> f32 {
@@ -100,7 +100,9 @@ fn linear_logistic_run(@builtin(workgroup_id) workgroup_id: vec3u,
     }
     let lse = top + log(sum);
     let offset = select(log(f32(n)), lse, settings.normalized != 0u);
-    // Pass 2: v <- beta v + u with u = grad log L (normalized) or grad L (GD), at the unchanged w.
+    // Pass 2: v <- beta v + u with u = grad log L (normalized) or grad L (GD), at the unchanged w. The
+    // heavy ball is spelled out, not rule_heavy_ball: u is accumulated into v sample by sample, so
+    // (beta v) - c_1 s_1 - c_2 s_2 ... is its own order of f32 operations.
     for (var k = 0u; k < d; k++) { velocity[run * d + k] *= settings.momentum; }
     for (var i = 0u; i < n; i++) {
       let coefficient = exp(-softplus(margin_of(run, i)) - offset);
@@ -109,7 +111,7 @@ fn linear_logistic_run(@builtin(workgroup_id) workgroup_id: vec3u,
       }
     }
     for (var k = 0u; k < d; k++) {
-      weights[run * d + k] -= settings.learning_rate * velocity[run * d + k];
+      weights[run * d + k] = rule_descent_step(weights[run * d + k], settings.learning_rate, velocity[run * d + k]);
     }
   }
 }

@@ -13,6 +13,7 @@ import { wgsl } from './preprocessor';
 import { ELEMENTWISE_WORKGROUP_SIZE, REDUCTION_WORKGROUP_SIZE } from './constants';
 import { elementIndexWgsl, entryArgumentsWgsl, linearWorkgroupIndex } from './common.wgsl';
 import { treeSumWgsl } from './metrics-common.wgsl';
+import { updateRulesWgsl } from './update-rules.wgsl';
 import { uniformStruct } from '../src/core/uniform-struct';
 
 /** Slots of the scalars buffer. */
@@ -133,7 +134,8 @@ fn norm_total(${entryArgumentsWgsl}) {
 
 /**
  * optimizer_update, one thread per element, fused: reads theta, g and the state once and writes theta
- * and the state once. u = c_s g; theta <- theta - lr * direction with, by rule,
+ * and the state once; the formulas are the shared rule_* functions of shaders/update-rules.wgsl.ts.
+ * u = c_s g; theta <- theta - lr * direction with, by rule,
  *   gd               direction = u
  *   momentum         v <- beta1 v + u,                          direction = v
  *   nesterov         v <- beta1 v + u,                          direction = u + beta1 v
@@ -167,7 +169,7 @@ ${OPTIMIZER_UPDATE_PARAMS.wgsl}
 #elif ${readsNorm}
 @group(0) @binding(3) var<storage, read> scalars: array<f32>;
 #endif
-${elementIndexWgsl}
+${elementIndexWgsl}${updateRulesWgsl}
 @compute @workgroup_size(${ELEMENTWISE_WORKGROUP_SIZE})
 fn optimizer_update(${entryArgumentsWgsl}) {
   let i = element_index(workgroup_id, workgroup_count, local);
@@ -176,31 +178,31 @@ fn optimizer_update(${entryArgumentsWgsl}) {
 #if ${kind === 'gd'}
   let direction = u;
 #elif ${kind === 'momentum'}
-  let v = params.beta1 * velocity[i] + u;
+  let v = rule_heavy_ball(params.beta1, velocity[i], u);
   velocity[i] = v;
   let direction = v;
 #elif ${kind === 'nesterov'}
-  let v = params.beta1 * velocity[i] + u;
+  let v = rule_heavy_ball(params.beta1, velocity[i], u);
   velocity[i] = v;
-  let direction = u + params.beta1 * v;
+  let direction = rule_nesterov_direction(u, params.beta1, v);
 #elif ${kind === 'normalized-loss'}
-  let direction = u / max(losses[params.loss_slot], params.epsilon);
+  let direction = rule_normalized_direction(u, losses[params.loss_slot], params.epsilon);
 #elif ${kind === 'normalized-norm'}
-  let direction = u / max(sqrt(scalars[${gradientNormSquared}u]), params.epsilon);
+  let direction = rule_normalized_direction(u, sqrt(scalars[${gradientNormSquared}u]), params.epsilon);
 #elif ${kind === 'adagrad'}
-  let g2 = sum_squares[i] + u * u;
+  let g2 = rule_accumulate_square(sum_squares[i], u);
   sum_squares[i] = g2;
-  let direction = u / (sqrt(g2) + params.epsilon);
+  let direction = rule_adagrad_direction(u, g2, params.epsilon);
 #elif ${kind === 'adanorm'}
-  let direction = u / sqrt(params.delta0_squared + scalars[${gradientNormSquaredSum}u]);
+  let direction = u / rule_adaptive_norm(params.delta0_squared, scalars[${gradientNormSquaredSum}u]);
 #elif ${kind === 'adam'}
-  let m = params.beta1 * first_moment[i] + params.one_minus_beta1 * u;
-  let v = params.beta2 * second_moment[i] + params.one_minus_beta2 * u * u;
+  let m = rule_moving_average(params.beta1, params.one_minus_beta1, first_moment[i], u);
+  let v = rule_moving_average_of_square(params.beta2, params.one_minus_beta2, second_moment[i], u);
   first_moment[i] = m;
   second_moment[i] = v;
-  let direction = (m / params.bias_correction1) / (sqrt(v / params.bias_correction2) + params.epsilon);
+  let direction = rule_adam_direction(m, v, params.bias_correction1, params.bias_correction2, params.epsilon);
 #endif
-  param[i] = param[i] - params.learning_rate * direction;
+  param[i] = rule_descent_step(param[i], params.learning_rate, direction);
 }
 `;
 }

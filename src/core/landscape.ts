@@ -19,6 +19,7 @@
  */
 import { z } from 'zod';
 import { uniformArray } from './random';
+import type { LearningRateSchedule } from './schedule';
 
 export type LandscapeKind = 'quadratic-sum' | 'escape' | 'strict-saddle' | 'perko' | 'expression';
 export type LandscapeOptimizer = 'gd' | 'adagrad' | 'adanorm' | 'adagrad-full';
@@ -228,9 +229,14 @@ export function optimizerStateSize(optimizer: LandscapeOptimizer, dim: number): 
   }
 }
 
-/** alpha_t of the schedule at step index t = 0, 1, ... (the twin's form; the kernel computes it in f32). */
-export function stepSizeAt(learningRate: number, schedule: StepSchedule, t: number): number {
-  return schedule === 'constant' ? learningRate : learningRate / Math.sqrt(t + 1);
+/**
+ * The landscape's schedule as the shared learning-rate schedule of src/core/schedule.ts: 'constant' or
+ * 'inverse-sqrt' from lr, no warm-up. The config keeps its short form; the rates come from one implementation
+ * (alpha_t = learningRateAt(schedule, t); the kernel's f32 twin is rule_inverse_sqrt_step_size of
+ * shaders/update-rules.wgsl.ts).
+ */
+export function landscapeSchedule(learningRate: number, schedule: StepSchedule): LearningRateSchedule {
+  return { kind: schedule, learningRate, warmupSteps: 0 };
 }
 
 /**

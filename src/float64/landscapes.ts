@@ -16,13 +16,15 @@ import {
   componentSamplingOf,
   curvatureCells,
   landscapeDimOf,
+  landscapeSchedule,
   optimizerStateSize,
-  stepSizeAt,
   type ComponentSampling,
   type LandscapeOptimizer,
   type LandscapeSpec,
 } from '../core/landscape';
 import { indexBelow, normalFromBits, threefry2x32, uniformBelow } from '../core/random';
+import { learningRateAt } from '../core/schedule';
+import { accumulateSquare, adaptiveStepSize, delta0AdagradStep } from './update-rules';
 
 /** A user expression's twin: f and its gradient as TS functions of x (length k). */
 export interface ExpressionTwin {
@@ -140,7 +142,7 @@ export function inverseSqrtTimes(acc: ArrayLike<number>, g: ArrayLike<number>, d
   return out;
 }
 
-/** d = Gamma_t g, updating the accumulators first (sums over s <= t). */
+/** d = Gamma_t g, updating the accumulators first (sums over s <= t), by the shared rules of ./update-rules.ts. */
 function precondition(optimizer: LandscapeOptimizer, acc: Float64Array, g: ArrayLike<number>, alpha: number, delta0Squared: number): Float64Array {
   const k = g.length;
   const d = new Float64Array(k);
@@ -150,13 +152,13 @@ function precondition(optimizer: LandscapeOptimizer, acc: Float64Array, g: Array
       return d;
     case 'adagrad':
       for (let c = 0; c < k; c++) {
-        acc[c] = acc[c]! + g[c]! * g[c]!;
-        d[c] = (alpha * g[c]!) / Math.sqrt(delta0Squared + acc[c]!);
+        acc[c] = accumulateSquare(acc[c]!, g[c]!);
+        d[c] = delta0AdagradStep(alpha, g[c]!, delta0Squared, acc[c]!);
       }
       return d;
     case 'adanorm': {
-      for (let c = 0; c < k; c++) acc[0] = acc[0]! + g[c]! * g[c]!;
-      for (let c = 0; c < k; c++) d[c] = (alpha * g[c]!) / Math.sqrt(delta0Squared + acc[0]!);
+      for (let c = 0; c < k; c++) acc[0] = accumulateSquare(acc[0]!, g[c]!);
+      for (let c = 0; c < k; c++) d[c] = delta0AdagradStep(alpha, g[c]!, delta0Squared, acc[0]!);
       return d;
     }
     case 'adagrad-full': {
@@ -291,16 +293,17 @@ export class LandscapeTwin {
       const run = this.particles[p]!;
       const { x, acc, cell } = run;
       const stateSize = acc.length;
+      const schedule = landscapeSchedule(run.lr, spec.schedule);
       for (let t = first; t < first + stepCount; t++) {
-        const alpha = stepSizeAt(run.lr, spec.schedule, t);
+        const alpha = learningRateAt(schedule, t);
         if (spec.kind === 'perko') {
           x.set(perkoStep(x, alpha, spec.integrator));
         } else if (spec.kind === 'quadratic-sum') {
           // x_{t+1} = m x_t, m = 1 - gamma a_batch; gamma = alpha (gd) or alpha / sqrt(delta0^2 + sum g^2).
           const aBatch = sampling === 'full' ? run.cellMean : mean(cell, batchComponents(spec.seed, p, t, cell.length, batchSizeOf(spec), sampling));
           const g = aBatch * x[0]!;
-          if (stateSize > 0) acc[0] = acc[0]! + g * g;
-          const gamma = stateSize > 0 ? alpha / Math.sqrt(delta0Squared + acc[0]!) : alpha;
+          if (stateSize > 0) acc[0] = accumulateSquare(acc[0]!, g);
+          const gamma = stateSize > 0 ? adaptiveStepSize(alpha, delta0Squared, acc[0]!) : alpha;
           const m = 1 - gamma * aBatch;
           x[0] = m * x[0]!;
           run.logGrowth += Math.log(Math.abs(m));

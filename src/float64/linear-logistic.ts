@@ -13,6 +13,7 @@
  *   update     v <- beta v + u;  w <- w - lr v      (beta = 0: plain GD / NGD)
  */
 import type { LinearRunSettings } from '../core/linear-run';
+import { descentStep, heavyBall } from './update-rules';
 
 /** softplus(t) = log(1 + exp(t)), without overflow for large t or cancellation for very negative t. */
 export function softplus(t: number): number {
@@ -95,8 +96,8 @@ export function linearStep(state: LinearState, signedSamples: ArrayLike<number>,
   const { gradient, logLoss: logL } = logLossGradient(state.weights, signedSamples, dim);
   const scale = settings.rule === 'normalized-gd' ? 1 : Math.exp(logL);
   for (let k = 0; k < dim; k++) {
-    state.velocity[k] = settings.momentum * state.velocity[k]! + scale * gradient[k]!;
-    state.weights[k]! -= settings.learningRate * state.velocity[k]!;
+    state.velocity[k] = heavyBall(settings.momentum, state.velocity[k]!, scale * gradient[k]!);
+    state.weights[k] = descentStep(state.weights[k]!, settings.learningRate, state.velocity[k]!);
   }
 }
 

@@ -2,6 +2,7 @@
  * float64 twins of the optimizer kernels (shaders/optim.wgsl.ts), written for clarity: the same rules
  * on a list of tensors, in place, with the units of src/core/update-rules.ts (u_s = c_s g_s, |u|_M^2 =
  * sum_s c_s |g_s|^2, frozen tensors with c_s = 0 untouched), plus SAM and the JKO (proximal) step.
+ * The per-element formulas are the shared ones of ./update-rules.ts.
  */
 import {
   biasCorrection,
@@ -12,6 +13,18 @@ import {
   type OptimizerRuleInput,
   type StateName,
 } from '../core/update-rules';
+import {
+  accumulateSquare,
+  adagradDirection,
+  adamDirection,
+  adaptiveNorm,
+  descentStep,
+  heavyBall,
+  movingAverage,
+  movingAverageOfSquare,
+  nesterovDirection,
+  normalizedDirection,
+} from './update-rules';
 
 /** Per-tensor state arrays by name, and AdaGrad-Norm's running sum of |u|_M^2. */
 export interface Float64OptimizerState {
@@ -95,36 +108,34 @@ export function optimizerStep(
         case 'momentum':
         case 'nesterov': {
           const velocity = state.perTensor.velocity![s]!;
-          velocity[i] = rule.beta * velocity[i]! + u;
-          direction = rule.kind === 'momentum' ? velocity[i]! : u + rule.beta * velocity[i]!;
+          velocity[i] = heavyBall(rule.beta, velocity[i]!, u);
+          direction = rule.kind === 'momentum' ? velocity[i]! : nesterovDirection(u, rule.beta, velocity[i]!);
           break;
         }
         case 'normalized-gd': {
           const normalizer = rule.normalizer === 'loss' ? step.loss! : Math.sqrt(normSquared);
-          direction = u / Math.max(normalizer, rule.epsilon);
+          direction = normalizedDirection(u, normalizer, rule.epsilon);
           break;
         }
         case 'adagrad': {
           const sumSquares = state.perTensor.sumSquares![s]!;
-          sumSquares[i] = sumSquares[i]! + u * u;
-          direction = u / (Math.sqrt(sumSquares[i]!) + rule.epsilon);
+          sumSquares[i] = accumulateSquare(sumSquares[i]!, u);
+          direction = adagradDirection(u, sumSquares[i]!, rule.epsilon);
           break;
         }
         case 'adanorm':
-          direction = u / Math.sqrt(rule.delta0 ** 2 + state.gradientNormSquaredSum);
+          direction = u / adaptiveNorm(rule.delta0 ** 2, state.gradientNormSquaredSum);
           break;
         case 'adam': {
           const m = state.perTensor.firstMoment![s]!;
           const v = state.perTensor.secondMoment![s]!;
-          m[i] = rule.beta1 * m[i]! + (1 - rule.beta1) * u;
-          v[i] = rule.beta2 * v[i]! + (1 - rule.beta2) * u * u;
-          const mHat = m[i]! / biasCorrection(rule.beta1, t);
-          const vHat = v[i]! / biasCorrection(rule.beta2, t);
-          direction = mHat / (Math.sqrt(vHat) + rule.epsilon);
+          m[i] = movingAverage(rule.beta1, 1 - rule.beta1, m[i]!, u);
+          v[i] = movingAverageOfSquare(rule.beta2, 1 - rule.beta2, v[i]!, u);
+          direction = adamDirection(m[i]!, v[i]!, biasCorrection(rule.beta1, t), biasCorrection(rule.beta2, t), rule.epsilon);
           break;
         }
       }
-      theta[i] = theta[i]! - lr * direction;
+      theta[i] = descentStep(theta[i]!, lr, direction);
     }
   });
 }
