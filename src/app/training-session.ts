@@ -5,13 +5,14 @@
  * an optional stop condition on the loss. Events: 'progress', 'metrics', 'source' (the live buffers
  * changed: first start, device loss, batch change), 'end'.
  */
-import type { ExperimentConfig } from '../config/schema';
+import { optimizerSchema, type ExperimentConfig } from '../config/schema';
 import { GpuSimulation } from '../models/two-layer/gpu-simulation';
 import type { Problem } from '../models/two-layer/problem';
 import type { ReadText } from '../data/create';
 import { runExperiment, type ExperimentResult } from '../run/run-experiment';
 import type { PreparedRun } from '../models/model-kind';
-import type { Checkpoint } from '../core/simulation';
+import type { Checkpoint, Simulation } from '../core/simulation';
+import { checkLearningRate } from '../core/update-settings';
 import type { GpuContext } from '../gpu/device';
 import type { MetricsRow, ProgressEvent, Scheduler } from '../run/scheduler';
 import type { NetworkParameters } from '../core/network';
@@ -50,10 +51,14 @@ export class TrainingSession extends EventTarget {
   private scheduler: Scheduler | undefined;
   /** The prepared model kind of the current run (its parameters' JSON form). */
   private prepared: PreparedRun | undefined;
-  private finalSimulation: { destroy(): void } | undefined;
+  private finalSimulation: Simulation<unknown> | undefined;
   private liveSimulation: GpuSimulation | undefined;
   private stepsPerFrame: number;
-  private learningRate: number;
+  /**
+   * A rate asked for while no simulation holds the run's rate (before the scheduler attaches, or during a
+   * batch-size switch): the next attach hands it down. Otherwise the running simulation owns the rate.
+   */
+  private pendingLearningRate: number | undefined;
   private paused: boolean;
   private restarting = false;
   private readonly started = performance.now();
@@ -64,7 +69,6 @@ export class TrainingSession extends EventTarget {
   ) {
     super();
     this.stepsPerFrame = Math.min(options.stepsPerFrame, config.stepsPerSubmit);
-    this.learningRate = config.optimizer.learningRate;
     this.paused = options.startPaused ?? false;
   }
 
@@ -138,10 +142,19 @@ export class TrainingSession extends EventTarget {
     this.scheduler?.stop();
   }
 
+  /** lr0 of the run: the one waiting for the next simulation, else the simulation's, else the config's. */
+  get learningRate(): number {
+    const simulation = this.scheduler?.currentSimulation ?? this.finalSimulation;
+    return this.pendingLearningRate ?? simulation?.learningRate ?? this.config.optimizer.learningRate;
+  }
+
+  /**
+   * The run's base rate lr0 from the next chunk on (a schedule runs its shape from it). The running simulation
+   * takes and validates it; InvalidLearningRateError (a RangeError) for a rate no step can take.
+   */
   setLearningRate(learningRate: number): void {
-    if (!(learningRate > 0) || !Number.isFinite(learningRate)) throw new RangeError(`learning rate must be a positive number, got ${learningRate}`);
-    this.learningRate = learningRate;
-    this.scheduler?.setLearningRate(learningRate);
+    if (this.scheduler && !this.restarting) this.scheduler.setLearningRate(learningRate);
+    else this.pendingLearningRate = checkLearningRate(this.config.optimizer, learningRate);
   }
 
   setStepsPerFrame(steps: number): void {
@@ -158,9 +171,13 @@ export class TrainingSession extends EventTarget {
   async setBatchSize(batchSize: number | undefined): Promise<void> {
     const scheduler = this.scheduler;
     if (!scheduler || this.restarting) throw new Error('the run is not running: change the batch size in the config and reset');
+    // The config's own rule, checked before the running simulation is given up.
+    if (!optimizerSchema.shape.batchSize.safeParse(batchSize).success) throw new RangeError(`batch size must be a positive integer (or none: the full batch), got ${batchSize}`);
     const wasPaused = this.paused;
     scheduler.pause();
-    const checkpoint = { ...(await scheduler.currentSimulation.checkpoint()), learningRate: this.learningRate };
+    const simulation = scheduler.currentSimulation;
+    // The rate as it is now: a change made while the checkpoint was read went to this simulation.
+    const checkpoint = { ...(await simulation.checkpoint()), learningRate: simulation.learningRate };
     this.restarting = true;
     scheduler.stop();
     scheduler.resume();
@@ -216,7 +233,8 @@ export class TrainingSession extends EventTarget {
     this.scheduler = scheduler;
     this.prepared = prepared;
     scheduler.setStepsPerSubmit(Math.min(this.stepsPerFrame, scheduler.maxStepsPerSubmit));
-    if (this.learningRate !== this.config.optimizer.learningRate) scheduler.setLearningRate(this.learningRate);
+    if (this.pendingLearningRate !== undefined) scheduler.setLearningRate(this.pendingLearningRate);
+    this.pendingLearningRate = undefined;
     if (this.paused) scheduler.pause();
     this.setStatus(this.paused ? 'paused' : 'running');
     this.trackSimulation();

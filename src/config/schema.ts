@@ -75,7 +75,7 @@ export const optimizerSchema = z
     rule: z.preprocess((value) => (typeof value === 'string' ? { kind: value } : value), optimizerRuleSchema).prefault({ kind: 'gd' }),
     /** lr in the scaling's own units (mean-field: particle time); the start of the schedule if there is one. */
     learningRate: z.number().positive().default(DEFAULT_LEARNING_RATE),
-    /** constant, inverse-sqrt, linear or cosine decay, with optional warm-up; its learningRate is optimizer.learningRate. */
+    /** constant, inverse-sqrt, linear or cosine decay, with optional warm-up; it starts at optimizer.learningRate (one lr0 per run). */
     schedule: learningRateScheduleSchema.optional(),
     /** Implicit (JKO / proximal) steps instead of explicit ones. */
     jko: jkoSchema.optional(),
@@ -142,6 +142,10 @@ export const configSchema = z
       const why = sphereProblem({ sphere: true, optimizer: rule, ...(schedule ? { schedule } : {}), ...(jko ? { jko } : {}), trainable: config.model.trainable as TrainableParts, hasBias: config.model.bias });
       if (why) context.addIssue({ code: 'custom', path: ['model', 'sphere'], message: `model.sphere ${why}` });
     }
+    const { learningRate, schedule } = config.optimizer;
+    if (schedule && schedule.learningRate !== learningRate) {
+      context.addIssue({ code: 'custom', path: ['optimizer', 'schedule', 'learningRate'], message: `a schedule starts at the run's rate optimizer.learningRate (${learningRate}); leave it out or give the same value` });
+    }
     if (config.metrics.names.includes('w2ToTarget') && !config.metrics.w2) {
       context.addIssue({ code: 'custom', path: ['metrics', 'w2'], message: 'w2ToTarget needs a target: metrics.w2 = { "target": { "kind": "uniform-circle" } } or { "kind": "points", "points": [[...], ...] }' });
     }
@@ -168,7 +172,8 @@ const isRecord = (value: unknown): value is Record<string, unknown> => value !==
 /**
  * Values given once and used in several sections: the top-level seed and loss also fix the data
  * unless the data section sets its own (one seed reproduces the whole run; a CSV's label check
- * follows the loss being trained), and a schedule starts at optimizer.learningRate.
+ * follows the loss being trained), and a schedule starts at optimizer.learningRate (a schedule's own
+ * learningRate gives it when the optimizer gives none).
  */
 function inheritFields(input: unknown): unknown {
   if (!isRecord(input)) return input;
@@ -185,8 +190,10 @@ function inheritFields(input: unknown): unknown {
     const metrics = isRecord(config.metrics) ? config.metrics : {};
     if (metrics.names === undefined) config.metrics = { ...metrics, names: ['meanValue', 'meanSquaredNorm', 'escapedFraction'] };
   }
-  if (isRecord(config.optimizer) && isRecord(config.optimizer.schedule) && config.optimizer.schedule.learningRate === undefined) {
-    config.optimizer = { ...config.optimizer, schedule: { ...config.optimizer.schedule, learningRate: config.optimizer.learningRate ?? DEFAULT_LEARNING_RATE } };
+  if (isRecord(config.optimizer) && isRecord(config.optimizer.schedule)) {
+    const { learningRate, schedule } = config.optimizer;
+    if (schedule.learningRate === undefined) config.optimizer = { ...config.optimizer, schedule: { ...schedule, learningRate: learningRate ?? DEFAULT_LEARNING_RATE } };
+    else if (learningRate === undefined) config.optimizer = { ...config.optimizer, learningRate: schedule.learningRate };
   }
   return config;
 }

@@ -33,7 +33,9 @@ export function combinedOutputScale(shape: { readonly scaling: Scaling; readonly
 
 /**
  * The step size applied to each parameter: mean-field runs in particle (Wasserstein-flow) time,
- * theta_j <- theta_j - lr * m * grad_{theta_j} L, so neurons move O(1) whatever m is.
+ * theta_j <- theta_j - lr * m * grad_{theta_j} L, so neurons move O(1) whatever m is. The training paths
+ * take it as lr c_s from stepScales (src/core/update-settings.ts), which also masks frozen tensors; the
+ * hand-written kernel references spell it out here.
  */
 export function particleLearningRate(scaling: Scaling, learningRate: number, width: number): number {
   return scaling === 'mean-field' ? learningRate * width : learningRate;

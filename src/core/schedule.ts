@@ -70,6 +70,20 @@ export function learningRateAt(schedule: LearningRateSchedule, t: number): numbe
   return baseRate(schedule, t - warmup);
 }
 
+/**
+ * The same schedule started at lr0 = `learningRate` (a live rate change): every rate is the old one times
+ * learningRate / lr0, so a decay's final rate lrT moves with it. A schedule that starts at 0 has no ratio to
+ * keep: it then starts at the new rate and still ends at its lrT. Returns `schedule` itself when the rate is
+ * its lr0, so a run that never changes its rate computes exactly the configured rates.
+ */
+export function withBaseRate(schedule: LearningRateSchedule, learningRate: number): LearningRateSchedule {
+  if (learningRate === schedule.learningRate) return schedule;
+  if ((schedule.kind === 'linear' || schedule.kind === 'cosine') && schedule.learningRate > 0) {
+    return { ...schedule, learningRate, finalLearningRate: schedule.finalLearningRate * (learningRate / schedule.learningRate) };
+  }
+  return { ...schedule, learningRate };
+}
+
 /** lr(first), ..., lr(first + count - 1): the rates of the steps of one submit. */
 export function learningRates(schedule: LearningRateSchedule, first: number, count: number): Float64Array {
   const rates = new Float64Array(count);

@@ -55,7 +55,12 @@ export interface Simulation<P = Weights> {
   submitSteps(stepCount: number): Promise<ArrayLike<number>>;
   /** Metrics of the current parameters (after every queued step). */
   evaluate(names: readonly string[]): Promise<MetricValues>;
-  /** From the next queued step on. */
+  /**
+   * lr0, the run's base rate in its own units (a schedule runs its shape from it): the config's until
+   * setLearningRate replaces it. The simulation holds the run's one copy; checkpoints carry it.
+   */
+  readonly learningRate: number;
+  /** Replaces lr0 from the next queued step on; throws InvalidLearningRateError (a RangeError) for a rate no step can take. */
   setLearningRate(learningRate: number): void;
   checkpoint(): Promise<Checkpoint<P>>;
   restore(checkpoint: Checkpoint<P>): Promise<void>;

@@ -3,7 +3,7 @@
  * with defaults, and the facts the kernels and the float64 twin share.
  *
  * Units. Every tensor s has a step scale c_s: m for mean-field (particle time), 1 for ntk/standard,
- * 0 for a frozen tensor (neuronStepSizes with learning rate 1). A rule acts on u_s = c_s g_s, the
+ * 0 for a frozen tensor (stepScales, src/core/update-settings.ts). A rule acts on u_s = c_s g_s, the
  * gradient in the metric in which plain GD theta_s <- theta_s - lr c_s g_s is steepest descent:
  *   <x, y>_M = sum_s (1/c_s) x_s . y_s,   so  |u|_M^2 = sum_s c_s |g_s|^2
  * (for mean-field, u_j = v_j = m grad_{theta_j} L, docs/science.md section 1, and |u|_M^2 = (1/m) sum_j |v_j|^2

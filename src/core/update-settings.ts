@@ -1,10 +1,16 @@
 /**
  * The update rule of a run, shared by the GPU trainer and its float64 twin: which optimizer, which
  * learning rate at which step, and how far each parameter tensor moves per unit rate.
+ *
+ * Two facts have one home here. The run's rate: a trainer holds one absolute base rate lr0 (the config's
+ * until a live change replaces it, checked by checkLearningRate) and derives every step's rate from it with
+ * rateAt (a schedule's shape started at lr0) or jkoTau. The particle-time factor and the trainable-part
+ * masks: stepScales alone decides c_s, and every path reads it (fused GD as lr c_s through stepSizes, the
+ * optimizer kernels and their float64 twins as u = c_s g).
  */
 import type { OptimizerRule } from './update-rules';
-import { learningRateAt, type LearningRateSchedule } from './schedule';
-import { particleLearningRate, type Scaling, type TrainableParts } from './conventions';
+import { learningRateAt, withBaseRate, type LearningRateSchedule } from './schedule';
+import { particleTimeFactor, type Scaling, type TrainableParts } from './conventions';
 
 /** JKO / proximal step (docs/science.md section 1): theta^{k+1} = argmin L + (1/(2 tau)) (1/m) sum_j |theta_j - theta_j^k|^2. */
 export interface JkoSettings {
@@ -19,10 +25,14 @@ export interface UpdateSettings {
   readonly scaling: Scaling;
   readonly trainable: TrainableParts;
   readonly hasBias: boolean;
-  /** lr0 (the schedule's start; a constant rate without one). */
+  /**
+   * lr0, the configured base rate in the scaling's own units: the schedule's start (its learningRate must
+   * equal it) or the constant rate. A live change replaces the trainer's copy, never this.
+   */
   readonly learningRate: number;
   readonly optimizer?: OptimizerRule;
   readonly schedule?: LearningRateSchedule;
+  /** tau is the outer step at the configured rate; it moves with the run's rate (jkoTau). */
   readonly jko?: JkoSettings;
   /**
    * First-layer rows constrained to the unit sphere (docs/science.md section 1, E-Ma-Wu): each plain-GD step
@@ -40,15 +50,59 @@ export function sphereProblem(settings: Pick<UpdateSettings, 'sphere' | 'optimiz
   return undefined;
 }
 
-/** c_s per tensor: the step per unit rate (m for mean-field particle time, 1 otherwise, 0 when frozen). */
+/**
+ * Why `learningRate` cannot be the base rate lr0 of a run with these settings, or undefined when it can:
+ * finite and >= 0 (0 takes steps that do not move), and > 0 under JKO, whose tau scales with it.
+ */
+export function learningRateProblem(settings: Pick<UpdateSettings, 'jko'>, learningRate: number): string | undefined {
+  if (!(learningRate >= 0) || !Number.isFinite(learningRate)) return `must be finite and >= 0 (in the scaling's own units), got ${learningRate}`;
+  if (settings.jko && !(learningRate > 0)) return `must be > 0 with JKO steps, whose tau moves with the rate (tau lr / the configured rate), got ${learningRate}`;
+  return undefined;
+}
+
+/** Why a schedule and the configured rate disagree on lr0, or undefined: a run has one base rate. */
+export function scheduleRateProblem(settings: Pick<UpdateSettings, 'learningRate' | 'schedule'>): string | undefined {
+  const schedule = settings.schedule;
+  if (!schedule || schedule.learningRate === settings.learningRate) return undefined;
+  return `is ${schedule.learningRate} but the run's rate is ${settings.learningRate}: a schedule starts at the run's rate, give it once`;
+}
+
+/** A learning rate no step can take (NaN, infinite, negative; 0 under JKO). */
+export class InvalidLearningRateError extends RangeError {
+  override name = 'InvalidLearningRateError';
+}
+
+/** Returns `learningRate` when it can be the run's base rate lr0 (learningRateProblem), else throws InvalidLearningRateError. */
+export function checkLearningRate(settings: Pick<UpdateSettings, 'jko'>, learningRate: number): number {
+  const problem = learningRateProblem(settings, learningRate);
+  if (problem) throw new InvalidLearningRateError(`learning rate ${problem}; give a finite rate >= 0${settings.jko ? ' (> 0 with JKO)' : ''}`);
+  return learningRate;
+}
+
+/**
+ * c_s per tensor: the step per unit rate, m for mean-field particle time (particleTimeFactor), 1 otherwise, and
+ * 0 for a frozen tensor. The one place where particle time and the trainable parts enter an update.
+ */
 export function stepScales(settings: Pick<UpdateSettings, 'scaling' | 'trainable' | 'width'>): { a: number; w: number } {
-  const unit = particleLearningRate(settings.scaling, 1, settings.width);
+  const unit = particleTimeFactor(settings.scaling, settings.width);
   return { a: settings.trainable === 'first' ? 0 : unit, w: settings.trainable === 'second' ? 0 : unit };
 }
 
-/** lr of step t: the schedule's, or the constant rate, times a mid-run scale. */
-export function rateAt(settings: Pick<UpdateSettings, 'learningRate' | 'schedule'>, t: number, scale = 1): number {
-  return (settings.schedule ? learningRateAt(settings.schedule, t) : settings.learningRate) * scale;
+/** The plain-GD step of each tensor at rate lr: lr c_s (in float64; a kernel rounds it once), exactly 0 when frozen. */
+export function stepSizes(settings: Pick<UpdateSettings, 'scaling' | 'trainable' | 'width'>, learningRate: number): { a: number; w: number } {
+  const scale = stepScales(settings);
+  return { a: learningRate * scale.a, w: learningRate * scale.w };
+}
+
+/** lr of step t at base rate lr0 = `learningRate`: the schedule's shape started at lr0 (withBaseRate), or lr0 itself. */
+export function rateAt(settings: Pick<UpdateSettings, 'schedule'>, t: number, learningRate: number): number {
+  return settings.schedule ? learningRateAt(withBaseRate(settings.schedule, learningRate), t) : learningRate;
+}
+
+/** JKO's outer step at base rate lr0: the configured tau times lr0 / the configured rate (tau itself at that rate). */
+export function jkoTau(settings: Pick<UpdateSettings, 'learningRate'> & { readonly jko: JkoSettings }, learningRate: number): number {
+  const { tau } = settings.jko;
+  return learningRate === settings.learningRate ? tau : tau * (learningRate / settings.learningRate);
 }
 
 /** Plain GD at a constant rate: the fused single-kernel update applies. */

@@ -11,17 +11,13 @@ import { sampleBatchIndices } from '../core/random';
 import { sampleOnline } from '../data/sampling';
 import { centeringOffset, empiricalRisk, gradients, trainStep, type TwoLayerOptions, type TwoLayerParams } from './two-layer';
 import { createOptimizerState, jkoStep, optimizerStep, samStep, type GradientFunction, type Float64OptimizerState } from './optim';
-import { isPlainGd, rateAt, sphereProblem, stepScales } from '../core/update-settings';
+import { checkLearningRate, isPlainGd, jkoTau, learningRateProblem, rateAt, scheduleRateProblem, sphereProblem, stepScales } from '../core/update-settings';
 
 export class Float64Trainer {
   stepsTaken = 0;
   private params: TwoLayerParams;
-  private learningRateScale = 1;
-
-  /** The factor setLearningRate put on the configured rate. */
-  get learningRateScaleValue(): number {
-    return this.learningRateScale;
-  }
+  /** lr0, the run's base rate in the scaling's own units: the config's until setLearningRate replaces it. */
+  private baseRate: number;
   /** Optimizer state (velocity, moments, sums), for rules that keep one. */
   optimizerState: Float64OptimizerState | undefined;
   /** f0 [n] = f_theta0 on the train set, when the model is centered. */
@@ -42,6 +38,11 @@ export class Float64Trainer {
     };
     const sphere = sphereProblem(config);
     if (sphere) throw new RangeError(`Float64Trainer: sphere ${sphere}`);
+    const rateProblem = learningRateProblem(config, config.learningRate);
+    if (rateProblem) throw new RangeError(`Float64Trainer: learningRate ${rateProblem}`);
+    const scheduleProblem = scheduleRateProblem(config);
+    if (scheduleProblem) throw new RangeError(`Float64Trainer: schedule.learningRate ${scheduleProblem}`);
+    this.baseRate = config.learningRate;
     if (config.centered && config.online) {
       // f0 of fresh samples would need the initial network at every step (see src/models/two-layer/problem.ts).
       throw new RangeError('Float64Trainer: a centered model cannot train online (fresh samples have no f0)');
@@ -66,7 +67,7 @@ export class Float64Trainer {
     const config = this.config;
     const step = this.stepsTaken;
     if (isPlainGd(config)) {
-      this.params = trainStep(this.params, X, y, batchSize, { ...options, learningRate: config.learningRate * this.learningRateScale });
+      this.params = trainStep(this.params, X, y, batchSize, { ...options, learningRate: this.baseRate });
       // The sphere's retraction w <- (w - lr g) / |w - lr g| (docs/science.md section 1).
       if (config.sphere) this.params = { ...this.params, W: normalizeRows(this.params.W, config.inputDim) };
       return;
@@ -78,13 +79,14 @@ export class Float64Trainer {
       return { grads: g.gradB ? [g.gradA, g.gradW, g.gradB] : [g.gradA, g.gradW], loss: g.loss };
     };
     if (config.jko) {
-      const { tau, innerSteps, innerLearningRate } = config.jko;
-      this.params = this.fromTensors(jkoStep(gradientAt, this.tensors(), scales, { tau: tau * this.learningRateScale, innerSteps, innerLearningRate }).params);
+      const { innerSteps, innerLearningRate } = config.jko;
+      const tau = jkoTau({ ...config, jko: config.jko }, this.baseRate);
+      this.params = this.fromTensors(jkoStep(gradientAt, this.tensors(), scales, { tau, innerSteps, innerLearningRate }).params);
       return;
     }
     const rule = config.optimizer ?? { kind: 'gd' };
     const tensors = this.tensors().map((t) => t.slice());
-    const info = { stepIndex: step, learningRate: rateAt(config, step, this.learningRateScale) };
+    const info = { stepIndex: step, learningRate: rateAt(config, step, this.baseRate) };
     if (rule.kind === 'sam') samStep(rule, tensors, gradientAt, scales, this.optimizerState!, info);
     else {
       const { grads, loss } = gradientAt(tensors);
@@ -119,9 +121,14 @@ export class Float64Trainer {
     return losses;
   }
 
-  /** Scales the configured rate (or schedule, or JKO's tau) from the next step on. */
+  /** lr0: the base rate of the next step (a schedule runs its shape from it, JKO's tau moves with it). */
+  get learningRate(): number {
+    return this.baseRate;
+  }
+
+  /** Replaces lr0 from the next step on (InvalidLearningRateError for a rate no step can take). */
   setLearningRate(learningRate: number): void {
-    this.learningRateScale = this.config.learningRate > 0 ? learningRate / this.config.learningRate : 0;
+    this.baseRate = checkLearningRate(this.config, learningRate);
   }
 
   /** The optimizer state as arrays: each state name's tensors in sorted name order, then the running norm sum. */

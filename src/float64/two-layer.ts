@@ -8,7 +8,8 @@
  * outputLoss, meanLoss, neuronGrads and hiddenGrad mirror the GPU kernels of the `two-layer`
  * family one for one, so a test can compare each kernel with its twin.
  */
-import { combinedOutputScale, particleLearningRate, type LossKind, type Scaling, type TrainableParts } from '../core/conventions';
+import { combinedOutputScale, type LossKind, type Scaling, type TrainableParts } from '../core/conventions';
+import { stepScales } from '../core/update-settings';
 import { lossDerivative, lossValue } from './losses';
 import type { NetworkParameters } from '../core/network';
 
@@ -245,8 +246,8 @@ export function gradients(params: TwoLayerParams, X: ArrayLike<number>, y: Array
 }
 
 /**
- * One full-batch gradient-descent step theta <- theta - lr_eff grad L, with lr_eff the particle
- * learning rate (lr * m for mean-field, docs/science.md section 0). Only the trainable parts move:
+ * One full-batch gradient-descent step theta_s <- theta_s - lr c_s grad_s L, with c_s from stepScales (m for
+ * mean-field particle time, 1 otherwise, docs/science.md section 0). Only the trainable parts move (c_s > 0):
  * 'first' updates W and b, 'second' updates a (the random feature model), 'both' all of them.
  */
 export function trainStep(
@@ -256,18 +257,20 @@ export function trainStep(
   n: number,
   options: TwoLayerOptions & { readonly learningRate: number },
 ): TwoLayerParams {
-  const trainable = options.trainable ?? 'both';
-  const step = particleLearningRate(options.scaling, options.learningRate, params.width);
+  const scale = stepScales({ scaling: options.scaling, trainable: options.trainable ?? 'both', width: params.width });
   const grad = gradients(params, X, y, n, options);
-  const descend = (value: Float64Array, gradient: Float64Array) => value.map((v, k) => v - step * gradient[k]!);
-  const moveFirst = trainable !== 'second';
-  const moveSecond = trainable !== 'first';
+  // A frozen tensor (c_s = 0) is copied, not stepped by 0.
+  const descend = (value: Float64Array, gradient: Float64Array, c: number) => {
+    if (c === 0) return value.slice();
+    const step = options.learningRate * c;
+    return value.map((v, k) => v - step * gradient[k]!);
+  };
   const next: TwoLayerParams = {
     width: params.width,
     inputDim: params.inputDim,
-    a: moveSecond ? descend(params.a, grad.gradA) : params.a.slice(),
-    W: moveFirst ? descend(params.W, grad.gradW) : params.W.slice(),
+    a: descend(params.a, grad.gradA, scale.a),
+    W: descend(params.W, grad.gradW, scale.w),
   };
   if (!params.b) return next;
-  return { ...next, b: moveFirst ? descend(params.b, grad.gradB!) : params.b.slice() };
+  return { ...next, b: descend(params.b, grad.gradB!, scale.w) };
 }

@@ -18,7 +18,8 @@ import type { GpuContext } from '../gpu/device';
 import { KernelArgumentError } from '../core/errors';
 import { bindKernel, type BoundKernel, type KernelSource } from '../gpu/kernel';
 import { checkBufferHolds, checkSize } from '../gpu/validate';
-import { particleLearningRate, type Scaling, type TrainableParts } from '../core/conventions';
+import type { Scaling, TrainableParts } from '../core/conventions';
+import { stepSizes } from '../core/update-settings';
 import type { NetworkParameters } from '../core/network';
 
 const UINT32_RANGE = 2 ** 32;
@@ -129,15 +130,12 @@ export interface NeuronUpdateRule {
 }
 
 /**
- * lr_a and lr_w from the update rule: particleLearningRate(scaling, lr, m) for a trained layer,
- * exactly 0 for a frozen one ('first' freezes a; 'second' freezes W and b).
+ * lr_a and lr_w from the update rule: lr c_s with c_s from stepScales (m for mean-field particle time, 1
+ * otherwise), exactly 0 for a frozen layer ('first' freezes a; 'second' freezes W and b).
  */
 export function neuronStepSizes(rule: NeuronUpdateRule, width: number): NeuronStepSizes {
-  const step = particleLearningRate(rule.scaling, rule.learningRate, width);
-  return {
-    lrA: rule.trainable === 'first' ? 0 : step,
-    lrW: rule.trainable === 'second' ? 0 : step,
-  };
+  const step = stepSizes({ ...rule, width }, rule.learningRate);
+  return { lrA: step.a, lrW: step.w };
 }
 
 /** The parameters are updated in place; b is required exactly when the variant has a bias. */

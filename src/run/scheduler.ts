@@ -116,7 +116,10 @@ export class Scheduler {
     this.wake?.();
   }
 
-  /** From the next submitted chunk on. */
+  /**
+   * Replaces the run's base rate lr0 from the next submitted chunk on. The simulation owns the rate and
+   * validates it (InvalidLearningRateError); this only passes it down.
+   */
   setLearningRate(learningRate: number): void {
     this.simulation.setLearningRate(learningRate);
   }
@@ -159,8 +162,10 @@ export class Scheduler {
         if (!(error instanceof DeviceLostError) || !this.options.recover || recoveries >= (this.options.maxRecoveries ?? 3)) throw error;
         recoveries++;
         const lostAt = this.simulation.stepsTaken;
+        // The rate in force goes on: a live change after the checkpoint must not fall back to the checkpoint's.
+        const learningRate = this.simulation.learningRate;
         this.simulation.destroy();
-        this.simulation = await this.options.recover(checkpoint);
+        this.simulation = await this.options.recover({ ...checkpoint, learningRate });
         // Forget what came after the checkpoint: the resumed run recomputes it identically.
         stepLosses.length = checkpoint.stepsTaken;
         while (rows.length > 0 && rows.at(-1)!.step > checkpoint.stepsTaken) rows.pop();

@@ -53,6 +53,30 @@ describe('training session (the app run)', () => {
     await session.destroy();
   });
 
+  it('hands a rate asked for before the start to the run, and carries a live rate across a batch-size switch', async () => {
+    const session = new TrainingSession({ ...config, steps: 10_000 }, { requestGpu: getTestGpu, stepsPerFrame: 4, pace, startPaused: true });
+    let sources = 0;
+    session.addEventListener('source', () => sources++);
+    expect(() => session.setLearningRate(-1)).toThrow(RangeError);
+    session.setLearningRate(0.25);
+    expect(session.learningRate).toBe(0.25);
+    const done = session.start();
+    await expect.poll(() => sources).toBe(1);
+    // Attached: the simulation holds the rate now.
+    expect(session.learningRate).toBe(0.25);
+    session.stepOnce();
+    await expect.poll(() => session.stepLosses.length).toBe(1);
+    session.setLearningRate(0.35);
+    expect(() => session.setLearningRate(NaN)).toThrow(RangeError);
+    await session.setBatchSize(8);
+    await expect.poll(() => sources).toBe(2);
+    expect(session.learningRate).toBe(0.35);
+    expect(session.config.optimizer.learningRate).toBe(0.5);
+    await expect(session.setBatchSize(0)).rejects.toThrow(/batch size must be a positive integer/);
+    await session.destroy();
+    await done;
+  });
+
   it('changes the batch size without a reset: the run continues from the same step and weights', async () => {
     const session = new TrainingSession({ ...config, steps: 400 }, { requestGpu: getTestGpu, stepsPerFrame: 4, pace });
     const done = session.start();

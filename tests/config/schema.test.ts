@@ -40,6 +40,14 @@ describe('config schema', () => {
     expect(parseConfig({ seed: 9 }).data).toMatchObject({ seed: 9 });
   });
 
+  it('gives a run one base rate: a schedule starts at optimizer.learningRate, or gives it when the optimizer does not', () => {
+    const fromSchedule = parseConfig({ optimizer: { schedule: { kind: 'inverse-sqrt', learningRate: 0.3 } } });
+    expect(fromSchedule.optimizer.learningRate).toBe(0.3);
+    expect(fromSchedule.optimizer.schedule!.learningRate).toBe(0.3);
+    expect(parseConfig({ optimizer: { learningRate: 0.3, schedule: { kind: 'constant', learningRate: 0.3 } } }).optimizer.schedule!.learningRate).toBe(0.3);
+    expect(() => parseConfig({ optimizer: { learningRate: 0.1, schedule: { kind: 'constant', learningRate: 0.3 } } })).toThrow(/optimizer\.schedule\.learningRate: got 0\.3; a schedule starts at the run's rate/);
+  });
+
   it('applies --set overrides as JSON values or bare strings', () => {
     const raw = applyOverrides({ model: { width: 8 } }, ['model.width=512', 'model.scaling=ntk', 'optimizer.batchSize=32', 'model.bias=true']);
     expect(raw).toEqual({ model: { width: 512, scaling: 'ntk', bias: true }, optimizer: { batchSize: 32 } });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { learningRateAt, learningRates, learningRateScheduleSchema, parseSchedule, type LearningRateScheduleInput } from '../../src/core/schedule';
+import { learningRateAt, learningRates, learningRateScheduleSchema, parseSchedule, withBaseRate, type LearningRateScheduleInput } from '../../src/core/schedule';
 
 /** The rates at the listed steps; the inputs are chosen so every value is exact in binary. */
 function ratesAt(input: LearningRateScheduleInput, steps: readonly number[]): number[] {
@@ -42,6 +42,36 @@ describe('learning-rate schedules', () => {
   it('lists the rates of a run of steps', () => {
     const schedule = parseSchedule({ kind: 'inverse-sqrt', learningRate: 3 });
     expect(Array.from(learningRates(schedule, 2, 3))).toEqual([3 / Math.sqrt(3), 1.5, 3 / Math.sqrt(5)]);
+  });
+
+  it('moves a schedule to a new base rate: every rate times new / old, warm-up and decay included', () => {
+    const inputs: LearningRateScheduleInput[] = [
+      { kind: 'constant', learningRate: 0.1, warmupSteps: 3 },
+      { kind: 'inverse-sqrt', learningRate: 0.05, warmupSteps: 2 },
+      { kind: 'linear', learningRate: 0.01, finalLearningRate: 0.001, decaySteps: 20, warmupSteps: 4 },
+      { kind: 'cosine', learningRate: 0.1, finalLearningRate: 0.01, decaySteps: 30, warmupSteps: 5 },
+    ];
+    for (const input of inputs) {
+      const schedule = parseSchedule(input);
+      // Unchanged rate: the very same object, so a run without a live change computes the configured rates.
+      expect(withBaseRate(schedule, schedule.learningRate)).toBe(schedule);
+      for (const rate of [0.03, 0.2, 0]) {
+        const moved = withBaseRate(schedule, rate);
+        expect(moved.learningRate).toBe(rate);
+        for (const t of [0, 1, 2, 3, 4, 5, 7, 12, 24, 40, 100]) {
+          // The ratio semantics lr(t) new / old, up to the roundings of the two orders of operations.
+          const expected = learningRateAt(schedule, t) * (rate / schedule.learningRate);
+          expect(Math.abs(learningRateAt(moved, t) - expected), `${input.kind} t=${t} rate=${rate}`).toBeLessThanOrEqual(4 * Number.EPSILON * Math.abs(expected));
+        }
+      }
+    }
+  });
+
+  it('starts a schedule that began at 0 at the new rate, keeping its final rate', () => {
+    const ramp = parseSchedule({ kind: 'linear', learningRate: 0, finalLearningRate: 0.5, decaySteps: 4 });
+    expect([0, 2, 4].map((t) => learningRateAt(withBaseRate(ramp, 0.25), t))).toEqual([0.25, 0.375, 0.5]);
+    const frozen = parseSchedule({ kind: 'constant', learningRate: 0, warmupSteps: 4 });
+    expect([0, 1, 3, 9].map((t) => learningRateAt(withBaseRate(frozen, 1), t))).toEqual([0.25, 0.5, 1, 1]);
   });
 
   it('fills defaults and rejects bad schedules and steps', () => {

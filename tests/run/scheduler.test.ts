@@ -53,6 +53,30 @@ describe.each(['gpu', 'float64'] as const)('scheduler on the %s backend', (backe
     second.destroy();
   });
 
+  it('hands a live rate down to the simulation, which holds it, checkpoints it and continues at it', async () => {
+    const changed = await simulation();
+    const scheduler = new Scheduler(changed, { totalSteps: 100, stepsPerSubmit: 5, metricsEvery: 50, metricNames: ['loss'], checkpointEvery: 0 });
+    expect(changed.learningRate).toBe(0.2);
+    await changed.submitSteps(5);
+    const before = await changed.checkpoint();
+    expect(before.learningRate).toBe(0.2);
+    scheduler.setLearningRate(0.05);
+    expect(changed.learningRate).toBe(0.05);
+    expect(() => scheduler.setLearningRate(-1)).toThrow(RangeError);
+    expect(changed.learningRate).toBe(0.05);
+    const after = Array.from(await changed.submitSteps(5));
+    expect((await changed.checkpoint()).learningRate).toBe(0.05);
+    // A restore at the new rate takes the same steps; one at the old rate does not.
+    const replayed = await simulation();
+    await replayed.restore({ ...before, learningRate: 0.05 });
+    expect(Array.from(await replayed.submitSteps(5))).toEqual(after);
+    await replayed.restore(before);
+    expect(replayed.learningRate).toBe(0.2);
+    expect(Array.from(await replayed.submitSteps(5))).not.toEqual(after);
+    changed.destroy();
+    replayed.destroy();
+  });
+
   it('pauses, steps once, resumes and stops between chunks', async () => {
     const sim = await simulation();
     const scheduler = new Scheduler(sim, { totalSteps: 100_000, stepsPerSubmit: 5, metricsEvery: 50, metricNames: ['loss'], checkpointEvery: 0 });
@@ -166,6 +190,34 @@ describe('device loss', () => {
     expect(result.summary.status).toBe('completed');
     expect(result.stepLosses).toEqual(reference.stepLosses);
     expect(result.metrics.map((row) => row.step)).toEqual(reference.metrics.map((row) => row.step));
+    devices[1]!.device.destroy();
+  });
+
+  it('keeps a rate changed after the last checkpoint when it resumes on a new device', async () => {
+    const config = parseConfig({ ...small, steps: 60, stepsPerSubmit: 5 });
+    const devices: Awaited<ReturnType<typeof requestGpu>>[] = [];
+    let scheduler: Scheduler | undefined;
+    let destroyed = false;
+    const result = await runExperiment(config, {
+      requestGpu: async () => {
+        const gpu = await requestGpu();
+        devices.push(gpu);
+        return gpu;
+      },
+      onScheduler: (created) => (scheduler = created),
+      onProgress: (event) => {
+        if (!destroyed && event.step >= 25) {
+          destroyed = true;
+          scheduler!.setLearningRate(0.05);
+          devices[0]!.device.destroy();
+        }
+      },
+    });
+    expect(devices.length).toBe(2);
+    expect(result.summary.events.join('\n')).toMatch(/resumed from the checkpoint at step 20/);
+    // The checkpoint at step 20 holds 0.2; the run goes on at the rate asked for last.
+    expect(scheduler!.currentSimulation.learningRate).toBe(0.05);
+    expect(result.summary.status).toBe('completed');
     devices[1]!.device.destroy();
   });
 });

@@ -2,6 +2,7 @@
 import type { LandscapeModel } from '../../config/model-kinds';
 import { FLOAT64_DEVICE, type Checkpoint, type MetricValues, type Simulation } from '../../core/simulation';
 import { LandscapeTwin } from '../../float64/landscapes';
+import { checkLearningRate } from '../../core/update-settings';
 import { populationMetrics } from './population-metrics';
 import type { LandscapeState } from './problem';
 
@@ -12,14 +13,15 @@ export class Float64LandscapeSimulation implements Simulation<LandscapeState> {
   readonly device = FLOAT64_DEVICE;
   readonly reportsStepLoss = false;
   private readonly twin: LandscapeTwin;
-  private learningRate: number;
+  /** lr0, the run's base rate (the twin keeps it per particle, rounded to float32). */
+  private rate: number;
 
   constructor(
     private readonly model: LandscapeModel,
     x0: Float32Array,
   ) {
     this.twin = new LandscapeTwin(model.spec, x0);
-    this.learningRate = model.spec.learningRate;
+    this.rate = model.spec.learningRate;
   }
 
   get stepsTaken(): number {
@@ -35,14 +37,18 @@ export class Float64LandscapeSimulation implements Simulation<LandscapeState> {
     return populationMetrics(this.model, this.twin.result(), this.stepsTaken, names);
   }
 
+  get learningRate(): number {
+    return this.rate;
+  }
+
   setLearningRate(learningRate: number): void {
-    this.learningRate = learningRate;
+    this.rate = checkLearningRate({}, learningRate);
     this.twin.setLearningRate(learningRate);
   }
 
   async checkpoint(): Promise<Checkpoint<LandscapeState>> {
     const { positions, stats, accumulators } = this.twin.snapshot();
-    return { backend: this.backend, stepsTaken: this.stepsTaken, learningRate: this.learningRate, weights: { positions, stats }, optimizerState: [accumulators] };
+    return { backend: this.backend, stepsTaken: this.stepsTaken, learningRate: this.rate, weights: { positions, stats }, optimizerState: [accumulators] };
   }
 
   async restore(checkpoint: Checkpoint<LandscapeState>): Promise<void> {

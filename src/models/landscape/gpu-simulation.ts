@@ -3,6 +3,7 @@ import type { LandscapeModel } from '../../config/model-kinds';
 import type { Checkpoint, MetricValues, Simulation } from '../../core/simulation';
 import type { GpuContext } from '../../gpu/device';
 import { DeviceLossWatch } from '../../gpu/device-loss';
+import { checkLearningRate } from '../../core/update-settings';
 import { createLandscapeSession, type LandscapeSession } from '../../kernels/landscapes';
 import { populationMetrics } from './population-metrics';
 import type { LandscapeState } from './problem';
@@ -47,8 +48,12 @@ export class GpuLandscapeSimulation implements Simulation<LandscapeState> {
     return populationMetrics(this.model, await this.loss.guard(() => this.session.read()), this.stepsTaken, names);
   }
 
+  get learningRate(): number {
+    return this.session.run.spec.learningRate;
+  }
+
   setLearningRate(learningRate: number): void {
-    this.session.run.setLearningRate(learningRate);
+    this.session.run.setLearningRate(checkLearningRate({}, learningRate));
   }
 
   async checkpoint(): Promise<Checkpoint<LandscapeState>> {

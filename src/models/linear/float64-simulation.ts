@@ -2,6 +2,7 @@
 import type { LinearRunSettings } from '../../core/linear-run';
 import { FLOAT64_DEVICE, type Checkpoint, type MetricValues, type Simulation } from '../../core/simulation';
 import { linearStep } from '../../float64/linear-logistic';
+import { checkLearningRate } from '../../core/update-settings';
 import type { LinearMetrics, LinearTrainingSet, LinearWeights } from './problem';
 
 const NO_STEP_LOSSES = new Float64Array(0);
@@ -31,8 +32,12 @@ export class Float64LinearSimulation implements Simulation<LinearWeights> {
     return this.metrics(this.state.weights, names);
   }
 
+  get learningRate(): number {
+    return this.settings.learningRate;
+  }
+
   setLearningRate(learningRate: number): void {
-    this.settings = { ...this.settings, learningRate };
+    this.settings = { ...this.settings, learningRate: checkLearningRate({}, learningRate) };
   }
 
   async checkpoint(): Promise<Checkpoint<LinearWeights>> {

@@ -3,6 +3,7 @@ import type { LinearRunSettings } from '../../core/linear-run';
 import type { Checkpoint, MetricValues, Simulation } from '../../core/simulation';
 import type { GpuContext } from '../../gpu/device';
 import { DeviceLossWatch } from '../../gpu/device-loss';
+import { checkLearningRate } from '../../core/update-settings';
 import { createLinearLogisticSession, type LinearLogisticSession } from '../../kernels/linear-logistic';
 import type { LinearMetrics, LinearTrainingSet, LinearWeights } from './problem';
 
@@ -42,8 +43,12 @@ export class GpuLinearSimulation implements Simulation<LinearWeights> {
     return this.metrics(weights, names);
   }
 
+  get learningRate(): number {
+    return this.settings.learningRate;
+  }
+
   setLearningRate(learningRate: number): void {
-    this.settings = { ...this.settings, learningRate };
+    this.settings = { ...this.settings, learningRate: checkLearningRate({}, learningRate) };
     this.session.setRuns([this.settings]);
   }
 

@@ -37,6 +37,10 @@ export class Float64Simulation implements Simulation {
     return this.trainer.stepsTaken;
   }
 
+  get learningRate(): number {
+    return this.trainer.learningRate;
+  }
+
   async submitSteps(stepCount: number): Promise<ArrayLike<number>> {
     return this.trainer.train(stepCount);
   }
@@ -58,7 +62,7 @@ export class Float64Simulation implements Simulation {
     return {
       settings: problem.trainer,
       train: problem.train,
-      learningRate: problem.trainer.learningRate * this.trainer.learningRateScaleValue,
+      learningRate: this.trainer.learningRate,
       trainFit: async () => evaluateSet(params, problem.train, options),
       testFit: async () => (problem.test ? evaluateSet(params, problem.test, this.testOptions) : { loss: NaN, accuracy: NaN }),
       gradients: async () => gradients(params, X, y, n, options),
@@ -94,7 +98,7 @@ export class Float64Simulation implements Simulation {
     return {
       backend: this.backend,
       stepsTaken: this.trainer.stepsTaken,
-      learningRate: this.trainer.config.learningRate,
+      learningRate: this.trainer.learningRate,
       weights: { a: a.slice(), W: W.slice(), ...(b ? { b: b.slice() } : {}) },
       optimizerState: this.trainer.optimizerStateArrays,
     };

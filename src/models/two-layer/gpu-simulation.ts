@@ -18,7 +18,6 @@ export class GpuSimulation implements Simulation {
   readonly backend = 'gpu' as const;
   readonly reportsStepLoss = true;
   private readonly deviceLoss: DeviceLossWatch;
-  private learningRate: number;
 
   private constructor(
     private readonly gpu: GpuContext,
@@ -33,7 +32,6 @@ export class GpuSimulation implements Simulation {
     /** Hessian and NTK operators on the trainer's buffers (so they follow training), made on first use. */
     private ntk: GpuNtk | undefined,
   ) {
-    this.learningRate = trainer.config.learningRate;
     this.deviceLoss = new DeviceLossWatch(gpu.device);
   }
 
@@ -88,6 +86,10 @@ export class GpuSimulation implements Simulation {
     return this.trainer.stepsTaken;
   }
 
+  get learningRate(): number {
+    return this.trainer.learningRate;
+  }
+
   submitSteps(stepCount: number): Promise<ArrayLike<number>> {
     return this.guard(() => this.trainer.submitSteps(stepCount));
   }
@@ -109,7 +111,7 @@ export class GpuSimulation implements Simulation {
     return {
       settings: problem.trainer,
       train: problem.train,
-      learningRate: this.learningRate,
+      learningRate: trainer.learningRate,
       trainFit: trainPass,
       testFit: async () => {
         const test = await this.testEvaluator?.evaluate(false);
@@ -148,14 +150,13 @@ export class GpuSimulation implements Simulation {
 
   setLearningRate(learningRate: number): void {
     this.trainer.setLearningRate(learningRate);
-    this.learningRate = learningRate;
   }
 
   checkpoint(): Promise<Checkpoint> {
     return this.guard(async () => ({
       backend: this.backend,
       stepsTaken: this.trainer.stepsTaken,
-      learningRate: this.learningRate,
+      learningRate: this.trainer.learningRate,
       weights: await this.trainer.readWeights(),
       optimizerState: await this.trainer.readOptimizerState(),
     }));

@@ -10,6 +10,11 @@
  *
  * Per-step values (learning rate from the schedule, Adam's step index, the loss slot) live in a table
  * copied into the kernels' uniforms before each step, so all steps of a submit run without the CPU.
+ *
+ * Every path gets the run's base rate lr0 as an absolute value per chunk (prepare) and c_s from stepScales:
+ * fused GD writes the step sizes lr0 c_s (neuronStepSizes, rounded once to float32); the optimizer kernels
+ * take c_s per tensor and the step's rate rateAt(t, lr0), and form u = c_s g themselves because the rules
+ * act on u; JKO moves tau with lr0 (jkoTau).
  */
 import type { GpuContext } from '../../gpu/device';
 import type { BoundKernel } from '../../gpu/kernel';
@@ -18,7 +23,7 @@ import { GpuOptimizer, type LabelledTensor } from '../../optim/gpu-optimizer';
 import { GpuProximalTerm } from '../../optim/gpu-proximal';
 import type { OptimizerRule } from '../../core/update-rules';
 import type { WeightBuffers } from './passes';
-import { isPlainGd, rateAt, stepScales, type JkoSettings, type UpdateSettings } from '../../core/update-settings';
+import { isPlainGd, jkoTau, rateAt, stepScales, type JkoSettings, type UpdateSettings } from '../../core/update-settings';
 
 export interface GradientBuffers {
   readonly gradA: GPUBuffer;
@@ -30,10 +35,11 @@ export interface TrainerUpdate {
   /** Forward-backward passes per step. */
   readonly passesPerStep: number;
   /**
-   * Called just before the chunk of steps first .. first + count - 1 is encoded, with the rate scale
-   * in force when that chunk was requested. Returns per-step tables (destroy after the submit).
+   * Called just before the chunk of steps first .. first + count - 1 is encoded, with the base rate lr0 in
+   * force when that chunk was requested (absolute, in the scaling's own units). Returns per-step tables
+   * (destroy after the submit).
    */
-  prepare(queue: GPUQueue, firstStep: number, count: number, rateScale: number): GPUBuffer[];
+  prepare(queue: GPUQueue, firstStep: number, count: number, learningRate: number): GPUBuffer[];
   /** Copies before step t's first pass (outside a compute pass). */
   beforeStep(encoder: GPUCommandEncoder, t: number, tables: readonly GPUBuffer[]): void;
   /** Kernels after the forward-backward kernels of pass `passIndex`. */
@@ -44,7 +50,7 @@ export interface TrainerUpdate {
 }
 
 export async function bindTrainerUpdate(gpu: GpuContext, settings: UpdateSettings, weights: WeightBuffers, grads: GradientBuffers, losses: GPUBuffer): Promise<TrainerUpdate> {
-  if (settings.jko) return bindJko(gpu, settings.jko, tensorsOf(settings, weights, grads));
+  if (settings.jko) return bindJko(gpu, { ...settings, jko: settings.jko }, tensorsOf(settings, weights, grads));
   if (isPlainGd(settings)) return bindFusedGd(gpu, settings, weights, grads);
   return bindOptimizer(gpu, settings, settings.optimizer ?? { kind: 'gd' }, tensorsOf(settings, weights, grads), losses);
 }
@@ -68,8 +74,8 @@ async function bindFusedGd(gpu: GpuContext, settings: UpdateSettings, weights: W
   const retract = settings.sphere ? await bindNormalizeRows(gpu, shape, weights.W) : undefined;
   return {
     passesPerStep: 1,
-    prepare: (queue, _first, _count, scale) => {
-      update.writeParams(queue, updateNeuronsParams(shape, neuronStepSizes({ ...settings, learningRate: settings.learningRate * scale }, settings.width)));
+    prepare: (queue, _first, _count, learningRate) => {
+      update.writeParams(queue, updateNeuronsParams(shape, neuronStepSizes({ ...settings, learningRate }, settings.width)));
       return [];
     },
     beforeStep: () => {},
@@ -90,8 +96,8 @@ async function bindOptimizer(gpu: GpuContext, settings: UpdateSettings, rule: Op
   const sam = rule.kind === 'sam';
   return {
     passesPerStep: sam ? 2 : 1,
-    prepare: (_queue, firstStep, count, scale) => [
-      optimizer.createStepTable(Array.from({ length: count }, (_, t) => ({ stepIndex: firstStep + t, learningRate: rateAt(settings, firstStep + t, scale), lossSlot: t }))),
+    prepare: (_queue, firstStep, count, learningRate) => [
+      optimizer.createStepTable(Array.from({ length: count }, (_, t) => ({ stepIndex: firstStep + t, learningRate: rateAt(settings, firstStep + t, learningRate), lossSlot: t }))),
     ],
     beforeStep: (encoder, t, tables) => optimizer.copyStep(encoder, tables[0]!, t),
     afterPass: (pass, passIndex) => (sam && passIndex === 0 ? optimizer.encodePerturb(pass) : optimizer.encodeUpdate(pass)),
@@ -100,14 +106,16 @@ async function bindOptimizer(gpu: GpuContext, settings: UpdateSettings, rule: Op
   };
 }
 
-async function bindJko(gpu: GpuContext, jko: JkoSettings, tensors: LabelledTensor[]): Promise<TrainerUpdate> {
+async function bindJko(gpu: GpuContext, settings: UpdateSettings & { readonly jko: JkoSettings }, tensors: LabelledTensor[]): Promise<TrainerUpdate> {
+  const { jko } = settings;
   const proximal = await GpuProximalTerm.create(gpu, tensors, jko.tau);
   const inner = await GpuOptimizer.create(gpu, { kind: 'gd' }, tensors, { initialStep: { stepIndex: 0, learningRate: jko.innerLearningRate } });
   return {
     passesPerStep: jko.innerSteps,
-    // tau plays the role of the step size: a rate change scales tau.
-    prepare: (_queue, _first, _count, scale) => {
-      if (proximal.tau !== jko.tau * scale) proximal.setTau(jko.tau * scale);
+    // tau plays the role of the step size: it moves with the run's rate.
+    prepare: (_queue, _first, _count, learningRate) => {
+      const tau = jkoTau(settings, learningRate);
+      if (proximal.tau !== tau) proximal.setTau(tau);
       return [];
     },
     beforeStep: (encoder) => proximal.copyAnchor(encoder),

@@ -24,7 +24,7 @@ import { meanLossParams } from '../../kernels/two-layer';
 import { bindSampleOnline, sampleOnlineParams } from '../../kernels/data';
 import { bindTwoLayerPasses, computeOutputOffset, type TwoLayerPasses } from './passes';
 import { bindTrainerUpdate, type TrainerUpdate } from './trainer-update';
-import { sphereProblem } from '../../core/update-settings';
+import { checkLearningRate, learningRateProblem, scheduleRateProblem, sphereProblem } from '../../core/update-settings';
 import type { TrainingSet, TwoLayerTrainerConfig, TwoLayerWeights } from '../../core/network';
 import { RANDOM_STREAMS } from '../../core/conventions';
 
@@ -37,8 +37,11 @@ export class TwoLayerTrainer {
   stepsTaken = 0;
   private nextStaging = 0;
   private readonly stagingInFlight: (Promise<void> | undefined)[] = [undefined, undefined];
-  /** Multiplies the configured rate (or schedule) from the next requested chunk on. */
-  private learningRateScale = 1;
+  /**
+   * lr0, the run's base rate in the scaling's own units: the config's until setLearningRate replaces it. Each
+   * chunk takes the value in force when it is requested and hands it down as it is (TrainerUpdate.prepare).
+   */
+  private baseRate: number;
   /** Settles once the most recently requested chunk has been handed to the queue. */
   private lastSubmitted: Promise<void> = Promise.resolve();
   private readonly staging: GPUBuffer[];
@@ -55,6 +58,7 @@ export class TwoLayerTrainer {
       update: TrainerUpdate;
     },
   ) {
+    this.baseRate = config.learningRate;
     const size = config.maxStepsPerSubmit * 4;
     this.staging = [0, 1].map((i) => gpu.device.createBuffer({ label: `${NAME}/losses-staging-${i}`, size, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ }));
   }
@@ -67,9 +71,10 @@ export class TwoLayerTrainer {
     if (batchSize > n && !config.withReplacement && !config.online) {
       throw new KernelArgumentError(NAME, 'batchSize', `is ${batchSize}, over the ${n} samples; sample with replacement or lower it`);
     }
-    if (!(config.learningRate >= 0) || !Number.isFinite(config.learningRate)) {
-      throw new KernelArgumentError(NAME, 'learningRate', `must be finite and >= 0, got ${config.learningRate}`);
-    }
+    const rateProblem = learningRateProblem(config, config.learningRate);
+    if (rateProblem) throw new KernelArgumentError(NAME, 'learningRate', rateProblem);
+    const scheduleProblem = scheduleRateProblem(config);
+    if (scheduleProblem) throw new KernelArgumentError(NAME, 'schedule.learningRate', scheduleProblem);
     if (config.centered && config.online) {
       throw new KernelArgumentError(NAME, 'centered', 'cannot be combined with online: f0 of fresh samples would need the initial network every step');
     }
@@ -183,7 +188,7 @@ export class TwoLayerTrainer {
     const meanLoss = k.passes.meanLoss;
     // Rows 0..stepCount-1: step t logs into slot t; the last row points extra passes at the scratch slot.
     const lossTable = createParamsTable(this.gpu.device, NAME, meanLoss.paramsByteLength, stepCount + 1, (t) => meanLossParams(B, t < stepCount ? t : this.config.maxStepsPerSubmit));
-    const rateScale = this.learningRateScale;
+    const learningRate = this.baseRate;
     const sampleTable = k.sample
       ? createParamsTable(this.gpu.device, NAME, k.sample.paramsByteLength, stepCount, (t) =>
           batchSamplingParams({
@@ -196,7 +201,7 @@ export class TwoLayerTrainer {
       : undefined;
     this.stepsTaken += stepCount;
     const result = previous.then(async () => {
-      const updateTables = k.update.prepare(device.queue, firstStep, stepCount, rateScale);
+      const updateTables = k.update.prepare(device.queue, firstStep, stepCount, learningRate);
       const encoder = device.createCommandEncoder({ label: `${NAME}/train` });
       for (let t = 0; t < stepCount; t++) {
         meanLoss.copyParams(encoder, lossTable, t * meanLoss.paramsByteLength);
@@ -261,13 +266,17 @@ export class TwoLayerTrainer {
     this.stepsTaken = stepsTaken;
   }
 
-  /** Changes the learning rate from the next step on, without a reset. */
+  /** lr0: the base rate of the next requested chunk (a schedule runs its shape from it). */
+  get learningRate(): number {
+    return this.baseRate;
+  }
+
+  /**
+   * Replaces lr0 from the next requested chunk on, without a reset (InvalidLearningRateError for a rate no step
+   * can take). Chunks already requested keep the rate they were requested with.
+   */
   setLearningRate(learningRate: number): void {
-    if (!(learningRate >= 0) || !Number.isFinite(learningRate)) {
-      throw new KernelArgumentError(NAME, 'learningRate', `must be finite and >= 0, got ${learningRate}`);
-    }
-    // Chunks already requested keep the old rate: each captures the scale when it is requested.
-    this.learningRateScale = this.config.learningRate > 0 ? learningRate / this.config.learningRate : 0;
+    this.baseRate = checkLearningRate(this.config, learningRate);
   }
 
   /** Reads the current parameters back. */

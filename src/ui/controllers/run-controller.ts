@@ -100,7 +100,7 @@ export class RunController implements ReactiveController {
     this.requestRedraw();
   }
 
-  /** Throws RangeError for a learning rate that is not positive and finite. */
+  /** Throws RangeError (InvalidLearningRateError) for a rate no step can take: NaN, infinite or negative. */
   setLearningRate(learningRate: number): void {
     this.session?.setLearningRate(learningRate);
   }

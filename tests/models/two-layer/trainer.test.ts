@@ -12,6 +12,8 @@ import { readFloat32 } from '../../../src/gpu/buffers';
 import { RANDOM_STREAMS } from '../../../src/core/conventions';
 import { sampleBatchIndices } from '../../../src/core/random';
 import { lossAtOutput, meanLoss } from '../../../src/float64/two-layer';
+import { parseSchedule, withBaseRate } from '../../../src/core/schedule';
+import { InvalidLearningRateError, jkoTau } from '../../../src/core/update-settings';
 
 const STEPS = 50;
 
@@ -245,5 +247,140 @@ describe('two-layer trainer: GPU against the float64 reference', () => {
     const trainer = await TwoLayerTrainer.create(gpu, { ...base, maxStepsPerSubmit: 4 }, init, data);
     await expect(trainer.train(5)).rejects.toThrow(/stepCount.*maxStepsPerSubmit/);
     trainer.destroy();
+  });
+});
+
+/** Either backend's trainer behind one face, for the live-rate tests below. */
+interface AnyTrainer {
+  readonly learningRate: number;
+  train(stepCount: number): Promise<number[]>;
+  setLearningRate(learningRate: number): void;
+  /** Weights, step counter and optimizer state: what a fresh trainer needs to continue. */
+  save(): Promise<{ weights: { a: ArrayLike<number>; W: ArrayLike<number>; b?: ArrayLike<number> }; stepsTaken: number; state: ArrayLike<number>[] }>;
+  load(saved: Awaited<ReturnType<AnyTrainer['save']>>): Promise<void>;
+  destroy(): void;
+}
+
+async function anyTrainer(backend: 'gpu' | 'float64', config: TwoLayerTrainerConfig): Promise<AnyTrainer> {
+  const { data, init } = problem(config);
+  if (backend === 'float64') {
+    const trainer = new Float64Trainer(config, init, data);
+    return {
+      get learningRate() {
+        return trainer.learningRate;
+      },
+      train: async (k) => Array.from(trainer.train(k)),
+      setLearningRate: (lr) => trainer.setLearningRate(lr),
+      save: async () => ({ weights: { ...trainer.weights }, stepsTaken: trainer.stepsTaken, state: trainer.optimizerStateArrays }),
+      load: async (saved) => trainer.restore(saved.weights, saved.stepsTaken, saved.state),
+      destroy: () => {},
+    };
+  }
+  const trainer = await TwoLayerTrainer.create(await getTestGpu(), config, init, data);
+  const f32 = (values: ArrayLike<number>) => Float32Array.from(values);
+  return {
+    get learningRate() {
+      return trainer.learningRate;
+    },
+    train: async (k) => Array.from(await trainer.train(k)),
+    setLearningRate: (lr) => trainer.setLearningRate(lr),
+    save: async () => ({ weights: await trainer.readWeights(), stepsTaken: trainer.stepsTaken, state: await trainer.readOptimizerState() }),
+    load: async ({ weights, stepsTaken, state }) =>
+      trainer.restore({ a: f32(weights.a), W: f32(weights.W), ...(weights.b ? { b: f32(weights.b) } : {}) }, stepsTaken, state.map(f32)),
+    destroy: () => trainer.destroy(),
+  };
+}
+
+/**
+ * `before` trains `stepsBefore` steps, then takes `rate` live; a fresh trainer made from `after` (a config whose
+ * own rate is that rate) and given the same weights, step and optimizer state must then take the very same
+ * steps, bit for bit: the live change trains at exactly the rates `after` configures.
+ */
+async function liveChangeRun(backend: 'gpu' | 'float64', before: TwoLayerTrainerConfig, stepsBefore: number, rate: number, after: TwoLayerTrainerConfig, stepsAfter = 10) {
+  const changed = await anyTrainer(backend, before);
+  const lossesBefore = await changed.train(stepsBefore);
+  const saved = await changed.save();
+  changed.setLearningRate(rate);
+  expect(changed.learningRate).toBe(rate);
+  const lossesAfter = await changed.train(stepsAfter);
+  const fresh = await anyTrainer(backend, after);
+  await fresh.load(saved);
+  expect(await fresh.train(stepsAfter)).toEqual(lossesAfter);
+  expect((await fresh.save()).weights).toEqual((await changed.save()).weights);
+  changed.destroy();
+  fresh.destroy();
+  return { lossesBefore, lossesAfter, saved };
+}
+
+describe.each(['gpu', 'float64'] as const)('live learning-rate changes on the %s backend', (backend) => {
+  const cosine = { kind: 'cosine', finalLearningRate: 0, decaySteps: 30, warmupSteps: 8 } as const;
+  const frozenCases: [string, Partial<TwoLayerTrainerConfig>, number, boolean][] = [
+    ['plain GD (fused)', {}, 0.05, true],
+    ['Adam', { optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } }, 0.01, true],
+    ['SAM over momentum, SGD B = 8', { optimizer: { kind: 'sam', rho: 0.05, epsilon: 1e-12, base: { kind: 'momentum', beta: 0.9 } }, batchSize: 8 }, 0.02, true],
+    // Changed at step 4, inside the warm-up: steps 4..7 ramp the new base.
+    ['GD under a cosine schedule with warm-up', { schedule: parseSchedule({ ...cosine, learningRate: 0 }) }, 0.1, true],
+    // Started at 0 the linear ramp still climbs to lrT; the live rate becomes its start.
+    ['GD under a linear schedule from 0', { schedule: parseSchedule({ kind: 'linear', learningRate: 0, finalLearningRate: 0.1, decaySteps: 20 }) }, 0.05, false],
+    ['sphere (GD and the retraction)', { sphere: true }, 0.05, false],
+  ];
+
+  it.each(frozenCases)('a config rate of 0, then a live change, trains at the new rate: %s', async (_name, change, rate, frozen) => {
+    const before = { ...base, ...change, learningRate: 0 };
+    const schedule = before.schedule ? { schedule: withBaseRate(before.schedule, rate) } : {};
+    const { lossesBefore, lossesAfter } = await liveChangeRun(backend, before, 4, rate, { ...before, learningRate: rate, ...schedule });
+    // At rate 0 nothing moves (full batch: the same loss every step); at the new rate the loss falls.
+    if (frozen && !before.batchSize) expect(new Set(lossesBefore).size).toBe(1);
+    expect(lossesAfter.at(-1)!).toBeLessThan(lossesAfter[0]!);
+  });
+
+  const schedules: [string, Partial<TwoLayerTrainerConfig>, number][] = [
+    ['GD, cosine with warm-up, changed inside the warm-up', { schedule: parseSchedule({ ...cosine, learningRate: 0.1, finalLearningRate: 0.01, warmupSteps: 5 }) }, 0.2],
+    ['momentum, inverse-sqrt', { optimizer: { kind: 'momentum', beta: 0.9 }, schedule: parseSchedule({ kind: 'inverse-sqrt', learningRate: 0.02 }) }, 0.01],
+    ['Adam, linear decay with warm-up', { optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999, epsilon: 1e-8 }, schedule: parseSchedule({ kind: 'linear', learningRate: 0.01, finalLearningRate: 0.001, decaySteps: 20, warmupSteps: 2 }) }, 0.03],
+  ];
+
+  it.each(schedules)('a live change under a schedule runs the schedule from the new base: %s', async (_name, change, rate) => {
+    const before = { ...base, ...change, learningRate: change.schedule!.learningRate };
+    await liveChangeRun(backend, before, 3, rate, { ...before, learningRate: rate, schedule: withBaseRate(before.schedule!, rate) }, 12);
+  });
+
+  it("a live change moves JKO's tau with the rate (tau new / old)", async () => {
+    const before = { ...base, jko: { tau: 0.2, innerSteps: 4, innerLearningRate: 0.02 } };
+    const after = { ...before, learningRate: 0.1, jko: { ...before.jko, tau: jkoTau(before, 0.1) } };
+    expect(after.jko.tau).toBe(0.4);
+    await liveChangeRun(backend, before, 3, 0.1, after, 5);
+  });
+
+  it('refuses a rate no step can take, keeping the one it has', async () => {
+    const trainer = await anyTrainer(backend, base);
+    for (const rate of [-1, NaN, Infinity]) expect(() => trainer.setLearningRate(rate)).toThrow(InvalidLearningRateError);
+    expect(trainer.learningRate).toBe(base.learningRate);
+    trainer.destroy();
+    const jko = await anyTrainer(backend, { ...base, jko: { tau: 0.2, innerSteps: 2, innerLearningRate: 0.02 } });
+    expect(() => jko.setLearningRate(0)).toThrow(/JKO/);
+    jko.destroy();
+  });
+});
+
+describe('live learning-rate changes: GPU against float64', () => {
+  it('a schedule changed mid-warm-up follows the reference', async () => {
+    const config = { ...base, learningRate: 0.1, schedule: parseSchedule({ kind: 'cosine', learningRate: 0.1, finalLearningRate: 0.01, decaySteps: 30, warmupSteps: 5 }) };
+    const curves = await Promise.all((['gpu', 'float64'] as const).map(async (backend) => {
+      const trainer = await anyTrainer(backend, config);
+      const losses = [...(await trainer.train(3))];
+      trainer.setLearningRate(0.2);
+      losses.push(...(await trainer.train(20)));
+      trainer.destroy();
+      return losses;
+    }));
+    expectClose(curves[0]!, curves[1]!, CURVE, 'loss curve with a live change');
+  });
+
+  it('both backends refuse a schedule that does not start at the configured rate', async () => {
+    const config = { ...base, learningRate: 0.1, schedule: parseSchedule({ kind: 'constant', learningRate: 0.2 }) };
+    const { data, init } = problem(config);
+    await expect(TwoLayerTrainer.create(await getTestGpu(), config, init, data)).rejects.toThrow(/schedule\.learningRate.*starts at the run's rate/);
+    expect(() => new Float64Trainer(config, init, data)).toThrow(/schedule\.learningRate.*starts at the run's rate/);
   });
 });
