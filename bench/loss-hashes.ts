@@ -6,6 +6,9 @@
  *
  *   npx tsx bench/loss-hashes.ts [--backend gpu|float64] > hashes.txt
  *
+ * Baselines (SwiftShader, 2 cores): docs/bench-results/loss-hashes-swiftshader.txt (gpu) and
+ * docs/bench-results/loss-hashes-float64.txt (float64).
+ *
  * One line per experiment: `<preset>#<k> <config name> losses=<hash> metrics=<hash>` (k counts the
  * check's runs in order). Wall-clock fields are left out of what is hashed, so equal lines mean equal numbers.
  * --backend applies to runs made from a preset's own config; checks that build other configs (width-transition,
