@@ -4,7 +4,8 @@
  * messages that name the field, the bad value and what is allowed.
  */
 import { z } from 'zod';
-import { LOSS_KINDS, SCALINGS, type TrainableParts } from '../core/conventions';
+import { LOSS_KINDS, SCALINGS, TRAINABLE_PARTS } from '../core/conventions';
+import { BACKENDS } from '../core/simulation';
 import { sphereProblem } from '../core/update-settings';
 import { dataSpecSchema } from '../data/spec';
 import { METRIC_NAMES, metricNamesOf } from '../metrics/registry';
@@ -42,7 +43,7 @@ export const modelSchema = z
   .object({
     kind: z.literal('two-layer'),
     width: positiveInt().default(256),
-    scaling: z.enum(SCALINGS as [string, ...string[]]).default('mean-field'),
+    scaling: z.enum(SCALINGS).default('mean-field'),
     alpha: z.number().positive().default(1),
     /**
      * f_alpha = alpha (f_theta - f_theta0): the lazy-training output of docs/science.md section 0 (f0 from the initial
@@ -50,7 +51,7 @@ export const modelSchema = z
      */
     centered: z.boolean().default(false),
     bias: z.boolean().default(false),
-    trainable: z.enum(['both', 'first', 'second']).default('both'),
+    trainable: z.enum(TRAINABLE_PARTS).default('both'),
     /**
      * Rows w_j on the unit sphere: each GD step w <- (w - lr g) / |w - lr g| (the retraction; for small lr the
      * Riemannian gradient flow on the sphere, E-Ma-Wu's particles on the circle). Plain GD, no bias, W trained.
@@ -107,8 +108,8 @@ export const configSchema = z
     name: z.string().optional(),
     seed: seedSchema.default(DEFAULT_SEED),
     steps: positiveInt().default(1000),
-    backend: z.enum(['gpu', 'float64']).default('gpu'),
-    loss: z.enum(LOSS_KINDS as [string, ...string[]]).default('square'),
+    backend: z.enum(BACKENDS).default('gpu'),
+    loss: z.enum(LOSS_KINDS).default('square'),
     /** The two-layer network (default), or a toy landscape of independent particles (data and optimizer then unused). */
     model: z.discriminatedUnion('kind', [modelSchema, landscapeModelSchema, linearModelSchema]).prefault({ kind: 'two-layer' }),
     data: dataSpecSchema.prefault({ kind: 'teacher-student' }),
@@ -139,7 +140,7 @@ export const configSchema = z
     });
     if (config.model.kind === 'two-layer' && config.model.sphere) {
       const { rule, schedule, jko } = config.optimizer;
-      const why = sphereProblem({ sphere: true, optimizer: rule, ...(schedule ? { schedule } : {}), ...(jko ? { jko } : {}), trainable: config.model.trainable as TrainableParts, hasBias: config.model.bias });
+      const why = sphereProblem({ sphere: true, optimizer: rule, ...(schedule ? { schedule } : {}), ...(jko ? { jko } : {}), trainable: config.model.trainable, hasBias: config.model.bias });
       if (why) context.addIssue({ code: 'custom', path: ['model', 'sphere'], message: `model.sphere ${why}` });
     }
     const { learningRate, schedule } = config.optimizer;

@@ -7,12 +7,14 @@
  *   Z = X W^T + b [n x m] pre-activations, H = relu(Z) [n x m] (H > 0 is the ReLU mask).
  */
 
-export type Scaling = 'mean-field' | 'ntk' | 'standard';
-export type LossKind = 'square' | 'logistic' | 'exponential';
-export type TrainableParts = 'both' | 'first' | 'second';
-
-export const SCALINGS: readonly Scaling[] = ['mean-field', 'ntk', 'standard'];
-export const LOSS_KINDS: readonly LossKind[] = ['square', 'logistic', 'exponential'];
+/** As-const tuples, so a config's z.enum of them parses straight to these types. */
+export const SCALINGS = ['mean-field', 'ntk', 'standard'] as const;
+export type Scaling = (typeof SCALINGS)[number];
+export const LOSS_KINDS = ['square', 'logistic', 'exponential'] as const;
+export type LossKind = (typeof LOSS_KINDS)[number];
+/** Which layers train: both, the first (W, b) only, or the second (a) only (random features). */
+export const TRAINABLE_PARTS = ['both', 'first', 'second'] as const;
+export type TrainableParts = (typeof TRAINABLE_PARTS)[number];
 
 /** s_m in f(x) = s_m * sum_j a_j sigma(w_j . x + b_j). */
 export function outputScale(scaling: Scaling, width: number): number {

@@ -220,7 +220,7 @@ export const csvSpecSchema = z.strictObject({
   /** Header x0,...,x{d-1},y. */
   path: z.string({ error: 'path must name the CSV file' }).min(1, { error: 'path must name the CSV file' }),
   /** The loss the labels are for: logistic and exponential need y in {-1, +1}. */
-  loss: z.enum(LOSS_KINDS as unknown as ['square', 'logistic', 'exponential'], { error: `loss must be one of ${LOSS_KINDS.join(', ')}` }).default('square'),
+  loss: z.enum(LOSS_KINDS, { error: `loss must be one of ${LOSS_KINDS.join(', ')}` }).default('square'),
   ...fileSplit,
 });
 

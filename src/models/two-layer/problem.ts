@@ -6,12 +6,10 @@ import type { LanczosOptions } from '../../core/lanczos';
 import { createDataset, type ReadText } from '../../data/create';
 import type { TargetFunction } from '../../core/dataset';
 import { onlineSpecFor } from '../../data/online';
-import type { LossKind, Scaling, TrainableParts } from '../../core/conventions';
 import { initialWeights } from '../../core/initialization';
 import { normalizeRows } from '../../float64/particles';
 import type { TrainingSet, TwoLayerTrainerConfig, TwoLayerWeights } from '../../core/network';
 import { parseInitFile } from './init-file';
-import type { MatmulSetting } from '../../core/matmul-algorithms';
 
 
 export interface Problem {
@@ -40,12 +38,12 @@ export async function buildProblem(config: ExperimentConfig, readText?: ReadText
     width: model.width,
     inputDim,
     sampleCount: train.y.length,
-    scaling: model.scaling as Scaling,
-    loss: config.loss as LossKind,
+    scaling: model.scaling,
+    loss: config.loss,
     alpha: model.alpha,
     centered: model.centered,
     hasBias: model.bias,
-    trainable: model.trainable as TrainableParts,
+    trainable: model.trainable,
     learningRate: optimizer.learningRate,
     optimizer: optimizer.rule,
     ...(optimizer.schedule ? { schedule: optimizer.schedule } : {}),
@@ -55,7 +53,7 @@ export async function buildProblem(config: ExperimentConfig, readText?: ReadText
     ...(model.sphere ? { sphere: true } : {}),
     seed: config.seed,
     maxStepsPerSubmit: config.stepsPerSubmit,
-    matmulAlgorithm: config.kernels.matmul as MatmulSetting,
+    matmulAlgorithm: config.kernels.matmul,
     ...(config.online ? { online: onlineSpecFor(config.data, optimizer.batchSize ?? train.y.length) } : {}),
   };
   let init = model.init.path
