@@ -28,8 +28,20 @@ export function outputScale(scaling: Scaling, width: number): number {
   }
 }
 
+/**
+ * What fixes the output scale alpha s_m: the home of these three fields, which NetworkSpec (src/core/network.ts)
+ * extends; declared here because this file is the floor below network.ts.
+ */
+export interface OutputScaleSpec {
+  /** Hidden width m. */
+  readonly width: number;
+  readonly scaling: Scaling;
+  /** Output scale alpha (default 1). */
+  readonly alpha?: number;
+}
+
 /** alpha * s_m, the factor in front of sum_j a_j sigma(w_j . x + b_j) (alpha defaults to 1). */
-export function combinedOutputScale(shape: { readonly scaling: Scaling; readonly width: number; readonly alpha?: number | undefined }): number {
+export function combinedOutputScale(shape: OutputScaleSpec): number {
   return (shape.alpha ?? 1) * outputScale(shape.scaling, shape.width);
 }
 

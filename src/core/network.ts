@@ -3,10 +3,9 @@
  * f(x) = alpha s_m sum_j a_j relu(w_j . x + b_j).
  */
 import type { OnlineSpec } from './dataset';
-import type { JkoSettings } from './update-settings';
 import type { OptimizerRule } from './update-rules';
 import type { LearningRateSchedule } from './schedule';
-import type { LossKind, Scaling, TrainableParts } from './conventions';
+import type { LossKind, OutputScaleSpec, TrainableParts } from './conventions';
 import type { MatmulSetting } from './matmul-algorithms';
 
 /**
@@ -20,39 +19,46 @@ export interface NetworkParameters<T> {
   readonly b?: T;
 }
 
-/** The network's architecture and output: what the forward and backward passes of both backends need. */
-export interface NetworkSpec {
-  readonly width: number;
-  readonly inputDim: number;
-  readonly scaling: Scaling;
-  readonly loss: LossKind;
-  readonly alpha?: number;
-  /** f_alpha = alpha (f_theta - f_theta0): output_loss subtracts PassInputs.outputOffset. Default false. */
-  readonly centered?: boolean;
-  readonly hasBias: boolean;
-  /** Default 'register'; 'auto': the adapter's autotuned winner (src/kernels/matmul-autotune.ts). */
-  readonly matmulAlgorithm?: MatmulSetting;
-}
-
-export interface TwoLayerTrainerConfig {
-  /** Hidden width m. */
-  readonly width: number;
+/**
+ * The network's architecture and output: what the forward and backward passes of both backends need. Each
+ * field is declared once, here (width m, scaling and alpha in OutputScaleSpec, src/core/conventions.ts);
+ * narrower settings types Pick from this or TwoLayerTrainerConfig.
+ */
+export interface NetworkSpec extends OutputScaleSpec {
   /** Input dimension d. */
   readonly inputDim: number;
-  /** Training samples n. */
-  readonly sampleCount: number;
-  readonly scaling: Scaling;
   readonly loss: LossKind;
-  /** Output scale alpha (default 1). */
-  readonly alpha?: number;
   /**
-   * f_alpha = alpha (f_theta - f_theta0) (docs/science.md section 0, lazy training): f0 on the train set is
-   * computed once at creation from `init`. Not with `online` (fresh samples have no f0). Default false.
+   * f_alpha = alpha (f_theta - f_theta0) (docs/science.md section 0, lazy training): the output loss subtracts
+   * f0 (PassInputs.outputOffset), which a trainer computes once on the train set at creation from `init`.
+   * Not with `online` (fresh samples have no f0). Default false.
    */
   readonly centered?: boolean;
   readonly hasBias: boolean;
+  /** Default 'register'; 'auto': the adapter's autotuned winner (src/kernels/matmul-autotune.ts), timed once and remembered. */
+  readonly matmulAlgorithm?: MatmulSetting;
+}
+
+/** JKO / proximal step (docs/science.md section 1): theta^{k+1} = argmin L + (1/(2 tau)) (1/m) sum_j |theta_j - theta_j^k|^2. */
+export interface JkoSettings {
+  readonly tau: number;
+  readonly innerSteps: number;
+  readonly innerLearningRate: number;
+}
+
+/**
+ * A training run: the network (NetworkSpec) and the run's own settings, each declared once, here. The update
+ * rule's part is UpdateSettings (src/core/update-settings.ts), a Pick of this.
+ */
+export interface TwoLayerTrainerConfig extends NetworkSpec {
+  /** Training samples n. */
+  readonly sampleCount: number;
+  /** Which layers train ('second' with W frozen is the random feature model). */
   readonly trainable: TrainableParts;
-  /** lr in the scaling's own units (mean-field: particle time). */
+  /**
+   * lr0, the run's base rate in the scaling's own units (mean-field: particle time): the schedule's start
+   * (its learningRate must equal it) or the constant rate. A live change replaces the trainer's copy, never this.
+   */
   readonly learningRate: number;
   /** Minibatch size B; absent or equal to n means full-batch GD. */
   readonly batchSize?: number;
@@ -65,15 +71,16 @@ export interface TwoLayerTrainerConfig {
    * passed to `create` is then unused for steps). Overrides batchSize.
    */
   readonly online?: OnlineSpec;
-  /** Default 'register'; 'auto' picks the adapter's fastest (timed once, remembered). */
-  readonly matmulAlgorithm?: MatmulSetting;
   /** Update rule (default plain GD, fused into one kernel). */
   readonly optimizer?: OptimizerRule;
   /** Learning rate per step (lr0 = its learningRate); absent: constant `learningRate`. */
   readonly schedule?: LearningRateSchedule;
-  /** Implicit (JKO) steps instead of explicit ones. */
+  /** Implicit (JKO) steps instead of explicit ones; tau is the outer step at lr0 and moves with the run's rate (jkoTau). */
   readonly jko?: JkoSettings;
-  /** Rows of W on the unit sphere: plain GD followed by w_j <- w_j / |w_j| (see UpdateSettings.sphere). */
+  /**
+   * First-layer rows constrained to the unit sphere (docs/science.md section 1, E-Ma-Wu): each plain-GD step
+   * is followed by the retraction w_j <- w_j / |w_j|. Only with plain GD (checked by the trainers, sphereProblem).
+   */
   readonly sphere?: boolean;
   /** Most steps one `train` call may record (size of the loss log). Default 1024. */
   readonly maxStepsPerSubmit?: number;

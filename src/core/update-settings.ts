@@ -8,38 +8,18 @@
  * masks: stepScales alone decides c_s, and every path reads it (fused GD as lr c_s through stepSizes, the
  * optimizer kernels and their float64 twins as u = c_s g).
  */
-import type { OptimizerRule } from './update-rules';
-import { learningRateAt, withBaseRate, type LearningRateSchedule } from './schedule';
-import { particleTimeFactor, type Scaling, type TrainableParts } from './conventions';
+import { learningRateAt, withBaseRate } from './schedule';
+import { particleTimeFactor } from './conventions';
+import type { JkoSettings, TwoLayerTrainerConfig } from './network';
 
-/** JKO / proximal step (docs/science.md section 1): theta^{k+1} = argmin L + (1/(2 tau)) (1/m) sum_j |theta_j - theta_j^k|^2. */
-export interface JkoSettings {
-  readonly tau: number;
-  readonly innerSteps: number;
-  readonly innerLearningRate: number;
-}
+/** JkoSettings' home is src/core/network.ts (the run's settings); re-exported for the update rule's importers. */
+export type { JkoSettings } from './network';
 
-export interface UpdateSettings {
-  readonly width: number;
-  readonly inputDim: number;
-  readonly scaling: Scaling;
-  readonly trainable: TrainableParts;
-  readonly hasBias: boolean;
-  /**
-   * lr0, the configured base rate in the scaling's own units: the schedule's start (its learningRate must
-   * equal it) or the constant rate. A live change replaces the trainer's copy, never this.
-   */
-  readonly learningRate: number;
-  readonly optimizer?: OptimizerRule;
-  readonly schedule?: LearningRateSchedule;
-  /** tau is the outer step at the configured rate; it moves with the run's rate (jkoTau). */
-  readonly jko?: JkoSettings;
-  /**
-   * First-layer rows constrained to the unit sphere (docs/science.md section 1, E-Ma-Wu): each plain-GD step
-   * is followed by the retraction w_j <- w_j / |w_j|. Only with plain GD (checked by the trainers).
-   */
-  readonly sphere?: boolean;
-}
+/** The fields of a run that decide its updates: the network's shape and scaling, and the run's rule and rate. */
+export type UpdateSettings = Pick<
+  TwoLayerTrainerConfig,
+  'width' | 'inputDim' | 'scaling' | 'trainable' | 'hasBias' | 'learningRate' | 'optimizer' | 'schedule' | 'jko' | 'sphere'
+>;
 
 /** Why `settings` cannot train on the sphere, or undefined when it can (plain GD, W trained, no bias). */
 export function sphereProblem(settings: Pick<UpdateSettings, 'sphere' | 'optimizer' | 'schedule' | 'jko' | 'trainable' | 'hasBias'>): string | undefined {

@@ -8,26 +8,16 @@
  * outputLoss, meanLoss, neuronGrads and hiddenGrad mirror the GPU kernels of the `two-layer`
  * family one for one, so a test can compare each kernel with its twin.
  */
-import { combinedOutputScale, type LossKind, type Scaling, type TrainableParts } from '../core/conventions';
+import { combinedOutputScale, type LossKind } from '../core/conventions';
 import { stepScales } from '../core/update-settings';
 import { lossDerivative, lossValue } from './losses';
-import type { NetworkParameters } from '../core/network';
+import type { NetworkParameters, NetworkSpec, TwoLayerTrainerConfig } from '../core/network';
 
 /** The parameters theta = (a, W, b) of a width-m network on d inputs. */
-export interface TwoLayerParams extends NetworkParameters<Float64Array> {
-  /** Hidden width m. */
-  readonly width: number;
-  /** Input dimension d. */
-  readonly inputDim: number;
-}
+export interface TwoLayerParams extends NetworkParameters<Float64Array>, Pick<NetworkSpec, 'width' | 'inputDim'> {}
 
-export interface TwoLayerOptions {
-  readonly scaling: Scaling;
-  readonly loss: LossKind;
-  /** Output scale alpha multiplying f; default 1. */
-  readonly alpha?: number;
-  /** Which layers gradient descent updates; default 'both'. 'second' with W frozen is the random feature model. */
-  readonly trainable?: TrainableParts;
+/** The output, loss and update of the passes; `trainable` is optional here (default 'both'). */
+export interface TwoLayerOptions extends Pick<NetworkSpec, 'scaling' | 'loss' | 'alpha'>, Partial<Pick<TwoLayerTrainerConfig, 'trainable'>> {
   /**
    * Centered model: f0_i = f_theta0(x_i) [n] for the samples X passed (alpha included), subtracted from
    * every output. A constant per sample, so it changes the loss derivatives and nothing else.
@@ -36,15 +26,7 @@ export interface TwoLayerOptions {
 }
 
 /** What the kernels of the family need to know: n, m and the combined output scale. */
-export interface HeadShape {
-  /** Number of samples n. */
-  readonly sampleCount: number;
-  /** Hidden width m. */
-  readonly width: number;
-  readonly scaling: Scaling;
-  /** Output scale alpha; default 1. */
-  readonly alpha?: number;
-}
+export type HeadShape = Pick<TwoLayerTrainerConfig, 'sampleCount' | 'width' | 'scaling' | 'alpha'>;
 
 export interface ForwardResult {
   /** Z = X W^T + b [n x m]. */

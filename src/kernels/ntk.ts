@@ -9,7 +9,8 @@ import type { GpuContext } from '../gpu/device';
 import { KernelArgumentError } from '../core/errors';
 import { bindKernel, type BoundKernel, type KernelSource } from '../gpu/kernel';
 import { checkBufferHolds, checkSize } from '../gpu/validate';
-import { combinedOutputScale, type Scaling, type TrainableParts } from '../core/conventions';
+import { combinedOutputScale, type TrainableParts } from '../core/conventions';
+import type { TwoLayerTrainerConfig } from '../core/network';
 
 const VARIANT: NtkVariant = {};
 
@@ -28,13 +29,7 @@ export const ntkCombineKernel: KernelSource<NtkVariant> = {
 };
 
 /** n, m and the output scale alpha s_m. */
-export interface NtkShape {
-  readonly sampleCount: number;
-  readonly width: number;
-  readonly scaling: Scaling;
-  /** Output scale alpha (default 1). */
-  readonly alpha?: number;
-}
+export type NtkShape = Pick<TwoLayerTrainerConfig, 'sampleCount' | 'width' | 'scaling' | 'alpha'>;
 
 /** (alpha s_m)^2 in float64, checked to be a finite float32. */
 export function ntkKernelScale(name: string, shape: NtkShape): number {

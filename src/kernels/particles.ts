@@ -18,9 +18,8 @@ import type { GpuContext } from '../gpu/device';
 import { KernelArgumentError } from '../core/errors';
 import { bindKernel, type BoundKernel, type KernelSource } from '../gpu/kernel';
 import { checkBufferHolds, checkSize } from '../gpu/validate';
-import type { Scaling, TrainableParts } from '../core/conventions';
 import { stepSizes } from '../core/update-settings';
-import type { NetworkParameters } from '../core/network';
+import type { NetworkParameters, NetworkSpec, TwoLayerTrainerConfig } from '../core/network';
 
 const UINT32_RANGE = 2 ** 32;
 
@@ -106,12 +105,8 @@ export async function bindGatherRows(gpu: GpuContext, shape: GatherShape, buffer
 // ---------------------------------------------------------------------------------------------
 // update_neurons
 
-export interface NeuronShape {
-  /** m: neurons. */
-  readonly width: number;
-  /** d: inputs per neuron. */
-  readonly inputDim: number;
-}
+/** m neurons of d inputs each. */
+export type NeuronShape = Pick<NetworkSpec, 'width' | 'inputDim'>;
 
 /** Step sizes of one update (uniforms lr_a, lr_w). Exactly 0 leaves that layer bit-identical. */
 export interface NeuronStepSizes {
@@ -121,13 +116,12 @@ export interface NeuronStepSizes {
   readonly lrW: number;
 }
 
-/** How a step is taken: docs/science.md section 0's update rule. */
-export interface NeuronUpdateRule {
-  readonly scaling: Scaling;
-  /** lr, in the units of the scaling (mean-field runs in particle time, lr * m). */
-  readonly learningRate: number;
-  readonly trainable: TrainableParts;
-}
+/**
+ * How a step is taken: docs/science.md section 0's update rule. `learningRate` here is this step's rate lr
+ * (rateAt, or a live change), in the units of the scaling (mean-field runs in particle time, lr * m), not
+ * necessarily the run's base rate lr0.
+ */
+export type NeuronUpdateRule = Pick<TwoLayerTrainerConfig, 'scaling' | 'learningRate' | 'trainable'>;
 
 /**
  * lr_a and lr_w from the update rule: lr c_s with c_s from stepScales (m for mean-field particle time, 1

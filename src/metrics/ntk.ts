@@ -21,30 +21,18 @@ import { checkSize } from '../gpu/validate';
 import { checkNetworkArrays, uploadNetwork } from './host-inputs';
 import { bindMatmul, matmulVariant } from '../kernels/matmul';
 import { resolveMatmulAlgorithm } from '../kernels/matmul-autotune';
-import { type MatmulSetting } from '../core/matmul-algorithms';
 import { bindNtkCombine, bindNtkMaskedScale } from '../kernels/ntk';
-import type { Scaling, TrainableParts } from '../core/conventions';
-import type { TwoLayerWeights, NetworkParameters } from '../core/network';
+import type { TwoLayerWeights, NetworkParameters, TwoLayerTrainerConfig } from '../core/network';
 import { symmetricEigenvalues } from '../core/spectrum';
 
 const NAME = 'ntk';
 
-export interface GpuNtkConfig {
-  /** Hidden width m. */
-  readonly width: number;
-  /** Input dimension d. */
-  readonly inputDim: number;
-  /** Samples n: K is n x n. */
-  readonly sampleCount: number;
-  readonly scaling: Scaling;
-  /** Output scale alpha (default 1). */
-  readonly alpha?: number;
-  readonly hasBias: boolean;
-  /** The kernel of the trainable parameters only (default 'both'): 'second' gives K^(a), 'first' K^(w) + K^(b). */
-  readonly trainable?: TrainableParts;
-  /** Default 'register'; 'auto': the adapter's autotuned winner. */
-  readonly matmulAlgorithm?: MatmulSetting;
-}
+/**
+ * The network and its n samples (K is n x n). `trainable` is optional here (default 'both') and selects the
+ * kernel of the trainable parameters only: 'second' gives K^(a), 'first' K^(w) + K^(b).
+ */
+export type GpuNtkConfig = Pick<TwoLayerTrainerConfig, 'width' | 'inputDim' | 'sampleCount' | 'scaling' | 'alpha' | 'hasBias' | 'matmulAlgorithm'> &
+  Partial<Pick<TwoLayerTrainerConfig, 'trainable'>>;
 
 /** GPU buffers X [n x d], a [m], W [m x d], b [m] (exactly when hasBias). */
 export interface GpuNtkInputs extends NetworkParameters<GPUBuffer> {

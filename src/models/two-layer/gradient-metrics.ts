@@ -7,7 +7,7 @@
  */
 import { stepScales } from '../../core/update-settings';
 import { tangentialRows } from '../../float64/particles';
-import type { Scaling, TrainableParts } from '../../core/conventions';
+import type { TwoLayerTrainerConfig } from '../../core/network';
 
 export interface GradientVectors {
   readonly gradA: ArrayLike<number>;
@@ -15,15 +15,13 @@ export interface GradientVectors {
   readonly gradB?: ArrayLike<number>;
 }
 
-export interface StepSettings {
-  readonly scaling: Scaling;
-  readonly trainable: TrainableParts;
-  readonly width: number;
-  readonly learningRate: number;
-  readonly inputDim?: number;
-  /** Rows of W on the unit sphere: a step moves w_j by -lr times the tangential part of its gradient only. */
-  readonly sphere?: boolean;
-}
+/**
+ * The run's settings one GD step reads. Two differ from the run's: `learningRate` is this step's rate lr
+ * (not necessarily the base rate lr0), and `inputDim` is optional, needed only with `sphere` (where a step
+ * moves w_j by -lr times the tangential part of its gradient only).
+ */
+export type StepSettings = Pick<TwoLayerTrainerConfig, 'scaling' | 'trainable' | 'width' | 'learningRate' | 'sphere'> &
+  Partial<Pick<TwoLayerTrainerConfig, 'inputDim'>>;
 
 function squares(values: ArrayLike<number> | undefined): number {
   let sum = 0;

@@ -4,8 +4,7 @@
  * metrics proper come from the backend's particle kernels (src/metrics/particles.ts).
  */
 import { twoLayerNormalizedMargin } from '../../metrics/margin';
-import type { Scaling } from '../../core/conventions';
-import type { TrainingSet } from '../../core/network';
+import type { NetworkSpec, TrainingSet } from '../../core/network';
 import type { Weights } from '../../core/simulation';
 
 /**
@@ -50,12 +49,7 @@ export function activatedOnNegative(weights: Weights, train: TrainingSet, width:
 }
 
 /** The network's shape and output scaling, as the margin reads them. */
-export interface MarginSettings {
-  readonly width: number;
-  readonly inputDim: number;
-  readonly scaling: Scaling;
-  readonly alpha?: number;
-}
+export type MarginSettings = Pick<NetworkSpec, 'width' | 'inputDim' | 'scaling' | 'alpha'>;
 
 /** min_i y_i f(x_i) / |theta|^2 for +-1 labels and a bias-free network (docs/science.md section 6); NaN otherwise. */
 export function normalizedMargin(weights: Weights, train: TrainingSet, { width, inputDim, scaling, alpha }: MarginSettings): number {
