@@ -20,7 +20,7 @@ import { wgsl } from './preprocessor';
 import { REDUCTION_WORKGROUP_SIZE } from './constants';
 import { linearWorkgroupIndex } from './common.wgsl';
 import { entryArgumentsWgsl, treeReductionWgsl, treeSumWgsl } from './metrics-common.wgsl';
-import { lossesWgsl } from './two-layer.wgsl';
+import { lossesWgsl } from './losses.wgsl';
 import { lossCode } from '../src/core/conventions';
 import { uniformStruct } from '../src/core/uniform-struct';
 

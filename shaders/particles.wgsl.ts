@@ -7,21 +7,19 @@ import { wgsl } from './preprocessor';
 import { ELEMENTWISE_WORKGROUP_SIZE } from './constants';
 import { elementIndexWgsl, entryArgumentsWgsl } from './common.wgsl';
 import { uniformStruct } from '../src/core/uniform-struct';
+import { UPDATE_NEURONS_PARAMS, updateWgsl, type BiasVariant } from './two-layer-passes.wgsl';
 
 export type GatherRowsVariant = Record<string, never>;
 
 export type NormalizeRowsVariant = Record<string, never>;
 
-export interface UpdateNeuronsVariant {
-  /** Whether the first layer has a bias b (and gradB): adds two bindings. */
-  readonly hasBias: boolean;
-}
+/** Whether the first layer has a bias b (and gradB): adds two bindings. */
+export type UpdateNeuronsVariant = BiasVariant;
 
 /** Uniform of gather_rows: B, d and n (an index >= n reads NaN). */
 export const GATHER_ROWS_PARAMS = uniformStruct('GatherRowsParams', { batch_size: 'u32', input_dim: 'u32', sample_count: 'u32' });
 
-/** Uniform of update_neurons: m, d, and the step sizes of a and of (W, b) (0 = frozen). */
-export const UPDATE_NEURONS_PARAMS = uniformStruct('UpdateNeuronsParams', { width: 'u32', input_dim: 'u32', lr_a: 'f32', lr_w: 'f32' });
+export { UPDATE_NEURONS_PARAMS };
 
 /** Uniform of normalize_rows: m and d. */
 export const NORMALIZE_ROWS_PARAMS = uniformStruct('NormalizeRowsParams', { width: 'u32', input_dim: 'u32' });
@@ -63,48 +61,12 @@ fn gather_rows(${entryArgumentsWgsl}) {
 }
 
 /**
- * One descent step on every neuron, fused so each parameter is read and written once:
- *   a_j -= lr_a * gradA_j,  W_jc -= lr_w * gradW_jc,  b_j -= lr_w * gradB_j.
- * One thread per element of W (coalesced); the thread of column 0 also updates a_j and b_j.
- * A step size of exactly 0 skips the write, so a layer that is not trained stays bit-identical
- * (a - 0 * g would turn -0 into +0 and a NaN gradient into a NaN parameter).
+ * update_neurons: one descent step on every neuron, a_j -= lr_a gradA_j, W_jc -= lr_w gradW_jc,
+ * b_j -= lr_w gradB_j, fused so each parameter is read and written once: the 'single' layout of the update in
+ * two-layer-passes.wgsl.ts (whose 'batch' layout is batch_update). A step size of exactly 0 skips the write.
  */
 export function updateNeuronsSource(variant: UpdateNeuronsVariant): string {
-  const { hasBias } = variant;
-  return wgsl`
-${UPDATE_NEURONS_PARAMS.wgsl}
-@group(0) @binding(0) var<uniform> params: ${UPDATE_NEURONS_PARAMS.name};
-@group(0) @binding(1) var<storage, read_write> a: array<f32>;
-@group(0) @binding(2) var<storage, read_write> w: array<f32>;
-#if ${hasBias}
-@group(0) @binding(3) var<storage, read_write> b: array<f32>;
-@group(0) @binding(4) var<storage, read> grad_a: array<f32>;
-@group(0) @binding(5) var<storage, read> grad_w: array<f32>;
-@group(0) @binding(6) var<storage, read> grad_b: array<f32>;
-#else
-@group(0) @binding(3) var<storage, read> grad_a: array<f32>;
-@group(0) @binding(4) var<storage, read> grad_w: array<f32>;
-#endif
-${elementIndexWgsl}
-@compute @workgroup_size(${ELEMENTWISE_WORKGROUP_SIZE})
-fn update_neurons(${entryArgumentsWgsl}) {
-  let e = element_index(workgroup_id, workgroup_count, local);
-  if (e >= params.width * params.input_dim) { return; }
-  let j = e / params.input_dim;
-  let column = e - j * params.input_dim;
-  if (params.lr_w != 0.0) {
-    w[e] = w[e] - params.lr_w * grad_w[e];
-#if ${hasBias}
-    if (column == 0u) {
-      b[j] = b[j] - params.lr_w * grad_b[j];
-    }
-#endif
-  }
-  if (column == 0u && params.lr_a != 0.0) {
-    a[j] = a[j] - params.lr_a * grad_a[j];
-  }
-}
-`;
+  return updateWgsl('single', variant);
 }
 
 /**

@@ -19,9 +19,10 @@ import type { GpuContext } from '../gpu/device';
 import { KernelArgumentError } from '../core/errors';
 import { bindKernel, type BoundKernel, type KernelSource } from '../gpu/kernel';
 import { checkBufferHolds, checkSize } from '../gpu/validate';
-import { LOSS_KINDS, SCALINGS, combinedOutputScale, lossCode, type LossKind } from '../core/conventions';
+import { lossCode, type LossKind } from '../core/conventions';
 import { batchRowLength, type BatchNetwork, type BatchSettings, type BatchShape } from '../core/batched-network';
 import { neuronStepSizes } from './particles';
+import { checkLoss, outputScaleOf } from './two-layer';
 
 const FAMILY = 'two-layer-batch';
 const VARIANT: TwoLayerBatchVariant = {};
@@ -63,9 +64,6 @@ export function networkTable(shape: BatchShape, settings: BatchSettings, network
   if (networks.length !== shape.networkCount) {
     throw new KernelArgumentError(name, 'networks', `has ${networks.length} entries, expected networkCount = ${shape.networkCount}`);
   }
-  if (!SCALINGS.includes(settings.scaling)) {
-    throw new KernelArgumentError(name, 'scaling', `is '${String(settings.scaling)}'; expected one of ${SCALINGS.join(', ')}`);
-  }
   const stride = BATCH_NETWORK.byteLength;
   const bytes = new Uint8Array(Math.max(1, networks.length) * stride);
   networks.forEach(({ width, learningRate }, k) => {
@@ -75,10 +73,10 @@ export function networkTable(shape: BatchShape, settings: BatchSettings, network
     if (!Number.isFinite(learningRate) || learningRate < 0) {
       throw new KernelArgumentError(name, `networks[${k}].learningRate`, `must be finite and >= 0, got ${learningRate}`);
     }
-    const scale = combinedOutputScale({ ...settings, width });
+    const scale = outputScaleOf(name, { ...settings, width }, `networks[${k}].alpha`);
     const steps = neuronStepSizes({ scaling: settings.scaling, learningRate, trainable: settings.trainable }, width);
-    for (const [argument, value] of [['alpha', scale], ['learningRate', steps.lrA], ['learningRate', steps.lrW]] as const) {
-      if (!Number.isFinite(Math.fround(value))) throw new KernelArgumentError(name, `networks[${k}].${argument}`, `gives ${value}, not a finite float32`);
+    for (const value of [steps.lrA, steps.lrW]) {
+      if (!Number.isFinite(Math.fround(value))) throw new KernelArgumentError(name, `networks[${k}].learningRate`, `gives ${value}, not a finite float32`);
     }
     bytes.set(new Uint8Array(BATCH_NETWORK.pack({ width, output_scale: scale, lr_a: steps.lrA, lr_w: steps.lrW })), k * stride);
   });
@@ -98,9 +96,7 @@ export function batchParams(shape: BatchShape, loss: LossKind = 'square', output
   });
 }
 
-export function checkLoss(name: string, loss: LossKind): void {
-  if (!LOSS_KINDS.includes(loss)) throw new KernelArgumentError(name, 'loss', `is '${String(loss)}'; expected one of ${LOSS_KINDS.join(', ')}`);
-}
+export { checkLoss };
 
 /** Checks each named buffer against its element count. */
 function checkBuffers(name: string, buffers: Record<string, GPUBuffer | undefined>, counts: Record<string, number>): void {

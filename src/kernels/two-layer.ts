@@ -70,22 +70,31 @@ export interface OutputLossShape extends TwoLayerShape {
   readonly centered?: boolean;
 }
 
-/** alpha * s_m as a float64 (the uniform holds it rounded to float32). */
-function checkedOutputScale(name: string, shape: TwoLayerShape): number {
-  checkSize(name, 'sampleCount', shape.sampleCount);
-  checkSize(name, 'width', shape.width);
-  if (!SCALINGS.includes(shape.scaling)) {
-    throw new KernelArgumentError(name, 'scaling', `is '${String(shape.scaling)}'; expected one of ${SCALINGS.join(', ')}`);
+/**
+ * alpha * s_m of a network of width m as a float64 (uniforms and the batch's network table hold it rounded to
+ * float32), after checking the scaling and that it is a finite float32. `argument` names alpha in the error.
+ */
+export function outputScaleOf(name: string, settings: Pick<TwoLayerShape, 'width' | 'scaling' | 'alpha'>, argument = 'alpha'): number {
+  if (!SCALINGS.includes(settings.scaling)) {
+    throw new KernelArgumentError(name, 'scaling', `is '${String(settings.scaling)}'; expected one of ${SCALINGS.join(', ')}`);
   }
-  const alpha = shape.alpha ?? 1;
-  const scale = combinedOutputScale(shape);
+  const alpha = settings.alpha ?? 1;
+  const scale = combinedOutputScale(settings);
   if (!Number.isFinite(alpha) || !Number.isFinite(Math.fround(scale))) {
-    throw new KernelArgumentError(name, 'alpha', `is ${alpha}; alpha * s_m must be a finite float32`);
+    throw new KernelArgumentError(name, argument, `is ${alpha}; alpha * s_m must be a finite float32`);
   }
   return scale;
 }
 
-function checkLoss(name: string, loss: LossKind): void {
+/** alpha * s_m of the shape, after checking its sizes. */
+function checkedOutputScale(name: string, shape: TwoLayerShape): number {
+  checkSize(name, 'sampleCount', shape.sampleCount);
+  checkSize(name, 'width', shape.width);
+  return outputScaleOf(name, shape);
+}
+
+/** The loss is one of LOSS_KINDS (the kernels' loss_code). */
+export function checkLoss(name: string, loss: LossKind): void {
   if (!LOSS_KINDS.includes(loss)) {
     throw new KernelArgumentError(name, 'loss', `is '${String(loss)}'; expected one of ${LOSS_KINDS.join(', ')}`);
   }

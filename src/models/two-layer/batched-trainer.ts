@@ -21,12 +21,10 @@ import { createParamsTable } from '../../gpu/params';
 import { KernelArgumentError } from '../../core/errors';
 import type { BoundKernel } from '../../gpu/kernel';
 import { checkFinite, checkLength, checkSize } from '../../gpu/validate';
-import { bindMatmul, matmulVariant } from '../../kernels/matmul';
-import { fitAlgorithm } from '../../kernels/matmul-autotune';
 import { batchElementCounts, batchParams, bindBatchMeanLoss, bindBatchNeuronGrads, bindBatchOutputLoss, bindBatchUpdate, checkBatchShape, networkTable } from '../../kernels/two-layer-batch';
 import { batchRowLength, type BatchShape, type BatchedTrainerConfig } from '../../core/batched-network';
 import { padWeights, unpadWeights, batchTrainingSets } from './batched-layout';
-import { combinedOutputScale } from '../../core/conventions';
+import { bindHiddenLayer, bindReluGradMatmul, createOutputScaleBuffer, type ProductShape } from './passes';
 import { initialWeights } from '../../core/initialization';
 import type { TrainingSet, TwoLayerWeights } from '../../core/network';
 
@@ -120,7 +118,7 @@ export class BatchedTrainer {
       losses: buffer('losses', maxStepsPerSubmit * N * 4),
       ...(hasBias ? { gradB: buffer('gradB', counts.neurons * 4) } : {}),
       // alpha s_{m_k} per network, as in the network table, for the 'relu-grad' matmul.
-      ...(firstLayerTrains ? { outputScale: buffer('outputScale', new Float32Array(config.networks.map(({ width }) => combinedOutputScale({ ...config, width })))) } : {}),
+      ...(firstLayerTrains ? { outputScale: createOutputScaleBuffer(gpu, `${NAME}/outputScale`, config, config.networks.map(({ width }) => width)) } : {}),
     };
     const b = buffers;
     const algorithm = config.matmulAlgorithm ?? 'register';
@@ -131,18 +129,14 @@ export class BatchedTrainer {
       return k;
     };
     try {
-      const forward = { batch: N, m: n, n: M, k: R };
-      await bound(bindMatmul(gpu, matmulVariant({ algorithm: fitAlgorithm(algorithm, forward), transB: true, epilogue: 'relu' }), forward, { a: b.X!, b: b.firstLayer!, c: b.H! }));
+      // The bias, if any, is column d of X and of the first layer: a plain relu epilogue.
+      const products: ProductShape = { networkCount: N, sampleCount: n, width: M, rowLength: R };
+      await bound(bindHiddenLayer(gpu, algorithm, { ...products, biasEpilogue: false }, { X: b.X!, W: b.firstLayer!, H: b.H! }));
       await bound(bindBatchOutputLoss(gpu, shape, config.loss, { networks: b.networks!, activation: b.H!, a: b.a!, y: b.y!, output: b.output!, loss: b.sampleLoss!, outputGrad: b.outputGrad! }));
       const meanLoss = await bound(bindBatchMeanLoss(gpu, shape, 0, { loss: b.sampleLoss!, metrics: b.losses! }));
       await bound(bindBatchNeuronGrads(gpu, shape, { networks: b.networks!, activation: b.H!, outputGrad: b.outputGrad!, gradA: b.gradA!, ...(hasBias ? { a: b.a!, gradB: b.gradB! } : {}) }));
       if (firstLayerTrains) {
-        const gradient = { batch: N, m: M, n: R, k: n };
-        await bound(
-          bindMatmul(gpu, matmulVariant({ algorithm: fitAlgorithm(algorithm, gradient), transA: true, operandA: 'relu-grad' }), gradient, {
-            a: b.H!, b: b.X!, c: b.gradW!, gate: b.outputGrad!, rowScale: b.a!, scale: b.outputScale!,
-          }),
-        );
+        await bound(bindReluGradMatmul(gpu, algorithm, products, { H: b.H!, X: b.X!, outputGrad: b.outputGrad!, a: b.a!, outputScale: b.outputScale!, gradW: b.gradW! }));
       }
       await bound(bindBatchUpdate(gpu, shape, { networks: b.networks!, a: b.a!, firstLayer: b.firstLayer!, gradA: b.gradA!, gradW: b.gradW!, ...(hasBias ? { gradB: b.gradB! } : {}) }));
       const staging = gpu.device.createBuffer({ label: `${NAME}/losses-staging`, size: maxStepsPerSubmit * N * 4, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });

@@ -16,6 +16,7 @@ import { runKernels, type BoundKernel } from '../../gpu/kernel';
 import { bindMatmul, matmulVariant } from '../../kernels/matmul';
 import { fitAlgorithm, resolveMatmulAlgorithm } from '../../kernels/matmul-autotune';
 import type { NetworkSpec, NetworkParameters } from '../../core/network';
+import type { MatmulAlgorithm } from '../../core/matmul-algorithms';
 import { bindFirstLayerGrad, bindMeanLoss, bindNeuronGrads, bindOutputLoss } from '../../kernels/two-layer';
 import { combinedOutputScale } from '../../core/conventions';
 
@@ -27,6 +28,55 @@ import { combinedOutputScale } from '../../core/conventions';
  * ~120 ms, so the crossover is d ~ 3.
  */
 export const FIRST_LAYER_GRAD_MAX_DIM = 2;
+
+/**
+ * The sizes of the two matmuls of a step for `networkCount` networks side by side (1 for one network; a batch
+ * pads every network to the same width): X [N x n x R], W [N x m x R], H [N x n x m], with R = d, or d + 1 when
+ * a batch carries the bias as a column of X and W.
+ */
+export interface ProductShape {
+  readonly networkCount: number;
+  readonly sampleCount: number;
+  readonly width: number;
+  readonly rowLength: number;
+}
+
+/**
+ * H = relu(X W^T + b): the matmul with a fused relu epilogue, or bias-relu adding b [m] (Z never stored).
+ * A batch has no bias epilogue (it holds one bias row for the whole batch); it folds b into W's last column.
+ */
+export function bindHiddenLayer(
+  gpu: GpuContext,
+  algorithm: MatmulAlgorithm,
+  shape: ProductShape & { readonly biasEpilogue: boolean },
+  buffers: { readonly X: GPUBuffer; readonly W: GPUBuffer; readonly H: GPUBuffer; readonly b?: GPUBuffer },
+): Promise<BoundKernel> {
+  const product = { batch: shape.networkCount, m: shape.sampleCount, n: shape.width, k: shape.rowLength };
+  const variant = matmulVariant({ algorithm: fitAlgorithm(algorithm, product), transB: true, epilogue: shape.biasEpilogue ? 'bias-relu' : 'relu' });
+  return bindMatmul(gpu, variant, product, { a: buffers.X, b: buffers.W, c: buffers.H, ...(buffers.b ? { bias: buffers.b } : {}) });
+}
+
+/**
+ * dL/dW_jc = alpha s_m a_j sum_i g_i 1[H_ij > 0] X_ic: the matmul with the 'relu-grad' operand, H read transposed,
+ * gated by g, rows scaled by a and by alpha s_m (outputScale [N], one per network).
+ */
+export function bindReluGradMatmul(
+  gpu: GpuContext,
+  algorithm: MatmulAlgorithm,
+  shape: ProductShape,
+  buffers: { readonly H: GPUBuffer; readonly X: GPUBuffer; readonly outputGrad: GPUBuffer; readonly a: GPUBuffer; readonly outputScale: GPUBuffer; readonly gradW: GPUBuffer },
+): Promise<BoundKernel> {
+  const product = { batch: shape.networkCount, m: shape.width, n: shape.rowLength, k: shape.sampleCount };
+  const variant = matmulVariant({ algorithm: fitAlgorithm(algorithm, product), transA: true, operandA: 'relu-grad' });
+  return bindMatmul(gpu, variant, product, {
+    a: buffers.H, b: buffers.X, c: buffers.gradW, gate: buffers.outputGrad, rowScale: buffers.a, scale: buffers.outputScale,
+  });
+}
+
+/** alpha s_m of each network (width m_k) as float32 [N], the buffer the 'relu-grad' matmul reads it from. */
+export function createOutputScaleBuffer(gpu: GpuContext, label: string, settings: Pick<NetworkSpec, 'scaling' | 'alpha'>, widths: readonly number[]): GPUBuffer {
+  return createStorageBuffer(gpu, label, new Float32Array(widths.map((width) => combinedOutputScale({ ...settings, width }))));
+}
 
 /** The parameters on the device. */
 export type WeightBuffers = NetworkParameters<GPUBuffer>;
@@ -86,18 +136,14 @@ export async function bindTwoLayerPasses(
   };
   const reluGradMatmul = options.backward && options.firstLayerGradient && d > FIRST_LAYER_GRAD_MAX_DIM;
   // alpha s_m for the 'relu-grad' matmul, which reads it from a buffer (one per matrix of a batch).
-  if (reluGradMatmul) buffers.outputScale = createStorageBuffer(gpu, `${label}/outputScale`, new Float32Array([combinedOutputScale({ ...spec, width: m })]));
+  if (reluGradMatmul) buffers.outputScale = createOutputScaleBuffer(gpu, `${label}/outputScale`, spec, [m]);
   const algorithm = await resolveMatmulAlgorithm(gpu, spec.matmulAlgorithm ?? 'register');
   const head = { sampleCount: n, width: m, scaling: spec.scaling, alpha: spec.alpha ?? 1 };
   const forward: BoundKernel[] = [];
   const backward: BoundKernel[] = [];
+  const products: ProductShape = { networkCount: 1, sampleCount: n, width: m, rowLength: d };
   forward.push(
-    await bindMatmul(
-      gpu,
-      matmulVariant({ algorithm: fitAlgorithm(algorithm, { m: n, n: m }), transB: true, epilogue: hasBias ? 'bias-relu' : 'relu' }),
-      { batch: 1, m: n, n: m, k: d },
-      { a: inputs.X, b: weights.W, c: buffers.H, ...(weights.b ? { bias: weights.b } : {}) },
-    ),
+    await bindHiddenLayer(gpu, algorithm, { ...products, biasEpilogue: hasBias }, { X: inputs.X, W: weights.W, H: buffers.H, ...(weights.b ? { b: weights.b } : {}) }),
     await bindOutputLoss(gpu, { ...head, loss: spec.loss, centered: spec.centered ?? false }, {
       activation: buffers.H, a: weights.a, y: inputs.y, output: buffers.output, loss: buffers.sampleLoss, outputGrad: buffers.outputGrad,
       ...(inputs.outputOffset ? { outputOffset: inputs.outputOffset } : {}),
@@ -116,14 +162,10 @@ export async function bindTwoLayerPasses(
         await bindFirstLayerGrad(gpu, { ...head, inputDim: d }, { activation: buffers.H, a: weights.a, outputGrad: buffers.outputGrad, X: inputs.X, gradW: buffers.gradW }),
       );
     } else if (reluGradMatmul) {
-      // dL/dW_jc = alpha s_m a_j sum_i g_i 1[H_ij > 0] X_ic: H read transposed, gated by g, rows scaled by a.
       backward.push(
-        await bindMatmul(
-          gpu,
-          matmulVariant({ algorithm: fitAlgorithm(algorithm, { m, n: d }), transA: true, operandA: 'relu-grad' }),
-          { batch: 1, m, n: d, k: n },
-          { a: buffers.H, b: inputs.X, c: buffers.gradW, gate: buffers.outputGrad, rowScale: weights.a, scale: buffers.outputScale! },
-        ),
+        await bindReluGradMatmul(gpu, algorithm, products, {
+          H: buffers.H, X: inputs.X, outputGrad: buffers.outputGrad, a: weights.a, outputScale: buffers.outputScale!, gradW: buffers.gradW,
+        }),
       );
     }
   }
