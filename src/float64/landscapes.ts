@@ -7,8 +7,11 @@
  * sampling), so GPU and twin see the same batches; gradient noise uses the same blocks (equal to
  * the GPU's normals up to its log/cos accuracy). Full-matrix AdaGrad uses ml-matrix's symmetric
  * eigen-solve, independent of the kernel's closed form / Jacobi iteration.
+ *
+ * Parts: the minibatch draw (./landscape-sampling.ts), each kind's f and gradient
+ * (./landscape-functions.ts), the optimizers' steps (./landscape-preconditioners.ts); this file runs
+ * the particles.
  */
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import {
   LANDSCAPE_STREAMS,
   batchSizeOf,
@@ -19,12 +22,14 @@ import {
   landscapeSchedule,
   optimizerStateSize,
   type ComponentSampling,
-  type LandscapeOptimizer,
   type LandscapeSpec,
 } from '../core/landscape';
-import { indexBelow, normalFromBits, threefry2x32, uniformBelow } from '../core/random';
+import { normalFromBits, threefry2x32 } from '../core/random';
 import { learningRateAt } from '../core/schedule';
-import { accumulateSquare, adaptiveStepSize, delta0AdagradStep } from './update-rules';
+import { accumulateSquare, adaptiveStepSize } from './update-rules';
+import { batchComponents } from './landscape-sampling';
+import { escapeComponent, perkoStep, strictSaddleGradient, strictSaddleValue } from './landscape-functions';
+import { precondition } from './landscape-preconditioners';
 
 /** A user expression's twin: f and its gradient as TS functions of x (length k). */
 export interface ExpressionTwin {
@@ -55,119 +60,10 @@ export interface LandscapeTwinResult {
 const f32 = Math.fround;
 const MIN_NORMAL_F32 = 2 ** -126;
 
-/**
- * The minibatch of particle p at step t. With replacement (or B = 1): component k = index_below of
- * word 0 of threefry(key_pt, (k, 0)). Without replacement (B >= 2): selection sampling, i in [0, n)
- * taken with probability (B - taken) / (n - i) by uniformBelow(n - i, key_pt, i) < B - taken, which
- * gives every B-subset probability 1 / C(n, B); the batch lists the taken i in increasing order.
- */
-export function batchComponents(seed: number, particle: number, step: number, sampleCount: number, batchSize: number, sampling: ComponentSampling): number[] {
-  if (sampling === 'full') return Array.from({ length: sampleCount }, (_, i) => i);
-  const key = threefry2x32(seed, LANDSCAPE_STREAMS.batch, particle, step);
-  if (sampling === 'with-replacement' || batchSize === 1) {
-    return Array.from({ length: batchSize }, (_, k) => indexBelow(threefry2x32(key[0], key[1], k, 0)[0], sampleCount));
-  }
-  const taken: number[] = [];
-  for (let i = 0; taken.length < batchSize; i++) {
-    if (uniformBelow(sampleCount - i, key, i) < batchSize - taken.length) taken.push(i);
-  }
-  return taken;
-}
-
 function norm(x: ArrayLike<number>): number {
   let sum = 0;
   for (let c = 0; c < x.length; c++) sum += x[c]! * x[c]!;
   return Math.sqrt(sum);
-}
-
-/** f_i = min(x^2, c_i (x - 1)^2) of the escape example, and its derivative (a tie takes x^2). */
-export function escapeComponent(x: number, coefficient: number): { value: number; gradient: number } {
-  const d = x - 1;
-  return x * x <= coefficient * d * d ? { value: x * x, gradient: 2 * x } : { value: coefficient * d * d, gradient: 2 * coefficient * d };
-}
-
-export function strictSaddleValue(x: ArrayLike<number>): number {
-  const y2 = x[1]! * x[1]!;
-  return 0.5 * x[0]! * x[0]! + 0.25 * y2 * y2 - 0.5 * y2;
-}
-
-export function strictSaddleGradient(x: ArrayLike<number>): [number, number] {
-  return [x[0]!, x[1]! ** 3 - x[1]!];
-}
-
-/** Perko's field v(x) = (-x1, -x2 + x1^2, x3 + x1^2). */
-export function perkoField(x: ArrayLike<number>): [number, number, number] {
-  const square = x[0]! * x[0]!;
-  return [-x[0]!, -x[1]! + square, x[2]! + square];
-}
-
-/** One Euler (x + h v) or classical RK4 step of Perko's field. */
-export function perkoStep(x: ArrayLike<number>, h: number, integrator: 'euler' | 'rk4'): [number, number, number] {
-  const at = (base: ArrayLike<number>, scale: number, v: readonly number[]) => [0, 1, 2].map((c) => base[c]! + scale * v[c]!);
-  const k1 = perkoField(x);
-  if (integrator === 'euler') return at(x, h, k1) as [number, number, number];
-  const k2 = perkoField(at(x, h / 2, k1));
-  const k3 = perkoField(at(x, h / 2, k2));
-  const k4 = perkoField(at(x, h, k3));
-  return [0, 1, 2].map((c) => x[c]! + (h / 6) * (k1[c]! + 2 * k2[c]! + 2 * k3[c]! + k4[c]!)) as [number, number, number];
-}
-
-/**
- * kappa(h) of the discrete scheme's stable manifold c3 = -kappa c1^2 (any c2). x1 evolves linearly,
- * x1 <- r x1, and x3 <- R x3 + q x1^2 (x2 never feeds back), so x3_t = R^t (c3 + c1^2 sum_s q r^{2s} R^{-s-1})
- * stays bounded iff c3 = -q c1^2 / (R - r^2). r, R, q come from one step of the scheme itself:
- * Euler gives r = 1 - h, R = 1 + h, q = h, so kappa = 1 / (3 - h); h -> 0 recovers Perko's c3 = -c1^2/3.
- */
-export function perkoStableManifoldCoefficient(h: number, integrator: 'euler' | 'rk4'): number {
-  const r = perkoStep([1, 0, 0], h, integrator)[0];
-  const q = perkoStep([1, 0, 0], h, integrator)[2];
-  const growth = perkoStep([0, 0, 1], h, integrator)[2];
-  return q / (growth - r * r);
-}
-
-/** G^{-1/2} g for G = delta0^2 I + acc (k x k, row-major), eigenvalues floored at delta0^2. */
-export function inverseSqrtTimes(acc: ArrayLike<number>, g: ArrayLike<number>, delta0Squared: number): Float64Array {
-  const k = g.length;
-  const matrix = new Matrix(k, k);
-  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) matrix.set(i, j, acc[i * k + j]! + (i === j ? delta0Squared : 0));
-  const eigen = new EigenvalueDecomposition(matrix, { assumeSymmetric: true });
-  const vectors = eigen.eigenvectorMatrix;
-  const out = new Float64Array(k);
-  eigen.realEigenvalues.forEach((lambda, i) => {
-    let projection = 0;
-    for (let r = 0; r < k; r++) projection += vectors.get(r, i) * g[r]!;
-    const w = projection / Math.sqrt(Math.max(lambda, delta0Squared));
-    for (let r = 0; r < k; r++) out[r] = out[r]! + vectors.get(r, i) * w;
-  });
-  return out;
-}
-
-/** d = Gamma_t g, updating the accumulators first (sums over s <= t), by the shared rules of ./update-rules.ts. */
-function precondition(optimizer: LandscapeOptimizer, acc: Float64Array, g: ArrayLike<number>, alpha: number, delta0Squared: number): Float64Array {
-  const k = g.length;
-  const d = new Float64Array(k);
-  switch (optimizer) {
-    case 'gd':
-      for (let c = 0; c < k; c++) d[c] = alpha * g[c]!;
-      return d;
-    case 'adagrad':
-      for (let c = 0; c < k; c++) {
-        acc[c] = accumulateSquare(acc[c]!, g[c]!);
-        d[c] = delta0AdagradStep(alpha, g[c]!, delta0Squared, acc[c]!);
-      }
-      return d;
-    case 'adanorm': {
-      for (let c = 0; c < k; c++) acc[0] = accumulateSquare(acc[0]!, g[c]!);
-      for (let c = 0; c < k; c++) d[c] = delta0AdagradStep(alpha, g[c]!, delta0Squared, acc[0]!);
-      return d;
-    }
-    case 'adagrad-full': {
-      for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) acc[i * k + j] = acc[i * k + j]! + g[i]! * g[j]!;
-      const step = inverseSqrtTimes(acc, g, delta0Squared);
-      for (let c = 0; c < k; c++) d[c] = alpha * step[c]!;
-      return d;
-    }
-  }
 }
 
 function mean(values: readonly number[], indices: readonly number[]): number {

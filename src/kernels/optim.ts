@@ -1,36 +1,18 @@
 /**
- * Wrappers for shaders/optim.wgsl.ts: one bound kernel per tensor and entry point, state and scalars
- * allocation, and the params packers a trainer needs to rewrite params per step (writeParams or a
- * params table + BoundKernel.copyParams). Every argument is checked before anything is created.
- * src/optim/gpu-optimizer.ts composes these into whole steps.
+ * Wrapper for optimizer_update of shaders/optim.wgsl.ts: one bound kernel per tensor, and the params
+ * packer a trainer needs to rewrite params per step (writeParams or a params table +
+ * BoundKernel.copyParams). Every argument is checked before anything is created.
+ * src/optim/gpu-optimizer.ts composes the optim wrappers into whole steps; the others are
+ * ./optim-norms.ts, ./optim-sam.ts and ./optim-proximal.ts, allocation ./optim-buffers.ts.
  */
-import {
-  NORM_TOTAL_PARAMS,
-  OPTIMIZER_UPDATE_PARAMS,
-  PROXIMAL_GRAD_PARAMS,
-  SAM_PERTURB_PARAMS,
-  SAM_RESTORE_PARAMS,
-  SQUARED_NORM_PARAMS,
-  normTotalSource,
-  optimizerUpdateSource,
-  OPTIMIZER_SCALAR_SLOTS,
-  proximalGradSource,
-  samPerturbSource,
-  samRestoreSource,
-  squaredNormSource,
-  type OptimizerUpdateVariant,
-  type OptimizerVariant,
-  type UpdateKind,
-} from '../../shaders/optim.wgsl';
-import { ELEMENTWISE_WORKGROUP_SIZE, REDUCTION_WORKGROUP_SIZE } from '../../shaders/constants';
-import { createStorageBuffer } from '../gpu/buffers';
+import { OPTIMIZER_SCALAR_SLOTS, OPTIMIZER_UPDATE_PARAMS, type UpdateKind } from '../../shaders/optim.wgsl';
+import { ELEMENTWISE_WORKGROUP_SIZE } from '../../shaders/constants';
 import type { GpuContext } from '../gpu/device';
 import { KernelArgumentError } from '../core/errors';
-import { bindKernel, type BoundKernel, type KernelSource } from '../gpu/kernel';
-import { checkBufferHolds, checkSize } from '../gpu/validate';
+import { bindKernel, type BoundKernel } from '../gpu/kernel';
+import { checkBufferHolds } from '../gpu/validate';
 import {
   biasCorrection,
-  optimizerRuleSchema,
   stateNames,
   updateNeedsGradientNorm,
   updateNeedsLoss,
@@ -38,42 +20,9 @@ import {
   type BaseOptimizerRule,
   type OptimizerRule,
   type OptimizerRuleInput,
-  type StateName,
 } from '../core/update-rules';
-
-const FAMILY = 'optim';
-const VARIANT: OptimizerVariant = {};
-const UINT32_RANGE = 2 ** 32;
-
-function plainKernel(entryPoint: string, source: (variant: OptimizerVariant) => string): KernelSource<OptimizerVariant> {
-  return { family: FAMILY, entryPoint, source, cacheKey: () => 'f32' };
-}
-
-export const squaredNormKernel = plainKernel('squared_norm', squaredNormSource);
-export const normTotalKernel = plainKernel('norm_total', normTotalSource);
-export const samPerturbKernel = plainKernel('sam_perturb', samPerturbSource);
-export const samRestoreKernel = plainKernel('sam_restore', samRestoreSource);
-export const proximalGradKernel = plainKernel('proximal_grad', proximalGradSource);
-export const optimizerUpdateKernel: KernelSource<OptimizerUpdateVariant> = {
-  family: FAMILY,
-  entryPoint: 'optimizer_update',
-  source: optimizerUpdateSource,
-  cacheKey: (variant) => `f32-${variant.kind}`,
-};
-
-/** One parameter tensor of a model, as the optimizer sees it. */
-export interface OptimizerTensor {
-  /** theta_s, f32 [elementCount], updated in place. */
-  readonly param: GPUBuffer;
-  /** dL/dtheta_s, f32 [elementCount]. */
-  readonly grad: GPUBuffer;
-  readonly elementCount: number;
-  /**
-   * c_s: the step per unit learning rate, i.e. neuronStepSizes(rule with learningRate 1, m):
-   * m for mean-field (particle time), 1 for ntk/standard, 0 for a frozen tensor (never written).
-   */
-  readonly stepScale: number;
-}
+import { FAMILY, optimizerUpdateKernel } from './optim-kernels';
+import { checkF32, checkHyperparameters, checkOptimizerRule, checkTensor, type OptimizerStateBuffers, type OptimizerTensor } from './optim-arguments';
 
 /** What changes from step to step; pack with optimizerUpdateParams. */
 export interface OptimizerStepInfo {
@@ -85,9 +34,6 @@ export interface OptimizerStepInfo {
   readonly lossSlot?: number;
 }
 
-/** Per-tensor state buffers of a rule, by name (see stateNames). */
-export type OptimizerStateBuffers = Partial<Record<StateName, GPUBuffer>>;
-
 /** Buffers shared by all tensors of one optimizer. */
 export interface OptimizerSharedBuffers {
   /** The scalars buffer (createOptimizerScalars): needed by rules that use |u|_M. */
@@ -96,127 +42,11 @@ export interface OptimizerSharedBuffers {
   readonly losses?: GPUBuffer;
 }
 
-/** Validates a rule (zod, defaults filled in), naming the bad field as rule.<path>. */
-export function checkOptimizerRule(kernel: string, rule: OptimizerRuleInput): OptimizerRule {
-  const result = optimizerRuleSchema.safeParse(rule);
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    throw new KernelArgumentError(kernel, ['rule', ...issue.path.map(String)].join('.'), `is invalid: ${issue.message}`);
-  }
-  return result.data;
-}
-
 /** The shader variant of a rule's update. */
 export function updateKindOf(rule: BaseOptimizerRule): UpdateKind {
   if (rule.kind === 'normalized-gd') return rule.normalizer === 'loss' ? 'normalized-loss' : 'normalized-norm';
   return rule.kind;
 }
-
-function checkElementCount(kernel: string, elementCount: number): void {
-  checkSize(kernel, 'elementCount', elementCount);
-  if (elementCount >= UINT32_RANGE) {
-    throw new KernelArgumentError(kernel, 'elementCount', `${elementCount} exceeds the u32 index range; split the tensor`);
-  }
-}
-
-/** A number that must stay finite (and >= 0, or > 0) after rounding to float32. */
-function checkF32(kernel: string, argument: string, value: number, least: 'zero' | 'positive'): void {
-  const rounded = Math.fround(value);
-  const ok = Number.isFinite(value) && Number.isFinite(rounded) && (least === 'zero' ? rounded >= 0 : rounded > 0);
-  if (!ok) throw new KernelArgumentError(kernel, argument, `must be ${least === 'zero' ? '>= 0' : '> 0'} and finite in float32, got ${value}`);
-}
-
-function checkTensor(kernel: string, tensor: { elementCount: number; stepScale: number }): void {
-  checkElementCount(kernel, tensor.elementCount);
-  checkF32(kernel, 'stepScale', tensor.stepScale, 'zero');
-}
-
-// ---------------------------------------------------------------------------------------------
-// Allocation
-
-/** Partials squared_norm writes for a tensor of `elementCount` elements (one per workgroup). */
-export function partialCountOf(elementCount: number): number {
-  return Math.ceil(elementCount / REDUCTION_WORKGROUP_SIZE);
-}
-
-/** Where each tensor's partials sit in the scalars buffer, and the buffer's length in floats. */
-export interface ScalarsLayout {
-  readonly partialOffsets: readonly number[];
-  readonly partialCount: number;
-  readonly elementCount: number;
-}
-
-export function scalarsLayout(elementCounts: readonly number[]): ScalarsLayout {
-  const partialOffsets: number[] = [];
-  let next = OPTIMIZER_SCALAR_SLOTS.firstPartial;
-  for (const count of elementCounts) {
-    partialOffsets.push(next);
-    next += partialCountOf(count);
-  }
-  return { partialOffsets, partialCount: next - OPTIMIZER_SCALAR_SLOTS.firstPartial, elementCount: next };
-}
-
-/** A zeroed scalars buffer for tensors of these sizes (slot 1, AdaNorm's running sum, starts at 0). */
-export function createOptimizerScalars(gpu: GpuContext, elementCounts: readonly number[], label = `${FAMILY}/scalars`): { buffer: GPUBuffer; layout: ScalarsLayout } {
-  elementCounts.forEach((count) => checkElementCount(`${FAMILY}/scalars`, count));
-  const layout = scalarsLayout(elementCounts);
-  return { buffer: createStorageBuffer(gpu, label, layout.elementCount * 4), layout };
-}
-
-/** Zeroed state buffers of `rule` for one tensor (momentum v, AdaGrad G, Adam m and v, SAM's saved theta). */
-export function createOptimizerStateBuffers(gpu: GpuContext, ruleInput: OptimizerRuleInput, elementCount: number, label = FAMILY): OptimizerStateBuffers {
-  const rule = checkOptimizerRule(`${FAMILY}/state`, ruleInput);
-  checkElementCount(`${FAMILY}/state`, elementCount);
-  const state: OptimizerStateBuffers = {};
-  for (const name of stateNames(rule)) state[name] = createStorageBuffer(gpu, `${label}/${name}`, elementCount * 4);
-  return state;
-}
-
-// ---------------------------------------------------------------------------------------------
-// squared_norm, norm_total
-
-/** Uniform bytes of squared_norm (SQUARED_NORM_PARAMS). */
-export function squaredNormParams(tensor: { elementCount: number; stepScale: number }, partialOffset: number): ArrayBuffer {
-  return SQUARED_NORM_PARAMS.pack({ element_count: tensor.elementCount, partial_offset: partialOffset, step_scale: tensor.stepScale });
-}
-
-/** scalars[partialOffset + k] = c_s sum over block k of g^2, k < partialCountOf(elementCount). Bindings: grad, scalars. */
-export async function bindSquaredNorm(
-  gpu: GpuContext,
-  tensor: Pick<OptimizerTensor, 'grad' | 'elementCount' | 'stepScale'>,
-  scalars: GPUBuffer,
-  partialOffset: number,
-): Promise<BoundKernel> {
-  const name = `${FAMILY}/squared_norm`;
-  checkTensor(name, tensor);
-  if (!Number.isInteger(partialOffset) || partialOffset < OPTIMIZER_SCALAR_SLOTS.firstPartial) {
-    throw new KernelArgumentError(name, 'partialOffset', `must be an integer >= ${OPTIMIZER_SCALAR_SLOTS.firstPartial}, got ${partialOffset}`);
-  }
-  const partials = partialCountOf(tensor.elementCount);
-  checkBufferHolds(name, 'grad', tensor.grad, tensor.elementCount);
-  checkBufferHolds(name, 'scalars', scalars, partialOffset + partials);
-  return bindKernel(gpu, squaredNormKernel, VARIANT, {
-    params: squaredNormParams(tensor, partialOffset),
-    buffers: [tensor.grad, scalars],
-    workgroupCount: partials,
-  });
-}
-
-/** Uniform bytes of norm_total (NORM_TOTAL_PARAMS). */
-export function normTotalParams(partialCount: number, accumulate: boolean): ArrayBuffer {
-  return NORM_TOTAL_PARAMS.pack({ partial_count: partialCount, accumulate: accumulate ? 1 : 0 });
-}
-
-/** scalars[0] = sum of the partialCount partials; with `accumulate`, scalars[1] += scalars[0]. Binding: scalars. */
-export async function bindNormTotal(gpu: GpuContext, scalars: GPUBuffer, partialCount: number, accumulate: boolean): Promise<BoundKernel> {
-  const name = `${FAMILY}/norm_total`;
-  checkSize(name, 'partialCount', partialCount);
-  checkBufferHolds(name, 'scalars', scalars, OPTIMIZER_SCALAR_SLOTS.firstPartial + partialCount);
-  return bindKernel(gpu, normTotalKernel, VARIANT, { params: normTotalParams(partialCount, accumulate), buffers: [scalars], workgroupCount: 1 });
-}
-
-// ---------------------------------------------------------------------------------------------
-// optimizer_update
 
 /**
  * Uniform bytes of optimizer_update (OPTIMIZER_UPDATE_PARAMS) for one step. 1 - beta and 1 - beta^t are
@@ -261,16 +91,6 @@ export function checkStepInfo(kernel: string, rule: OptimizerRule, step: Optimiz
   }
 }
 
-function checkHyperparameters(kernel: string, rule: OptimizerRule): void {
-  const base = updateRuleOf(rule);
-  if (base.kind === 'adam' || base.kind === 'adagrad' || base.kind === 'normalized-gd') checkF32(kernel, 'rule.epsilon', base.epsilon, 'positive');
-  if (base.kind === 'adanorm') checkF32(kernel, 'rule.delta0', base.delta0 ** 2, 'positive');
-  if (rule.kind === 'sam') {
-    checkF32(kernel, 'rule.rho', rule.rho, 'zero');
-    checkF32(kernel, 'rule.epsilon', rule.epsilon, 'positive');
-  }
-}
-
 /** The buffers optimizer_update binds after param and grad, in binding order, for a rule. */
 function updateExtraBuffers(kernel: string, rule: OptimizerRule, elementCount: number, state: OptimizerStateBuffers, shared: OptimizerSharedBuffers): GPUBuffer[] {
   const base = updateRuleOf(rule);
@@ -310,77 +130,6 @@ export async function bindOptimizerUpdate(
   return bindKernel(gpu, optimizerUpdateKernel, { kind: updateKindOf(updateRuleOf(rule)) }, {
     params: optimizerUpdateParams(rule, tensor, step),
     buffers: [tensor.param, tensor.grad, ...extra],
-    workgroupCount: Math.ceil(tensor.elementCount / ELEMENTWISE_WORKGROUP_SIZE),
-  });
-}
-
-// ---------------------------------------------------------------------------------------------
-// sam_perturb, sam_restore
-
-/** Uniform bytes of sam_perturb (SAM_PERTURB_PARAMS). */
-export function samPerturbParams(rule: Extract<OptimizerRule, { kind: 'sam' }>, tensor: { elementCount: number; stepScale: number }): ArrayBuffer {
-  return SAM_PERTURB_PARAMS.pack({ element_count: tensor.elementCount, step_scale: tensor.stepScale, rho: rule.rho, epsilon: rule.epsilon });
-}
-
-/**
- * saved = theta; theta += rho u / max(|u|_M, epsilon) with |u|_M^2 = scalars[0] (squared_norm for every
- * tensor and norm_total without accumulate encoded before). Bindings: param, grad, saved, scalars.
- */
-export async function bindSamPerturb(gpu: GpuContext, ruleInput: OptimizerRuleInput, tensor: OptimizerTensor, saved: GPUBuffer, scalars: GPUBuffer): Promise<BoundKernel> {
-  const name = `${FAMILY}/sam_perturb`;
-  const rule = checkOptimizerRule(name, ruleInput);
-  if (rule.kind !== 'sam') throw new KernelArgumentError(name, 'rule.kind', `is '${rule.kind}'; sam_perturb belongs to the 'sam' rule`);
-  checkHyperparameters(name, rule);
-  checkTensor(name, tensor);
-  checkBufferHolds(name, 'param', tensor.param, tensor.elementCount);
-  checkBufferHolds(name, 'grad', tensor.grad, tensor.elementCount);
-  checkBufferHolds(name, 'saved', saved, tensor.elementCount);
-  checkBufferHolds(name, 'scalars', scalars, OPTIMIZER_SCALAR_SLOTS.firstPartial);
-  return bindKernel(gpu, samPerturbKernel, VARIANT, {
-    params: samPerturbParams(rule, tensor),
-    buffers: [tensor.param, tensor.grad, saved, scalars],
-    workgroupCount: Math.ceil(tensor.elementCount / ELEMENTWISE_WORKGROUP_SIZE),
-  });
-}
-
-/** theta = saved (bit-exact). Bindings: param, saved. */
-export async function bindSamRestore(gpu: GpuContext, tensor: Pick<OptimizerTensor, 'param' | 'elementCount'>, saved: GPUBuffer): Promise<BoundKernel> {
-  const name = `${FAMILY}/sam_restore`;
-  checkElementCount(name, tensor.elementCount);
-  checkBufferHolds(name, 'param', tensor.param, tensor.elementCount);
-  checkBufferHolds(name, 'saved', saved, tensor.elementCount);
-  return bindKernel(gpu, samRestoreKernel, VARIANT, {
-    params: SAM_RESTORE_PARAMS.pack({ element_count: tensor.elementCount }),
-    buffers: [tensor.param, saved],
-    workgroupCount: Math.ceil(tensor.elementCount / ELEMENTWISE_WORKGROUP_SIZE),
-  });
-}
-
-// ---------------------------------------------------------------------------------------------
-// proximal_grad
-
-/** 1 / (tau c_s) in float64 (0 for a frozen tensor): the weight of (theta - anchor) in the JKO gradient. */
-export function proximalCoefficient(tau: number, stepScale: number): number {
-  return stepScale === 0 ? 0 : 1 / (tau * stepScale);
-}
-
-/** Uniform bytes of proximal_grad (PROXIMAL_GRAD_PARAMS); rewrite with writeParams to change tau. */
-export function proximalGradParams(tensor: { elementCount: number; stepScale: number }, tau: number): ArrayBuffer {
-  return PROXIMAL_GRAD_PARAMS.pack({ element_count: tensor.elementCount, coefficient: proximalCoefficient(tau, tensor.stepScale) });
-}
-
-/** grad += (theta - anchor) / (tau c_s), in place (JKO inner step; see proximalGradSource). Bindings: param, anchor, grad. */
-export async function bindProximalGrad(gpu: GpuContext, tensor: OptimizerTensor, anchor: GPUBuffer, tau: number): Promise<BoundKernel> {
-  const name = `${FAMILY}/proximal_grad`;
-  checkTensor(name, tensor);
-  checkF32(name, 'tau', tau, 'positive');
-  checkF32(name, 'tau', proximalCoefficient(tau, tensor.stepScale), 'zero');
-  checkBufferHolds(name, 'param', tensor.param, tensor.elementCount);
-  checkBufferHolds(name, 'anchor', anchor, tensor.elementCount);
-  checkBufferHolds(name, 'grad', tensor.grad, tensor.elementCount);
-  return bindKernel(gpu, proximalGradKernel, VARIANT, {
-    params: proximalGradParams(tensor, tau),
-    buffers: [tensor.param, anchor, tensor.grad],
     workgroupCount: Math.ceil(tensor.elementCount / ELEMENTWISE_WORKGROUP_SIZE),
   });
 }

@@ -14,21 +14,11 @@ import { createStorageBuffer } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
 import { KernelArgumentError } from '../core/errors';
 import type { BoundKernel } from '../gpu/kernel';
-import {
-  bindNormTotal,
-  bindOptimizerUpdate,
-  bindSamPerturb,
-  bindSamRestore,
-  bindSquaredNorm,
-  checkOptimizerRule,
-  checkStepInfo,
-  createOptimizerScalars,
-  createOptimizerStateBuffers,
-  optimizerUpdateParams,
-  type OptimizerStateBuffers,
-  type OptimizerStepInfo,
-  type OptimizerTensor,
-} from '../kernels/optim';
+import { bindOptimizerUpdate, checkStepInfo, optimizerUpdateParams, type OptimizerStepInfo } from '../kernels/optim';
+import { bindNormTotal, bindSquaredNorm } from '../kernels/optim-norms';
+import { bindSamPerturb, bindSamRestore } from '../kernels/optim-sam';
+import { createOptimizerScalars, createOptimizerStateBuffers } from '../kernels/optim-buffers';
+import { checkOptimizerRule, type OptimizerStateBuffers, type OptimizerTensor } from '../kernels/optim-arguments';
 import { updateNeedsGradientNorm, updateRuleOf, type OptimizerRule, type OptimizerRuleInput } from '../core/update-rules';
 
 const NAME = 'optim/gpu-optimizer';

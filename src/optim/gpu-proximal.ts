@@ -16,7 +16,7 @@ import { createStorageBuffer } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
 import { KernelArgumentError } from '../core/errors';
 import type { BoundKernel } from '../gpu/kernel';
-import { bindProximalGrad, proximalCoefficient, proximalGradParams } from '../kernels/optim';
+import { bindProximalGrad, proximalCoefficient, proximalGradParams } from '../kernels/optim-proximal';
 import type { LabelledTensor } from './gpu-optimizer';
 
 const NAME = 'optim/gpu-proximal';

@@ -7,7 +7,7 @@ import { createStorageBuffer, readFloat32 } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
 import { KernelArgumentError } from '../core/errors';
 import { checkFinite, checkLength, checkSize } from '../gpu/validate';
-import { checkOptimizerRule, type OptimizerStateBuffers } from '../kernels/optim';
+import { checkOptimizerRule, type OptimizerStateBuffers } from '../kernels/optim-arguments';
 import { GpuOptimizer } from './gpu-optimizer';
 import { updateNeedsLoss, updateRuleOf, type OptimizerRuleInput, type StateName } from '../core/update-rules';
 

@@ -10,7 +10,8 @@ import {
   stabilityGridCells,
   twoPointCurvatures,
 } from '../../src/core/landscape';
-import { inverseSqrtTimes, perkoStableManifoldCoefficient, perkoStep } from '../../src/float64/landscapes';
+import { inverseSqrtTimes } from '../../src/float64/landscape-preconditioners';
+import { perkoStableManifoldCoefficient, perkoStep } from '../../src/float64/landscape-functions';
 
 function meanAndStd(values: readonly number[]): { mean: number; std: number } {
   const mean = values.reduce((s, v) => s + v, 0) / values.length;

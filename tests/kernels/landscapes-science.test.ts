@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { lyapunovExponent, meanSquareGrowth, multiplierMoments } from '../../src/models/landscape/stability';
 import { landscapeStartPoints, twoPointCurvatures } from '../../src/core/landscape';
-import { perkoStableManifoldCoefficient } from '../../src/float64/landscapes';
+import { perkoStableManifoldCoefficient } from '../../src/float64/landscape-functions';
 import { onGpu } from '../helpers/gpu';
 import { runLandscape } from '../helpers/kernel-arrays/landscapes';
 

@@ -1,10 +1,14 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createStorageBuffer, readFloat32 } from '../../src/gpu/buffers';
 import { KernelArgumentError } from '../../src/core/errors';
-import { GradientCheckError, bindLandscapeRun, checkExpressionGradient, splitLandscapeStats, type LandscapeResult } from '../../src/kernels/landscapes';
+import { bindLandscapeRun } from '../../src/kernels/landscapes';
+import { GradientCheckError, checkExpressionGradient } from '../../src/kernels/landscape-gradient-check';
+import { splitLandscapeStats, type LandscapeResult } from '../../src/kernels/landscape-session';
 import { LandscapeExpressionError } from '../../src/core/landscape-expression';
 import { landscapeDimOf, landscapeStartPoints, parseLandscapeSpec, stabilityGridCells, twoPointCurvatures, type LandscapeSpecInput } from '../../src/core/landscape';
-import { batchComponents, simulateLandscape, strictSaddleGradient, strictSaddleValue, type ExpressionTwin, type LandscapeTwinResult } from '../../src/float64/landscapes';
+import { simulateLandscape, type ExpressionTwin, type LandscapeTwinResult } from '../../src/float64/landscapes';
+import { batchComponents } from '../../src/float64/landscape-sampling';
+import { strictSaddleGradient, strictSaddleValue } from '../../src/float64/landscape-functions';
 import { getTestGpu, onGpu } from '../helpers/gpu';
 import { runLandscape } from '../helpers/kernel-arrays/landscapes';
 import { choose, subsetFit } from '../helpers/statistics';

@@ -5,16 +5,11 @@ import { createStorageBuffer, readFloat32 } from '../../src/gpu/buffers';
 import type { GpuContext } from '../../src/gpu/device';
 import { KernelArgumentError } from '../../src/core/errors';
 import { runKernels } from '../../src/gpu/kernel';
-import {
-  bindNormTotal,
-  bindOptimizerUpdate,
-  bindProximalGrad,
-  bindSamPerturb,
-  bindSamRestore,
-  bindSquaredNorm,
-  createOptimizerScalars,
-  createOptimizerStateBuffers,
-} from '../../src/kernels/optim';
+import { bindOptimizerUpdate } from '../../src/kernels/optim';
+import { bindNormTotal, bindSquaredNorm } from '../../src/kernels/optim-norms';
+import { bindProximalGrad } from '../../src/kernels/optim-proximal';
+import { bindSamPerturb, bindSamRestore } from '../../src/kernels/optim-sam';
+import { createOptimizerScalars, createOptimizerStateBuffers } from '../../src/kernels/optim-buffers';
 import { GpuOptimizer } from '../../src/optim/gpu-optimizer';
 import { GpuProximalTerm } from '../../src/optim/gpu-proximal';
 import { runOptimizerOnGpu, type HostGradient } from '../../src/optim/run-on-gpu';

@@ -4,7 +4,7 @@ import type { Checkpoint, MetricValues, Simulation } from '../../core/simulation
 import type { GpuContext } from '../../gpu/device';
 import { DeviceLossWatch } from '../../gpu/device-loss';
 import { checkLearningRate } from '../../core/update-settings';
-import { createLandscapeSession, type LandscapeSession } from '../../kernels/landscapes';
+import { createLandscapeSession, type LandscapeSession } from '../../kernels/landscape-session';
 import { populationMetrics } from './population-metrics';
 import type { LandscapeState } from './problem';
 

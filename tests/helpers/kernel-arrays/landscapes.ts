@@ -2,7 +2,7 @@
 import type { GpuContext } from '../../../src/gpu/device';
 import { KernelArgumentError } from '../../../src/core/errors';
 import type { LandscapeSpec, LandscapeSpecInput } from '../../../src/core/landscape';
-import { createLandscapeSession, type LandscapeResult, type RunLandscapeOptions } from '../../../src/kernels/landscapes';
+import { createLandscapeSession, type LandscapeResult, type RunLandscapeOptions } from '../../../src/kernels/landscape-session';
 
 /** The kernel's name, for error messages (as in src/kernels/landscapes.ts). */
 const NAME = 'landscapes/landscape_run';
