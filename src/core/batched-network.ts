@@ -2,7 +2,6 @@
  * N independent two-layer networks trained side by side (a sweep over widths, learning rates and seeds):
  * their shared shape and what varies per network, as the batched GPU kernels and their float64 twin read them.
  */
-import type { LossKind, Scaling, TrainableParts } from './conventions';
 import type { MatmulAlgorithm } from './matmul-algorithms';
 import type { TrainingSet, TwoLayerTrainerConfig } from './network';
 
@@ -21,12 +20,7 @@ export interface BatchShape {
 }
 
 /** The sweep's fixed part, shared by all networks of a batch. */
-export interface BatchSettings {
-  readonly scaling: Scaling;
-  /** Output scale alpha (default 1). */
-  readonly alpha?: number;
-  readonly trainable: TrainableParts;
-}
+export type BatchSettings = Pick<TwoLayerTrainerConfig, 'scaling' | 'alpha' | 'trainable'>;
 
 /** What varies per network in the kernels: its width m_k and learning rate lr_k. */
 export interface BatchNetwork {
@@ -57,18 +51,11 @@ export interface BatchedNetworkSpec {
   readonly learningRate: number;
 }
 
-export interface BatchedTrainerConfig {
+/** What the batch shares, as the single trainer's config names it; width and rate vary per network. */
+export interface BatchedTrainerConfig extends Pick<TwoLayerTrainerConfig, 'inputDim' | 'sampleCount' | 'scaling' | 'loss' | 'alpha' | 'hasBias' | 'trainable'> {
   readonly networks: readonly BatchedNetworkSpec[];
   /** M, the padded width (default: the largest m_k). */
   readonly maxWidth?: number;
-  readonly inputDim: number;
-  readonly sampleCount: number;
-  readonly scaling: Scaling;
-  readonly loss: LossKind;
-  /** Output scale alpha (default 1). */
-  readonly alpha?: number;
-  readonly hasBias: boolean;
-  readonly trainable: TrainableParts;
   readonly matmulAlgorithm?: MatmulAlgorithm;
   /** Most steps one `train` call may record (rows of the loss log). Default 1024. */
   readonly maxStepsPerSubmit?: number;

@@ -20,7 +20,8 @@ import type { GpuContext } from '../gpu/device';
 import { KernelArgumentError } from '../core/errors';
 import { bindKernel, type BoundKernel, type KernelSource } from '../gpu/kernel';
 import { checkBufferHolds, checkSize } from '../gpu/validate';
-import { LOSS_KINDS, SCALINGS, combinedOutputScale, lossCode, type LossKind, type Scaling } from '../core/conventions';
+import { LOSS_KINDS, SCALINGS, combinedOutputScale, lossCode, type LossKind } from '../core/conventions';
+import type { TwoLayerTrainerConfig } from '../core/network';
 
 const VARIANT: TwoLayerVariant = {};
 
@@ -52,16 +53,11 @@ export const firstLayerGradKernel: KernelSource<TwoLayerVariant> = {
   cacheKey: () => 'f32',
 };
 
-/** Sizes and output scale shared by output_loss, neuron_grads and first_layer_grad. */
-export interface TwoLayerShape {
-  /** Number of samples n (rows of H). */
-  readonly sampleCount: number;
-  /** Hidden width m (columns of H). */
-  readonly width: number;
-  readonly scaling: Scaling;
-  /** Output scale alpha; default 1. The kernels use alpha * s_m, computed in float64 and rounded once. */
-  readonly alpha?: number;
-}
+/**
+ * Sizes and output scale shared by output_loss, neuron_grads and first_layer_grad: n samples (rows of H),
+ * width m (columns of H), the scaling and alpha (the kernels use alpha * s_m, computed in float64 and rounded once).
+ */
+export type TwoLayerShape = Pick<TwoLayerTrainerConfig, 'sampleCount' | 'width' | 'scaling' | 'alpha'>;
 
 /** A shape plus the loss, for output_loss. */
 export interface OutputLossShape extends TwoLayerShape {
