@@ -7,7 +7,7 @@ import { wgsl } from './preprocessor';
 import { ELEMENTWISE_WORKGROUP_SIZE } from './constants';
 import { elementIndexWgsl, entryArgumentsWgsl } from './common.wgsl';
 import { uniformStruct } from '../src/core/uniform-struct';
-import { UPDATE_NEURONS_PARAMS, updateWgsl, type BiasVariant } from './two-layer-passes.wgsl';
+import { updateWgsl, type BiasVariant } from './two-layer-passes.wgsl';
 
 export type GatherRowsVariant = Record<string, never>;
 
@@ -18,8 +18,6 @@ export type UpdateNeuronsVariant = BiasVariant;
 
 /** Uniform of gather_rows: B, d and n (an index >= n reads NaN). */
 export const GATHER_ROWS_PARAMS = uniformStruct('GatherRowsParams', { batch_size: 'u32', input_dim: 'u32', sample_count: 'u32' });
-
-export { UPDATE_NEURONS_PARAMS };
 
 /** Uniform of normalize_rows: m and d. */
 export const NORMALIZE_ROWS_PARAMS = uniformStruct('NormalizeRowsParams', { width: 'u32', input_dim: 'u32' });

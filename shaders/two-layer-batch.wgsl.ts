@@ -19,7 +19,6 @@
  */
 import { meanLossWgsl, neuronGradsWgsl, outputLossWgsl, updateWgsl, type BiasVariant } from './two-layer-passes.wgsl';
 
-export { BATCH_NETWORK, BATCH_PARAMS } from './two-layer-passes.wgsl';
 
 export type TwoLayerBatchVariant = Record<string, never>;
 

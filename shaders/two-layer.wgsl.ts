@@ -17,7 +17,6 @@ import { elementIndexWgsl } from './common.wgsl';
 import { uniformStruct } from '../src/core/uniform-struct';
 import {
   HEAD_PARAMS,
-  MEAN_LOSS_PARAMS,
   meanLossWgsl,
   neuronGradsWgsl,
   outputLossWgsl,
@@ -25,8 +24,6 @@ import {
   type OutputLossVariant,
 } from './two-layer-passes.wgsl';
 
-export { HEAD_PARAMS, MEAN_LOSS_PARAMS, type OutputLossVariant };
-export { lossesWgsl } from './losses.wgsl';
 
 export type TwoLayerVariant = Record<string, never>;
 

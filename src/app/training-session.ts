@@ -14,7 +14,8 @@ import type { PreparedRun } from '../models/model-kind';
 import type { Checkpoint, Simulation } from '../core/simulation';
 import { checkLearningRate } from '../core/update-settings';
 import type { GpuContext } from '../gpu/device';
-import type { MetricsRow, ProgressEvent, Scheduler } from '../run/scheduler';
+import type { ProgressEvent, Scheduler } from '../run/scheduler';
+import type { MetricsRow } from '../core/simulation';
 import type { NetworkParameters } from '../core/network';
 
 export type SessionStatus = 'starting' | 'running' | 'paused' | 'completed' | 'stopped' | 'diverged' | 'failed';

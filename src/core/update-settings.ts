@@ -13,7 +13,6 @@ import { particleTimeFactor } from './conventions';
 import type { JkoSettings, TwoLayerTrainerConfig } from './network';
 
 /** JkoSettings' home is src/core/network.ts (the run's settings); re-exported for the update rule's importers. */
-export type { JkoSettings } from './network';
 
 /** The fields of a run that decide its updates: the network's shape and scaling, and the run's rule and rate. */
 export type UpdateSettings = Pick<

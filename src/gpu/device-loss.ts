@@ -7,9 +7,6 @@
  */
 import { DeviceLostError } from '../core/simulation';
 
-/** Declared beside the Simulation contract that throws it; re-exported so that loss handling has one import. */
-export { DeviceLostError };
-
 /** What a lost device said. */
 export interface DeviceLoss {
   /** 'destroyed' after device.destroy(), 'unknown' otherwise. */

@@ -2,17 +2,8 @@
  * Wrappers for shaders/particles.wgsl.ts: the fused per-neuron update of one GD/SGD step, the
  * minibatch gather and the sphere retraction, as bound kernels on GPU buffers.
  */
-import {
-  GATHER_ROWS_PARAMS,
-  NORMALIZE_ROWS_PARAMS,
-  UPDATE_NEURONS_PARAMS,
-  gatherRowsSource,
-  normalizeRowsSource,
-  updateNeuronsSource,
-  type GatherRowsVariant,
-  type NormalizeRowsVariant,
-  type UpdateNeuronsVariant,
-} from '../../shaders/particles.wgsl';
+import { GATHER_ROWS_PARAMS, NORMALIZE_ROWS_PARAMS, gatherRowsSource, normalizeRowsSource, updateNeuronsSource, type GatherRowsVariant, type NormalizeRowsVariant, type UpdateNeuronsVariant } from '../../shaders/particles.wgsl';
+import { UPDATE_NEURONS_PARAMS } from '../../shaders/two-layer-passes.wgsl';
 import { ELEMENTWISE_WORKGROUP_SIZE } from '../../shaders/constants';
 import type { GpuContext } from '../gpu/device';
 import { KernelArgumentError } from '../core/errors';

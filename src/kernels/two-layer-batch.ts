@@ -3,16 +3,8 @@
  * stored padded to M. Bound kernels on GPU buffers (for the batched trainer). Every argument is
  * checked before any buffer is created or work dispatched.
  */
-import {
-  BATCH_NETWORK,
-  BATCH_PARAMS,
-  batchMeanLossSource,
-  batchNeuronGradsSource,
-  batchOutputLossSource,
-  batchUpdateSource,
-  type TwoLayerBatchBiasVariant,
-  type TwoLayerBatchVariant,
-} from '../../shaders/two-layer-batch.wgsl';
+import { batchMeanLossSource, batchNeuronGradsSource, batchOutputLossSource, batchUpdateSource, type TwoLayerBatchBiasVariant, type TwoLayerBatchVariant } from '../../shaders/two-layer-batch.wgsl';
+import { BATCH_NETWORK, BATCH_PARAMS } from '../../shaders/two-layer-passes.wgsl';
 import { ELEMENTWISE_WORKGROUP_SIZE } from '../../shaders/constants';
 import { checkBufferSize } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
@@ -96,7 +88,6 @@ export function batchParams(shape: BatchShape, loss: LossKind = 'square', output
   });
 }
 
-export { checkLoss };
 
 /** Checks each named buffer against its element count. */
 function checkBuffers(name: string, buffers: Record<string, GPUBuffer | undefined>, counts: Record<string, number>): void {

@@ -2,18 +2,8 @@
  * Wrappers for shaders/two-layer.wgsl.ts: bound kernels on GPU buffers (for the scheduler). Every
  * argument is checked before any buffer is created or any work is dispatched.
  */
-import {
-  FIRST_LAYER_GRAD_PARAMS,
-  HEAD_PARAMS,
-  MEAN_LOSS_PARAMS,
-  firstLayerGradSource,
-  meanLossSource,
-  neuronGradsSource,
-  outputLossSource,
-  type NeuronGradsVariant,
-  type OutputLossVariant,
-  type TwoLayerVariant,
-} from '../../shaders/two-layer.wgsl';
+import { FIRST_LAYER_GRAD_PARAMS, firstLayerGradSource, meanLossSource, neuronGradsSource, outputLossSource, type NeuronGradsVariant, type TwoLayerVariant } from '../../shaders/two-layer.wgsl';
+import { HEAD_PARAMS, MEAN_LOSS_PARAMS, type OutputLossVariant } from '../../shaders/two-layer-passes.wgsl';
 import { ELEMENTWISE_WORKGROUP_SIZE } from '../../shaders/constants';
 import { checkBufferSize } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';

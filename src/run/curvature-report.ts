@@ -5,7 +5,7 @@
  */
 import type { ExperimentConfig } from '../config/schema';
 import { particleTimeFactor, type Scaling } from '../core/conventions';
-import type { MetricsRow } from './scheduler';
+import type { MetricsRow } from '../core/simulation';
 import { LANCZOS_DEFAULTS, LANCZOS_MAX_ITERATIONS } from '../core/lanczos';
 import { withDiagnostics } from '../metrics/registry';
 

@@ -5,7 +5,7 @@
  * particle-time factor) and `summary.sharpnessUnconverged` (logged steps whose sharpness stopped at
  * the Lanczos cap), both derived from the config and the rows (src/run/curvature-report.ts).
  */
-import type { MetricsRow } from './scheduler';
+import type { MetricsRow } from '../core/simulation';
 import { curvatureUnits, logsSharpness, unconvergedSharpness } from './curvature-report';
 import type { ExperimentResult } from './run-experiment';
 

@@ -9,7 +9,8 @@ import { requestGpu, type GpuContext } from '../gpu/device';
 import type { Checkpoint } from '../core/simulation';
 import { MODEL_KINDS } from '../models/kinds';
 import type { PreparedRun } from '../models/model-kind';
-import { Scheduler, type MetricsRow, type ProgressEvent } from './scheduler';
+import { Scheduler, type ProgressEvent } from './scheduler';
+import { type MetricsRow } from '../core/simulation';
 
 export interface RunOptions {
   readonly readText?: ReadText;

@@ -8,8 +8,6 @@
  */
 import { DeviceLostError, type Checkpoint, type MetricsRow, type Simulation } from '../core/simulation';
 
-export type { MetricsRow };
-
 export interface SchedulerOptions {
   readonly totalSteps: number;
   /** Steps per queue submit. */

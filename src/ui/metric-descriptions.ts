@@ -90,4 +90,3 @@ export function describeMetric(name: string): MetricDescription {
 }
 
 /** True when `name` is a metric the engine logs. */
-export { isMetricName } from '../metrics/registry';

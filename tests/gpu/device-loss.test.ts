@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DeviceLostError as SimulationDeviceLostError } from '../../src/core/simulation';
-import { DeviceLossWatch, DeviceLostError, describeDeviceLoss, onDeviceLost, reuseUntilLost } from '../../src/gpu/device-loss';
+import { DeviceLossWatch, describeDeviceLoss, onDeviceLost, reuseUntilLost } from '../../src/gpu/device-loss';
+import { DeviceLostError } from '../../src/core/simulation';
 import { requestGpu } from '../../src/gpu/device';
 
 /** A stand-in GPUDevice whose `lost` settles when the test calls `lose`. */

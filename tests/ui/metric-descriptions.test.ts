@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/schema';
 import { METRIC_NAMES, metricNamesOf } from '../../src/metrics/registry';
-import { METRIC_DESCRIPTIONS, describeMetric, isMetricName } from '../../src/ui/metric-descriptions';
+import { METRIC_DESCRIPTIONS, describeMetric } from '../../src/ui/metric-descriptions';
+import { isMetricName } from '../../src/metrics/registry';
 import { PRESETS } from '../../src/experiments/presets';
 
 describe('metric descriptions', () => {

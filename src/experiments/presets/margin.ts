@@ -2,7 +2,7 @@
  * Margin maximization (docs/science.md section 6, seed 000): logistic regression on separable data, GD
  * against normalized GD, the gap gamma* - gamma(w_t) on log axes.
  */
-import type { MetricsRow } from '../../run/scheduler';
+import type { MetricsRow } from '../../core/simulation';
 import type { Preset } from '../preset';
 import { logLogSlope } from '../../metrics/log-log-slope';
 

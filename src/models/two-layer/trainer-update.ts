@@ -23,7 +23,8 @@ import { GpuOptimizer, type LabelledTensor } from '../../optim/gpu-optimizer';
 import { GpuProximalTerm } from '../../optim/gpu-proximal';
 import type { OptimizerRule } from '../../core/update-rules';
 import type { WeightBuffers } from './passes';
-import { isPlainGd, jkoTau, rateAt, stepScales, type JkoSettings, type UpdateSettings } from '../../core/update-settings';
+import { isPlainGd, jkoTau, rateAt, stepScales, type UpdateSettings } from '../../core/update-settings';
+import { type JkoSettings } from '../../core/network';
 
 export interface GradientBuffers {
   readonly gradA: GPUBuffer;

@@ -10,16 +10,8 @@ import { runKernels, type BoundKernel } from '../../../src/gpu/kernel';
 import { checkFinite, checkLength } from '../../../src/gpu/validate';
 import type { LossKind } from '../../../src/core/conventions';
 import { batchRowLength, type BatchProblem, type BatchShape } from '../../../src/core/batched-network';
-import {
-  batchElementCounts,
-  bindBatchMeanLoss,
-  bindBatchNeuronGrads,
-  bindBatchOutputLoss,
-  bindBatchUpdate,
-  checkBatchShape,
-  checkLoss,
-  networkTable,
-} from '../../../src/kernels/two-layer-batch';
+import { batchElementCounts, bindBatchMeanLoss, bindBatchNeuronGrads, bindBatchOutputLoss, bindBatchUpdate, checkBatchShape, networkTable } from '../../../src/kernels/two-layer-batch';
+import { checkLoss } from '../../../src/kernels/two-layer';
 
 /** The kernel family, for labels and error messages (as in src/kernels/two-layer-batch.ts). */
 const FAMILY = 'two-layer-batch';
