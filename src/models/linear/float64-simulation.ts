@@ -3,7 +3,8 @@ import type { LinearRunSettings } from '../../core/linear-run';
 import { FLOAT64_DEVICE, type Checkpoint, type MetricValues, type Simulation } from '../../core/simulation';
 import { linearStep } from '../../float64/linear-logistic';
 import { checkLearningRate } from '../../core/update-settings';
-import type { LinearMetrics, LinearTrainingSet, LinearWeights } from './problem';
+import type { LinearTrainingSet, LinearWeights } from './problem';
+import type { LinearMetrics } from './linear-metrics';
 
 const NO_STEP_LOSSES = new Float64Array(0);
 

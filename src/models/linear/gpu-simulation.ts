@@ -5,7 +5,8 @@ import type { GpuContext } from '../../gpu/device';
 import { DeviceLossWatch } from '../../gpu/device-loss';
 import { checkLearningRate } from '../../core/update-settings';
 import { createLinearLogisticSession, type LinearLogisticSession } from '../../kernels/linear-logistic';
-import type { LinearMetrics, LinearTrainingSet, LinearWeights } from './problem';
+import type { LinearTrainingSet, LinearWeights } from './problem';
+import type { LinearMetrics } from './linear-metrics';
 
 const NO_STEP_LOSSES = new Float32Array(0);
 

@@ -2,7 +2,8 @@
 import type { ModelKind } from '../model-kind';
 import { Float64LinearSimulation } from './float64-simulation';
 import { GpuLinearSimulation } from './gpu-simulation';
-import { linearLogSteps, linearMetrics, linearRunSettings, linearTrainingSet, loadTrain, type LinearWeights } from './problem';
+import { linearLogSteps, linearRunSettings, linearTrainingSet, loadTrain, type LinearWeights } from './problem';
+import { linearMetrics } from './linear-metrics';
 
 export const linearKind: ModelKind<LinearWeights> = {
   async prepare(config, readText) {

@@ -6,8 +6,9 @@
  */
 import type { MetricNameOf } from '../../metrics/registry';
 import type { MetricValues } from '../../core/simulation';
-import { linearMargin } from '../../metrics/margin';
+import { linearMargin, maxMarginDirection } from '../../metrics/margin';
 import { logLoss } from '../../float64/linear-logistic';
+import type { LinearTrainingSet } from './problem';
 
 /** What the linear metrics read at one logged step. */
 export interface LinearMetricInputs {
@@ -33,4 +34,17 @@ export function linearMetricValues(names: readonly string[], inputs: LinearMetri
   const values: MetricValues = {};
   for (const name of names) if (Object.hasOwn(LINEAR_EVALUATORS, name)) values[name] = LINEAR_EVALUATORS[name as keyof typeof LINEAR_EVALUATORS](inputs);
   return values;
+}
+
+/** The metrics named, of weights w, in the order named. */
+export type LinearMetrics = (w: ArrayLike<number>, names: readonly string[]) => MetricValues;
+
+/**
+ * The linear model's metrics in float64 on the host (the evaluators above): L, log L (finite
+ * where L underflows), gamma(w), gamma* - gamma(w) (gamma* of the max-margin direction, computed on first use) and |w|.
+ */
+export function linearMetrics(train: LinearTrainingSet): LinearMetrics {
+  let maxMargin: number | undefined;
+  const maxMarginOnce = () => (maxMargin ??= maxMarginDirection(train.X, train.y, train.dim).margin);
+  return (w, names) => linearMetricValues(names, { w, train, maxMargin: maxMarginOnce });
 }

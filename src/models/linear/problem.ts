@@ -11,9 +11,7 @@ import { ConfigError } from '../../config/errors';
 import { createDataset } from '../../data/create';
 import type { Dataset } from '../../core/dataset';
 import type { ReadText } from '../../data/create';
-import type { HostArray, MetricValues } from '../../core/simulation';
-import { maxMarginDirection } from '../../metrics/margin';
-import { linearMetricValues } from './linear-metrics';
+import type { HostArray } from '../../core/simulation';
 import { type LinearRunSettings } from '../../core/linear-run';
 
 /** The train set as the linear model reads it: X scaled so max |x_i| <= 1, y in {-1, +1}, and s_i = y_i x_i. */
@@ -71,17 +69,4 @@ export async function loadTrain(config: ExperimentConfig, readText: ReadText | u
 /** The linear model's parameters: w [d]. */
 export interface LinearWeights {
   readonly w: HostArray;
-}
-
-/** The metrics named, of weights w, in the order named. */
-export type LinearMetrics = (w: ArrayLike<number>, names: readonly string[]) => MetricValues;
-
-/**
- * The linear model's metrics in float64 on the host (the evaluators of linear-metrics.ts): L, log L (finite
- * where L underflows), gamma(w), gamma* - gamma(w) (gamma* of the max-margin direction, computed on first use) and |w|.
- */
-export function linearMetrics(train: LinearTrainingSet): LinearMetrics {
-  let maxMargin: number | undefined;
-  const maxMarginOnce = () => (maxMargin ??= maxMarginDirection(train.X, train.y, train.dim).margin);
-  return (w, names) => linearMetricValues(names, { w, train, maxMargin: maxMarginOnce });
 }
