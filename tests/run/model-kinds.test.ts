@@ -13,7 +13,7 @@ const linear: ExperimentConfigInput = {
   seed: 3,
   steps: 120,
   loss: 'logistic',
-  model: { kind: 'linear', logging: 'every', stepsPerDispatch: 16 },
+  model: { kind: 'linear', logging: 'every', stepsPerDispatch: 15 },
   data: { kind: 'linear-separable', sampleCount: 20, inputDim: 3, inputs: 'gaussian', margin: 0.2 },
   optimizer: { rule: { kind: 'momentum', beta: 0.5 }, learningRate: 0.5 },
   checkpointEvery: 30,

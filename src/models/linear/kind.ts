@@ -15,9 +15,10 @@ export const linearKind: ModelKind<LinearWeights> = {
     return {
       createSimulation: async (getGpu) =>
         config.backend === 'float64' ? new Float64LinearSimulation(train, settings, metrics) : GpuLinearSimulation.create(await getGpu(), train, settings, model.stepsPerDispatch, metrics),
-      // One submit runs one dispatch of up to stepsPerDispatch steps (the GPU loops over them in registers).
+      // One submit runs one dispatch of up to stepsPerDispatch steps (the GPU loops over them in registers);
+      // checkpoints land on dispatch boundaries, so they never cut a dispatch short.
       stepsPerSubmit: model.stepsPerDispatch,
-      checkpointEvery: config.checkpointEvery,
+      checkpointEvery: Math.ceil(config.checkpointEvery / model.stepsPerDispatch) * model.stepsPerDispatch,
       metricSteps: linearLogSteps(model, config.steps, config.metrics.every),
       lossMetric: 'loss',
       finishRows: (rows) => rows,
