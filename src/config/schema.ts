@@ -129,6 +129,11 @@ export const configSchema = z
      * and remembered (src/kernels/matmul-autotune.ts); or force one of the algorithms.
      */
     kernels: z.object({ matmul: z.enum(MATMUL_SETTINGS).default('auto') }).strict().prefault({}),
+    /**
+     * A run set: config path -> the values it takes; every point of the grid is one member, trained together
+     * (src/config/run-set.ts expands it; each member is validated on its own).
+     */
+    sweep: z.record(z.string().min(1), z.array(z.unknown()).min(1)).optional(),
   })
   .strict()
   .superRefine((config, context) => {

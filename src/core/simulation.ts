@@ -28,6 +28,8 @@ export interface Checkpoint<P = Weights> {
   readonly weights: P;
   /** The optimizer's moments and running sums, in the backend's own order. */
   readonly optimizerState: readonly HostArray[];
+  /** A run set's parts, each its own checkpoint (weights then holds every member's parameters, in member order). */
+  readonly parts?: readonly Checkpoint<unknown>[];
 }
 
 /** Metric values at one step; keys are metric names. */
@@ -40,6 +42,11 @@ export interface MetricsRow extends MetricValues {
 
 export interface Simulation<P = Weights> {
   readonly backend: Backend;
+  /**
+   * Runs stepped together: 1 for a single run, N for a run set. Step losses are then step-major
+   * ([stepCount x N]: step t, member k at t * N + k) and evaluate gives one row per member.
+   */
+  readonly memberCount: number;
   /** The device it runs on: the adapter's description, or FLOAT64_DEVICE. */
   readonly device: string;
   readonly stepsTaken: number;
@@ -49,15 +56,16 @@ export interface Simulation<P = Weights> {
    */
   readonly reportsStepLoss: boolean;
   /**
-   * Queues `stepCount` steps and resolves with the loss before each (or [], see reportsStepLoss).
+   * Queues `stepCount` steps and resolves with the loss before each, of every member (or [], see reportsStepLoss).
    * Callers may queue the next chunk before this settles (the GPU backend keeps two chunks in flight).
    */
   submitSteps(stepCount: number): Promise<ArrayLike<number>>;
-  /** Metrics of the current parameters (after every queued step). */
-  evaluate(names: readonly string[]): Promise<MetricValues>;
+  /** Metrics of the current parameters (after every queued step): one row per member. */
+  evaluate(names: readonly string[]): Promise<readonly MetricValues[]>;
   /**
    * lr0, the run's base rate in its own units (a schedule runs its shape from it): the config's until
    * setLearningRate replaces it. The simulation holds the run's one copy; checkpoints carry it.
+   * A run set's is its first member's; the others keep their ratio to it when it changes.
    */
   readonly learningRate: number;
   /** Replaces lr0 from the next queued step on; throws InvalidLearningRateError (a RangeError) for a rate no step can take. */

@@ -26,6 +26,19 @@ export interface PreparedRun<P = unknown> {
   parametersJson(weights: P): unknown;
 }
 
+/** Members of a run set that one simulation steps together on the GPU (one set of dispatches per step). */
+export interface BatchedGroup<P = unknown> {
+  /** Indices into the set's members, ascending. */
+  readonly members: readonly number[];
+  /** A simulation over those members (memberCount = members.length; its weights list them in that order). */
+  createSimulation(getGpu: () => Promise<GpuContext>): Promise<Simulation<readonly P[]>>;
+}
+
 export interface ModelKind<P = unknown> {
   prepare(config: ExperimentConfig, readText: ReadText | undefined): Promise<PreparedRun<P>>;
+  /**
+   * The groups of a GPU run set's members (prepared by this kind) that can step in one set of dispatches;
+   * members in no group step as their own simulations. Absent: every member steps on its own.
+   */
+  batchedGroups?(runs: readonly PreparedRun<P>[]): readonly BatchedGroup<P>[];
 }

@@ -9,6 +9,7 @@ import { requestGpu, type GpuContext } from '../gpu/device';
 import type { Checkpoint } from '../core/simulation';
 import { MODEL_KINDS } from '../models/kinds';
 import type { PreparedRun } from '../models/model-kind';
+import { prepareRunSet } from '../models/run-set/prepare';
 import { Scheduler, type ProgressEvent } from './scheduler';
 import { type MetricsRow } from '../core/simulation';
 
@@ -17,7 +18,8 @@ export interface RunOptions {
   /** Device factory (also used again after a device loss). Default: requestGpu(). */
   readonly requestGpu?: () => Promise<GpuContext>;
   readonly onProgress?: (event: ProgressEvent) => void;
-  readonly onMetrics?: (row: MetricsRow) => void;
+  /** Each logged row and the member it belongs to (0 for a single run). */
+  readonly onMetrics?: (row: MetricsRow, member: number) => void;
   /** Device losses and resumptions, as they happen. */
   readonly onEvent?: (event: string) => void;
   /** Called once the scheduler exists (to pause, stop or change the learning rate). */
@@ -60,10 +62,22 @@ export function prepareRun(config: ExperimentConfig, readText?: ReadText): Promi
   return MODEL_KINDS[config.model.kind].prepare(config, readText);
 }
 
+/** One experiment: a run set of one. */
 export async function runExperiment(config: ExperimentConfig, options: RunOptions = {}): Promise<ExperimentResult> {
+  return (await runRunSet([config], options))[0]!;
+}
+
+/**
+ * A run set: every config (member) trained together, stepping in lockstep, each exactly as it would run
+ * alone; one result per member, in order. With several members, onMetrics and onProgress carry the
+ * member index and step-major losses, resumeFrom and saveParams hold the whole set's checkpoint and weights.
+ */
+export async function runRunSet(configs: readonly ExperimentConfig[], options: RunOptions = {}): Promise<ExperimentResult[]> {
   const getGpu = options.requestGpu ?? (() => requestGpu());
-  const run = await prepareRun(config, options.readText);
-  const simulation = await run.createSimulation(getGpu);
+  const set = await prepareRunSet(configs, options.readText);
+  const run = set.members[0]!;
+  const config = configs[0]!;
+  const simulation = await set.createSimulation(getGpu);
   if (options.resumeFrom) await simulation.restore(options.resumeFrom);
   const scheduler = new Scheduler(simulation, {
     totalSteps: config.steps,
@@ -74,7 +88,7 @@ export async function runExperiment(config: ExperimentConfig, options: RunOption
     metricNames: config.metrics.names,
     checkpointEvery: run.checkpointEvery,
     recover: async (checkpoint) => {
-      const fresh = await run.createSimulation(getGpu);
+      const fresh = await set.createSimulation(getGpu);
       await fresh.restore(checkpoint);
       return fresh;
     },
@@ -89,22 +103,27 @@ export async function runExperiment(config: ExperimentConfig, options: RunOption
     const outcome = await scheduler.run();
     const wallSeconds = (performance.now() - started) / 1000;
     const finalSimulation = scheduler.currentSimulation;
-    const lastRow = outcome.rows.at(-1);
-    const diverged = outcome.divergedAt !== undefined;
-    const summary: ExperimentSummary = {
-      backend: finalSimulation.backend,
-      device: finalSimulation.device,
-      stepsTaken: outcome.stepsTaken,
-      finalLoss: lastRow?.[run.lossMetric] ?? outcome.stepLosses.at(-1) ?? NaN,
-      diverged,
-      status: diverged ? `diverged at step ${outcome.divergedAt}` : outcome.stopped ? `stopped at step ${outcome.stepsTaken}` : 'completed',
-      ...(diverged ? { divergedAt: outcome.divergedAt } : {}),
-      wallSeconds,
-      stepsPerSecond: outcome.stepsTaken / Math.max(wallSeconds, 1e-9),
-      events: outcome.events,
-    };
-    const result: ExperimentResult = { config, metrics: run.finishRows(outcome.rows, outcome.stepLosses), stepLosses: outcome.stepLosses, summary };
-    return options.saveParams ? { ...result, final: run.parametersJson(await finalSimulation.readWeights()) } : result;
+    const finalWeights = options.saveParams ? await finalSimulation.readWeights() : undefined;
+    return outcome.members.map((member, k) => {
+      const prepared = set.members[k]!;
+      const lastRow = member.rows.at(-1);
+      const diverged = member.divergedAt !== undefined;
+      const summary: ExperimentSummary = {
+        backend: finalSimulation.backend,
+        device: finalSimulation.device,
+        stepsTaken: member.stepsTaken,
+        finalLoss: lastRow?.[prepared.lossMetric] ?? member.stepLosses.at(-1) ?? NaN,
+        diverged,
+        status: diverged ? `diverged at step ${member.divergedAt}` : outcome.stopped ? `stopped at step ${member.stepsTaken}` : 'completed',
+        ...(diverged ? { divergedAt: member.divergedAt } : {}),
+        wallSeconds,
+        stepsPerSecond: outcome.stepsTaken / Math.max(wallSeconds, 1e-9),
+        events: outcome.events,
+      };
+      const result: ExperimentResult = { config: configs[k]!, metrics: prepared.finishRows(member.rows, member.stepLosses), stepLosses: member.stepLosses, summary };
+      if (finalWeights === undefined) return result;
+      return { ...result, final: prepared.parametersJson(configs.length === 1 ? finalWeights : (finalWeights as readonly unknown[])[k]) };
+    });
   } catch (error) {
     if (options.retainSimulation) scheduler.currentSimulation.destroy(); // a failed run leaves nothing to draw
     throw error;

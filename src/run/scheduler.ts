@@ -35,25 +35,46 @@ export interface ProgressEvent {
   readonly stepsPerSecond: number;
   /** Seconds left at the current rate. */
   readonly etaSeconds: number;
-  /** Loss before the latest completed step. */
+  /** Loss before the latest completed step (a run set: its first member's). */
   readonly loss: number;
-  /** The chunk just read back (runs with a per-step loss): the loss before each of its steps, the first being step `firstStep`. */
+  /** Runs stepped together (a run set's N; 1 for a single run). */
+  readonly memberCount: number;
+  /**
+   * The chunk just read back (runs with a per-step loss): the loss before each of its steps, the first being
+   * step `firstStep`; step-major for a run set (step t, member k at t * memberCount + k).
+   */
   readonly firstStep?: number;
   readonly losses?: ArrayLike<number>;
 }
 
-export interface RunOutcome {
+/** What one member of the run (the run itself, or one run of a run set) came to. */
+export interface MemberOutcome {
   /** One row per logged step. */
   readonly rows: MetricsRow[];
   /** Loss before each step taken (on that step's batch). */
   readonly stepLosses: number[];
+  /** Steps taken, up to its divergence. */
   readonly stepsTaken: number;
   /** First step whose loss was NaN or infinite. */
   readonly divergedAt?: number;
+}
+
+export interface RunOutcome {
+  /** One per member, in member order (a single run: one). */
+  readonly members: readonly MemberOutcome[];
+  /** Steps the simulation took (a run set goes on until its last member diverges). */
+  readonly stepsTaken: number;
   readonly stopped: boolean;
   /** What happened along the way that a user should know (device losses and resumptions). */
   readonly events: string[];
   readonly lastCheckpoint: Checkpoint<unknown>;
+}
+
+/** Every member's rows, step losses and divergence as the run goes. */
+interface MemberLogs {
+  readonly rows: MetricsRow[][];
+  readonly stepLosses: number[][];
+  readonly divergedAt: (number | undefined)[];
 }
 
 export class Scheduler {
@@ -63,7 +84,7 @@ export class Scheduler {
   private stepsPerSubmit: number;
   private wake: (() => void) | undefined;
   private readonly progressListeners: ((event: ProgressEvent) => void)[] = [];
-  private readonly metricsListeners: ((row: MetricsRow) => void)[] = [];
+  private readonly metricsListeners: ((row: MetricsRow, member: number) => void)[] = [];
   private readonly eventListeners: ((event: string) => void)[] = [];
 
   constructor(
@@ -80,7 +101,8 @@ export class Scheduler {
     this.progressListeners.push(listener);
   }
 
-  onMetrics(listener: (row: MetricsRow) => void): void {
+  /** Each logged row, with the member it belongs to (0 for a single run). */
+  onMetrics(listener: (row: MetricsRow, member: number) => void): void {
     this.metricsListeners.push(listener);
   }
 
@@ -144,17 +166,26 @@ export class Scheduler {
 
   async run(): Promise<RunOutcome> {
     const events: string[] = [];
-    const rows: MetricsRow[] = [];
-    const stepLosses: number[] = [];
+    const members = this.simulation.memberCount;
+    const logs: MemberLogs = { rows: [], stepLosses: [], divergedAt: [] };
+    for (let k = 0; k < members; k++) {
+      logs.rows.push([]);
+      logs.stepLosses.push([]);
+      logs.divergedAt.push(undefined);
+    }
     let checkpoint = await this.simulation.checkpoint();
     let recoveries = 0;
     for (;;) {
       try {
-        const divergedAt = await this.runFrom(rows, stepLosses, (c) => (checkpoint = c));
+        await this.runFrom(logs, (c) => (checkpoint = c), recoveries > 0);
+        const stepsTaken = this.simulation.stepsTaken;
         return {
-          rows, stepLosses, stepsTaken: Math.min(this.simulation.stepsTaken, divergedAt ?? Infinity),
-          ...(divergedAt !== undefined ? { divergedAt } : {}),
-          stopped: this.stopped, events, lastCheckpoint: checkpoint,
+          members: logs.rows.map((rows, k) => {
+            const divergedAt = logs.divergedAt[k];
+            const stepLosses = logs.stepLosses[k]!;
+            return { rows, stepLosses, stepsTaken: Math.min(stepsTaken, divergedAt ?? Infinity), ...(divergedAt !== undefined ? { divergedAt } : {}) };
+          }),
+          stepsTaken, stopped: this.stopped, events, lastCheckpoint: checkpoint,
         };
       } catch (error) {
         if (!(error instanceof DeviceLostError) || !this.options.recover || recoveries >= (this.options.maxRecoveries ?? 3)) throw error;
@@ -165,8 +196,12 @@ export class Scheduler {
         this.simulation.destroy();
         this.simulation = await this.options.recover({ ...checkpoint, learningRate });
         // Forget what came after the checkpoint: the resumed run recomputes it identically.
-        stepLosses.length = checkpoint.stepsTaken;
-        while (rows.length > 0 && rows.at(-1)!.step > checkpoint.stepsTaken) rows.pop();
+        for (let k = 0; k < members; k++) {
+          logs.stepLosses[k]!.length = Math.min(logs.stepLosses[k]!.length, checkpoint.stepsTaken);
+          const rows = logs.rows[k]!;
+          while (rows.length > 0 && rows.at(-1)!.step > checkpoint.stepsTaken) rows.pop();
+          if ((logs.divergedAt[k] ?? -1) > checkpoint.stepsTaken) logs.divergedAt[k] = undefined;
+        }
         const event = `GPU device lost near step ${lostAt} (${error.message}); resumed from the checkpoint at step ${checkpoint.stepsTaken} on a new device (${this.simulation.device})`;
         events.push(event);
         for (const listener of this.eventListeners) listener(event);
@@ -174,41 +209,54 @@ export class Scheduler {
     }
   }
 
-  /** Runs until the end, a stop, or divergence; returns the divergence step if any. */
-  private async runFrom(rows: MetricsRow[], stepLosses: number[], keepCheckpoint: (c: Checkpoint<unknown>) => void): Promise<number | undefined> {
+  /** Runs until the end, a stop, or until every member has diverged; `resumed`: after a device loss, from a checkpoint. */
+  private async runFrom(logs: MemberLogs, keepCheckpoint: (c: Checkpoint<unknown>) => void, resumed: boolean): Promise<void> {
     const { totalSteps, checkpointEvery, metricNames, pace } = this.options;
     const sim = this.simulation;
+    const members = sim.memberCount;
     const metricSteps = metricStepsOf(this.options);
     const inFlight: { firstStep: number; stepCount: number; losses: Promise<ArrayLike<number>> }[] = [];
     const started = performance.now();
     const startStep = sim.stepsTaken;
-    let divergedAt: number | undefined;
+    const { rows, stepLosses, divergedAt } = logs;
+    const allDiverged = () => divergedAt.every((step) => step !== undefined);
+    const progressMetric = this.options.progressMetric ?? 'loss';
 
     const drainOne = async () => {
       const chunk = inFlight.shift()!;
       const losses = await chunk.losses;
-      for (let t = 0; t < losses.length; t++) {
-        const loss = losses[t]!;
-        stepLosses[chunk.firstStep + t] = loss;
-        if (divergedAt === undefined && !Number.isFinite(loss)) divergedAt = chunk.firstStep + t;
+      const stepCount = losses.length / members;
+      for (let t = 0; t < stepCount; t++) {
+        for (let k = 0; k < members; k++) {
+          const loss = losses[t * members + k]!;
+          stepLosses[k]![chunk.firstStep + t] = loss;
+          if (divergedAt[k] === undefined && !Number.isFinite(loss)) divergedAt[k] = chunk.firstStep + t;
+        }
       }
       const step = chunk.firstStep + chunk.stepCount;
       const seconds = (performance.now() - started) / 1000;
       const stepsPerSecond = (step - startStep) / Math.max(seconds, 1e-9);
-      const loss = losses[losses.length - 1] ?? rows.at(-1)?.[this.options.progressMetric ?? 'loss'] ?? NaN;
-      const event = { step, totalSteps, stepsPerSecond, etaSeconds: (totalSteps - step) / Math.max(stepsPerSecond, 1e-9), loss, firstStep: chunk.firstStep, losses };
+      const loss = stepCount > 0 ? losses[(stepCount - 1) * members]! : rows[0]!.at(-1)?.[progressMetric] ?? NaN;
+      const event = { step, totalSteps, stepsPerSecond, etaSeconds: (totalSteps - step) / Math.max(stepsPerSecond, 1e-9), loss, memberCount: members, firstStep: chunk.firstStep, losses };
       for (const listener of this.progressListeners) listener(event);
     };
     const logMetrics = async () => {
-      const row: MetricsRow = { step: sim.stepsTaken, ...(await sim.evaluate(metricNames)) };
-      rows.push(row);
-      for (const listener of this.metricsListeners) listener(row);
-      if (divergedAt === undefined && row.loss !== undefined && !Number.isFinite(row.loss)) divergedAt = row.step;
+      const step = sim.stepsTaken;
+      const values = await sim.evaluate(metricNames);
+      for (let k = 0; k < members; k++) {
+        if (divergedAt[k] !== undefined) continue; // nothing is computed from a non-finite state
+        const row: MetricsRow = { step, ...values[k] };
+        rows[k]!.push(row);
+        for (const listener of this.metricsListeners) listener(row, k);
+        if (row.loss !== undefined && !Number.isFinite(row.loss)) divergedAt[k] = row.step;
+      }
     };
+    const lastLogged = () => Math.max(...rows.map((memberRows) => memberRows.at(-1)?.step ?? -1));
 
-    if (rows.length === 0 || rows.at(-1)!.step < sim.stepsTaken) await logMetrics();
+    // A fresh start logs where it starts; a resumed one only where the uninterrupted run would have logged.
+    if (lastLogged() < sim.stepsTaken && (!resumed || metricSteps.includes(sim.stepsTaken))) await logMetrics();
     let lastYield = performance.now();
-    while (sim.stepsTaken < totalSteps && !this.stopped && divergedAt === undefined) {
+    while (sim.stepsTaken < totalSteps && !this.stopped && !allDiverged()) {
       // A backend that settles at once (the CPU reference) would chain microtasks forever: give
       // timers, input and pause/stop requests a turn every 16 ms.
       if (performance.now() - lastYield > 16) {
@@ -235,18 +283,19 @@ export class Scheduler {
       if (inFlight.length >= 2 || atBoundary) await drainOne();
       if (!atBoundary) continue;
       while (inFlight.length > 0) await drainOne();
-      if (divergedAt !== undefined) break;
+      if (allDiverged()) break;
       if (metricSteps.includes(sim.stepsTaken) || sim.stepsTaken === totalSteps || single) await logMetrics();
       if (checkpointEvery > 0 && sim.stepsTaken % checkpointEvery === 0) keepCheckpoint(await sim.checkpoint());
     }
     while (inFlight.length > 0) await drainOne();
-    if (this.stopped && divergedAt === undefined && rows.at(-1)!.step < sim.stepsTaken) await logMetrics();
-    if (divergedAt !== undefined) {
-      // Keep everything up to the divergence, nothing computed from a non-finite state after it.
-      stepLosses.length = Math.min(stepLosses.length, divergedAt + 1);
-      while (rows.length > 0 && rows.at(-1)!.step > divergedAt) rows.pop();
-    }
-    return divergedAt;
+    if (this.stopped && !allDiverged() && lastLogged() < sim.stepsTaken) await logMetrics();
+    // Keep everything up to each divergence, nothing computed from a non-finite state after it.
+    divergedAt.forEach((step, k) => {
+      if (step === undefined) return;
+      stepLosses[k]!.length = Math.min(stepLosses[k]!.length, step + 1);
+      const memberRows = rows[k]!;
+      while (memberRows.length > 0 && memberRows.at(-1)!.step > step) memberRows.pop();
+    });
   }
 }
 

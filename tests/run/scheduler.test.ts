@@ -94,8 +94,9 @@ describe.each(['gpu', 'float64'] as const)('scheduler on the %s backend', (backe
     const result = await outcome;
     expect(result.stopped).toBe(true);
     expect(result.stepsTaken).toBeLessThan(100_000);
-    expect(result.stepLosses).toHaveLength(result.stepsTaken);
-    expect(result.rows.at(-1)!.step).toBe(result.stepsTaken);
+    expect(result.members).toHaveLength(1);
+    expect(result.members[0]!.stepLosses).toHaveLength(result.stepsTaken);
+    expect(result.members[0]!.rows.at(-1)!.step).toBe(result.stepsTaken);
     sim.destroy();
   });
 
@@ -142,7 +143,7 @@ describe.each(['gpu', 'float64'] as const)('scheduler on the %s backend', (backe
     });
     expect(() => scheduler!.setStepsPerSubmit(6)).toThrow(/\[1, 5\]/);
     const result = await scheduler.run();
-    expect(result.stepLosses).toHaveLength(20);
+    expect(result.members[0]!.stepLosses).toHaveLength(20);
     expect(chunkSizes).toEqual([5, 5, 2, 2, 2, 2, 2]);
     expect(paced).toBe(chunkSizes.length);
     sim.destroy();

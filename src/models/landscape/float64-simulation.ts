@@ -10,6 +10,7 @@ const NO_STEP_LOSSES = new Float64Array(0);
 
 export class Float64LandscapeSimulation implements Simulation<LandscapeState> {
   readonly backend = 'float64' as const;
+  readonly memberCount = 1;
   readonly device = FLOAT64_DEVICE;
   readonly reportsStepLoss = false;
   private readonly twin: LandscapeTwin;
@@ -33,8 +34,8 @@ export class Float64LandscapeSimulation implements Simulation<LandscapeState> {
     return NO_STEP_LOSSES;
   }
 
-  async evaluate(names: readonly string[]): Promise<MetricValues> {
-    return populationMetrics(this.model, this.twin.result(), this.stepsTaken, names);
+  async evaluate(names: readonly string[]): Promise<readonly MetricValues[]> {
+    return [populationMetrics(this.model, this.twin.result(), this.stepsTaken, names)];
   }
 
   get learningRate(): number {

@@ -12,6 +12,7 @@ const NO_STEP_LOSSES = new Float32Array(0);
 
 export class GpuLandscapeSimulation implements Simulation<LandscapeState> {
   readonly backend = 'gpu' as const;
+  readonly memberCount = 1;
   readonly reportsStepLoss = false;
 
   private constructor(
@@ -44,8 +45,8 @@ export class GpuLandscapeSimulation implements Simulation<LandscapeState> {
     });
   }
 
-  async evaluate(names: readonly string[]): Promise<MetricValues> {
-    return populationMetrics(this.model, await this.loss.guard(() => this.session.read()), this.stepsTaken, names);
+  async evaluate(names: readonly string[]): Promise<readonly MetricValues[]> {
+    return [populationMetrics(this.model, await this.loss.guard(() => this.session.read()), this.stepsTaken, names)];
   }
 
   get learningRate(): number {

@@ -10,6 +10,7 @@ const NO_STEP_LOSSES = new Float64Array(0);
 
 export class Float64LinearSimulation implements Simulation<LinearWeights> {
   readonly backend = 'float64' as const;
+  readonly memberCount = 1;
   readonly device = FLOAT64_DEVICE;
   readonly reportsStepLoss = false;
   stepsTaken = 0;
@@ -29,8 +30,8 @@ export class Float64LinearSimulation implements Simulation<LinearWeights> {
     return NO_STEP_LOSSES;
   }
 
-  async evaluate(names: readonly string[]): Promise<MetricValues> {
-    return this.metrics(this.state.weights, names);
+  async evaluate(names: readonly string[]): Promise<readonly MetricValues[]> {
+    return [this.metrics(this.state.weights, names)];
   }
 
   get learningRate(): number {

@@ -12,6 +12,7 @@ const NO_STEP_LOSSES = new Float32Array(0);
 
 export class GpuLinearSimulation implements Simulation<LinearWeights> {
   readonly backend = 'gpu' as const;
+  readonly memberCount = 1;
   readonly reportsStepLoss = false;
 
   private constructor(
@@ -39,9 +40,9 @@ export class GpuLinearSimulation implements Simulation<LinearWeights> {
     });
   }
 
-  async evaluate(names: readonly string[]): Promise<MetricValues> {
+  async evaluate(names: readonly string[]): Promise<readonly MetricValues[]> {
     const { weights } = await this.loss.guard(() => this.session.read());
-    return this.metrics(weights, names);
+    return [this.metrics(weights, names)];
   }
 
   get learningRate(): number {

@@ -15,6 +15,7 @@ import { FLOAT64_DEVICE, type Checkpoint, type MetricValues, type Simulation, ty
 
 export class Float64Simulation implements Simulation {
   readonly backend = 'float64' as const;
+  readonly memberCount = 1;
   readonly reportsStepLoss = true;
   readonly device = FLOAT64_DEVICE;
   private readonly trainer: Float64Trainer;
@@ -45,8 +46,8 @@ export class Float64Simulation implements Simulation {
     return this.trainer.train(stepCount);
   }
 
-  evaluate(names: readonly string[]): Promise<MetricValues> {
-    return evaluateTwoLayerMetrics(names, this.metricSource(), this.backend);
+  async evaluate(names: readonly string[]): Promise<readonly MetricValues[]> {
+    return [await evaluateTwoLayerMetrics(names, this.metricSource(), this.backend)];
   }
 
   /** The float64 computations on the current weights, for one evaluation. */

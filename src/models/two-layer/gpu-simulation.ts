@@ -16,6 +16,7 @@ import { DeviceLossWatch } from '../../gpu/device-loss';
 
 export class GpuSimulation implements Simulation {
   readonly backend = 'gpu' as const;
+  readonly memberCount = 1;
   readonly reportsStepLoss = true;
   private readonly deviceLoss: DeviceLossWatch;
 
@@ -94,8 +95,8 @@ export class GpuSimulation implements Simulation {
     return this.guard(() => this.trainer.submitSteps(stepCount));
   }
 
-  evaluate(names: readonly string[]): Promise<MetricValues> {
-    return this.guard(() => evaluateTwoLayerMetrics(names, this.metricSource(names), this.backend));
+  async evaluate(names: readonly string[]): Promise<readonly MetricValues[]> {
+    return [await this.guard(() => evaluateTwoLayerMetrics(names, this.metricSource(names), this.backend))];
   }
 
   /** The GPU's computations on the current weights, for one evaluation of `names`. */

@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig, type ExperimentConfigInput } from '../../src/config/schema';
+import { expandSweep, runSetGroups, runSetProblem } from '../../src/config/run-set';
+import { ConfigError } from '../../src/config/errors';
+import { runExperiment, runRunSet } from '../../src/run/run-experiment';
+import { prepareRunSet } from '../../src/models/run-set/prepare';
+import { requestGpu } from '../../src/gpu/device';
+import { Scheduler } from '../../src/run/scheduler';
+import { getTestGpu } from '../helpers/gpu';
+
+const base: ExperimentConfigInput = {
+  name: 'set',
+  steps: 24,
+  stepsPerSubmit: 5,
+  checkpointEvery: 10,
+  model: { width: 7, scaling: 'ntk' },
+  data: { kind: 'teacher-student', sampleCount: 20, testCount: 6, inputDim: 3, seed: 4, teacher: { kind: 'random', width: 2 } },
+  optimizer: { learningRate: 0.2 },
+  metrics: { every: 8, names: ['loss', 'testLoss', 'gradNorm'] },
+};
+
+/** Members that differ in width, rate, seed, scaling, batch size and optimizer: every kind of part. */
+const sweep = {
+  'model.width': [1, 7],
+  'optimizer.learningRate': [0.05, 0.2],
+  seed: [3],
+  'optimizer.batchSize': [20, 6],
+};
+
+describe.each(['gpu', 'float64'] as const)('run sets on the %s backend', (backend) => {
+  const members = expandSweep({ ...base, backend, sweep } as Record<string, unknown>);
+  const configs = members.map((member) => member.config);
+
+  it('trains every member exactly as it runs alone: step losses and metric rows bit for bit', async () => {
+    const together = await runRunSet(configs, { requestGpu: getTestGpu });
+    expect(together).toHaveLength(8);
+    for (const [k, config] of configs.entries()) {
+      const alone = await runExperiment(config, { requestGpu: getTestGpu });
+      expect(together[k]!.stepLosses, `member ${k} step losses`).toEqual(alone.stepLosses);
+      expect(together[k]!.metrics, `member ${k} metrics`).toEqual(alone.metrics);
+      expect(together[k]!.config).toBe(config);
+      expect(together[k]!.summary.status).toBe('completed');
+    }
+  });
+
+  it('keeps training the other members when one diverges, and cuts the diverged one at its step', async () => {
+    const mixed = expandSweep({ ...base, backend, steps: 300, model: { width: 8, scaling: 'standard' }, sweep: { 'optimizer.learningRate': [0.01, 60] } } as Record<string, unknown>);
+    const [calm, wild] = await runRunSet(mixed.map((m) => m.config), { requestGpu: getTestGpu });
+    expect(calm!.summary.status).toBe('completed');
+    expect(calm!.stepLosses).toHaveLength(300);
+    expect(wild!.summary.diverged).toBe(true);
+    const k = wild!.summary.divergedAt!;
+    expect(wild!.stepLosses).toHaveLength(k + 1);
+    expect(wild!.metrics.every((row) => row.step <= k)).toBe(true);
+    const alone = await runExperiment(mixed[1]!.config, { requestGpu: getTestGpu });
+    expect(wild!.stepLosses).toEqual(alone.stepLosses);
+    expect(wild!.metrics).toEqual(alone.metrics);
+  });
+
+  it('restores a checkpoint of the whole set to the same trajectories', async () => {
+    const set = await prepareRunSet(configs);
+    const first = await set.createSimulation(getTestGpu);
+    expect(first.memberCount).toBe(8);
+    await Promise.all([first.submitSteps(5), first.submitSteps(4)]);
+    const checkpoint = await first.checkpoint();
+    const continued = Array.from(await first.submitSteps(5));
+    expect(continued).toHaveLength(5 * 8);
+    const second = await set.createSimulation(getTestGpu);
+    await second.submitSteps(2);
+    await second.restore(checkpoint);
+    expect(second.stepsTaken).toBe(9);
+    expect(Array.from(await second.submitSteps(5))).toEqual(continued);
+    first.destroy();
+    second.destroy();
+  });
+
+  it('changes member 0 to a live rate and keeps every other member at its ratio to it', async () => {
+    const set = await prepareRunSet(configs);
+    const simulation = await set.createSimulation(getTestGpu);
+    const scheduler = new Scheduler(simulation, { totalSteps: 10, stepsPerSubmit: 5, metricsEvery: 10, metricNames: ['loss'], checkpointEvery: 0 });
+    expect(simulation.learningRate).toBe(0.05);
+    scheduler.setLearningRate(0.1);
+    expect(simulation.learningRate).toBe(0.1);
+    const rates = ((await simulation.checkpoint()).parts ?? []).map((part) => part.learningRate);
+    expect(rates.length).toBeGreaterThan(0);
+    for (const rate of rates) expect([0.1, 0.4]).toContain(rate);
+    expect(() => scheduler.setLearningRate(-1)).toThrow(RangeError);
+    expect(simulation.learningRate).toBe(0.1);
+    simulation.destroy();
+  });
+});
+
+describe('run sets: grouping and validation', () => {
+  it('groups configs that share data, length and logging; names the shared field that differs', () => {
+    const configs = [
+      parseConfig({ ...base, model: { width: 4 } }),
+      parseConfig({ ...base, model: { width: 9 }, optimizer: { learningRate: 0.3, batchSize: 5 } }),
+      parseConfig({ ...base, steps: 30 }),
+      parseConfig({ ...base, data: { ...base.data, sampleCount: 21 } } as ExperimentConfigInput),
+      parseConfig({ ...base, seed: 11 }),
+    ];
+    expect(runSetGroups(configs)).toEqual([[0, 1, 4], [2], [3]]);
+    expect(runSetProblem([configs[0]!, configs[2]!])).toMatch(/^steps must be the same for every member of a run set: member 0 has 24, member 1 has 30/);
+    expect(runSetProblem([])).toMatch(/at least one member/);
+  });
+
+  it('expands a sweep block into validated members, naming the point of a bad value', () => {
+    const members = expandSweep({ ...base, sweep: { 'model.width': [2, 3], 'model.scaling': ['ntk', 'mean-field'] } } as Record<string, unknown>);
+    expect(members.map((m) => [m.config.model.kind === 'two-layer' && m.config.model.width, m.config.model.kind === 'two-layer' && m.config.model.scaling])).toEqual([[2, 'ntk'], [2, 'mean-field'], [3, 'ntk'], [3, 'mean-field']]);
+    expect(members[1]!.overrides).toEqual({ 'model.width': 2, 'model.scaling': 'mean-field' });
+    expect(members.every((m) => m.config.sweep === undefined)).toBe(true);
+    expect(() => expandSweep({ ...base, sweep: { 'model.width': [2, -1] } } as Record<string, unknown>)).toThrow(/sweep point model.width=-1.*model.width: got -1/s);
+    expect(() => expandSweep({ ...base, sweep: { steps: [10, 20] } } as Record<string, unknown>)).toThrow(ConfigError);
+    expect(() => expandSweep({ ...base, sweep: { 'model.width': [] } } as Record<string, unknown>)).toThrow(/sweep.model.width/);
+  });
+});
+
+describe('run sets: device loss', () => {
+  it('resumes the whole set from its last checkpoint on a new device with the same losses', async () => {
+    const configs = expandSweep({ ...base, steps: 40, sweep: { 'model.width': [3, 7], 'optimizer.batchSize': [20, 6] } } as Record<string, unknown>).map((m) => m.config);
+    const reference = await runRunSet(configs, { requestGpu: getTestGpu });
+    const devices: Awaited<ReturnType<typeof requestGpu>>[] = [];
+    let destroyed = false;
+    const results = await runRunSet(configs, {
+      requestGpu: async () => {
+        const gpu = await requestGpu();
+        devices.push(gpu);
+        return gpu;
+      },
+      onProgress: (event) => {
+        if (!destroyed && event.step >= 25) {
+          destroyed = true;
+          devices[0]!.device.destroy();
+        }
+      },
+    });
+    expect(devices.length).toBeGreaterThanOrEqual(2);
+    results.forEach((result, k) => {
+      expect(result.summary.events.join('\n')).toMatch(/device lost .*resumed from the checkpoint at step 20/);
+      expect(result.stepLosses).toEqual(reference[k]!.stepLosses);
+      expect(result.metrics).toEqual(reference[k]!.metrics);
+    });
+    for (const gpu of devices.slice(1)) gpu.device.destroy();
+  });
+});
