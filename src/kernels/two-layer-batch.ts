@@ -49,24 +49,39 @@ export function checkBatchShape(gpu: GpuContext, name: string, shape: BatchShape
 }
 
 /**
- * The per-network table: width m_k, alpha s_{m_k} (rounded once to float32, as the single-network
- * kernels round it), and the particle-time step sizes lr_a, lr_w (exactly 0 for a frozen layer).
+ * One network's entry: its width and rate, and optionally its own scaling, alpha and trainable parts (a run
+ * set's members may differ in them; each field left out is the batch's shared setting).
  */
-export function networkTable(shape: BatchShape, settings: BatchSettings, networks: readonly BatchNetwork[], name = `${FAMILY}/networks`): ArrayBuffer {
+export type BatchTableEntry = BatchNetwork & Partial<BatchSettings>;
+
+/** Network `entry`'s settings: its own where it gives them, else the batch's. */
+export function entrySettings(settings: BatchSettings, entry: Partial<BatchSettings>): BatchSettings {
+  const alpha = entry.alpha ?? settings.alpha;
+  return { scaling: entry.scaling ?? settings.scaling, trainable: entry.trainable ?? settings.trainable, ...(alpha !== undefined ? { alpha } : {}) };
+}
+
+/**
+ * The per-network table: width m_k, alpha s_{m_k} (rounded once to float32, as the single-network
+ * kernels round it), and the particle-time step sizes lr_a, lr_w (exactly 0 for a frozen layer), each
+ * from the network's own settings (entrySettings).
+ */
+export function networkTable(shape: BatchShape, settings: BatchSettings, networks: readonly BatchTableEntry[], name = `${FAMILY}/networks`): ArrayBuffer {
   if (networks.length !== shape.networkCount) {
     throw new KernelArgumentError(name, 'networks', `has ${networks.length} entries, expected networkCount = ${shape.networkCount}`);
   }
   const stride = BATCH_NETWORK.byteLength;
   const bytes = new Uint8Array(Math.max(1, networks.length) * stride);
-  networks.forEach(({ width, learningRate }, k) => {
+  networks.forEach((entry, k) => {
+    const { width, learningRate } = entry;
+    const own = entrySettings(settings, entry);
     if (!Number.isInteger(width) || width < 1 || width > shape.maxWidth) {
       throw new KernelArgumentError(name, `networks[${k}].width`, `is ${width}; must be an integer in [1, maxWidth = ${shape.maxWidth}]`);
     }
     if (!Number.isFinite(learningRate) || learningRate < 0) {
       throw new KernelArgumentError(name, `networks[${k}].learningRate`, `must be finite and >= 0, got ${learningRate}`);
     }
-    const scale = outputScaleOf(name, { ...settings, width }, `networks[${k}].alpha`);
-    const steps = neuronStepSizes({ scaling: settings.scaling, learningRate, trainable: settings.trainable }, width);
+    const scale = outputScaleOf(name, { ...own, width }, `networks[${k}].alpha`);
+    const steps = neuronStepSizes({ scaling: own.scaling, learningRate, trainable: own.trainable }, width);
     for (const value of [steps.lrA, steps.lrW]) {
       if (!Number.isFinite(Math.fround(value))) throw new KernelArgumentError(name, `networks[${k}].learningRate`, `gives ${value}, not a finite float32`);
     }

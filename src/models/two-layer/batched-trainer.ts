@@ -1,70 +1,43 @@
 /**
  * N independent two-layer networks trained by full-batch GD in ONE set of dispatches per step (a
- * sweep over seeds, widths m_k <= M and learning rates lr_k; scaling, loss, alpha, bias and trainable
- * parts are the sweep's fixed part). Each network is exactly the network a single-network run with
- * its seed, width and rate would train: s_m and the particle-time step are taken at its own m_k.
+ * sweep over seeds, widths m_k <= M and learning rates lr_k, and per network optionally its scaling,
+ * alpha, trainable parts and initial weights; loss and bias are the batch's). Each network is exactly
+ * the network a single-network run with its settings would train: s_m and the particle-time step are
+ * taken at its own m_k.
  *
  *   H_k = relu(X_k W_k^T + b_k)            batched matmul, batch = N (bias as an extra input column)
  *   f, l, g = l'/n per (k, i)               batch_output_loss
  *   L_k -> losses[t, k]                     batch_mean_loss
  *   dL/da_k, dL/db_k                        batch_neuron_grads
  *   dL/dW_k = D_k^T X_k                     batched matmul, 'relu-grad' operand (D_k read from H_k,
- *                                           g_k, a_k and alpha s_{m_k}, never stored); only when the first layer trains
- *   theta_k -= lr_k c(m_k) grad             batch_update (padding never written)
+ *                                           g_k, a_k and alpha_k s_{m_k}, never stored); only when some
+ *                                           network trains its first layer
+ *   theta_k -= lr_k c(m_k) grad             batch_update (padding never written; a step size of 0, a
+ *                                           frozen part, skips the write as the single update does)
  *
- * `train(t)` records t steps into one queue submit; each step's loss row is set by copying the mean
- * loss kernel's params from a table between compute passes, as TwoLayerTrainer does.
+ * `submitSteps(t)` records t steps into one queue submit; each step's loss row is set by copying the mean
+ * loss kernel's params from a table between compute passes, as TwoLayerTrainer does, and like it keeps up
+ * to two chunks in flight.
  */
 import { createStorageBuffer, readFloat32 } from '../../gpu/buffers';
 import type { GpuContext } from '../../gpu/device';
 import { createParamsTable } from '../../gpu/params';
 import { KernelArgumentError } from '../../core/errors';
 import type { BoundKernel } from '../../gpu/kernel';
-import { checkFinite, checkLength, checkSize } from '../../gpu/validate';
-import { batchElementCounts, batchParams, bindBatchMeanLoss, bindBatchNeuronGrads, bindBatchOutputLoss, bindBatchUpdate, checkBatchShape, networkTable } from '../../kernels/two-layer-batch';
-import { batchRowLength, type BatchShape, type BatchedTrainerConfig } from '../../core/batched-network';
+import { checkLength, checkSize } from '../../gpu/validate';
+import { batchElementCounts, batchParams, bindBatchMeanLoss, bindBatchNeuronGrads, bindBatchOutputLoss, bindBatchUpdate, networkTable } from '../../kernels/two-layer-batch';
+import { batchRowLength, type BatchShape } from '../../core/batched-network';
 import { padWeights, unpadWeights, batchTrainingSets } from './batched-layout';
-import { bindHiddenLayer, bindReluGradMatmul, createOutputScaleBuffer, type ProductShape } from './passes';
-import { initialWeights } from '../../core/initialization';
+import { bindHiddenLayer, bindReluGradMatmul, type ProductShape } from './passes';
+import { checkBatchedConfig, checkNetworkWeights, initialNetworks, outputScales, trainsFirstLayer, type BatchedTrainerOptions } from './batched-config';
 import type { TrainingSet, TwoLayerWeights } from '../../core/network';
 
 const NAME = 'batched-trainer';
-const UINT32_RANGE = 2 ** 32;
 
-/** Checks the configuration and data (before any allocation); returns the batch shape. */
-function checkConfig(gpu: GpuContext, config: BatchedTrainerConfig, data: TrainingSet | readonly TrainingSet[]): BatchShape {
-  const { networks, inputDim: d, sampleCount: n } = config;
-  if (!Array.isArray(networks) || networks.length === 0) throw new KernelArgumentError(NAME, 'networks', 'is empty; a batch needs at least one network');
-  for (const key of ['inputDim', 'sampleCount'] as const) checkSize(NAME, key, config[key]);
-  networks.forEach(({ seed, width, learningRate }, k) => {
-    if (!Number.isInteger(seed) || seed < 0 || seed >= UINT32_RANGE) throw new KernelArgumentError(NAME, `networks[${k}].seed`, `must be a u32 integer, got ${seed}`);
-    checkSize(NAME, `networks[${k}].width`, width);
-    if (!Number.isFinite(learningRate) || learningRate < 0) throw new KernelArgumentError(NAME, `networks[${k}].learningRate`, `must be finite and >= 0, got ${learningRate}`);
-  });
-  const widest = networks.reduce((largest, network) => Math.max(largest, network.width), 0);
-  const maxWidth = config.maxWidth ?? widest;
-  checkSize(NAME, 'maxWidth', maxWidth);
-  if (widest > maxWidth) {
-    const k = networks.findIndex((network) => network.width > maxWidth);
-    throw new KernelArgumentError(NAME, `networks[${k}].width`, `is ${networks[k]!.width}, over maxWidth = ${maxWidth}; raise maxWidth or leave it out`);
-  }
-  if (config.maxStepsPerSubmit !== undefined) checkSize(NAME, 'maxStepsPerSubmit', config.maxStepsPerSubmit);
-  const sets = Array.isArray(data) ? (data as readonly TrainingSet[]) : [data as TrainingSet];
-  if (Array.isArray(data) && sets.length !== networks.length) {
-    throw new KernelArgumentError(NAME, 'data', `holds ${sets.length} data sets for ${networks.length} networks; give one per network, or one shared set (not in an array)`);
-  }
-  sets.forEach((set, k) => {
-    const which = Array.isArray(data) ? `data[${k}]` : 'data';
-    checkLength(NAME, `${which}.X`, set.X, n * d, `[${n} x ${d}]`);
-    checkLength(NAME, `${which}.y`, set.y, n, `[${n}]`);
-    checkFinite(NAME, `${which}.X`, set.X);
-    checkFinite(NAME, `${which}.y`, set.y);
-  });
-  const shape: BatchShape = { networkCount: networks.length, sampleCount: n, maxWidth, inputDim: d, hasBias: config.hasBias };
-  checkBatchShape(gpu, NAME, shape);
-  // Validates widths, rates, scaling and alpha against float32 before anything is created.
-  networkTable(shape, config, networks, NAME);
-  return shape;
+/** The padded layout of all N networks: a [N x M], firstLayer [N x M x R] (R = d, +1 for the bias column). */
+export interface PaddedWeights {
+  readonly a: Float32Array;
+  readonly firstLayer: Float32Array;
 }
 
 interface Kernels {
@@ -75,36 +48,50 @@ interface Kernels {
 export class BatchedTrainer {
   /** Steps submitted so far. */
   stepsTaken = 0;
-  /** Settles when the most recent `train` call has finished (calls run in order). */
-  private pending: Promise<void> = Promise.resolve();
+  private nextStaging = 0;
+  private readonly stagingInFlight: (Promise<void> | undefined)[] = [undefined, undefined];
+  /** Settles once the most recently requested chunk has been handed to the queue. */
+  private lastSubmitted: Promise<void> = Promise.resolve();
+  /** Networks whose weights every chunk also copies into their own buffers (single-run layout), for live views. */
+  private readonly mirrors = new Map<number, { a: GPUBuffer; W: GPUBuffer; b?: GPUBuffer }>();
+  /** Each network's lr, in its scaling's own units: the config's until setLearningRates replaces them. */
+  private rates: readonly number[];
+  /** The network table of the rates in force (taken by the next requested chunk), and the one last written to the GPU. */
+  private table: ArrayBuffer;
+  private writtenTable: ArrayBuffer;
 
   private constructor(
     private readonly gpu: GpuContext,
-    readonly config: BatchedTrainerConfig,
+    readonly config: BatchedTrainerOptions,
     readonly shape: BatchShape,
     private readonly maxStepsPerSubmit: number,
     private readonly buffers: Record<string, GPUBuffer>,
     private readonly kernels: Kernels,
-    private readonly staging: GPUBuffer,
-  ) {}
+    private readonly staging: readonly GPUBuffer[],
+    table: ArrayBuffer,
+  ) {
+    this.rates = config.networks.map((network) => network.learningRate);
+    this.table = table;
+    this.writtenTable = table;
+  }
 
   /**
-   * Uploads the N initial networks (initialWeights of each seed at its own width, padded to M) and
-   * the data: one TrainingSet shared by all networks, or an array of N (same n and d).
+   * Uploads the N initial networks (each its own init, or initialWeights of its seed at its width, padded
+   * to M) and the data: one TrainingSet shared by all networks, or an array of N (same n and d).
    */
-  static async create(gpu: GpuContext, config: BatchedTrainerConfig, data: TrainingSet | readonly TrainingSet[]): Promise<BatchedTrainer> {
-    const shape = checkConfig(gpu, config, data);
-    const { networkCount: N, sampleCount: n, maxWidth: M, inputDim: d, hasBias } = shape;
+  static async create(gpu: GpuContext, config: BatchedTrainerOptions, data: TrainingSet | readonly TrainingSet[]): Promise<BatchedTrainer> {
+    const shape = checkBatchedConfig(gpu, NAME, config, data);
+    const { networkCount: N, sampleCount: n, maxWidth: M, hasBias } = shape;
     const R = batchRowLength(shape);
     const maxStepsPerSubmit = config.maxStepsPerSubmit ?? 1024;
-    const inits = config.networks.map(({ seed, width }) => initialWeights({ seed, width, inputDim: d, hasBias }));
-    const padded = padWeights(shape, inits);
+    const padded = padWeights(shape, initialNetworks(config, shape));
     const sets = batchTrainingSets(shape, Array.isArray(data) ? (data as readonly TrainingSet[]) : [data as TrainingSet]);
     const counts = batchElementCounts(shape);
     const buffer = (label: string, contents: number | ArrayBufferView) => createStorageBuffer(gpu, `${NAME}/${label}`, contents);
-    const firstLayerTrains = config.trainable !== 'second';
+    const firstLayerTrains = trainsFirstLayer(config);
+    const table = networkTable(shape, config, config.networks, NAME);
     const buffers: Record<string, GPUBuffer> = {
-      networks: buffer('networks', new Uint8Array(networkTable(shape, config, config.networks, NAME))),
+      networks: buffer('networks', new Uint8Array(table)),
       X: buffer('X', sets.X),
       y: buffer('y', sets.y),
       a: buffer('a', padded.a),
@@ -117,12 +104,13 @@ export class BatchedTrainer {
       gradW: buffer('gradW', counts.firstLayer * 4),
       losses: buffer('losses', maxStepsPerSubmit * N * 4),
       ...(hasBias ? { gradB: buffer('gradB', counts.neurons * 4) } : {}),
-      // alpha s_{m_k} per network, as in the network table, for the 'relu-grad' matmul.
-      ...(firstLayerTrains ? { outputScale: createOutputScaleBuffer(gpu, `${NAME}/outputScale`, config, config.networks.map(({ width }) => width)) } : {}),
+      // alpha_k s_{m_k} per network, as in the network table, for the 'relu-grad' matmul.
+      ...(firstLayerTrains ? { outputScale: buffer('outputScale', outputScales(config)) } : {}),
     };
     const b = buffers;
     const algorithm = config.matmulAlgorithm ?? 'register';
     const all: BoundKernel[] = [];
+    const staging: GPUBuffer[] = [];
     const bound = async (kernel: Promise<BoundKernel>) => {
       const k = await kernel;
       all.push(k);
@@ -139,20 +127,30 @@ export class BatchedTrainer {
         await bound(bindReluGradMatmul(gpu, algorithm, products, { H: b.H!, X: b.X!, outputGrad: b.outputGrad!, a: b.a!, outputScale: b.outputScale!, gradW: b.gradW! }));
       }
       await bound(bindBatchUpdate(gpu, shape, { networks: b.networks!, a: b.a!, firstLayer: b.firstLayer!, gradA: b.gradA!, gradW: b.gradW!, ...(hasBias ? { gradB: b.gradB! } : {}) }));
-      const staging = gpu.device.createBuffer({ label: `${NAME}/losses-staging`, size: maxStepsPerSubmit * N * 4, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
-      return new BatchedTrainer(gpu, config, shape, maxStepsPerSubmit, buffers, { all, meanLoss }, staging);
+      for (const i of [0, 1]) {
+        staging.push(gpu.device.createBuffer({ label: `${NAME}/losses-staging-${i}`, size: maxStepsPerSubmit * N * 4, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ }));
+      }
+      return new BatchedTrainer(gpu, config, shape, maxStepsPerSubmit, buffers, { all, meanLoss }, staging, table);
     } catch (error) {
       for (const kernel of all) kernel.destroy();
-      for (const buffer of Object.values(buffers)) buffer.destroy();
+      for (const buffer of [...Object.values(buffers), ...staging]) buffer.destroy();
       throw error;
     }
   }
 
-  /**
-   * Runs `stepCount` GD steps of all N networks in one queue submit and returns the loss of each
-   * network before each step, as [stepCount x N] (row t, column k = L_k(theta_t); see networkLossCurve).
-   */
+  /** submitSteps: `stepCount` GD steps of all N networks in one queue submit. */
   train(stepCount: number): Promise<Float32Array> {
+    return this.submitSteps(stepCount);
+  }
+
+  /**
+   * Records `stepCount` steps of all N networks and a copy of their losses into one of two staging buffers,
+   * submits, and returns at once with a promise of the loss of each network before each step, as
+   * [stepCount x N] (row t, column k = L_k(theta_t); see networkLossCurve). As TwoLayerTrainer.submitSteps:
+   * a caller may submit the next chunk before that promise settles (at most two chunks in flight; a third
+   * waits for the older readback), and each chunk runs at the rates in force when it was requested.
+   */
+  submitSteps(stepCount: number): Promise<Float32Array> {
     try {
       checkSize(NAME, 'stepCount', stepCount);
       if (stepCount > this.maxStepsPerSubmit) {
@@ -161,38 +159,128 @@ export class BatchedTrainer {
     } catch (error) {
       return Promise.reject(error);
     }
+    const slot = this.nextStaging;
+    this.nextStaging = 1 - slot;
+    // Submits stay in call order, and a staging buffer is reused only once its last readback is done.
+    const previous = Promise.all([this.stagingInFlight[slot], this.lastSubmitted]);
+    const table = this.table;
+    const byteLength = stepCount * this.shape.networkCount * 4;
     this.stepsTaken += stepCount;
-    const run = this.pending.then(() => this.runSteps(stepCount));
-    this.pending = run.then(() => undefined, () => undefined);
-    return run;
+    const submitted = previous.then(() => this.encodeAndSubmit(stepCount, table, this.staging[slot]!));
+    this.lastSubmitted = submitted.then(() => undefined, () => undefined);
+    const losses = submitted.then(async (staging) => {
+      await staging.mapAsync(GPUMapMode.READ, 0, byteLength);
+      const values = new Float32Array(staging.getMappedRange(0, byteLength).slice(0));
+      staging.unmap();
+      return values;
+    });
+    this.stagingInFlight[slot] = losses.then(() => undefined, () => undefined);
+    return losses;
   }
 
-  private async runSteps(stepCount: number): Promise<Float32Array> {
+  /** One chunk into one submit, run with the network table `table` (written first when it changed); returns its staging buffer. */
+  private encodeAndSubmit(stepCount: number, table: ArrayBuffer, staging: GPUBuffer): GPUBuffer {
     const { device } = this.gpu;
     const { meanLoss, all } = this.kernels;
-    const byteLength = stepCount * this.shape.networkCount * 4;
+    // Queue order: the new rates reach this chunk and no chunk submitted before it.
+    if (table !== this.writtenTable) {
+      device.queue.writeBuffer(this.buffers.networks!, 0, table);
+      this.writtenTable = table;
+    }
     const stride = meanLoss.paramsByteLength;
     // Row t of the table points the mean loss at row t of the loss log.
-    const table = createParamsTable(device, NAME, stride, stepCount, (t) => batchParams(this.shape, this.config.loss, t));
+    const lossRows = createParamsTable(device, NAME, stride, stepCount, (t) => batchParams(this.shape, this.config.loss, t));
     const encoder = device.createCommandEncoder({ label: `${NAME}/train` });
     for (let t = 0; t < stepCount; t++) {
-      meanLoss.copyParams(encoder, table, t * stride);
+      meanLoss.copyParams(encoder, lossRows, t * stride);
       const pass = encoder.beginComputePass({ label: `${NAME}/step` });
       for (const kernel of all) kernel.encode(pass);
       pass.end();
     }
-    encoder.copyBufferToBuffer(this.buffers.losses!, 0, this.staging, 0, byteLength);
+    encoder.copyBufferToBuffer(this.buffers.losses!, 0, staging, 0, stepCount * this.shape.networkCount * 4);
+    this.encodeMirrors(encoder);
     device.queue.submit([encoder.finish()]);
-    table.destroy();
-    await this.staging.mapAsync(GPUMapMode.READ, 0, byteLength);
-    const losses = new Float32Array(this.staging.getMappedRange(0, byteLength).slice(0));
-    this.staging.unmap();
-    return losses;
+    lossRows.destroy();
+    return staging;
   }
 
-  /** All parameters in the padded layout: a [N x M], firstLayer [N x M x R] (R = d, +1 for the bias column). */
-  async readPaddedWeights(): Promise<{ a: Float32Array; firstLayer: Float32Array }> {
-    await this.pending;
+  /**
+   * From the next chunk on, every chunk ends by copying network k's weights into `target` (a [m_k], W [m_k x d],
+   * b [m_k]: the single-run layout the views draw from), GPU to GPU. Without a bias a and W are one copy each;
+   * with one, W's rows sit between the bias entries and take a copy per row.
+   */
+  mirrorNetwork(k: number, target: { a: GPUBuffer; W: GPUBuffer; b?: GPUBuffer }): void {
+    if (!Number.isInteger(k) || k < 0 || k >= this.shape.networkCount) throw new KernelArgumentError(NAME, 'k', `is ${k}; must be an integer in [0, ${this.shape.networkCount - 1}]`);
+    if (this.shape.hasBias !== (target.b !== undefined)) throw new KernelArgumentError(NAME, 'target.b', this.shape.hasBias ? 'is required: the networks have a bias' : 'is given but the networks have no bias');
+    this.mirrors.set(k, target);
+  }
+
+  private encodeMirrors(encoder: GPUCommandEncoder): void {
+    const { maxWidth: M, inputDim: d } = this.shape;
+    const R = batchRowLength(this.shape);
+    for (const [k, target] of this.mirrors) {
+      const m = this.config.networks[k]!.width;
+      encoder.copyBufferToBuffer(this.buffers.a!, k * M * 4, target.a, 0, m * 4);
+      if (!target.b) {
+        encoder.copyBufferToBuffer(this.buffers.firstLayer!, k * M * d * 4, target.W, 0, m * d * 4);
+        continue;
+      }
+      for (let j = 0; j < m; j++) {
+        const row = (k * M + j) * R * 4;
+        encoder.copyBufferToBuffer(this.buffers.firstLayer!, row, target.W, j * d * 4, d * 4);
+        encoder.copyBufferToBuffer(this.buffers.firstLayer!, row + d * 4, target.b, j * 4, 4);
+      }
+    }
+  }
+
+  /** Waits until every submitted chunk has been read back. */
+  async settle(): Promise<void> {
+    await Promise.all([...this.stagingInFlight, this.lastSubmitted]);
+  }
+
+  /** Each network's lr (its scaling's own units) for the next requested chunk. */
+  get learningRates(): readonly number[] {
+    return this.rates;
+  }
+
+  /**
+   * Replaces every network's lr from the next requested chunk on (chunks already requested keep theirs):
+   * the network table is rebuilt, and checked, here and written just before that chunk is submitted.
+   */
+  setLearningRates(rates: readonly number[]): void {
+    if (rates.length !== this.shape.networkCount) throw new KernelArgumentError(NAME, 'rates', `has ${rates.length} entries for ${this.shape.networkCount} networks`);
+    const networks = this.config.networks.map((network, k) => ({ ...network, learningRate: rates[k]! }));
+    this.table = networkTable(this.shape, this.config, networks, NAME);
+    this.rates = [...rates];
+  }
+
+  /**
+   * Replaces the parameters, given padded (PaddedWeights) or one TwoLayerWeights per network at its own
+   * width, and the step counter, once every submitted chunk has landed. Full-batch GD keeps no other state,
+   * so restoring a checkpoint this way continues the same trajectory bit for bit.
+   */
+  async restore(weights: PaddedWeights | readonly TwoLayerWeights[], stepsTaken: number): Promise<void> {
+    await this.settle();
+    const padded = Array.isArray(weights) ? this.padNetworks(weights as readonly TwoLayerWeights[]) : (weights as PaddedWeights);
+    const counts = batchElementCounts(this.shape);
+    checkLength(NAME, 'weights.a', padded.a, counts.neurons, `[${this.shape.networkCount} x ${this.shape.maxWidth}]`);
+    checkLength(NAME, 'weights.firstLayer', padded.firstLayer, counts.firstLayer, `[${this.shape.networkCount} x ${this.shape.maxWidth} x ${batchRowLength(this.shape)}]`);
+    const queue = this.gpu.device.queue;
+    const write = (buffer: GPUBuffer, values: Float32Array) => queue.writeBuffer(buffer, 0, values.buffer as ArrayBuffer, values.byteOffset, values.byteLength);
+    write(this.buffers.a!, padded.a);
+    write(this.buffers.firstLayer!, padded.firstLayer);
+    this.stepsTaken = stepsTaken;
+  }
+
+  private padNetworks(weights: readonly TwoLayerWeights[]): PaddedWeights {
+    if (weights.length !== this.shape.networkCount) throw new KernelArgumentError(NAME, 'weights', `holds ${weights.length} networks, the batch has ${this.shape.networkCount}`);
+    weights.forEach((network, k) => checkNetworkWeights(NAME, `weights[${k}]`, network, this.config.networks[k]!.width, this.shape));
+    return padWeights(this.shape, weights);
+  }
+
+  /** All parameters in the padded layout, after every submitted step. */
+  async readPaddedWeights(): Promise<PaddedWeights> {
+    await this.lastSubmitted;
     const counts = batchElementCounts(this.shape);
     const [a, firstLayer] = await Promise.all([readFloat32(this.gpu, this.buffers.a!, counts.neurons), readFloat32(this.gpu, this.buffers.firstLayer!, counts.firstLayer)]);
     return { a, firstLayer };
@@ -206,8 +294,14 @@ export class BatchedTrainer {
     return unpadWeights(this.shape, await this.readPaddedWeights(), k, this.config.networks[k]!.width);
   }
 
+  /** Every network's current parameters at its own width, from one readback. */
+  async readAllWeights(): Promise<TwoLayerWeights[]> {
+    const padded = await this.readPaddedWeights();
+    return this.config.networks.map(({ width }, k) => unpadWeights(this.shape, padded, k, width));
+  }
+
   destroy(): void {
     for (const kernel of this.kernels.all) kernel.destroy();
-    for (const buffer of [...Object.values(this.buffers), this.staging]) buffer.destroy();
+    for (const buffer of [...Object.values(this.buffers), ...this.staging]) buffer.destroy();
   }
 }

@@ -1,15 +1,7 @@
-/** The GPU backend of a Simulation: the trainer for steps, evaluators for metrics, device-loss detection. */
+/** The GPU backend of a Simulation: the trainer for steps, TwoLayerGpuMetrics on its buffers for metrics, device-loss detection. */
 import type { GpuContext } from '../../gpu/device';
 import { TwoLayerTrainer } from './trainer';
-import { GpuEvaluator } from './gpu-evaluator';
-import { w2ToTarget } from './transport-metrics';
-import { particleMetrics } from '../../metrics/particles';
-import { CURVATURE_SETTINGS } from './curvature-metrics';
-import { evaluateTwoLayerMetrics, needsGradient, needsInitial } from './evaluate-metrics';
-import { once, type TwoLayerMetricSource } from './metric-source';
-import { GpuHessian } from '../../metrics/sharpness';
-import { GpuHessianTrace } from '../../metrics/hessian-trace';
-import { GpuNtk } from '../../metrics/ntk';
+import { TwoLayerGpuMetrics } from './gpu-metrics';
 import type { Problem } from './problem';
 import type { Checkpoint, MetricValues, Simulation, Weights } from '../../core/simulation';
 import { DeviceLossWatch } from '../../gpu/device-loss';
@@ -24,14 +16,7 @@ export class GpuSimulation implements Simulation {
     private readonly gpu: GpuContext,
     private readonly problem: Problem,
     private readonly trainer: TwoLayerTrainer,
-    private readonly trainEvaluator: GpuEvaluator,
-    private readonly testEvaluator: GpuEvaluator | undefined,
-    /** H on the train set at initialisation, kept when activation metrics are wanted. */
-    private readonly initialActivations: Float32Array | undefined,
-    /** K at initialisation, kept when kernelChange is wanted. */
-    private readonly initialGram: Float32Array | undefined,
-    /** Hessian and NTK operators on the trainer's buffers (so they follow training), made on first use. */
-    private ntk: GpuNtk | undefined,
+    private readonly metrics: TwoLayerGpuMetrics,
   ) {
     this.deviceLoss = new DeviceLossWatch(gpu.device);
   }
@@ -39,34 +24,8 @@ export class GpuSimulation implements Simulation {
   /** `metricNames`: what will be logged, so that what they need at initialisation (H, K) is kept. */
   static async create(gpu: GpuContext, problem: Problem, metricNames: readonly string[] = []): Promise<GpuSimulation> {
     const trainer = await TwoLayerTrainer.create(gpu, problem.trainer, problem.init, problem.train);
-    const weights = trainer.weightBuffers;
-    const trainEvaluator = await GpuEvaluator.create(gpu, problem.trainer, problem.train, weights, 'evaluate/train');
-    const testEvaluator = problem.test ? await GpuEvaluator.create(gpu, problem.trainer, problem.test, weights, 'evaluate/test') : undefined;
-    const initialActivations = needsInitial(metricNames, 'activations') ? await trainEvaluator.activations() : undefined;
-    const ntk = needsInitial(metricNames, 'gram') ? await GpuNtk.create(gpu, networkOf(problem), { X: trainer.dataBuffers.X, ...weights }) : undefined;
-    const initialGram = await ntk?.compute();
-    return new GpuSimulation(gpu, problem, trainer, trainEvaluator, testEvaluator, initialActivations, initialGram, ntk);
-  }
-
-  private hessian: GpuHessian | undefined;
-
-  private async getHessian(): Promise<GpuHessian> {
-    // The stored Lanczos basis is sized for the configured cap: within its memory budget no run replays the recurrence.
-    const basisIterations = this.problem.lanczos?.maxIterations ?? CURVATURE_SETTINGS.maxIterations;
-    this.hessian ??= await GpuHessian.create(this.gpu, { ...networkOf(this.problem), basisIterations }, { ...this.trainer.dataBuffers, ...this.trainer.weightBuffers });
-    return this.hessian;
-  }
-
-  private hessianTrace: GpuHessianTrace | undefined;
-
-  private async getHessianTrace(): Promise<GpuHessianTrace> {
-    this.hessianTrace ??= await GpuHessianTrace.create(this.gpu, networkOf(this.problem), { ...this.trainer.dataBuffers, ...this.trainer.weightBuffers });
-    return this.hessianTrace;
-  }
-
-  private async getNtk(): Promise<GpuNtk> {
-    this.ntk ??= await GpuNtk.create(this.gpu, networkOf(this.problem), { X: this.trainer.dataBuffers.X, ...this.trainer.weightBuffers });
-    return this.ntk;
+    const metrics = await TwoLayerGpuMetrics.create(gpu, problem, metricNames, { data: trainer.dataBuffers, weights: trainer.weightBuffers });
+    return new GpuSimulation(gpu, problem, trainer, metrics);
   }
 
   get device(): string {
@@ -96,57 +55,9 @@ export class GpuSimulation implements Simulation {
   }
 
   async evaluate(names: readonly string[]): Promise<readonly MetricValues[]> {
-    return [await this.guard(() => evaluateTwoLayerMetrics(names, this.metricSource(names), this.backend))];
-  }
-
-  /** The GPU's computations on the current weights, for one evaluation of `names`. */
-  private metricSource(names: readonly string[]): TwoLayerMetricSource {
-    const { problem, trainer } = this;
-    const { width, inputDim, seed } = problem.trainer;
-    // One pass serves loss, accuracy and the gradient metrics; it computes the gradient only when one is asked for.
-    const trainPass = once(() => this.trainEvaluator.evaluate(needsGradient(names)));
-    const weights = once(() => trainer.readWeights());
-    // The curvature operators read the weight buffers: let every queued step land first.
-    const settled = once(() => trainer.settle());
-    const { maxIterations, tolerance } = { ...CURVATURE_SETTINGS, ...problem.lanczos };
-    return {
-      settings: problem.trainer,
-      train: problem.train,
-      learningRate: trainer.learningRate,
-      trainFit: trainPass,
-      testFit: async () => {
-        const test = await this.testEvaluator?.evaluate(false);
-        return { loss: test?.loss ?? NaN, accuracy: test?.accuracy ?? NaN };
-      },
-      gradients: async () => (await trainPass()).gradients!,
-      weights,
-      particles: async (withActivations) => {
-        const current = await weights();
-        const initial = this.initialActivations;
-        const activations = withActivations && initial
-          ? { sampleCount: problem.train.y.length, current: await this.trainEvaluator.activations(), initial }
-          : undefined;
-        return particleMetrics(this.gpu, { width, inputDim }, current, problem.init, {}, activations);
-      },
-      w2ToTarget: async () => (problem.w2 ? w2ToTarget(problem.w2, (await weights()).W, width, inputDim, seed, this.gpu) : NaN),
-      sharpness: async () => {
-        await settled();
-        return (await this.getHessian()).sharpness({ seed, maxIterations, tolerance });
-      },
-      hessianTrace: async () => {
-        await settled();
-        return (await this.getHessianTrace()).compute();
-      },
-      gram: async () => {
-        await settled();
-        return (await this.getNtk()).compute();
-      },
-      initialGram: () => this.initialGram,
-      residuals: async () => {
-        await settled();
-        return this.trainEvaluator.residuals();
-      },
-    };
+    const { trainer } = this;
+    const state = { learningRate: trainer.learningRate, readWeights: () => trainer.readWeights(), settle: () => trainer.settle() };
+    return [await this.guard(() => this.metrics.evaluate(names, state))];
   }
 
   setLearningRate(learningRate: number): void {
@@ -177,11 +88,7 @@ export class GpuSimulation implements Simulation {
   destroy(): void {
     if (this.deviceLoss.loss) return; // a lost device freed everything already
     this.trainer.destroy();
-    this.hessian?.destroy();
-    this.hessianTrace?.destroy();
-    this.ntk?.destroy();
-    this.trainEvaluator.destroy();
-    this.testEvaluator?.destroy();
+    this.metrics.destroy();
   }
 
   /** Turns a failure on a lost device into DeviceLostError, so the runner can resume elsewhere. */
@@ -190,10 +97,3 @@ export class GpuSimulation implements Simulation {
   }
 }
 
-/**
- * The network as the curvature operators see it: the trainer's settings over the whole train set. A centered
- * model's Hessian reads f0 from the trainer's data buffers (dataBuffers.outputOffset); its NTK needs no f0.
- */
-function networkOf(problem: Problem) {
-  return { ...problem.trainer, sampleCount: problem.train.y.length };
-}

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { teacherStudentData } from '../../../src/data/teacher-student';
 import { KernelArgumentError } from '../../../src/core/errors';
 import { BatchedTrainer } from '../../../src/models/two-layer/batched-trainer';
+import type { BatchedTrainerNetwork, BatchedTrainerOptions } from '../../../src/models/two-layer/batched-config';
+import { padWeights } from '../../../src/models/two-layer/batched-layout';
 import { networkConfig, networkData, networkLossCurve, type BatchedTrainerConfig } from '../../../src/core/batched-network';
 import { initialWeights } from '../../../src/core/initialization';
 import { TwoLayerTrainer } from '../../../src/models/two-layer/trainer';
@@ -124,6 +126,45 @@ describe('batched trainer: N networks in one set of dispatches', () => {
     split.destroy();
   });
 
+  it('networks with their own scaling, alpha, trainable parts and init, two chunks in flight, new rates and a restore: each bitwise its single run', async () => {
+    const own: BatchedTrainerOptions = {
+      ...base,
+      networks: [
+        { seed: 1, width: 3, learningRate: 0.05, scaling: 'ntk', alpha: 2 },
+        { seed: 2, width: 17, learningRate: 0.1, trainable: 'second' },
+        { seed: 3, width: 64, learningRate: 0.02, scaling: 'standard', trainable: 'first', init: initialWeights({ seed: 9, width: 64, inputDim: 5, hasBias: false, aStd: 0.5, wScale: 0.3 }) },
+      ],
+    };
+    const sets = data(base, false);
+    const gpu = await getTestGpu();
+    const trainer = await BatchedTrainer.create(gpu, own, sets);
+    const singles = await Promise.all(own.networks.map(({ scaling, alpha, trainable, init }, k) => {
+      const single = { ...networkConfig(base, k), ...(scaling ? { scaling } : {}), ...(alpha ? { alpha } : {}), ...(trainable ? { trainable } : {}) };
+      return TwoLayerTrainer.create(gpu, single, init ?? initialWeights({ ...single }), sets as TrainingSet);
+    }));
+    const compare = (batched: Float32Array, single: readonly Float32Array[], what: string) =>
+      single.forEach((losses, k) => expect(Array.from(networkLossCurve(batched, 3, k)), `${what}, network ${k}`).toEqual(Array.from(losses)));
+    const chunks = await Promise.all([trainer.submitSteps(4), trainer.submitSteps(5)]);
+    const singleChunks = await Promise.all(singles.map((single) => Promise.all([single.submitSteps(4), single.submitSteps(5)])));
+    chunks.forEach((chunk, c) => compare(chunk, singleChunks.map((both) => both[c]!), `chunk ${c}`));
+    const saved = await trainer.readAllWeights();
+    const rates = [0.08, 0.3, 0.01];
+    trainer.setLearningRates(rates);
+    expect(trainer.learningRates).toEqual(rates);
+    singles.forEach((single, k) => single.setLearningRate(rates[k]!));
+    const after = await trainer.submitSteps(6);
+    compare(after, await Promise.all(singles.map((single) => single.submitSteps(6))), 'after new rates');
+    expect(await trainer.readAllWeights()).toEqual(await Promise.all(singles.map((single) => single.readWeights())));
+    // Back to step 9, per-network weights; then the padded form of the same state.
+    await trainer.restore(saved, 9);
+    expect(trainer.stepsTaken).toBe(9);
+    expect(Array.from(await trainer.submitSteps(6))).toEqual(Array.from(after));
+    await trainer.restore(padWeights(trainer.shape, saved), 9);
+    expect(Array.from(await trainer.submitSteps(6))).toEqual(Array.from(after));
+    trainer.destroy();
+    for (const single of singles) single.destroy();
+  });
+
   it('rejects bad input before allocating anything', async () => {
     const gpu = await getTestGpu();
     const sets = dataSet(base, 7);
@@ -138,10 +179,20 @@ describe('batched trainer: N networks in one set of dispatches', () => {
     const nanY = sets.y.map((v, i) => (i === 3 ? NaN : v));
     await expect(reject({}, [sets, sets, { X: sets.X, y: nanY }])).rejects.toThrow(/data\[2\]\.y.*NaN at index 3/);
     await expect(reject({ sampleCount: 0 })).rejects.toThrow(KernelArgumentError);
+    const init = initialWeights({ seed: 1, width: 3, inputDim: 5, hasBias: false });
+    const withInit = (network: Partial<BatchedTrainerNetwork>) => BatchedTrainer.create(gpu, { ...base, networks: [{ ...base.networks[0]!, ...network }] }, sets);
+    await expect(withInit({ init: { a: init.a, W: init.W.subarray(1) } })).rejects.toThrow(/networks\[0\]\.init\.W.*14 elements, expected 15/);
+    await expect(withInit({ init: { ...init, b: init.a } })).rejects.toThrow(/networks\[0\]\.init\.b.*hasBias is not set/);
+    await expect(withInit({ scaling: 'huge' as never })).rejects.toThrow(/scaling.*'huge'/);
+    await expect(withInit({ alpha: 1e40 })).rejects.toThrow(/networks\[0\]\.alpha/);
     const trainer = await BatchedTrainer.create(gpu, { ...base, maxStepsPerSubmit: 4 }, sets);
     await expect(trainer.train(0)).rejects.toThrow(/stepCount/);
     await expect(trainer.train(5)).rejects.toThrow(/5, over maxStepsPerSubmit = 4/);
     await expect(trainer.readWeights(3)).rejects.toThrow(/'k' is 3/);
+    expect(() => trainer.setLearningRates([0.1])).toThrow(/1 entries for 3 networks/);
+    expect(() => trainer.setLearningRates([0.1, 0.1, -1])).toThrow(/networks\[2\]\.learningRate/);
+    await expect(trainer.restore([init], 0)).rejects.toThrow(/1 networks, the batch has 3/);
+    await expect(trainer.restore({ a: new Float32Array(3), firstLayer: new Float32Array(3) }, 0)).rejects.toThrow(/weights\.a/);
     expect(trainer.stepsTaken).toBe(0);
     trainer.destroy();
   });
