@@ -1,6 +1,6 @@
 /**
  * npm run bench [-- --quick] [--no-node] [--no-browser] [--no-ui] [--budget-ms N] [--sizes MxNxD,...] [--no-science]
- *   [--sinkhorn-budget-s S]:
+ *   [--sinkhorn-budget-s S] [--no-run-sets]:
  * issue 6's benchmarks (--sizes replaces the three sizes and drops the width sweep from the browser part).
  *  Node/Dawn: matmul variants and the autotune winner; GradFlow's step against its float64 reference
  *    (interleaved); the step's own products as plain matmuls (target 2); read-backs during training
@@ -8,6 +8,8 @@
  *  Chromium (bench/browser): GradFlow, TF.js WebGPU, TF.js wasm and the reference, interleaved in one
  *    page, at the three sizes and a width sweep; ratios come only from these interleaved runs.
  *  UI (bench/ui.ts): particle view fps and steps/s at 10,000 and 100,000 neurons.
+ *  Run sets (bench/run-set.ts, issue 13), in Node and in the page: an 8-width sweep and 16 seeds as one run
+ *    set against the members run one after another.
  * Prints tables and target verdicts; writes bench/results/bench.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -23,6 +25,7 @@ import { startBrowserBench } from './browser/run';
 import { benchUi, type UiBenchRow } from './ui';
 import { formatStepTable, formatTune, judgeTargets, type Target } from './report';
 import { logLogSlope } from '../src/metrics/log-log-slope';
+import { benchRunSet, formatRunSetRows, RUN_SET_BENCHES, runSetTargets, type RunSetBenchRow } from './run-set';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -55,6 +58,9 @@ let readbacks: string[] = [];
 let science: ScienceRow[] = [];
 const scaling: Record<string, { points: { x: number; msPerStep: number }[]; slope: number }> = {};
 const memory: MemoryRow[] = [];
+const runSets = !args.includes('--no-run-sets');
+const nodeRunSetRows: RunSetBenchRow[] = [];
+let browserRunSetRows: RunSetBenchRow[] = [];
 if (node) {
   // 1. Kernel variants: autotune (what the trainer's 'auto' uses), then plain square matmuls.
   log('\n== matmul variants (Node/Dawn) ==');
@@ -112,6 +118,13 @@ if (node) {
     log(`memory (m, n, d) = (${r.width}, ${r.sampleCount}, ${r.inputDim}): peak ${(r.peakBytes / 2 ** 20).toFixed(1)} MiB vs minimum ${(r.minimumBytes / 2 ** 20).toFixed(1)} MiB (${(r.peakBytes / r.minimumBytes).toFixed(2)}x)`);
   }
 
+  // 4b. Run sets: a sweep as one set against its members one after another.
+  if (runSets) {
+    log(`\n== run sets (Node/Dawn) [${elapsed()}] ==`);
+    for (const spec of RUN_SET_BENCHES) nodeRunSetRows.push(await benchRunSet(gpu, spec, { matmul: algorithm }));
+    log(formatRunSetRows('Node/Dawn', nodeRunSetRows).join('\n'));
+  }
+
 }
 
 // 5. Browser: GradFlow vs TF.js WebGPU / wasm vs reference, interleaved in one page.
@@ -139,6 +152,11 @@ if (!args.includes('--no-browser')) {
         log(formatStepTable(rows, 'gradflow-gpu'));
       }
     }
+    if (runSets) {
+      log(`-- run sets --`);
+      browserRunSetRows = await bench.runSets(RUN_SET_BENCHES, 2);
+      log(formatRunSetRows('Chromium', browserRunSetRows).join('\n'));
+    }
   } finally {
     await bench.close();
   }
@@ -155,13 +173,15 @@ if (!args.includes('--no-ui')) {
 log(`\n== targets [${elapsed()}] ==`);
 const bestMatmulGflops = Math.max(0, ...matmulRows.filter((r) => r.algorithm !== 'reference-f64').map((r) => r.gflops));
 const targets: Target[] = judgeTargets({ browserRows, nodeRows, productRows, readbacks, bestMatmulGflops, viewReadbacks: ui.map((row) => row.viewReadbacks) });
+if (nodeRunSetRows.length > 0) targets.push(...runSetTargets('Node/Dawn', nodeRunSetRows));
+if (browserRunSetRows.length > 0) targets.push(...runSetTargets('Chromium', browserRunSetRows));
 for (const t of targets) log(`${t.holds ? 'HOLDS' : t.holds === false ? 'MISS ' : 'N/A  '} ${t.name}: ${t.detail}`);
 
 mkdirSync('bench/results', { recursive: true });
 const result = {
   date: new Date().toISOString(), quick, node: { runtime: gpu.runtime, adapter: gpu.adapterDescription, autotune: tuned },
   browser: { info: browserInfo, autotune: browserTune }, matmul: matmulRows, nodeSteps: nodeRows, stepProducts: productRows,
-  browserSteps: browserRows, science, scaling, memory, ui, readbacks, targets, stepFlops: 'FLOP per step counted as 6 m n d', seconds: (performance.now() - started) / 1000,
+  browserSteps: browserRows, science, scaling, memory, ui, runSets: { node: nodeRunSetRows, browser: browserRunSetRows }, readbacks, targets, stepFlops: 'FLOP per step counted as 6 m n d', seconds: (performance.now() - started) / 1000,
 };
 writeFileSync('bench/results/bench.json', `${JSON.stringify(result, null, 2)}\n`);
 log(`\nwrote bench/results/bench.json (${elapsed()})`);

@@ -11,6 +11,7 @@ import { Float64Trainer } from '../../src/float64/two-layer-trainer';
 import { interleave, type Contender, type InterleavedRow, type InterleaveOptions } from '../interleave';
 import { benchProblem, type StepSize } from '../training-step';
 import { createTfModel, tfVersion, wasmFlavour } from './peers';
+import { benchRunSet, type RunSetBenchRow, type RunSetBenchSpec } from '../run-set';
 
 let gpu: GpuContext | undefined;
 let algorithm: MatmulAlgorithm = 'register';
@@ -62,9 +63,17 @@ async function runSize(size: StepSize, options: Omit<InterleaveOptions, 'previou
   return rows;
 }
 
+/** Issue 13's run-set benches in this page (the same module Node runs). */
+async function runSets(specs: readonly RunSetBenchSpec[], rounds: number): Promise<RunSetBenchRow[]> {
+  gpu ??= await requestGpu();
+  const rows: RunSetBenchRow[] = [];
+  for (const spec of specs) rows.push(await benchRunSet(gpu, spec, { rounds, matmul: algorithm }));
+  return rows;
+}
+
 declare global {
   interface Window {
-    gradflowBench: { info: typeof info; tune: typeof tune; runSize: typeof runSize; resetSizes: typeof resetSizes };
+    gradflowBench: { info: typeof info; tune: typeof tune; runSize: typeof runSize; resetSizes: typeof resetSizes; runSets: typeof runSets };
   }
 }
-window.gradflowBench = { info, tune, runSize, resetSizes };
+window.gradflowBench = { info, tune, runSize, resetSizes, runSets };

@@ -9,12 +9,14 @@ import { createServer } from 'vite';
 import { CHROMIUM_PATH, WEBGPU_CHROMIUM_ARGS } from '../../tests/helpers/chromium';
 import type { InterleavedRow, InterleaveOptions } from '../interleave';
 import type { StepSize } from '../training-step';
+import type { RunSetBenchRow, RunSetBenchSpec } from '../run-set';
 
 export interface BrowserBench {
   info(): Promise<{ adapter: string; tfjs: string; wasm: string; userAgent: string; crossOriginIsolated: boolean }>;
   tune(): Promise<{ winner: string; source: string; timesMs: Readonly<Record<string, number>>; shortlistMs?: Readonly<Record<string, number>> }>;
   runSize(size: StepSize, options: Omit<InterleaveOptions, 'previousMs' | 'alwaysRun'>, backends: readonly string[]): Promise<InterleavedRow[]>;
   resetSizes(): Promise<void>;
+  runSets(specs: readonly RunSetBenchSpec[], rounds: number): Promise<RunSetBenchRow[]>;
   close(): Promise<void>;
 }
 
@@ -47,6 +49,7 @@ export async function startBrowserBench(log: (line: string) => void): Promise<Br
     tune: () => page.evaluate(() => window.gradflowBench.tune()),
     runSize: (size, options, backends) => page.evaluate(([s, o, b]) => window.gradflowBench.runSize(s, o, b), [size, options, backends] as const),
     resetSizes: () => page.evaluate(() => window.gradflowBench.resetSizes()),
+    runSets: (specs, rounds) => page.evaluate(([s, r]) => window.gradflowBench.runSets(s, r), [specs, rounds] as const),
     async close() {
       await browser.close();
       await server.close();

@@ -7,6 +7,9 @@ import { prepareRunSet } from '../../src/models/run-set/prepare';
 import { requestGpu } from '../../src/gpu/device';
 import { Scheduler } from '../../src/run/scheduler';
 import { getTestGpu } from '../helpers/gpu';
+import { readFloat32 } from '../../src/gpu/buffers';
+import type { RunSetSimulation } from '../../src/models/run-set/run-set-simulation';
+import type { Weights } from '../../src/core/simulation';
 
 const base: ExperimentConfigInput = {
   name: 'set',
@@ -55,6 +58,30 @@ describe.each(['gpu', 'float64'] as const)('run sets on the %s backend', (backen
     const alone = await runExperiment(mixed[1]!.config, { requestGpu: getTestGpu });
     expect(wild!.stepLosses).toEqual(alone.stepLosses);
     expect(wild!.metrics).toEqual(alone.metrics);
+  });
+
+  it('batches the full-batch GD members into lanes on the GPU, and runs every member alone in float64', async () => {
+    const set = await prepareRunSet(configs);
+    // Widths 1 and 7 pad too much to share a lane; the SGD members (batch size 6) step alone.
+    expect(set.groups).toEqual(backend === 'gpu' ? [[0, 2], [1], [3], [4, 6], [5], [7]] : configs.map((_, k) => [k]));
+  });
+
+  it('keeps every member\'s live parameter buffers current for views, lanes included', async () => {
+    const set = await prepareRunSet(configs);
+    const simulation = await set.createSimulation(getTestGpu) as RunSetSimulation;
+    const live = configs.map((_, k) => simulation.memberLiveParameters(k));
+    await Promise.all([simulation.submitSteps(5), simulation.submitSteps(3)]);
+    const weights = (await simulation.readWeights()) as readonly Weights[];
+    for (const [k, buffers] of live.entries()) {
+      if (backend === 'float64') {
+        expect(buffers).toBeUndefined();
+        continue;
+      }
+      const { gpu, a, W } = buffers!;
+      expect(Array.from(await readFloat32(gpu, a, weights[k]!.a.length)), `member ${k} a`).toEqual(Array.from(weights[k]!.a));
+      expect(Array.from(await readFloat32(gpu, W, weights[k]!.W.length)), `member ${k} W`).toEqual(Array.from(weights[k]!.W));
+    }
+    simulation.destroy();
   });
 
   it('restores a checkpoint of the whole set to the same trajectories', async () => {
