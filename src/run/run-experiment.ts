@@ -22,6 +22,8 @@ export interface RunOptions {
   readonly onMetrics?: (row: MetricsRow, member: number) => void;
   /** Device losses and resumptions, as they happen. */
   readonly onEvent?: (event: string) => void;
+  /** How a run set's members step (prepareRunSet's groups: a batched lane of several, or a member alone), once prepared. */
+  readonly onGroups?: (groups: readonly (readonly number[])[]) => void;
   /** Called once the scheduler exists (to pause, stop or change the learning rate). */
   readonly onScheduler?: (scheduler: Scheduler, run: PreparedRun) => void;
   /** Include the final parameters in the result. */
@@ -75,6 +77,7 @@ export async function runExperiment(config: ExperimentConfig, options: RunOption
 export async function runRunSet(configs: readonly ExperimentConfig[], options: RunOptions = {}): Promise<ExperimentResult[]> {
   const getGpu = options.requestGpu ?? (() => requestGpu());
   const set = await prepareRunSet(configs, options.readText);
+  options.onGroups?.(set.groups);
   const run = set.members[0]!;
   const config = configs[0]!;
   const simulation = await set.createSimulation(getGpu);

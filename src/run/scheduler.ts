@@ -75,6 +75,8 @@ interface MemberLogs {
   readonly rows: MetricsRow[][];
   readonly stepLosses: number[][];
   readonly divergedAt: (number | undefined)[];
+  /** Step losses kept per member: all (Infinity) until it diverges, then up to the loss that went non-finite. */
+  readonly lossLimit: number[];
 }
 
 export class Scheduler {
@@ -167,11 +169,12 @@ export class Scheduler {
   async run(): Promise<RunOutcome> {
     const events: string[] = [];
     const members = this.simulation.memberCount;
-    const logs: MemberLogs = { rows: [], stepLosses: [], divergedAt: [] };
+    const logs: MemberLogs = { rows: [], stepLosses: [], divergedAt: [], lossLimit: [] };
     for (let k = 0; k < members; k++) {
       logs.rows.push([]);
       logs.stepLosses.push([]);
       logs.divergedAt.push(undefined);
+      logs.lossLimit.push(Infinity);
     }
     let checkpoint = await this.simulation.checkpoint();
     let recoveries = 0;
@@ -200,7 +203,10 @@ export class Scheduler {
           logs.stepLosses[k]!.length = Math.min(logs.stepLosses[k]!.length, checkpoint.stepsTaken);
           const rows = logs.rows[k]!;
           while (rows.length > 0 && rows.at(-1)!.step > checkpoint.stepsTaken) rows.pop();
-          if ((logs.divergedAt[k] ?? -1) > checkpoint.stepsTaken) logs.divergedAt[k] = undefined;
+          if ((logs.divergedAt[k] ?? -1) > checkpoint.stepsTaken) {
+            logs.divergedAt[k] = undefined;
+            logs.lossLimit[k] = Infinity;
+          }
         }
         const event = `GPU device lost near step ${lostAt} (${error.message}); resumed from the checkpoint at step ${checkpoint.stepsTaken} on a new device (${this.simulation.device})`;
         events.push(event);
@@ -218,7 +224,7 @@ export class Scheduler {
     const inFlight: { firstStep: number; stepCount: number; losses: Promise<ArrayLike<number>> }[] = [];
     const started = performance.now();
     const startStep = sim.stepsTaken;
-    const { rows, stepLosses, divergedAt } = logs;
+    const { rows, stepLosses, divergedAt, lossLimit } = logs;
     const allDiverged = () => divergedAt.every((step) => step !== undefined);
     const progressMetric = this.options.progressMetric ?? 'loss';
 
@@ -228,9 +234,15 @@ export class Scheduler {
       const stepCount = losses.length / members;
       for (let t = 0; t < stepCount; t++) {
         for (let k = 0; k < members; k++) {
+          const step = chunk.firstStep + t;
+          // A diverged member keeps stepping with the others; nothing after its divergence is kept.
+          if (step >= lossLimit[k]!) continue;
           const loss = losses[t * members + k]!;
-          stepLosses[k]![chunk.firstStep + t] = loss;
-          if (divergedAt[k] === undefined && !Number.isFinite(loss)) divergedAt[k] = chunk.firstStep + t;
+          stepLosses[k]![step] = loss;
+          if (divergedAt[k] === undefined && !Number.isFinite(loss)) {
+            divergedAt[k] = step;
+            lossLimit[k] = step + 1;
+          }
         }
       }
       const step = chunk.firstStep + chunk.stepCount;
@@ -248,7 +260,12 @@ export class Scheduler {
         const row: MetricsRow = { step, ...values[k] };
         rows[k]!.push(row);
         for (const listener of this.metricsListeners) listener(row, k);
-        if (row.loss !== undefined && !Number.isFinite(row.loss)) divergedAt[k] = row.step;
+        if (row.loss !== undefined && !Number.isFinite(row.loss)) {
+          divergedAt[k] = row.step;
+          // Found at a logged step, not in a step's loss: a run alone stops here and never takes step `step`.
+          lossLimit[k] = row.step;
+          stepLosses[k]!.length = Math.min(stepLosses[k]!.length, row.step);
+        }
       }
     };
     const lastLogged = () => Math.max(...rows.map((memberRows) => memberRows.at(-1)?.step ?? -1));
@@ -292,7 +309,7 @@ export class Scheduler {
     // Keep everything up to each divergence, nothing computed from a non-finite state after it.
     divergedAt.forEach((step, k) => {
       if (step === undefined) return;
-      stepLosses[k]!.length = Math.min(stepLosses[k]!.length, step + 1);
+      stepLosses[k]!.length = Math.min(stepLosses[k]!.length, lossLimit[k]!);
       const memberRows = rows[k]!;
       while (memberRows.length > 0 && memberRows.at(-1)!.step > step) memberRows.pop();
     });

@@ -9,7 +9,7 @@ import { Scheduler } from '../../src/run/scheduler';
 import { getTestGpu } from '../helpers/gpu';
 import { readFloat32 } from '../../src/gpu/buffers';
 import type { RunSetSimulation } from '../../src/models/run-set/run-set-simulation';
-import type { Weights } from '../../src/core/simulation';
+import type { Simulation, Weights } from '../../src/core/simulation';
 
 const base: ExperimentConfigInput = {
   name: 'set',
@@ -168,5 +168,46 @@ describe('run sets: device loss', () => {
       expect(result.metrics).toEqual(reference[k]!.metrics);
     });
     for (const gpu of devices.slice(1)) gpu.device.destroy();
+  });
+});
+
+describe('run sets: divergence found at a logged step', () => {
+  /** Two members whose step losses stay finite; member 1's loss is NaN at every logged step from step 4 on. */
+  function stub(): Simulation<unknown> {
+    let stepsTaken = 0;
+    return {
+      backend: 'float64', device: 'stub', memberCount: 2, reportsStepLoss: true, learningRate: 1,
+      get stepsTaken() {
+        return stepsTaken;
+      },
+      async submitSteps(stepCount) {
+        const losses = Array.from({ length: stepCount * 2 }, (_, i) => stepsTaken + Math.floor(i / 2));
+        stepsTaken += stepCount;
+        return losses;
+      },
+      async evaluate() {
+        return [{ loss: stepsTaken }, { loss: stepsTaken >= 4 ? NaN : stepsTaken }];
+      },
+      setLearningRate() {},
+      async checkpoint() {
+        return { backend: 'float64', stepsTaken, learningRate: 1, weights: [], optimizerState: [] };
+      },
+      async restore() {},
+      async readWeights() {
+        return [];
+      },
+      destroy() {},
+    } as Simulation<unknown>;
+  }
+
+  it('keeps what the member alone would have: the steps before the logged one, no loss of that step', async () => {
+    const outcome = await new Scheduler(stub(), { totalSteps: 12, stepsPerSubmit: 2, metricsEvery: 4, metricNames: ['loss'], checkpointEvery: 0 }).run();
+    const [calm, wild] = outcome.members;
+    expect(calm!.stepLosses).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(calm!.rows.map((row) => row.step)).toEqual([0, 4, 8, 12]);
+    expect(wild!.divergedAt).toBe(4);
+    expect(wild!.stepLosses).toEqual([0, 1, 2, 3]);
+    expect(wild!.rows.map((row) => row.step)).toEqual([0, 4]);
+    expect(wild!.stepsTaken).toBe(4);
   });
 });
