@@ -4,7 +4,7 @@
  * plain Hessian quantities compared directly with 2/lr and sqrt(B)/lr. They log sharpnessParticleTime,
  * the sharpness in the update rule's units (equal to sharpness here), the one to hold against 2/lr.
  */
-import type { CheckContext, CheckOutcome, Preset } from '../preset';
+import type { CheckContext, CheckOutcome, MemberResult, Preset } from '../preset';
 import type { ExperimentResult } from '../../run/run-experiment';
 
 /** Final value of a logged metric (the last row that has it). */
@@ -24,8 +24,8 @@ function first(result: ExperimentResult, name: string): number {
  * Learning-rate grids. The ntk-scaled net on digits 0-vs-1 starts with sharpness 2.9-5.8 at full size
  * (seeds 1-12) and 2.4-7.4 reduced (seeds 1-16), so the edge lrs have 2/lr <= 2 below every initial
  * sharpness, and the small lr has 2/lr = 20 far above it. lr 0.5 and 0.7 (2/lr = 4, 2.9) sit inside the
- * spread of initial sharpness, so their regime depends on the seed: they are left out. The first
- * edge lr is the config's, so the check's first run is the preset as defined. Reduced stops at 1.5:
+ * spread of initial sharpness, so their regime depends on the seed: they are left out. The grid is
+ * the config's sweep block (one run set); the config's own lr 1 is the first edge lr. Reduced stops at 1.5:
  * with 72 samples and 64 neurons, lr 2 spikes the loss (up to ~34) and leaves 3 of 16 seeds stuck at
  * loss ~0.25 (dead ReLUs): past the range where GD still finds a minimum.
  */
@@ -68,13 +68,21 @@ function lateValues(result: ExperimentResult, name: string): number[] {
 
 const mean = (values: readonly number[]) => values.reduce((sum, v) => sum + v, 0) / values.length;
 
+/** The sweep block: one member per lr, edge lrs first, then the small ones (all share the digits data, steps and logging). */
+const sharpnessSweep = (edgeRates: readonly number[]) => ({ 'optimizer.learningRate': [...edgeRates, ...SMALL_LEARNING_RATES] });
+
 async function checkSharpnessVsLr(ctx: CheckContext): Promise<CheckOutcome> {
-  const edgeRates = ctx.size === 'reduced' ? REDUCED_EDGE_LEARNING_RATES : FULL_EDGE_LEARNING_RATES;
+  // The config's sweep (reduced: its reduced grid) is every lr: one run set, read member by member in its order.
+  const members = await ctx.runSet();
+  const rateOf = (member: MemberResult) => member.overrides['optimizer.learningRate'] as number;
+  const isSmall = (lr: number) => (SMALL_LEARNING_RATES as readonly number[]).includes(lr);
+  const edgeRates = members.map(rateOf).filter((lr) => !isSmall(lr));
   const measured: Record<string, number> = {};
   let passed = true;
   const edgeRatios: number[] = [];
-  for (const lr of [...edgeRates, ...SMALL_LEARNING_RATES]) {
-    const result = await ctx.run([`optimizer.learningRate=${lr}`]);
+  for (const member of members) {
+    const lr = rateOf(member);
+    const { result } = member;
     const bound = 2 / lr;
     const initial = first(result, 'sharpnessParticleTime');
     const late = lateValues(result, 'sharpnessParticleTime');
@@ -91,7 +99,7 @@ async function checkSharpnessVsLr(ctx: CheckContext): Promise<CheckOutcome> {
     if (unconverged > 0) measured[`lr${lr}_unconverged`] = unconverged;
     const settled = result.summary.finalLoss <= SETTLED_LOSS_FACTOR * first(result, 'loss');
     if (result.summary.diverged || unconverged > 0 || !settled || late.length < 2 || !(lateMax <= bound * (1 + STABILITY_SLACK))) passed = false;
-    if ((edgeRates as readonly number[]).includes(lr)) {
+    if (!isSmall(lr)) {
       edgeRatios.push(ratio);
       // The premise: GD starts where it cannot stay. A grid lr that starts stable did not test the edge.
       if (!(initial > bound) || !(ratio >= EDGE_FLOOR_FRACTION)) passed = false;
@@ -123,8 +131,8 @@ const SHARPNESS_VS_LR: Preset = {
     '(a catapult) and GD lands in a flatter region whose sharpness sits under 2/lr, at 0.4-1.0 x 2/lr depending on the seed, ' +
     'and there it stays or creeps back up towards 2/lr. Where 2/lr is large (lr 0.1), the sharpness stays at its natural value. ' +
     'On this easy task the loss is nearly zero within ~50 steps, so the slow progressive sharpening that takes FashionMNIST runs ' +
-    'back up to 2/lr has little time to act. The check runs one experiment per lr (1, 1.5, 2, 2.5, 3 and 0.1) and averages the ' +
-    'sharpness over the second half of each run. The data is a file: the caller must pass ' +
+    'back up to 2/lr has little time to act. The config is a run set of one member per lr (1, 1.5, 2, 2.5, 3 and 0.1), trained ' +
+    'together from the same weights; the check averages the sharpness over the second half of each member\'s run. The data is a file: the caller must pass ' +
     'readText in the run options (the CLI does; tests pass node:fs/promises readFile).',
   config: {
     name: 'sharpness-vs-lr',
@@ -134,11 +142,12 @@ const SHARPNESS_VS_LR: Preset = {
     model: { width: 128, scaling: 'ntk' },
     data: { kind: 'digits', path: 'data/digits.csv', classes: { positive: [1], negative: [0] }, labels: 'regression', testFraction: 0.2 },
     optimizer: { rule: 'gd', learningRate: 1 },
+    sweep: sharpnessSweep(FULL_EDGE_LEARNING_RATES),
     // Lanczos is the expensive part: every 20 steps gives the catapult's shape and 6 rows for the late mean (~6 s per lr).
     metrics: { every: 20, names: ['loss', 'sharpnessParticleTime'] },
   },
   // 72 training samples (testFraction 0.8), 64 neurons, 150 steps: settled (loss ~1e-2) in ~2 s per lr; 4 late rows.
-  reduced: ['model.width=64', 'data.testFraction=0.8', 'steps=150', 'metrics.every=25'],
+  reduced: ['model.width=64', 'data.testFraction=0.8', 'steps=150', 'metrics.every=25', `sweep=${JSON.stringify(sharpnessSweep(REDUCED_EDGE_LEARNING_RATES))}`],
   plots: ['loss', 'sharpnessParticleTime'],
   check: checkSharpnessVsLr,
 };
@@ -160,8 +169,18 @@ const CONVERGED_FACTOR = 0.05;
 /** Teacher-student training set size; the GD control uses it as its batch (B = n is full-batch GD). */
 const TEACHER_SAMPLE_COUNT = 64;
 
+/** The SGD batch B (the GD control's is TEACHER_SAMPLE_COUNT). */
+const SGD_BATCH = 2;
+
 async function checkNoiseAlignment(ctx: CheckContext): Promise<CheckOutcome> {
-  const result = await ctx.run();
+  // One run set (the config's sweep): SGD and its GD control, from the same weights on the same data.
+  const members = await ctx.runSet();
+  const memberWith = (batchSize: number) => {
+    const member = members.find((candidate) => candidate.overrides['optimizer.batchSize'] === batchSize);
+    if (!member) throw new Error(`noise-alignment: no member with optimizer.batchSize=${batchSize}`);
+    return member.result;
+  };
+  const result = memberWith(SGD_BATCH);
   const { steps } = result.config;
   const lr = result.config.optimizer.learningRate;
   const B = result.config.optimizer.batchSize ?? NaN;
@@ -184,7 +203,7 @@ async function checkNoiseAlignment(ctx: CheckContext): Promise<CheckOutcome> {
     sFinal <= bound * (1 + UNIFORMITY_SLACK);
   // Control: GD from the same start (B = n, no noise) is not held to sqrt(B)/lr and keeps a non-uniform
   // minimum (measured s 1.6-3.3 over seeds 1-30, full and reduced), so the drop above is SGD's doing.
-  const gd = await ctx.run([`optimizer.batchSize=${TEACHER_SAMPLE_COUNT}`]);
+  const gd = memberWith(TEACHER_SAMPLE_COUNT);
   const sFinalGd = last(gd, 'nonUniformity');
   const gdControlHolds = !gd.summary.diverged && last(gd, 'loss') <= CONVERGED_FACTOR * first(gd, 'loss') && sFinalGd > bound;
   return {
@@ -206,7 +225,7 @@ const NOISE_ALIGNMENT: Preset = {
     'Linear stability of SGD then requires not only sharpness <= 2/lr but also non-uniformity s <= sqrt(B)/lr. Here an ntk-scaled ' +
     'two-layer ReLU net (128 neurons) fits a 3-neuron teacher (64 samples, d = 8) by SGD with B = 2 and lr = 1: the initial ' +
     'weights have s ~ 2.1, 1.5 times sqrt(B)/lr ~ 1.41, and SGD ends at a minimum with s ~ 0.6, below the bound, while GD from ' +
-    'the same start (the check\'s control run) ends at s ~ 2.3. At lr 1.5 and 2 the bound is tighter, but SGD blows up within ' +
+    'the same start (the control: the config is a run set of two members, B = 2 and B = 64 = n, trained together) ends at s ~ 2.3. At lr 1.5 and 2 the bound is tighter, but SGD blows up within ' +
     'the first ~50 steps on a fifth to over half of the seeds; at lr 1 nearly every seed (29 of 30) reaches a solution. ' +
     'Watch sgdAlignment over the run and nonUniformity against sqrt(B)/lr; sharpness is logged against 2/lr for comparison.',
   config: {
@@ -216,7 +235,8 @@ const NOISE_ALIGNMENT: Preset = {
     loss: 'square',
     model: { width: 128, scaling: 'ntk' },
     data: { kind: 'teacher-student', sampleCount: TEACHER_SAMPLE_COUNT, inputDim: 8, teacher: { kind: 'random', width: 3 } },
-    optimizer: { rule: 'gd', learningRate: 1, batchSize: 2 },
+    optimizer: { rule: 'gd', learningRate: 1, batchSize: SGD_BATCH },
+    sweep: { 'optimizer.batchSize': [SGD_BATCH, TEACHER_SAMPLE_COUNT] },
     metrics: { every: 50, names: ['loss', 'sgdAlignment', 'nonUniformity', 'sharpnessParticleTime'] },
   },
   reduced: ['model.width=64', 'steps=300', 'metrics.every=100'],

@@ -29,8 +29,21 @@ function finalMetric(result: ExperimentResult, name: string): number {
   return value;
 }
 
+/**
+ * The sweep block of a width grid: every width under both scalings, one run set (the members share data, steps and
+ * logging). Scaling first, so the members come in the order the check reads them (the last path varies fastest).
+ */
+const sweepOf = (widths: readonly number[]) => ({ 'model.scaling': [...SWEEP_SCALINGS], 'model.width': [...widths] });
+
 async function checkLazyVsRich(ctx: CheckContext): Promise<CheckOutcome> {
-  const widths = ctx.size === 'reduced' ? REDUCED_WIDTHS : FULL_WIDTHS;
+  // The config's sweep (reduced: its reduced grid) is the whole comparison: one run set, every width x scaling.
+  const members = await ctx.runSet();
+  const widths = [...new Set(members.map((member) => member.overrides['model.width'] as number))];
+  const resultOf = (scaling: string, m: number) => {
+    const member = members.find((candidate) => candidate.overrides['model.width'] === m && candidate.overrides['model.scaling'] === scaling);
+    if (!member) throw new Error(`lazy-vs-rich: no member with model.width=${m}, model.scaling=${scaling}`);
+    return member.result;
+  };
   const measured: Record<string, number> = {};
   let passed = true;
   let steps = 0;
@@ -38,7 +51,7 @@ async function checkLazyVsRich(ctx: CheckContext): Promise<CheckOutcome> {
     const distances: number[] = [];
     const kernelChanges: number[] = [];
     for (const m of widths) {
-      const result = await ctx.run([`model.width=${m}`, `model.scaling="${scaling}"`]);
+      const result = resultOf(scaling, m);
       if (result.summary.diverged) throw new Error(`${scaling} m=${m}: ${result.summary.status}`);
       steps = result.config.steps;
       distances.push(finalMetric(result, 'distanceFromInitRms'));
@@ -71,20 +84,22 @@ const lazyVsRich: Preset = {
     'once with the 1/sqrt(m) (ntk) output scaling and once with the 1/m (mean-field) scaling in particle time (docs/science.md section 2, seed 002, ' +
     'after Chizat and Bach "lazy training" and Jacot et al.). Look at distanceFromInitMax (the largest single-neuron displacement) and ' +
     'kernelChange (the relative Frobenius change of the empirical NTK Gram) at the end of each run, on log axes against m: ntk gives a line of ' +
-    'slope about -1/2 (lazy: the network is its linearisation), mean-field stays flat (rich: features move). The config below is one run ' +
-    '(ntk, m = 1024); the check runs the sweep.',
+    'slope about -1/2 (lazy: the network is its linearisation), mean-field stays flat (rich: features move). The config is the whole sweep, ' +
+    'a run set of 8 members (every width under both scalings) trained together; the check reads each member\'s final metrics.',
   config: {
     name: 'lazy-vs-rich',
     seed: 7,
     steps: SWEEP_STEPS,
     loss: 'square',
     model: { width: 1024, scaling: 'ntk', centered: true },
+    sweep: sweepOf(FULL_WIDTHS),
     data: SWEEP_DATA,
     optimizer: { rule: 'gd', learningRate: 0.5 },
     metrics: { every: SWEEP_STEPS, names: ['loss', 'distanceFromInitMax', 'distanceFromInitRms', 'kernelChange'] },
   },
   // Half the steps at twice the rate: the same training time t = lr * steps, at half the cost.
-  reduced: [`steps=${SWEEP_STEPS / 2}`, `metrics.every=${SWEEP_STEPS / 2}`, 'optimizer.learningRate=1'],
+  // Reduced: widths up to 1024 (the sweep block is overridden whole: overrides split their path on '.').
+  reduced: [`steps=${SWEEP_STEPS / 2}`, `metrics.every=${SWEEP_STEPS / 2}`, 'optimizer.learningRate=1', `sweep=${JSON.stringify(sweepOf(REDUCED_WIDTHS))}`],
   plots: ['loss', 'distanceFromInitMax', 'distanceFromInitRms', 'kernelChange'],
   check: checkLazyVsRich,
 };

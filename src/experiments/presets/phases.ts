@@ -86,6 +86,8 @@ const earlyStage: Preset = {
     const measured: Record<string, number> = {};
     let passed = true;
     const halfTimes: number[] = [];
+    // Not a run set: each lr runs for its own EARLY_TIME / lr steps (logged at the end), and the members of a set share
+    // their step count and logging, so the two lrs are two runs (a shared length would change what is measured).
     for (const lr of EARLY_RATES) {
       const steps = Math.ceil(EARLY_TIME / lr);
       const result = await ctx.run([`optimizer.learningRate=${lr}`, `steps=${steps}`, `metrics.every=${steps}`]);

@@ -12,6 +12,7 @@
  * hence heavy ball (beta 0.9), the same min-norm limit in ~sqrt of the GD steps.
  */
 import type { ExperimentConfigInput } from '../../config/schema';
+import type { MetricsRow } from '../../core/simulation';
 import type { CheckContext, CheckOutcome, Preset } from '../preset';
 
 /** Fixed part of every run: the seed's single-neuron teacher (Fig. 4a) with label noise, d = 8. */
@@ -56,18 +57,47 @@ interface CellResult {
   readonly trainLoss: number;
 }
 
-/** Runs one cell per seed and averages the final test loss, function path norm and train loss. */
-async function runCell(ctx: CheckContext, cell: Omit<Cell, 'seed'>, seeds: readonly number[], steps: number): Promise<CellResult> {
-  const sum = { testLoss: 0, pathNorm: 0, trainLoss: 0 };
+/** A cell of the (net, m) grid and the seeds it averages over. */
+interface CellSpec {
+  readonly net: Net;
+  readonly width: number;
+  readonly seeds: readonly number[];
+}
+
+/**
+ * Runs cells at one n as run sets, one per seed: a seed fixes the data (data.seed = seed), which the members of a set
+ * share, so the seeds cannot share a set; within a seed every cell that uses it is a member, both nets and all widths.
+ * The members are given as bases, not as a sweep block: the unscaled net's lr follows its width (RFM_LR_SCALE / m) and
+ * the nets differ in scaling, trainable part, init and lr together, which no cartesian grid of config paths pairs up.
+ * Each cell averages its seeds' final test loss, function path norm and train loss, summed in seed order.
+ */
+async function runCells(ctx: CheckContext, cells: readonly CellSpec[], sampleCount: number, steps: number): Promise<CellResult[]> {
+  const seeds = [...new Set(cells.flatMap((cell) => cell.seeds))].sort((a, b) => a - b);
+  const rows = cells.map(() => new Map<number, MetricsRow>());
   for (const seed of seeds) {
-    const result = await ctx.run([], cellConfig({ ...cell, seed }, steps));
-    const row = result.metrics.at(-1)!;
-    sum.testLoss += row.testLoss!;
-    sum.pathNorm += row.pathNorm! / (cell.net === 'mean-field' ? cell.width : 1);
-    sum.trainLoss += row.loss!;
+    const inSet = cells.map((cell, index) => ({ cell, index })).filter(({ cell }) => cell.seeds.includes(seed));
+    const members = await ctx.runSet([], inSet.map(({ cell }) => cellConfig({ net: cell.net, width: cell.width, sampleCount, seed }, steps)));
+    inSet.forEach(({ index }, k) => rows[index]!.set(seed, members[k]!.result.metrics.at(-1)!));
   }
-  const k = seeds.length;
-  return { testLoss: sum.testLoss / k, pathNorm: sum.pathNorm / k, trainLoss: sum.trainLoss / k };
+  return cells.map((cell, index) => {
+    const sum = { testLoss: 0, pathNorm: 0, trainLoss: 0 };
+    for (const seed of cell.seeds) {
+      const row = rows[index]!.get(seed)!;
+      sum.testLoss += row.testLoss!;
+      sum.pathNorm += row.pathNorm! / (cell.net === 'mean-field' ? cell.width : 1);
+      sum.trainLoss += row.loss!;
+    }
+    const k = cell.seeds.length;
+    return { testLoss: sum.testLoss / k, pathNorm: sum.pathNorm / k, trainLoss: sum.trainLoss / k };
+  });
+}
+
+/** Both nets at every width: [unscaled, mean-field] per width, in width order. */
+function bothNets(widths: readonly number[], unscaledSeeds: readonly number[], meanFieldSeeds: readonly number[]): CellSpec[] {
+  return widths.flatMap((width) => [
+    { net: 'unscaled' as const, width, seeds: unscaledSeeds },
+    { net: 'mean-field' as const, width, seeds: meanFieldSeeds },
+  ]);
 }
 
 /** Index of the largest value. */
@@ -120,12 +150,9 @@ const PEAK_RATIO = 1.25;
 async function checkTransition(ctx: CheckContext): Promise<CheckOutcome> {
   const size = TRANSITION[ctx.size];
   const n = size.sampleCount;
-  const unscaled: CellResult[] = [];
-  const meanField: CellResult[] = [];
-  for (const width of size.widths) {
-    unscaled.push(await runCell(ctx, { net: 'unscaled', width, sampleCount: n }, size.unscaledSeeds, size.steps));
-    meanField.push(await runCell(ctx, { net: 'mean-field', width, sampleCount: n }, size.meanFieldSeeds, size.steps));
-  }
+  const cells = await runCells(ctx, bothNets(size.widths, size.unscaledSeeds, size.meanFieldSeeds), n, size.steps);
+  const unscaled = cells.filter((_, i) => i % 2 === 0);
+  const meanField = cells.filter((_, i) => i % 2 === 1);
   const measured: Record<string, number> = { n };
   size.widths.forEach((m, i) => {
     measured[`unscaledTest@m=${m}`] = unscaled[i]!.testLoss;
@@ -174,6 +201,9 @@ const HEATMAP: Record<'reduced' | 'full', HeatmapSize> = {
   full: { sampleCounts: [10, 20, 40], widthFactors: [0.25, 0.5, 0.71, 1, 1.41, 2, 4], unscaledSeeds: [1, 2], meanFieldSeeds: [1], stepsPerSample: 15 },
 };
 
+/** The heatmap preset's config is the unscaled cell m = n at this n (full size). */
+const HEATMAP_CONFIG_N = 40;
+
 /**
  * The test-loss heatmap over (m, n) for both nets, stored as `<net>Test@m=..,n=..` (and the path norm alike), and per n
  * the ridge: the argmax over m and the ratio of the value at m = n to its larger neighbour.
@@ -183,14 +213,16 @@ async function checkHeatmap(ctx: CheckContext): Promise<CheckOutcome> {
   const measured: Record<string, number> = {};
   let unscaledRidge = true;
   let meanFieldFlat = true;
+  const widthsAt = (n: number) => size.widthFactors.map((factor) => Math.max(1, Math.round(factor * n)));
+  // Run sets per (n, seed): n changes the data and the step count, a seed the data (runCells). The config's n runs
+  // first, so the first set holds the config (the preset's runs).
+  const order = [...size.sampleCounts].sort((a, b) => Number(b === HEATMAP_CONFIG_N) - Number(a === HEATMAP_CONFIG_N));
+  const cellsAt = new Map<number, CellResult[]>();
+  for (const n of order) cellsAt.set(n, await runCells(ctx, bothNets(widthsAt(n), size.unscaledSeeds, size.meanFieldSeeds), n, size.stepsPerSample * n));
   for (const n of size.sampleCounts) {
-    const widths = size.widthFactors.map((factor) => Math.max(1, Math.round(factor * n)));
-    const steps = size.stepsPerSample * n;
-    const curves: Record<Net, CellResult[]> = { unscaled: [], 'mean-field': [] };
-    for (const width of widths) {
-      curves.unscaled.push(await runCell(ctx, { net: 'unscaled', width, sampleCount: n }, size.unscaledSeeds, steps));
-      curves['mean-field'].push(await runCell(ctx, { net: 'mean-field', width, sampleCount: n }, size.meanFieldSeeds, steps));
-    }
+    const widths = widthsAt(n);
+    const cells = cellsAt.get(n)!;
+    const curves: Record<Net, CellResult[]> = { unscaled: cells.filter((_, i) => i % 2 === 0), 'mean-field': cells.filter((_, i) => i % 2 === 1) };
     for (const net of ['unscaled', 'mean-field'] as const) {
       const key = net === 'unscaled' ? 'unscaled' : 'meanField';
       widths.forEach((m, i) => {
@@ -226,7 +258,9 @@ export const WIDTH_PRESETS: readonly Preset[] = [
       'n = 20 samples. The unscaled net is the random feature model of the seed student (a = 0, w ~ N(0, I/d), W frozen, standard ' +
       'scaling): trained to interpolation, it reaches the minimum-norm interpolant, whose path norm sum_j |a_j||w_j| and test error ' +
       'blow up at the interpolation threshold m = n and come down again beyond (double descent). The mean-field net (1/m, both layers) ' +
-      'varies smoothly with m. The check sweeps m over n/2, n, 2n (full: 5..160) with several seeds; this config is one cell (m = n).',
+      'varies smoothly with m. The check sweeps m over n/2, n, 2n (full: 5..160) with several seeds, one run set per seed (a seed fixes ' +
+      'the data, which a set shares) holding both nets at every width; this config is one cell (m = n). It is not a sweep block: the ' +
+      'unscaled net\'s lr follows its width (3/m), which a grid of independent config paths cannot express.',
     config: transitionConfig,
     plots: ['loss', 'testLoss', 'pathNorm'],
     check: checkTransition,
@@ -238,8 +272,11 @@ export const WIDTH_PRESETS: readonly Preset[] = [
       'Seed 001 (width transitions): the width sweep of width-transition repeated for several n. For the unscaled net (random ' +
       'feature model of the seed student, trained to its minimum-norm interpolant) the test error over (m, n) has a ridge along the ' +
       'interpolation threshold m = n; the mean-field net has none. The check stores every cell as testLoss@m=..,n=.. (unscaled and ' +
-      'meanField prefixes, path norms alike) for the app to draw as two heatmaps, and per n the argmax over m and the ridge ratio.',
-    config: cellConfig({ net: 'unscaled', width: 40, sampleCount: 40, seed: 1 }, 600),
+      'meanField prefixes, path norms alike) for the app to draw as two heatmaps, and per n the argmax over m and the ridge ratio. ' +
+      'n is the data (and sets the step count), which the members of a run set share, so the check runs one set per n and seed (the ' +
+      'seed fixes the data too), each holding both nets at every width m; this config is one cell (m = n = 40), not a sweep block, ' +
+      'since the unscaled net\'s lr follows its width (3/m), which a grid of independent config paths cannot express.',
+    config: cellConfig({ net: 'unscaled', width: HEATMAP_CONFIG_N, sampleCount: HEATMAP_CONFIG_N, seed: 1 }, HEATMAP.full.stepsPerSample * HEATMAP_CONFIG_N),
     plots: ['loss', 'testLoss', 'pathNorm'],
     check: checkHeatmap,
   },
