@@ -1,17 +1,23 @@
 /**
- * Sweeps: a grid of config overrides over a base (preset or config). Points are numbered in a fixed
- * order, and shard k of N (0 <= k < N) takes the points with index % N == k, so any batch scheduler
- * (a Slurm job array, a Kubernetes indexed Job) can run shards independently; `merge` joins them.
+ * Sweep files and their points. A sweep file is `{"base": "<preset or config path>", "grid": {...}}`; its
+ * points are the grid's cartesian product in sweep order (src/config/run-set.ts), numbered from 0. Shard k
+ * of N takes the points with index % N == k. A sweep's identity (sweepId) is the sha256 of the canonical JSON
+ * of its resolved base config (command-line overrides applied) and its grid, so every shard of one sweep
+ * names the same id and `merge` can refuse output of another.
  */
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ConfigError } from '../config/errors';
+import { gridPoints, sweepGridSchema, type SweepGrid } from '../config/run-set';
+import type { ExperimentConfig } from '../config/schema';
+import type { Shard } from './shard';
 
 export const sweepSchema = z
   .object({
-    /** A preset name, or a path to a config JSON file. */
+    /** A preset name, or a path to a config JSON file (relative to the working directory). */
     base: z.string().min(1),
     /** Config path (dot separated) to the list of values it takes. */
-    grid: z.record(z.string().min(1), z.array(z.unknown()).min(1)),
+    grid: sweepGridSchema,
   })
   .strict();
 
@@ -19,38 +25,50 @@ export type SweepSpec = z.output<typeof sweepSchema>;
 
 export interface SweepPoint {
   readonly index: number;
-  /** `--set` style overrides: path -> value. */
+  /** The swept values: path -> value. */
   readonly overrides: Record<string, unknown>;
 }
 
 export function parseSweep(input: unknown, source: string): SweepSpec {
   const result = sweepSchema.safeParse(input);
   if (result.success) return result.data;
-  throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`), source);
+  const got = (path: PropertyKey[]) => {
+    const value = path.reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key] : undefined), input);
+    return value === undefined ? '' : `got ${JSON.stringify(value)?.slice(0, 80)}; `;
+  };
+  throw new ConfigError(
+    result.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${got(issue.path)}${issue.message} (a sweep file is {"base": "<preset or config path>", "grid": {"<config path>": [values, ...]}})`),
+    source,
+  );
 }
 
-/** The cartesian product of the grid, the last key varying fastest. */
-export function sweepPoints(spec: SweepSpec): SweepPoint[] {
-  const keys = Object.keys(spec.grid);
-  let combos: Record<string, unknown>[] = [{}];
-  for (const key of keys) combos = combos.flatMap((combo) => spec.grid[key]!.map((value) => ({ ...combo, [key]: value })));
-  return combos.map((overrides, index) => ({ index, overrides }));
+/** Every point of the grid, numbered in sweep order. */
+export function sweepPoints(grid: SweepGrid): SweepPoint[] {
+  return gridPoints(grid).map((overrides, index) => ({ index, overrides }));
 }
 
-/** Parses "k/N" (0 <= k < N). */
-export function parseShard(text: string): { index: number; count: number } {
-  const match = /^(\d+)\/(\d+)$/.exec(text);
-  const index = match ? Number(match[1]) : NaN;
-  const count = match ? Number(match[2]) : NaN;
-  if (!match || count < 1 || index >= count) throw new ConfigError([`--shard ${text}: expected k/N with 0 <= k < N, e.g. 0/4`]);
-  return { index, count };
-}
-
-export function shardPoints(points: readonly SweepPoint[], shard: { index: number; count: number }): SweepPoint[] {
+export function shardPoints(points: readonly SweepPoint[], shard: Shard): SweepPoint[] {
   return points.filter((point) => point.index % shard.count === shard.index);
 }
 
-/** "a.b=value" strings for applyOverrides. */
-export function overridesAsSet(overrides: Record<string, unknown>): string[] {
-  return Object.entries(overrides).map(([path, value]) => `${path}=${JSON.stringify(value)}`);
+/** A point's swept values for a log line: "path=value, ...", each value cut to `width` characters. */
+export function shortLabel(overrides: Record<string, unknown>, width = 60): string {
+  return Object.entries(overrides)
+    .map(([path, value]) => {
+      const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+      return `${path}=${text.length > width ? `${text.slice(0, width - 3)}...` : text}`;
+    })
+    .join(', ');
+}
+
+/** JSON with every object's keys sorted, so equal values give equal text. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, node: unknown) =>
+    node !== null && typeof node === 'object' && !Array.isArray(node) ? Object.fromEntries(Object.entries(node).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : node,
+  );
+}
+
+/** The sweep's identity: sha256 (hex) of the canonical JSON of the resolved base config and the grid. */
+export function sweepId(base: ExperimentConfig, grid: SweepGrid): string {
+  return createHash('sha256').update(canonicalJson({ base, grid })).digest('hex');
 }

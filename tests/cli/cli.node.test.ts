@@ -103,7 +103,13 @@ describe('gradflow CLI', () => {
     const run = gradflow('run', 'stable-manifold', '--out', join(work, 'perko'));
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^PASS {2}stable-manifold/m);
-    expect(JSON.parse(readFileSync(join(work, 'perko', 'result.json'), 'utf8')).metrics.at(-1).nearTargetFraction).toBe(1);
+    // Its config is a run set (a sweep block over the starts): one folder per member, and sweep.json.
+    expect(run.stdout).toMatch(/^wrote 2 member folders/m);
+    expect(JSON.parse(readFileSync(join(work, 'perko', 'member-0', 'result.json'), 'utf8')).metrics.at(-1).nearTargetFraction).toBe(1);
+    expect(JSON.parse(readFileSync(join(work, 'perko', 'member-1', 'result.json'), 'utf8')).metrics.at(-1).escapedFraction).toBe(1);
+    const table = JSON.parse(readFileSync(join(work, 'perko', 'sweep.json'), 'utf8'));
+    expect(table.rows.map((row: { index: number; status: string }) => [row.index, row.status])).toEqual([[0, 'completed'], [1, 'completed']]);
+    expect(table.summary.batches[0].points).toEqual([0, 1]);
     expect(gradflow('check', 'no-such-preset').code).toBe(2);
   });
 
@@ -156,7 +162,7 @@ describe('gradflow CLI', () => {
     expect(shards[0]!.stdout).toMatch(/shard 0\/2: 3 points/);
     const merged = gradflow('merge', join(work, 'shard-0'), join(work, 'shard-1'), '--out', join(work, 'merged'));
     expect(merged.code).toBe(0);
-    const rows = JSON.parse(readFileSync(join(work, 'merged', 'sweep.json'), 'utf8'));
+    const { rows } = JSON.parse(readFileSync(join(work, 'merged', 'sweep.json'), 'utf8'));
     expect(rows.map((row: { index: number }) => row.index)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(rows[5]).toMatchObject({ 'model.width': 8, 'optimizer.learningRate': 0.2, status: 'completed', step: 5 });
     expect(gradflow('sweep', sweepPath, '--shard', '2/2').code).toBe(2);

@@ -1,0 +1,66 @@
+/**
+ * What the commands read from the user: files as text and JSON, a preset or config file as a raw config
+ * object, and the command-line overrides (--set, --steps, --seed, --backend) as `--set` strings. Problems
+ * are input errors (exit code 2): ConfigError for files and values, UsageError for the command line.
+ */
+import { readFile } from 'node:fs/promises';
+import { ConfigError } from '../config/errors';
+import { findPreset, type Preset } from '../experiments/presets';
+
+/** A command line that does not make sense (wrong arguments): exit code 2 with the usage. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export const readText = (path: string): Promise<string> =>
+  readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new ConfigError([`${path}: cannot read (${error.code ?? error.message})`]);
+  });
+
+export async function loadJson(path: string): Promise<unknown> {
+  const text = await readText(path);
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError([`${path}: not valid JSON (${(error as Error).message})`]);
+  }
+}
+
+export const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** The flags that change a run's config. */
+export interface OverrideFlags {
+  readonly steps?: string | undefined;
+  readonly seed?: string | undefined;
+  readonly backend?: string | undefined;
+  readonly set?: readonly string[] | undefined;
+}
+
+/** The flags as `--set` strings, in the order they apply (--set first, then --steps, --seed, --backend). */
+export function overrideSets(flags: OverrideFlags): string[] {
+  const sets = [...(flags.set ?? [])];
+  if (flags.steps !== undefined) sets.push(`steps=${flags.steps}`);
+  if (flags.seed !== undefined) sets.push(`seed=${flags.seed}`);
+  if (flags.backend !== undefined) sets.push(`backend=${JSON.stringify(flags.backend)}`);
+  return sets;
+}
+
+export function changesConfig(flags: OverrideFlags): boolean {
+  return overrideSets(flags).length > 0;
+}
+
+export interface RawConfig {
+  /** The config object as written (a preset's copy, or the file's JSON), before defaults and overrides. */
+  readonly raw: Record<string, unknown>;
+  readonly preset: Preset | undefined;
+  /** How errors name it: "preset NAME" or the file path. */
+  readonly source: string;
+}
+
+/** A preset name or a config file as its raw JSON object. */
+export async function loadRawConfig(target: string): Promise<RawConfig> {
+  const preset = findPreset(target);
+  const raw = preset ? structuredClone(preset.config) : await loadJson(target);
+  if (!isRecord(raw)) throw new ConfigError([`${target}: a config must be a JSON object, got ${JSON.stringify(raw)?.slice(0, 60)}`]);
+  return { raw, preset, source: preset ? `preset ${target}` : target };
+}
