@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseConfig, type ExperimentConfigInput } from '../../src/config/schema';
-import { requestGpu } from '../../src/gpu/device';
+import { losableGpu } from '../helpers/losable-gpu';
 import { prepareRun, runExperiment } from '../../src/run/run-experiment';
 import { getTestGpu } from '../helpers/gpu';
 
@@ -90,25 +90,12 @@ describe.each(KINDS)('the %s kind', (_kind, base) => {
   it('resumes from the last checkpoint on a new device, with the same metrics', async () => {
     const config = parseConfig({ ...base, checkpointEvery: 30 });
     const reference = await runExperiment(config, { requestGpu: getTestGpu });
-    const devices: Awaited<ReturnType<typeof requestGpu>>[] = [];
-    let destroyed = false;
-    const result = await runExperiment(config, {
-      requestGpu: async () => {
-        const gpu = await requestGpu();
-        devices.push(gpu);
-        return gpu;
-      },
-      onMetrics: (row) => {
-        if (!destroyed && row.step >= 60) {
-          destroyed = true;
-          devices[0]!.device.destroy();
-        }
-      },
-    });
-    expect(devices.length).toBe(2);
+    const gpu = losableGpu();
+    const result = await runExperiment(config, { requestGpu: gpu.requestGpu, onMetrics: (row) => row.step >= 60 && gpu.loseFirst() });
+    expect(gpu.devices.length).toBe(2);
     // The loss at step 60's metrics fails that step's checkpoint: the run resumes from step 30's.
     expect(result.summary.events.join('\n')).toMatch(/device lost near step 60 .*resumed from the checkpoint at step 30/);
     expect(result.metrics).toEqual(reference.metrics);
-    devices[1]!.device.destroy();
+    gpu.destroyRest();
   });
 });

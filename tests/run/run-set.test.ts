@@ -4,9 +4,9 @@ import { expandSweep, runSetGroups, runSetProblem } from '../../src/config/run-s
 import { ConfigError } from '../../src/config/errors';
 import { runExperiment, runRunSet } from '../../src/run/run-experiment';
 import { prepareRunSet } from '../../src/models/run-set/prepare';
-import { requestGpu } from '../../src/gpu/device';
 import { Scheduler } from '../../src/run/scheduler';
 import { getTestGpu } from '../helpers/gpu';
+import { losableGpu } from '../helpers/losable-gpu';
 import { readFloat32 } from '../../src/gpu/buffers';
 import type { RunSetSimulation } from '../../src/models/run-set/run-set-simulation';
 import type { Simulation, Weights } from '../../src/core/simulation';
@@ -146,28 +146,15 @@ describe('run sets: device loss', () => {
   it('resumes the whole set from its last checkpoint on a new device with the same losses', async () => {
     const configs = expandSweep({ ...base, steps: 40, sweep: { 'model.width': [3, 7], 'optimizer.batchSize': [20, 6] } } as Record<string, unknown>).map((m) => m.config);
     const reference = await runRunSet(configs, { requestGpu: getTestGpu });
-    const devices: Awaited<ReturnType<typeof requestGpu>>[] = [];
-    let destroyed = false;
-    const results = await runRunSet(configs, {
-      requestGpu: async () => {
-        const gpu = await requestGpu();
-        devices.push(gpu);
-        return gpu;
-      },
-      onProgress: (event) => {
-        if (!destroyed && event.step >= 25) {
-          destroyed = true;
-          devices[0]!.device.destroy();
-        }
-      },
-    });
-    expect(devices.length).toBeGreaterThanOrEqual(2);
+    const gpu = losableGpu();
+    const results = await runRunSet(configs, { requestGpu: gpu.requestGpu, onProgress: (event) => event.step >= 25 && gpu.loseFirst() });
+    expect(gpu.devices.length).toBeGreaterThanOrEqual(2);
     results.forEach((result, k) => {
       expect(result.summary.events.join('\n')).toMatch(/device lost .*resumed from the checkpoint at step 20/);
       expect(result.stepLosses).toEqual(reference[k]!.stepLosses);
       expect(result.metrics).toEqual(reference[k]!.metrics);
     });
-    for (const gpu of devices.slice(1)) gpu.device.destroy();
+    gpu.destroyRest();
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig, type ExperimentConfigInput } from '../../src/config/schema';
 import { prepareRun, runExperiment } from '../../src/run/run-experiment';
-import { requestGpu } from '../../src/gpu/device';
+import { losableGpu } from '../helpers/losable-gpu';
 import { Scheduler } from '../../src/run/scheduler';
 import { getTestGpu } from '../helpers/gpu';
 
@@ -168,57 +168,42 @@ describe('device loss', () => {
   it('resumes from the last checkpoint on a new device and says so, with the same losses', async () => {
     const config = parseConfig({ ...small, steps: 60, stepsPerSubmit: 5 });
     const reference = await runExperiment(config, { requestGpu: getTestGpu });
-    const devices: Awaited<ReturnType<typeof requestGpu>>[] = [];
-    let destroyed = false;
+    const gpu = losableGpu();
     const live: string[] = [];
     const result = await runExperiment(config, {
       onEvent: (event) => live.push(event),
-      requestGpu: async () => {
-        const gpu = await requestGpu();
-        devices.push(gpu);
-        return gpu;
-      },
-      onProgress: (event) => {
-        if (!destroyed && event.step >= 25) {
-          destroyed = true;
-          devices[0]!.device.destroy();
-        }
-      },
+      requestGpu: gpu.requestGpu,
+      onProgress: (event) => event.step >= 25 && gpu.loseFirst(),
     });
-    expect(devices.length).toBe(2);
+    expect(gpu.devices.length).toBe(2);
     expect(result.summary.events.join('\n')).toMatch(/device lost .*resumed from the checkpoint at step 20/);
     expect(live).toEqual(result.summary.events);
     expect(result.summary.status).toBe('completed');
     expect(result.stepLosses).toEqual(reference.stepLosses);
     expect(result.metrics.map((row) => row.step)).toEqual(reference.metrics.map((row) => row.step));
-    devices[1]!.device.destroy();
+    gpu.destroyRest();
   });
 
   it('keeps a rate changed after the last checkpoint when it resumes on a new device', async () => {
     const config = parseConfig({ ...small, steps: 60, stepsPerSubmit: 5 });
-    const devices: Awaited<ReturnType<typeof requestGpu>>[] = [];
+    const gpu = losableGpu();
     let scheduler: Scheduler | undefined;
-    let destroyed = false;
     const result = await runExperiment(config, {
-      requestGpu: async () => {
-        const gpu = await requestGpu();
-        devices.push(gpu);
-        return gpu;
-      },
+      requestGpu: gpu.requestGpu,
       onScheduler: (created) => (scheduler = created),
       onProgress: (event) => {
-        if (!destroyed && event.step >= 25) {
-          destroyed = true;
+        // The rate changes after the checkpoint at step 20, just before the device is lost.
+        if (event.step >= 25 && gpu.devices.length === 1) {
           scheduler!.setLearningRate(0.05);
-          devices[0]!.device.destroy();
+          gpu.loseFirst();
         }
       },
     });
-    expect(devices.length).toBe(2);
+    expect(gpu.devices.length).toBe(2);
     expect(result.summary.events.join('\n')).toMatch(/resumed from the checkpoint at step 20/);
     // The checkpoint at step 20 holds 0.2; the run goes on at the rate asked for last.
     expect(scheduler!.currentSimulation.learningRate).toBe(0.05);
     expect(result.summary.status).toBe('completed');
-    devices[1]!.device.destroy();
+    gpu.destroyRest();
   });
 });
