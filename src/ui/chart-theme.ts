@@ -6,6 +6,8 @@
  */
 
 export interface ChartTheme {
+  /** A dark background (light text): colour scales pick their range for it. */
+  readonly dark: boolean;
   readonly foreground: string;
   readonly grid: string;
   readonly background: string;
@@ -17,8 +19,8 @@ export interface ChartTheme {
 }
 
 /** Eight hues that stay distinct on white and on near-black (Tableau 10, first eight). */
-const LIGHT_PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
-const DARK_PALETTE = ['#6cb4ee', '#ff6b6b', '#6ee07a', '#ffb347', '#c39bff', '#d4a384', '#ff9ee0', '#5fe3f0'];
+export const LIGHT_PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
+export const DARK_PALETTE = ['#6cb4ee', '#ff6b6b', '#6ee07a', '#ffb347', '#c39bff', '#d4a384', '#ff9ee0', '#5fe3f0'];
 
 /** Relative luminance in [0, 1] of a computed `rgb(...)`/`rgba(...)` colour; 0 when unparsable. */
 function luminance(color: string): number {
@@ -35,6 +37,7 @@ export function chartTheme(element: Element): ChartTheme {
   const dark = luminance(custom('--gf-chart-fg') || text) > 0.5;
   const palette = dark ? DARK_PALETTE : LIGHT_PALETTE;
   return {
+    dark,
     foreground: custom('--gf-chart-fg') || text,
     grid: custom('--gf-chart-grid') || (dark ? 'rgba(255, 255, 255, 0.14)' : 'rgba(0, 0, 0, 0.1)'),
     background: custom('--gf-chart-bg') || (dark ? '#1b1d21' : '#ffffff'),

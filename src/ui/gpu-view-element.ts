@@ -1,8 +1,8 @@
 /**
  * What the GPU view elements share: a `source` whose change rebuilds the renderer (device loss waits for a
  * new source), a canvas sized to the element in device pixels, a WebGPU context configured on the source's
- * device (unless `headless`), one frame per animation frame while visible, `status`, `framesPerSecond`,
- * `whenReady()` and `toPng()`.
+ * device (unless `headless`), one frame per animation frame while visible (at most `max-fps` a second), `status`,
+ * `framesPerSecond`, `whenReady()` and `toPng()`.
  */
 import { LitElement, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
@@ -30,6 +30,11 @@ export abstract class GpuViewElement<Source extends { readonly device: GPUDevice
    * toPng() and picking work the same.
    */
   @property({ type: Boolean }) headless = false;
+  /**
+   * At most this many frames a second (default: every animation frame). Views that share the GPU queue with a
+   * heavy training run (a run set's small multiples) draw less often and leave the queue to training.
+   */
+  @property({ type: Number, attribute: 'max-fps' }) maxFps = Infinity;
   /** Why nothing is drawn ('' while drawing): no source, building, device lost, stopped: ... */
   @state() status = 'no source';
 
@@ -37,6 +42,8 @@ export abstract class GpuViewElement<Source extends { readonly device: GPUDevice
   private readonly loop = new AnimationFrameLoop(this, () => this.renderPacedFrame());
   /** Frames submitted whose GPU work has not finished yet. */
   private framesInFlight = 0;
+  /** The time slot (of length 1 / maxFps) of the last paced frame. */
+  private lastSlot = -Infinity;
   /** Frames whose GPU work has finished since the element was created (what a benchmark counts). */
   framesDrawn = 0;
   private context: GPUCanvasContext | undefined;
@@ -144,6 +151,14 @@ export abstract class GpuViewElement<Source extends { readonly device: GPUDevice
    * never queue up behind training on the shared queue and the frame rate counts finished frames.
    */
   private renderPacedFrame(): boolean {
+    // Under a frame-rate cap, frames fall in slots of the page's clock, so every view with the same cap draws in the
+    // same animation frame (one composite of the page, not one per view); a view still drawing skips its slot.
+    if (this.maxFps > 0 && Number.isFinite(this.maxFps)) {
+      const now = Number(document.timeline?.currentTime ?? performance.now());
+      const slot = Math.floor((now * this.maxFps) / 1000);
+      if (slot === this.lastSlot) return false;
+      this.lastSlot = slot;
+    }
     if (this.framesInFlight > 0) return false;
     const drawn = this.renderFrame();
     if (drawn) {

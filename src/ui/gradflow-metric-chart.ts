@@ -3,7 +3,8 @@
  * comparison), drawn by uPlot, with dashed reference lines (2/lr, sqrt(B)/lr, ...).
  *
  * Attributes: metric, label, unit, log (boolean), log-steps (boolean), height (CSS px).
- * Properties: the same, plus series ({label, steps, values, unconverged?}[]) and referenceLines ({label, value}[]).
+ * Properties: the same, plus series ({label, steps, values, unconverged?, color?, dash?}[]) and referenceLines ({label, value}[]).
+ * Attribute hide-legend: no legend under the plot (a run set's charts share one colour-scale legend).
  * Methods: appendPoint(seriesIndex, step, value) (redraws once per animation frame however many values
  * arrive), redraw() (re-reads the theme), toPng() (a data: URL).
  * Theme: --gf-chart-fg, --gf-chart-grid, --gf-chart-bg, --gf-chart-reference, --gf-chart-unconverged,
@@ -38,7 +39,7 @@ export class GradflowMetricChart extends LitElement {
     unsafeCSS(uPlotCss),
     css`
       :host { display: block; min-width: 0; }
-      .title { font: 600 0.9rem system-ui, sans-serif; margin: 0 0 0.25rem; }
+      .title { font: 600 0.9rem system-ui, sans-serif; margin: 0 0 0.25rem; padding-right: 3rem; }
       .note { font: 0.8rem system-ui, sans-serif; opacity: 0.75; margin: 0.25rem 0 0; }
       .plot { width: 100%; min-width: 0; }
       .u-legend { font-size: 0.8rem; }
@@ -62,6 +63,8 @@ export class GradflowMetricChart extends LitElement {
   @property({ attribute: false }) series: MetricSeries[] = [];
   /** Dashed horizontal lines with labels. */
   @property({ attribute: false }) referenceLines: ReferenceLine[] = [];
+  /** No legend under the plot (the page shows one for all charts). */
+  @property({ type: Boolean, attribute: 'hide-legend' }) hideLegend = false;
 
   @query('.plot') private container!: HTMLDivElement;
 
@@ -141,7 +144,7 @@ export class GradflowMetricChart extends LitElement {
     context.font = `${12 * scale}px system-ui, sans-serif`;
     context.textBaseline = 'middle';
     let x = 8 * scale;
-    const entries: [string, string][] = [[this.axisLabel, theme.foreground], ...this.series.map((s, i): [string, string] => [s.label, theme.series(i)])];
+    const entries: [string, string][] = [[this.axisLabel, theme.foreground], ...this.series.map((s, i): [string, string] => [s.label, s.color ?? theme.series(i)])];
     for (const [text, color] of entries) {
       context.fillStyle = color;
       context.fillText(text, x, header / 2);
@@ -214,7 +217,7 @@ export class GradflowMetricChart extends LitElement {
     const logSteps = this.effectiveLogSteps;
     const { data, ignored } = alignedData(this.series, references, log, logSteps);
     const flagged = this.series.map(hasUnconverged);
-    const key = JSON.stringify([log, logSteps, this.axisLabel, this.height, this.series.map((s) => s.label), flagged, references.map((r) => r.label)]);
+    const key = JSON.stringify([log, logSteps, this.axisLabel, this.height, this.hideLegend, this.series.map((s) => [s.label, s.color, s.dash]), flagged, references.map((r) => r.label)]);
     if (!this.plot || key !== this.plotKey) {
       this.plot?.destroy();
       this.plot = new uPlot(this.options(log, logSteps, references), data, this.container);
@@ -253,7 +256,7 @@ export class GradflowMetricChart extends LitElement {
         { label: 'step' },
         // Each run's line, then (when it has any) its unconverged values as hollow markers without a line, drawn on top.
         ...this.series.flatMap((run, i): uPlot.Series[] => [
-          { label: run.label, stroke: theme.series(i), width: LINE_WIDTH_PX, spanGaps: false },
+          { label: run.label, stroke: run.color ?? theme.series(i), width: LINE_WIDTH_PX, spanGaps: false, ...(run.dash && run.dash.length > 0 ? { dash: [...run.dash] } : {}) },
           ...(hasUnconverged(run)
             ? [{
                 label: `${run.label}: not converged`,
@@ -265,7 +268,7 @@ export class GradflowMetricChart extends LitElement {
         ]),
         ...references.map((line): uPlot.Series => ({ label: line.label, stroke: theme.reference, width: 1, dash: REFERENCE_DASH, points: { show: false } })),
       ],
-      legend: { show: true },
+      legend: { show: !this.hideLegend },
       hooks: { draw: [(plot) => drawReferenceLabels(plot, references, theme.reference)] },
     };
   }

@@ -3,7 +3,8 @@
  * trainer's GPU buffers (no readback), with optional fading trails, auto-fit on the GPU, zoom (wheel)
  * and pan (drag), teacher and target overlays, and click/hover picking of one particle.
  *
- * Property: `source` (ParticleSource). Attributes: `projection` ('plane' | 'coordinates' | 'teacher' |
+ * Properties: `source` (ParticleSource), `fitBox` ([min_x, min_y, max_x, max_y] in the projected plane that the
+ * auto-fit always includes: views given the same box that holds all their particles share their axes). Attributes: `projection` ('plane' | 'coordinates' | 'teacher' |
  * 'pca' | 'polar'), `coords` ("i,j"), `polar-magnitude` ('aw' | 'w'), `trails`, `trail-fade`,
  * `point-size` (CSS px), `pca-interval` (frames). Events: `particle-select` (click) and `particle-hover`,
  * detail ParticleSelectDetail. Methods: toPng(), whenReady(), renderFrame(), resetView(),
@@ -68,6 +69,8 @@ export class GradflowParticleView extends GpuViewElement<ParticleSource, Particl
   @property({ type: Number, attribute: 'point-size' }) pointSize = 3;
   /** Frames between refreshes of the PCA basis (one d x d readback each). */
   @property({ type: Number, attribute: 'pca-interval' }) pcaInterval = 30;
+  /** A box [min_x, min_y, max_x, max_y] (projected plane) the auto-fit always includes; undefined: fit the particles alone. */
+  @property({ attribute: false }) fitBox: readonly [number, number, number, number] | undefined;
 
   @state() private tooltip: { x: number; y: number; text: string } | null = null;
   private zoom = 1;
@@ -100,6 +103,7 @@ export class GradflowParticleView extends GpuViewElement<ParticleSource, Particl
   override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
     if (!changed.has('source') && (changed.has('projection') || changed.has('coords') || changed.has('polarMagnitude'))) this.applyBasis();
+    if (changed.has('fitBox')) this.renderer?.setFitBox(this.fitBox);
   }
 
   protected override sourceProblem(source: ParticleSource): string {
@@ -113,6 +117,7 @@ export class GradflowParticleView extends GpuViewElement<ParticleSource, Particl
   protected override rendererChanged(): void {
     this.pca = undefined;
     this.tooltip = null;
+    this.renderer?.setFitBox(this.fitBox);
     this.applyBasis();
   }
 

@@ -12,6 +12,10 @@ export interface MetricSeries {
   values: number[];
   /** Per value: undefined when it can be trusted, else why not (e.g. 'not converged: residual 1.2e-03 after 100 Lanczos iterations'). */
   unconverged?: (string | undefined)[];
+  /** The line's colour (a run set's member: by its swept value); default: the theme's palette by index. */
+  color?: string;
+  /** The line's dash pattern (CSS px); default solid. */
+  dash?: readonly number[];
 }
 
 /** Unconverged values listed by step in the note (the rest are counted). */

@@ -74,6 +74,8 @@ export class ParticleRenderer {
   private markerColorBuffer: GPUBuffer | undefined;
   private markerCount = 0;
   private overlayBox: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
+  /** A box the fitted bounds always include (views that share their axes), or the empty box. */
+  private fitBox: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
   private trailTexture: GPUTexture | undefined;
   private fadeUniform: GPUBuffer;
   private readonly target: FrameTarget;
@@ -176,8 +178,19 @@ export class ParticleRenderer {
     });
   }
 
+  /** A box [min_x, min_y, max_x, max_y] in the view's plane that the auto-fit always includes (undefined: none). */
+  setFitBox(box: readonly [number, number, number, number] | undefined): void {
+    this.fitBox = box && box.every(Number.isFinite) ? [...box] : [Infinity, Infinity, -Infinity, -Infinity];
+  }
+
+  /** The overlay markers' box joined with the fit box. */
+  private get includedBox(): [number, number, number, number] {
+    const [a, b] = [this.overlayBox, this.fitBox];
+    return [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])];
+  }
+
   private packView(state: ParticleViewState, pick = { x: 0, y: 0, radius: 0 }): ArrayBuffer {
-    const [minX, minY, maxX, maxY] = this.overlayBox.map((v) => (Number.isFinite(v) ? v : Math.sign(v) * 3e38));
+    const [minX, minY, maxX, maxY] = this.includedBox.map((v) => (Number.isFinite(v) ? v : Math.sign(v) * 3e38));
     return PARTICLE_VIEW_PARAMS.pack({
       count: this.source.width,
       dim: this.source.inputDim,
@@ -216,7 +229,7 @@ export class ParticleRenderer {
     }
     if (this.source.width === 0) {
       // No particles: the box is the overlays' alone (the empty box makes the shader fall back to [-1, 1]^2).
-      queue.writeBuffer(this.boundsBuffer, 0, new Float32Array([...this.overlayBox.map((v) => (Number.isFinite(v) ? v : Math.sign(v) * 3e38)), 0]));
+      queue.writeBuffer(this.boundsBuffer, 0, new Float32Array([...this.includedBox.map((v) => (Number.isFinite(v) ? v : Math.sign(v) * 3e38)), 0]));
       return;
     }
     const pass = encoder.beginComputePass({ label: 'particle-view/compute' });

@@ -26,6 +26,29 @@ export class ViewSourceCache {
   }
 }
 
+/** One ViewSourceCache per member of a run set (its views keep their renderers while its buffers stay). */
+export class MemberViewSources {
+  private readonly caches = new Map<number, ViewSourceCache>();
+  private readonly small = new WeakMap<ParticleSource, ParticleSource>();
+
+  sourcesFor(member: number, live: LiveNetwork, config: ExperimentConfig): ViewSources {
+    let cache = this.caches.get(member);
+    if (!cache) this.caches.set(member, (cache = new ViewSourceCache()));
+    return cache.sourcesFor(live, config);
+  }
+
+  /** The member's particles for a small view: without the teacher and target overlays, whose rings would fill it. */
+  smallSourceFor(member: number, live: LiveNetwork, config: ExperimentConfig): ParticleSource {
+    const { particle } = this.sourcesFor(member, live, config);
+    let small = this.small.get(particle);
+    if (!small) {
+      const { teacher: _teacher, target: _target, ...rest } = particle;
+      this.small.set(particle, (small = rest));
+    }
+    return small;
+  }
+}
+
 function sameLiveNetwork(x: LiveNetwork, y: LiveNetwork): boolean {
   return x.gpu.device === y.gpu.device && x.a === y.a && x.W === y.W && x.b === y.b && x.problem === y.problem;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { configOfState, decodeAppState, encodeAppState, overridesBetween } from '../../src/app/url-state';
+import { configOfState, decodeAppState, encodeAppState, overridesBetween, parseSweepParams, sweepParamsBetween, SweepLinkError } from '../../src/app/url-state';
 import { parseConfig } from '../../src/config/schema';
 import { findPreset } from '../../src/experiments/presets';
 
@@ -38,5 +38,59 @@ describe('app state in the URL', () => {
     const removed = structuredClone(base) as Record<string, any>;
     delete removed.model;
     expect(() => overridesBetween(base, removed)).toThrow(/model was removed/);
+  });
+});
+
+describe('the sweep in the URL', () => {
+  const lazy = findPreset('default')!.config as Record<string, unknown>;
+
+  it('reads sweep=path=v1,v2 parameters into a sweep block, numbers as numbers and bare words as strings, in link order', () => {
+    const state = decodeAppState('?preset=default&sweep=model.width=64,256,1024,4096&sweep=model.scaling=ntk,mean-field', 'default');
+    expect(state.sweep).toEqual(['model.width=64,256,1024,4096', 'model.scaling=ntk,mean-field']);
+    const block = parseSweepParams(state.sweep)!;
+    expect(block).toEqual({ 'model.width': [64, 256, 1024, 4096], 'model.scaling': ['ntk', 'mean-field'] });
+    expect(Object.keys(block)).toEqual(['model.width', 'model.scaling']);
+    expect(parseSweepParams(['optimizer.learningRate=[0.1, 1e-2]'])).toEqual({ 'optimizer.learningRate': [0.1, 0.01] });
+    expect(parseSweepParams(undefined)).toBeUndefined();
+    expect(parseSweepParams(['none'])).toBeNull();
+    // A link without sweep parameters has no sweep key: its state is what it was before sweeps.
+    expect(decodeAppState('?preset=default&set=seed=1', 'default')).toEqual({ preset: 'default', overrides: ['seed=1'], hidden: [] });
+  });
+
+  it('says what is wrong with a malformed sweep parameter, naming it', () => {
+    expect(() => parseSweepParams(['model.width'])).toThrow(/sweep=model\.width in the link has no path=values: write it as sweep=path=value1,value2/);
+    expect(() => parseSweepParams(['=64,256'])).toThrow(/no path=values/);
+    expect(() => parseSweepParams(['model.width='])).toThrow(/sweep model\.width in the link has no values/);
+    expect(() => parseSweepParams(['model.width=64,,256'])).toThrow(/value 2 of '64,,256' is empty/);
+    expect(() => parseSweepParams(['model.width=64,256', 'model.width=1024'])).toThrow(/model\.width is given twice/);
+    expect(() => parseSweepParams(['model.width=64,64'])).toThrow(/lists 64 twice/);
+    expect(() => parseSweepParams(['model.width=[64,'])).toThrow(/not a JSON array/);
+    expect(() => parseSweepParams(['model width=1,2'])).toThrow(/'model width' is not a config path/);
+    expect(() => parseSweepParams(['none', 'model.width=1,2'])).toThrow(/sweep=none .* cannot be combined/);
+    expect(() => parseSweepParams(['sweep.x=1,2'])).toThrow(/cannot sweep itself/);
+    for (const bad of [['model.width'], ['model.width=1,1']]) expect(() => parseSweepParams(bad)).toThrow(SweepLinkError);
+  });
+
+  it("puts the link's sweep in place of the preset's, or removes it with sweep=none", () => {
+    const withSweep = { ...lazy, sweep: { 'model.width': [64, 128] } };
+    expect(configOfState(lazy, { overrides: ['seed=3'], sweep: ['model.width=8,16'] })).toMatchObject({ seed: 3, sweep: { 'model.width': [8, 16] } });
+    expect(configOfState(withSweep, { overrides: [] }).sweep).toEqual({ 'model.width': [64, 128] });
+    expect(configOfState(withSweep, { overrides: [], sweep: ['none'] })).not.toHaveProperty('sweep');
+    expect(() => configOfState(lazy, { overrides: [], sweep: ['model.width'] })).toThrow(SweepLinkError);
+  });
+
+  it('writes the sweep back as parameters only when it differs from the preset, and reads them back the same', () => {
+    const preset = { 'model.scaling': ['ntk', 'mean-field'], 'model.width': [64, 256] };
+    expect(sweepParamsBetween(preset, structuredClone(preset))).toBeUndefined();
+    expect(sweepParamsBetween(undefined, undefined)).toBeUndefined();
+    expect(sweepParamsBetween(preset, undefined)).toEqual(['none']);
+    const changed = { 'optimizer.learningRate': [0.5, 1e-3], 'model.scaling': ['mean-field'], name: ['64', 'a b'], 'model.spec.start': [[1, 2], [3, 4]] };
+    const params = sweepParamsBetween(preset, changed)!;
+    expect(params).toEqual(['optimizer.learningRate=0.5,0.001', 'model.scaling=mean-field', 'name=["64","a b"]', 'model.spec.start=[[1,2],[3,4]]']);
+    expect(parseSweepParams(params)).toEqual(changed);
+    const search = encodeAppState({ preset: 'lazy-vs-rich', overrides: ['seed=2'], hidden: [], sweep: params });
+    expect(decodeAppState(search, 'default').sweep).toEqual(params);
+    // The sweep block is never an override: its paths hold dots.
+    expect(overridesBetween({ ...lazy, sweep: preset }, { ...lazy, sweep: changed })).toEqual([]);
   });
 });

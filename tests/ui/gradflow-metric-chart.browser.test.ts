@@ -185,4 +185,22 @@ describe('<gradflow-metric-chart>', () => {
     await image.decode();
     expect(image.width).toBeGreaterThanOrEqual(320);
   });
+
+  it("draws a series in its own colour and dash (a run set's member), and hides the legend when asked", async () => {
+    const chart = await mount((c) => {
+      c.metric = 'loss';
+      c.hideLegend = true;
+      c.series = [
+        { ...run('width=64', range(40, (i) => i), range(40, (i) => 1 / (1 + i))), color: 'rgb(0, 160, 0)' },
+        { ...run('width=4096', range(40, (i) => i), range(40, (i) => 2 / (1 + i))), color: 'rgb(200, 0, 200)', dash: [6, 4] },
+      ];
+    });
+    const canvas = canvasOf(chart);
+    expect(countNear(canvas, [0, 160, 0])).toBeGreaterThan(20);
+    expect(countNear(canvas, [200, 0, 200])).toBeGreaterThan(10);
+    expect(countNear(canvas, [0, 0, 255])).toBe(0); // the palette's first colour is not used
+    expect(chart.uplot!.series[2]!.dash).toEqual([6, 4]);
+    expect(chart.shadowRoot!.querySelector('.u-legend')).toBeNull();
+  });
 });
+

@@ -299,4 +299,21 @@ describe('<gradflow-particle-view>', () => {
     expect(detail?.index).toBe(7_777);
     expect(detail?.w).toEqual([3, 3]);
   });
+
+  it('fitBox: the auto-fit always includes the given box (views given one box share their axes), and drops it when unset', async () => {
+    const element = await view(await makeSource([1, -1], [0, 0, 1, 1], 2), {}, true);
+    expect(Array.from(await element.readAutoFitBounds())).toEqual([0, 0, 1, 1, 1]);
+    element.fitBox = [-2, -1, 0.5, 3];
+    await element.updateComplete;
+    expect(Array.from(await element.readAutoFitBounds())).toEqual([-2, -1, 1, 3, 1]);
+    const pixels = await decodePng(await element.toPng());
+    // Particle (1, 1) (a = -1) lies at x = 1 of [-2, 1] and y = 1 of [-1, 3] (equal aspect: the wider side sets the scale).
+    const [x, y] = pixelOf([1, 1], [-2, -1, 1, 3]);
+    expect(hue(pixelAt(pixels, x, y))).toBe('blue');
+    element.fitBox = undefined;
+    await element.updateComplete;
+    expect(Array.from(await element.readAutoFitBounds())).toEqual([0, 0, 1, 1, 1]);
+    element.remove();
+  });
 });
+

@@ -17,6 +17,7 @@ export function runPanel(run: RunController, config: ExperimentConfig | undefine
       .learningRate=${config?.optimizer.learningRate ?? 0.1} .batchSize=${config?.optimizer.batchSize} .sampleCount=${sampleCountOf(config)}
       .stepsPerFrame=${run.stepsPerFrame} .maxStepsPerFrame=${config?.stepsPerSubmit ?? 64} .stopBelowLoss=${run.stopBelowLoss}
       @run-command=${onCommand} @run-setting=${onSetting}></gradflow-run-controls>
+      ${session?.isSet ? html`<p class="muted" data-testid="set-note">A run set of ${session.members.length}: play, pause, step and stop act on every member; a new learning rate goes to the first member and the others keep their ratio to it; a new batch size restarts the set.</p>` : nothing}
       ${session?.message && session.status !== 'running' ? html`<p class="muted" data-testid="run-message">${session.message}</p>` : nothing}`;
 }
 

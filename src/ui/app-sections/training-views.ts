@@ -1,6 +1,7 @@
 /**
  * The two views of a two-layer run, drawn straight from its training buffers: the neurons as particles
  * (with the projection and trails options) and, for d <= 2, the network function (with draw mode at d = 2).
+ * In a run set they show the focused member (chosen among the small multiples).
  */
 import { html, nothing } from 'lit';
 import type { TrainingSession } from '../../app/training-session';
@@ -22,14 +23,19 @@ export interface TrainingViews {
   readonly onProjection: (projection: string) => void;
   readonly onTrails: (trails: boolean) => void;
   readonly drawing: DrawingController;
+  /** A run set's focused member: its index, label and colour; absent for a single run. */
+  readonly member?: { readonly index: number; readonly label: string; readonly color: string };
+  /** At most this many frames a second for the particle view (a run set: about its chunk rate); default every frame. */
+  readonly maxFps?: number;
 }
 
-export function trainingViews({ session, config: appConfig, sources, projection, trails, onProjection, onTrails, drawing }: TrainingViews) {
-  const live = session?.live;
-  const config = session?.config;
+export function trainingViews({ session, config: appConfig, sources, projection, trails, onProjection, onTrails, drawing, member, maxFps }: TrainingViews) {
+  const live = member ? session?.memberLive(member.index) : session?.live;
+  const config = member ? session?.members[member.index]?.config : session?.config;
   if (!live || !config || config.model.kind !== 'two-layer') {
     const landscape = appConfig && appConfig.model.kind !== 'two-layer';
-    return html`<p class="muted">${landscape ? 'This preset runs independent particles on a landscape: its metrics are charted below.' : 'Starting WebGPU…'}</p>`;
+    const float64 = session && config?.backend === 'float64';
+    return html`<p class="muted">${landscape ? 'This preset runs independent particles on a landscape: its metrics are charted below.' : float64 ? 'The float64 backend trains on the CPU: no live GPU buffers to draw; the metrics are charted below.' : 'Starting WebGPU…'}</p>`;
   }
   const { problem } = live;
   const d = problem.trainer.inputDim;
@@ -37,7 +43,7 @@ export function trainingViews({ session, config: appConfig, sources, projection,
   const { particle: particleSource, function: functionSource } = sources.sourcesFor(live, config);
   return html`
       <div class="view">
-        <h2>Neurons as particles</h2>
+        <h2>Neurons as particles${member ? html` <span class="member-name" data-testid="focused-member"><i class="chip" style="background:${member.color}"></i>${member.label}</span>` : nothing}</h2>
         <div class="view-tools">
           <label for="projection">view</label>
           <select id="projection" .value=${projection} @change=${(e: Event) => onProjection((e.target as HTMLSelectElement).value)}>
@@ -46,12 +52,12 @@ export function trainingViews({ session, config: appConfig, sources, projection,
           <label><input type="checkbox" .checked=${trails} @change=${(e: Event) => onTrails((e.target as HTMLInputElement).checked)} /> trails</label>
           <button @click=${(e: Event) => saveSectionPng(e, 'gradflow-particle-view', 'particles.png')}>PNG</button>
         </div>
-        <gradflow-particle-view data-testid="particle-view" .source=${particleSource} projection=${projection} ?trails=${trails}></gradflow-particle-view>
+        <gradflow-particle-view data-testid="particle-view" .source=${particleSource} projection=${projection} ?trails=${trails} max-fps=${maxFps ?? Infinity}></gradflow-particle-view>
         <span class="muted">w_j projected (${d === 2 ? 'the plane itself' : `d = ${d}`}); radius |a_j|, colour sign of a_j${teacher ? '; teacher neurons outlined' : ''}. Wheel zooms, drag pans, click a particle for its values.</span>
       </div>
       ${d <= 2 ? html`
         <div class="view">
-          <h2>Network function</h2>
+          <h2>Network function${member ? html` <span class="member-name"><i class="chip" style="background:${member.color}"></i>${member.label}</span>` : nothing}</h2>
           <div class="view-tools">
             <button @click=${(e: Event) => saveSectionPng(e, 'gradflow-function-view', 'function.png')}>PNG</button>
             ${d === 2 ? html`<label><input type="checkbox" data-testid="draw-mode" .checked=${drawing.active} @change=${(e: Event) => drawing.setActive((e.target as HTMLInputElement).checked)} /> draw points</label>

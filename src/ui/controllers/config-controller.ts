@@ -5,6 +5,7 @@
 import type { ReactiveControllerHost } from 'lit';
 import { configOfState, type AppState } from '../../app/url-state';
 import { ConfigError } from '../../config/errors';
+import { expandSweep } from '../../config/run-set';
 import { parseConfig, type ExperimentConfig } from '../../config/schema';
 import { findPreset, PRESETS } from '../../experiments/presets';
 import { messageOf } from './error-message';
@@ -13,6 +14,9 @@ export type RawConfig = Record<string, unknown>;
 
 const UNKNOWN_PRESET = 'Unknown preset';
 
+/** The most members the app trains at once (each one its own buffers, views and chart series). */
+export const MAX_APP_MEMBERS = 64;
+
 /** Holds state for its host and asks it to re-render; no lifecycle hooks, so it is not registered with addController. */
 export class ConfigController {
   raw: RawConfig = {};
@@ -20,6 +24,8 @@ export class ConfigController {
   config: ExperimentConfig | undefined;
   /** What is wrong with the link, the config or the last setting, or ''. */
   problem = '';
+  /** What the loaded link got wrong ('' once another problem is reported). */
+  private linkProblem = '';
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -30,29 +36,44 @@ export class ConfigController {
   ) {}
 
   /**
-   * The raw config of a link: its preset's config with its overrides. Returns the state loaded, which names
-   * the fallback preset in place of an unknown one (that problem stays shown until another is reported).
+   * The raw config of a link: its preset's config with its overrides and its sweep. Returns the state loaded,
+   * which names the fallback preset in place of an unknown one. What the link got wrong (an unknown preset,
+   * changes or a sweep that cannot be applied) stays shown, also after validation, until another problem is reported.
    */
   load(state: AppState): AppState {
     const preset = findPreset(state.preset);
-    if (!preset) this.report(`${UNKNOWN_PRESET} '${state.preset}' in the link; presets: ${PRESETS.map((p) => p.name).join(', ')}`);
+    const problems: string[] = [];
+    if (!preset) problems.push(`${UNKNOWN_PRESET} '${state.preset}' in the link; presets: ${PRESETS.map((p) => p.name).join(', ')}`);
     const loaded = preset ? state : { ...state, preset: this.fallbackPreset };
     const base = (preset ?? findPreset(this.fallbackPreset)!).config as RawConfig;
     try {
       this.raw = configOfState(base, loaded);
     } catch (error) {
-      this.raw = structuredClone(base);
-      this.report(`The link's changes could not be applied: ${messageOf(error)}`);
+      // The overrides alone, when only the sweep is what cannot be read.
+      try {
+        this.raw = configOfState(base, { overrides: loaded.overrides });
+      } catch {
+        this.raw = structuredClone(base);
+      }
+      problems.push(`The link's changes could not be applied: ${messageOf(error)}`);
     }
+    if (problems.length > 0) this.report(problems.join('\n'));
+    this.linkProblem = problems.join('\n');
     this.host.requestUpdate();
     return loaded;
   }
 
-  /** Validates the raw config: the config to run, or undefined with the problem shown. */
+  /** Validates the raw config (a sweep block: every member too): the config to run, or undefined with the problem shown. */
   validate(): ExperimentConfig | undefined {
     try {
-      this.config = parseConfig(this.raw, 'the config');
-      if (!this.problem.startsWith(UNKNOWN_PRESET)) this.problem = '';
+      const config = parseConfig(this.raw, 'the config');
+      if (config.sweep) {
+        const count = Object.values(config.sweep).reduce((product, values) => product * values.length, 1);
+        if (count > MAX_APP_MEMBERS) throw new ConfigError([`sweep: ${count} members; the app trains at most ${MAX_APP_MEMBERS} at once (run larger sweeps with gradflow sweep)`], 'the config');
+        expandSweep(this.raw, 'the config');
+      }
+      this.config = config;
+      this.problem = this.linkProblem;
     } catch (error) {
       this.config = undefined;
       this.problem = error instanceof ConfigError ? error.message : messageOf(error);
@@ -86,6 +107,7 @@ export class ConfigController {
   /** Shows `message` as the problem ('' clears it). */
   report(message: string): void {
     this.problem = message;
+    this.linkProblem = '';
     this.host.requestUpdate();
   }
 }

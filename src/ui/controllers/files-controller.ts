@@ -5,6 +5,7 @@
  */
 import type { ReactiveControllerHost } from 'lit';
 import { BrowserFiles, download } from '../../app/browser-files';
+import { runSetMetricsCsv, runSetResultJson } from '../../app/run-set-files';
 import type { TrainingSession } from '../../app/training-session';
 import { parseCsv } from '../../data/csv';
 import { metricsCsv, resultJson } from '../../run/result-format';
@@ -60,12 +61,14 @@ export class FilesController {
     input.value = '';
   };
 
+  /** The run's rows; a run set's: every member's, with its index and swept values. */
   downloadMetrics(session: TrainingSession): void {
-    download('metrics.csv', metricsCsv(session.rows), 'text/csv');
+    download('metrics.csv', session.isSet ? runSetMetricsCsv(session.members) : metricsCsv(session.rows), 'text/csv');
   }
 
+  /** The CLI's result.json; a run set's carries the sweep (config.sweep) and every member's result (members). */
   downloadResult(session: TrainingSession): void {
-    download('result.json', resultJson(session.snapshot()), 'application/json');
+    download('result.json', session.isSet ? runSetResultJson(session.setSnapshot()) : resultJson(session.snapshot()), 'application/json');
   }
 
   /** The current weights (a small readback, only on request). */

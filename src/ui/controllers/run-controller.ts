@@ -70,7 +70,8 @@ export class RunController implements ReactiveController {
     if (!config) return;
     const previous = this.session;
     if (previous) {
-      this.pastRuns = withPastRun(this.pastRuns, `run ${this.runCount}`, previous);
+      // A run set's curves are not overlaid on later runs: its members are the comparison.
+      if (!previous.isSet) this.pastRuns = withPastRun(this.pastRuns, `run ${this.runCount}`, previous);
       void previous.destroy();
     }
     this.runCount++;
@@ -105,9 +106,17 @@ export class RunController implements ReactiveController {
     this.session?.setLearningRate(learningRate);
   }
 
-  /** Continues a running or paused run with the new batch; other runs take it from the config. */
+  /**
+   * Continues a running or paused run with the new batch; other runs take it from the config. A run set
+   * restarts from its initialization with the config's new batch size (its members cannot switch mid-run).
+   */
   async setBatchSize(batchSize: number | undefined): Promise<void> {
     const session = this.session;
+    if (session?.isSet) {
+      this.start(this.options.currentConfig());
+      this.session?.events.push(`batch size changed to ${batchSize ?? 'full batch'}: the run set restarted from its initialization`);
+      return;
+    }
     if (session && (session.status === 'running' || session.status === 'paused')) await session.setBatchSize(batchSize);
   }
 

@@ -3,7 +3,7 @@
  * back/forward, written (replaceState: editing a field is not navigation) whenever the config changes.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { decodeAppState, encodeAppState, overridesBetween, type AppState } from '../../app/url-state';
+import { decodeAppState, encodeAppState, overridesBetween, sweepParamsBetween, type AppState } from '../../app/url-state';
 import { findPreset } from '../../experiments/presets';
 import { messageOf } from './error-message';
 
@@ -50,11 +50,13 @@ export class UrlStateController implements ReactiveController {
     window.removeEventListener('popstate', this.onPopState);
   }
 
-  /** Keeps `raw` as overrides of the preset's config and writes the link; what cannot be kept becomes `problem`. */
+  /** Keeps `raw` as overrides of the preset's config (and its sweep block as sweep parameters) and writes the link; what cannot be kept becomes `problem`. */
   recordConfig(raw: Record<string, unknown>): void {
     const base = findPreset(this.current.preset)!.config as Record<string, unknown>;
     try {
-      this.state = { ...this.current, overrides: overridesBetween(base, raw) };
+      const { sweep: _sweep, ...state } = this.current;
+      const sweep = sweepParamsBetween(base.sweep, raw.sweep);
+      this.state = { ...state, overrides: overridesBetween(base, raw), ...(sweep ? { sweep } : {}) };
       this.problem = '';
       this.write();
     } catch (error) {

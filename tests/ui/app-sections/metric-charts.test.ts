@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_LOSS_POINTS, thinned } from '../../../src/ui/app-sections/metric-charts';
+import { MAX_LOSS_POINTS, sharedReferences, thinned } from '../../../src/ui/app-sections/metric-charts';
 
 describe('loss chart thinning', () => {
   it('keeps every loss up to MAX_LOSS_POINTS, and every stride-th one beyond, at their steps', () => {
@@ -11,3 +11,13 @@ describe('loss chart thinning', () => {
     expect(series.values).toEqual(series.steps);
   });
 });
+
+describe('reference lines of a run set', () => {
+  it('keeps the lines every member has, and leaves per-member ones (2/lr at each lr) to the summary chart', () => {
+    const twoOverLr = (lr: number) => ({ label: '2/lr', value: 2 / lr });
+    expect(sharedReferences([[twoOverLr(1)], [twoOverLr(1)]])).toEqual([twoOverLr(1)]);
+    expect(sharedReferences([[twoOverLr(1)], [twoOverLr(2)]])).toEqual([]);
+    expect(sharedReferences([])).toEqual([]);
+  });
+});
+

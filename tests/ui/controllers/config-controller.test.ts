@@ -66,4 +66,30 @@ describe('ConfigController (the experiment being edited)', () => {
     experiment.report('');
     expect(experiment.problem).toBe('');
   });
+
+  it("trains a link's sweep, and says why a sweep cannot run: a malformed parameter, a shared field, too many members", () => {
+    const { experiment } = controller();
+    experiment.load({ preset: 'default', overrides: ['steps=20'], hidden: [], sweep: ['model.width=16,32', 'model.scaling=ntk,mean-field'] });
+    expect(experiment.raw).toMatchObject({ steps: 20, sweep: { 'model.width': [16, 32], 'model.scaling': ['ntk', 'mean-field'] } });
+    expect(experiment.validate()?.sweep).toEqual({ 'model.width': [16, 32], 'model.scaling': ['ntk', 'mean-field'] });
+    expect(experiment.problem).toBe('');
+
+    // A malformed sweep keeps the link's other changes, and its problem stays shown after validation.
+    experiment.load({ preset: 'default', overrides: ['steps=20'], hidden: [], sweep: ['model.width'] });
+    expect(experiment.raw).toMatchObject({ steps: 20 });
+    expect(experiment.raw).not.toHaveProperty('sweep');
+    expect(experiment.validate()).toBeDefined();
+    expect(experiment.problem).toMatch(/^The link's changes could not be applied: sweep=model\.width in the link has no path=values/);
+    experiment.report('');
+
+    experiment.load({ preset: 'default', overrides: [], hidden: [], sweep: ['data.sampleCount=16,32'] });
+    expect(experiment.validate()).toBeUndefined();
+    expect(experiment.problem).toMatch(/data must be the same for every member of a run set/);
+    experiment.load({ preset: 'default', overrides: [], hidden: [], sweep: ['model.widht=16,32'] });
+    expect(experiment.validate()).toBeUndefined();
+    expect(experiment.problem).toMatch(/sweep point model\.widht=16/);
+    experiment.load({ preset: 'default', overrides: [], hidden: [], sweep: ['seed=[1,2,3,4,5,6,7,8,9]', 'model.width=[1,2,3,4,5,6,7,8]'] });
+    expect(experiment.validate()).toBeUndefined();
+    expect(experiment.problem).toMatch(/72 members; the app trains at most 64/);
+  });
 });

@@ -131,4 +131,23 @@ describe('RunController', () => {
     }
     expect(hasWebGpuApi()).toBe(true);
   });
+
+  it('restarts a run set for a new batch size, and keeps no run set as a past run', async () => {
+    const set = parseConfig({ ...config, steps: 400, sweep: { 'model.width': [8, 16] } });
+    const batched = parseConfig({ ...set, optimizer: { ...set.optimizer, batchSize: 8 } });
+    const { run } = mountRun({ current: batched });
+    run.start(set);
+    const first = run.session!;
+    await expect.poll(() => first.stepsTaken).toBeGreaterThan(4);
+    await run.setBatchSize(8);
+    const second = run.session!;
+    expect(second).not.toBe(first);
+    expect(second.isSet).toBe(true);
+    expect(second.members.map((member) => member.config.optimizer.batchSize)).toEqual([8, 8]);
+    expect(second.events).toEqual(['batch size changed to 8: the run set restarted from its initialization']);
+    expect(run.pastRuns).toEqual([]);
+    second.stop();
+    await second.done;
+  });
 });
+

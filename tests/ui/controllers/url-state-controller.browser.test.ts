@@ -79,4 +79,22 @@ describe('UrlStateController', () => {
     url.state = { ...url.state, preset: 'lazy-vs-rich', overrides: [] };
     expect(location.search).toBe('?preset=default&set=seed=7');
   });
+
+  it('reads sweep parameters, and writes a changed sweep back as sweep parameters (none: the preset without its sweep)', () => {
+    setSearch('?preset=default&sweep=model.width=64,256');
+    const { url } = connect();
+    expect(url.state).toEqual({ preset: 'default', overrides: [], hidden: [], sweep: ['model.width=64,256'] });
+    url.recordConfig({ ...DEFAULT, sweep: { 'model.width': [8, 16], 'model.scaling': ['ntk', 'mean-field'] } });
+    expect(url.state.sweep).toEqual(['model.width=8,16', 'model.scaling=ntk,mean-field']);
+    expect(location.search).toBe('?preset=default&sweep=model.width%3D8%2C16&sweep=model.scaling%3Dntk%2Cmean-field');
+    url.recordConfig({ ...DEFAULT });
+    expect(url.state).not.toHaveProperty('sweep');
+    expect(location.search).toBe('?preset=default');
+    url.state = { ...url.state, preset: 'lazy-vs-rich' };
+    const lazy = findPreset('lazy-vs-rich')!.config as Record<string, unknown>;
+    const { sweep: _sweep, ...single } = lazy;
+    url.recordConfig(single);
+    expect(location.search).toBe(lazy.sweep ? '?preset=lazy-vs-rich&sweep=none' : '?preset=lazy-vs-rich');
+  });
 });
+
