@@ -75,8 +75,14 @@ function isInputError(error: unknown): boolean {
     error instanceof UsageError ||
     error instanceof DataFileError ||
     error instanceof DataSpecError ||
-    Boolean((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))
+    isParseArgsError(error)
   );
+}
+
+/** node:util parseArgs's errors carry a string code ERR_PARSE_ARGS_*; a DOMException's code is a number. */
+export function isParseArgsError(error: unknown): boolean {
+  const code = error !== null && typeof error === 'object' ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -95,9 +101,13 @@ export async function main(argv: string[]): Promise<number> {
         return await sweepCommand(rest);
       case 'merge':
         return await mergeCommand(rest);
-      default:
+      case undefined:
+      case 'help':
+      case '--help':
         console.log(USAGE);
-        return command === undefined || command === 'help' || command === '--help' ? 0 : 2;
+        return 0;
+      default:
+        throw new UsageError(`unknown command '${command}'; the commands are run, list, metrics, check, sweep, merge`);
     }
   } catch (error) {
     if (isInputError(error)) {

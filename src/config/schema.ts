@@ -220,6 +220,9 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   return node;
 }
 
+/** Keys that lead into an object's prototype chain rather than into the config. */
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
 /**
  * Applies `--set path=value` overrides to a raw config object (before validation). The value is
  * read as JSON when it parses (numbers, booleans, arrays), else as a string.
@@ -230,6 +233,9 @@ export function applyOverrides(input: Record<string, unknown>, overrides: readon
     const eq = override.indexOf('=');
     if (eq <= 0) throw new ConfigError([`--set ${override}: expected path=value, e.g. model.width=512`]);
     const keys = override.slice(0, eq).split('.');
+    // A path through an object's prototype would write onto every object in the process, not into the config.
+    const unsafe = keys.find((key) => UNSAFE_KEYS.has(key));
+    if (unsafe !== undefined) throw new ConfigError([`--set ${override}: '${unsafe}' is not a config field (no config path goes through ${[...UNSAFE_KEYS].join(', ')})`]);
     const text = override.slice(eq + 1);
     let value: unknown = text;
     try {

@@ -295,7 +295,11 @@ export class Scheduler {
       const single = this.paused && this.singleSteps > 0;
       if (single) this.singleSteps--;
       const chunk = single ? 1 : Math.min(this.stepsPerSubmit, boundary - taken);
-      inFlight.push({ firstStep: taken, stepCount: chunk, losses: sim.submitSteps(chunk) });
+      const losses = sim.submitSteps(chunk);
+      // With two chunks in flight a lost device fails both; the first failure ends this loop and the second is
+      // never awaited: mark it handled here, so it cannot end the process as an unhandled rejection.
+      losses.catch(() => undefined);
+      inFlight.push({ firstStep: taken, stepCount: chunk, losses });
       const atBoundary = sim.stepsTaken === boundary || single;
       if (inFlight.length >= 2 || atBoundary) await drainOne();
       if (!atBoundary) continue;

@@ -76,7 +76,14 @@ describe('gradflow CLI', () => {
     expect(stderr).toMatch(/loss: got "hinge"; .*"square"\|"logistic"\|"exponential"/);
     expect(existsSync(out)).toBe(false);
     expect(gradflow('run', join(work, 'missing.json')).code).toBe(2);
-    expect(gradflow('frobnicate').code).toBe(2);
+    const unknown = gradflow('frobnicate');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown command 'frobnicate'; the commands are run, list/);
+    // A grid or --set path through a prototype is refused before anything runs (issue 14, defect 5).
+    const polluting = gradflow('run', 'default', '--out', out, '--set', '__proto__.polluted=1');
+    expect(polluting.code).toBe(2);
+    expect(polluting.stderr).toMatch(/'__proto__' is not a config field/);
+    expect(existsSync(out)).toBe(false);
   });
 
   it('trains on CSV files and names the line and column of a bad one (exit 2)', () => {

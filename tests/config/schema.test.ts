@@ -52,6 +52,11 @@ describe('config schema', () => {
     const raw = applyOverrides({ model: { width: 8 } }, ['model.width=512', 'model.scaling=ntk', 'optimizer.batchSize=32', 'model.bias=true']);
     expect(raw).toEqual({ model: { width: 512, scaling: 'ntk', bias: true }, optimizer: { batchSize: 32 } });
     expect(() => applyOverrides({}, ['width'])).toThrow(/expected path=value/);
+    // Nothing reaches Object.prototype through a path (issue 14, defect 5): a config error, exit 2.
+    for (const path of ['__proto__.polluted', 'model.__proto__.polluted', 'constructor.prototype.polluted', 'prototype']) {
+      expect(() => applyOverrides({ model: {} }, [`${path}=1`]), path).toThrow(ConfigError);
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(() => applyOverrides({ steps: 3 }, ['steps.x=1'])).toThrow(/steps is not an object/);
   });
 

@@ -9,7 +9,7 @@ import { getTestGpu } from '../helpers/gpu';
 import { losableGpu } from '../helpers/losable-gpu';
 import { readFloat32 } from '../../src/gpu/buffers';
 import type { RunSetSimulation } from '../../src/models/run-set/run-set-simulation';
-import type { Simulation, Weights } from '../../src/core/simulation';
+import { DeviceLostError, type Simulation, type Weights } from '../../src/core/simulation';
 
 const base: ExperimentConfigInput = {
   name: 'set',
@@ -196,5 +196,56 @@ describe('run sets: divergence found at a logged step', () => {
     expect(wild!.stepLosses).toEqual([0, 1, 2, 3]);
     expect(wild!.rows.map((row) => row.step)).toEqual([0, 4]);
     expect(wild!.stepsTaken).toBe(4);
+  });
+});
+
+describe('scheduler: a device lost with two chunks in flight', () => {
+  /** One member; every chunk submitted from step `lostFrom` on rejects a tick later, as on a destroyed device. */
+  function losing(lostFrom: number): Simulation<unknown> {
+    let stepsTaken = 0;
+    return {
+      backend: 'gpu', device: 'stub', memberCount: 1, reportsStepLoss: true, learningRate: 1,
+      get stepsTaken() {
+        return stepsTaken;
+      },
+      submitSteps(stepCount) {
+        const first = stepsTaken;
+        stepsTaken += stepCount;
+        const losses = Array.from({ length: stepCount }, (_, t) => first + t);
+        return new Promise((resolve, reject) => setTimeout(() => (first >= lostFrom ? reject(new DeviceLostError('stub device destroyed')) : resolve(losses)), 1));
+      },
+      async evaluate() {
+        return [{ loss: stepsTaken }];
+      },
+      setLearningRate() {},
+      async checkpoint() {
+        return { backend: 'gpu', stepsTaken, learningRate: 1, weights: [], optimizerState: [] };
+      },
+      async restore(checkpoint) {
+        stepsTaken = checkpoint.stepsTaken;
+      },
+      async readWeights() {
+        return [];
+      },
+      destroy() {},
+    } as Simulation<unknown>;
+  }
+
+  it('handles the second chunk\'s rejection too and resumes from the checkpoint (no unhandled rejection ends the process)', async () => {
+    // Chunks [4, 6) and [6, 8) are both in flight when [4, 6) fails: the next boundary is the checkpoint at 10.
+    const scheduler = new Scheduler(losing(4), {
+      totalSteps: 12, stepsPerSubmit: 2, metricsEvery: 100, metricNames: ['loss'], checkpointEvery: 10,
+      recover: async (checkpoint) => {
+        const fresh = losing(Infinity);
+        await fresh.restore(checkpoint);
+        return fresh;
+      },
+    });
+    const outcome = await scheduler.run();
+    // Let any rejection left unhandled surface before the test ends (vitest fails the run on one).
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(outcome.events.join('\n')).toMatch(/device lost .*resumed from the checkpoint at step 0/);
+    expect(outcome.members[0]!.stepLosses).toEqual(Array.from({ length: 12 }, (_, t) => t));
+    expect(outcome.stepsTaken).toBe(12);
   });
 });
