@@ -3,9 +3,10 @@
  * object, and the command-line overrides (--set, --steps, --seed, --backend) as `--set` strings. Problems
  * are input errors (exit code 2): ConfigError for files and values, UsageError for the command line.
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { ConfigError } from '../config/errors';
-import { findPreset, type Preset } from '../experiments/presets';
+import { findPreset, PRESETS, type Preset } from '../experiments/presets';
 
 /** A command line that does not make sense (wrong arguments): exit code 2 with the usage. */
 export class UsageError extends Error {
@@ -18,7 +19,8 @@ export const readText = (path: string): Promise<string> =>
   });
 
 export async function loadJson(path: string): Promise<unknown> {
-  const text = await readText(path);
+  // Editors on some systems start UTF-8 files with a byte-order mark; JSON.parse would stop at it.
+  const text = (await readText(path)).replace(/^\uFEFF/, '');
   try {
     return JSON.parse(text);
   } catch (error) {
@@ -60,6 +62,9 @@ export interface RawConfig {
 /** A preset name or a config file as its raw JSON object. */
 export async function loadRawConfig(target: string): Promise<RawConfig> {
   const preset = findPreset(target);
+  if (!preset && !existsSync(target)) {
+    throw new ConfigError([`${target}: no preset of that name and no such file; presets: ${PRESETS.map((p) => p.name).join(', ')} (gradflow list)`]);
+  }
   const raw = preset ? structuredClone(preset.config) : await loadJson(target);
   if (!isRecord(raw)) throw new ConfigError([`${target}: a config must be a JSON object, got ${JSON.stringify(raw)?.slice(0, 60)}`]);
   return { raw, preset, source: preset ? `preset ${target}` : target };

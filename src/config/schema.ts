@@ -207,7 +207,9 @@ function inheritFields(input: unknown): unknown {
 function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
   const path = issue.path.map(String).join('.') || '(top level)';
   const value = valueAt(input, issue.path);
-  const got = value === undefined ? 'missing' : `got ${JSON.stringify(value)}`;
+  // JSON.stringify writes Infinity and NaN (1e999 parses to Infinity) as null: name them as they are.
+  const shown = typeof value === 'number' && !Number.isFinite(value) ? String(value) : JSON.stringify(value);
+  const got = value === undefined ? 'missing' : `got ${shown}`;
   return `${path}: ${got}; ${issue.message}`;
 }
 

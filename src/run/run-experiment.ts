@@ -115,7 +115,7 @@ export async function runRunSet(configs: readonly ExperimentConfig[], options: R
         backend: finalSimulation.backend,
         device: finalSimulation.device,
         stepsTaken: member.stepsTaken,
-        finalLoss: lastRow?.[prepared.lossMetric] ?? member.stepLosses.at(-1) ?? NaN,
+        finalLoss: diverged ? divergedLoss(lastRow?.[prepared.lossMetric], member.stepLosses.at(-1)) : lastRow?.[prepared.lossMetric] ?? member.stepLosses.at(-1) ?? NaN,
         diverged,
         status: diverged ? `diverged at step ${member.divergedAt}` : outcome.stopped ? `stopped at step ${member.stepsTaken}` : 'completed',
         ...(diverged ? { divergedAt: member.divergedAt } : {}),
@@ -133,4 +133,9 @@ export async function runRunSet(configs: readonly ExperimentConfig[], options: R
   } finally {
     if (!options.retainSimulation) scheduler.currentSimulation.destroy();
   }
+}
+
+/** A diverged run's final loss is the non-finite value that ended it, not an earlier logged one. */
+function divergedLoss(lastLogged: number | undefined, lastStep: number | undefined): number {
+  return [lastLogged, lastStep].find((loss) => loss !== undefined && !Number.isFinite(loss)) ?? NaN;
 }

@@ -57,6 +57,8 @@ describe('config schema', () => {
       expect(() => applyOverrides({ model: {} }, [`${path}=1`]), path).toThrow(ConfigError);
     }
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    // 1e999 parses to Infinity, which JSON.stringify would show as null.
+    expect(() => parseConfig(applyOverrides({}, ['optimizer.learningRate=1e999']))).toThrow(/optimizer\.learningRate: got Infinity/);
     expect(() => applyOverrides({ steps: 3 }, ['steps.x=1'])).toThrow(/steps is not an object/);
   });
 

@@ -159,6 +159,8 @@ describe.each(['gpu', 'float64'] as const)('scheduler on the %s backend', (backe
     expect(k).toBeLessThan(400);
     expect(result.stepLosses).toHaveLength(k + 1);
     expect(Number.isFinite(result.stepLosses[k]!)).toBe(false);
+    // The summary's final loss is the one that ended the run (issue 14: it printed the step-0 loss).
+    expect(Number.isFinite(result.summary.finalLoss)).toBe(false);
     expect(result.stepLosses.slice(0, k).every(Number.isFinite)).toBe(true);
     expect(result.metrics.every((row) => row.step <= k)).toBe(true);
   });

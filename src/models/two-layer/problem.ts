@@ -34,6 +34,14 @@ export async function buildProblem(config: ExperimentConfig, readText?: ReadText
   }
   const { train, test, target } = await buildData(config, readText);
   const inputDim = train.X.length / train.y.length;
+  // Checked before anything is drawn: the init's own checks would fail with a RangeError instead.
+  if (model.init.directions && inputDim !== 2) {
+    throw new ConfigError([`model.init.directions: von-mises draws on the unit circle and needs inputDim 2, the data have ${inputDim}`]);
+  }
+  const n = train.y.length;
+  if (optimizer.batchSize !== undefined && optimizer.batchSize > n && !optimizer.withReplacement && !config.online) {
+    throw new ConfigError([`optimizer.batchSize: got ${optimizer.batchSize}, over the ${n} training samples; lower it, or set optimizer.withReplacement: true`]);
+  }
   const trainer: TwoLayerTrainerConfig = {
     width: model.width,
     inputDim,
@@ -63,9 +71,6 @@ export async function buildProblem(config: ExperimentConfig, readText?: ReadText
         ...(model.init.aValue !== undefined ? { aValue: model.init.aValue } : {}),
         ...(model.init.directions ? { directions: model.init.directions } : {}),
       });
-  if (model.init.directions && inputDim !== 2) {
-    throw new ConfigError([`model.init.directions: von-mises draws on the unit circle and needs inputDim 2, the data have ${inputDim}`]);
-  }
   // The sphere constraint starts on the sphere: the first step's retraction would otherwise jump.
   if (model.sphere) init = { ...init, W: onSphere(init.W, inputDim) };
   const extras = {
