@@ -37,10 +37,23 @@ export function onDeviceLost(device: GPUDevice, listener: (loss: DeviceLoss) => 
   };
 }
 
-/** One device's loss as a field read synchronously, for code that must check it before every GPU call. */
+/**
+ * A validation, out-of-memory or internal error that no error scope caught: the work it belonged to did not
+ * happen as recorded, so nothing computed after it can be trusted. Not recoverable by a new device.
+ */
+export class UncapturedGpuError extends Error {
+  override name = 'UncapturedGpuError';
+}
+
+/**
+ * One device's loss (and its first uncaptured error) as fields read synchronously, for code that must check
+ * them before and after every GPU call.
+ */
 export class DeviceLossWatch {
   /** Set once the device is lost. */
   loss: DeviceLoss | undefined;
+  /** The first error the device reported outside any error scope. */
+  uncaptured: GPUError | undefined;
   private readonly reported: Promise<void>;
 
   constructor(device: GPUDevice) {
@@ -50,11 +63,16 @@ export class DeviceLossWatch {
         resolve();
       });
     });
+    // (Stand-in devices in tests may have no event target.)
+    device.addEventListener?.('uncapturederror', (event) => {
+      this.uncaptured ??= (event as GPUUncapturedErrorEvent).error;
+    });
   }
 
-  /** Throws DeviceLostError once the device is lost. */
+  /** Throws DeviceLostError once the device is lost, UncapturedGpuError once it reported an error no scope caught. */
   throwIfLost(): void {
     if (this.loss) throw new DeviceLostError(describeDeviceLoss(this.loss));
+    if (this.uncaptured) throw new UncapturedGpuError(`GPU error during the run (${this.uncaptured.constructor.name}): ${this.uncaptured.message}; results after it cannot be trusted`);
   }
 
   /**
@@ -64,8 +82,12 @@ export class DeviceLossWatch {
   async guard<T>(work: () => Promise<T>, settleMs = DEVICE_LOSS_SETTLE_MS): Promise<T> {
     this.throwIfLost();
     try {
-      return await work();
+      const result = await work();
+      // An error the work raised outside any scope arrives as an event, not as a rejection: it fails the work too.
+      this.throwIfLost();
+      return result;
     } catch (error) {
+      if (error instanceof UncapturedGpuError) throw error;
       let timer: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([this.reported, new Promise((resolve) => (timer = setTimeout(resolve, settleMs)))]);
       clearTimeout(timer);

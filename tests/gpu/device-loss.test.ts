@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DeviceLostError as SimulationDeviceLostError } from '../../src/core/simulation';
-import { DeviceLossWatch, describeDeviceLoss, onDeviceLost, reuseUntilLost } from '../../src/gpu/device-loss';
+import { DeviceLossWatch, UncapturedGpuError, describeDeviceLoss, onDeviceLost, reuseUntilLost } from '../../src/gpu/device-loss';
 import { DeviceLostError } from '../../src/core/simulation';
 import { requestGpu } from '../../src/gpu/device';
 
@@ -46,6 +46,23 @@ describe('device loss', () => {
     expect(watch.loss?.reason).toBe('destroyed');
     expect(() => watch.throwIfLost()).toThrow(DeviceLostError);
     await expect(watch.guard(async () => 7)).rejects.toBeInstanceOf(DeviceLostError);
+  });
+
+  it('fails the work, and all work after it, once the device reports an error no scope caught (issue 14, defect 9)', async () => {
+    const { device } = await requestGpu();
+    const watch = new DeviceLossWatch(device);
+    await expect(watch.guard(async () => 7)).resolves.toBe(7);
+    // A buffer with no usage is invalid: WebGPU reports it as an uncaptured validation error, not an exception.
+    const work = watch.guard(async () => {
+      device.createBuffer({ size: 16, usage: 0 });
+      await device.queue.onSubmittedWorkDone();
+      await settled();
+      return 7;
+    });
+    await expect(work).rejects.toBeInstanceOf(UncapturedGpuError);
+    await expect(work).rejects.toThrow(/^GPU error during the run \(GPUValidationError\): .*results after it cannot be trusted/s);
+    await expect(watch.guard(async () => 7)).rejects.toBeInstanceOf(UncapturedGpuError);
+    device.destroy();
   });
 
   it('lets a failure on a live device through once the settle time passed', async () => {
