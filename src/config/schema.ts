@@ -21,6 +21,8 @@ const positiveInt = () => z.int().min(1);
 const seedSchema = z.int().min(0).max(2 ** 32 - 1);
 const DEFAULT_SEED = 1;
 const DEFAULT_LEARNING_RATE = 0.1;
+/** A run keeps every step's loss: 10^7 steps are 80 MB of them. */
+const MAX_STEPS = 10_000_000;
 
 export const initSchema = z
   .object({
@@ -107,7 +109,7 @@ export const configSchema = z
   .object({
     name: z.string().optional(),
     seed: seedSchema.default(DEFAULT_SEED),
-    steps: positiveInt().default(1000),
+    steps: positiveInt().max(MAX_STEPS, { error: `at most ${MAX_STEPS.toLocaleString('en')} steps: every step's loss is kept (8 bytes each, in result.json too)` }).default(1000),
     backend: z.enum(BACKENDS).default('gpu'),
     loss: z.enum(LOSS_KINDS).default('square'),
     /** The two-layer network (default), or a toy landscape of independent particles (data and optimizer then unused). */

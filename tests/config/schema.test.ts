@@ -59,6 +59,9 @@ describe('config schema', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     // 1e999 parses to Infinity, which JSON.stringify would show as null.
     expect(() => parseConfig(applyOverrides({}, ['optimizer.learningRate=1e999']))).toThrow(/optimizer\.learningRate: got Infinity/);
+    // --steps 1e12 would keep 10^12 step losses (issue 14, defect 10): refused with the limit and why.
+    expect(() => parseConfig({ steps: 1e12 })).toThrow(/steps: got 1000000000000; at most 10,000,000 steps: every step's loss is kept/);
+    expect(parseConfig({ steps: 10_000_000 }).steps).toBe(10_000_000);
     expect(() => applyOverrides({ steps: 3 }, ['steps.x=1'])).toThrow(/steps is not an object/);
   });
 
