@@ -29,9 +29,12 @@ export interface RunSetPart {
 
 export class RunSetSimulation implements Simulation<readonly unknown[]> {
   readonly memberCount: number;
+  /** Each part's rate as configured (parts are built fresh, before any restore): live rates keep these ratios. */
+  private readonly configuredRates: readonly number[];
 
   constructor(private readonly parts: readonly RunSetPart[]) {
     this.memberCount = parts.reduce((count, part) => count + part.members.length, 0);
+    this.configuredRates = parts.map((part) => part.simulation.learningRate);
     const covered = parts.flatMap((part) => part.members).sort((a, b) => a - b);
     if (covered.some((member, k) => member !== k)) throw new RangeError(`run set: parts must cover members 0..${this.memberCount - 1} once each, got ${covered.join(', ')}`);
     for (const part of parts) {
@@ -90,14 +93,20 @@ export class RunSetSimulation implements Simulation<readonly unknown[]> {
   }
 
   /**
-   * Member 0 takes `learningRate`; every other member keeps its ratio to member 0's rate. If a member cannot
-   * take its new rate (InvalidLearningRateError), every part keeps its old one.
+   * Member 0 takes `learningRate`; every other part's rate is its configured rate times (member 0's new rate /
+   * member 0's configured rate), the rule a lane applies to its own members (BatchedGpuSimulation): every rate is
+   * a function of member 0's alone, so repeated changes never drift and a checkpoint's one rate restores them all.
+   * With member 0 configured at 0 the others keep their configured rates. If a member cannot take its new rate
+   * (InvalidLearningRateError), every part keeps its old one.
    */
   setLearningRate(learningRate: number): void {
-    const factor = learningRate / this.learningRate;
+    const base = this.configuredRates[this.parts.indexOf(this.leader)]!;
     const previous = this.parts.map((part) => part.simulation.learningRate);
     try {
-      for (const part of this.parts) part.simulation.setLearningRate(part === this.leader ? learningRate : part.simulation.learningRate * factor);
+      this.parts.forEach((part, p) => {
+        const configured = this.configuredRates[p]!;
+        part.simulation.setLearningRate(part === this.leader ? learningRate : base > 0 ? configured * (learningRate / base) : configured);
+      });
     } catch (error) {
       this.parts.forEach((part, p) => part.simulation.setLearningRate(previous[p]!));
       throw error;
