@@ -10,7 +10,8 @@ import type { Checkpoint } from '../core/simulation';
 import { MODEL_KINDS } from '../models/kinds';
 import type { PreparedRun } from '../models/model-kind';
 import { prepareRunSet } from '../models/run-set/prepare';
-import { Scheduler, type ProgressEvent } from './scheduler';
+import { DeviceLostError, type Simulation } from '../core/simulation';
+import { Scheduler, type ProgressEvent, type RunLog } from './scheduler';
 import { type MetricsRow } from '../core/simulation';
 
 export interface RunOptions {
@@ -32,8 +33,14 @@ export interface RunOptions {
   readonly pace?: () => Promise<unknown>;
   /** Leave the simulation alive at the end (the app keeps drawing it); the caller destroys it through onScheduler's scheduler. */
   readonly retainSimulation?: boolean;
-  /** Continue from this checkpoint instead of the initialization (the app: a batch-size change without reset). */
+  /** Continue from this checkpoint instead of the initialization (the app: a batch-size change without reset; the CLI's --resume). */
   readonly resumeFrom?: Checkpoint<unknown>;
+  /** With resumeFrom: what the run had logged up to it, so the result is the uninterrupted run's (the CLI's --resume). */
+  readonly startLog?: RunLog;
+  /** Awaited at every checkpoint the run keeps and where it stops (the CLI writes it to disk). */
+  readonly onCheckpoint?: (checkpoint: Checkpoint<unknown>, log: RunLog) => Promise<void>;
+  /** Aborting it stops the run at the next chunk boundary (a signal); the result's status then reads "interrupted". */
+  readonly signal?: AbortSignal;
 }
 
 export interface ExperimentSummary {
@@ -80,8 +87,16 @@ export async function runRunSet(configs: readonly ExperimentConfig[], options: R
   options.onGroups?.(set.groups);
   const run = set.members[0]!;
   const config = configs[0]!;
-  const simulation = await set.createSimulation(getGpu);
-  if (options.resumeFrom) await simulation.restore(options.resumeFrom);
+  const start = async (checkpoint: Checkpoint<unknown> | undefined) => {
+    const fresh = await set.createSimulation(getGpu);
+    if (checkpoint) await fresh.restore(checkpoint);
+    return fresh;
+  };
+  const setUpEvents: string[] = [];
+  const simulation = await startOnLiveDevice(() => start(options.resumeFrom), (event) => {
+    setUpEvents.push(event);
+    options.onEvent?.(event);
+  });
   const scheduler = new Scheduler(simulation, {
     totalSteps: config.steps,
     stepsPerSubmit: run.stepsPerSubmit,
@@ -90,17 +105,18 @@ export async function runRunSet(configs: readonly ExperimentConfig[], options: R
     progressMetric: run.lossMetric,
     metricNames: config.metrics.names,
     checkpointEvery: run.checkpointEvery,
-    recover: async (checkpoint) => {
-      const fresh = await set.createSimulation(getGpu);
-      await fresh.restore(checkpoint);
-      return fresh;
-    },
+    recover: (checkpoint) => start(checkpoint ?? options.resumeFrom),
     ...(options.pace ? { pace: options.pace } : {}),
+    ...(options.startLog ? { startLog: options.startLog } : {}),
+    ...(options.onCheckpoint ? { onCheckpoint: options.onCheckpoint } : {}),
   });
   if (options.onProgress) scheduler.onProgress(options.onProgress);
   if (options.onMetrics) scheduler.onMetrics(options.onMetrics);
   if (options.onEvent) scheduler.onEvent(options.onEvent);
   options.onScheduler?.(scheduler, run);
+  const stop = () => scheduler.stop();
+  options.signal?.addEventListener('abort', stop);
+  if (options.signal?.aborted) stop();
   const started = performance.now();
   try {
     const outcome = await scheduler.run();
@@ -117,11 +133,11 @@ export async function runRunSet(configs: readonly ExperimentConfig[], options: R
         stepsTaken: member.stepsTaken,
         finalLoss: diverged ? divergedLoss(lastRow?.[prepared.lossMetric], member.stepLosses.at(-1)) : lastRow?.[prepared.lossMetric] ?? member.stepLosses.at(-1) ?? NaN,
         diverged,
-        status: diverged ? `diverged at step ${member.divergedAt}` : outcome.stopped ? `stopped at step ${member.stepsTaken}` : 'completed',
+        status: diverged ? `diverged at step ${member.divergedAt}` : outcome.stopped ? `${options.signal?.aborted ? 'interrupted' : 'stopped'} at step ${member.stepsTaken}` : 'completed',
         ...(diverged ? { divergedAt: member.divergedAt } : {}),
         wallSeconds,
         stepsPerSecond: outcome.stepsTaken / Math.max(wallSeconds, 1e-9),
-        events: outcome.events,
+        events: [...setUpEvents, ...outcome.events],
       };
       const result: ExperimentResult = { config: configs[k]!, metrics: prepared.finishRows(member.rows, member.stepLosses), stepLosses: member.stepLosses, summary };
       if (finalWeights === undefined) return result;
@@ -131,7 +147,23 @@ export async function runRunSet(configs: readonly ExperimentConfig[], options: R
     if (options.retainSimulation) scheduler.currentSimulation.destroy(); // a failed run leaves nothing to draw
     throw error;
   } finally {
+    options.signal?.removeEventListener('abort', stop);
     if (!options.retainSimulation) scheduler.currentSimulation.destroy();
+  }
+}
+
+/** Tries to build a run's simulation this many times when the device is lost while it is built. */
+const SET_UP_TRIES = 3;
+
+/** Builds the simulation, on a new device when the device is lost during set-up (each loss reported). */
+async function startOnLiveDevice(build: () => Promise<Simulation<unknown>>, report: (event: string) => void): Promise<Simulation<unknown>> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await build();
+    } catch (error) {
+      if (!(error instanceof DeviceLostError) || attempt >= SET_UP_TRIES) throw error;
+      report(`GPU device lost while the run was set up (${error.message}); set up again on a new device`);
+    }
   }
 }
 

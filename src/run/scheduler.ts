@@ -21,12 +21,38 @@ export interface SchedulerOptions {
   readonly metricNames: readonly string[];
   /** Keep a checkpoint every this many steps; 0 keeps only the one at step 0. */
   readonly checkpointEvery: number;
-  /** Builds a fresh simulation (new device) restored from `checkpoint` after a device loss. */
-  readonly recover?: (checkpoint: Checkpoint<unknown>) => Promise<Simulation<unknown>>;
+  /**
+   * Builds a fresh simulation (new device) after a device loss, restored from `checkpoint`; undefined when the
+   * device was lost before the first checkpoint was taken (the fresh simulation starts where the run started).
+   */
+  readonly recover?: (checkpoint: Checkpoint<unknown> | undefined) => Promise<Simulation<unknown>>;
   /** Give up after this many device losses (default 3). */
   readonly maxRecoveries?: number;
   /** Awaited before each submit: the app passes the next animation frame, so one chunk runs per frame. */
   readonly pace?: () => Promise<unknown>;
+  /** A saved run's logs up to its checkpoint (the simulation restored there): the run goes on from them. */
+  readonly startLog?: RunLog;
+  /**
+   * Awaited at every kept checkpoint and at a stop, with nothing in flight: the CLI writes it to disk. The log
+   * is live (not a copy): read what is needed before resolving.
+   */
+  readonly onCheckpoint?: (checkpoint: Checkpoint<unknown>, log: RunLog) => Promise<void>;
+}
+
+/** What a run has logged so far, per member: enough, with a checkpoint, to go on exactly as if never stopped. */
+export interface RunLog {
+  readonly members: readonly MemberLog[];
+  /** Device losses and resumptions so far. */
+  readonly events: readonly string[];
+}
+
+export interface MemberLog {
+  readonly rows: readonly MetricsRow[];
+  /** Loss before each step (entries from lossLimit on are not the member's). */
+  readonly stepLosses: readonly number[];
+  readonly divergedAt?: number;
+  /** Step losses kept: all (Infinity) until it diverges, then up to the loss that went non-finite. */
+  readonly lossLimit: number;
 }
 
 export interface ProgressEvent {
@@ -167,20 +193,20 @@ export class Scheduler {
   }
 
   async run(): Promise<RunOutcome> {
-    const events: string[] = [];
+    const { startLog, onCheckpoint } = this.options;
+    const events: string[] = [...(startLog?.events ?? [])];
     const members = this.simulation.memberCount;
-    const logs: MemberLogs = { rows: [], stepLosses: [], divergedAt: [], lossLimit: [] };
-    for (let k = 0; k < members; k++) {
-      logs.rows.push([]);
-      logs.stepLosses.push([]);
-      logs.divergedAt.push(undefined);
-      logs.lossLimit.push(Infinity);
-    }
-    let checkpoint = await this.simulation.checkpoint();
+    const logs = startingLogs(members, startLog);
+    let checkpoint: Checkpoint<unknown> | undefined;
+    const keepCheckpoint = async (kept: Checkpoint<unknown>) => {
+      checkpoint = kept;
+      await onCheckpoint?.(kept, logView(logs, events));
+    };
     let recoveries = 0;
     for (;;) {
       try {
-        await this.runFrom(logs, (c) => (checkpoint = c), recoveries > 0);
+        if (!checkpoint) await keepCheckpoint(await this.simulation.checkpoint());
+        await this.runFrom(logs, keepCheckpoint, recoveries > 0 || startLog !== undefined);
         const stepsTaken = this.simulation.stepsTaken;
         return {
           members: logs.rows.map((rows, k) => {
@@ -188,7 +214,7 @@ export class Scheduler {
             const stepLosses = logs.stepLosses[k]!;
             return { rows, stepLosses, stepsTaken: Math.min(stepsTaken, divergedAt ?? Infinity), ...(divergedAt !== undefined ? { divergedAt } : {}) };
           }),
-          stepsTaken, stopped: this.stopped, events, lastCheckpoint: checkpoint,
+          stepsTaken, stopped: this.stopped, events, lastCheckpoint: checkpoint!,
         };
       } catch (error) {
         if (!(error instanceof DeviceLostError) || !this.options.recover || recoveries >= (this.options.maxRecoveries ?? 3)) throw error;
@@ -197,18 +223,21 @@ export class Scheduler {
         // The rate in force goes on: a live change after the checkpoint must not fall back to the checkpoint's.
         const learningRate = this.simulation.learningRate;
         this.simulation.destroy();
-        this.simulation = await this.options.recover({ ...checkpoint, learningRate });
+        this.simulation = await this.options.recover(checkpoint && { ...checkpoint, learningRate });
+        if (!checkpoint) this.simulation.setLearningRate(learningRate);
+        const resumedAt = this.simulation.stepsTaken;
         // Forget what came after the checkpoint: the resumed run recomputes it identically.
         for (let k = 0; k < members; k++) {
-          logs.stepLosses[k]!.length = Math.min(logs.stepLosses[k]!.length, checkpoint.stepsTaken);
+          logs.stepLosses[k]!.length = Math.min(logs.stepLosses[k]!.length, resumedAt);
           const rows = logs.rows[k]!;
-          while (rows.length > 0 && rows.at(-1)!.step > checkpoint.stepsTaken) rows.pop();
-          if ((logs.divergedAt[k] ?? -1) > checkpoint.stepsTaken) {
+          while (rows.length > 0 && rows.at(-1)!.step > resumedAt) rows.pop();
+          if ((logs.divergedAt[k] ?? -1) > resumedAt) {
             logs.divergedAt[k] = undefined;
             logs.lossLimit[k] = Infinity;
           }
         }
-        const event = `GPU device lost near step ${lostAt} (${error.message}); resumed from the checkpoint at step ${checkpoint.stepsTaken} on a new device (${this.simulation.device})`;
+        const from = checkpoint ? `the checkpoint at step ${resumedAt}` : `step ${resumedAt}, where the run started`;
+        const event = `GPU device lost near step ${lostAt} (${error.message}); resumed from ${from} on a new device (${this.simulation.device})`;
         events.push(event);
         for (const listener of this.eventListeners) listener(event);
       }
@@ -216,7 +245,7 @@ export class Scheduler {
   }
 
   /** Runs until the end, a stop, or until every member has diverged; `resumed`: after a device loss, from a checkpoint. */
-  private async runFrom(logs: MemberLogs, keepCheckpoint: (c: Checkpoint<unknown>) => void, resumed: boolean): Promise<void> {
+  private async runFrom(logs: MemberLogs, keepCheckpoint: (c: Checkpoint<unknown>) => Promise<void>, resumed: boolean): Promise<void> {
     const { totalSteps, checkpointEvery, metricNames, pace } = this.options;
     const sim = this.simulation;
     const members = sim.memberCount;
@@ -260,7 +289,9 @@ export class Scheduler {
         const row: MetricsRow = { step, ...values[k] };
         rows[k]!.push(row);
         for (const listener of this.metricsListeners) listener(row, k);
-        if (row.loss !== undefined && !Number.isFinite(row.loss)) {
+        // The run's loss (the landscape: its particles' mean value) gone non-finite at a logged step ends the member.
+        const loss = row[progressMetric] ?? row.loss;
+        if (loss !== undefined && !Number.isFinite(loss)) {
           divergedAt[k] = row.step;
           // Found at a logged step, not in a step's loss: a run alone stops here and never takes step `step`.
           lossLimit[k] = row.step;
@@ -306,9 +337,13 @@ export class Scheduler {
       while (inFlight.length > 0) await drainOne();
       if (allDiverged()) break;
       if (metricSteps.includes(sim.stepsTaken) || sim.stepsTaken === totalSteps || single) await logMetrics();
-      if (checkpointEvery > 0 && sim.stepsTaken % checkpointEvery === 0) keepCheckpoint(await sim.checkpoint());
+      if (checkpointEvery > 0 && sim.stepsTaken % checkpointEvery === 0) await keepCheckpoint(await sim.checkpoint());
     }
     while (inFlight.length > 0) await drainOne();
+    if (this.stopped && !allDiverged() && this.options.onCheckpoint && sim.stepsTaken < totalSteps) {
+      // Stopped (an interrupt): keep where it stopped, before the stop's own row, which the run going on would not log.
+      await keepCheckpoint(await sim.checkpoint());
+    }
     if (this.stopped && !allDiverged() && lastLogged() < sim.stepsTaken) await logMetrics();
     // Keep everything up to each divergence, nothing computed from a non-finite state after it.
     divergedAt.forEach((step, k) => {
@@ -318,6 +353,28 @@ export class Scheduler {
       while (memberRows.length > 0 && memberRows.at(-1)!.step > step) memberRows.pop();
     });
   }
+}
+
+function startingLogs(members: number, start: RunLog | undefined): MemberLogs {
+  if (start && start.members.length !== members) throw new RangeError(`scheduler: the saved log has ${start.members.length} members, the simulation ${members}`);
+  const saved = (k: number): MemberLog => start?.members[k] ?? { rows: [], stepLosses: [], lossLimit: Infinity };
+  const logs: MemberLogs = { rows: [], stepLosses: [], divergedAt: [], lossLimit: [] };
+  for (let k = 0; k < members; k++) {
+    const member = saved(k);
+    logs.rows.push([...member.rows]);
+    logs.stepLosses.push(member.stepLosses.slice(0, member.lossLimit));
+    logs.divergedAt.push(member.divergedAt);
+    logs.lossLimit.push(member.lossLimit);
+  }
+  return logs;
+}
+
+function logView(logs: MemberLogs, events: readonly string[]): RunLog {
+  const members = logs.rows.map((rows, k): MemberLog => {
+    const divergedAt = logs.divergedAt[k];
+    return { rows, stepLosses: logs.stepLosses[k]!, lossLimit: logs.lossLimit[k]!, ...(divergedAt !== undefined ? { divergedAt } : {}) };
+  });
+  return { members, events };
 }
 
 /** The steps after which the scheduler logs metrics: every metricsEvery steps, or the listed ones. */

@@ -237,7 +237,7 @@ describe('scheduler: a device lost with two chunks in flight', () => {
       totalSteps: 12, stepsPerSubmit: 2, metricsEvery: 100, metricNames: ['loss'], checkpointEvery: 10,
       recover: async (checkpoint) => {
         const fresh = losing(Infinity);
-        await fresh.restore(checkpoint);
+        await fresh.restore(checkpoint!);
         return fresh;
       },
     });
