@@ -1,13 +1,15 @@
 /**
  * gradflow: the headless command line.
- *   gradflow run <preset | config.json> [--out DIR] [--steps N] [--seed N] [--backend gpu|float64] [--set path=value ...] [--save-params] [--quiet]
+ *   gradflow run <preset | config.json> [--out DIR] [--force] [--steps N] [--seed N] [--backend gpu|float64] [--set path=value ...] [--save-params] [--quiet]
+ *   gradflow run --resume DIR   (an interrupted run goes on from its checkpoint, bit for bit)
  *     (a config with a sweep block runs as one run set: src/cli/run-command.ts)
  *   gradflow list
  *   gradflow metrics [--kind two-layer|linear|landscape]   (every metric: kinds, unit, cost, description)
  *   gradflow check [<preset> ...] [--all] [--reduced]   (every preset's claim as numbers: PASS/FAIL table)
- *   gradflow sweep <sweep.json> [--shard k/N | --shard auto [--shards N]] [--out DIR] [--no-batch] ...   (src/cli/sweep-command.ts)
+ *   gradflow sweep <sweep.json> [--shard k/N | --shard auto [--shards N]] [--out DIR] [--resume | --force] [--no-batch] ...   (src/cli/sweep-command.ts)
  *   gradflow merge <DIR ...> --out DIR [--allow-partial]   (src/cli/merge-command.ts)
- * Exit codes: 0 done (a diverged run is a result), 2 invalid config or files (nothing written), 1 other failures.
+ * Exit codes: 0 done (a diverged run is a result), 2 invalid config or files (nothing written), 1 other failures,
+ * 130 / 143 / 129 stopped by SIGINT / SIGTERM / SIGHUP (the work so far kept, resumable).
  */
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/errors';
@@ -22,11 +24,12 @@ import { runCommand } from './run-command';
 import { sweepCommand } from './sweep-command';
 
 const USAGE = `usage:
-  gradflow run <preset | config.json> [--out DIR] [--steps N] [--seed N] [--backend gpu|float64] [--set path=value ...] [--save-params] [--quiet]
+  gradflow run <preset | config.json> [--out DIR] [--force] [--steps N] [--seed N] [--backend gpu|float64] [--set path=value ...] [--save-params] [--quiet]
+  gradflow run --resume DIR
   gradflow list
   gradflow metrics [--kind two-layer|linear|landscape]
   gradflow check [<preset> ...] [--all] [--reduced]
-  gradflow sweep <sweep.json> [--shard k/N | --shard auto [--shards N]] [--out DIR] [--no-batch] [--steps N] [--seed N] [--backend gpu|float64] [--set path=value ...] [--quiet]
+  gradflow sweep <sweep.json> [--shard k/N | --shard auto [--shards N]] [--out DIR] [--resume | --force] [--no-batch] [--steps N] [--seed N] [--backend gpu|float64] [--set path=value ...] [--quiet]
   gradflow merge <DIR ...> --out DIR [--allow-partial]`;
 
 async function check(args: string[]): Promise<number> {

@@ -4,8 +4,9 @@
  * joined shards and `gradflow run` for a config with a sweep block; all three build rows the same way, from
  * the result as result.json holds it, so a merged table equals the unsharded one value for value.
  */
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomically } from './atomic-file';
 import type { Shard } from './shard';
 
 export type SweepRow = Record<string, unknown>;
@@ -60,17 +61,12 @@ function csv(rows: readonly SweepRow[]): string {
   return `${lines.join('\n')}\n`;
 }
 
-async function writeAtomically(path: string, text: string): Promise<void> {
-  await writeFile(`${path}.partial`, text);
-  await rename(`${path}.partial`, path);
-}
-
 /** Writes `<name>.json` and `<name>.csv` into `directory`; returns their paths. */
 export async function writeSweepTable(directory: string, name: string, table: SweepTable): Promise<string[]> {
   await mkdir(directory, { recursive: true });
   const files = [join(directory, `${name}.json`), join(directory, `${name}.csv`)];
-  await writeAtomically(files[1]!, csv(table.rows));
-  await writeAtomically(files[0]!, `${JSON.stringify(table, null, 2)}\n`);
+  await writeFileAtomically(files[1]!, csv(table.rows));
+  await writeFileAtomically(files[0]!, `${JSON.stringify(table, null, 2)}\n`);
   return files;
 }
 

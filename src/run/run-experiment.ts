@@ -71,6 +71,11 @@ export function prepareRun(config: ExperimentConfig, readText?: ReadText): Promi
   return MODEL_KINDS[config.model.kind].prepare(config, readText);
 }
 
+/** Every check a run set makes before it builds anything (data loaded, settings that need the data): a sweep checks all its points before it runs one. */
+export async function checkRunSet(configs: readonly ExperimentConfig[], readText?: ReadText): Promise<void> {
+  await prepareRunSet(configs, readText);
+}
+
 /** One experiment: a run set of one. */
 export async function runExperiment(config: ExperimentConfig, options: RunOptions = {}): Promise<ExperimentResult> {
   return (await runRunSet([config], options))[0]!;
@@ -136,7 +141,7 @@ export async function runRunSet(configs: readonly ExperimentConfig[], options: R
         status: diverged ? `diverged at step ${member.divergedAt}` : outcome.stopped ? `${options.signal?.aborted ? 'interrupted' : 'stopped'} at step ${member.stepsTaken}` : 'completed',
         ...(diverged ? { divergedAt: member.divergedAt } : {}),
         wallSeconds,
-        stepsPerSecond: outcome.stepsTaken / Math.max(wallSeconds, 1e-9),
+        stepsPerSecond: (outcome.stepsTaken - (options.resumeFrom?.stepsTaken ?? 0)) / Math.max(wallSeconds, 1e-9),
         events: [...setUpEvents, ...outcome.events],
       };
       const result: ExperimentResult = { config: configs[k]!, metrics: prepared.finishRows(member.rows, member.stepLosses), stepLosses: member.stepLosses, summary };

@@ -95,8 +95,11 @@ describe('gradflow merge', () => {
     const refused = gradflow(['merge', shard(0), stale, '--out', join(work, 'never')]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(new RegExp(`${escape(join(stale, 'point-3'))}: stale point of another sweep: its sweep-point\\.json names sweep ${otherId}, the shard summaries sweep ${id}`));
-    // Rerunning the shard into that folder replaces the stale point.
-    expect(gradflow(['sweep', sweepPath, '--shard', '1/2', '--out', stale]).code).toBe(0);
+    // Rerunning the shard into that folder is refused (it holds another sweep's point) unless --force, which replaces it.
+    const again = gradflow(['sweep', sweepPath, '--shard', '1/2', '--out', stale]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/point-3 belongs to another sweep/);
+    expect(gradflow(['sweep', sweepPath, '--shard', '1/2', '--out', stale, '--force']).code).toBe(0);
     expect(gradflow(['merge', shard(0), stale, '--out', join(work, 'rerun')]).code).toBe(0);
     expect(readJson(join(work, 'rerun', 'sweep.json')).rows).toEqual(readJson(join(merged, 'sweep.json')).rows);
   });

@@ -1,0 +1,17 @@
+/**
+ * Writes a file whole or not at all: into a temporary name unique to this write (two writers never share
+ * one), then renamed over the target. A failed write (a full disk) removes its temporary file.
+ */
+import { randomBytes } from 'node:crypto';
+import { rename, rm, writeFile } from 'node:fs/promises';
+
+export async function writeFileAtomically(path: string, data: string | Uint8Array): Promise<void> {
+  const temporary = `${path}.${process.pid}-${randomBytes(6).toString('hex')}.partial`;
+  try {
+    await writeFile(temporary, data);
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}
