@@ -42,9 +42,7 @@ export async function claimOutFolder(out: string, mode: ClaimMode, flag = '--out
   const parent = dirname(path);
   const name = basename(path);
   if (name === '' || name === '.' || name === '..' || path === parent) throw refuse('names no folder of its own; give a folder to write into, e.g. --out runs/first');
-  await mkdir(parent, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
-    throw refuse(`cannot create its parent folder ${parent} (${reason(error)})`);
-  });
+  await makeFolder(parent, refuse, path);
   await checkExisting(path, mode, refuse);
   const lock = join(parent, `.${name}.lock`);
   await takeLock(lock, refuse);
@@ -91,6 +89,32 @@ async function checkExisting(path: string, mode: ClaimMode, refuse: (why: string
   if (entries.length === 0 || mode !== 'new') return;
   const shown = entries.slice(0, 3).join(', ') + (entries.length > 3 ? ', ...' : '');
   throw refuse(`already holds ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} (${shown}); add --force to replace it, --resume to continue an interrupted run, or choose a new folder`);
+}
+
+/**
+ * mkdir -p that names what is in the way. Not Node's recursive mkdir: under a folder where nothing can be made
+ * (/proc/x) it loops forever on ENOENT.
+ */
+export async function makeFolder(path: string, refuse: (why: string) => ConfigError, target = path): Promise<void> {
+  const missing: string[] = [];
+  let existing = resolve(path);
+  for (;;) {
+    const found = await stat(existing).catch((error: NodeJS.ErrnoException) => error);
+    if (!(found instanceof Error)) {
+      if (!found.isDirectory()) throw refuse(existing === resolve(target) ? 'is a plain file; give a folder' : `lies under ${existing}, which is a file, not a folder`);
+      break;
+    }
+    if (found.code !== 'ENOENT' && found.code !== 'ENOTDIR') throw refuse(`cannot reach ${existing} (${reason(found)})`);
+    missing.unshift(existing);
+    const up = dirname(existing);
+    if (up === existing) break;
+    existing = up;
+  }
+  for (const folder of missing) {
+    await mkdir(folder).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw refuse(`cannot create ${folder} (${reason(error)})`);
+    });
+  }
 }
 
 export async function takeLock(lock: string, refuse: (why: string) => ConfigError): Promise<void> {

@@ -6,13 +6,13 @@
  * refused otherwise; points and tables of another sweep, or files gradflow did not write, are refused unless
  * --force.
  */
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError } from '../config/errors';
 import type { ExperimentResult } from '../run/run-experiment';
 import { resultJson } from '../run/result-format';
 import type { ClaimMode } from './out-folder';
-import { moveIntoPlace, reason, takeLock } from './out-folder';
+import { makeFolder, moveIntoPlace, takeLock } from './out-folder';
 import { writeRunOutput } from './output';
 import type { Shard } from './shard';
 import type { SweepPoint } from './sweep';
@@ -40,9 +40,7 @@ export async function claimSweepFolder(out: string, sweep: SweepIdentity, shard:
   if (out.trim() === '') throw refuse('is empty; give a folder for the sweep, e.g. --out runs/sweep');
   const existing = await stat(out).catch(() => undefined);
   if (existing && !existing.isDirectory()) throw refuse('is a plain file; give a folder for the sweep (new, or one its other shards share)');
-  await mkdir(out, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
-    throw refuse(`cannot be created (${reason(error)})`);
-  });
+  await makeFolder(out, refuse);
   const lock = join(out, `.shard-${shard.index}-of-${shard.count}.lock`);
   await takeLock(lock, refuse);
   try {
