@@ -4,8 +4,9 @@
  * are input errors (exit code 2): ConfigError for files and values, UsageError for the command line.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { ConfigError } from '../config/errors';
+import { checkTextFileSize } from '../data/text-file-limit';
 import { findPreset, PRESETS, type Preset } from '../experiments/presets';
 
 /** A command line that does not make sense (wrong arguments): exit code 2 with the usage. */
@@ -13,10 +14,18 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-export const readText = (path: string): Promise<string> =>
-  readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new ConfigError([`${path}: cannot read (${error.code ?? error.message})`]);
+/** A file named on the command line or in a config, as text; an oversized one is a DataFileError (checkTextFileSize). */
+export async function readText(path: string): Promise<string> {
+  const cannotRead = (error: NodeJS.ErrnoException) => new ConfigError([`${path}: cannot read (${error.code ?? error.message})`]);
+  // Sized before reading: past V8's string limit the read itself fails with a bare "Invalid string length".
+  const { size } = await stat(path).catch((error: NodeJS.ErrnoException) => {
+    throw cannotRead(error);
   });
+  checkTextFileSize(path, size);
+  return readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw cannotRead(error);
+  });
+}
 
 export async function loadJson(path: string): Promise<unknown> {
   // Editors on some systems start UTF-8 files with a byte-order mark; JSON.parse would stop at it.

@@ -72,7 +72,19 @@ function checkShardTable(input: unknown, path: string, shard: { index: number; c
   if (!valid) {
     throw new ConfigError([`${path}: not a shard summary of gradflow sweep; expected {"summary": {"sweepId": "<sha256 hex>", "pointCount": N, "shard": {"index": ${shard.index}, "count": ${shard.count}}, ...}, "rows": [...]}`]);
   }
+  // pointCount sizes the merge's list of points: it must be the grid's, or an edited summary could ask for 10^9 of them.
+  const gridPoints = gridPointCount(summary.grid);
+  if (gridPoints === undefined || summary.pointCount !== gridPoints || gridPoints < 1) {
+    const grid = gridPoints === undefined ? 'no grid of config paths to value lists' : `a grid of ${gridPoints} points`;
+    throw new ConfigError([`${path}: summary.pointCount: got ${JSON.stringify(summary.pointCount)} with ${grid}; expected the number of its grid's points (at least 1), as gradflow sweep writes it`]);
+  }
   return input as unknown as SweepTable;
+}
+
+/** The number of points of a summary's grid (the product of its value lists' lengths), or undefined if it is not a grid. */
+function gridPointCount(grid: unknown): number | undefined {
+  if (!isRecord(grid) || !Object.values(grid).every(Array.isArray)) return undefined;
+  return Object.values(grid).reduce<number>((count, values) => count * (values as unknown[]).length, 1);
 }
 
 function checkResult(input: unknown, path: string): ResultLike {

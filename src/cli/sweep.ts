@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { ConfigError } from '../config/errors';
 import { gridPoints, sweepGridSchema, type SweepGrid } from '../config/run-set';
 import type { ExperimentConfig } from '../config/schema';
+import { unknownFieldProblems } from '../config/field-hints';
 import type { Shard } from './shard';
 
 export const sweepSchema = z
@@ -19,7 +20,20 @@ export const sweepSchema = z
     /** Config path (dot separated) to the list of values it takes. */
     grid: sweepGridSchema,
   })
-  .strict();
+  .strict()
+  .superRefine(({ grid }, context) => {
+    // An empty grid has one point, the base: a run, not a sweep. A repeated value runs the same point twice.
+    if (Object.keys(grid).length === 0) context.addIssue({ code: 'custom', path: ['grid'], message: 'list at least one config path and its values, e.g. {"model.width": [64, 256]}' });
+    for (const [path, values] of Object.entries(grid)) {
+      const seen = new Map<string, number>();
+      values.forEach((value, k) => {
+        const key = canonicalJson(value) ?? 'undefined';
+        const first = seen.get(key);
+        if (first !== undefined) context.addIssue({ code: 'custom', path: ['grid', path], message: `the value ${key} twice (entries ${first} and ${k} would run the same points); list each value once` });
+        else seen.set(key, k);
+      });
+    }
+  });
 
 export type SweepSpec = z.output<typeof sweepSchema>;
 
@@ -29,15 +43,23 @@ export interface SweepPoint {
   readonly overrides: Record<string, unknown>;
 }
 
+const SWEEP_FORMAT = '(a sweep file is {"base": "<preset or config path>", "grid": {"<config path>": [values, ...]}})';
+
 export function parseSweep(input: unknown, source: string): SweepSpec {
   const result = sweepSchema.safeParse(input);
   if (result.success) return result.data;
   const got = (path: PropertyKey[]) => {
     const value = path.reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key] : undefined), input);
-    return value === undefined ? '' : `got ${JSON.stringify(value)?.slice(0, 80)}; `;
+    return value === undefined ? 'missing; ' : `got ${JSON.stringify(value)?.slice(0, 80)}; `;
   };
+  // A grid path is named as written; an empty one would vanish in "grid.".
+  const where = (path: PropertyKey[]) => path.map((key) => (key === '' ? '""' : String(key))).join('.') || '(top level)';
   throw new ConfigError(
-    result.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${got(issue.path)}${issue.message} (a sweep file is {"base": "<preset or config path>", "grid": {"<config path>": [values, ...]}})`),
+    result.error.issues.flatMap((issue) =>
+      issue.code === 'unrecognized_keys'
+        ? unknownFieldProblems(sweepSchema, input, issue.path, issue.keys).map((problem) => `${problem} ${SWEEP_FORMAT}`)
+        : [`${where(issue.path)}: ${got(issue.path)}${issue.message} ${SWEEP_FORMAT}`],
+    ),
     source,
   );
 }

@@ -8,3 +8,8 @@ export class ConfigError extends Error {
     super(`invalid ${source}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
 }
+
+/** A bad value as a message shows it: JSON, except that Infinity and NaN (1e999 parses to Infinity) are named, not null. */
+export function shownValue(value: unknown): string {
+  return typeof value === 'number' && !Number.isFinite(value) ? String(value) : JSON.stringify(value);
+}

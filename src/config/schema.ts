@@ -13,9 +13,10 @@ import { landscapeModelSchema, linearModelSchema } from './model-kinds';
 import { w2TargetSchema } from './w2-target';
 import { optimizerRuleSchema } from '../core/update-rules';
 import { learningRateScheduleSchema } from '../core/schedule';
-import { ConfigError } from './errors';
+import { ConfigError, shownValue } from './errors';
 import { MATMUL_SETTINGS } from '../core/matmul-algorithms';
 import { LANCZOS_MAX_ITERATIONS } from '../core/lanczos';
+import { unionFormsAt, unknownFieldProblems } from './field-hints';
 
 const positiveInt = () => z.int().min(1);
 const seedSchema = z.int().min(0).max(2 ** 32 - 1);
@@ -170,9 +171,27 @@ export type ExperimentConfigInput = Omit<z.input<typeof configSchema>, 'model'> 
 
 /** Validates `input` and fills in defaults; throws ConfigError listing every problem. */
 export function parseConfig(input: unknown, source = 'config'): ExperimentConfig {
-  const result = configSchema.safeParse(inheritFields(input));
+  const inherited = inheritFields(input);
+  const result = configSchema.safeParse(inherited);
   if (result.success) return result.data;
-  throw new ConfigError(result.error.issues.map((issue) => describeIssue(issue, input)), source);
+  const { issues } = result.error;
+  throw new ConfigError(issues.filter((issue) => !isInheritedEcho(issue, issues, input)).flatMap((issue) => describeIssue(issue, input, inherited)), source);
+}
+
+/** Fields inheritFields copies (to, from): a bad value given once is reported once, where the user wrote it. */
+const INHERITED_FIELDS: readonly (readonly [string, string])[] = [
+  ['data.seed', 'seed'],
+  ['data.loss', 'loss'],
+  ['optimizer.schedule.learningRate', 'optimizer.learningRate'],
+  ['optimizer.learningRate', 'optimizer.schedule.learningRate'],
+];
+
+/** An issue on a copied field the user did not write, whose source has its own issue. */
+function isInheritedEcho(issue: z.core.$ZodIssue, issues: readonly z.core.$ZodIssue[], input: unknown): boolean {
+  const path = issue.path.join('.');
+  return INHERITED_FIELDS.some(
+    ([to, from]) => path === to && valueAt(input, to.split('.')) === undefined && issues.some((other) => other.path.join('.') === from),
+  );
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -206,19 +225,28 @@ function inheritFields(input: unknown): unknown {
   return config;
 }
 
-function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
-  const path = issue.path.map(String).join('.') || '(top level)';
+function describeIssue(issue: z.core.$ZodIssue, input: unknown, inherited: unknown): string[] {
+  // An unknown key is named by its own path, with the field it likely meant and the fields allowed there
+  // (read from the validated object, whose model has its kind even where the user left it out).
+  if (issue.code === 'unrecognized_keys') return unknownFieldProblems(configSchema, inherited, issue.path, issue.keys);
   const value = valueAt(input, issue.path);
-  // JSON.stringify writes Infinity and NaN (1e999 parses to Infinity) as null: name them as they are.
-  const shown = typeof value === 'number' && !Number.isFinite(value) ? String(value) : JSON.stringify(value);
-  const got = value === undefined ? 'missing' : `got ${shown}`;
-  return `${path}: ${got}; ${issue.message}`;
+  // zod says only "Invalid input" when a value matches no form of a union, or is missing: list the forms.
+  const forms = issue.code === 'invalid_union' || value === undefined ? unionFormsAt(configSchema, inherited, issue.path) : undefined;
+  const message = forms ? `expected ${forms.startsWith('{') ? 'one of ' : ''}${forms}` : issue.message;
+  const path = issue.path.map(String).join('.') || '(top level)';
+  const got = value === undefined ? 'missing' : `got ${shownValue(value)}`;
+  return [`${path}: ${got}; ${message}`];
 }
 
+/**
+ * The value the user wrote at `path`. A shorthand the schema expands (optimizer.rule "adam" for {"kind": "adam"})
+ * has issues under the expanded path: the walk stops at the shorthand and shows it.
+ */
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   let node = input;
   for (const key of path) {
-    if (node === null || typeof node !== 'object') return undefined;
+    if (node === undefined) return undefined;
+    if (node === null || typeof node !== 'object') return node;
     node = (node as Record<PropertyKey, unknown>)[key];
   }
   return node;
@@ -237,6 +265,7 @@ export function applyOverrides(input: Record<string, unknown>, overrides: readon
     const eq = override.indexOf('=');
     if (eq <= 0) throw new ConfigError([`--set ${override}: expected path=value, e.g. model.width=512`]);
     const keys = override.slice(0, eq).split('.');
+    if (keys.includes('')) throw new ConfigError([`--set ${override}: empty field name in the path '${override.slice(0, eq)}'; expected dot-separated names, e.g. model.width=512`]);
     // A path through an object's prototype would write onto every object in the process, not into the config.
     const unsafe = keys.find((key) => UNSAFE_KEYS.has(key));
     if (unsafe !== undefined) throw new ConfigError([`--set ${override}: '${unsafe}' is not a config field (no config path goes through ${[...UNSAFE_KEYS].join(', ')})`]);

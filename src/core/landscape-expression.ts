@@ -6,7 +6,11 @@
  * What passes is compiled; compile errors are reported against the user's own lines and columns.
  */
 
-/** Thrown for a bad user expression; `line` and `column` (1-based) point into the user's text. */
+/**
+ * Thrown for a bad user expression; `line` and `column` (1-based) point into the user's text. The parts
+ * stay apart so a caller that knows where the spec sits in its config (src/models/landscape) can name
+ * the field, e.g. model.spec.gradient[1], in a ConfigError: this floor may not import the config's errors.
+ */
 export class LandscapeExpressionError extends Error {
   override name = 'LandscapeExpressionError';
   constructor(
@@ -14,8 +18,10 @@ export class LandscapeExpressionError extends Error {
     readonly expression: string,
     readonly line: number,
     readonly column: number,
-    problem: string,
-    text: string,
+    /** What is wrong there, and what is allowed. */
+    readonly problem: string,
+    /** The user's whole text of this expression. */
+    readonly text: string,
   ) {
     super(`${expression}, line ${line}, column ${column}: ${problem}\n${pointAt(text, line, column)}`);
   }

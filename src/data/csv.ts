@@ -8,6 +8,7 @@
 import type { LossKind } from '../core/conventions';
 import { makeDataset, type Dataset, type DatasetSplit } from '../core/dataset';
 import { DataFileError } from './errors';
+import { needsSignLabels } from './labels';
 import { splitAndNormalize } from './preprocess';
 import type { CsvDataSpec } from './spec';
 
@@ -109,7 +110,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): Dataset {
   for (let i = 0; i < n; i++) {
     X.set(table.values.subarray(i * table.columnCount, i * table.columnCount + d), i * d);
     y[i] = table.values[i * table.columnCount + d]!;
-    if (loss !== 'square' && y[i] !== 1 && y[i] !== -1) {
+    if (needsSignLabels(loss) && y[i] !== 1 && y[i] !== -1) {
       throw new DataFileError(path, lineOfRow(i), d + 1, `label y = ${y[i]} is not in {-1, +1}, the label set the ${loss} loss needs`);
     }
   }
@@ -117,7 +118,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): Dataset {
     X,
     y,
     inputDim: d,
-    labelKind: loss === 'square' ? 'regression' : 'sign',
+    labelKind: needsSignLabels(loss) ? 'sign' : 'regression',
     description: `${path}: ${n} samples in d = ${d}.`,
     sourceRows: Uint32Array.from({ length: n }, (_, i) => i),
   });

@@ -1,9 +1,10 @@
 /**
  * Label helpers of the sign-labelled synthetic sets, both built on the keyed permutation of the random
  * family (src/core/random.ts sampleBatchIndices without replacement), so counts are exact:
- * balanced class assignment, and flipping exactly round(fraction * n) labels.
+ * balanced class assignment, and flipping exactly round(fraction * n) labels. Also which losses need
+ * labels -1 and +1, and where a label set breaks that.
  */
-import { RANDOM_STREAMS } from '../core/conventions';
+import { RANDOM_STREAMS, type LossKind } from '../core/conventions';
 import { sampleBatchIndices } from '../core/random';
 import { makeDataset, type Dataset } from '../core/dataset';
 
@@ -64,4 +65,15 @@ export function signDataset(
     ...(direction ? { direction } : {}),
     ...(flips ? { cleanLabels: flips.cleanLabels, flippedIndices: flips.flippedIndices } : {}),
   });
+}
+
+/** Whether a loss is defined on labels -1 and +1 only (the margin losses), as the CSV label check holds too. */
+export function needsSignLabels(loss: LossKind): boolean {
+  return loss !== 'square';
+}
+
+/** The index of the first label that is neither -1 nor +1, or -1 when all are. */
+export function firstNonSignLabel(y: ArrayLike<number>): number {
+  for (let i = 0; i < y.length; i++) if (y[i] !== 1 && y[i] !== -1) return i;
+  return -1;
 }

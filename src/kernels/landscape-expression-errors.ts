@@ -37,12 +37,14 @@ export function expressionCompileError(error: ShaderCompilationError, source: st
     const start = index + 2; // 1-based line of the text's first line
     regions.push({ name, text, start, end: start + text.split('\n').length - 1 });
   });
+  // The compiler says what is wrong; the user also needs to hear what an expression may be.
+  const allowed = `each expression is one f32 WGSL expression in x[0] .. x[${variant.dim - 1}]`;
   for (const message of error.messages) {
     const inside = regions.find((r) => message.lineNum >= r.start && message.lineNum <= r.end);
-    if (inside) return new LandscapeExpressionError(inside.name, message.lineNum - inside.start + 1, message.linePos, message.message, inside.text);
+    if (inside) return new LandscapeExpressionError(inside.name, message.lineNum - inside.start + 1, message.linePos, `${message.message.trimEnd()}; ${allowed}`, inside.text);
     // The statement around the text: `return (` / `g[c] = (` two lines above, `);` one line below.
     const around = regions.find((r) => message.lineNum >= r.start - 2 && message.lineNum <= r.end + 1);
-    if (around) return new LandscapeExpressionError(around.name, 1, 1, `${message.message} (the expression as a whole must be an f32)`, around.text);
+    if (around) return new LandscapeExpressionError(around.name, 1, 1, `${message.message.trimEnd()} (the expression as a whole must be an f32); ${allowed}`, around.text);
   }
   return error;
 }

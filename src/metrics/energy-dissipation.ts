@@ -64,3 +64,25 @@ export function energyDissipationResidual(input: EnergyDissipationInput): Energy
   const residual = input.lossAfter - input.lossBefore + predictedDecrease;
   return { predictedDecrease, residual, relativeResidual: predictedDecrease > 0 ? residual / predictedDecrease : NaN };
 }
+
+/** The optimizer settings that decide whether the identity can be checked step by step. */
+export interface EnergyIdentityRun {
+  readonly optimizer: { readonly rule: { readonly kind: string }; readonly schedule?: unknown; readonly jko?: unknown; readonly batchSize?: number | undefined };
+  readonly online: boolean;
+}
+
+/**
+ * Why a run's step losses cannot give the residual, naming the config field and its value; undefined for
+ * plain full-batch GD at a constant rate. The identity compares L_{t+1} - L_t with -lr (1/m) sum_j |v_j|^2
+ * of one plain step: a minibatch (SGD) or fresh samples make the step losses minibatch losses, momentum,
+ * adaptive rules and JKO steps move theta otherwise than -lr v, and a schedule changes lr between steps.
+ */
+export function energyIdentityProblem(run: EnergyIdentityRun): string | undefined {
+  const { rule, schedule, jko, batchSize } = run.optimizer;
+  if (batchSize !== undefined) return `optimizer.batchSize is ${batchSize} (minibatch SGD: the step losses are minibatch losses)`;
+  if (run.online) return 'online is true (every step trains on fresh samples)';
+  if (rule.kind !== 'gd') return `optimizer.rule is '${rule.kind}' (its steps are not theta - lr v)`;
+  if (jko !== undefined) return 'optimizer.jko is set (implicit steps)';
+  if (schedule !== undefined) return 'optimizer.schedule is set (leave it out for the constant rate optimizer.learningRate)';
+  return undefined;
+}

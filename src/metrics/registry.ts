@@ -24,6 +24,18 @@ export type MetricCost = keyof typeof METRIC_COSTS;
 /** What a metric is about; a family's diagnostics are logged beside any of its metrics. */
 export type MetricFamily = 'fit' | 'gradient' | 'transport' | 'neurons' | 'margin' | 'sharpness' | 'trace' | 'kernel' | 'population';
 
+/**
+ * What a metric needs of the run to have any value: without it every row would hold NaN, a result that
+ * looks like one and is none, so a config that asks for the metric anyway is refused (ConfigError) when
+ * the model kind prepares the run (src/models/two-layer/input-checks.ts decides which are met).
+ */
+export const METRIC_REQUIREMENTS = {
+  testSet: 'a test set: data.testCount > 0 (synthetic data) or a data.testFraction that leaves test rows (digits, csv)',
+  fullBatchGd:
+    'plain full-batch GD at a constant rate (optimizer.rule gd; no optimizer.batchSize, schedule or jko; online false): only then is each step\'s loss the train loss L(theta_t) that the identity compares',
+} as const;
+export type MetricRequirement = keyof typeof METRIC_REQUIREMENTS;
+
 export interface MetricDeclaration {
   /** Axis and legend label, in words. */
   readonly label: string;
@@ -40,6 +52,8 @@ export interface MetricDeclaration {
   readonly log?: true;
   /** A power-law rate in t: chart the steps on a log axis too. */
   readonly logSteps?: true;
+  /** What the run must have for the metric to have a value; asked for without it, the config is refused. */
+  readonly requires?: MetricRequirement;
 }
 
 const NETWORK = ['two-layer'] as const;
@@ -60,20 +74,20 @@ export const METRICS = {
     description: 'fraction of train samples with sign f(x_i) = y_i, 0 to 1; NaN unless the labels are +-1',
   },
   testLoss: {
-    label: 'test loss', unit: '', log: true, kinds: NETWORK, family: 'fit', cost: 'pass',
-    description: 'the same mean loss on the held-out test set, in loss units; NaN without a test set',
+    label: 'test loss', unit: '', log: true, kinds: NETWORK, family: 'fit', cost: 'pass', requires: 'testSet',
+    description: 'the same mean loss on the held-out test set, in loss units (needs a test set)',
   },
   testAccuracy: {
-    label: 'test accuracy', unit: 'fraction', kinds: NETWORK, family: 'fit', cost: 'pass',
-    description: 'fraction of test samples classified correctly, 0 to 1; NaN without a test set or +-1 labels',
+    label: 'test accuracy', unit: 'fraction', kinds: NETWORK, family: 'fit', cost: 'pass', requires: 'testSet',
+    description: 'fraction of test samples classified correctly, 0 to 1 (needs a test set); NaN without +-1 labels',
   },
   gradNorm: {
     label: 'gradient norm |∇L|', unit: '', log: true, kinds: NETWORK, family: 'gradient', cost: 'pass',
     description: '|grad L|, the Euclidean norm of the full-batch gradient over the parameters (a, W, b), in loss per parameter unit',
   },
   energyResidual: {
-    label: 'energy-dissipation residual', unit: 'relative', kinds: NETWORK, family: 'gradient', cost: 'pass',
-    description: '(L_{t+1} - L_t + P) / P with P = lr (1/m) sum_j |v_j|^2 the first-order decrease of one step (docs/science.md section 1), relative, O(lr); NaN unless plain full-batch GD at a constant rate',
+    label: 'energy-dissipation residual', unit: 'relative', kinds: NETWORK, family: 'gradient', cost: 'pass', requires: 'fullBatchGd',
+    description: '(L_{t+1} - L_t + P) / P with P = lr (1/m) sum_j |v_j|^2 the first-order decrease of one step (docs/science.md section 1), relative, O(lr); needs plain full-batch GD at a constant rate; NaN at a critical point (P = 0)',
   },
   w2ToTarget: {
     label: 'W2 to target', unit: 'weight-space distance', log: true, kinds: NETWORK, family: 'transport', cost: 'transport',
@@ -165,7 +179,7 @@ export const METRICS = {
   },
   meanValue: {
     label: 'mean landscape value', unit: '', kinds: LANDSCAPE, family: 'population', cost: 'state',
-    description: 'E f(x), the landscape value averaged over the P particles, in the landscape\'s units',
+    description: 'E f(x), the landscape value averaged over the P particles, in the landscape\'s units; non-finite once a particle overflows (the run has diverged)',
   },
   meanSquaredNorm: {
     label: 'mean squared norm E|x|²', unit: '', log: true, kinds: LANDSCAPE, family: 'population', cost: 'state',
@@ -238,4 +252,20 @@ export function withDiagnostics(names: readonly string[]): MetricName[] {
   const families = new Set(asked.map((name) => METRICS[name].family));
   const diagnostics = namesWhere(({ family, diagnostic }) => diagnostic === true && families.has(family));
   return [...new Set([...asked, ...diagnostics])];
+}
+
+/**
+ * One ConfigError line per requirement in `unmet` (requirement -> why the run lacks it, naming the config
+ * field and its value) that a metric among `names` has: which metrics need what, and how to proceed.
+ */
+export function unmetRequirementProblems(names: readonly string[], unmet: Partial<Record<MetricRequirement, string>>): string[] {
+  const problems: string[] = [];
+  for (const [requirement, why] of Object.entries(unmet) as [MetricRequirement, string | undefined][]) {
+    if (why === undefined) continue;
+    const needing = names.filter((name) => isMetricName(name) && metricDeclaration(name).requires === requirement);
+    if (needing.length === 0) continue;
+    const verb = needing.length === 1 ? 'needs' : 'need';
+    problems.push(`metrics.names: ${needing.join(', ')} ${verb} ${METRIC_REQUIREMENTS[requirement]}, but ${why}; remove ${needing.length === 1 ? 'it' : 'them'} from metrics.names or change the run`);
+  }
+  return problems;
 }

@@ -7,6 +7,7 @@ import type { ExperimentConfig } from '../config/schema';
 import type { ReadText } from '../data/create';
 import type { GpuContext } from '../gpu/device';
 import type { MetricsRow, Simulation } from '../core/simulation';
+import type { RunFootprint } from './footprint';
 
 /** A config turned into what one run of its model kind needs (data loaded, settings checked); P: its parameters. */
 export interface PreparedRun<P = unknown> {
@@ -36,6 +37,11 @@ export interface BatchedGroup<P = unknown> {
 
 export interface ModelKind<P = unknown> {
   prepare(config: ExperimentConfig, readText: ReadText | undefined): Promise<PreparedRun<P>>;
+  /**
+   * The run's largest arrays on the host and the GPU, estimated from the config alone (nothing loaded or drawn), so
+   * a run that cannot fit is refused before prepare allocates (src/models/run-set/preflight.ts). Absent: not checked.
+   */
+  footprint?(config: ExperimentConfig): RunFootprint;
   /**
    * The groups of a GPU run set's members (prepared by this kind) that can step in one set of dispatches;
    * members in no group step as their own simulations. Absent: every member steps on its own.

@@ -9,7 +9,7 @@ import { requestGpu, type GpuContext } from '../gpu/device';
 import type { Checkpoint } from '../core/simulation';
 import { MODEL_KINDS } from '../models/kinds';
 import type { PreparedRun } from '../models/model-kind';
-import { prepareRunSet } from '../models/run-set/prepare';
+import { prepareRunSet, type PreparedRunSet } from '../models/run-set/prepare';
 import { DeviceLostError, type Simulation } from '../core/simulation';
 import { Scheduler, type ProgressEvent, type RunLog } from './scheduler';
 import { type MetricsRow } from '../core/simulation';
@@ -87,8 +87,23 @@ export async function runExperiment(config: ExperimentConfig, options: RunOption
  * member index and step-major losses, resumeFrom and saveParams hold the whole set's checkpoint and weights.
  */
 export async function runRunSet(configs: readonly ExperimentConfig[], options: RunOptions = {}): Promise<ExperimentResult[]> {
-  const getGpu = options.requestGpu ?? (() => requestGpu());
-  const set = await prepareRunSet(configs, options.readText);
+  const requestDevice = options.requestGpu ?? (() => requestGpu());
+  // A GPU run gets its device first, so its buffer limits are checked before any data is drawn; the
+  // simulation then builds on that same device.
+  // No device yet (none at all on this machine) is no reason to fail before the inputs are checked: the build asks again.
+  let early = configs[0]!.backend === 'gpu' ? await requestDevice().catch(() => undefined) : undefined;
+  const getGpu = async () => {
+    const gpu = early ?? (await requestDevice());
+    early = undefined;
+    return gpu;
+  };
+  let set: PreparedRunSet;
+  try {
+    set = await prepareRunSet(configs, options.readText, early ? { gpuLimits: early.device.limits } : {});
+  } catch (error) {
+    early?.device.destroy();
+    throw error;
+  }
   options.onGroups?.(set.groups);
   const run = set.members[0]!;
   const config = configs[0]!;

@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DataFileError } from '../../src/data/errors';
 import { createDatasetFromFiles, loadCsvFile, loadDigitsFile } from '../../src/data/load-files';
+import { MAX_TEXT_FILE_BYTES, checkTextFileSize } from '../../src/data/text-file-limit';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradflow-data-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
@@ -41,5 +42,21 @@ describe('Node file loaders', () => {
     expect([train.sampleCount, test!.sampleCount]).toEqual([15, 5]);
     const mean = train.X.reduce((s, v) => s + v, 0) / train.sampleCount;
     expect(Math.abs(mean)).toBeLessThan(1e-6);
+  });
+});
+
+describe('Node file loaders: the size limit', () => {
+  it('refuses a file over MAX_TEXT_FILE_BYTES before reading it, naming the file, its size and the limit', () => {
+    // A sparse 600 MB file: its size is all the check reads, so no disk or memory is used.
+    const path = file('huge.csv', 'x0,y\n1,1\n');
+    truncateSync(path, 600 * 2 ** 20);
+    expect(() => loadCsvFile(path)).toThrow(DataFileError);
+    expect(() => loadCsvFile(path)).toThrow(`${path}: line 1, column 1: the file is 600.0 MiB (629145600 bytes), over the 256 MiB limit on files read whole`);
+    expect(MAX_TEXT_FILE_BYTES).toBe(256 * 2 ** 20);
+  });
+
+  it('lets a file of exactly the limit through, and one byte more not', () => {
+    expect(() => checkTextFileSize('a.csv', MAX_TEXT_FILE_BYTES)).not.toThrow();
+    expect(() => checkTextFileSize('a.csv', MAX_TEXT_FILE_BYTES + 1)).toThrow(/a\.csv: .*256\.0 MiB \(268435457 bytes\), over the 256 MiB limit/);
   });
 });

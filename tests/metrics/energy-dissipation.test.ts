@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { energyDissipationResidual, meanSquaredVelocity } from '../../src/metrics/energy-dissipation';
+import { energyDissipationResidual, energyIdentityProblem, meanSquaredVelocity } from '../../src/metrics/energy-dissipation';
 import type { TrainableParts } from '../../src/core/conventions';
 import { empiricalRisk, gradients, trainStep, type TwoLayerParams } from '../../src/float64/two-layer';
 import { testValues } from '../helpers/tolerance';
@@ -56,5 +56,18 @@ describe('energy dissipation', () => {
       expect(ratio).toBeGreaterThan(0.4);
       expect(ratio).toBeLessThan(0.6);
     }
+  });
+});
+
+describe('energy dissipation: when a run can check the identity', () => {
+  const plain = { optimizer: { rule: { kind: 'gd' } }, online: false };
+
+  it('accepts plain full-batch GD at a constant rate only, naming the field that rules a run out', () => {
+    expect(energyIdentityProblem(plain)).toBeUndefined();
+    expect(energyIdentityProblem({ ...plain, optimizer: { ...plain.optimizer, batchSize: 8 } })).toMatch(/^optimizer\.batchSize is 8 \(minibatch SGD/);
+    expect(energyIdentityProblem({ ...plain, online: true })).toMatch(/^online is true/);
+    expect(energyIdentityProblem({ ...plain, optimizer: { rule: { kind: 'adam' } } })).toMatch(/^optimizer\.rule is 'adam'/);
+    expect(energyIdentityProblem({ ...plain, optimizer: { ...plain.optimizer, jko: {} } })).toMatch(/^optimizer\.jko is set/);
+    expect(energyIdentityProblem({ ...plain, optimizer: { ...plain.optimizer, schedule: {} } })).toMatch(/^optimizer\.schedule is set/);
   });
 });

@@ -1,6 +1,6 @@
 /** The metric registry: every declaration complete, every kind's evaluator table in step with it. */
 import { describe, expect, it } from 'vitest';
-import { METRICS, METRIC_COSTS, METRIC_NAMES, MODEL_KIND_NAMES, metricNamesOf, withDiagnostics, type ModelKindName } from '../../src/metrics/registry';
+import { METRICS, METRIC_COSTS, METRIC_NAMES, METRIC_REQUIREMENTS, MODEL_KIND_NAMES, metricDeclaration, metricNamesOf, unmetRequirementProblems, withDiagnostics, type ModelKindName } from '../../src/metrics/registry';
 import { TWO_LAYER_EVALUATORS } from '../../src/models/two-layer/metric-evaluators';
 import { LINEAR_EVALUATORS } from '../../src/models/linear/linear-metrics';
 import { LANDSCAPE_EVALUATORS } from '../../src/models/landscape/population-metrics';
@@ -52,5 +52,21 @@ describe('metric registry', () => {
     expect(withDiagnostics(['loss', 'sharpnessParticleTime'])).toEqual(['loss', 'sharpnessParticleTime', 'sharpnessResidual', 'sharpnessConverged', 'sharpnessIterations']);
     expect(withDiagnostics(['sharpnessIterations'])).toEqual(['sharpnessIterations', 'sharpnessResidual', 'sharpnessConverged']);
     expect(withDiagnostics(['hessianTrace', 'notAMetric', 'hessianTrace'])).toEqual(['hessianTrace']);
+  });
+});
+
+describe('metric registry: what a metric needs to have a value', () => {
+  it('declares the test metrics as needing a test set and energyResidual as needing plain full-batch GD, and nothing else a requirement', () => {
+    const required = METRIC_NAMES.filter((name) => metricDeclaration(name).requires !== undefined).map((name) => [name, metricDeclaration(name).requires]);
+    expect(required).toEqual([['testLoss', 'testSet'], ['testAccuracy', 'testSet'], ['energyResidual', 'fullBatchGd']]);
+  });
+
+  it('turns unmet requirements into one problem per requirement, naming the metrics asked for that need it', () => {
+    const unmet = { testSet: 'data.testCount is 0', fullBatchGd: 'optimizer.batchSize is 4' };
+    expect(unmetRequirementProblems(['loss', 'testAccuracy'], unmet)).toEqual([
+      `metrics.names: testAccuracy needs ${METRIC_REQUIREMENTS.testSet}, but data.testCount is 0; remove it from metrics.names or change the run`,
+    ]);
+    expect(unmetRequirementProblems(['testLoss', 'energyResidual', 'testAccuracy'], unmet)).toHaveLength(2);
+    expect(unmetRequirementProblems(['testLoss', 'energyResidual'], {})).toEqual([]);
   });
 });

@@ -2,13 +2,17 @@
 import { landscapeDimOf } from '../../core/landscape';
 import type { ModelKind } from '../model-kind';
 import { Float64LandscapeSimulation } from './float64-simulation';
+import { landscapeFootprint } from './footprint';
 import { GpuLandscapeSimulation } from './gpu-simulation';
+import { checkLandscapeConfig } from './checks';
 import { startPoints, type LandscapeState } from './problem';
 
 export const landscapeKind: ModelKind<LandscapeState> = {
   async prepare(config) {
     const model = config.model;
     if (model.kind !== 'landscape') throw new TypeError(`landscapeKind: config.model.kind is '${model.kind}'`);
+    // Input errors surface here, before a device is requested or a particle moves.
+    checkLandscapeConfig(config, model);
     const x0 = startPoints(model);
     const k = landscapeDimOf(model.spec);
     return {
@@ -23,4 +27,5 @@ export const landscapeKind: ModelKind<LandscapeState> = {
       },
     };
   },
+  footprint: landscapeFootprint,
 };

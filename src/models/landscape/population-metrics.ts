@@ -23,7 +23,7 @@ export interface PopulationSums {
   readonly particleCount: number;
   readonly step: number;
   readonly hasTarget: boolean;
-  /** sum_p f(x_p). */
+  /** sum_p f(x_p); NaN once a particle's position is not finite. */
   readonly value: number;
   /** sum_p |x_p|^2. */
   readonly squaredNorm: number;
@@ -44,14 +44,19 @@ export function populationSums(model: LandscapeModel, state: PopulationState, st
   let growth = 0;
   let near = 0;
   for (let p = 0; p < P; p++) {
-    value += state.value[p]!;
     let norm = 0;
     let distance = 0;
+    let finite = true;
     for (let c = 0; c < k; c++) {
       const x = state.positions[p * k + c]!;
+      finite &&= Number.isFinite(x);
       norm += x * x;
       distance += (x - (model.target?.[c] ?? 0)) ** 2;
     }
+    // A particle that overflowed has no value, whatever a bounded f (a user's tanh, a wrong gradient with
+    // a constant f) reads there: NaN, so E f turns non-finite and the run reports its divergence.
+    const particleValue = state.value[p]!;
+    value += finite || !Number.isFinite(particleValue) ? particleValue : NaN;
     squared += norm;
     if (state.exitStep[p]! >= 0) escaped++;
     growth += state.logGrowth[p]!;

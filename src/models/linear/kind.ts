@@ -1,6 +1,7 @@
 /** The linear model kind (docs/science.md section 6): one run from w0 = 0, metrics at log-spaced steps. */
 import type { ModelKind } from '../model-kind';
 import { Float64LinearSimulation } from './float64-simulation';
+import { linearFootprint } from './footprint';
 import { GpuLinearSimulation } from './gpu-simulation';
 import { linearLogSteps, linearRunSettings, linearTrainingSet, loadTrain, type LinearWeights } from './problem';
 import { linearMetrics } from './linear-metrics';
@@ -25,4 +26,5 @@ export const linearKind: ModelKind<LinearWeights> = {
       parametersJson: ({ w }) => ({ w: Array.from(w) }),
     };
   },
+  footprint: linearFootprint,
 };

@@ -1,6 +1,6 @@
 import type { ExperimentConfig } from '../../config/schema';
 import type { MetricsRow } from '../../core/simulation';
-import { energyDissipationResidual } from '../../metrics/energy-dissipation';
+import { energyDissipationResidual, energyIdentityProblem } from '../../metrics/energy-dissipation';
 
 /**
  * The energy-dissipation identity (docs/science.md section 1) at each logged step t: the measured change
@@ -9,8 +9,8 @@ import { energyDissipationResidual } from '../../metrics/energy-dissipation';
  * constant rate, where stepLosses[t] is L(theta_t) on the whole train set; NaN otherwise.
  */
 export function withEnergyResidual(rows: readonly MetricsRow[], stepLosses: readonly number[], config: ExperimentConfig): MetricsRow[] {
-  const { optimizer } = config;
-  const plainGd = optimizer.rule.kind === 'gd' && !optimizer.schedule && !optimizer.jko && optimizer.batchSize === undefined && !config.online;
+  // The metric is refused for other runs before they start (energyIdentityProblem); the rule is declared there once.
+  const plainGd = energyIdentityProblem(config) === undefined;
   return rows.map(({ predictedDecrease, ...row }) => {
     const t = row.step;
     const known = plainGd && predictedDecrease !== undefined && predictedDecrease > 0 && Number.isFinite(stepLosses[t]) && Number.isFinite(stepLosses[t + 1]);

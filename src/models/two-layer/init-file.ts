@@ -2,7 +2,7 @@
  * An explicit initialization: JSON {"a": [m numbers], "W": [m rows of d numbers], "b"?: [m numbers]},
  * so any run can be reproduced outside GradFlow. Errors name the file, the field and the position.
  */
-import { ConfigError } from '../../config/errors';
+import { ConfigError, shownValue } from '../../config/errors';
 import type { TwoLayerWeights } from '../../core/network';
 import type { Weights } from '../../core/simulation';
 
@@ -21,7 +21,7 @@ export function parseInitFile(text: string, width: number, inputDim: number, has
     if (!Array.isArray(value)) return void problems.push(`${path}: "${key}" must be an array of ${length} numbers`);
     if (value.length !== length) return void problems.push(`${path}: "${key}" has ${value.length} entries, the model has width ${length}`);
     const bad = value.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v));
-    if (bad >= 0) return void problems.push(`${path}: "${key}"[${bad}] is ${JSON.stringify(value[bad])}, expected a finite number`);
+    if (bad >= 0) return void problems.push(`${path}: "${key}"[${bad}] is ${shownValue(value[bad])}, expected a finite number`);
     return Float32Array.from(value as number[]);
   };
   const a = vector('a', width);
@@ -34,7 +34,7 @@ export function parseInitFile(text: string, width: number, inputDim: number, has
     rows.forEach((row, j) => {
       if (!Array.isArray(row) || row.length !== inputDim) return void problems.push(`${path}: "W"[${j}] must have ${inputDim} numbers (the input dimension)`);
       row.forEach((v, k) => {
-        if (typeof v !== 'number' || !Number.isFinite(v)) problems.push(`${path}: "W"[${j}][${k}] is ${JSON.stringify(v)}, expected a finite number`);
+        if (typeof v !== 'number' || !Number.isFinite(v)) problems.push(`${path}: "W"[${j}][${k}] is ${shownValue(v)}, expected a finite number`);
         else W![j * inputDim + k] = v;
       });
     });

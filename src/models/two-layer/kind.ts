@@ -2,11 +2,13 @@
  * The two-layer network kind (docs/science.md section 0): the loss of every step, metrics every metrics.every
  * steps. In a GPU run set, members that can share a lane (lanes.ts) step together in one BatchedGpuSimulation.
  */
+import type { NetworkExperimentConfig } from '../../config/schema';
 import type { Weights } from '../../core/simulation';
 import type { ModelKind, PreparedRun } from '../model-kind';
 import { BatchedGpuSimulation } from './batched-simulation';
 import { withEnergyResidual } from './energy-residual';
 import { Float64Simulation } from './float64-simulation';
+import { twoLayerFootprint } from './footprint';
 import { GpuSimulation } from './gpu-simulation';
 import { weightsToJson } from './init-file';
 import { planLanes } from './lanes';
@@ -28,6 +30,11 @@ export const twoLayerKind: ModelKind<Weights> = {
     };
     prepared.set(run, { problem, metricNames: config.metrics.names });
     return run;
+  },
+
+  footprint(config) {
+    if (config.model.kind !== 'two-layer') throw new TypeError(`twoLayerKind: config.model.kind is '${config.model.kind}'`);
+    return twoLayerFootprint(config as NetworkExperimentConfig);
   },
 
   batchedGroups(runs) {

@@ -10,6 +10,7 @@ import { initialWeights } from '../../core/initialization';
 import { normalizeRows } from '../../float64/particles';
 import type { TrainingSet, TwoLayerTrainerConfig, TwoLayerWeights } from '../../core/network';
 import { parseInitFile } from './init-file';
+import { checkDeclaredLabels, checkLabels, checkMetricRequirements } from './input-checks';
 
 
 export interface Problem {
@@ -32,7 +33,10 @@ export async function buildProblem(config: ExperimentConfig, readText?: ReadText
     // f0 = f_theta0(x) of a fresh sample would need the initial network evaluated every step.
     throw new ConfigError(['model.centered: got true with online: true; a centered model trains on a fixed data set (set online to false, or model.centered to false)']);
   }
+  checkDeclaredLabels(config);
   const { train, test, target } = await buildData(config, readText);
+  checkLabels(config, { train, test });
+  checkMetricRequirements(config, test !== undefined);
   const inputDim = train.X.length / train.y.length;
   // Checked before anything is drawn: the init's own checks would fail with a RangeError instead.
   if (model.init.directions && inputDim !== 2) {

@@ -122,7 +122,8 @@ describe('a lane of a run set against each member run alone', () => {
   });
 
   it('members training only the second layer at d = 2 (no first-layer gradient in either run) match too', async () => {
-    const shared: ExperimentConfigInput = { loss: 'square', model: { trainable: 'second', bias: true }, data: { kind: 'teacher-student', seed: 3, sampleCount: 16, inputDim: 2 } };
+    // A test set because problemOf asks for every metric, testLoss among them (refused without one).
+    const shared: ExperimentConfigInput = { loss: 'square', model: { trainable: 'second', bias: true }, data: { kind: 'teacher-student', seed: 3, sampleCount: 16, testCount: 4, inputDim: 2 } };
     const problems = await Promise.all([{ seed: 1, width: 5, learningRate: 0.1 }, { seed: 2, width: 33, learningRate: 0.3, model: { scaling: 'ntk' } }].map((member) => problemOf(shared, member)));
     await onGpu('second layer at d = 2', async (gpu) => {
       const { lane, solos, destroy } = await laneAndSolos(gpu, problems, ['loss', 'gradNorm']);
