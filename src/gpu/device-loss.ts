@@ -55,8 +55,11 @@ export class DeviceLossWatch {
   /** The first error the device reported outside any error scope. */
   uncaptured: GPUError | undefined;
   private readonly reported: Promise<void>;
+  private readonly hearUncaptured = (event: Event) => {
+    this.uncaptured ??= (event as GPUUncapturedErrorEvent).error;
+  };
 
-  constructor(device: GPUDevice) {
+  constructor(private readonly device: GPUDevice) {
     this.reported = new Promise((resolve) => {
       onDeviceLost(device, (loss) => {
         this.loss = loss;
@@ -64,9 +67,15 @@ export class DeviceLossWatch {
       });
     });
     // (Stand-in devices in tests may have no event target.)
-    device.addEventListener?.('uncapturederror', (event) => {
-      this.uncaptured ??= (event as GPUUncapturedErrorEvent).error;
-    });
+    device.addEventListener?.('uncapturederror', this.hearUncaptured);
+  }
+
+  /**
+   * Stops hearing the device's uncaptured errors, once the watched work is destroyed: a device reused by later
+   * runs (the app's, the tests') would otherwise keep a listener for every run ever built on it.
+   */
+  release(): void {
+    this.device.removeEventListener?.('uncapturederror', this.hearUncaptured);
   }
 
   /** Throws DeviceLostError once the device is lost, UncapturedGpuError once it reported an error no scope caught. */
@@ -77,9 +86,11 @@ export class DeviceLossWatch {
 
   /**
    * Runs GPU work; a failure on a lost device becomes DeviceLostError (so a runner can resume elsewhere),
-   * any other failure passes through after waiting up to `settleMs` for a loss to be reported.
+   * any other failure passes through after waiting up to `settleMs` for a loss to be reported. Failures that
+   * `isInputError` recognises judge the caller's input (a user's expression that does not compile), which no
+   * device loss causes: they pass at once.
    */
-  async guard<T>(work: () => Promise<T>, settleMs = DEVICE_LOSS_SETTLE_MS): Promise<T> {
+  async guard<T>(work: () => Promise<T>, settleMs = DEVICE_LOSS_SETTLE_MS, isInputError?: (error: unknown) => boolean): Promise<T> {
     this.throwIfLost();
     try {
       const result = await work();
@@ -87,11 +98,28 @@ export class DeviceLossWatch {
       this.throwIfLost();
       return result;
     } catch (error) {
-      if (error instanceof UncapturedGpuError) throw error;
+      if (error instanceof UncapturedGpuError || isInputError?.(error)) throw error;
       let timer: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([this.reported, new Promise((resolve) => (timer = setTimeout(resolve, settleMs)))]);
       clearTimeout(timer);
       this.throwIfLost();
+      throw error;
+    }
+  }
+
+  /**
+   * Builds GPU objects as guarded work: set-up on a device lost before or while it runs fails as DeviceLostError
+   * (whatever call revealed the loss: a mapped buffer, a read-back, a compilation), so a runner builds again on
+   * a new device. A build that completed on a device found lost or in error is destroyed, not returned.
+   * `isInputError`: as guard's.
+   */
+  async build<T extends { destroy(): void }>(make: () => Promise<T>, isInputError?: (error: unknown) => boolean): Promise<T> {
+    let built: T | undefined;
+    try {
+      return await this.guard(async () => (built = await make()), DEVICE_LOSS_SETTLE_MS, isInputError);
+    } catch (error) {
+      built?.destroy();
+      this.release();
       throw error;
     }
   }

@@ -203,6 +203,11 @@ export class Scheduler {
       await onCheckpoint?.(kept, logView(logs, events));
     };
     let recoveries = 0;
+    const maxRecoveries = this.options.maxRecoveries ?? 3;
+    const report = (event: string) => {
+      events.push(event);
+      for (const listener of this.eventListeners) listener(event);
+    };
     for (;;) {
       try {
         if (!checkpoint) await keepCheckpoint(await this.simulation.checkpoint());
@@ -217,13 +222,23 @@ export class Scheduler {
           stepsTaken, stopped: this.stopped, events, lastCheckpoint: checkpoint!,
         };
       } catch (error) {
-        if (!(error instanceof DeviceLostError) || !this.options.recover || recoveries >= (this.options.maxRecoveries ?? 3)) throw error;
+        if (!(error instanceof DeviceLostError) || !this.options.recover || recoveries >= maxRecoveries) throw error;
         recoveries++;
         const lostAt = this.simulation.stepsTaken;
         // The rate in force goes on: a live change after the checkpoint must not fall back to the checkpoint's.
         const learningRate = this.simulation.learningRate;
         this.simulation.destroy();
-        this.simulation = await this.options.recover(checkpoint && { ...checkpoint, learningRate });
+        // The new device may be lost too while the run is built on it: build again, each loss counted as a recovery.
+        for (;;) {
+          try {
+            this.simulation = await this.options.recover(checkpoint && { ...checkpoint, learningRate });
+            break;
+          } catch (rebuildError) {
+            if (!(rebuildError instanceof DeviceLostError) || recoveries >= maxRecoveries) throw rebuildError;
+            recoveries++;
+            report(`GPU device lost while the run was set up on a new device after a device loss (${rebuildError.message}); set up again on another`);
+          }
+        }
         if (!checkpoint) this.simulation.setLearningRate(learningRate);
         const resumedAt = this.simulation.stepsTaken;
         // Forget what came after the checkpoint: the resumed run recomputes it identically.
@@ -237,9 +252,7 @@ export class Scheduler {
           }
         }
         const from = checkpoint ? `the checkpoint at step ${resumedAt}` : `step ${resumedAt}, where the run started`;
-        const event = `GPU device lost near step ${lostAt} (${error.message}); resumed from ${from} on a new device (${this.simulation.device})`;
-        events.push(event);
-        for (const listener of this.eventListeners) listener(event);
+        report(`GPU device lost near step ${lostAt} (${error.message}); resumed from ${from} on a new device (${this.simulation.device})`);
       }
     }
   }

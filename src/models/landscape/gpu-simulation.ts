@@ -6,6 +6,8 @@ import { DeviceLossWatch } from '../../gpu/device-loss';
 import { checkLearningRate } from '../../core/update-settings';
 import { createLandscapeSession, type LandscapeSession } from '../../kernels/landscape-session';
 import { populationMetrics } from './population-metrics';
+import { asInputError } from './checks';
+import { ConfigError } from '../../config/errors';
 import type { LandscapeState } from './problem';
 
 const NO_STEP_LOSSES = new Float32Array(0);
@@ -22,16 +24,27 @@ export class GpuLandscapeSimulation implements Simulation<LandscapeState> {
     private readonly loss: DeviceLossWatch,
   ) {}
 
-  /** Uploads x0 and records the reset chunk, so the statistics hold step 0's values before any step. */
+  /**
+   * Uploads x0 and records the reset chunk, so the statistics hold step 0's values before any step. Set-up on a
+   * device lost meanwhile (the expression's gradient check reads back) fails as DeviceLostError, so the runner
+   * sets up again on a new one.
+   */
   static async create(gpu: GpuContext, model: LandscapeModel, x0: Float32Array): Promise<GpuLandscapeSimulation> {
-    const session = await createLandscapeSession(gpu, model.spec, x0);
-    try {
-      await session.run.run(0);
-    } catch (error) {
-      session.destroy();
-      throw error;
-    }
-    return new GpuLandscapeSimulation(gpu.adapterDescription, model, session, new DeviceLossWatch(gpu.device));
+    const loss = new DeviceLossWatch(gpu.device);
+    return loss.build(async () => {
+      // The user's expression compiles and is gradient-checked here: its errors are input errors (exit code 2).
+      const session = await createLandscapeSession(gpu, model.spec, x0).catch((error: unknown) => {
+        throw asInputError(error, model.spec);
+      });
+      try {
+        await session.run.run(0);
+      } catch (error) {
+        session.destroy();
+        throw error;
+      }
+      return new GpuLandscapeSimulation(gpu.adapterDescription, model, session, loss);
+      // A ConfigError judges the user's text, not the device: it is reported at once.
+    }, (error) => error instanceof ConfigError);
   }
 
   get stepsTaken(): number {
@@ -64,7 +77,9 @@ export class GpuLandscapeSimulation implements Simulation<LandscapeState> {
 
   async restore(checkpoint: Checkpoint<LandscapeState>): Promise<void> {
     const { positions, stats } = checkpoint.weights;
-    this.session.writeState({ positions: Float32Array.from(positions), stats: Float32Array.from(stats), state: Float32Array.from(checkpoint.optimizerState[0] ?? []) }, checkpoint.stepsTaken);
+    const state = { positions: Float32Array.from(positions), stats: Float32Array.from(stats), state: Float32Array.from(checkpoint.optimizerState[0] ?? []) };
+    // Writes only queue: a device lost under them is found here if already known, else by the next guarded call.
+    await this.loss.guard(async () => this.session.writeState(state, checkpoint.stepsTaken));
     this.setLearningRate(checkpoint.learningRate);
   }
 
@@ -74,6 +89,7 @@ export class GpuLandscapeSimulation implements Simulation<LandscapeState> {
   }
 
   destroy(): void {
+    this.loss.release();
     if (this.loss.loss) return; // a lost device freed everything already
     this.session.destroy();
   }

@@ -23,10 +23,16 @@ export class GpuLinearSimulation implements Simulation<LinearWeights> {
     private readonly loss: DeviceLossWatch,
   ) {}
 
-  /** Uploads the signed samples and w0 = 0 (v0 = 0); `stepsPerDispatch` steps loop inside one dispatch. */
+  /**
+   * Uploads the signed samples and w0 = 0 (v0 = 0); `stepsPerDispatch` steps loop inside one dispatch. Set-up on
+   * a device lost meanwhile fails as DeviceLostError, so the runner sets up again on a new one.
+   */
   static async create(gpu: GpuContext, train: LinearTrainingSet, settings: LinearRunSettings, stepsPerDispatch: number, metrics: LinearMetrics): Promise<GpuLinearSimulation> {
-    const session = await createLinearLogisticSession(gpu, { signedSamples: train.signedSamples, dim: train.dim, runs: [settings], initialWeights: new Float32Array(train.dim), stepsPerDispatch });
-    return new GpuLinearSimulation(gpu.adapterDescription, session, settings, metrics, new DeviceLossWatch(gpu.device));
+    const loss = new DeviceLossWatch(gpu.device);
+    return loss.build(async () => {
+      const session = await createLinearLogisticSession(gpu, { signedSamples: train.signedSamples, dim: train.dim, runs: [settings], initialWeights: new Float32Array(train.dim), stepsPerDispatch });
+      return new GpuLinearSimulation(gpu.adapterDescription, session, settings, metrics, loss);
+    });
   }
 
   get stepsTaken(): number {
@@ -60,7 +66,8 @@ export class GpuLinearSimulation implements Simulation<LinearWeights> {
   }
 
   async restore(checkpoint: Checkpoint<LinearWeights>): Promise<void> {
-    this.session.write({ weights: checkpoint.weights.w, velocity: checkpoint.optimizerState[0]! }, checkpoint.stepsTaken);
+    // Writes only queue: a device lost under them is found here if already known, else by the next guarded call.
+    await this.loss.guard(async () => this.session.write({ weights: checkpoint.weights.w, velocity: checkpoint.optimizerState[0]! }, checkpoint.stepsTaken));
     this.setLearningRate(checkpoint.learningRate);
   }
 
@@ -70,6 +77,7 @@ export class GpuLinearSimulation implements Simulation<LinearWeights> {
   }
 
   destroy(): void {
+    this.loss.release();
     if (this.loss.loss) return; // a lost device freed everything already
     this.session.destroy();
   }

@@ -31,6 +31,8 @@ export class RunSetSimulation implements Simulation<readonly unknown[]> {
   readonly memberCount: number;
   /** Each part's rate as configured (parts are built fresh, before any restore): live rates keep these ratios. */
   private readonly configuredRates: readonly number[];
+  /** Every part's GPU work not yet settled, as promises that never reject: destroy waits for them. */
+  private readonly unsettled = new Set<Promise<void>>();
 
   constructor(private readonly parts: readonly RunSetPart[]) {
     this.memberCount = parts.reduce((count, part) => count + part.members.length, 0);
@@ -73,7 +75,7 @@ export class RunSetSimulation implements Simulation<readonly unknown[]> {
   }
 
   async submitSteps(stepCount: number): Promise<ArrayLike<number>> {
-    const chunks = await Promise.all(this.parts.map((part) => part.simulation.submitSteps(stepCount)));
+    const chunks = await Promise.all(this.parts.map((part) => this.tracked(part.simulation.submitSteps(stepCount))));
     if (!this.reportsStepLoss) return [];
     const N = this.memberCount;
     const losses = new Float64Array(stepCount * N);
@@ -87,7 +89,7 @@ export class RunSetSimulation implements Simulation<readonly unknown[]> {
 
   async evaluate(names: readonly string[]): Promise<readonly MetricValues[]> {
     const rows: MetricValues[] = new Array(this.memberCount);
-    const evaluated = await Promise.all(this.parts.map((part) => part.simulation.evaluate(names)));
+    const evaluated = await Promise.all(this.parts.map((part) => this.tracked(part.simulation.evaluate(names))));
     this.parts.forEach((part, p) => part.members.forEach((member, j) => (rows[member] = evaluated[p]![j]!)));
     return rows;
   }
@@ -114,20 +116,20 @@ export class RunSetSimulation implements Simulation<readonly unknown[]> {
   }
 
   async checkpoint(): Promise<Checkpoint<readonly unknown[]>> {
-    const parts = await Promise.all(this.parts.map((part) => part.simulation.checkpoint()));
+    const parts = await Promise.all(this.parts.map((part) => this.tracked(part.simulation.checkpoint())));
     return { backend: this.backend, stepsTaken: this.stepsTaken, learningRate: this.learningRate, weights: this.inMemberOrder(parts.map((part) => part.weights)), optimizerState: [], parts };
   }
 
   async restore(checkpoint: Checkpoint<readonly unknown[]>): Promise<void> {
     const saved = checkpoint.parts;
     if (!saved || saved.length !== this.parts.length) throw new RangeError(`run set: the checkpoint holds ${saved?.length ?? 0} parts, this set has ${this.parts.length}`);
-    await Promise.all(this.parts.map((part, p) => part.simulation.restore(saved[p]!)));
+    await Promise.all(this.parts.map((part, p) => this.tracked(part.simulation.restore(saved[p]!))));
     // A live rate handed in with the checkpoint (after a device loss) goes on.
     if (checkpoint.learningRate !== this.learningRate) this.setLearningRate(checkpoint.learningRate);
   }
 
   async readWeights(): Promise<readonly unknown[]> {
-    return this.inMemberOrder(await Promise.all(this.parts.map((part) => part.simulation.readWeights())));
+    return this.inMemberOrder(await Promise.all(this.parts.map((part) => this.tracked(part.simulation.readWeights()))));
   }
 
   /** Every part's weights (a list for a lane, one member's for a single run) as one list in member order. */
@@ -151,7 +153,22 @@ export class RunSetSimulation implements Simulation<readonly unknown[]> {
     return part.listsMembers ? live.memberLiveParameters?.(part.members.indexOf(member)) : live.liveParameters;
   }
 
+  /**
+   * Frees every part once its work in flight has settled. Parts may run on devices of their own: when one is lost,
+   * the others' chunks, read-backs and checkpoints still run, and freeing their buffers under them would be a
+   * validation error on a live device, which the next simulation on that device would take for its own.
+   */
   destroy(): void {
-    for (const part of this.parts) part.simulation.destroy();
+    const free = () => this.parts.forEach((part) => part.simulation.destroy());
+    if (this.unsettled.size === 0) free();
+    else void Promise.all(this.unsettled).then(free);
+  }
+
+  /** `work` of one part, kept in `unsettled` until it settles. */
+  private tracked<T>(work: Promise<T>): Promise<T> {
+    const settled = work.then(() => undefined, () => undefined);
+    this.unsettled.add(settled);
+    void settled.then(() => this.unsettled.delete(settled));
+    return work;
   }
 }

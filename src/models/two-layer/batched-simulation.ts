@@ -29,7 +29,6 @@ export class BatchedGpuSimulation implements Simulation<readonly Weights[]> {
   readonly backend = 'gpu' as const;
   readonly reportsStepLoss = true;
   readonly memberCount: number;
-  private readonly deviceLoss: DeviceLossWatch;
 
   private constructor(
     private readonly gpu: GpuContext,
@@ -38,28 +37,35 @@ export class BatchedGpuSimulation implements Simulation<readonly Weights[]> {
     private readonly members: readonly LaneMember[],
     /** The train set X, y that every member's metrics read. */
     private readonly dataBuffers: readonly GPUBuffer[],
+    private readonly deviceLoss: DeviceLossWatch,
   ) {
     this.memberCount = problems.length;
-    this.deviceLoss = new DeviceLossWatch(gpu.device);
   }
 
-  /** `problems`: the members, all of one lane (planLanes); `metricNames`: what will be logged (see GpuSimulation.create). */
+  /**
+   * `problems`: the members, all of one lane (planLanes); `metricNames`: what will be logged (see GpuSimulation.create).
+   * Set-up on a device lost meanwhile fails as DeviceLostError, so the runner sets up again on a new one.
+   */
   static async create(gpu: GpuContext, problems: readonly Problem[], metricNames: readonly string[] = []): Promise<BatchedGpuSimulation> {
     checkLane(problems);
     const first = problems[0]!;
-    const trainer = await BatchedTrainer.create(gpu, await trainerOptions(gpu, problems), first.train);
-    const dataBuffers = [createStorageBuffer(gpu, `${NAME}/X`, first.train.X), createStorageBuffer(gpu, `${NAME}/y`, first.train.y)];
-    const members: LaneMember[] = [];
-    try {
-      const data = { X: dataBuffers[0]!, y: dataBuffers[1]! };
-      for (const [k, problem] of problems.entries()) members.push(await LaneMember.create(gpu, problem, metricNames, data, `${NAME}/member-${k}`));
-    } catch (error) {
-      trainer.destroy();
-      for (const member of members) member.destroy();
-      for (const buffer of dataBuffers) buffer.destroy();
-      throw error;
-    }
-    return new BatchedGpuSimulation(gpu, problems, trainer, members, dataBuffers);
+    const deviceLoss = new DeviceLossWatch(gpu.device);
+    return deviceLoss.build(async () => {
+      const trainer = await BatchedTrainer.create(gpu, await trainerOptions(gpu, problems), first.train);
+      const dataBuffers: GPUBuffer[] = [];
+      const members: LaneMember[] = [];
+      try {
+        dataBuffers.push(createStorageBuffer(gpu, `${NAME}/X`, first.train.X), createStorageBuffer(gpu, `${NAME}/y`, first.train.y));
+        const data = { X: dataBuffers[0]!, y: dataBuffers[1]! };
+        for (const [k, problem] of problems.entries()) members.push(await LaneMember.create(gpu, problem, metricNames, data, `${NAME}/member-${k}`));
+      } catch (error) {
+        trainer.destroy();
+        for (const member of members) member.destroy();
+        for (const buffer of dataBuffers) buffer.destroy();
+        throw error;
+      }
+      return new BatchedGpuSimulation(gpu, problems, trainer, members, dataBuffers, deviceLoss);
+    });
   }
 
   get device(): string {
@@ -135,7 +141,7 @@ export class BatchedGpuSimulation implements Simulation<readonly Weights[]> {
     if (checkpoint.optimizerState.length > 0) throw new RangeError(`${NAME}: the checkpoint carries optimizer state; a lane trains by plain GD and keeps none`);
     const f32 = (values: ArrayLike<number>) => Float32Array.from(values);
     const weights: TwoLayerWeights[] = checkpoint.weights.map(({ a, W, b }) => ({ a: f32(a), W: f32(W), ...(b ? { b: f32(b) } : {}) }));
-    await this.trainer.restore(weights, checkpoint.stepsTaken);
+    await this.guard(() => this.trainer.restore(weights, checkpoint.stepsTaken));
     this.setLearningRate(checkpoint.learningRate);
   }
 
@@ -155,6 +161,7 @@ export class BatchedGpuSimulation implements Simulation<readonly Weights[]> {
   }
 
   destroy(): void {
+    this.deviceLoss.release();
     if (this.deviceLoss.loss) return; // a lost device freed everything already
     this.trainer.destroy();
     for (const member of this.members) member.destroy();

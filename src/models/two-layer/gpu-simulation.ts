@@ -10,22 +10,31 @@ export class GpuSimulation implements Simulation {
   readonly backend = 'gpu' as const;
   readonly memberCount = 1;
   readonly reportsStepLoss = true;
-  private readonly deviceLoss: DeviceLossWatch;
 
   private constructor(
     private readonly gpu: GpuContext,
     private readonly problem: Problem,
     private readonly trainer: TwoLayerTrainer,
     private readonly metrics: TwoLayerGpuMetrics,
-  ) {
-    this.deviceLoss = new DeviceLossWatch(gpu.device);
-  }
+    private readonly deviceLoss: DeviceLossWatch,
+  ) {}
 
-  /** `metricNames`: what will be logged, so that what they need at initialisation (H, K) is kept. */
+  /**
+   * `metricNames`: what will be logged, so that what they need at initialisation (H, K) is kept. Set-up on a
+   * device lost meanwhile fails as DeviceLostError, so the runner sets up again on a new one.
+   */
   static async create(gpu: GpuContext, problem: Problem, metricNames: readonly string[] = []): Promise<GpuSimulation> {
-    const trainer = await TwoLayerTrainer.create(gpu, problem.trainer, problem.init, problem.train);
-    const metrics = await TwoLayerGpuMetrics.create(gpu, problem, metricNames, { data: trainer.dataBuffers, weights: trainer.weightBuffers });
-    return new GpuSimulation(gpu, problem, trainer, metrics);
+    const deviceLoss = new DeviceLossWatch(gpu.device);
+    return deviceLoss.build(async () => {
+      const trainer = await TwoLayerTrainer.create(gpu, problem.trainer, problem.init, problem.train);
+      try {
+        const metrics = await TwoLayerGpuMetrics.create(gpu, problem, metricNames, { data: trainer.dataBuffers, weights: trainer.weightBuffers });
+        return new GpuSimulation(gpu, problem, trainer, metrics, deviceLoss);
+      } catch (error) {
+        trainer.destroy();
+        throw error;
+      }
+    });
   }
 
   get device(): string {
@@ -77,7 +86,7 @@ export class GpuSimulation implements Simulation {
   async restore(checkpoint: Checkpoint): Promise<void> {
     const { a, W, b } = checkpoint.weights;
     const f32 = (values: ArrayLike<number>) => Float32Array.from(values);
-    await this.trainer.restore({ a: f32(a), W: f32(W), ...(b ? { b: f32(b) } : {}) }, checkpoint.stepsTaken, checkpoint.optimizerState.map(f32));
+    await this.guard(() => this.trainer.restore({ a: f32(a), W: f32(W), ...(b ? { b: f32(b) } : {}) }, checkpoint.stepsTaken, checkpoint.optimizerState.map(f32)));
     this.setLearningRate(checkpoint.learningRate);
   }
 
@@ -86,6 +95,7 @@ export class GpuSimulation implements Simulation {
   }
 
   destroy(): void {
+    this.deviceLoss.release();
     if (this.deviceLoss.loss) return; // a lost device freed everything already
     this.trainer.destroy();
     this.metrics.destroy();
