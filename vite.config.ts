@@ -1,7 +1,7 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from 'vite';
 import { playwright } from '@vitest/browser-playwright';
-import { CHROMIUM_PATH, WEBGPU_CHROMIUM_ARGS } from './tests/helpers/chromium';
+import { CHROMIUM_PATH, WEBGPU_CHROMIUM_ARGS } from './tests/helpers/chromium.ts';
 
 // SwiftShader emulates the GPU on the CPU: kernels that take microseconds on hardware take seconds here.
 const GPU_TEST_TIMEOUT_MS = 120_000;

@@ -19,6 +19,7 @@ import { checkContext, formatOutcome } from '../experiments/preset';
 import { MODEL_KIND_NAMES, type ModelKindName } from '../metrics/registry';
 import { readText, UsageError } from './inputs';
 import { mergeCommand } from './merge-command';
+import { progressReporter } from './progress';
 import { metricListing } from './metric-listing';
 import { runCommand } from './run-command';
 import { sweepCommand } from './sweep-command';
@@ -47,7 +48,10 @@ async function check(args: string[]): Promise<number> {
       continue;
     }
     const started = performance.now();
-    const outcome = await preset.check(checkContext(preset, size, { readText }));
+    console.log(`${preset.name}: checking at ${size} size ...`);
+    const progress = progressReporter(process.stderr, !process.env.CI && process.stderr.isTTY);
+    const outcome = await preset.check(checkContext(preset, size, { readText, onProgress: progress.update }));
+    progress.done();
     if (!outcome.passed) failed++;
     console.log(`${formatOutcome(preset.name, outcome)}  (${((performance.now() - started) / 1000).toFixed(1)} s, ${size})`);
   }
@@ -104,11 +108,13 @@ export async function main(argv: string[]): Promise<number> {
         return await sweepCommand(rest);
       case 'merge':
         return await mergeCommand(rest);
-      case undefined:
       case 'help':
       case '--help':
+      case '-h':
         console.log(USAGE);
         return 0;
+      case undefined:
+        throw new UsageError('name a command: run, list, metrics, check, sweep or merge (gradflow help shows this)');
       default:
         throw new UsageError(`unknown command '${command}'; the commands are run, list, metrics, check, sweep, merge`);
     }

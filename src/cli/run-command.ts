@@ -28,11 +28,16 @@ import { runGroup } from './run-group';
 import { shortLabel, sweepId } from './sweep';
 import { sweepRow, writeSweepTable } from './sweep-table';
 
+/** Four significant digits on the terminal; result.json keeps every digit. */
+function rounded(value: number): string {
+  return Number.isInteger(value) || !Number.isFinite(value) ? String(value) : String(Number(value.toPrecision(4)));
+}
+
 function describe(result: ExperimentResult): string {
   const s = result.summary;
   const lines = [
     `${result.config.name ?? 'run'}: ${s.status} after ${s.stepsTaken} steps on ${s.backend} (${s.device}) in ${s.wallSeconds.toFixed(1)} s (${s.stepsPerSecond.toFixed(1)} steps/s)`,
-    result.stepLosses.length > 0 ? `final loss ${s.finalLoss}` : `final ${JSON.stringify(result.metrics.at(-1) ?? {})}`,
+    result.stepLosses.length > 0 ? `final loss ${rounded(s.finalLoss)}` : `final ${Object.entries(result.metrics.at(-1) ?? {}).map(([name, value]) => `${name} ${rounded(value)}`).join(', ')}`,
     ...s.events,
   ];
   return lines.join('\n');

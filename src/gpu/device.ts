@@ -3,6 +3,7 @@
  * In Node without a hardware adapter it falls back to SwiftShader through Debian Chromium's Vulkan ICD.
  */
 import { GpuValidationError, WebGpuUnavailableError } from '../core/errors';
+import { mayHaveVulkanDrivers } from './vulkan-drivers';
 
 export interface GpuContext {
   readonly device: GPUDevice;
@@ -94,7 +95,8 @@ async function requestNodeAdapter(options: GpuRequestOptions): Promise<GPUAdapte
   for (const [key, value] of Object.entries(dawn.globals)) {
     if (!(key in globalThis)) (globalThis as Record<string, unknown>)[key] = value;
   }
-  const hardware = options.forceFallbackAdapter ? null : await createDawnInstance(dawn).requestAdapter(adapterOptions(options));
+  const askHardware = !options.forceFallbackAdapter && (await mayHaveVulkanDrivers());
+  const hardware = askHardware ? await createDawnInstance(dawn).requestAdapter(adapterOptions(options)) : null;
   if (hardware) return hardware;
   // No usable hardware adapter: point the Vulkan loader at SwiftShader. A new Dawn instance rereads the variable.
   const { existsSync } = await import(/* @vite-ignore */ 'node:fs');

@@ -105,6 +105,8 @@ describe('gradflow CLI', () => {
   it('checks presets and prints PASS with the measured numbers; a preset run states its verdict', () => {
     const checked = gradflow('check', 'stable-manifold', '--reduced');
     expect(checked.code).toBe(0);
+    // Says what it is doing before the (long) check, not after.
+    expect(checked.stdout).toMatch(/^stable-manifold: checking at reduced size \.\.\.\nPASS/m);
     expect(checked.stdout).toMatch(/^PASS {2}stable-manifold: .*onManifoldConverged=1 offManifoldLeft=1/m);
     expect(checked.stdout).toMatch(/^1 passed, 0 failed$/m);
     const run = gradflow('run', 'stable-manifold', '--out', join(work, 'perko'));
