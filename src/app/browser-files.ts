@@ -1,16 +1,34 @@
 /**
- * Files in the browser: what the user uploaded (kept by name, so a config's data.path can name it)
- * and the app's own files (the shipped digits) fetched from the server. Downloads go through a Blob.
+ * Files in the browser: what the user uploaded (kept by name, so a config's data.path can name it), drawn
+ * points (their path holds them: src/app/drawn-points.ts) and the app's own files (the shipped digits) fetched
+ * from the server. Downloads go through a Blob.
  */
 import type { ReadText } from '../data/create';
+import { drawnPoints, isDrawnPath, pointsCsv } from './drawn-points';
 
 export const UPLOAD_PREFIX = 'upload:';
+
+/**
+ * A config names an upload this tab does not hold: a link copied from the tab that uploaded it. Its message is
+ * for the page as it is (no error name before it): what happened and what to do.
+ */
+export class UploadNotInTabError extends Error {
+  override name = 'UploadNotInTabError';
+
+  constructor(
+    /** The file's name as it was uploaded. */
+    readonly fileName: string,
+  ) {
+    super(`This link trains on ${fileName}, a file uploaded in another tab: uploaded files do not travel in links. Upload ${fileName} again here to run it.`);
+  }
+}
 
 export class BrowserFiles {
   private readonly uploads = new Map<string, string>();
 
-  /** Keeps an uploaded file's text; returns the path a config names it by. */
+  /** Keeps an uploaded file's text; returns the path a config names it by (a drawn path is its own: nothing to keep). */
   add(name: string, text: string): string {
+    if (isDrawnPath(name)) return name;
     const path = `${UPLOAD_PREFIX}${name}`;
     this.uploads.set(path, text);
     return path;
@@ -19,7 +37,8 @@ export class BrowserFiles {
   readonly readText: ReadText = async (path) => {
     const uploaded = this.uploads.get(path);
     if (uploaded !== undefined) return uploaded;
-    if (path.startsWith(UPLOAD_PREFIX)) throw new Error(`${path.slice(UPLOAD_PREFIX.length)} is not uploaded in this tab: upload it again (files do not travel in links)`);
+    if (isDrawnPath(path)) return pointsCsv(drawnPoints(path));
+    if (path.startsWith(UPLOAD_PREFIX)) throw new UploadNotInTabError(path.slice(UPLOAD_PREFIX.length));
     const response = await fetch(new URL(path, document.baseURI));
     if (!response.ok) throw new Error(`${path}: HTTP ${response.status} ${response.statusText}`);
     return response.text();

@@ -1,26 +1,34 @@
 /**
  * One live run in the app: the CLI's runRunSet (same scheduler, same result format) paced to animation
  * frames, with the controls a user needs between chunks: pause, step, stop, learning-rate and speed
- * changes, a batch-size change that continues from a checkpoint instead of resetting, and an optional stop
- * condition on the loss. A config with a `sweep` block is a run set: every member trains live, together,
- * each with its own rows, step losses and live buffers (members[k]); a config without one is a set of one,
- * the single run as before (rows and stepLosses are member 0's). Events: 'progress', 'metrics' (detail: the
- * row; `member` on the event), 'source' (the live buffers changed: first start, device loss, batch change), 'end'.
+ * changes, a batch-size change that continues from a checkpoint instead of resetting, playing on after the
+ * end (another run length from where it ended), and an optional stop condition on the loss. A config with a
+ * `sweep` block is a run set: every member trains live, together, each with its own rows, step losses and
+ * live buffers (members[k]); a config without one is a set of one, the single run as before (rows and
+ * stepLosses are member 0's). Events: 'progress', 'metrics' (detail: the row; `member` on the event),
+ * 'source' (the live buffers changed: first start, device loss, batch change, playing on), 'end'.
  */
 import { optimizerSchema, type ExperimentConfig } from '../config/schema';
-import { expandSweep, type RunSetMember } from '../config/run-set';
-import { GpuSimulation } from '../models/two-layer/gpu-simulation';
-import { RunSetSimulation } from '../models/run-set/run-set-simulation';
-import { buildProblem, type Problem } from '../models/two-layer/problem';
+import type { RunSetMember } from '../config/run-set';
+import { buildProblem } from '../models/two-layer/problem';
 import type { ReadText } from '../data/create';
-import { prepareRun, runRunSet, type ExperimentResult, type ExperimentSummary } from '../run/run-experiment';
+import { runRunSet, type ExperimentResult } from '../run/run-experiment';
 import type { PreparedRun } from '../models/model-kind';
 import type { Checkpoint, Simulation } from '../core/simulation';
 import { checkLearningRate } from '../core/update-settings';
 import type { GpuContext } from '../gpu/device';
 import type { ProgressEvent, Scheduler } from '../run/scheduler';
 import type { MetricsRow } from '../core/simulation';
-import type { NetworkParameters } from '../core/network';
+import { UploadNotInTabError } from './browser-files';
+import { LiveBuffers, type LiveNetwork } from './live-buffers';
+import { RowCompletion } from './row-completion';
+import { memberLabel, membersOf, membersParametersJson, type SessionMember } from './session-member';
+import { endOf, stopRuleMessage } from './session-end';
+import { memberSoFar, runSetSnapshot, type RunSetSnapshot } from './session-snapshot';
+
+export { memberLabel, type SessionMember } from './session-member';
+export type { LiveNetwork } from './live-buffers';
+export type { RunSetSnapshot } from './session-snapshot';
 
 export type SessionStatus = 'starting' | 'running' | 'paused' | 'completed' | 'stopped' | 'diverged' | 'failed';
 
@@ -34,48 +42,17 @@ export interface SessionOptions {
   /** Stop once the latest step loss falls below this. */
   readonly stopBelowLoss?: number;
   readonly startPaused?: boolean;
-}
-
-/** What the views draw from: the live buffers of the network being trained and its problem. */
-export interface LiveNetwork extends NetworkParameters<GPUBuffer> {
-  readonly gpu: GpuContext;
-  readonly problem: Problem;
-}
-
-/** One member of the run: a grid point of the sweep (or the one run of a config without a sweep). */
-export interface SessionMember {
-  readonly index: number;
-  /** The swept values that make this member (path -> value); {} for a single run. */
-  readonly overrides: Record<string, unknown>;
-  /** "width=64, scaling=ntk": the swept values, each path's last field. */
-  readonly label: string;
-  readonly config: ExperimentConfig;
-  /** One row per logged step. */
-  readonly rows: MetricsRow[];
-  /** The loss before every step taken. */
-  readonly stepLosses: number[];
-  /** Its result once the run ended. */
-  result?: ExperimentResult;
-}
-
-/** A run set's result.json as the app writes it: the config with its sweep, the set's summary, every member's result. */
-export interface RunSetSnapshot {
-  readonly config: ExperimentConfig;
-  readonly summary: ExperimentSummary & { readonly memberCount: number };
-  readonly members: readonly (ExperimentResult & { readonly index: number; readonly label: string; readonly overrides: Record<string, unknown> })[];
-}
-
-/** "width=64, scaling=ntk": each swept path by its last field. */
-export function memberLabel(overrides: Record<string, unknown>): string {
-  return Object.entries(overrides).map(([path, value]) => `${path.split('.').at(-1)}=${typeof value === 'string' ? value : JSON.stringify(value)}`).join(', ');
+  /**
+   * What the views draw until this run's own buffers exist: the replaced run's last state (kept alive by the
+   * caller until this run's 'source' or 'end'), so a restart does not blank the views.
+   */
+  readonly standIn?: LiveNetwork;
 }
 
 const nextFrame = () => new Promise<number>((resolve) => requestAnimationFrame(resolve));
 
-/** The config's members: its sweep's grid points, or the config itself. */
-function membersOf(config: ExperimentConfig): RunSetMember[] {
-  return config.sweep ? expandSweep(config as unknown as Record<string, unknown>, 'the config') : [{ overrides: {}, config }];
-}
+/** The config with another run length (playing on after the end). */
+const withSteps = (config: ExperimentConfig, steps: number): ExperimentConfig => ({ ...config, steps }) as ExperimentConfig;
 
 export class TrainingSession extends EventTarget {
   /** Every member (one for a config without a sweep), in sweep order. */
@@ -88,17 +65,16 @@ export class TrainingSession extends EventTarget {
   status: SessionStatus = 'starting';
   /** Why the run ended, or what went wrong, in words. */
   message = '';
+  /** What made the run fail (status 'failed'), as thrown: the page tells an upload missing from this tab apart. */
+  error: unknown;
   progress: ProgressEvent | undefined;
   result: ExperimentResult | undefined;
   private scheduler: Scheduler | undefined;
   /** The prepared model kind of the current run (its parameters' JSON form). */
   private prepared: PreparedRun | undefined;
   private finalSimulation: Simulation<unknown> | undefined;
-  private liveSimulation: GpuSimulation | undefined;
-  /** The run set's simulation the views draw from (several members). */
-  private liveSet: RunSetSimulation | undefined;
-  /** Each member's problem (data, teacher, network settings) for its views: run sets of two-layer GPU members. */
-  private memberProblems: readonly Problem[] | undefined;
+  /** What the views draw from (the stand-in until the run's own buffers exist). */
+  private readonly liveBuffers: LiveBuffers;
   /** Why the config's members could not be made (reported when the run starts). */
   private readonly setupError: unknown;
   private frameSteps: number;
@@ -108,7 +84,14 @@ export class TrainingSession extends EventTarget {
    */
   private pendingLearningRate: number | undefined;
   private paused: boolean;
+  /** The run's end is not reported: a batch-size switch restarts it, or it was halted or destroyed. */
   private restarting = false;
+  /** Halted (replaced by another run) or destroyed: a scheduler that attaches now is stopped at once. */
+  private halted = false;
+  /** Per member: the rows held back until the loss after their step is known (energyResidual). */
+  private readonly completions: RowCompletion[];
+  /** The steps one more play after the end adds: the config's own run length. */
+  private readonly runLength: number;
   private readonly started = performance.now();
 
   constructor(
@@ -126,8 +109,11 @@ export class TrainingSession extends EventTarget {
     this.members = members.map(({ overrides, config: memberConfig }, index) => ({ index, overrides, label: memberLabel(overrides) || 'this run', config: memberConfig, rows: [], stepLosses: [] }));
     this.rows = this.members[0]!.rows;
     this.stepLosses = this.members[0]!.stepLosses;
+    this.completions = this.members.map((member) => new RowCompletion(member.config));
     this.frameSteps = Math.min(options.stepsPerFrame, config.stepsPerSubmit);
     this.paused = options.startPaused ?? false;
+    this.runLength = config.steps;
+    this.liveBuffers = new LiveBuffers(options.standIn, options.pace ?? nextFrame);
   }
 
   /** Steps per animation frame (per chunk) now. */
@@ -166,20 +152,21 @@ export class TrainingSession extends EventTarget {
           this.events.push(event);
           this.dispatchEvent(new CustomEvent('progress'));
         },
-        onMetrics: (row, member) => {
-          const rows = this.members[member]!.rows;
-          if (rows.length > 0 && rows.at(-1)!.step >= row.step) return; // a resumed run's first row repeats the last one
-          rows.push(row);
-          this.dispatchEvent(Object.assign(new CustomEvent('metrics', { detail: row }), { member }));
-        },
+        onMetrics: (row, member) => this.onRow(row, member),
       });
       if (!this.restarting) this.finish(results);
     } catch (error) {
-      if (this.restarting) return;
-      this.status = 'failed';
-      this.message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      this.dispatchEvent(new CustomEvent('end'));
+      if (!this.restarting) this.fail(error);
     }
+  }
+
+  private fail(error: unknown): void {
+    this.status = 'failed';
+    this.error = error;
+    // A missing upload is the user's situation, not a program error: its message is written for the page.
+    this.message = error instanceof UploadNotInTabError ? error.message : error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    this.liveBuffers.dropStandIn();
+    this.dispatchEvent(new CustomEvent('end'));
   }
 
   /** What the views draw: the single run's live buffers, or member 0's in a run set. */
@@ -188,21 +175,11 @@ export class TrainingSession extends EventTarget {
   }
 
   /**
-   * Member k's live buffers and problem, kept current as the run steps; undefined before the run started,
-   * and for members without live buffers (float64, model kinds other than two-layer).
+   * Member k's live buffers and problem, kept current as the run steps; undefined before the run started (but
+   * for the stand-in it was given), and for members without live buffers (float64, model kinds other than two-layer).
    */
   memberLive(member: number): LiveNetwork | undefined {
-    const simulation = this.liveSimulation;
-    if (simulation) {
-      if (member !== 0) return undefined;
-      const { gpu, a, W, b } = simulation.liveParameters;
-      return { gpu, a, W, ...(b ? { b } : {}), problem: simulation.trainedProblem };
-    }
-    const problem = this.memberProblems?.[member];
-    const parameters = problem ? this.liveSet?.memberLiveParameters(member) : undefined;
-    if (!parameters || !problem) return undefined;
-    const { gpu, a, W, b } = parameters;
-    return { gpu, a, W, ...(b ? { b } : {}), problem };
+    return this.liveBuffers.member(member, this.status === 'starting');
   }
 
   /** Steps taken (a run set: by its members that went furthest). */
@@ -235,6 +212,54 @@ export class TrainingSession extends EventTarget {
 
   stop(): void {
     this.scheduler?.stop();
+  }
+
+  /** Whether Play can go on after the end: a run that completed or was stopped, with no member diverged. */
+  get canContinue(): boolean {
+    return (this.status === 'completed' || this.status === 'stopped') && this.finalSimulation !== undefined && this.divergedMembers.length === 0;
+  }
+
+  /**
+   * Play after the end: the same run goes on from where it ended (its checkpoint: weights, step counter,
+   * optimizer state) for another run length (the config's steps), appending to its rows and losses; its
+   * config's steps become the new end. The views keep the ended state until the new simulation draws.
+   */
+  async continueRun(): Promise<void> {
+    const simulation = this.finalSimulation;
+    if (!simulation || !this.canContinue) throw new Error(`the run cannot go on from '${this.status}': only a completed or stopped run without a diverged member does; rewind instead`);
+    this.finalSimulation = undefined; // a second Play while the checkpoint is read does nothing
+    let checkpoint: Checkpoint<unknown>;
+    try {
+      checkpoint = { ...(await simulation.checkpoint()), learningRate: simulation.learningRate };
+    } catch (error) {
+      this.finalSimulation = simulation; // still on screen, and the run can be tried again
+      this.fail(error);
+      return;
+    }
+    const from = checkpoint.stepsTaken;
+    const end = from + this.runLength;
+    this.liveBuffers.retire(simulation);
+    this.config = withSteps(this.config, end);
+    this.members.forEach((member, k) => {
+      (member as { config: ExperimentConfig }).config = this.members.length === 1 ? this.config : withSteps(member.config, end);
+      member.result = undefined;
+      // The row at the end was completed without the next loss: the run going on logs it again and completes it.
+      if (this.completions[k]!.waitsForNextLoss && member.rows.at(-1)?.step === from) member.rows.pop();
+    });
+    this.result = undefined;
+    this.message = '';
+    this.paused = false;
+    this.events.push(`played on from step ${from} to step ${end}`);
+    this.setStatus('running');
+    void this.start(checkpoint);
+  }
+
+  /** Stops training at the next chunk without reporting an end; the buffers stay (the views may still draw them) until destroy(). */
+  halt(): void {
+    this.restarting = true;
+    this.halted = true;
+    this.scheduler?.stop();
+    this.scheduler?.resume();
   }
 
   /** lr0 of the run: the one waiting for the next simulation, else the simulation's, else the config's. */
@@ -278,12 +303,13 @@ export class TrainingSession extends EventTarget {
     scheduler.stop();
     scheduler.resume();
     await this.done;
-    scheduler.currentSimulation.destroy();
+    this.liveBuffers.retire(scheduler.currentSimulation);
     const { batchSize: _old, ...optimizer } = this.config.optimizer;
     this.config = { ...this.config, optimizer: batchSize === undefined ? optimizer : { ...optimizer, batchSize } } as ExperimentConfig;
     (this.members[0] as { config: ExperimentConfig }).config = this.config; // a single run's one member is the run
     this.stepLosses.length = checkpoint.stepsTaken;
     while (this.rows.length > 0 && this.rows.at(-1)!.step > checkpoint.stepsTaken) this.rows.pop();
+    this.completions[0]!.dropAfter(checkpoint.stepsTaken);
     this.scheduler = undefined;
     this.restarting = false;
     this.paused = wasPaused;
@@ -293,14 +319,11 @@ export class TrainingSession extends EventTarget {
 
   /** Ends the run and frees its GPU buffers. */
   async destroy(): Promise<void> {
-    this.restarting = true; // nothing more to report
-    this.scheduler?.stop();
-    this.scheduler?.resume();
+    this.halt(); // nothing more to report
     await this.done;
     this.finalSimulation?.destroy();
     this.scheduler?.currentSimulation.destroy();
-    this.liveSimulation = undefined;
-    this.liveSet = undefined;
+    this.liveBuffers.destroy();
   }
 
   /**
@@ -308,17 +331,11 @@ export class TrainingSession extends EventTarget {
    * {members: [{index, label, overrides, parameters}]}, each in its model kind's own form.
    */
   async parameters(): Promise<unknown> {
-    const simulation = this.scheduler?.currentSimulation ?? this.finalSimulation ?? this.liveSimulation;
+    const simulation = this.scheduler?.currentSimulation ?? this.finalSimulation;
     if (!simulation || !this.prepared) throw new Error('no parameters yet: the run has not started');
     const weights = await simulation.readWeights();
     if (this.members.length === 1) return this.prepared.parametersJson(weights);
-    const perMember = weights as readonly unknown[];
-    return {
-      members: await Promise.all(this.members.map(async ({ index, label, overrides, config }) => {
-        const prepared = index === 0 ? this.prepared! : await prepareRun(config, this.options.readText);
-        return { index, label, overrides, parameters: prepared.parametersJson(perMember[index]) };
-      })),
-    };
+    return membersParametersJson(this.members, weights as readonly unknown[], this.prepared, this.options.readText);
   }
 
   /** The run so far in the CLI's result.json format (the final result once the run ended); a run set's is member 0's (see setSnapshot). */
@@ -329,37 +346,47 @@ export class TrainingSession extends EventTarget {
   /** A run set so far: its config with the sweep, the set's summary and every member's result (the final ones once it ended). */
   setSnapshot(): RunSetSnapshot {
     const members = this.members.map((member) => ({ index: member.index, label: member.label, overrides: member.overrides, ...this.memberSnapshot(member) }));
-    const first = members[0]!.summary;
-    const stepsTaken = Math.max(...members.map((member) => member.summary.stepsTaken));
-    const diverged = members.filter((member) => member.summary.diverged).length;
-    const ended = this.status === 'diverged' ? 'every member diverged' : this.status === 'stopped' ? `stopped at step ${stepsTaken}` : 'completed';
-    const status = this.result ? `${ended}${diverged > 0 && diverged < members.length ? `; ${diverged} of ${members.length} members diverged` : ''}` : `running (step ${stepsTaken})`;
-    return {
-      config: this.config,
-      summary: { ...first, stepsTaken, finalLoss: first.finalLoss, diverged: diverged === members.length, status, memberCount: members.length },
-      members,
-    };
+    const ended = this.result && (this.status === 'diverged' || this.status === 'stopped') ? this.status : this.result ? 'completed' : undefined;
+    return runSetSnapshot(this.config, members, ended);
   }
 
+  /** The member's result once the run ended; while it trains, the result of a run stopped at its latest known loss. */
   private memberSnapshot(member: SessionMember): ExperimentResult {
     if (member.result) return member.result;
-    const wallSeconds = (performance.now() - this.started) / 1000;
-    const stepsTaken = member.stepLosses.length;
-    return {
+    return memberSoFar(member, {
       config: this.members.length === 1 ? this.config : member.config,
-      metrics: member.rows,
-      stepLosses: member.stepLosses,
-      summary: {
-        backend: this.config.backend, device: this.scheduler?.currentSimulation.device ?? '', stepsTaken,
-        finalLoss: member.rows.at(-1)?.loss ?? member.stepLosses.at(-1) ?? NaN, diverged: false,
-        status: `running (step ${stepsTaken})`, wallSeconds, stepsPerSecond: stepsTaken / Math.max(wallSeconds, 1e-9), events: this.events,
-      },
-    };
+      backend: this.config.backend,
+      device: this.scheduler?.currentSimulation.device ?? '',
+      wallSeconds: (performance.now() - this.started) / 1000,
+      events: this.events,
+      lossMetric: this.prepared?.lossMetric ?? 'loss',
+    });
+  }
+
+  /** A logged row: charted once complete (an energyResidual row once the next step's loss is back). */
+  private onRow(row: MetricsRow, k: number): void {
+    const member = this.members[k]!;
+    const completion = this.completions[k]!;
+    const latest = Math.max(member.rows.at(-1)?.step ?? -1, completion.lastWaitingStep ?? -1);
+    if (latest >= row.step) return; // a resumed run's first row repeats the last one
+    this.appendRows(k, completion.add(row, member.stepLosses));
+  }
+
+  private appendRows(k: number, rows: readonly MetricsRow[]): void {
+    for (const row of rows) {
+      this.members[k]!.rows.push(row);
+      this.dispatchEvent(Object.assign(new CustomEvent('metrics', { detail: row }), { member: k }));
+    }
   }
 
   private attach(scheduler: Scheduler, prepared: PreparedRun): void {
     this.scheduler = scheduler;
     this.prepared = prepared;
+    if (this.halted) {
+      // Replaced before it started: it ends at once, its simulation kept for destroy().
+      scheduler.stop();
+      return;
+    }
     scheduler.setStepsPerSubmit(Math.min(this.frameSteps, scheduler.maxStepsPerSubmit));
     if (this.pendingLearningRate !== undefined) scheduler.setLearningRate(this.pendingLearningRate);
     this.pendingLearningRate = undefined;
@@ -368,22 +395,16 @@ export class TrainingSession extends EventTarget {
     this.trackSimulation();
   }
 
-  /** A device loss swaps the simulation: the views must follow the new buffers. */
+  /** A device loss, a batch switch or playing on swaps the simulation: the views must follow the new buffers. */
   private trackSimulation(): void {
-    const current = this.scheduler?.currentSimulation;
-    const gpuSimulation = current instanceof GpuSimulation ? current : undefined;
-    const setSimulation = current instanceof RunSetSimulation ? current : undefined;
-    if (gpuSimulation === this.liveSimulation && setSimulation === this.liveSet) return;
-    this.liveSimulation = gpuSimulation;
-    this.liveSet = setSimulation;
-    this.dispatchEvent(new CustomEvent('source'));
+    if (this.liveBuffers.follow(this.scheduler?.currentSimulation)) this.dispatchEvent(new CustomEvent('source'));
   }
 
   /** Each member's problem, for its views (two-layer members on the GPU); the same data and networks the run builds. */
   private async buildMemberProblems(configs: readonly ExperimentConfig[]): Promise<void> {
     if (configs[0]!.model.kind !== 'two-layer' || configs[0]!.backend !== 'gpu') return;
     try {
-      this.memberProblems = await Promise.all(configs.map((config) => buildProblem(config, this.options.readText)));
+      this.liveBuffers.setProblems(await Promise.all(configs.map((config) => buildProblem(config, this.options.readText))));
       this.dispatchEvent(new CustomEvent('source'));
     } catch {
       // The run reports what is wrong with its configs; the views just stay empty.
@@ -398,14 +419,12 @@ export class TrainingSession extends EventTarget {
     for (const member of this.members) {
       const stepLosses = member.stepLosses;
       for (let t = 0; t < steps; t++) stepLosses[firstStep + t] = losses[t * count + member.index]!;
+      this.appendRows(member.index, this.completions[member.index]!.settle(stepLosses));
     }
     this.trackSimulation();
-    const stop = this.options.stopBelowLoss;
-    // A run set stops once every member's latest loss is below the threshold.
-    const latest = steps > 0 ? this.members.map((member) => losses[(steps - 1) * count + member.index]!) : [event.loss];
-    if (stop !== undefined && latest.every((loss) => loss < stop)) {
-      const shown = count === 1 ? `loss ${event.loss.toExponential(3)}` : `every member's loss (at most ${Math.max(...latest).toExponential(3)})`;
-      this.message = `stopped: ${shown} fell below ${stop}`;
+    const stopped = stopRuleMessage(event, count, this.options.stopBelowLoss);
+    if (stopped) {
+      this.message = stopped;
       this.scheduler?.stop();
     }
     this.dispatchEvent(new CustomEvent('progress', { detail: event }));
@@ -417,18 +436,14 @@ export class TrainingSession extends EventTarget {
       // A resumed run's losses start at the checkpoint: keep ours before it.
       memberResult.stepLosses.forEach((loss, step) => (member.stepLosses[step] = loss));
       member.stepLosses.length = memberResult.summary.stepsTaken + (memberResult.summary.diverged ? 1 : 0);
+      this.appendRows(k, this.completions[k]!.flush(member.stepLosses));
       member.result = { ...memberResult, metrics: member.rows, stepLosses: member.stepLosses, summary: { ...memberResult.summary, events: this.events } };
     });
-    const result = this.members[0]!.result!;
-    this.result = result;
-    // A run set has diverged only when every member has; otherwise it ended as its scheduler did.
-    const everyDiverged = this.members.every((member) => member.result!.summary.diverged);
-    const stopped = this.members.some((member) => member.result!.summary.status.startsWith('stopped'));
-    this.status = everyDiverged ? 'diverged' : stopped ? 'stopped' : 'completed';
-    const diverged = this.divergedMembers;
-    const endStatus = this.members.length === 1 ? result.summary.status : everyDiverged ? 'every member diverged' : stopped ? `stopped at step ${this.stepsTaken}` : 'completed';
-    const note = this.members.length > 1 && diverged.length > 0 && !everyDiverged ? `; ${diverged.length} of ${this.members.length} members diverged (${diverged.map((member) => member.label).join('; ')})` : '';
-    if (!this.message || this.status !== 'stopped') this.message = `${endStatus}${note}`;
+    this.result = this.members[0]!.result!;
+    const { status, message } = endOf(this.members, this.stepsTaken);
+    this.status = status;
+    // A stop rule's message says more than "stopped at step k".
+    if (!this.message || status !== 'stopped') this.message = message;
     // The last state stays on screen: the simulation lives until destroy().
     this.finalSimulation = this.scheduler?.currentSimulation;
     this.scheduler = undefined;

@@ -256,3 +256,11 @@ export function ownerOf(root: FieldNode, errorPath: string, hidden: readonly str
   }
   return root.path === '' ? undefined : root;
 }
+
+/** The node at a dotted `path` in the tree `root` ('' is the root itself), or undefined where the config has none. */
+export function findNode(root: FieldNode, path: string): FieldNode | undefined {
+  if (path === root.path) return root;
+  if (root.kind !== 'group') return undefined;
+  const child = root.children.find((node) => path === node.path || path.startsWith(`${node.path}.`));
+  return child && findNode(child, path);
+}

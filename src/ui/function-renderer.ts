@@ -1,20 +1,21 @@
 /**
  * GPU resources and per-frame encoding of <gradflow-function-view>: f on a grid (compute), its range
  * (compute), then the heat map (d = 2) or curve (d = 1) and the data points, all reading the source's live
- * buffers. Nothing is read back except the frame for PNG export.
+ * buffers. Nothing is read back on the per-frame path: the range is read a few times a second for the
+ * colour bar's and the axes' numbers, the frame for PNG export.
  */
 import { FUNCTION_GRID_PARAMS, functionGridSource } from '../../shaders/function-grid.wgsl';
 import { FUNCTION_RANGE_PARAMS, functionRangeSource } from '../../shaders/function-range.wgsl';
 import { functionHeatmapSource } from '../../shaders/function-heatmap.wgsl';
 import { functionCurveSource } from '../../shaders/function-curve.wgsl';
-import { functionPointsSource } from '../../shaders/function-points.wgsl';
+import { functionPointMarksSource } from '../../shaders/function-point-marks.wgsl';
 import { FUNCTION_VIEW_PARAMS } from '../../shaders/function-view-common.wgsl';
 import { ELEMENTWISE_WORKGROUP_SIZE } from '../../shaders/constants';
 import { bindKernel, type BoundKernel, type KernelSource } from '../gpu/kernel';
 import type { GpuContext } from '../gpu/device';
 import type { FunctionSource } from './particle-source';
 import { BACKGROUND } from './particle-renderer';
-import { FrameTarget, createRenderPipeline, frameErrorScope, storageFrom, type RgbaPixels } from './gpu-view-helpers';
+import { FrameTarget, createRenderPipeline, frameErrorScope, readSmallBuffer, storageFrom, type RgbaPixels } from './gpu-view-helpers';
 
 type NoVariant = Record<string, never>;
 const NO_VARIANT: NoVariant = {};
@@ -45,8 +46,10 @@ export class FunctionRenderer {
   private readonly viewUniform: GPUBuffer;
   private readonly points: GPUBuffer;
   private readonly zeroBias: GPUBuffer | undefined;
-  private readonly pointCount: number;
-  private readonly dataYRange: [number, number];
+  /** Number of data points drawn. */
+  readonly pointCount: number;
+  /** (min, max) of the targets y_i (d = 1; the empty range [3e38, -3e38] otherwise), which the curve's vertical range includes. */
+  readonly dataYRange: [number, number];
   private readonly target: FrameTarget;
   private readonly gridX: number;
   private readonly gridY: number;
@@ -105,7 +108,7 @@ export class FunctionRenderer {
       curve
         ? createRenderPipeline(device, 'function-view/curve', functionCurveSource(), 'curve_vertex', 'curve_fragment', this.format, undefined, 'line-strip')
         : createRenderPipeline(device, 'function-view/heatmap', functionHeatmapSource(), 'heatmap_vertex', 'heatmap_fragment', this.format),
-      createRenderPipeline(device, 'function-view/points', functionPointsSource(), 'points_vertex', 'points_fragment', this.format),
+      createRenderPipeline(device, 'function-view/points', functionPointMarksSource(), 'marks_vertex', 'marks_fragment', this.format),
     ]);
     const entries = (buffers: GPUBuffer[]) => buffers.map((buffer, binding) => ({ binding, resource: { buffer } }));
     this.plot = {
@@ -185,6 +188,12 @@ export class FunctionRenderer {
     endScope();
   }
 
+  /** (min, max) of f over the grid of the last frame (the copy queues behind it): the colour bar's ends, the d = 1 axis. */
+  async readValueRange(): Promise<[number, number]> {
+    const [lo, hi] = new Float32Array(await readSmallBuffer(this.source.device, this.valueRange, 0, 8));
+    return [lo!, hi!];
+  }
+
   /** The last frame as RGBA8 (PNG export). */
   readFrame(): Promise<RgbaPixels> {
     return this.target.read();
@@ -227,4 +236,26 @@ export function parseExtent(text: string | undefined, inputDim: number): PlotExt
   const [x0, x1, y0 = 0, y1 = 0] = v as [number, number, number?, number?];
   if (!(x0 < x1) || (inputDim === 2 && !(y0 < y1))) return undefined;
   return { x0, x1, y0, y1 };
+}
+
+/**
+ * The d = 1 plot's vertical range, as curve_y_range() in shaders/function-view-common.wgsl.ts computes it: the
+ * curve's range and the targets', padded 8 percent ([-1, 1] before anything is known).
+ */
+export function curveYRange(valueRange: readonly [number, number], dataYRange: readonly [number, number]): [number, number] {
+  let lo = Math.min(valueRange[0], dataYRange[0]);
+  let hi = Math.max(valueRange[1], dataYRange[1]);
+  if (!(lo <= hi)) [lo, hi] = [-1, 1];
+  const pad = Math.max(0.08 * (hi - lo), 1e-6);
+  return [lo - pad, hi + pad];
+}
+
+/** `extent` widened about its centre so one data unit spans as many pixels in x as in y on a `width` x `height` canvas. */
+export function equalAspectExtent(extent: PlotExtent, width: number, height: number): PlotExtent {
+  if (!(width > 0 && height > 0)) return extent;
+  const { x0, x1, y0, y1 } = extent;
+  const perPixel = Math.max((x1 - x0) / width, (y1 - y0) / height);
+  const [cx, cy] = [(x0 + x1) / 2, (y0 + y1) / 2];
+  const [hx, hy] = [(perPixel * width) / 2, (perPixel * height) / 2];
+  return { x0: cx - hx, x1: cx + hx, y0: cy - hy, y1: cy + hy };
 }

@@ -4,7 +4,9 @@
  *
  * Properties: config (the raw config object a user writes), hiddenFields (attribute hidden-fields,
  * comma-separated dotted paths such as "optimizer,data.teacher"; "preset" hides the picker), preset
- * (the selected preset's name), presets (default: PRESETS). Read-only: errors, valid.
+ * (the selected preset's name), presets (default: PRESETS), folded (each group of the schema in a
+ * closed <details>: the top-level fields as "run", then model, data, optimizer, metrics...; a group with a
+ * problem opens). Read-only: errors, valid.
  * Events (bubbling, composed): config-change {config, valid, errors} after every edit (text and number
  * fields on commit: Enter or leaving the field), preset-select {name} when a preset is picked (then a
  * config-change with the preset's config).
@@ -61,6 +63,14 @@ export class GradflowConfigEditor extends LitElement {
     .preset p { margin: 0.25rem 0; }
     .summary { font-weight: 600; }
     .explanation { opacity: 0.85; }
+    details.section { border: 1px solid color-mix(in srgb, currentColor 25%, transparent); border-radius: 6px; }
+    details.section > summary { cursor: pointer; padding: 0.35rem 0.6rem; font-weight: 600; }
+    details.section > summary .note { font-weight: 400; opacity: 0.75; }
+    details.section > summary .count { font-weight: 400; color: var(--gf-error-color, light-dark(#b00020, #ff8a80)); }
+    details.section > .fields { padding: 0 0.6rem 0.6rem; }
+    /* The summary names the group: its fieldset needs no frame or visible legend of its own. */
+    details.section > .fields > fieldset { border: none; padding: 0; }
+    details.section > .fields > fieldset > legend { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
     @container (max-width: 28rem) { .field { grid-template-columns: minmax(0, 1fr); } }
   `;
 
@@ -72,11 +82,15 @@ export class GradflowConfigEditor extends LitElement {
   @property() preset = '';
   /** The presets the picker offers. */
   @property({ attribute: false }) presets: readonly Preset[] = PRESETS;
+  /** Each group of the schema in a <details>, closed until opened or until it holds a problem. */
+  @property({ type: Boolean }) folded = false;
 
   private validation: FieldError[] = [];
   /** JSON fields whose text does not parse: the text as typed, and the parse error, by path. */
   private drafts = new Map<string, { text: string; error: string }>();
   private editing = false;
+  /** The folded sections open now (kept across renders: a section whose problem was fixed stays open). */
+  private readonly openSections = new Set<string>();
 
   /** The problems of the current config: parseConfig's, then unparsable JSON fields. */
   get errors(): FieldError[] {
@@ -112,9 +126,27 @@ export class GradflowConfigEditor extends LitElement {
         ? html`<div class="error" role="alert" data-testid="unplaced-errors">${unplaced.map((e) => html`<p class="error">${e.path ? `${e.path}: ` : ''}${e.message}</p>`)}</div>`
         : nothing}
       <form class="fields" @submit=${(event: Event) => event.preventDefault()} novalidate>
-        ${root.children.map((child) => this.renderNode(child, owned))}
+        ${this.folded ? this.renderSections(root, owned, errors) : root.children.map((child) => this.renderNode(child, owned))}
       </form>
     `;
+  }
+
+  /** The top-level fields as one "run" section, then a section per group; empty sections (all hidden) left out. */
+  private renderSections(root: GroupNode, owned: Map<string, FieldError[]>, errors: readonly FieldError[]): TemplateResult[] {
+    const visible = root.children.filter((child) => !isHidden(child.path, this.hiddenFields));
+    const sections = [
+      { key: 'run', note: 'steps, seed, backend, loss…', nodes: visible.filter((child) => child.kind !== 'group') },
+      ...visible.filter((child) => child.kind === 'group').map((group) => ({ key: group.path, note: group.kind === 'group' && group.variant ? group.variant.current : '', nodes: [group] })),
+    ].filter((section) => section.nodes.length > 0);
+    return sections.map(({ key, note, nodes }) => {
+      const problems = errors.filter((error) => nodes.some((node) => error.path === node.path || error.path.startsWith(`${node.path}.`))).length;
+      const open = this.openSections.has(key) || problems > 0;
+      return html`<details class="section" data-section=${key} ?open=${open}
+          @toggle=${(event: Event) => ((event.target as HTMLDetailsElement).open ? this.openSections.add(key) : this.openSections.delete(key))}>
+        <summary>${key}${note ? html` <span class="note">${note}</span>` : nothing}${problems > 0 ? html` <span class="count">(${problems} problem${problems === 1 ? '' : 's'})</span>` : nothing}</summary>
+        <div class="fields">${nodes.map((node) => this.renderNode(node, owned))}</div>
+      </details>`;
+    });
   }
 
   private renderPresetPicker(): TemplateResult {

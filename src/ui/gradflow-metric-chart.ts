@@ -14,6 +14,8 @@
  * Values a series marks unconverged get a hollow grey marker on top of the line, a legend entry
  * "<run>: not converged" and a line in the note with each one's reason.
  * Attribute log-steps puts the steps on a log axis too (step 0 left out).
+ * A run logged much more sparsely than the chart's densest run (test loss every 25 steps beside the train
+ * loss at every step) is drawn as markers without a line, its legend entry saying how often it was logged.
  */
 import { LitElement, css, html, unsafeCSS } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
@@ -21,7 +23,7 @@ import uPlot from 'uplot';
 import uPlotCss from 'uplot/dist/uPlot.min.css?inline';
 import { describeMetric, type ReferenceLine } from './metric-descriptions';
 import { chartTheme, type ChartTheme } from './chart-theme';
-import { alignedData, hasUnconverged, unconvergedNotes, unconvergedSummary, type MetricSeries } from './metric-chart-series';
+import { alignedData, displayLabel, hasUnconverged, sparseRuns, unconvergedNotes, unconvergedSummary, type MetricSeries } from './metric-chart-series';
 import { decadeGrid, drawReferenceLabels, formatTick } from './metric-chart-axes';
 
 const DEFAULT_HEIGHT_PX = 240;
@@ -32,6 +34,9 @@ const LINE_WIDTH_PX = 1.5;
 /** Hollow markers of unconverged values: diameter and outline in CSS px. */
 const UNCONVERGED_MARKER_PX = 9;
 const UNCONVERGED_OUTLINE_PX = 2;
+/** Filled markers of a sparsely logged run: diameter in CSS px; its legend rows carry the class (a round marker). */
+const SPARSE_MARKER_PX = 7;
+const SPARSE_CLASS = 'gf-sparse';
 
 @customElement('gradflow-metric-chart')
 export class GradflowMetricChart extends LitElement {
@@ -44,6 +49,7 @@ export class GradflowMetricChart extends LitElement {
       .plot { width: 100%; min-width: 0; }
       .u-legend { font-size: 0.8rem; }
       .u-legend .u-marker { border-radius: 2px; }
+      .u-legend .gf-sparse .u-marker { border-radius: 50%; }
     `,
   ];
 
@@ -144,7 +150,8 @@ export class GradflowMetricChart extends LitElement {
     context.font = `${12 * scale}px system-ui, sans-serif`;
     context.textBaseline = 'middle';
     let x = 8 * scale;
-    const entries: [string, string][] = [[this.axisLabel, theme.foreground], ...this.series.map((s, i): [string, string] => [s.label, s.color ?? theme.series(i)])];
+    const sparse = sparseRuns(this.series);
+    const entries: [string, string][] = [[this.axisLabel, theme.foreground], ...this.series.map((s, i): [string, string] => [displayLabel(s, sparse[i]!), s.color ?? theme.series(i)])];
     for (const [text, color] of entries) {
       context.fillStyle = color;
       context.fillText(text, x, header / 2);
@@ -217,10 +224,12 @@ export class GradflowMetricChart extends LitElement {
     const logSteps = this.effectiveLogSteps;
     const { data, ignored } = alignedData(this.series, references, log, logSteps);
     const flagged = this.series.map(hasUnconverged);
-    const key = JSON.stringify([log, logSteps, this.axisLabel, this.height, this.hideLegend, this.series.map((s) => [s.label, s.color, s.dash]), flagged, references.map((r) => r.label)]);
+    const sparse = sparseRuns(this.series);
+    const labels = this.series.map((s, i) => displayLabel(s, sparse[i]!));
+    const key = JSON.stringify([log, logSteps, this.axisLabel, this.height, this.hideLegend, this.series.map((s) => [s.color, s.dash]), labels, sparse, flagged, references.map((r) => r.label)]);
     if (!this.plot || key !== this.plotKey) {
       this.plot?.destroy();
-      this.plot = new uPlot(this.options(log, logSteps, references), data, this.container);
+      this.plot = new uPlot(this.options(log, logSteps, references, sparse, labels), data, this.container);
       this.plotKey = key;
     } else {
       this.plot.setData(data);
@@ -234,7 +243,7 @@ export class GradflowMetricChart extends LitElement {
     }
   }
 
-  private options(log: boolean, logSteps: boolean, references: readonly ReferenceLine[]): uPlot.Options {
+  private options(log: boolean, logSteps: boolean, references: readonly ReferenceLine[], sparse: readonly boolean[], labels: readonly string[]): uPlot.Options {
     const theme = this.theme!;
     const axis = (label: string): uPlot.Axis => ({
       label,
@@ -244,7 +253,7 @@ export class GradflowMetricChart extends LitElement {
       font: '11px system-ui, sans-serif',
       labelFont: '12px system-ui, sans-serif',
     });
-    return {
+    const options: uPlot.Options = {
       width: this.plotWidth(),
       height: this.height,
       scales: { x: logSteps ? { time: false, distr: 3, log: 10 } : { time: false }, y: log ? { distr: 3, log: 10 } : {} },
@@ -256,7 +265,15 @@ export class GradflowMetricChart extends LitElement {
         { label: 'step' },
         // Each run's line, then (when it has any) its unconverged values as hollow markers without a line, drawn on top.
         ...this.series.flatMap((run, i): uPlot.Series[] => [
-          { label: run.label, stroke: run.color ?? theme.series(i), width: LINE_WIDTH_PX, spanGaps: false, ...(run.dash && run.dash.length > 0 ? { dash: [...run.dash] } : {}) },
+          sparse[i]
+            ? {
+                label: labels[i],
+                class: SPARSE_CLASS,
+                stroke: run.color ?? theme.series(i),
+                paths: () => null,
+                points: { show: true, size: SPARSE_MARKER_PX, width: 1, stroke: run.color ?? theme.series(i), fill: run.color ?? theme.series(i) },
+              }
+            : { label: labels[i], stroke: run.color ?? theme.series(i), width: LINE_WIDTH_PX, spanGaps: false, ...(run.dash && run.dash.length > 0 ? { dash: [...run.dash] } : {}) },
           ...(hasUnconverged(run)
             ? [{
                 label: `${run.label}: not converged`,
@@ -271,6 +288,10 @@ export class GradflowMetricChart extends LitElement {
       legend: { show: !this.hideLegend },
       hooks: { draw: [(plot) => drawReferenceLabels(plot, references, theme.reference)] },
     };
+    // A sparse run's legend marker is a filled dot like its markers (uPlot's default fills it with the series' area fill: none).
+    const dotFill = new Map(options.series.flatMap((s, k) => (s.class === SPARSE_CLASS ? [[k, s.stroke as string] as const] : [])));
+    options.legend!.markers = { fill: (plot, k) => dotFill.get(k) ?? (plot.series[k]!.fill as (u: uPlot, k: number) => string)(plot, k) };
+    return options;
   }
 }
 

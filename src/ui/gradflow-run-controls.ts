@@ -38,6 +38,10 @@ export class GradflowRunControls extends LitElement {
   @property({ type: Boolean }) playing = false;
   /** Whether a run exists to command (false while starting or after a failure). */
   @property({ type: Boolean }) ready = false;
+  /** Whether the run has ended and Play plays on from where it ended (completed or stopped). */
+  @property({ type: Boolean, attribute: 'can-continue' }) canContinue = false;
+  /** Settings not shown (a link's `hide`, e.g. the optimizer's learning rate and batch size). */
+  @property({ attribute: false }) hiddenSettings: readonly RunSettingName[] = [];
   @property({ type: Number, attribute: 'learning-rate' }) learningRate = 0.1;
   /** Empty: full batch. */
   @property({ type: Number, attribute: 'batch-size' }) batchSize: number | undefined;
@@ -59,16 +63,15 @@ export class GradflowRunControls extends LitElement {
     const command = (name: RunCommand) => () => this.emit('run-command', { command: name });
     return html`
       <div class="buttons" role="toolbar" aria-label="Run controls">
-        <button ?disabled=${!this.ready} @click=${command(this.playing ? 'pause' : 'play')} data-testid="play">${this.playing ? 'Pause' : 'Play'}</button>
+        <button ?disabled=${!this.ready && !this.canContinue} @click=${command(this.playing ? 'pause' : 'play')} data-testid="play"
+          title=${this.canContinue ? 'Play on from where the run ended' : ''}>${this.playing ? 'Pause' : 'Play'}</button>
         <button ?disabled=${!this.ready} @click=${command('step')} title="Take one step (pauses)">Step</button>
         <button @click=${command('rewind')} title="Start again from the same initialization">Rewind</button>
         <button ?disabled=${!this.ready} @click=${command('stop')}>Stop</button>
       </div>
       <div class="fields">
-        ${this.field('learningRate', this.learningRate)}
-        ${this.field('batchSize', this.batchSize)}
-        ${this.field('stepsPerFrame', this.stepsPerFrame)}
-        ${this.field('stopBelowLoss', this.stopBelowLoss)}
+        ${(['learningRate', 'batchSize', 'stepsPerFrame', 'stopBelowLoss'] as const).filter((name) => !this.hiddenSettings.includes(name))
+          .map((name) => this.field(name, this[name]))}
       </div>
     `;
   }

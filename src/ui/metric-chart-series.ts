@@ -20,6 +20,37 @@ export interface MetricSeries {
 
 /** Unconverged values listed by step in the note (the rest are counted). */
 const LISTED_UNCONVERGED = 3;
+/**
+ * A run logged at least this many times more sparsely than the chart's densest run is drawn as markers
+ * alone: a line between its far-apart values (test loss every 25 steps beside the train loss at every
+ * step) would draw a straight segment where nothing was measured, far from the dense curve.
+ */
+export const SPARSE_FACTOR = 4;
+
+/** The run's usual gap between logged steps (the median gap), undefined with fewer than two values. */
+export function loggingInterval(run: MetricSeries): number | undefined {
+  const steps = run.steps.filter(Number.isFinite);
+  const gaps = steps.slice(1).map((step, i) => step - steps[i]!).filter((gap) => gap > 0).sort((x, y) => x - y);
+  return gaps.length === 0 ? undefined : gaps[Math.floor((gaps.length - 1) / 2)];
+}
+
+/** Per run: drawn as markers without a line (logged much more sparsely than the chart's densest run, or a single value beside a line). */
+export function sparseRuns(series: readonly MetricSeries[]): boolean[] {
+  const intervals = series.map(loggingInterval);
+  const densest = Math.min(...intervals.filter((k): k is number => k !== undefined));
+  if (!Number.isFinite(densest)) return series.map(() => false);
+  return series.map((run, i) => {
+    const interval = intervals[i];
+    if (interval === undefined) return run.steps.length === 1;
+    return interval > 1 && interval >= SPARSE_FACTOR * densest;
+  });
+}
+
+/** The legend's name of a run: a sparse one says how often it was logged ("test loss (every 25 steps)"). */
+export function displayLabel(run: MetricSeries, sparse: boolean): string {
+  const interval = loggingInterval(run);
+  return sparse && interval !== undefined && !/\bevery\b/.test(run.label) ? `${run.label} (every ${interval} steps)` : run.label;
+}
 
 /** Whether any of the run's values is marked unconverged (then it gets its column of hollow markers). */
 export const hasUnconverged = (run: MetricSeries) => (run.unconverged ?? []).some((note) => note !== undefined);

@@ -16,8 +16,17 @@ export interface Marker {
   readonly color: readonly [number, number, number, number];
 }
 
-/** Markers for the teacher neurons (black rings) and the target measure, in the view's plane. */
-export function overlayMarkers(source: ParticleSource, basis: Float32Array, mode: ProjectionModeCode, drawCircle: boolean): Marker[] {
+/** Colour of the teacher rings on the light theme's white; a dark theme passes its light text colour. */
+export const TEACHER_RING_COLOR = [0, 0, 0, 1] as const;
+
+/** Markers for the teacher neurons (rings in `teacherColor`) and the target measure, in the view's plane. */
+export function overlayMarkers(
+  source: ParticleSource,
+  basis: Float32Array,
+  mode: ProjectionModeCode,
+  drawCircle: boolean,
+  teacherColor: readonly [number, number, number, number] = TEACHER_RING_COLOR,
+): Marker[] {
   const d = source.inputDim;
   const markers: Marker[] = [];
   const target = source.target;
@@ -32,7 +41,7 @@ export function overlayMarkers(source: ParticleSource, basis: Float32Array, mode
   if (teacher) {
     for (let r = 0; r < teacher.a.length; r++) {
       const [x, y] = projectParticle(teacher.a[r]!, teacher.W.subarray(r * d, (r + 1) * d), basis, mode);
-      markers.push({ x, y, radius: 7, style: MARKER_STYLES.pixelRing, color: [0, 0, 0, 1] });
+      markers.push({ x, y, radius: 7, style: MARKER_STYLES.pixelRing, color: teacherColor });
     }
   }
   return markers;

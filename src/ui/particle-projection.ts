@@ -61,6 +61,11 @@ export function teacherBasis(teacherW: ArrayLike<number>, inputDim: number): Flo
 
 /** Top two eigenvectors of the symmetric d x d second-moment matrix S (row-major), largest eigenvalue first. */
 export function pcaBasis(moments: ArrayLike<number>, inputDim: number): Float32Array {
+  return pcaDecomposition(moments, inputDim).basis;
+}
+
+/** The PCA basis (as pcaBasis) and the shares lambda_1 / tr S, lambda_2 / tr S of the second moment along it (0 for S = 0). */
+export function pcaDecomposition(moments: ArrayLike<number>, inputDim: number): { basis: Float32Array; shares: [number, number] } {
   const d = inputDim;
   const rows = Array.from({ length: d }, (_, k) => Array.from({ length: d }, (_, l) => 0.5 * (moments[k * d + l]! + moments[l * d + k]!)));
   const decomposition = new EigenvalueDecomposition(new Matrix(rows), { assumeSymmetric: true });
@@ -76,7 +81,10 @@ export function pcaBasis(moments: ArrayLike<number>, inputDim: number): Float32A
     const sign = vectors.get(pivot, column) < 0 ? -1 : 1;
     for (let k = 0; k < d; k++) basis[r * d + k] = sign * vectors.get(k, column);
   }
-  return basis;
+  // S is positive semi-definite: its trace is the sum of its eigenvalues (tiny negative ones are rounding).
+  const trace = rows.reduce((sum, row, k) => sum + row[k]!, 0);
+  const share = (r: number) => (trace > 0 && order[r] ? Math.max(0, order[r]![0]) / trace : 0);
+  return { basis, shares: [share(0), share(1)] };
 }
 
 /** A particle (a, w) in the view's plane, as project() in WGSL computes it. */
@@ -119,6 +127,14 @@ export function planeToNdc(point: readonly [number, number], bounds: ArrayLike<n
     [halfX, halfY] = [s * aspect, s];
   }
   return [((point[0] - 0.5 * (loX + hiX)) / halfX) * view.zoom + view.panX, ((point[1] - 0.5 * (loY + hiY)) / halfY) * view.zoom + view.panY];
+}
+
+/** The inverse of planeToNdc: the plane point drawn at clip-space point `ndc` (for the axes' tick values). */
+export function ndcToPlane(ndc: readonly [number, number], bounds: ArrayLike<number>, view: ViewTransformState): [number, number] {
+  // planeToNdc is affine per axis: recover its scale and offset from two points.
+  const [ox, oy] = planeToNdc([0, 0], bounds, view);
+  const [ux, uy] = planeToNdc([1, 1], bounds, view);
+  return [(ndc[0] - ox) / (ux - ox), (ndc[1] - oy) / (uy - oy)];
 }
 
 /** Clip space -> pixel (column, row from the top) of a canvas of the given size. */

@@ -1,8 +1,8 @@
 /**
  * GPU resources and per-frame encoding of <gradflow-particle-view>: the bounds reduction, the moments
  * for the PCA basis, picking, and the particle / overlay / trail draws. Everything reads the source's
- * live a and W buffers; the only readbacks are the d x d moments, the 8-byte pick result and one
- * particle's (a, w row).
+ * live a and W buffers; the only readbacks are the d x d moments, the 8-byte pick result, one
+ * particle's (a, w row) and, a few times a second for the axes, the 20-byte fitted box.
  */
 import { BOUNDS_PARTIAL_STRIDE, boundsPartialCount, particleBoundsFinalSource, particleBoundsPartialSource } from '../../shaders/particle-bounds.wgsl';
 import { PARTICLE_MOMENTS_PARAMS, particleMomentsSource } from '../../shaders/particle-moments.wgsl';
@@ -17,6 +17,7 @@ import type { GpuContext } from '../gpu/device';
 import type { ParticleSource } from './particle-source';
 import type { Marker } from './overlay-markers';
 import { FrameTarget, createRenderPipeline, frameErrorScope, readSmallBuffer, storageFrom, type RgbaPixels } from './gpu-view-helpers';
+import type { GpuColour } from './view-theme';
 
 type NoVariant = Record<string, never>;
 const NO_VARIANT: NoVariant = {};
@@ -32,7 +33,7 @@ const momentsKernel = kernel('particle_moments', particleMomentsSource);
 const pickDistanceKernel = kernel('pick_distance', particlePickDistanceSource);
 const pickIndexKernel = kernel('pick_index', particlePickIndexSource);
 
-/** Background of the plot (white). */
+/** Background of the plot in the light theme (white); a frame's state carries the theme's own. */
 export const BACKGROUND = { r: 1, g: 1, b: 1, a: 1 } as const;
 
 /** Everything about a frame that the element decides (CSS pixels are already multiplied by devicePixelRatio). */
@@ -50,6 +51,8 @@ export interface ParticleViewState {
   readonly trails: boolean;
   /** Opacity of the background blended over the trail texture each frame (0..1). */
   readonly trailFade: number;
+  /** The plot's background (the page theme's; default white). */
+  readonly background?: GpuColour;
 }
 
 export interface PickedParticle {
@@ -261,9 +264,10 @@ export class ParticleRenderer {
     this.encodeCompute(encoder, params, withMoments);
     const m = this.source.width;
     const target = this.target.ensure(state.canvasWidth, state.canvasHeight);
+    const background = state.background ?? BACKGROUND;
     if (state.trails) {
-      const trail = this.trailFor(target);
-      device.queue.writeBuffer(this.fadeUniform, 0, new Float32Array([BACKGROUND.r, BACKGROUND.g, BACKGROUND.b, Math.min(1, Math.max(0, state.trailFade))]));
+      const trail = this.trailFor(target, background);
+      device.queue.writeBuffer(this.fadeUniform, 0, new Float32Array([background.r, background.g, background.b, Math.min(1, Math.max(0, state.trailFade))]));
       const pass = encoder.beginRenderPass({ label: 'particle-view/trail', colorAttachments: [{ view: trail.createView(), loadOp: 'load', storeOp: 'store' }] });
       pass.setPipeline(this.pipelines.fade);
       pass.setBindGroup(0, this.bindGroups.fade);
@@ -277,7 +281,7 @@ export class ParticleRenderer {
     } else {
       this.trailTexture?.destroy();
       this.trailTexture = undefined;
-      const pass = encoder.beginRenderPass({ label: 'particle-view/draw', colorAttachments: [{ view: target.createView(), clearValue: BACKGROUND, loadOp: 'clear', storeOp: 'store' }] });
+      const pass = encoder.beginRenderPass({ label: 'particle-view/draw', colorAttachments: [{ view: target.createView(), clearValue: background, loadOp: 'clear', storeOp: 'store' }] });
       this.drawParticles(pass, m);
       this.drawOverlay(pass);
       pass.end();
@@ -326,7 +330,7 @@ export class ParticleRenderer {
     return staging;
   }
 
-  private trailFor(target: GPUTexture): GPUTexture {
+  private trailFor(target: GPUTexture, background: GpuColour): GPUTexture {
     const current = this.trailTexture;
     if (current && current.width === target.width && current.height === target.height) return current;
     current?.destroy();
@@ -338,7 +342,7 @@ export class ParticleRenderer {
     });
     // A new trail starts as the background.
     const encoder = this.source.device.createCommandEncoder({ label: 'particle-view/trail-clear' });
-    encoder.beginRenderPass({ colorAttachments: [{ view: trail.createView(), clearValue: BACKGROUND, loadOp: 'clear', storeOp: 'store' }] }).end();
+    encoder.beginRenderPass({ colorAttachments: [{ view: trail.createView(), clearValue: background, loadOp: 'clear', storeOp: 'store' }] }).end();
     this.source.device.queue.submit([encoder.finish()]);
     this.trailTexture = trail;
     return trail;
@@ -350,6 +354,14 @@ export class ParticleRenderer {
     this.encodeCompute(encoder, this.packView(state), false);
     this.source.device.queue.submit([encoder.finish()]);
     return new Float32Array(await readSmallBuffer(this.source.device, this.boundsBuffer, 0, 5 * 4));
+  }
+
+  /**
+   * The box [min_x, min_y, max_x, max_y, max|a|] the last frame was drawn with (no reduction of its own: the
+   * copy queues behind that frame). The axes read it a few times a second to place their ticks.
+   */
+  readFittedBounds(): Promise<Float32Array> {
+    return readSmallBuffer(this.source.device, this.boundsBuffer, 0, 5 * 4).then((bytes) => new Float32Array(bytes));
   }
 
   /** The nearest particle within `radius` device pixels of the clip-space point (x, y), or null. */

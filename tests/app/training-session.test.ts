@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { BrowserFiles, UploadNotInTabError } from '../../src/app/browser-files';
 import { TrainingSession } from '../../src/app/training-session';
 import { parseConfig } from '../../src/config/schema';
 import { runExperiment } from '../../src/run/run-experiment';
@@ -94,5 +95,107 @@ describe('training session (the app run)', () => {
     expect(session.events.some((event) => event.includes(`batch size changed to 8 at step ${switchedAt}`))).toBe(true);
     expect(session.rows.map((row) => row.step)).toEqual([...new Set(session.rows.map((row) => row.step))]);
     await session.destroy();
+  });
+
+  it('charts energyResidual as the rows come (each once the next step loss is back), the same rows as the CLI', async () => {
+    const energy = parseConfig({ ...config, metrics: { every: 10, names: ['loss', 'energyResidual'] } });
+    const session = new TrainingSession(energy, { requestGpu: getTestGpu, stepsPerFrame: 4, pace });
+    const live: { step: number; energyResidual?: number; stepLossesThen: number }[] = [];
+    session.addEventListener('metrics', (event) => {
+      const row = (event as CustomEvent).detail;
+      live.push({ step: row.step, energyResidual: row.energyResidual, stepLossesThen: session.stepLosses.length });
+    });
+    await session.start();
+    const cli = await runExperiment(energy, { requestGpu: getTestGpu });
+    expect(session.rows).toEqual(cli.metrics);
+    // Every row but the last was charted while the run trained, with its residual, once L_{t+1} was back.
+    const during = live.filter((row) => row.step < 60);
+    expect(during.map((row) => row.step)).toEqual([0, 10, 20, 30, 40, 50]);
+    for (const row of during) {
+      expect(Number.isFinite(row.energyResidual), `step ${row.step}`).toBe(true);
+      expect(row.stepLossesThen).toBeGreaterThan(row.step + 1);
+    }
+    expect(session.rows.at(-1)!.energyResidual).toBeNaN(); // no loss after the last step, as in the CLI
+    await session.destroy();
+  });
+
+  it('plays on after the end: the same run for another run length, as the uninterrupted run of twice the steps', async () => {
+    const energy = parseConfig({ ...config, metrics: { every: 10, names: ['loss', 'energyResidual'] } });
+    const session = new TrainingSession(energy, { requestGpu: getTestGpu, stepsPerFrame: 8, pace });
+    await session.start();
+    expect(session.canContinue).toBe(true);
+    let sources = 0;
+    session.addEventListener('source', () => sources++);
+    await session.continueRun();
+    expect(session.live).toBeDefined(); // the ended state stays on screen until the new simulation draws
+    await session.done;
+    expect(session.status).toBe('completed');
+    expect(sources).toBe(1);
+    const twice = await runExperiment(parseConfig({ ...energy, steps: 120 }), { requestGpu: getTestGpu });
+    expect(session.stepLosses).toEqual(twice.stepLosses);
+    expect(session.rows).toEqual(twice.metrics); // the row at step 60 completed with L_61 this time
+    expect(session.config.steps).toBe(120);
+    const result = session.snapshot();
+    expect(result.summary).toMatchObject({ stepsTaken: 120, finalLoss: twice.summary.finalLoss, status: 'completed' });
+    expect(session.events).toContain('played on from step 60 to step 120');
+    await session.destroy();
+  });
+
+  it('taken mid-run, result.json ends at its latest known loss: finalLoss is the loss at stepsTaken', async () => {
+    // Rows every 50 steps, chunks of 4: the run pauses between rows, its step losses past the last row.
+    const session = new TrainingSession(parseConfig({ ...config, steps: 10_000, metrics: { every: 50, names: ['loss'] } }), { requestGpu: getTestGpu, stepsPerFrame: 4, pace });
+    const done = session.start();
+    await expect.poll(() => session.stepLosses.length).toBeGreaterThan(12);
+    session.pause();
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the chunks in flight land
+    const n = session.stepLosses.length;
+    expect(n % 50).not.toBe(0);
+    const { summary, stepLosses, metrics } = session.snapshot();
+    expect(summary.stepsTaken).toBe(n - 1);
+    expect(stepLosses).toEqual(session.stepLosses.slice(0, n - 1));
+    expect(summary.finalLoss).toBe(session.stepLosses[n - 1]);
+    expect(metrics.every((row) => row.step <= summary.stepsTaken)).toBe(true);
+    await session.destroy();
+    await done;
+  });
+
+  it('halts at once when replaced, even before its run started: no end reported, its buffers kept until destroyed', async () => {
+    const long = parseConfig({ ...config, steps: 100_000 });
+    const early = new TrainingSession(long, { requestGpu: getTestGpu, stepsPerFrame: 4, pace });
+    let ends = 0;
+    early.addEventListener('end', () => ends++);
+    const started = early.start();
+    early.halt();
+    await started;
+    expect(early.stepLosses.length).toBeLessThan(100);
+    expect(ends).toBe(0);
+    await early.destroy();
+
+    const shown = new TrainingSession(long, { requestGpu: getTestGpu, stepsPerFrame: 4, pace });
+    void shown.start();
+    await expect.poll(() => shown.stepLosses.length).toBeGreaterThan(4);
+    shown.halt();
+    await shown.done;
+    const standIn = shown.live!;
+    expect(standIn).toBeDefined();
+    const next = new TrainingSession(config, { requestGpu: getTestGpu, stepsPerFrame: 4, pace, standIn });
+    expect(next.live).toBe(standIn); // while it starts, the replaced run's last state is what it shows
+    let ownAtSource: unknown;
+    next.addEventListener('source', () => (ownAtSource = next.live));
+    await next.start();
+    expect(ownAtSource).not.toBe(standIn);
+    expect(next.live!.W).not.toBe(standIn.W);
+    await shown.destroy();
+    expect(shown.live).toBeUndefined();
+    await next.destroy();
+  });
+
+  it('fails with a plain message when the link names an upload of another tab', async () => {
+    const csv = parseConfig({ ...config, data: { kind: 'csv', path: 'upload:points.csv' } });
+    const session = new TrainingSession(csv, { requestGpu: getTestGpu, readText: new BrowserFiles().readText, stepsPerFrame: 4, pace });
+    await session.start();
+    expect(session.status).toBe('failed');
+    expect(session.error).toBeInstanceOf(UploadNotInTabError);
+    expect(session.message).toMatch(/^This link trains on points\.csv, a file uploaded in another tab: uploaded files do not travel in links/);
   });
 });

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { configOfState, decodeAppState, encodeAppState, overridesBetween, parseSweepParams, sweepParamsBetween, SweepLinkError } from '../../src/app/url-state';
 import { parseConfig } from '../../src/config/schema';
 import { findPreset } from '../../src/experiments/presets';
+import { BrowserFiles } from '../../src/app/browser-files';
+import { drawnPath, pointsCsv } from '../../src/app/drawn-points';
 
 describe('app state in the URL', () => {
   const base = findPreset('default')!.config as Record<string, unknown>;
@@ -11,6 +13,17 @@ describe('app state in the URL', () => {
     const search = encodeAppState(state);
     expect(decodeAppState(search, 'default')).toEqual(state);
     expect(decodeAppState('?hide=a,b&hide=c', 'default')).toEqual({ preset: 'default', overrides: [], hidden: ['a', 'b', 'c'] });
+  });
+
+  it('carries drawn points in the link: a fresh tab reads the same training data from it', async () => {
+    const points = [{ x: -0.75, y: 0.75, label: 1 }, { x: 0.3125, y: -1.2, label: -1 }];
+    const drawn = { ...structuredClone(base), data: { kind: 'csv', path: drawnPath(points), loss: 'square' } };
+    const search = encodeAppState({ preset: 'default', overrides: overridesBetween(base, drawn), hidden: [] });
+    expect(search.length).toBeLessThan(200);
+    const raw = configOfState(base, decodeAppState(search, 'default'));
+    const data = parseConfig(raw).data as { kind: string; path: string };
+    expect(data.path).toBe(drawnPath(points));
+    expect(await new BrowserFiles().readText(data.path)).toBe(pointsCsv(points)); // no upload needed in the new tab
   });
 
   it('encodes exactly the changed leaves, and applying them reproduces the changed config', () => {

@@ -170,10 +170,17 @@ describe('the app in headless Chromium', () => {
     await waitForStep(page, 5);
     await testId(page, 'draw-mode').check();
     const view = page.locator('gradflow-function-view').first();
-    const box = (await view.boundingBox())!;
-    await view.click({ position: { x: box.width * 0.25, y: box.height * 0.25 } });
-    await view.click({ position: { x: box.width * 0.75, y: box.height * 0.75 }, modifiers: ['Shift'] });
-    await view.click({ position: { x: box.width * 0.5, y: box.height * 0.2 } });
+    // Where points of the plane are on the page: the view maps clicks inside its plot, beside its axes and colour bar.
+    const at = (x: number, y: number) => view.evaluate((element, point) => (element as HTMLElement & { clientPointOf(x: number, y: number): [number, number] }).clientPointOf(point[0]!, point[1]!), [x, y]);
+    const click = async (x: number, y: number, modifiers: ('Shift')[] = []) => {
+      const [px, py] = await at(x, y);
+      for (const key of modifiers) await page.keyboard.down(key);
+      await page.mouse.click(px, py);
+      for (const key of modifiers) await page.keyboard.up(key);
+    };
+    await click(-0.75, 0.75);
+    await click(0.75, -0.75, ['Shift']);
+    await click(0, 0.9);
     await expect.poll(() => page.url()).toContain('drawn.csv');
     await waitForStep(page, 20);
     const trained = await page.locator('gradflow-app').evaluate((element) => {
@@ -181,7 +188,7 @@ describe('the app in headless Chromium', () => {
       return { X: Array.from(problem.train.X), y: Array.from(problem.train.y) };
     });
     expect(trained.y).toEqual([1, -1, 1]);
-    // The first click at a quarter of the box from the top left of the [-1.5, 1.5]^2 plane: (-0.75, 0.75).
+    // The first click lands where (-0.75, 0.75) is drawn.
     expect(trained.X[0]).toBeCloseTo(-0.75, 1);
     expect(trained.X[1]).toBeCloseTo(0.75, 1);
     expect(errors).toEqual([]);

@@ -142,8 +142,8 @@ describe('comparison mode: a preset with a sweep block trains every member live'
     const params = () => new URL(page.url()).searchParams;
     expect(params().getAll('sweep')).toEqual(['model.scaling=ntk,mean-field']);
     // The learning rate is a live setting of the set: the link is written again with it, and the sweep stays in it.
-    await page.locator('gradflow-run-controls #learningRate').fill('0.25');
-    await page.locator('gradflow-run-controls #learningRate').press('Tab');
+    await page.locator('[data-testid="essential-optimizer-learningRate"]').fill('0.25');
+    await page.locator('[data-testid="essential-optimizer-learningRate"]').press('Tab');
     await expect.poll(() => params().getAll('set')).toContain('optimizer.learningRate=0.25');
     expect(params().getAll('sweep')).toEqual(['model.scaling=ntk,mean-field']);
 

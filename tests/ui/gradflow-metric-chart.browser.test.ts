@@ -202,5 +202,37 @@ describe('<gradflow-metric-chart>', () => {
     expect(chart.uplot!.series[2]!.dash).toEqual([6, 4]);
     expect(chart.shadowRoot!.querySelector('.u-legend')).toBeNull();
   });
-});
 
+  it('draws a sparsely logged run (test loss every 25 steps) as markers without a line, named "(every 25 steps)"', async () => {
+    const steps = range(101, (i) => i);
+    const chart = await mount((c) => {
+      c.metric = 'loss';
+      c.series = [run('train loss', steps, steps.map((t) => Math.exp(-t / 5) + 1e-4)), run('test loss', [0, 25, 50, 75, 100], [1.1, 2e-3, 3e-4, 2e-4, 2e-4])];
+    });
+    const plot = chart.uplot!;
+    expect(plot.series.map((s) => s.label)).toEqual(['step', 'train loss', 'test loss (every 25 steps)']);
+    expect(chart.shadowRoot!.querySelector('.u-legend')!.textContent).toContain('test loss (every 25 steps)');
+    const canvas = canvasOf(chart);
+    const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+    const red = (column: number, rows: [number, number]) => {
+      let count = 0;
+      for (let row = rows[0]; row < rows[1]; row++) {
+        const i = (row * canvas.width + Math.round(column)) * 4;
+        const [r, g, b, a] = [pixels.data[i]!, pixels.data[i + 1]!, pixels.data[i + 2]!, pixels.data[i + 3]!];
+        if (a > 200 && r > 195 && g < 60 && b < 60) count += 1;
+      }
+      return count;
+    };
+    const plotRows: [number, number] = [Math.round(plot.bbox.top), Math.round(plot.bbox.top + plot.bbox.height)];
+    // A marker at each logged step...
+    for (const step of [25, 50, 75]) expect(red(plot.valToPos(step, 'x', true), plotRows), `marker at step ${step}`).toBeGreaterThan(2);
+    // ...and nothing between them: no straight segment from (0, 1.1) to (25, 2e-3) above the train loss.
+    for (const step of [6, 12.5, 19, 37.5, 62.5]) expect(red(plot.valToPos(step, 'x', true), plotRows), `column at step ${step}`).toBe(0);
+    // Runs logged alike (every 25 steps each) keep their lines and names.
+    chart.series = [run('gd', [0, 25, 50], [1, 0.5, 0.25]), run('sgd', [0, 25, 50], [2, 1, 0.5])];
+    await chart.updateComplete;
+    await nextFrame();
+    await nextFrame();
+    expect(chart.uplot!.series.map((s) => s.label)).toEqual(['step', 'gd', 'sgd']);
+  });
+});

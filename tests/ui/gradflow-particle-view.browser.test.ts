@@ -7,6 +7,7 @@ import { ndcToPixel, planeToNdc, type ViewTransformState } from '../../src/ui/pa
 import { createStorageBuffer } from '../../src/gpu/buffers';
 import { getTestGpu } from '../helpers/gpu';
 import { decodePng, hue, mount, pixelAt } from './view-test-helpers';
+import { overlayLabels, overlayTicks, pixelBox, switchToDarkTheme } from './view-overlay-helpers';
 
 const SIZE = 96;
 
@@ -85,7 +86,8 @@ describe('<gradflow-particle-view>', () => {
     const d = 5;
     const W = Array.from({ length: m * d }, (_, k) => Math.sin(1.7 * k + 0.3) * (1 + (k % 7)));
     const a = Array.from({ length: m }, (_, j) => Math.cos(0.9 * j) * (j === 41 ? 9 : 1));
-    const element = await view(await makeSource(a, W, d), { projection: 'coordinates', coords: '2,4' });
+    // bare: the canvas alone (no picker row), so it fills the element as pixelOf assumes.
+    const element = await view(await makeSource(a, W, d), { projection: 'coordinates', coords: '2,4', bare: '' });
     const column = (k: number) => Float32Array.from({ length: m }, (_, j) => W[j * d + k]!);
     const [x, y] = [column(2), column(4)];
     const expected = [Math.min(...x), Math.min(...y), Math.max(...x), Math.max(...y), Math.fround(Math.abs(a[41]!))];
@@ -317,3 +319,185 @@ describe('<gradflow-particle-view>', () => {
   });
 });
 
+
+/** A view large enough for axes, legend and picker (smaller ones are thumbnails: the canvas alone). */
+async function framedView(source: ParticleSource, attributes: Record<string, string> = {}, width = 380, height = 320): Promise<GradflowParticleView> {
+  const element = document.createElement('gradflow-particle-view');
+  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
+  element.source = source;
+  mount(element, width, height);
+  await element.updateAxes();
+  expect(element.status).toBe('');
+  return element;
+}
+
+/** m particles on the unit circle, all with a = 1. */
+function circle(m: number): { a: number[]; W: number[] } {
+  const W = Array.from({ length: m }, (_, j) => [Math.cos((2 * Math.PI * j) / m), Math.sin((2 * Math.PI * j) / m)]).flat();
+  return { a: Array.from({ length: m }, () => 1), W };
+}
+
+describe('<gradflow-particle-view> around the plot (issue 15)', () => {
+  let restoreTheme: (() => void) | undefined;
+  afterEach(() => {
+    restoreTheme?.();
+    restoreTheme = undefined;
+  });
+
+  it('dark theme: the plot background, the tooltip and the teacher rings follow the page theme', async () => {
+    await watchErrors();
+    const teacher = { W: new Float32Array([2, 0]), a: new Float32Array([1]) };
+    const element = await view(await makeSource([1, -1], [0, 0, 1, 1], 2, { teacher }), { 'point-size': '4' });
+    const light = await decodePng(await element.toPng());
+    expect(pixelAt(light, 2, SIZE - 2)).toEqual([255, 255, 255, 255]);
+    restoreTheme = switchToDarkTheme();
+    // The view hears the theme change (data-theme on the root element) and clears with the page's panel colour #1a1e24.
+    await expect.poll(async () => pixelAt(await decodePng(await element.toPng()), 2, SIZE - 2), { timeout: 10_000 }).toEqual([0x1a, 0x1e, 0x24, 255]);
+    const pixels = await decodePng(await element.toPng());
+    const bounds = await element.readAutoFitBounds();
+    // Particles keep their sign colours on the dark background.
+    expect(hue(pixelAt(pixels, ...pixelOf([0, 0], bounds)))).toBe('red');
+    expect(hue(pixelAt(pixels, ...pixelOf([1, 1], bounds)))).toBe('blue');
+    // The teacher ring at (2, 0) is light on dark (it was black on white).
+    const [cx, cy] = pixelOf([2, 0], bounds);
+    const rim = [0, 1, 2, 3].map((q) => pixelAt(pixels, cx + 7.2 * Math.cos((q * Math.PI) / 2), cy + 7.2 * Math.sin((q * Math.PI) / 2)));
+    expect(rim.some(([r, g, b]) => r + g + b > 500)).toBe(true);
+    // The tooltip: dark panel, light text (it was white with the page's light text on it).
+    const rect = element.shadowRoot!.querySelector('canvas')!.getBoundingClientRect();
+    const [px, py] = pixelOf([1, 1], bounds);
+    expect((await element.selectAt(rect.left + px, rect.top + py))?.index).toBe(1);
+    await element.updateComplete;
+    const tooltip = getComputedStyle(element.shadowRoot!.querySelector('.tooltip')!);
+    expect(tooltip.backgroundColor).toBe('rgb(26, 30, 36)');
+    expect(tooltip.color).toBe('rgb(230, 232, 235)');
+  });
+
+  it('keeps 1:1 data units (a circle of particles is drawn round) and has axes in data units, titled w_j1 / w_j2, with a legend', async () => {
+    await watchErrors();
+    const { a, W } = circle(48);
+    const element = await framedView(await makeSource(a, W, 2), {}, 420, 300);
+    const pixels = await decodePng(await element.toPng());
+    // The canvas is the plot alone, smaller than the element: the margins hold the axes.
+    expect(pixels.width).toBeLessThan(420);
+    const box = pixelBox(pixels, (p) => hue(p) === 'red')!;
+    const [w, h] = [box[2] - box[0], box[3] - box[1]];
+    expect(Math.abs(w - h), `drawn ${w} x ${h} px`).toBeLessThanOrEqual(2);
+    expect(overlayLabels(element)).toEqual(['w_j1', 'w_j2']);
+    // Ticks in plane units: the tick "0" sits at the circle's centre, "1" at its rim (plus the disc radius 4.5 px).
+    const x = overlayTicks(element, 'x-axis');
+    const y = overlayTicks(element, 'y-axis');
+    expect(x.length).toBeGreaterThanOrEqual(3);
+    expect(y.length).toBeGreaterThanOrEqual(3);
+    const plot = element.shadowRoot!.querySelector('canvas')!;
+    const [left, top] = [plot.offsetLeft, plot.offsetTop];
+    const at = (ticks: typeof x, value: number, key: 'x' | 'y') => ticks.find((t) => t.value === value)![key];
+    expect(at(x, 0, 'x') - left).toBeCloseTo((box[0] + box[2] + 1) / 2, -0.5);
+    expect(at(x, 1, 'x') - left + 4.5).toBeCloseTo(box[2] + 1, -0.5);
+    expect(at(y, 0, 'y') - top).toBeCloseTo((box[1] + box[3] + 1) / 2, -0.5);
+    const legend = element.shadowRoot!.querySelector('.legend')!.textContent!.replace(/\s+/g, ' ');
+    expect(legend).toContain('a_j > 0');
+    expect(legend).toContain('a_j < 0');
+    expect(legend).toMatch(/disc area ∝ \|a_j\| \(max 1\)/);
+  });
+
+  it('the tick values follow zoom (wheel) and pan (drag)', async () => {
+    await watchErrors();
+    const { a, W } = circle(16);
+    const element = await framedView(await makeSource(a, W, 2));
+    const canvas = element.shadowRoot!.querySelector('canvas')!;
+    const rect = canvas.getBoundingClientRect();
+    const position = (value: number) => overlayTicks(element, 'x-axis').find((t) => t.value === value)?.x;
+    const [zero, one] = [position(0)!, position(1)!];
+    const centre = { clientX: rect.left + rect.width / 2, clientY: rect.top + rect.height / 2, bubbles: true, composed: true };
+    canvas.dispatchEvent(new WheelEvent('wheel', { ...centre, deltaY: -300, cancelable: true }));
+    await element.updateAxes();
+    // Zoom about the centre by exp(0.45): the tick "0" stays, the unit grows by that factor.
+    const zoomed = overlayTicks(element, 'x-axis');
+    const unit = (zoomed.find((t) => t.value === 0.5)!.x - position(0)!) * 2;
+    expect(position(0)).toBeCloseTo(zero, 0);
+    expect(unit / (one - zero)).toBeCloseTo(Math.exp(0.45), 2);
+    // Drag 40 px to the right: every tick moves with the plane.
+    canvas.dispatchEvent(new PointerEvent('pointerdown', { ...centre, pointerId: 1, buttons: 1 }));
+    canvas.dispatchEvent(new PointerEvent('pointermove', { ...centre, clientX: centre.clientX + 40, pointerId: 1, buttons: 1 }));
+    canvas.dispatchEvent(new PointerEvent('pointerup', { ...centre, clientX: centre.clientX + 40, pointerId: 1 }));
+    await element.updateAxes();
+    expect(position(0)! - zero).toBeCloseTo(40, 0);
+  });
+
+  it('titles the axes with what each projection shows', async () => {
+    await watchErrors();
+    const d = 4;
+    const m = 12;
+    const W = Array.from({ length: m * d }, (_, k) => Math.sin(1.3 * k) * (1 + (k % d)));
+    const teacher = { W: new Float32Array([1, 0, 0, 0, 0, 1, 0, 0]), a: new Float32Array([1, 1]) };
+    const element = await framedView(await makeSource(Array.from({ length: m }, () => 1), W, d, { teacher }), { projection: 'coordinates', coords: '2,0' });
+    expect(overlayLabels(element)).toEqual(['w_j3', 'w_j1']);
+    element.projection = 'teacher';
+    await element.updateComplete;
+    expect(overlayLabels(element)).toEqual(['w_j · w*_1 / |w*_1|', 'w_j along w*_2 ⊥ w*_1']);
+    element.projection = 'polar';
+    element.coords = '0,1';
+    await element.updateComplete;
+    expect(overlayLabels(element)).toEqual(['angle of (w_j1, w_j2) [rad]', 'radius |a_j| |w_j|']);
+    element.projection = 'pca';
+    await element.refreshPca();
+    await element.updateComplete;
+    // Shares of tr(W^T W / m) along PC1 and PC2, from a float64 eigen-solve.
+    const S = Matrix.zeros(d, d);
+    const f32 = Float32Array.from(W);
+    for (let k = 0; k < d; k++) for (let l = 0; l < d; l++) {
+      let sum = 0;
+      for (let j = 0; j < m; j++) sum += f32[j * d + k]! * f32[j * d + l]!;
+      S.set(k, l, sum / m);
+    }
+    const values = new EigenvalueDecomposition(S, { assumeSymmetric: true }).realEigenvalues.sort((p, q) => q - p);
+    const trace = values.reduce((p, q) => p + q, 0);
+    expect(overlayLabels(element)).toEqual([`PC1 (${Math.round((100 * values[0]!) / trace)}% var)`, `PC2 (${Math.round((100 * values[1]!) / trace)}% var)`]);
+    const line = await framedView(await makeSource([1, -1], [0.5, -0.5], 1));
+    expect(overlayLabels(line)).toEqual(['w_j', 'a_j']);
+  });
+
+  it('projection="coordinates" shows a picker of the two coordinates (0..d-1) that sets the projection', async () => {
+    await watchErrors();
+    const d = 5;
+    const W = Array.from({ length: 3 * d }, (_, k) => k);
+    const element = await framedView(await makeSource([1, 1, -1], W, d));
+    const picker = () => element.shadowRoot!.querySelectorAll<HTMLSelectElement>('select[data-testid^="coord-"]');
+    // Not for the other projections.
+    expect(picker()).toHaveLength(0);
+    element.projection = 'coordinates';
+    await element.updateComplete;
+    const [xSelect, ySelect] = picker();
+    expect([...xSelect!.options].map((o) => [o.value, o.textContent])).toEqual([0, 1, 2, 3, 4].map((k) => [String(k), `w_j${k + 1}`]));
+    expect([xSelect!.value, ySelect!.value]).toEqual(['0', '1']);
+    const changes: string[] = [];
+    element.addEventListener('gf-coords-change', (e) => changes.push(e.detail.coords));
+    xSelect!.value = '3';
+    xSelect!.dispatchEvent(new Event('change'));
+    await element.updateComplete;
+    expect(element.coords).toBe('3,1');
+    expect(changes).toEqual(['3,1']);
+    expect(Array.from(element.projectionBasis)).toEqual([0, 0, 0, 1, 0, 0, 1, 0, 0, 0]);
+    expect(overlayLabels(element)).toEqual(['w_j4', 'w_j2']);
+    // Choosing for y the coordinate x shows swaps the two.
+    const [, y] = picker();
+    y!.value = '3';
+    y!.dispatchEvent(new Event('change'));
+    await element.updateComplete;
+    expect(element.coords).toBe('1,3');
+    // The bounds follow: coordinates 1 and 3 of W rows (k = 5j + 1, 5j + 3).
+    expect(Array.from(await element.readAutoFitBounds()).slice(0, 4)).toEqual([1, 3, 11, 13]);
+  });
+
+  it('a bare view (a run set member) is the canvas alone; a small one keeps only the picker', async () => {
+    const element = await view(await makeSource([1], [0, 0, 1], 3), { projection: 'coordinates', bare: '' });
+    await element.updateAxes();
+    expect(element.shadowRoot!.querySelector('svg.axes, .legend, .coords')).toBeNull();
+    const pixels = await decodePng(await element.toPng());
+    expect([pixels.width, pixels.height]).toEqual([SIZE, SIZE]);
+    element.bare = false;
+    await element.updateAxes();
+    expect(element.shadowRoot!.querySelector('svg.axes, .legend')).toBeNull();
+    expect(element.shadowRoot!.querySelectorAll('.coords select')).toHaveLength(2);
+  });
+});

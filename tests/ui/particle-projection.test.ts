@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { coordinateBasis, parseCoordinates, pcaBasis, planeToNdc, projectParticle, projectionMode, teacherBasis } from '../../src/ui/particle-projection';
+import { coordinateBasis, ndcToPlane, parseCoordinates, pcaBasis, pcaDecomposition, planeToNdc, projectParticle, projectionMode, teacherBasis } from '../../src/ui/particle-projection';
+import { projectionAxisLabels, type ProjectionLabelInput } from '../../src/ui/projection-labels';
+import { chooseCoordinate } from '../../src/ui/coordinate-picker';
 import { PROJECTION_MODES } from '../../shaders/particle-view-common.wgsl';
 import { activationCount } from '../../src/ui/particle-activations';
 
@@ -41,5 +43,40 @@ describe('particle-projection (CPU side of the particle view)', () => {
   it('counts the samples that activate a neuron', () => {
     expect(activationCount([1, 0], new Float32Array([1, 0, -1, 0, 0.5, 9]))).toBe(2);
     expect(activationCount([1, 0], undefined)).toBeNull();
+  });
+
+  it('pca shares: each top eigenvalue over the trace of S', () => {
+    const { shares } = pcaDecomposition([1, 0, 0, 0, 9, 0, 0, 0, 4], 3);
+    expect(shares[0]).toBeCloseTo(9 / 14, 12);
+    expect(shares[1]).toBeCloseTo(4 / 14, 12);
+    expect(pcaDecomposition([0, 0, 0, 0], 2).shares).toEqual([0, 0]);
+  });
+
+  it('ndcToPlane inverts planeToNdc, with zoom, pan and equal aspect', () => {
+    const view = { zoom: 2.5, panX: 0.3, panY: -0.1, canvasWidth: 300, canvasHeight: 200, equalAspect: true };
+    const bounds = [-1, -2, 3, 1];
+    const point: [number, number] = [0.7, -1.3];
+    const [x, y] = ndcToPlane(planeToNdc(point, bounds, view), bounds, view);
+    expect(x).toBeCloseTo(point[0], 12);
+    expect(y).toBeCloseTo(point[1], 12);
+  });
+
+  it('axis titles name what each projection shows', () => {
+    const base: ProjectionLabelInput = { projection: 'plane', inputDim: 2, coords: [0, 1], polarMagnitude: 'aw', teacherCount: 0, pcaShares: undefined };
+    expect(projectionAxisLabels(base)).toEqual(['w_j1', 'w_j2']);
+    expect(projectionAxisLabels({ ...base, projection: 'coordinates', inputDim: 6, coords: [4, 2] })).toEqual(['w_j5', 'w_j3']);
+    expect(projectionAxisLabels({ ...base, projection: 'pca', inputDim: 6, pcaShares: [0.634, 0.2] })).toEqual(['PC1 (63% var)', 'PC2 (20% var)']);
+    // Before the first moments the PCA view shows the first two coordinates, and says so.
+    expect(projectionAxisLabels({ ...base, projection: 'pca', inputDim: 6 })).toEqual(['w_j1', 'w_j2']);
+    expect(projectionAxisLabels({ ...base, projection: 'teacher', inputDim: 3, teacherCount: 1 })).toEqual(['w_j · w*_1 / |w*_1|', 'w_j along an axis ⊥ w*_1']);
+    expect(projectionAxisLabels({ ...base, projection: 'teacher', inputDim: 3 })).toEqual(['w_j1', 'w_j2']);
+    expect(projectionAxisLabels({ ...base, projection: 'polar', polarMagnitude: 'w' })).toEqual(['angle of (w_j1, w_j2) [rad]', 'radius |w_j|']);
+    expect(projectionAxisLabels({ ...base, inputDim: 1 })).toEqual(['w_j', 'a_j']);
+  });
+
+  it('the coordinate picker keeps the two coordinates distinct by swapping', () => {
+    expect(chooseCoordinate([0, 1], 0, 3)).toEqual([3, 1]);
+    expect(chooseCoordinate([0, 1], 0, 1)).toEqual([1, 0]);
+    expect(chooseCoordinate([2, 4], 1, 2)).toEqual([4, 2]);
   });
 });

@@ -3,18 +3,46 @@ import { css } from 'lit';
 
 export const appStyles = css`
   :host { display: block; color: var(--gf-text); }
-  header { display: flex; flex-wrap: wrap; align-items: baseline; gap: 0.5rem 1.25rem; margin-bottom: 0.75rem; }
-  h1 { font-size: 1.35rem; margin: 0; }
-  .facts { display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; font-variant-numeric: tabular-nums; font-size: 0.92rem; }
+  /* The header is one or two short lines: the first screen belongs to the views. */
+  header { display: flex; flex-wrap: wrap; align-items: baseline; gap: 0.15rem 1rem; margin-bottom: 0.5rem; font-size: 0.85rem; }
+  h1 { font-size: 1.2rem; margin: 0; }
+  header .summary { flex: 1 1 24rem; min-width: 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+  header .theme select { padding: 0.1rem 0.4rem; }
+  .facts { flex: 1 1 100%; display: flex; flex-wrap: wrap; gap: 0.1rem 0.8rem; font-variant-numeric: tabular-nums; font-size: 0.82rem; }
   .facts b { font-weight: 600; }
-  .layout { display: grid; grid-template-columns: minmax(16rem, 22rem) 1fr; gap: 1rem; align-items: start; }
-  aside, section.panel { border: 1px solid var(--gf-border); border-radius: 10px; padding: 0.75rem; background: var(--gf-surface); }
-  aside { display: flex; flex-direction: column; gap: 1rem; }
+  /* Desktop: the controls on the left, the run (play control and views) on the right, sticky while the form scrolls. */
+  .layout { display: grid; grid-template-columns: minmax(16rem, 22rem) minmax(0, 1fr); grid-template-areas: 'side stage'; gap: 1rem; align-items: start; }
+  .stage { grid-area: stage; position: sticky; top: 0.5rem; z-index: 1; min-width: 0; }
+  aside { grid-area: side; display: flex; flex-direction: column; gap: 0.75rem; min-width: 0; }
+  section.panel, details.panel { border: 1px solid var(--gf-border); border-radius: 10px; padding: 0.75rem; background: var(--gf-surface); }
+  details.panel > summary { cursor: pointer; font-weight: 600; }
+  details.panel[open] > summary { margin-bottom: 0.5rem; }
   h2 { font-size: 1rem; margin: 0 0 0.5rem; }
-  .views { display: grid; grid-template-columns: repeat(auto-fit, minmax(18rem, 1fr)); gap: 1rem; }
-  .view { display: flex; flex-direction: column; gap: 0.35rem; }
-  .view gradflow-particle-view, .view gradflow-function-view { aspect-ratio: 1 / 1; width: 100%; }
+  .transport { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem; margin-bottom: 0.5rem; }
+  .transport button.play { width: 3.25rem; height: 3.25rem; padding: 0; border-radius: 50%; border: none; background: var(--gf-accent); color: var(--gf-surface); font-size: 1.25rem; display: inline-grid; place-items: center; }
+  .transport button.play:disabled { opacity: 0.45; cursor: default; }
+  .transport button:disabled { opacity: 0.45; cursor: default; }
+  .run-state { font-size: 0.88rem; font-variant-numeric: tabular-nums; }
+  .views { display: grid; grid-template-columns: repeat(auto-fit, minmax(16rem, 1fr)); gap: 1rem; }
+  /* Each view's head, drawing and caption on rows shared by the views (subgrid): the drawings line up however the heads wrap. */
+  .view { display: grid; grid-row: span 3; grid-template-rows: subgrid; gap: 0.3rem; min-width: 0; align-content: start; }
+  .view-head { display: flex; flex-wrap: wrap; align-items: center; gap: 0.2rem 0.75rem; align-self: end; }
+  .view-head h2 { margin: 0; }
+  /* Square, and never taller than the screen leaves for them (the stage sticks whole). */
+  .view gradflow-particle-view, .view gradflow-function-view { aspect-ratio: 1 / 1; height: auto; width: min(100%, calc(100svh - 15rem)); justify-self: center; }
   .view-tools { display: flex; flex-wrap: wrap; gap: 0.4rem; align-items: center; font-size: 0.88rem; }
+  .caption { font-size: 0.8rem; }
+  .essential-fields { display: grid; grid-template-columns: auto minmax(0, 1fr); gap: 0.35rem 0.6rem; align-items: center; }
+  .essential-fields input, .essential-fields select { font: inherit; width: 100%; box-sizing: border-box; padding: 0.2rem 0.35rem; border-radius: 4px; border: 1px solid var(--gf-border); background: transparent; color: inherit; }
+  .essential-fields select option { color: initial; }
+  .essential-fields [aria-invalid='true'] { border-color: var(--gf-error); border-width: 2px; }
+  .field-problem { grid-column: 2; color: var(--gf-error); font-size: 0.8rem; margin-top: -0.2rem; }
+  details.about { margin-top: 0.5rem; font-size: 0.88rem; }
+  details.about > summary { cursor: pointer; }
+  details.about p { margin: 0.3rem 0 0; }
+  .banners:empty { display: none; }
+  .problem-text { white-space: pre-wrap; }
+  ul.problems { margin: 0.2rem 0 0; padding-left: 1.1rem; }
   .chart { position: relative; }
   .chart button.png { position: absolute; top: 0.2rem; right: 0.2rem; font-size: 0.75rem; padding: 0.1rem 0.4rem; opacity: 0.7; }
   .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(20rem, 1fr)); gap: 1rem; margin-top: 1rem; }
@@ -55,11 +83,23 @@ export const appStyles = css`
   .summaries { display: grid; grid-template-columns: repeat(auto-fit, minmax(20rem, 1fr)); gap: 1rem; margin-top: 0.75rem; }
   /* Last, so it overrides the rules above. */
   @media (max-width: 900px) {
-    .layout { grid-template-columns: 1fr; }
-    /* One column: the run's controls, then what it shows, then the files and the editor (long) last. */
-    aside { display: contents; }
-    aside > section { border: 1px solid var(--gf-border); border-radius: 10px; padding: 0.75rem; background: var(--gf-surface); min-width: 0; order: 2; }
-    aside > section:first-child { order: 0; }
-    main { order: 1; min-width: 0; }
+    /* One column: the run first (play control and views), then the controls, then the charts. */
+    .layout { grid-template-columns: minmax(0, 1fr); grid-template-areas: 'stage' 'side'; }
+    .stage { position: static; }
+  }
+  @media (max-width: 640px) {
+    /* A phone: both views side by side, so both are on the first screen. */
+    section.panel, details.panel { padding: 0.5rem; }
+    .views, .views.set { grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 0.5rem; }
+    .views .members { grid-column: 1 / -1; }
+    .view-head h2 { font-size: 0.85rem; }
+    .view-tools { font-size: 0.75rem; gap: 0.25rem; }
+    .view-tools button, .view-tools select { padding: 0.1rem 0.3rem; }
+    .caption { font-size: 0.72rem; }
+    /* The name and the theme on the first line, then what is trained (two lines at most), then the facts. */
+    header .theme { order: -1; margin-left: auto; }
+    header h1 { order: -2; }
+    header .summary { flex-basis: 100%; white-space: normal; display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; }
+    .run-state { font-size: 0.8rem; }
   }
 `;

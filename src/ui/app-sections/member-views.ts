@@ -35,7 +35,7 @@ export function memberViews({ session, styles, focus, onFocus, sources, projecti
           const live = session.memberLive(member.index);
           const style = styles[member.index];
           const view = live
-            ? html`<gradflow-particle-view class="mini" data-testid="member-view" .source=${sources.smallSourceFor(member.index, live, member.config)}
+            ? html`<gradflow-particle-view class="mini" bare data-testid="member-view" .source=${sources.smallSourceFor(member.index, live, member.config)}
                 projection=${shared} point-size="1.5" max-fps=${maxFps} .fitBox=${fitBox}></gradflow-particle-view>`
             : html`<div class="mini-note" data-testid="member-view-note">${noLiveNote(session, member.index)}</div>`;
           return html`<button class="multiple ${member.index === focus ? 'focused' : ''}" role="listitem" data-testid="member-multiple" data-member=${member.index}

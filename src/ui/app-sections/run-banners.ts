@@ -1,20 +1,27 @@
 /**
- * Banners above the layout: a diverged or failed run, a learning rate about to blow up, the run's events. In a
+ * Banners at the top of the page: a diverged or failed run, a learning rate about to blow up, the run's events. In a
  * run set: members that diverged (the others train on), and the members whose rate is past 2 / sharpness.
+ * The learning-rate warning goes through `hold` (src/ui/controllers/held-warning-controller.ts), which keeps it
+ * readable while its condition flickers near the edge of stability.
  */
 import { html, type TemplateResult } from 'lit';
 import type { TrainingSession } from '../../app/training-session';
 import { formatNumber, learningRateWarning } from '../sharpness-display';
+import { reuploadButton } from './files-panel';
 
-export function runBanners(session: TrainingSession | undefined): TemplateResult[] {
+/** What the warning shown now is, given the one whose condition holds now ('' when none does). */
+export type WarningHold = (current: string) => string;
+
+export function runBanners(session: TrainingSession | undefined, hold: WarningHold = (current) => current): TemplateResult[] {
   const banners = [];
-  if (session?.isSet && session.members.length > 1) return [...setBanners(session), ...eventBanner(session)];
+  if (session?.isSet && session.members.length > 1) return [...setBanners(session, hold), ...eventBanner(session)];
   if (session?.status === 'diverged') {
     banners.push(html`<div class="banner error" role="alert" data-testid="diverged">The run diverged at step ${session.result?.summary.divergedAt}: the loss became infinite or NaN. Lower the learning rate (GD needs lr < 2 / sharpnessParticleTime) and rewind.</div>`);
   } else if (session?.status === 'failed') {
-    banners.push(html`<div class="banner error" role="alert" data-testid="run-failed">${session.message}</div>`);
+    banners.push(html`<div class="banner error" role="alert" data-testid="run-failed">${session.message} ${reuploadButton(session)}</div>`);
   }
-  const warning = stabilityWarning(session);
+  // A diverged run says so itself; the warning before it has done its work.
+  const warning = session?.status === 'diverged' ? '' : hold(stabilityWarning(session));
   if (warning) banners.push(html`<div class="banner warning" role="status" data-testid="stability-warning">${warning}</div>`);
   banners.push(...eventBanner(session));
   return banners;
@@ -26,7 +33,7 @@ function eventBanner(session: TrainingSession | undefined): TemplateResult[] {
 }
 
 /** A run set's banners: every member diverged (error) or some did (warning), a failure, and the stability warnings. */
-function setBanners(session: TrainingSession): TemplateResult[] {
+function setBanners(session: TrainingSession, hold: WarningHold): TemplateResult[] {
   const banners: TemplateResult[] = [];
   const diverged = session.members.filter((member) => member.result?.summary.diverged ?? member.stepLosses.some((loss) => !Number.isFinite(loss)));
   const where = diverged.map((member) => `${member.label} (step ${member.result?.summary.divergedAt ?? member.stepLosses.findIndex((loss) => !Number.isFinite(loss))})`).join('; ');
@@ -37,7 +44,7 @@ function setBanners(session: TrainingSession): TemplateResult[] {
   } else if (diverged.length > 0) {
     banners.push(html`<div class="banner warning" role="status" data-testid="members-diverged">${diverged.length} of ${session.members.length} members diverged, the others train on: ${where}.</div>`);
   }
-  const warning = setStabilityWarning(session);
+  const warning = session.status === 'diverged' ? '' : hold(setStabilityWarning(session));
   if (warning) banners.push(html`<div class="banner warning" role="status" data-testid="stability-warning">${warning}</div>`);
   return banners;
 }

@@ -29,7 +29,7 @@ export function runFacts({ adapter, session, config, framesPerSecond: fps }: Run
       ${members ? html`<span>members: <b data-testid="members">${members.length}</b></span>` : nothing}
       ${members && model?.kind === 'two-layer' ? html`<span>neurons: <b data-testid="neurons">${members.reduce((total, member) => total + (member.config.model.kind === 'two-layer' ? member.config.model.width : 0), 0).toLocaleString()}</b> in all</span>` : nothing}
       ${!members && model?.kind === 'two-layer' ? html`<span>neurons: <b data-testid="neurons">${model.width.toLocaleString()}</b></span>` : nothing}
-      <span>step: <b data-testid="step">${progress?.step ?? 0}</b> / ${config?.steps ?? '…'}</span>
+      <span>step: <b data-testid="step">${progress?.step ?? 0}</b> / ${session?.config.steps ?? config?.steps ?? '…'}</span>
       ${members && members.some((member) => member.stepLosses.length > 0)
         ? html`<span>loss: <b data-testid="loss">${lossRange(members)}</b></span>`
         : html`<span>loss${members ? ' (first member)' : ''}: <b data-testid="loss">${progress ? formatNumber(progress.loss) : '…'}</b></span>`}

@@ -16,6 +16,8 @@ export interface TrainingViews {
   readonly session: TrainingSession | undefined;
   /** The app's current valid config (says what a run without views is). */
   readonly config: ExperimentConfig | undefined;
+  /** The config is invalid and nothing runs: say so where the views would be. */
+  readonly blocked?: boolean;
   /** Keeps the views' sources (hence their renderers) across re-renders. */
   readonly sources: ViewSourceCache;
   readonly projection: string;
@@ -29,43 +31,50 @@ export interface TrainingViews {
   readonly maxFps?: number;
 }
 
-export function trainingViews({ session, config: appConfig, sources, projection, trails, onProjection, onTrails, drawing, member, maxFps }: TrainingViews) {
+export function trainingViews({ session, config: appConfig, blocked, sources, projection, trails, onProjection, onTrails, drawing, member, maxFps }: TrainingViews) {
   const live = member ? session?.memberLive(member.index) : session?.live;
   const config = member ? session?.members[member.index]?.config : session?.config;
   if (!live || !config || config.model.kind !== 'two-layer') {
     const landscape = appConfig && appConfig.model.kind !== 'two-layer';
     const float64 = session && config?.backend === 'float64';
-    return html`<p class="muted">${landscape ? 'This preset runs independent particles on a landscape: its metrics are charted below.' : float64 ? 'The float64 backend trains on the CPU: no live GPU buffers to draw; the metrics are charted below.' : 'Starting WebGPU…'}</p>`;
+    const note = blocked && !session ? 'Nothing runs: the config has a problem (named in the banner above and marked in the form).'
+      : session?.status === 'failed' ? 'Not running: the run failed (the banner above says why).'
+      : landscape ? 'This preset runs independent particles on a landscape: its metrics are charted below.'
+      : float64 ? 'The float64 backend trains on the CPU: no live GPU buffers to draw; the metrics are charted below.' : 'Starting WebGPU…';
+    return html`<p class="muted" data-testid="views-note">${note}</p>`;
   }
   const { problem } = live;
   const d = problem.trainer.inputDim;
-  const teacher = problem.target?.kind === 'teacher';
   const { particle: particleSource, function: functionSource } = sources.sourcesFor(live, config);
   return html`
       <div class="view">
-        <h2>Neurons as particles${member ? html` <span class="member-name" data-testid="focused-member"><i class="chip" style="background:${member.color}"></i>${member.label}</span>` : nothing}</h2>
-        <div class="view-tools">
-          <label for="projection">view</label>
-          <select id="projection" .value=${projection} @change=${(e: Event) => onProjection((e.target as HTMLSelectElement).value)}>
-            ${PROJECTIONS.map((p) => html`<option value=${p} ?selected=${p === projection}>${p}</option>`)}
-          </select>
-          <label><input type="checkbox" .checked=${trails} @change=${(e: Event) => onTrails((e.target as HTMLInputElement).checked)} /> trails</label>
-          <button @click=${(e: Event) => saveSectionPng(e, 'gradflow-particle-view', 'particles.png')}>PNG</button>
+        <div class="view-head">
+          <h2>Neurons as particles${member ? html` <span class="member-name" data-testid="focused-member"><i class="chip" style="background:${member.color}"></i>${member.label}</span>` : nothing}</h2>
+          <div class="view-tools">
+            <label for="projection">view</label>
+            <select id="projection" .value=${projection} @change=${(e: Event) => onProjection((e.target as HTMLSelectElement).value)}>
+              ${PROJECTIONS.map((p) => html`<option value=${p} ?selected=${p === projection}>${p}</option>`)}
+            </select>
+            <label><input type="checkbox" .checked=${trails} @change=${(e: Event) => onTrails((e.target as HTMLInputElement).checked)} /> trails</label>
+            <button @click=${(e: Event) => saveSectionPng(e, 'gradflow-particle-view', 'particles.png')}>PNG</button>
+          </div>
         </div>
         <gradflow-particle-view data-testid="particle-view" .source=${particleSource} projection=${projection} ?trails=${trails} max-fps=${maxFps ?? Infinity}></gradflow-particle-view>
-        <span class="muted">w_j projected (${d === 2 ? 'the plane itself' : `d = ${d}`}); radius |a_j|, colour sign of a_j${teacher ? '; teacher neurons outlined' : ''}. Wheel zooms, drag pans, click a particle for its values.</span>
+        <span class="muted caption">Wheel zooms, drag pans, double-click resets, click a particle for its values.</span>
       </div>
       ${d <= 2 ? html`
         <div class="view">
-          <h2>Network function${member ? html` <span class="member-name"><i class="chip" style="background:${member.color}"></i>${member.label}</span>` : nothing}</h2>
-          <div class="view-tools">
-            <button @click=${(e: Event) => saveSectionPng(e, 'gradflow-function-view', 'function.png')}>PNG</button>
-            ${d === 2 ? html`<label><input type="checkbox" data-testid="draw-mode" .checked=${drawing.active} @change=${(e: Event) => drawing.setActive((e.target as HTMLInputElement).checked)} /> draw points</label>
-              ${drawing.points.length > 0 ? html`<button @click=${() => drawing.clear()}>clear drawn</button>` : nothing}` : nothing}
+          <div class="view-head">
+            <h2>Network function${member ? html` <span class="member-name"><i class="chip" style="background:${member.color}"></i>${member.label}</span>` : nothing}</h2>
+            <div class="view-tools">
+              <button @click=${(e: Event) => saveSectionPng(e, 'gradflow-function-view', 'function.png')}>PNG</button>
+              ${d === 2 ? html`<label><input type="checkbox" data-testid="draw-mode" .checked=${drawing.active} @change=${(e: Event) => drawing.setActive((e.target as HTMLInputElement).checked)} /> draw points</label>
+                ${drawing.points.length > 0 ? html`<button @click=${() => drawing.clear()}>clear drawn</button>` : nothing}` : nothing}
+            </div>
           </div>
           <gradflow-function-view data-testid="function-view" .source=${functionSource} extent=${drawing.active ? DRAW_EXTENT : ''}
             @click=${drawing.onClick} style=${drawing.active ? 'cursor: crosshair' : ''}></gradflow-function-view>
-          <span class="muted">${drawing.active ? 'Click to add a point with y = +1, shift-click for y = -1; the network retrains on the drawn points. ' : ''}${d === 2 ? 'f(x) over the input plane (blue < 0 < red) with the training points' : 'f(x) with the training points'}${problem.trainer.centered ? '; drawn without the centering - f(x; theta_0)' : ''}.</span>
+          <span class="muted caption">${drawing.active ? 'Click to add a point with y = +1, shift-click for y = -1; the network retrains on the drawn points. ' : ''}${d === 2 ? 'f(x) over the input plane with the training points' : 'f(x) with the training points'}${problem.trainer.centered ? '; drawn without the centering - f(x; theta_0)' : ''}.</span>
         </div>` : nothing}
     `;
 }

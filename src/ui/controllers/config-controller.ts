@@ -43,7 +43,7 @@ export class ConfigController {
   load(state: AppState): AppState {
     const preset = findPreset(state.preset);
     const problems: string[] = [];
-    if (!preset) problems.push(`${UNKNOWN_PRESET} '${state.preset}' in the link; presets: ${PRESETS.map((p) => p.name).join(', ')}`);
+    if (!preset) problems.push(`${UNKNOWN_PRESET} '${state.preset}' in the link; presets: ${PRESETS.map((p) => p.name).join(', ')}. Running '${this.fallbackPreset}' instead.`);
     const loaded = preset ? state : { ...state, preset: this.fallbackPreset };
     const base = (preset ?? findPreset(this.fallbackPreset)!).config as RawConfig;
     try {
@@ -66,7 +66,7 @@ export class ConfigController {
   /** Validates the raw config (a sweep block: every member too): the config to run, or undefined with the problem shown. */
   validate(): ExperimentConfig | undefined {
     try {
-      const config = parseConfig(this.raw, 'the config');
+      const config = parseConfig(this.raw, 'config');
       if (config.sweep) {
         const count = Object.values(config.sweep).reduce((product, values) => product * values.length, 1);
         if (count > MAX_APP_MEMBERS) throw new ConfigError([`sweep: ${count} members; the app trains at most ${MAX_APP_MEMBERS} at once (run larger sweeps with gradflow sweep)`], 'the config');
@@ -98,7 +98,9 @@ export class ConfigController {
     else node[path.at(-1)!] = value;
     this.replace(raw);
     try {
-      this.config = parseConfig(raw, 'the config');
+      this.config = parseConfig(raw, 'config');
+      // A valid config again: what was wrong with an earlier value is no longer (the link's own problem stays).
+      this.problem = this.linkProblem;
     } catch (error) {
       this.report(messageOf(error));
     }

@@ -1,11 +1,13 @@
 /**
  * Files in and out of the app. In: a CSV (uploaded, or written from drawn points) is checked, kept by name
- * in BrowserFiles and becomes the config's data, which starts a run on it. Out: the run's metrics.csv,
- * result.json (the CLI's formats) and parameters.json.
+ * in BrowserFiles (drawn points: in the data path itself) and becomes the config's data, which starts a run
+ * on it. Out: the run's metrics.csv, result.json (the CLI's formats), step-losses.csv (every step's loss,
+ * result.json's stepLosses) and parameters.json.
  */
 import type { ReactiveControllerHost } from 'lit';
 import { BrowserFiles, download } from '../../app/browser-files';
 import { runSetMetricsCsv, runSetResultJson } from '../../app/run-set-files';
+import { runSetStepLossesCsv, stepLossesCsv } from '../../app/step-losses-csv';
 import type { TrainingSession } from '../../app/training-session';
 import { parseCsv } from '../../data/csv';
 import { metricsCsv, resultJson } from '../../run/result-format';
@@ -66,8 +68,19 @@ export class FilesController {
     download('metrics.csv', session.isSet ? runSetMetricsCsv(session.members) : metricsCsv(session.rows), 'text/csv');
   }
 
-  /** The CLI's result.json; a run set's carries the sweep (config.sweep) and every member's result (members). */
-  downloadResult(session: TrainingSession): void {
+  /** The loss before every step taken; a run set's: every member's, with its index and swept values. */
+  downloadStepLosses(session: TrainingSession): void {
+    download('step-losses.csv', session.isSet ? runSetStepLossesCsv(session.members) : stepLossesCsv(session.stepLosses), 'text/csv');
+  }
+
+  /**
+   * The CLI's result.json; a run set's carries the sweep (config.sweep) and every member's result (members). While
+   * the run trains, it is the result of the run stopped at its latest known loss (src/app/session-snapshot.ts),
+   * taken at the run's next report: the screen shows step n as soon as its losses are back, the row logged at n
+   * comes a moment later, and a file taken in between would end a step before the screen.
+   */
+  async downloadResult(session: TrainingSession): Promise<void> {
+    if (session.status === 'running') await nextReport(session, REPORT_WAIT_MS);
     download('result.json', session.isSet ? runSetResultJson(session.setSnapshot()) : resultJson(session.snapshot()), 'application/json');
   }
 
@@ -84,6 +97,24 @@ export class FilesController {
     this.uploadError = message;
     this.host.requestUpdate();
   }
+}
+
+/** The longest a result.json download waits for the run's next report (a chunk takes a frame or a few). */
+const REPORT_WAIT_MS = 1000;
+
+/** Resolves at the run's next row or progress report, or after `timeoutMs`. */
+function nextReport(session: TrainingSession, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      session.removeEventListener('metrics', done);
+      session.removeEventListener('progress', done);
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    session.addEventListener('metrics', done);
+    session.addEventListener('progress', done);
+  });
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);

@@ -1,7 +1,8 @@
 /**
  * The run's life in the app: the GPU (one device reused until it is lost; a page-level message when there
- * is none), the TrainingSession (started per valid config, replaced on rewind, destroyed on disconnect),
- * the commands and settings it takes while running, the previous runs kept for the charts, and one host
+ * is none), the TrainingSession (started per valid config, replaced on rewind, destroyed on disconnect; a
+ * replaced run stays on screen until the new one draws: run-handover.ts), the commands and settings it takes
+ * (Play after the end plays on), the previous runs of the same preset kept for the charts, and one host
  * update per animation frame however many chunks report.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
@@ -12,6 +13,7 @@ import { reuseUntilLost } from '../../gpu/device-loss';
 import { requestGpu, type GpuContext } from '../../gpu/device';
 import type { RunCommand } from '../gradflow-run-controls';
 import { messageOf } from './error-message';
+import { RunHandover } from './run-handover';
 import { withPastRun, type PastRun } from './run-history';
 
 export const WEBGPU_HELP =
@@ -47,13 +49,17 @@ export class RunController implements ReactiveController {
   /** Applies from the next run (rewind) on. */
   stopBelowLoss: number | undefined;
   private runCount = 0;
+  /** Whether the run on screen joins pastRuns when the next one starts (not across a preset change). */
+  private overlayCurrent = true;
   private redrawPending = false;
+  private readonly handover: RunHandover;
   private readonly acquireGpu = reuseUntilLost(() => this.requestGpuOrExplain());
 
   constructor(
     private readonly host: ReactiveControllerHost,
     private readonly options: RunOptions,
   ) {
+    this.handover = new RunHandover(host);
     host.addController(this);
   }
 
@@ -63,17 +69,20 @@ export class RunController implements ReactiveController {
 
   hostDisconnected(): void {
     void this.session?.destroy();
+    this.handover.destroyAll();
   }
 
-  /** Replaces the run with a new one of `config` (the old run's curves join pastRuns); nothing without a config. */
+  /**
+   * Replaces the run with a new one of `config` (the old run's curves join pastRuns, unless forgetPastRuns came
+   * between); the old run's last state stays on screen until the new one draws. Nothing without a config.
+   */
   start(config: ExperimentConfig | undefined): void {
     if (!config) return;
     const previous = this.session;
-    if (previous) {
-      // A run set's curves are not overlaid on later runs: its members are the comparison.
-      if (!previous.isSet) this.pastRuns = withPastRun(this.pastRuns, `run ${this.runCount}`, previous);
-      void previous.destroy();
-    }
+    // A run set's curves are not overlaid on later runs: its members are the comparison.
+    if (previous && !previous.isSet && this.overlayCurrent) this.pastRuns = withPastRun(this.pastRuns, `run ${this.runCount}`, previous);
+    this.overlayCurrent = true;
+    const standIn = this.handover.replace(previous);
     this.runCount++;
     this.stepsPerFrame = Math.min(this.stepsPerFrame, config.stepsPerSubmit);
     const session = new TrainingSession(config, {
@@ -82,8 +91,14 @@ export class RunController implements ReactiveController {
       stepsPerFrame: this.stepsPerFrame,
       ...(this.options.pace ? { pace: this.options.pace } : {}),
       ...(this.stopBelowLoss !== undefined ? { stopBelowLoss: this.stopBelowLoss } : {}),
+      ...(standIn ? { standIn } : {}),
     });
     for (const type of ['progress', 'metrics', 'source', 'end']) session.addEventListener(type, this.requestRedraw);
+    // The replaced runs go once this one draws ('source'), runs without live buffers (float64, landscapes), or fails.
+    const settle = () => {
+      if (this.session === session && session.status !== 'starting') void this.handover.settle();
+    };
+    for (const type of ['progress', 'source', 'end']) session.addEventListener(type, settle);
     this.session = session;
     this.host.requestUpdate();
     void session.start();
@@ -92,7 +107,7 @@ export class RunController implements ReactiveController {
   command(command: RunCommand): void {
     const session = this.session;
     switch (command) {
-      case 'play': session?.resume(); break;
+      case 'play': if (session?.canContinue) void session.continueRun(); else session?.resume(); break;
       case 'pause': session?.pause(); break;
       case 'step': session?.stepOnce(); break;
       case 'stop': session?.stop(); break;
@@ -126,9 +141,10 @@ export class RunController implements ReactiveController {
     this.session?.setStepsPerFrame(steps);
   }
 
-  /** A preset of its own: the previous runs are not comparable. */
+  /** A preset of its own: the previous runs, and the run on screen that the next start replaces, are not comparable. */
   forgetPastRuns(): void {
     this.pastRuns = [];
+    this.overlayCurrent = false;
     this.host.requestUpdate();
   }
 

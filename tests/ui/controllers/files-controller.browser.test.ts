@@ -82,6 +82,28 @@ describe('FilesController: results out', () => {
     expect(reported).toEqual([]);
   });
 
+  it("takes a running run's result.json at its next report, so the file is as far as the screen", async () => {
+    const { files } = controller();
+    let stepsTaken = 59;
+    const running = Object.assign(new EventTarget(), {
+      status: 'running', isSet: false,
+      snapshot: () => ({ config, metrics: rows, stepLosses: [], summary: { stepsTaken } }),
+    }) as unknown as TrainingSession;
+    const downloading = files.downloadResult(running);
+    expect(saved).toEqual([]);
+    stepsTaken = 60; // the row logged at step 60 arrives
+    running.dispatchEvent(new CustomEvent('metrics'));
+    await downloading;
+    expect(JSON.parse(await saved[0]!.text).summary.stepsTaken).toBe(60);
+  });
+
+  it('saves step-losses.csv: the loss before every step, as result.json has them', async () => {
+    const { files } = controller();
+    files.downloadStepLosses({ isSet: false, stepLosses: [1, 0.7] } as unknown as TrainingSession);
+    expect(saved.map((file) => file.name)).toEqual(['step-losses.csv']);
+    expect(await saved[0]!.text).toBe('step,loss\n0,1\n1,0.7\n');
+  });
+
   it('reports why the parameters could not be read, and saves nothing', async () => {
     const { files, reported } = controller();
     await files.downloadParameters(session(() => Promise.reject(new Error('no parameters yet: the run has not started'))));

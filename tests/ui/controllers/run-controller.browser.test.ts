@@ -51,9 +51,55 @@ describe('RunController', () => {
     await run.session!.done;
     expect(run.session!.stepLosses).toEqual(first.stepLosses);
     expect(run.pastRuns).toEqual([{ label: 'run 1', stepLosses: first.stepLosses, rows: first.rows }]);
-    expect(first.live).toBeUndefined(); // the replaced run freed its buffers
+    await expect.poll(() => first.live).toBeUndefined(); // the replaced run freed its buffers once the new one drew
     run.forgetPastRuns();
     expect(run.pastRuns).toEqual([]);
+  });
+
+  it("does not overlay the run of the previous preset on the new preset's first run", async () => {
+    const { run } = mountRun();
+    run.start(config);
+    await run.session!.done;
+    run.forgetPastRuns(); // a new preset: the app then starts its config
+    run.start(config);
+    expect(run.pastRuns).toEqual([]);
+    await run.session!.done;
+    run.command('rewind'); // the new preset's own runs overlay again
+    expect(run.pastRuns.map((past) => past.label)).toEqual(['run 2']);
+    run.session!.stop();
+    await run.session!.done;
+  });
+
+  it('keeps the replaced run on screen until the new one draws, then frees it', async () => {
+    const { run } = mountRun();
+    run.start({ ...config, steps: 100_000 });
+    const first = run.session!;
+    await expect.poll(() => first.stepLosses.length).toBeGreaterThan(4);
+    const shown = first.live!;
+    run.command('rewind');
+    const second = run.session!;
+    expect(second.status).toBe('starting');
+    expect(second.live?.W).toBe(shown.W); // no blank views while the new run is built
+    await expect.poll(() => second.status).toBe('running');
+    expect(second.live!.W).not.toBe(shown.W);
+    await expect.poll(() => first.live).toBeUndefined();
+    second.stop();
+    await second.done;
+  });
+
+  it('plays on after the end: Play continues the same run for another run length', async () => {
+    const { run } = mountRun();
+    run.start(config);
+    const session = run.session!;
+    await session.done;
+    expect(session.canContinue).toBe(true);
+    run.command('play');
+    expect(run.session).toBe(session);
+    await expect.poll(() => session.status).toBe('running');
+    await session.done;
+    expect(session.status).toBe('completed');
+    expect(session.stepLosses).toHaveLength(120);
+    expect(session.rows.map((row) => row.step)).toEqual([0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120]);
   });
 
   it('pauses, steps once, resumes and stops on command, and ends the run when the host goes', async () => {

@@ -1,0 +1,28 @@
+/**
+ * step-losses.csv: the loss before every step taken, one line a step: result.json's stepLosses as a table
+ * (what the loss chart draws). metrics.csv stays the CLI's own file, one line per logged step; the per-step
+ * losses get their own file rather than a column that would be blank on most of metrics.csv's lines, or
+ * lines that metrics.csv's readers would take for logged steps. A run set's: every member's, with the member
+ * index and its swept values.
+ */
+import type { SessionMember } from './session-member';
+
+/** Numbers as JavaScript prints them (shortest round trip; NaN and Infinity as words, as result.json has them). */
+const cell = (value: unknown): string => {
+  const text = typeof value === 'string' ? value : typeof value === 'number' ? String(value) : JSON.stringify(value);
+  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+};
+
+export function stepLossesCsv(stepLosses: readonly number[]): string {
+  return `step,loss\n${stepLosses.map((loss, step) => `${step},${cell(loss)}\n`).join('')}`;
+}
+
+export function runSetStepLossesCsv(members: readonly Pick<SessionMember, 'index' | 'overrides' | 'stepLosses'>[]): string {
+  const paths = [...new Set(members.flatMap((member) => Object.keys(member.overrides)))];
+  const lines = [['step', 'member', ...paths, 'loss'].join(',')];
+  for (const member of members) {
+    const swept = paths.map((path) => (member.overrides[path] === undefined ? '' : cell(member.overrides[path])));
+    member.stepLosses.forEach((loss, step) => lines.push([step, member.index, ...swept, cell(loss)].join(',')));
+  }
+  return `${lines.join('\n')}\n`;
+}
