@@ -44,7 +44,8 @@ export interface ModelKind<P = unknown> {
   footprint?(config: ExperimentConfig): RunFootprint;
   /**
    * The groups of a GPU run set's members (prepared by this kind) that can step in one set of dispatches;
-   * members in no group step as their own simulations. Absent: every member steps on its own.
+   * members in no group step as their own simulations. Absent: every member steps on its own. `limits`: the
+   * device's buffer limits when known, so that no group is too big to build on it.
    */
-  batchedGroups?(runs: readonly PreparedRun<P>[]): readonly BatchedGroup<P>[];
+  batchedGroups?(runs: readonly PreparedRun<P>[], limits?: { readonly maxStorageBufferBindingSize: number; readonly maxBufferSize: number }): readonly BatchedGroup<P>[];
 }

@@ -43,7 +43,7 @@ export async function prepareRunSet(configs: readonly ExperimentConfig[], readTe
   const members = await Promise.all(configs.map((config) => kind.prepare(config, readText)));
   const checkedGpu = (getGpu: () => Promise<GpuContext>) => withDeviceCheck(configs, getGpu, preflight.hostBudget);
   if (members.length === 1) return { members, groups: [[0]], createSimulation: (getGpu) => members[0]!.createSimulation(checkedGpu(getGpu)) };
-  const batched: readonly BatchedGroup[] = configs[0]!.backend === 'gpu' ? (kind.batchedGroups?.(members) ?? []) : [];
+  const batched: readonly BatchedGroup[] = configs[0]!.backend === 'gpu' ? (kind.batchedGroups?.(members, preflight.gpuLimits) ?? []) : [];
   const inLanes = new Set(batched.flatMap((group) => group.members));
   const alone = members.map((_, k) => k).filter((k) => !inLanes.has(k));
   const groups = [...batched.map((group) => group.members), ...alone.map((k) => [k])].sort((a, b) => a[0]! - b[0]!);

@@ -11,7 +11,7 @@ import { Float64Simulation } from './float64-simulation';
 import { twoLayerFootprint } from './footprint';
 import { GpuSimulation } from './gpu-simulation';
 import { weightsToJson } from './init-file';
-import { planLanes } from './lanes';
+import { laneWidthLimit, planLanes } from './lanes';
 import { buildProblem, type Problem } from './problem';
 
 /** Each prepared run's problem and logged metrics, for grouping a run set's members into lanes. */
@@ -37,10 +37,11 @@ export const twoLayerKind: ModelKind<Weights> = {
     return twoLayerFootprint(config as NetworkExperimentConfig);
   },
 
-  batchedGroups(runs) {
+  batchedGroups(runs, limits) {
     const members = runs.map((run) => prepared.get(run)!);
+    const problems = members.map((member) => member.problem);
     // A lane of one is the single run with extra copies: only lanes of several batch.
-    return planLanes(members.map((member) => member.problem))
+    return planLanes(problems, undefined, limits ? laneWidthLimit(problems, limits) : Infinity)
       .filter((lane) => lane.length > 1)
       .map((lane) => ({
         members: lane,

@@ -62,9 +62,11 @@ export function canShareLane(p: Problem, q: Problem): boolean {
  * The lanes of a run set: member indices grouped by lane key; within a key, members sorted by width (then
  * index) are packed greedily into lanes whose padded size N * M stays within `paddingBudget` times the sum of
  * their widths (a width sweep 64..8192 gets one lane per width, 16 seeds at one width share one). A member
- * without a key is a lane of its own. Lanes are listed by their first member, indices ascending.
+ * without a key is a lane of its own. A lane's padded width N * M also stays within `maxPaddedWidth` (the widest
+ * lane whose buffers the device can bind: laneWidthLimit), so a set that fits member by member never makes a
+ * lane too big to build. Lanes are listed by their first member, indices ascending.
  */
-export function planLanes(problems: readonly Problem[], paddingBudget = 1.1): number[][] {
+export function planLanes(problems: readonly Problem[], paddingBudget = 1.1, maxPaddedWidth = Infinity): number[][] {
   if (!(paddingBudget >= 1)) throw new RangeError(`paddingBudget must be >= 1 (padded size over the widths' sum), got ${paddingBudget}`);
   const lanes: number[][] = [];
   for (const group of shareableGroups(problems)) {
@@ -74,7 +76,8 @@ export function planLanes(problems: readonly Problem[], paddingBudget = 1.1): nu
     for (const index of byWidth) {
       // Sorted by width, so the newcomer is the lane's widest: the padded size becomes (N + 1) m.
       const width = widthOf(problems[index]!);
-      if (lane.length > 0 && (lane.length + 1) * width > paddingBudget * (widthSum + width)) {
+      const padded = (lane.length + 1) * width;
+      if (lane.length > 0 && (padded > paddingBudget * (widthSum + width) || padded > maxPaddedWidth)) {
         lanes.push(lane);
         lane = [];
         widthSum = 0;
@@ -108,6 +111,19 @@ function shareableGroups(problems: readonly Problem[]): number[][] {
     }
   });
   return groups;
+}
+
+/**
+ * The widest padded lane (N * M neurons) whose largest buffers the device can bind: the hidden activations
+ * [rows x N M] in float32, rows the most of the train samples, test samples and inputs of any member (the
+ * weights are [N M x d]).
+ */
+export function laneWidthLimit(problems: readonly Problem[], limits: { readonly maxStorageBufferBindingSize: number; readonly maxBufferSize: number }): number {
+  const rows = Math.max(1, ...problems.map((problem) => {
+    const d = problem.trainer.inputDim;
+    return Math.max(d, problem.train.X.length / d, (problem.test?.X.length ?? 0) / d);
+  }));
+  return Math.floor(Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize) / (4 * rows));
 }
 
 function widthOf(problem: Problem): number {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig, type ExperimentConfigInput } from '../../../src/config/schema';
 import { buildProblem, type Problem } from '../../../src/models/two-layer/problem';
-import { laneKey, laneProblem, planLanes } from '../../../src/models/two-layer/lanes';
+import { laneKey, laneProblem, laneWidthLimit, planLanes } from '../../../src/models/two-layer/lanes';
 
 /** Full-batch GD on one fixed data set (data.seed set, so the run's seed moves only the initial weights). */
 const base = {
@@ -92,6 +92,18 @@ describe('planLanes', () => {
     expect(planLanes(sweep)).toEqual(widths.map((_, i) => [i]));
     const seeds = await widthsOf(Array.from({ length: 16 }, (_, seed) => ({ seed, model: { width: 64 } })));
     expect(planLanes(seeds)).toEqual([Array.from({ length: 16 }, (_, i) => i)]);
+  });
+
+  it('keeps every lane within the widest one the device can bind (issue 14: an oversized lane failed to build)', async () => {
+    // 16 train samples, inputs of d = 3: hidden activations [16 x N M] in float32 are 64 N M bytes.
+    const seeds = await widthsOf(Array.from({ length: 16 }, (_, seed) => ({ seed, model: { width: 64 } })));
+    const limit = laneWidthLimit(seeds, { maxStorageBufferBindingSize: 64 * 64 * 5, maxBufferSize: 1 << 30 });
+    expect(limit).toBe(320); // five members of 64 neurons
+    const lanes = planLanes(seeds, undefined, limit);
+    expect(lanes.map((lane) => lane.length)).toEqual([5, 5, 5, 1]);
+    expect(lanes.flat().sort((a, b) => a - b)).toEqual(Array.from({ length: 16 }, (_, i) => i));
+    // The smaller of the two limits binds.
+    expect(laneWidthLimit(seeds, { maxStorageBufferBindingSize: 1 << 30, maxBufferSize: 64 * 64 * 2 })).toBe(128);
   });
 
   it('packs close widths within the padding budget, narrowest first', async () => {
