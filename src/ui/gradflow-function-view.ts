@@ -19,6 +19,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { FunctionSource } from './particle-source';
 import { FunctionRenderer, curveYRange, dataExtent, equalAspectExtent, parseExtent, type PlotExtent } from './function-renderer';
 import { GpuViewElement } from './gpu-view-element';
+import { ThrottledRead } from './throttled-read';
 import { LIGHT_VIEW_THEME, viewTheme, type ViewTheme } from './view-theme';
 import { ThemeWatch } from './theme-watch';
 import { FrameSizeWatch, viewFrameStyles } from './view-frame';
@@ -53,8 +54,7 @@ export class GradflowFunctionView extends GpuViewElement<FunctionSource, Functio
   /** (min, max) of f over the grid, read back a few times a second; undefined until read. */
   @state() private range: [number, number] | undefined;
   private readonly sizes = new FrameSizeWatch(this);
-  private rangeReadAt = -Infinity;
-  private rangePending = false;
+  private readonly rangeRead = new ThrottledRead<[number, number]>(RANGE_REFRESH_MS);
 
   constructor() {
     super();
@@ -175,17 +175,10 @@ export class GradflowFunctionView extends GpuViewElement<FunctionSource, Functio
 
   /** After a frame: every RANGE_REFRESH_MS, read f's range for the labels (skipped for thumbnails, which have none). */
   private pollRange(renderer: FunctionRenderer): void {
-    const now = performance.now();
-    if (this.bare || this.sizes.compact || this.rangePending || now - this.rangeReadAt < RANGE_REFRESH_MS) return;
-    this.rangePending = true;
-    this.rangeReadAt = now;
-    renderer
-      .readValueRange()
-      .then((range) => {
-        if (renderer === this.renderer) this.takeRange(range);
-      })
-      .catch(() => undefined)
-      .finally(() => (this.rangePending = false));
+    if (this.bare || this.sizes.compact) return;
+    this.rangeRead.maybe(() => renderer.readValueRange(), (value) => {
+      if (renderer === this.renderer) this.takeRange(value);
+    });
   }
 }
 

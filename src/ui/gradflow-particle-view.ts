@@ -20,6 +20,7 @@ import { css, html, svg, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { PROJECTION_MODES } from '../../shaders/particle-view-common.wgsl';
 import { GpuViewElement } from './gpu-view-element';
+import { ThrottledRead } from './throttled-read';
 import type { ParticleSource } from './particle-source';
 import {
   coordinateBasis,
@@ -99,8 +100,7 @@ export class GradflowParticleView extends GpuViewElement<ParticleSource, Particl
   @state() private fitted: Float32Array | undefined;
   private pcaShares: [number, number] | undefined;
   private readonly sizes = new FrameSizeWatch(this);
-  private boundsReadAt = -Infinity;
-  private boundsPending = false;
+  private readonly boundsRead = new ThrottledRead<Float32Array>(AXES_REFRESH_MS);
   private zoom = 1;
   private panX = 0;
   private panY = 0;
@@ -225,17 +225,10 @@ export class GradflowParticleView extends GpuViewElement<ParticleSource, Particl
 
   /** After a frame: every AXES_REFRESH_MS, read the box it was fitted to (skipped for thumbnails, which have no axes). */
   private pollFitted(renderer: ParticleRenderer): void {
-    const now = performance.now();
-    if (this.bare || this.sizes.compact || this.boundsPending || now - this.boundsReadAt < AXES_REFRESH_MS) return;
-    this.boundsPending = true;
-    this.boundsReadAt = now;
-    renderer
-      .readFittedBounds()
-      .then((bounds) => {
-        if (renderer === this.renderer) this.takeFitted(bounds);
-      })
-      .catch(() => undefined)
-      .finally(() => (this.boundsPending = false));
+    if (this.bare || this.sizes.compact) return;
+    this.boundsRead.maybe(() => renderer.readFittedBounds(), (value) => {
+      if (renderer === this.renderer) this.takeFitted(value);
+    });
   }
 
   override willUpdate(changed: PropertyValues<this>): void {
