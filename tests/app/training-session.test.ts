@@ -148,6 +148,14 @@ describe('training session (the app run)', () => {
     await expect.poll(() => session.stepLosses.length).toBeGreaterThan(12);
     session.pause();
     await new Promise((resolve) => setTimeout(resolve, 300)); // the chunks in flight land
+    // The case under test is a pause between rows: a pause that landed on a row step plays on and pauses again.
+    while (session.stepLosses.length % 50 === 0) {
+      const before = session.stepLosses.length;
+      session.resume();
+      await expect.poll(() => session.stepLosses.length).toBeGreaterThan(before);
+      session.pause();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
     const n = session.stepLosses.length;
     expect(n % 50).not.toBe(0);
     const { summary, stepLosses, metrics } = session.snapshot();
