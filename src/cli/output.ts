@@ -1,16 +1,18 @@
-/** Writes a run's files into a folder: metrics.csv, then result.json (last: its presence marks a complete run). */
+/** Writes a run's files into a folder: metrics.csv, step-losses.csv, then result.json (last: its presence marks a complete run). */
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError } from '../config/errors';
 import type { ExperimentResult } from '../run/run-experiment';
 import { metricsCsv, resultJson } from '../run/result-format';
+import { stepLossesCsv } from '../run/step-losses-csv';
 import { writeFileAtomically } from './atomic-file';
 
 export async function writeRunOutput(directory: string, result: ExperimentResult): Promise<string[]> {
   await mkdir(directory, { recursive: true });
-  const files = [join(directory, 'metrics.csv'), join(directory, 'result.json')];
+  const files = [join(directory, 'metrics.csv'), join(directory, 'step-losses.csv'), join(directory, 'result.json')];
   await writeFileAtomically(files[0]!, metricsCsv(result.metrics));
-  await writeFileAtomically(files[1]!, resultJson(result));
+  await writeFileAtomically(files[1]!, stepLossesCsv(result.stepLosses));
+  await writeFileAtomically(files[2]!, resultJson(result));
   return files;
 }
 

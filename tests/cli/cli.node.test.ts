@@ -44,7 +44,7 @@ describe('gradflow CLI', () => {
     expect(bad.stderr).toMatch(/--kind must be one of two-layer, linear, landscape, got cnn/);
   });
 
-  it('runs a config file and writes result.json and metrics.csv', () => {
+  it('runs a config file and writes result.json, metrics.csv and step-losses.csv', () => {
     const configPath = join(work, 'tiny.json');
     writeFileSync(configPath, JSON.stringify(tiny));
     const out = join(work, 'out');
@@ -60,6 +60,11 @@ describe('gradflow CLI', () => {
     const csv = readFileSync(join(out, 'metrics.csv'), 'utf8').trim().split('\n');
     expect(csv[0]).toBe('step,loss,testLoss');
     expect(csv).toHaveLength(5);
+    // step-losses.csv: result.json's stepLosses as a table, the loss before each of the 30 steps.
+    const stepLosses = readFileSync(join(out, 'step-losses.csv'), 'utf8').trim().split('\n');
+    expect(stepLosses[0]).toBe('step,loss');
+    expect(stepLosses.slice(1)).toEqual(result.stepLosses.map((loss: number, step: number) => `${step},${loss}`));
+    expect(stepLosses).toHaveLength(31);
     // The saved parameters reproduce the run's end point when used as an initialization.
     writeFileSync(join(work, 'init.json'), JSON.stringify(result.final));
     const again = gradflow('run', configPath, '--out', join(work, 'again'), '--steps', '1', '--set', `model.init.path=${JSON.stringify(join(work, 'init.json'))}`);

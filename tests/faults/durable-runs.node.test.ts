@@ -83,14 +83,14 @@ describe('durable runs', () => {
     const partial = readJson(join(out, 'result.json'));
     expect(partial.summary.status).toMatch(/^interrupted at step \d+$/);
     expect(partial.summary.stepsTaken).toBeLessThan(config.steps);
-    expect(readdirSync(out).sort()).toEqual(['checkpoint.json', 'metrics.csv', 'result.json', 'step-losses.f64']);
+    expect(readdirSync(out).sort()).toEqual(['checkpoint.json', 'metrics.csv', 'result.json', 'step-losses.csv', 'step-losses.f64']);
     expect(readdirSync(work).filter((entry) => entry.startsWith('.interrupted'))).toEqual([]); // no staging or lock left
 
     const resumed = gradflow(['run', '--resume', out]);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stderr).toMatch(new RegExp(`resuming .*durable\\.json at step ${partial.summary.stepsTaken} of 4000`));
     expect(trajectory(out)).toEqual(trajectory(baseline));
-    expect(readdirSync(out).sort()).toEqual(['metrics.csv', 'result.json']); // a finished run keeps no checkpoint
+    expect(readdirSync(out).sort()).toEqual(['metrics.csv', 'result.json', 'step-losses.csv']); // a finished run keeps no checkpoint
   });
 
   it('SIGTERM ends a run set (a config with a sweep block) with exit 143; --resume finishes every member bit for bit', async () => {
@@ -126,7 +126,7 @@ describe('durable runs', () => {
     expect(refused.stderr).toMatch(/--out .*occupied: already holds 1 entry \(notes\.txt\); add --force to replace it, --resume to continue an interrupted run, or choose a new folder/);
     expect(readdirSync(out)).toEqual(['notes.txt']);
     expect(gradflow(['run', configPath, '--out', out, '--steps', '10', '--force']).code).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['metrics.csv', 'result.json']);
+    expect(readdirSync(out).sort()).toEqual(['metrics.csv', 'result.json', 'step-losses.csv']);
     const empty = join(work, 'empty');
     mkdirSync(empty);
     expect(gradflow(['run', configPath, '--out', empty, '--steps', '10']).code).toBe(0);

@@ -7,7 +7,7 @@
 import type { ReactiveControllerHost } from 'lit';
 import { BrowserFiles, download } from '../../app/browser-files';
 import { runSetMetricsCsv, runSetResultJson } from '../../app/run-set-files';
-import { runSetStepLossesCsv, stepLossesCsv } from '../../app/step-losses-csv';
+import { runSetStepLossesCsv, stepLossesCsv } from '../../run/step-losses-csv';
 import type { TrainingSession } from '../../app/training-session';
 import { parseCsv } from '../../data/csv';
 import { metricsCsv, resultJson } from '../../run/result-format';

@@ -1,11 +1,10 @@
 /**
  * step-losses.csv: the loss before every step taken, one line a step: result.json's stepLosses as a table
- * (what the loss chart draws). metrics.csv stays the CLI's own file, one line per logged step; the per-step
- * losses get their own file rather than a column that would be blank on most of metrics.csv's lines, or
- * lines that metrics.csv's readers would take for logged steps. A run set's: every member's, with the member
- * index and its swept values.
+ * (what the app's loss chart draws), written by the CLI beside metrics.csv and downloaded from the app.
+ * metrics.csv keeps one line per logged step; the per-step losses get their own file rather than a column
+ * that would be blank on most of metrics.csv's lines, or lines that metrics.csv's readers would take for
+ * logged steps. A run set's: every member's, with the member index and its swept values.
  */
-import type { SessionMember } from './session-member';
 
 /** Numbers as JavaScript prints them (shortest round trip; NaN and Infinity as words, as result.json has them). */
 const cell = (value: unknown): string => {
@@ -17,7 +16,14 @@ export function stepLossesCsv(stepLosses: readonly number[]): string {
   return `step,loss\n${stepLosses.map((loss, step) => `${step},${cell(loss)}\n`).join('')}`;
 }
 
-export function runSetStepLossesCsv(members: readonly Pick<SessionMember, 'index' | 'overrides' | 'stepLosses'>[]): string {
+/** One member of a run set as step-losses.csv needs it: its index, its swept values and its losses. */
+export interface StepLossesMember {
+  readonly index: number;
+  readonly overrides: Readonly<Record<string, unknown>>;
+  readonly stepLosses: readonly number[];
+}
+
+export function runSetStepLossesCsv(members: readonly StepLossesMember[]): string {
   const paths = [...new Set(members.flatMap((member) => Object.keys(member.overrides)))];
   const lines = [['step', 'member', ...paths, 'loss'].join(',')];
   for (const member of members) {

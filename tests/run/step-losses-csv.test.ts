@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runSetStepLossesCsv, stepLossesCsv } from '../../src/app/step-losses-csv';
+import { runSetStepLossesCsv, stepLossesCsv } from '../../src/run/step-losses-csv';
 
 describe('step-losses.csv (every step\'s loss, as result.json\'s stepLosses)', () => {
   it('writes one line a step, numbers as they round-trip', () => {
