@@ -25,6 +25,7 @@ import { describeMetric, type ReferenceLine } from './metric-descriptions';
 import { chartTheme, type ChartTheme } from './chart-theme';
 import { alignedData, displayLabel, hasUnconverged, sparseRuns, unconvergedNotes, unconvergedSummary, type MetricSeries } from './metric-chart-series';
 import { decadeGrid, drawReferenceLabels, formatTick } from './metric-chart-axes';
+import { NextFrameDraw } from './next-frame-draw';
 
 const DEFAULT_HEIGHT_PX = 240;
 /** Width used until the element is laid out (ResizeObserver then sets the real one). */
@@ -77,7 +78,7 @@ export class GradflowMetricChart extends LitElement {
   private plot: uPlot | undefined;
   private plotKey = '';
   private theme: ChartTheme | undefined;
-  private frame = 0;
+  private readonly drawing = new NextFrameDraw(() => this.draw(), () => this.isConnected);
   private redraws = 0;
   private ignoredCount = 0;
   private unconvergedNotes: string[] = [];
@@ -117,24 +118,20 @@ export class GradflowMetricChart extends LitElement {
     run.steps.push(step);
     run.values.push(value);
     run.unconverged?.push(undefined);
-    this.scheduleDraw();
+    this.drawing.schedule();
   }
 
   /** Rebuilds the chart on the next frame, re-reading the theme (call after changing theme custom properties). */
   redraw(): void {
     this.theme = undefined;
     this.plotKey = '';
-    this.scheduleDraw();
+    this.drawing.schedule();
   }
 
   /** The chart as a PNG data: URL, on the theme's background, with the title and legend drawn in. */
   async toPng(): Promise<string> {
     await this.updateComplete;
-    if (this.frame) {
-      cancelAnimationFrame(this.frame);
-      this.frame = 0;
-    }
-    this.draw();
+    this.drawing.now();
     if (!this.plot) throw new Error('toPng: the chart has not been drawn; add the element to the document first');
     const plot = this.plot;
     const theme = this.theme!;
@@ -172,8 +169,7 @@ export class GradflowMetricChart extends LitElement {
     super.disconnectedCallback();
     this.resizeObserver?.disconnect();
     this.colorScheme?.removeEventListener('change', this.onColorScheme);
-    if (this.frame) cancelAnimationFrame(this.frame);
-    this.frame = 0;
+    this.drawing.cancel();
     this.plot?.destroy();
     this.plot = undefined;
     this.plotKey = '';
@@ -194,15 +190,7 @@ export class GradflowMetricChart extends LitElement {
   }
 
   protected override updated(): void {
-    this.scheduleDraw();
-  }
-
-  private scheduleDraw(): void {
-    if (this.frame || !this.isConnected) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
-      this.draw();
-    });
+    this.drawing.schedule();
   }
 
   private resize(): void {

@@ -17,6 +17,7 @@ import { chartTheme, type ChartTheme } from './chart-theme';
 import { decadeGrid, formatTick } from './metric-chart-axes';
 import { DASHES, sequentialColor } from './sweep-style';
 import type { HeatmapPanel, SummaryPanel, XYPanel } from './summary-data';
+import { NextFrameDraw } from './next-frame-draw';
 
 const DEFAULT_HEIGHT_PX = 230;
 const FALLBACK_WIDTH_PX = 420;
@@ -50,7 +51,7 @@ export class GradflowSummaryChart extends LitElement {
   private plot: uPlot | undefined;
   private plotKey = '';
   private theme: ChartTheme | undefined;
-  private frame = 0;
+  private readonly drawing = new NextFrameDraw(() => this.draw(), () => this.isConnected);
   private resizeObserver: ResizeObserver | undefined;
 
   /** The uPlot instance of an x-y panel (after the first frame). */
@@ -66,15 +67,14 @@ export class GradflowSummaryChart extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.resizeObserver = new ResizeObserver(() => this.scheduleDraw());
+    this.resizeObserver = new ResizeObserver(() => this.drawing.schedule());
     this.resizeObserver.observe(this);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.resizeObserver?.disconnect();
-    if (this.frame) cancelAnimationFrame(this.frame);
-    this.frame = 0;
+    this.drawing.cancel();
     this.plot?.destroy();
     this.plot = undefined;
     this.plotKey = '';
@@ -93,16 +93,7 @@ export class GradflowSummaryChart extends LitElement {
   }
 
   protected override updated(): void {
-    this.scheduleDraw();
-  }
-
-  /** Draws on the next animation frame (a resize rebuilds the plot at its new width). */
-  private scheduleDraw(): void {
-    if (this.frame || !this.isConnected) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
-      this.draw();
-    });
+    this.drawing.schedule();
   }
 
   private width(): number {
@@ -269,11 +260,7 @@ export class GradflowSummaryChart extends LitElement {
   /** The panel as a PNG data: URL (title on top). */
   async toPng(): Promise<string> {
     await this.updateComplete;
-    if (this.frame) {
-      cancelAnimationFrame(this.frame);
-      this.frame = 0;
-    }
-    this.draw();
+    this.drawing.now();
     const source = this.plot?.ctx.canvas ?? this.renderRoot.querySelector<HTMLCanvasElement>('canvas.heatmap');
     if (!source) throw new Error('toPng: the summary chart has nothing drawn yet');
     const theme = this.theme ?? chartTheme(this);
