@@ -96,13 +96,12 @@ export interface RunOutcome {
   readonly lastCheckpoint: Checkpoint<unknown>;
 }
 
-/** Every member's rows, step losses and divergence as the run goes. */
-interface MemberLogs {
-  readonly rows: MetricsRow[][];
-  readonly stepLosses: number[][];
-  readonly divergedAt: (number | undefined)[];
-  /** Step losses kept per member: all (Infinity) until it diverges, then up to the loss that went non-finite. */
-  readonly lossLimit: number[];
+/** One member's log as the run writes it: a MemberLog that grows (a checkpoint hands it on as it stands). */
+interface GrowingLog extends MemberLog {
+  readonly rows: MetricsRow[];
+  readonly stepLosses: number[];
+  divergedAt?: number;
+  lossLimit: number;
 }
 
 export class Scheduler {
@@ -200,7 +199,7 @@ export class Scheduler {
     let checkpoint: Checkpoint<unknown> | undefined;
     const keepCheckpoint = async (kept: Checkpoint<unknown>) => {
       checkpoint = kept;
-      await onCheckpoint?.(kept, logView(logs, events));
+      await onCheckpoint?.(kept, { members: logs, events });
     };
     let recoveries = 0;
     const maxRecoveries = this.options.maxRecoveries ?? 3;
@@ -214,11 +213,9 @@ export class Scheduler {
         await this.runFrom(logs, keepCheckpoint, recoveries > 0 || startLog !== undefined);
         const stepsTaken = this.simulation.stepsTaken;
         return {
-          members: logs.rows.map((rows, k) => {
-            const divergedAt = logs.divergedAt[k];
-            const stepLosses = logs.stepLosses[k]!;
-            return { rows, stepLosses, stepsTaken: Math.min(stepsTaken, divergedAt ?? Infinity), ...(divergedAt !== undefined ? { divergedAt } : {}) };
-          }),
+          members: logs.map(({ rows, stepLosses, divergedAt }) => (
+            { rows, stepLosses, stepsTaken: Math.min(stepsTaken, divergedAt ?? Infinity), ...(divergedAt !== undefined ? { divergedAt } : {}) }
+          )),
           stepsTaken, stopped: this.stopped, events, lastCheckpoint: checkpoint!,
         };
       } catch (error) {
@@ -242,13 +239,12 @@ export class Scheduler {
         if (!checkpoint) this.simulation.setLearningRate(learningRate);
         const resumedAt = this.simulation.stepsTaken;
         // Forget what came after the checkpoint: the resumed run recomputes it identically.
-        for (let k = 0; k < members; k++) {
-          logs.stepLosses[k]!.length = Math.min(logs.stepLosses[k]!.length, resumedAt);
-          const rows = logs.rows[k]!;
-          while (rows.length > 0 && rows.at(-1)!.step > resumedAt) rows.pop();
-          if ((logs.divergedAt[k] ?? -1) > resumedAt) {
-            logs.divergedAt[k] = undefined;
-            logs.lossLimit[k] = Infinity;
+        for (const log of logs) {
+          log.stepLosses.length = Math.min(log.stepLosses.length, resumedAt);
+          while (log.rows.length > 0 && log.rows.at(-1)!.step > resumedAt) log.rows.pop();
+          if ((log.divergedAt ?? -1) > resumedAt) {
+            delete log.divergedAt;
+            log.lossLimit = Infinity;
           }
         }
         const from = checkpoint ? `the checkpoint at step ${resumedAt}` : `step ${resumedAt}, where the run started`;
@@ -258,7 +254,7 @@ export class Scheduler {
   }
 
   /** Runs until the end, a stop, or until every member has diverged; `resumed`: after a device loss, from a checkpoint. */
-  private async runFrom(logs: MemberLogs, keepCheckpoint: (c: Checkpoint<unknown>) => Promise<void>, resumed: boolean): Promise<void> {
+  private async runFrom(logs: GrowingLog[], keepCheckpoint: (c: Checkpoint<unknown>) => Promise<void>, resumed: boolean): Promise<void> {
     const { totalSteps, checkpointEvery, metricNames, pace } = this.options;
     const sim = this.simulation;
     const members = sim.memberCount;
@@ -266,8 +262,7 @@ export class Scheduler {
     const inFlight: { firstStep: number; stepCount: number; losses: Promise<ArrayLike<number>> }[] = [];
     const started = performance.now();
     const startStep = sim.stepsTaken;
-    const { rows, stepLosses, divergedAt, lossLimit } = logs;
-    const allDiverged = () => divergedAt.every((step) => step !== undefined);
+    const allDiverged = () => logs.every((log) => log.divergedAt !== undefined);
     const progressMetric = this.options.progressMetric ?? 'loss';
 
     const drainOne = async () => {
@@ -275,44 +270,44 @@ export class Scheduler {
       const losses = await chunk.losses;
       const stepCount = losses.length / members;
       for (let t = 0; t < stepCount; t++) {
-        for (let k = 0; k < members; k++) {
+        logs.forEach((log, k) => {
           const step = chunk.firstStep + t;
           // A diverged member keeps stepping with the others; nothing after its divergence is kept.
-          if (step >= lossLimit[k]!) continue;
+          if (step >= log.lossLimit) return;
           const loss = losses[t * members + k]!;
-          stepLosses[k]![step] = loss;
-          if (divergedAt[k] === undefined && !Number.isFinite(loss)) {
-            divergedAt[k] = step;
-            lossLimit[k] = step + 1;
+          log.stepLosses[step] = loss;
+          if (log.divergedAt === undefined && !Number.isFinite(loss)) {
+            log.divergedAt = step;
+            log.lossLimit = step + 1;
           }
-        }
+        });
       }
       const step = chunk.firstStep + chunk.stepCount;
       const seconds = (performance.now() - started) / 1000;
       const stepsPerSecond = (step - startStep) / Math.max(seconds, 1e-9);
-      const loss = stepCount > 0 ? losses[(stepCount - 1) * members]! : rows[0]!.at(-1)?.[progressMetric] ?? NaN;
+      const loss = stepCount > 0 ? losses[(stepCount - 1) * members]! : logs[0]!.rows.at(-1)?.[progressMetric] ?? NaN;
       const event = { step, totalSteps, stepsPerSecond, etaSeconds: (totalSteps - step) / Math.max(stepsPerSecond, 1e-9), loss, memberCount: members, firstStep: chunk.firstStep, losses };
       for (const listener of this.progressListeners) listener(event);
     };
     const logMetrics = async () => {
       const step = sim.stepsTaken;
       const values = await sim.evaluate(metricNames);
-      for (let k = 0; k < members; k++) {
-        if (divergedAt[k] !== undefined) continue; // nothing is computed from a non-finite state
+      logs.forEach((log, k) => {
+        if (log.divergedAt !== undefined) return; // nothing is computed from a non-finite state
         const row: MetricsRow = { step, ...values[k] };
-        rows[k]!.push(row);
+        log.rows.push(row);
         for (const listener of this.metricsListeners) listener(row, k);
         // The run's loss (the landscape: its particles' mean value) gone non-finite at a logged step ends the member.
         const loss = row[progressMetric] ?? row.loss;
         if (loss !== undefined && !Number.isFinite(loss)) {
-          divergedAt[k] = row.step;
+          log.divergedAt = row.step;
           // Found at a logged step, not in a step's loss: a run alone stops here and never takes step `step`.
-          lossLimit[k] = row.step;
-          stepLosses[k]!.length = Math.min(stepLosses[k]!.length, row.step);
+          log.lossLimit = row.step;
+          log.stepLosses.length = Math.min(log.stepLosses.length, row.step);
         }
-      }
+      });
     };
-    const lastLogged = () => Math.max(...rows.map((memberRows) => memberRows.at(-1)?.step ?? -1));
+    const lastLogged = () => Math.max(...logs.map((log) => log.rows.at(-1)?.step ?? -1));
 
     // A fresh start logs where it starts; a resumed one only where the uninterrupted run would have logged.
     if (lastLogged() < sim.stepsTaken && (!resumed || metricSteps.includes(sim.stepsTaken))) await logMetrics();
@@ -359,35 +354,25 @@ export class Scheduler {
     }
     if (this.stopped && !allDiverged() && lastLogged() < sim.stepsTaken) await logMetrics();
     // Keep everything up to each divergence, nothing computed from a non-finite state after it.
-    divergedAt.forEach((step, k) => {
-      if (step === undefined) return;
-      stepLosses[k]!.length = Math.min(stepLosses[k]!.length, lossLimit[k]!);
-      const memberRows = rows[k]!;
-      while (memberRows.length > 0 && memberRows.at(-1)!.step > step) memberRows.pop();
-    });
+    for (const log of logs) {
+      const step = log.divergedAt;
+      if (step === undefined) continue;
+      log.stepLosses.length = Math.min(log.stepLosses.length, log.lossLimit);
+      while (log.rows.length > 0 && log.rows.at(-1)!.step > step) log.rows.pop();
+    }
   }
 }
 
-function startingLogs(members: number, start: RunLog | undefined): MemberLogs {
+/** Each member's log to go on from: the saved one's (copied, so the saved log stays as it was), or empty. */
+function startingLogs(members: number, start: RunLog | undefined): GrowingLog[] {
   if (start && start.members.length !== members) throw new RangeError(`scheduler: the saved log has ${start.members.length} members, the simulation ${members}`);
-  const saved = (k: number): MemberLog => start?.members[k] ?? { rows: [], stepLosses: [], lossLimit: Infinity };
-  const logs: MemberLogs = { rows: [], stepLosses: [], divergedAt: [], lossLimit: [] };
-  for (let k = 0; k < members; k++) {
-    const member = saved(k);
-    logs.rows.push([...member.rows]);
-    logs.stepLosses.push(member.stepLosses.slice(0, member.lossLimit));
-    logs.divergedAt.push(member.divergedAt);
-    logs.lossLimit.push(member.lossLimit);
-  }
-  return logs;
-}
-
-function logView(logs: MemberLogs, events: readonly string[]): RunLog {
-  const members = logs.rows.map((rows, k): MemberLog => {
-    const divergedAt = logs.divergedAt[k];
-    return { rows, stepLosses: logs.stepLosses[k]!, lossLimit: logs.lossLimit[k]!, ...(divergedAt !== undefined ? { divergedAt } : {}) };
+  return Array.from({ length: members }, (_, k): GrowingLog => {
+    const saved = start?.members[k];
+    if (!saved) return { rows: [], stepLosses: [], lossLimit: Infinity };
+    const log: GrowingLog = { rows: [...saved.rows], stepLosses: saved.stepLosses.slice(0, saved.lossLimit), lossLimit: saved.lossLimit };
+    if (saved.divergedAt !== undefined) log.divergedAt = saved.divergedAt;
+    return log;
   });
-  return { members, events };
 }
 
 /** The steps after which the scheduler logs metrics: every metricsEvery steps, or the listed ones. */
