@@ -1,7 +1,8 @@
 /**
  * The d = 2 heat map: a full-screen triangle whose fragment shader samples the grid values (bilinear)
  * at the pixel's input point and colours them with a diverging map symmetric around 0:
- * white at f = 0, red for f > 0, blue for f < 0, full colour at |f| = max |f| over the grid.
+ * the zero colour at f = 0 (white, or the background of a dark theme: view.zero_*), red for f > 0, blue for f < 0,
+ * full colour at |f| = max |f| over the grid.
  */
 import { wgsl } from './preprocessor';
 import { functionViewWgsl } from './function-view-common.wgsl';
@@ -36,7 +37,8 @@ fn heatmap_fragment(@builtin(position) position: vec4f) -> @location(0) vec4f {
   let value = mix(mix(grid_value(i, k), grid_value(i + 1u, k), t.x), mix(grid_value(i, k + 1u), grid_value(i + 1u, k + 1u), t.x), t.y);
   let scale = max(max(abs(value_range[0]), abs(value_range[1])), 1e-30);
   let s = clamp(value / scale, -1.0, 1.0);
-  let color = select(mix(vec3f(1.0), ${rgb(NEGATIVE_COLOR)}, -s), mix(vec3f(1.0), ${rgb(POSITIVE_COLOR)}, s), s >= 0.0);
+  let zero = vec3f(view.zero_r, view.zero_g, view.zero_b);
+  let color = select(mix(zero, ${rgb(NEGATIVE_COLOR)}, -s), mix(zero, ${rgb(POSITIVE_COLOR)}, s), s >= 0.0);
   return vec4f(color, 1.0);
 }
 `;

@@ -1,6 +1,9 @@
 import { uniformStruct } from '../src/core/uniform-struct';
 
-/** The function view's draw uniform: the grid, the input box, the targets' range (d = 1), sizes in device pixels. */
+/**
+ * The function view's draw uniform: the grid, the input box, the targets' range (d = 1), sizes in device pixels,
+ * and the heat map's colour at f = 0 (zero_r, zero_g, zero_b in 0..1: white, or a dark theme's background).
+ */
 export const FUNCTION_VIEW_PARAMS = uniformStruct('FunctionView', {
   grid_x: 'u32',
   grid_y: 'u32',
@@ -15,6 +18,9 @@ export const FUNCTION_VIEW_PARAMS = uniformStruct('FunctionView', {
   canvas_w: 'f32',
   canvas_h: 'f32',
   point_size: 'f32',
+  zero_r: 'f32',
+  zero_g: 'f32',
+  zero_b: 'f32',
 });
 
 /** FUNCTION_VIEW_PARAMS bound as `view` at @binding(0), and the plot transform: shared by the heat map, curve and data-point shaders. */

@@ -1,6 +1,7 @@
 /**
  * What the views' colours and sizes mean. The function view: a colour bar for f (its diverging map is
- * symmetric around 0 and scaled by max |f| over the grid, so the bar's ends are -max|f| and +max|f|), and the
+ * symmetric around 0 and scaled by max |f| over the grid, so the bar's ends are -max|f| and +max|f|; its zero is
+ * white, or the background in a dark theme), and the
  * key to the data points' shapes. The particle view: the sign of a_j as colour, |a_j| as disc area, and the
  * overlay rings. Colours come from the shaders' constants, so the key always matches the drawing.
  */
@@ -10,6 +11,7 @@ import { POINT_MARK_BANDS } from '../../shaders/function-point-marks.wgsl';
 import { linearTicks } from './view-axes';
 import { formatTick } from './metric-chart-axes';
 import type { PlotRect } from './view-layout';
+import type { GpuColour, ViewTheme } from './view-theme';
 
 /** A shader colour constant (0..1, written to the canvas as is) as CSS. */
 export const cssColour = (c: readonly number[]) => `rgb(${c.map((v) => Math.round(v * 255)).join(', ')})`;
@@ -20,14 +22,31 @@ export const COLOUR_BAR_WIDTH_PX = 62;
 const BAR_GAP_PX = 10;
 const BAR_PX = 12;
 
-/** The colour bar of f beside `plot`: blue at -maxAbs, white at 0, red at +maxAbs, with ticks in f's units. */
-export function functionColourBar(plot: PlotRect, maxAbs: number | undefined, foreground: string, grid: string) {
+/** The heat map's colour at f = 0, as the shader gets it and as CSS: white, or the background of a dark theme. */
+export interface HeatmapZero {
+  readonly gpu: GpuColour;
+  readonly css: string;
+}
+
+const WHITE_ZERO: HeatmapZero = { gpu: { r: 1, g: 1, b: 1, a: 1 }, css: '#ffffff' };
+
+/**
+ * The zero of the diverging map for `theme`: white on a light page; on a dark one the plot's background, so a
+ * near-zero f is as dark as the page around it and only |f| brings the colour out (a white zero would leave a
+ * light square in a dark page).
+ */
+export function heatmapZero(theme: ViewTheme): HeatmapZero {
+  return theme.dark ? { gpu: theme.backgroundGpu, css: theme.background } : WHITE_ZERO;
+}
+
+/** The colour bar of f beside `plot`: blue at -maxAbs, the zero colour (`zero`, CSS) at 0, red at +maxAbs, with ticks in f's units. */
+export function functionColourBar(plot: PlotRect, maxAbs: number | undefined, foreground: string, grid: string, zero = WHITE_ZERO.css) {
   const x = plot.left + plot.width + BAR_GAP_PX;
   const known = maxAbs !== undefined && Number.isFinite(maxAbs) && maxAbs > 0;
   const ticks = known ? linearTicks(-maxAbs, maxAbs, plot.height, true) : [];
   return svg`
     <defs><linearGradient id="f-scale" x1="0" y1="0" x2="0" y2="1">
-      <stop offset="0" stop-color=${POSITIVE_CSS} /><stop offset="0.5" stop-color="#ffffff" /><stop offset="1" stop-color=${NEGATIVE_CSS} />
+      <stop offset="0" stop-color=${POSITIVE_CSS} /><stop offset="0.5" stop-color=${zero} /><stop offset="1" stop-color=${NEGATIVE_CSS} />
     </linearGradient></defs>
     <g class="colour-bar" fill=${foreground} stroke=${foreground}>
       <rect x=${x} y=${plot.top} width=${BAR_PX} height=${plot.height} fill="url(#f-scale)" stroke=${grid} />
@@ -37,7 +56,7 @@ export function functionColourBar(plot: PlotRect, maxAbs: number | undefined, fo
 }
 
 /** An icon of a data point's mark (the same bands as shaders/function-point-marks.wgsl.ts). */
-function markIcon(kind: 'disc' | 'ring' | 'grey', radius = 7) {
+function markIcon(kind: 'disc' | 'ring' | 'grey', radius = 7, backing = WHITE_ZERO.css) {
   const b = POINT_MARK_BANDS;
   const size = 2 * radius + 2;
   const c = radius + 1;
@@ -46,14 +65,14 @@ function markIcon(kind: 'disc' | 'ring' | 'grey', radius = 7) {
       ? svg`<circle cx=${c} cy=${c} r=${radius * 0.5 * (b.ringHole + 1)} fill="none" stroke="#000" stroke-width=${radius * (1 - b.ringHole)} />
           <circle cx=${c} cy=${c} r=${(radius * (b.ringInnerEdge + b.ringOuterEdge)) / 2} fill="none" stroke=${NEGATIVE_CSS} stroke-width=${radius * (b.ringOuterEdge - b.ringInnerEdge)} />`
       : svg`<circle cx=${c} cy=${c} r=${radius} fill="#000" /><circle cx=${c} cy=${c} r=${radius * b.discRim} fill=${kind === 'disc' ? POSITIVE_CSS : '#404040'} />`;
-  // On the heat map's white, as in the plot: a dark theme's background would swallow the marks' dark edges.
-  return html`<svg class="icon" width=${size} height=${size} viewBox=${`0 0 ${size} ${size}`} aria-hidden="true"><circle cx=${c} cy=${c} r=${radius + 1} fill="#fff" />${body}</svg>`;
+  // On the heat map's zero colour, as in the plot (a page background other than the plot's would change how the dark edges read).
+  return html`<svg class="icon" width=${size} height=${size} viewBox=${`0 0 ${size} ${size}`} aria-hidden="true"><circle cx=${c} cy=${c} r=${radius + 1} fill=${backing} />${body}</svg>`;
 }
 
-/** The key to the function view's marks: the two labels (d = 2), or the curve and the targets (d = 1). */
-export function functionLegend(inputDim: number) {
+/** The key to the function view's marks: the two labels (d = 2, on the heat map's zero colour `zero`, CSS), or the curve and the targets (d = 1). */
+export function functionLegend(inputDim: number, zero = WHITE_ZERO.css) {
   if (inputDim === 2) {
-    return html`<span class="key">${markIcon('disc')} y = +1</span><span class="key">${markIcon('ring')} y = −1</span><span class="key">colour: f(x), blue &lt; 0 &lt; red</span>`;
+    return html`<span class="key">${markIcon('disc', 7, zero)} y = +1</span><span class="key">${markIcon('ring', 7, zero)} y = −1</span><span class="key">colour: f(x), blue &lt; 0 &lt; red</span>`;
   }
   return html`<span class="key"><svg class="icon" width="18" height="10" aria-hidden="true"><line x1="1" y1="5" x2="17" y2="5" stroke="#1a1a1a" stroke-width="2" /></svg> f(x)</span><span class="key">${markIcon('grey', 5)} data (x_i, y_i)</span>`;
 }

@@ -16,6 +16,7 @@ import type { GpuContext } from '../gpu/device';
 import type { FunctionSource } from './particle-source';
 import { BACKGROUND } from './particle-renderer';
 import { FrameTarget, createRenderPipeline, frameErrorScope, readSmallBuffer, storageFrom, type RgbaPixels } from './gpu-view-helpers';
+import type { GpuColour } from './view-theme';
 
 type NoVariant = Record<string, never>;
 const NO_VARIANT: NoVariant = {};
@@ -36,6 +37,8 @@ export interface FunctionViewState {
   readonly canvasHeight: number;
   /** Data point radius in device pixels. */
   readonly pointSize: number;
+  /** The heat map's colour at f = 0 (0..1; alpha unused); default white. */
+  readonly zeroColour?: GpuColour;
 }
 
 export class FunctionRenderer {
@@ -125,6 +128,7 @@ export class FunctionRenderer {
   /** The grid kernel's uniform and the draw uniform of a frame in `state`. */
   private packUniforms(state: FunctionViewState): { grid: ArrayBuffer; view: ArrayBuffer } {
     const { x0, x1, y0, y1 } = state.extent;
+    const zero = state.zeroColour ?? BACKGROUND;
     const grid = FUNCTION_GRID_PARAMS.pack({
       width: this.source.width,
       dim: this.source.inputDim,
@@ -151,6 +155,9 @@ export class FunctionRenderer {
       canvas_w: state.canvasWidth,
       canvas_h: state.canvasHeight,
       point_size: state.pointSize,
+      zero_r: zero.r,
+      zero_g: zero.g,
+      zero_b: zero.b,
     });
     return { grid, view };
   }

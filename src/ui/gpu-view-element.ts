@@ -2,13 +2,15 @@
  * What the GPU view elements share: a `source` whose change rebuilds the renderer (device loss waits for a
  * new source), a canvas sized to the element in device pixels, a WebGPU context configured on the source's
  * device (unless `headless`), one frame per animation frame while visible (at most `max-fps` a second), `status`,
- * `framesPerSecond`, `whenReady()` and `toPng()`.
+ * `framesPerSecond`, `whenReady()`, `toPng()` (the view as on screen) and `plotPng()` (the plot alone).
  */
 import { LitElement, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { onDeviceLost } from '../gpu/device-loss';
 import { AnimationFrameLoop } from './gpu-frame-loop';
 import { pixelsToPng, type RgbaPixels } from './gpu-view-helpers';
+import { composedViewPng } from './view-png';
+import { viewTheme } from './view-theme';
 
 /** The renderer half of a view: owns GPU objects for one source. */
 export interface ViewRenderer {
@@ -206,11 +208,28 @@ export abstract class GpuViewElement<Source extends { readonly device: GPUDevice
     return context;
   }
 
-  /** PNG data URL of the view as drawn now (the frame texture read back once; never on the per-frame path). */
+  /**
+   * PNG data URL of the view as it is on screen: the plot drawn now with its axes, tick labels, titles, colour bar and
+   * key around it, over the theme's background (view-png.ts); a bare view's is its plot alone. The frame texture is
+   * read back once: never on the per-frame path.
+   */
   async toPng(): Promise<string> {
+    const frame = await this.readPlot();
+    const canvas = this.canvas;
+    if (frame.width === 0 || !canvas) return pixelsToPng(frame);
+    return composedViewPng(this.renderRoot, frame, canvas, viewTheme(this).background);
+  }
+
+  /** PNG data URL of the plot alone (the GPU frame as drawn now, in device pixels), without what is drawn around it. */
+  async plotPng(): Promise<string> {
+    return pixelsToPng(await this.readPlot());
+  }
+
+  /** Draws a frame and reads it back; no pixels when nothing can be drawn. */
+  private async readPlot(): Promise<RgbaPixels> {
     await this.whenReady();
     const renderer = this.renderer;
-    if (!renderer || !this.renderFrame()) return pixelsToPng({ width: 0, height: 0, data: new Uint8ClampedArray(0) });
-    return pixelsToPng(await renderer.readFrame());
+    if (!renderer || !this.renderFrame()) return { width: 0, height: 0, data: new Uint8ClampedArray(0) };
+    return renderer.readFrame();
   }
 }

@@ -7,7 +7,8 @@
  * The input plane keeps its aspect ratio: one data unit spans as many pixels in x_1 as in x_2, the box
  * shown being the requested one widened to the plot's shape (`viewExtent`). Around the plot (unless the
  * element is a thumbnail): axes with ticks in data units, the colour bar of f with its values (d = 2), and a
- * key to the marks. Axis and key colours follow the page's theme; the heat map keeps its white-centred map.
+ * key to the marks. Axis and key colours follow the page's theme, and so does the heat map: its zero is white
+ * in a light theme and the plot's background in a dark one (colour-scale.ts), the colour bar likewise.
  *
  * Property: `source` (FunctionSource). Attributes: `grid-size` (points per axis), `extent`
  * ("x0,x1,y0,y1", or "x0,x1" for d = 1; default: the data's bounding box), `point-size` (CSS px; default by
@@ -23,9 +24,9 @@ import { ThrottledRead } from './throttled-read';
 import { LIGHT_VIEW_THEME, viewTheme, type ViewTheme } from './view-theme';
 import { ThemeWatch } from './theme-watch';
 import { FrameSizeWatch, viewFrameStyles } from './view-frame';
-import { plotLayout, type PlotRect } from './view-layout';
+import { framedPlot, type PlotRect } from './view-layout';
 import { axesSvg, linearTicks } from './view-axes';
-import { COLOUR_BAR_WIDTH_PX, functionColourBar, functionLegend } from './colour-scale';
+import { COLOUR_BAR_WIDTH_PX, functionColourBar, functionLegend, heatmapZero } from './colour-scale';
 
 /** How often the colour bar and the d = 1 axis re-read f's range over the grid (an 8-byte readback). */
 const RANGE_REFRESH_MS = 250;
@@ -87,14 +88,14 @@ export class GradflowFunctionView extends GpuViewElement<FunctionSource, Functio
     const compact = this.bare || this.sizes.compact;
     const { figureWidth, figureHeight } = this.sizes.sizes;
     const d = this.source?.inputDim ?? 2;
-    const layout = compact || figureWidth === 0 ? undefined : plotLayout(figureWidth, figureHeight, d === 2 ? COLOUR_BAR_WIDTH_PX : 0);
-    const plot = layout?.plot;
+    // The canvas fills the figure until it is measured and while it has no room for axes (view-layout.ts).
+    const plot = compact ? undefined : framedPlot(figureWidth, figureHeight, d === 2 ? COLOUR_BAR_WIDTH_PX : 0);
     const canvasBox = plot ? `left:${plot.left}px;top:${plot.top}px;width:${plot.width}px;height:${plot.height}px` : 'left:0;top:0;width:100%;height:100%';
     return html`<div class="figure">
         <canvas style=${canvasBox}></canvas>
         ${plot ? html`<svg class="axes" width=${figureWidth} height=${figureHeight} aria-hidden="true">${this.axes(plot, d)}</svg>` : ''}
       </div>
-      ${compact || !this.source ? '' : html`<div class="legend" style="color:${this.theme.foreground}">${functionLegend(d)}</div>`}
+      ${compact || !this.source ? '' : html`<div class="legend" style="color:${this.theme.foreground}">${functionLegend(d, heatmapZero(this.theme).css)}</div>`}
       ${this.status && this.status !== 'no source' ? html`<div class="status" role="alert">${this.status}</div>` : ''}`;
   }
 
@@ -110,7 +111,7 @@ export class GradflowFunctionView extends GpuViewElement<FunctionSource, Functio
     const { x0, x1, y0, y1 } = equalAspectExtent(this.plotExtent, plot.width, plot.height);
     const maxAbs = this.range ? Math.max(Math.abs(this.range[0]), Math.abs(this.range[1])) : undefined;
     return svg`${axesSvg(plot, { label: 'x_1', ticks: linearTicks(x0, x1, plot.width) }, { label: 'x_2', ticks: linearTicks(y0, y1, plot.height, true) }, colours)}
-      ${functionColourBar(plot, maxAbs, colours.foreground, colours.grid)}`;
+      ${functionColourBar(plot, maxAbs, colours.foreground, colours.grid, heatmapZero(colours).css)}`;
   }
 
   /** The input point (x_1, x_2) under a client point, or null outside the plot (on the axes, the key). */
@@ -169,7 +170,7 @@ export class GradflowFunctionView extends GpuViewElement<FunctionSource, Functio
     const ratio = globalThis.devicePixelRatio || 1;
     const size = this.pointSize !== undefined && Number.isFinite(this.pointSize) ? this.pointSize : autoPointSize(renderer.pointCount);
     const extent = this.source?.inputDim === 2 ? equalAspectExtent(this.plotExtent, width, height) : this.plotExtent;
-    renderer.frame({ extent, canvasWidth: width, canvasHeight: height, pointSize: Math.max(0.5, size) * ratio }, present);
+    renderer.frame({ extent, canvasWidth: width, canvasHeight: height, pointSize: Math.max(0.5, size) * ratio, zeroColour: heatmapZero(this.theme).gpu }, present);
     this.pollRange(renderer);
   }
 

@@ -38,7 +38,7 @@ import { activationCount } from './particle-activations';
 import { LIGHT_VIEW_THEME, viewTheme, type ViewTheme } from './view-theme';
 import { ThemeWatch } from './theme-watch';
 import { FrameSizeWatch, viewFrameStyles } from './view-frame';
-import { plotLayout, type PlotRect } from './view-layout';
+import { framedPlot, type PlotRect } from './view-layout';
 import { axesSvg, linearTicks } from './view-axes';
 import { projectionAxisLabels } from './projection-labels';
 import { particleLegend } from './colour-scale';
@@ -136,9 +136,9 @@ export class GradflowParticleView extends GpuViewElement<ParticleSource, Particl
   override render() {
     const compact = this.bare || this.sizes.compact;
     const { figureWidth, figureHeight } = this.sizes.sizes;
-    // Until the figure is measured the canvas fills it (the first frames of a thumbnail, or of a test drawing at once).
-    const layout = compact || figureWidth === 0 ? undefined : plotLayout(figureWidth, figureHeight);
-    const plot = layout?.plot;
+    // Until the figure is measured, and while it has no room for axes (a thumbnail, or a key of several rows taking
+    // most of a short element), the canvas fills it.
+    const plot = compact ? undefined : framedPlot(figureWidth, figureHeight);
     const canvasBox = plot ? `left:${plot.left}px;top:${plot.top}px;width:${plot.width}px;height:${plot.height}px` : 'left:0;top:0;width:100%;height:100%';
     const d = this.source?.inputDim ?? 2;
     // A small view still gets the picker (a page may lay the big views out small on a phone); a bare one never.

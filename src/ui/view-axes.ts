@@ -38,10 +38,20 @@ export function niceTicks(lo: number, hi: number, target: number): number[] {
   return ticks;
 }
 
-/** Ticks of a linear axis showing [lo, hi] over `lengthPx`; `downwards`: the value grows towards the top (a y axis). */
+/** Extra ticks asked for, at most, when the round step leaves fewer than two on the axis. */
+const MAX_EXTRA_TICKS = 2;
+
+/**
+ * Ticks of a linear axis showing [lo, hi] over `lengthPx`; `downwards`: the value grows towards the top (a y axis).
+ * At least two where a step allows it: a short axis (a phone's plot) whose round step lands one tick in range, e.g.
+ * 0 alone on [-3.5, 3.5], shows no scale, so it asks for a finer step (-2, 0, 2).
+ */
 export function linearTicks(lo: number, hi: number, lengthPx: number, downwards = false): Tick[] {
   const spacing = downwards ? Y_TICK_SPACING_PX : X_TICK_SPACING_PX;
-  return niceTicks(lo, hi, Math.max(1, Math.floor(lengthPx / spacing))).map((value) => {
+  const target = Math.max(1, Math.floor(lengthPx / spacing));
+  let values = niceTicks(lo, hi, target);
+  for (let extra = 1; values.length < 2 && extra <= MAX_EXTRA_TICKS; extra++) values = niceTicks(lo, hi, target + extra);
+  return values.map((value) => {
     const fraction = (value - lo) / (hi - lo);
     return { value, at: downwards ? (1 - fraction) * lengthPx : fraction * lengthPx };
   });

@@ -2,6 +2,11 @@
  * The part of a GPU view's element around its canvas: the host's and the figure's sizes (watched, so the
  * axes follow the layout), and the CSS that stacks an optional tool row, the figure (canvas plus the SVG
  * overlay of the axes) and the legend row.
+ *
+ * The legend row (the key) takes its real height, however many rows it wraps onto at the element's width; the
+ * figure gets what is left (an element of fixed height) or has its own shape, --gf-figure-aspect (an element of
+ * `height: auto`: the key's rows add to the element's height). Either way the figure measured here never
+ * includes the key, so axes placed in it (view-layout.ts) never run into it.
  */
 import { css, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import { COMPACT_HEIGHT_PX, COMPACT_WIDTH_PX } from './view-layout';
@@ -19,6 +24,8 @@ export class FrameSizeWatch implements ReactiveController {
   sizes: FrameSizes = { hostWidth: 0, hostHeight: 0, figureWidth: 0, figureHeight: 0 };
   private observer: ResizeObserver | undefined;
   private figure: Element | null = null;
+  /** The animation frame that will measure, 0 when none is due. */
+  private pendingFrame = 0;
 
   constructor(private readonly host: ReactiveControllerHost & HTMLElement & { readonly renderRoot: ParentNode }) {
     host.addController(this);
@@ -31,7 +38,15 @@ export class FrameSizeWatch implements ReactiveController {
   }
 
   hostConnected(): void {
-    this.observer = new ResizeObserver(() => this.measure());
+    // Measured in the next frame, not in the observer's callback: the re-render it causes resizes the host again
+    // (the key below a figure of fixed shape adds to its height), which inside the callback is a resize loop.
+    this.observer = new ResizeObserver(() => {
+      if (this.pendingFrame !== 0) return;
+      this.pendingFrame = requestAnimationFrame(() => {
+        this.pendingFrame = 0;
+        this.measure();
+      });
+    });
     this.observer.observe(this.host);
   }
 
@@ -45,6 +60,8 @@ export class FrameSizeWatch implements ReactiveController {
   }
 
   hostDisconnected(): void {
+    cancelAnimationFrame(this.pendingFrame);
+    this.pendingFrame = 0;
     this.observer?.disconnect();
     this.observer = undefined;
     this.figure = null;
@@ -64,10 +81,14 @@ export class FrameSizeWatch implements ReactiveController {
   }
 }
 
-/** Layout of the view elements: tool row, figure (canvas + overlay), legend row. */
+/**
+ * Layout of the view elements: tool row, figure (canvas + overlay), legend row. Custom property
+ * --gf-figure-aspect (width / height, e.g. 16 / 10): the figure's own shape, for a host of `height: auto`.
+ */
 export const viewFrameStyles = css`
   :host { display: flex; flex-direction: column; position: relative; height: 320px; min-height: 1px; }
-  .figure { position: relative; flex: 1 1 auto; min-height: 0; }
+  .figure { position: relative; flex: 1 1 auto; min-height: 0; aspect-ratio: var(--gf-figure-aspect, auto); }
+  .tools, .legend { flex: none; }
   canvas { position: absolute; display: block; }
   svg.axes { position: absolute; left: 0; top: 0; pointer-events: none; overflow: visible; font: 11px system-ui, sans-serif; }
   .axis-label { font-size: 12px; }

@@ -25,7 +25,11 @@ export const COMPACT_HEIGHT_PX = 160;
 /** Margins: tick labels (about five characters of 11 px) plus the axis title beside them. */
 const MARGIN = { left: 52, bottom: 38, top: 8, right: 12 } as const;
 
-/** The plot's rectangle in a figure of `width` x `height` CSS px, with `extraRight` px more on the right (a colour bar). */
+/**
+ * The plot's rectangle in a figure of `width` x `height` CSS px, with `extraRight` px more on the right (a colour bar).
+ * The figure is what the element leaves once the key below it has its real, wrapped height (view-frame.ts), so a
+ * key of three rows makes the figure shorter, possibly compact: the axes are only ever drawn inside the figure.
+ */
 export function plotLayout(width: number, height: number, extraRight = 0): PlotLayout {
   if (width < COMPACT_WIDTH_PX || height < COMPACT_HEIGHT_PX) return { compact: true, plot: { left: 0, top: 0, width: Math.max(0, width), height: Math.max(0, height) } };
   return {
@@ -37,4 +41,11 @@ export function plotLayout(width: number, height: number, extraRight = 0): PlotL
       height: Math.max(1, height - MARGIN.top - MARGIN.bottom),
     },
   };
+}
+
+/** The plot's rectangle when axes fit around it in a figure of `width` x `height` CSS px; undefined: draw the plot alone, filling the figure. */
+export function framedPlot(width: number, height: number, extraRight = 0): PlotRect | undefined {
+  if (!(width > 0 && height > 0)) return undefined;
+  const layout = plotLayout(width, height, extraRight);
+  return layout.compact ? undefined : layout.plot;
 }

@@ -208,7 +208,7 @@ describe('<gradflow-function-view> around the plot (issue 15)', () => {
     const X = Array.from({ length: n }, (_, i) => [Math.cos((2 * Math.PI * i) / n), Math.sin((2 * Math.PI * i) / n)]).flat();
     const net: Net = { d: 2, a: [0.01], W: [1, 0], scale: 1 };
     const element = await framedView(await makeSource(net, { X, y: Array.from({ length: n }, () => 1) }), { 'grid-size': '17' });
-    const pixels = await decodePng(await element.toPng());
+    const pixels = await decodePng(await element.plotPng());
     // The plot is wider than tall; the marks' dark rims show where the points are.
     expect(pixels.width).toBeGreaterThan(1.2 * pixels.height);
     const box = pixelBox(pixels, ([r, g, b]) => r + g + b < 60)!;

@@ -376,7 +376,7 @@ describe('<gradflow-particle-view> around the plot (issue 15)', () => {
     await watchErrors();
     const { a, W } = circle(48);
     const element = await framedView(await makeSource(a, W, 2), {}, 420, 300);
-    const pixels = await decodePng(await element.toPng());
+    const pixels = await decodePng(await element.plotPng());
     // The canvas is the plot alone, smaller than the element: the margins hold the axes.
     expect(pixels.width).toBeLessThan(420);
     const box = pixelBox(pixels, (p) => hue(p) === 'red')!;

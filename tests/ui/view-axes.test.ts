@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { linearTicks, niceTicks } from '../../src/ui/view-axes';
-import { plotLayout } from '../../src/ui/view-layout';
+import { framedPlot, plotLayout } from '../../src/ui/view-layout';
 import { displayLabel, loggingInterval, sparseRuns } from '../../src/ui/metric-chart-series';
 
 describe('view axes: ticks and layout', () => {
@@ -19,10 +19,27 @@ describe('view axes: ticks and layout', () => {
     expect(linearTicks(0, 2, 90, true)).toEqual([{ value: 0, at: 90 }, { value: 1, at: 45 }, { value: 2, at: 0 }]);
   });
 
+  it('gives a short axis at least two ticks (a phone-sized plot): never 0 alone', () => {
+    // 206 px asks for 2 ticks on [-3.5, 3.5]: the nearest round step, 5, leaves only 0 in range.
+    expect(niceTicks(-3.5, 3.5, 2)).toEqual([0]);
+    expect(linearTicks(-3.5, 3.5, 206).map((t) => t.value)).toEqual([-2, 0, 2]);
+    expect(linearTicks(0.1, 0.9, 60).map((t) => t.value).length).toBeGreaterThanOrEqual(2);
+    // An axis of one point has no ticks to find.
+    expect(linearTicks(1, 1, 206)).toEqual([]);
+  });
+
   it('leaves margins for the axes, and none in a thumbnail', () => {
     expect(plotLayout(400, 300)).toEqual({ compact: false, plot: { left: 52, top: 8, width: 336, height: 254 } });
     expect(plotLayout(400, 300, 62).plot.width).toBe(274);
     expect(plotLayout(150, 150)).toEqual({ compact: true, plot: { left: 0, top: 0, width: 150, height: 150 } });
+  });
+
+  it('draws axes only around a plot that fits: a figure left short by a tall key, or not yet measured, has none', () => {
+    expect(framedPlot(332, 207)).toEqual({ left: 52, top: 8, width: 268, height: 161 });
+    expect(framedPlot(332, 207, 62)!.width).toBe(206);
+    // A 332 x 208 element whose key wraps onto three rows (58 px) leaves a 150 px figure: the plot fills it, no axes.
+    expect(framedPlot(332, 150)).toBeUndefined();
+    expect(framedPlot(0, 0)).toBeUndefined();
   });
 });
 

@@ -29,7 +29,7 @@ export const appStyles = css`
   .view-head { display: flex; flex-wrap: wrap; align-items: center; gap: 0.2rem 0.75rem; align-self: end; }
   .view-head h2 { margin: 0; }
   /* Square, and never taller than the screen leaves for them (the stage sticks whole). */
-  .view gradflow-particle-view, .view gradflow-function-view { aspect-ratio: 1 / 1; height: auto; width: min(100%, calc(100svh - 15rem)); justify-self: center; }
+  .view gradflow-particle-view, .view gradflow-function-view, .view gradflow-landscape-view { aspect-ratio: 1 / 1; height: auto; width: min(100%, calc(100svh - 15rem)); justify-self: center; }
   .view-tools { display: flex; flex-wrap: wrap; gap: 0.4rem; align-items: center; font-size: 0.88rem; }
   .caption { font-size: 0.8rem; }
   .essential-fields { display: grid; grid-template-columns: auto minmax(0, 1fr); gap: 0.35rem 0.6rem; align-items: center; }
@@ -88,9 +88,14 @@ export const appStyles = css`
     .stage { position: static; }
   }
   @media (max-width: 640px) {
-    /* A phone: both views side by side, so both are on the first screen. */
+    /*
+     * A phone: the views one per row, each the screen's width, so both have room for axes, ticks and keys. The
+     * figure (plot and axes) keeps 5:3 and the key's rows, however many it wraps onto, add to the view's height
+     * (--gf-figure-aspect, src/ui/view-frame.ts): both views and the play control stay on the first screen.
+     */
     section.panel, details.panel { padding: 0.5rem; }
-    .views, .views.set { grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 0.5rem; }
+    .views, .views.set { grid-template-columns: minmax(0, 1fr); gap: 0.5rem; }
+    .view > gradflow-particle-view, .view > gradflow-function-view, .view > gradflow-landscape-view { width: 100%; height: auto; aspect-ratio: auto; --gf-figure-aspect: 5 / 3; }
     .views .members { grid-column: 1 / -1; }
     .view-head h2 { font-size: 0.85rem; }
     .view-tools { font-size: 0.75rem; gap: 0.25rem; }
