@@ -24,7 +24,7 @@ import uPlotCss from 'uplot/dist/uPlot.min.css?inline';
 import { describeMetric, type ReferenceLine } from './metric-descriptions';
 import { chartTheme, type ChartTheme } from './chart-theme';
 import { alignedData, displayLabel, hasUnconverged, sparseRuns, unconvergedNotes, unconvergedSummary, type MetricSeries } from './metric-chart-series';
-import { decadeGrid, drawReferenceLabels, formatTick } from './metric-chart-axes';
+import { decadeGrid, drawReferenceLabels, formatTick, logScale } from './metric-chart-axes';
 import { NextFrameDraw } from './next-frame-draw';
 
 const DEFAULT_HEIGHT_PX = 240;
@@ -244,7 +244,7 @@ export class GradflowMetricChart extends LitElement {
     const options: uPlot.Options = {
       width: this.plotWidth(),
       height: this.height,
-      scales: { x: logSteps ? { time: false, distr: 3, log: 10 } : { time: false }, y: log ? { distr: 3, log: 10 } : {} },
+      scales: { x: logSteps ? logScale({ time: false }) : { time: false }, y: log ? logScale() : {} },
       axes: [
         { ...axis(logSteps ? 'step (log axis)' : 'step'), values: (_plot, splits) => splits.map(formatTick), ...(logSteps ? decadeGrid(theme.grid) : {}) },
         { ...axis(this.axisLabel), size: 64, values: (_plot, splits) => splits.map(formatTick), ...(log ? decadeGrid(theme.grid) : {}) },

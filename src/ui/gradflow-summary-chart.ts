@@ -14,7 +14,7 @@ import { customElement, property, query } from 'lit/decorators.js';
 import uPlot from 'uplot';
 import uPlotCss from 'uplot/dist/uPlot.min.css?inline';
 import { chartTheme, type ChartTheme } from './chart-theme';
-import { decadeGrid, formatTick } from './metric-chart-axes';
+import { decadeGrid, formatTick, logScale } from './metric-chart-axes';
 import { DASHES, sequentialColor } from './sweep-style';
 import type { HeatmapPanel, SummaryPanel, XYPanel } from './summary-data';
 import { NextFrameDraw } from './next-frame-draw';
@@ -146,8 +146,8 @@ export class GradflowSummaryChart extends LitElement {
       legend: { show: false },
       cursor: { show: true, points: { show: false }, drag: { x: false, y: false } },
       scales: {
-        x: panel.logX ? { time: false, distr: 3, log: 10 } : { time: false },
-        y: panel.logY ? { distr: 3, log: 10 } : {},
+        x: panel.logX ? logScale({ time: false }) : { time: false },
+        y: panel.logY ? logScale() : {},
       },
       axes: [{ ...axis(`${panel.xLabel}${panel.logX ? ' (log axis)' : ''}`, panel.logX) }, { ...axis(`${panel.yLabel}${panel.logY ? ' (log)' : ''}`, panel.logY), size: 60 }],
       series: [
