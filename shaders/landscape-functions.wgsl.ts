@@ -31,6 +31,12 @@ fn cell_curvature(cell_offset: u32) -> f32 {
 ${batchMean}`;
 }
 
+/** quadratic-sum's f at a particle of a cell with mean curvature a = (1/n) sum_i a_i: f = (1/(2n)) sum_i a_i x^2 = a x^2 / 2. */
+export const quadraticSumValueSnippet = /* wgsl */ `
+fn landscape_value(x: Point, cell_mean: f32) -> f32 {
+  return 0.5 * cell_mean * x[0] * x[0];
+}`;
+
 /** escape: f = (f1 + f2)/2, f_i = min(x^2, c_i (x - 1)^2); a tie takes the x^2 branch. */
 export function escapeSnippet(sampling: ComponentSampling): string {
   const batchGradient =

@@ -36,7 +36,7 @@ import { randomWgsl } from './random.wgsl';
 import { updateRulesWgsl } from './update-rules.wgsl';
 import { LANDSCAPE_ANCHOR_FIELDS, LANDSCAPE_RUN_PARAMS } from './landscape-run-params.wgsl';
 import { samplingSnippet } from './landscape-sampling.wgsl';
-import { escapeSnippet, expressionSnippet, perkoSnippet, quadraticSumSnippet, strictSaddleSnippet } from './landscape-functions.wgsl';
+import { escapeSnippet, expressionSnippet, perkoSnippet, quadraticSumSnippet, quadraticSumValueSnippet, strictSaddleSnippet } from './landscape-functions.wgsl';
 import { inverseSqrtSnippet, preconditionBody } from './landscape-preconditioners.wgsl';
 import type { LandscapeExpressionText } from './landscape-expression.wgsl';
 import {
@@ -149,10 +149,7 @@ function stepBody(variant: LandscapeVariant): string {
 function landscapeSnippet(variant: LandscapeVariant): string {
   switch (variant.kind) {
     case 'quadratic-sum':
-      return `${quadraticSumSnippet(variant.sampling)}
-fn landscape_value(x: Point, cell_mean: f32) -> f32 {
-  return 0.5 * cell_mean * x[0] * x[0];
-}`;
+      return `${quadraticSumSnippet(variant.sampling)}${quadraticSumValueSnippet}`;
     case 'escape':
       return escapeSnippet(variant.sampling);
     case 'strict-saddle':

@@ -23,22 +23,42 @@ export class UploadNotInTabError extends Error {
   }
 }
 
+/** How the page names a config path: an upload by its file name (without the upload: prefix), any other path as it is. */
+export function fileNameOf(path: string): string {
+  return path.startsWith(UPLOAD_PREFIX) ? path.slice(UPLOAD_PREFIX.length) : path;
+}
+
+/** The config path an upload named `name` is kept under; drawn points' path is their own. */
+export function uploadPathOf(name: string): string {
+  return isDrawnPath(name) ? name : `${UPLOAD_PREFIX}${name}`;
+}
+
 export class BrowserFiles {
   private readonly uploads = new Map<string, string>();
 
   /** Keeps an uploaded file's text; returns the path a config names it by (a drawn path is its own: nothing to keep). */
   add(name: string, text: string): string {
-    if (isDrawnPath(name)) return name;
-    const path = `${UPLOAD_PREFIX}${name}`;
-    this.uploads.set(path, text);
+    const path = uploadPathOf(name);
+    if (!isDrawnPath(name)) this.uploads.set(path, text);
     return path;
   }
 
-  readonly readText: ReadText = async (path) => {
+  /** The text this tab holds for `path` (an upload, or drawn points), without fetching: undefined for a server file or another tab's upload. */
+  textInTab(path: string): string | undefined {
     const uploaded = this.uploads.get(path);
     if (uploaded !== undefined) return uploaded;
-    if (isDrawnPath(path)) return pointsCsv(drawnPoints(path));
-    if (path.startsWith(UPLOAD_PREFIX)) throw new UploadNotInTabError(path.slice(UPLOAD_PREFIX.length));
+    return isDrawnPath(path) ? pointsCsv(drawnPoints(path)) : undefined;
+  }
+
+  /** `path` names a file uploaded in another tab: reading it fails with UploadNotInTabError. */
+  isMissingUpload(path: string): boolean {
+    return path.startsWith(UPLOAD_PREFIX) && !this.uploads.has(path);
+  }
+
+  readonly readText: ReadText = async (path) => {
+    const held = this.textInTab(path);
+    if (held !== undefined) return held;
+    if (this.isMissingUpload(path)) throw new UploadNotInTabError(fileNameOf(path));
     const response = await fetch(new URL(path, document.baseURI));
     if (!response.ok) throw new Error(`${path}: HTTP ${response.status} ${response.statusText}`);
     return response.text();

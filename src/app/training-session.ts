@@ -20,14 +20,15 @@ import type { GpuContext } from '../gpu/device';
 import type { ProgressEvent, Scheduler } from '../run/scheduler';
 import type { MetricsRow } from '../core/simulation';
 import { UploadNotInTabError } from './browser-files';
-import { LiveBuffers, type LiveNetwork } from './live-buffers';
+import { LiveBuffers, type LiveLandscape, type LiveNetwork } from './live-buffers';
 import { RowCompletion } from './row-completion';
 import { memberLabel, membersOf, membersParametersJson, type SessionMember } from './session-member';
 import { endOf, stopRuleMessage } from './session-end';
 import { memberSoFar, runSetSnapshot, type RunSetSnapshot } from './session-snapshot';
+import { readAtStepBoundary, type ParameterSnapshot } from './parameter-snapshot';
 
 export { memberLabel, type SessionMember } from './session-member';
-export type { LiveNetwork } from './live-buffers';
+export type { LiveLandscape, LiveNetwork } from './live-buffers';
 export type { RunSetSnapshot } from './session-snapshot';
 
 export type SessionStatus = 'starting' | 'running' | 'paused' | 'completed' | 'stopped' | 'diverged' | 'failed';
@@ -88,6 +89,8 @@ export class TrainingSession extends EventTarget {
   private restarting = false;
   /** Halted (replaced by another run) or destroyed: a scheduler that attaches now is stopped at once. */
   private halted = false;
+  /** Aborted on halt: a run replaced while it is set up stops building and frees what it built (runRunSet's setUpSignal). */
+  private readonly setUp = new AbortController();
   /** Per member: the rows held back until the loss after their step is known (energyResidual). */
   private readonly completions: RowCompletion[];
   /** The steps one more play after the end adds: the config's own run length. */
@@ -139,9 +142,10 @@ export class TrainingSession extends EventTarget {
     try {
       if (this.setupError) throw this.setupError;
       const configs = this.members.map((member) => member.config);
-      if (configs.length > 1) void this.buildMemberProblems(configs);
+      if (configs.length > 1 && !this.halted) void this.buildMemberProblems(configs);
       const results = await runRunSet(configs, {
         requestGpu: this.options.requestGpu,
+        setUpSignal: this.setUp.signal,
         ...(this.options.readText ? { readText: this.options.readText } : {}),
         ...(resumeFrom ? { resumeFrom } : {}),
         retainSimulation: true,
@@ -180,6 +184,14 @@ export class TrainingSession extends EventTarget {
    */
   memberLive(member: number): LiveNetwork | undefined {
     return this.liveBuffers.member(member, this.status === 'starting');
+  }
+
+  /**
+   * Member k's landscape particles as live GPU buffers, current after every chunk; undefined before the run has
+   * them and for other model kinds (see memberLive) or the float64 backend.
+   */
+  memberLandscape(member: number): LiveLandscape | undefined {
+    return this.liveBuffers.landscapeMember(member);
   }
 
   /** Steps taken (a run set: by its members that went furthest). */
@@ -258,6 +270,7 @@ export class TrainingSession extends EventTarget {
   halt(): void {
     this.restarting = true;
     this.halted = true;
+    this.setUp.abort();
     this.scheduler?.stop();
     this.scheduler?.resume();
   }
@@ -338,6 +351,25 @@ export class TrainingSession extends EventTarget {
     return membersParametersJson(this.members, weights as readonly unknown[], this.prepared, this.options.readText);
   }
 
+  /**
+   * Member k's parameters after exactly the step they report, with the run's device on the GPU backend, for an
+   * analysis of the current state: the scheduler holds between chunks while they are read (parameter-snapshot.ts),
+   * then goes on unless the run was paused meanwhile.
+   */
+  async parametersAtStep(member: number): Promise<ParameterSnapshot> {
+    const scheduler = this.scheduler;
+    const simulation = scheduler?.currentSimulation ?? this.finalSimulation;
+    if (!simulation || !this.members[member]) throw new RangeError(`no parameters of member ${member}: the run has not started, or has no such member`);
+    scheduler?.pause();
+    try {
+      const { step, weights } = await readAtStepBoundary(simulation);
+      const gpu = this.config.backend === 'gpu' ? await this.options.requestGpu() : undefined;
+      return { step, weights: this.members.length === 1 ? weights : (weights as readonly unknown[])[member], ...(gpu ? { gpu } : {}) };
+    } finally {
+      if (!this.paused) scheduler?.resume();
+    }
+  }
+
   /** The run so far in the CLI's result.json format (the final result once the run ended); a run set's is member 0's (see setSnapshot). */
   snapshot(): ExperimentResult {
     return this.memberSnapshot(this.members[0]!);
@@ -383,7 +415,7 @@ export class TrainingSession extends EventTarget {
     this.scheduler = scheduler;
     this.prepared = prepared;
     if (this.halted) {
-      // Replaced before it started: it ends at once, its simulation kept for destroy().
+      // Replaced before it started (runRunSet gives up a run halted while it is set up; a guard should one attach anyway): it ends at once, its simulation kept for destroy().
       scheduler.stop();
       return;
     }

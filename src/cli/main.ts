@@ -8,6 +8,8 @@
  *   gradflow check [<preset> ...] [--all] [--reduced]   (every preset's claim as numbers: PASS/FAIL table)
  *   gradflow sweep <sweep.json> [--shard k/N | --shard auto [--shards N]] [--out DIR] [--resume | --force] [--no-batch] ...   (src/cli/sweep-command.ts)
  *   gradflow merge <DIR ...> --out DIR [--allow-partial]   (src/cli/merge-command.ts)
+ *   gradflow analyze <preset | config.json> --params FILE [--out DIR] ...   (the network at saved parameters: NTK, Hessian, fit)
+ *   gradflow analyze w2 A.csv B.csv [--method exact|sinkhorn|sliced] ...   (optimal transport between two clouds; src/cli/analyze-command.ts)
  * Exit codes: 0 done (a diverged run is a result), 2 invalid config or files (nothing written), 1 other failures,
  * 130 / 143 / 129 stopped by SIGINT / SIGTERM / SIGHUP (the work so far kept, resumable).
  */
@@ -18,6 +20,7 @@ import { PRESETS, findPreset, type Preset } from '../experiments/presets';
 import { checkContext, formatOutcome } from '../experiments/preset';
 import { MODEL_KIND_NAMES, type ModelKindName } from '../metrics/registry';
 import { readText, UsageError } from './inputs';
+import { analyzeCommand } from './analyze-command';
 import { mergeCommand } from './merge-command';
 import { progressReporter } from './progress';
 import { metricListing } from './metric-listing';
@@ -31,7 +34,9 @@ const USAGE = `usage:
   gradflow metrics [--kind two-layer|linear|landscape]
   gradflow check [<preset> ...] [--all] [--reduced]
   gradflow sweep <sweep.json> [--shard k/N | --shard auto [--shards N]] [--out DIR] [--resume | --force] [--no-batch] [--steps N] [--seed N] [--backend gpu|float64] [--set path=value ...] [--quiet]
-  gradflow merge <DIR ...> --out DIR [--allow-partial]`;
+  gradflow merge <DIR ...> --out DIR [--allow-partial]
+  gradflow analyze <preset | config.json> --params FILE [--member k] [--out DIR] [--force] [--set path=value ...] [--backend float64|gpu] [--dense-limit P] [--top K] [--quiet]
+  gradflow analyze w2 A.csv B.csv [--method exact|sinkhorn|sliced] [--epsilon E] [--tolerance T] [--max-iterations N] [--plan-entries K] [--directions L] [--seed S] [--backend float64|gpu] [--out DIR] [--force] [--quiet]`;
 
 async function check(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { all: { type: 'boolean' }, reduced: { type: 'boolean' } } });
@@ -108,15 +113,17 @@ export async function main(argv: string[]): Promise<number> {
         return await sweepCommand(rest);
       case 'merge':
         return await mergeCommand(rest);
+      case 'analyze':
+        return await analyzeCommand(rest);
       case 'help':
       case '--help':
       case '-h':
         console.log(USAGE);
         return 0;
       case undefined:
-        throw new UsageError('name a command: run, list, metrics, check, sweep or merge (gradflow help shows this)');
+        throw new UsageError('name a command: run, list, metrics, check, sweep, merge or analyze (gradflow help shows this)');
       default:
-        throw new UsageError(`unknown command '${command}'; the commands are run, list, metrics, check, sweep, merge`);
+        throw new UsageError(`unknown command '${command}'; the commands are run, list, metrics, check, sweep, merge, analyze`);
     }
   } catch (error) {
     if (isInputError(error)) {

@@ -41,6 +41,21 @@ export const EXPRESSION_BUILTINS: ReadonlySet<string> = new Set([
   'tan', 'tanh', 'trunc', 'f32', 'true', 'false',
 ]);
 
+/**
+ * 64-bit FNV-1a-style digest (two 32-bit lanes, 16 hex digits) of an expression's texts (f, then each gradient),
+ * so each expression gets pipelines of its own in every cache keyed by it.
+ */
+export function expressionDigest(expression: { readonly value: string; readonly gradient: readonly string[] }): string {
+  const text = [expression.value, ...expression.gradient].join('\u0000');
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ text.length;
+  for (let i = 0; i < text.length; i++) {
+    a = Math.imul(a ^ text.charCodeAt(i), 0x01000193) >>> 0;
+    b = Math.imul(b ^ text.charCodeAt(i), 0x5bd1e995) >>> 0;
+  }
+  return a.toString(16).padStart(8, '0') + b.toString(16).padStart(8, '0');
+}
+
 /** The one variable: the particle's coordinates x[0] .. x[k-1]. */
 export const EXPRESSION_VARIABLE = 'x';
 

@@ -45,8 +45,37 @@ export function createDataset(input: DataSpecInput | DataSpec, sources: DataSour
       throw new DataSpecError(`${spec.kind} data needs the file '${spec.path}': pass sources.readText (Node: createDatasetFromFiles in src/data/load-files.ts; browser: fetch the text first)`);
     }
     const text = sources.readText(spec.path);
-    return spec.kind === 'digits' ? digitsDataset(text, spec) : csvDataset(text, spec);
+    if (spec.kind === 'digits') return digitsDataset(text, spec);
+    return csvDataset(text, spec, spec.testPath === undefined ? undefined : sources.readText(spec.testPath));
   }
   const train = syntheticDataset(spec, 'train');
   return spec.testCount > 0 ? { train, test: syntheticDataset(spec, 'test') } : { train };
+}
+
+/** A file a data spec reads, with the config field that names it (for messages). */
+export interface DataFile {
+  readonly field: 'data.path' | 'data.testPath';
+  readonly path: string;
+}
+
+/** The files `spec` reads: data.path of the file kinds and a csv's data.testPath; none for synthetic sources. */
+export function dataFiles(spec: DataSpec): DataFile[] {
+  if (spec.kind !== 'digits' && spec.kind !== 'csv') return [];
+  const files: DataFile[] = [{ field: 'data.path', path: spec.path }];
+  if (spec.kind === 'csv' && spec.testPath !== undefined) files.push({ field: 'data.testPath', path: spec.testPath });
+  return files;
+}
+
+/**
+ * createDataset with the spec's files read first through `readText` (the CLI's reader, the page's fetch or
+ * upload), in the order data.path, data.testPath, so the builders stay synchronous. A spec that names a file
+ * without a reader is a DataSpecError naming the field.
+ */
+export async function loadDataset(spec: DataSpec, readText: ReadText | undefined): Promise<DatasetSplit> {
+  const texts = new Map<string, string>();
+  for (const { field, path } of dataFiles(spec)) {
+    if (!readText) throw new DataSpecError(`${field} names the file '${path}', but this environment gave no way to read files`);
+    if (!texts.has(path)) texts.set(path, await readText(path));
+  }
+  return createDataset(spec, { readText: (path) => texts.get(path)! });
 }

@@ -7,7 +7,7 @@
  */
 import type { LossKind } from '../core/conventions';
 import { makeDataset, type Dataset, type DatasetSplit } from '../core/dataset';
-import { DataFileError } from './errors';
+import { DataFileError, DataSpecError } from './errors';
 import { needsSignLabels } from './labels';
 import { splitAndNormalize } from './preprocess';
 import type { CsvDataSpec } from './spec';
@@ -83,6 +83,8 @@ export interface CsvOptions {
   readonly loss?: LossKind;
   /** Named in error messages and the description. */
   readonly path?: string;
+  /** A test file: the train file whose header (x0,...,x{d-1},y with its d) it must repeat. */
+  readonly trainFile?: { readonly path: string; readonly inputDim: number };
 }
 
 /** Header x0,...,x{d-1},y with d >= 1, names exact (after trimming spaces). */
@@ -95,6 +97,18 @@ function checkXyHeader(names: readonly string[], fail: FailAt): void {
   if (names[names.length - 1] !== 'y') fail(1, names.length, `${expected}: the last column is '${names[names.length - 1]}', expected 'y'`);
 }
 
+/** Header x0,...,x{d-1},y with the train file's d: a test set the network (d inputs) can be evaluated on. */
+function checkSameHeader(trainFile: NonNullable<CsvOptions['trainFile']>): (names: readonly string[], fail: FailAt) => void {
+  return (names, fail) => {
+    checkXyHeader(names, fail);
+    const d = names.length - 1;
+    if (d === trainFile.inputDim) return;
+    const trainHeader = `${Array.from({ length: trainFile.inputDim }, (_, c) => `x${c}`).join(',')},y`;
+    // The first column where the headers differ: this file's y where the train file has an input, or the reverse.
+    fail(1, Math.min(d, trainFile.inputDim) + 1, `the header has ${d} input column${d === 1 ? '' : 's'}, the train file ${trainFile.path} has ${trainFile.inputDim}; a test file needs the train file's header ${trainHeader}`);
+  };
+}
+
 /**
  * Parses a CSV with header x0,...,x{d-1},y into a Dataset (labelKind 'sign' for logistic and
  * exponential losses, whose labels must be -1 or +1; 'regression' for the square loss).
@@ -102,7 +116,7 @@ function checkXyHeader(names: readonly string[], fail: FailAt): void {
 export function parseCsv(text: string, options: CsvOptions = {}): Dataset {
   const path = options.path ?? 'CSV text';
   const loss = options.loss ?? 'square';
-  const table = readNumericCsv(text, path, checkXyHeader);
+  const table = readNumericCsv(text, path, options.trainFile ? checkSameHeader(options.trainFile) : checkXyHeader);
   const d = table.columnCount - 1;
   const n = table.rowCount;
   const X = new Float32Array(n * d);
@@ -124,7 +138,14 @@ export function parseCsv(text: string, options: CsvOptions = {}): Dataset {
   });
 }
 
-/** A CSV spec's data: parsed for its loss, split and normalized (statistics from the training part). */
-export function csvDataset(text: string, spec: CsvDataSpec): DatasetSplit {
-  return splitAndNormalize(parseCsv(text, { loss: spec.loss, path: spec.path }), spec);
+/**
+ * A CSV spec's data: parsed for its loss, split and normalized (statistics from the training part). With
+ * spec.testPath, `testText` is that file's text: the test set, checked against the train file's header.
+ */
+export function csvDataset(text: string, spec: CsvDataSpec, testText?: string): DatasetSplit {
+  const data = parseCsv(text, { loss: spec.loss, path: spec.path });
+  if (spec.testPath === undefined) return splitAndNormalize(data, spec);
+  if (testText === undefined) throw new DataSpecError(`data.testPath names '${spec.testPath}', but its text was not given; read the file and pass it to csvDataset`);
+  const testFile = parseCsv(testText, { loss: spec.loss, path: spec.testPath, trainFile: { path: spec.path, inputDim: data.inputDim } });
+  return splitAndNormalize(data, spec, testFile);
 }

@@ -61,14 +61,25 @@ export interface SplitOptions {
   readonly normalization: NormalizationKind;
 }
 
-/** Splits a file set, fits the normalization on the training part and applies it to both parts. */
-export function splitAndNormalize(data: Dataset, options: SplitOptions): DatasetSplit {
+/**
+ * Splits a file set, fits the normalization on the training part and applies it to both parts. With
+ * `testFile` (a test set from a file of its own, with `data`'s columns), every row of `data` trains and the
+ * normalization fitted on them is applied to the test file: its own statistics are never used.
+ */
+export function splitAndNormalize(data: Dataset, options: SplitOptions, testFile?: Dataset): DatasetSplit {
+  if (testFile && options.testFraction > 0) {
+    throw new RangeError(`splitAndNormalize: a test file and testFraction ${options.testFraction} are two test sets; hold rows out or give a test file, not both`);
+  }
+  if (testFile && testFile.inputDim !== data.inputDim) {
+    throw new RangeError(`splitAndNormalize: the test file has d = ${testFile.inputDim} inputs, the train set ${data.inputDim}`);
+  }
   const { trainRows, testRows } = splitRows(data.sampleCount, options.testFraction, options.seed);
-  const note = (part: string, count: number) =>
-    `${data.description.replace(/\.$/, '')}; ${part} part, ${count} rows${options.normalization === 'none' ? '' : `, ${options.normalization}`}.`;
-  const rawTrain = selectRows(data, trainRows, note('train', trainRows.length));
+  const normalized = options.normalization === 'none' ? '' : `, ${options.normalization}`;
+  const note = (source: Dataset, part: string, count: number) => `${source.description.replace(/\.$/, '')}; ${part}, ${count} rows${normalized}.`;
+  const rawTrain = selectRows(data, trainRows, note(data, 'train part', trainRows.length));
   const normalize = fitNormalization(rawTrain, options.normalization);
   const train = normalize(rawTrain);
+  if (testFile) return { train, test: normalize(makeDataset({ ...testFile, description: note(testFile, 'test file', testFile.sampleCount) })) };
   if (testRows.length === 0) return { train };
-  return { train, test: normalize(selectRows(data, testRows, note('test', testRows.length))) };
+  return { train, test: normalize(selectRows(data, testRows, note(data, 'test part', testRows.length))) };
 }

@@ -215,14 +215,33 @@ export const digitsSpecSchema = z
     }
   });
 
-export const csvSpecSchema = z.strictObject({
-  kind: z.literal('csv'),
-  /** Header x0,...,x{d-1},y. */
-  path: z.string({ error: 'path must name the CSV file' }).min(1, { error: 'path must name the CSV file' }),
-  /** The loss the labels are for: logistic and exponential need y in {-1, +1}. */
-  loss: z.enum(LOSS_KINDS, { error: `loss must be one of ${LOSS_KINDS.join(', ')}` }).default('square'),
-  ...fileSplit,
-});
+export const csvSpecSchema = z
+  .strictObject({
+    kind: z.literal('csv'),
+    /** Header x0,...,x{d-1},y. */
+    path: z.string({ error: 'path must name the CSV file' }).min(1, { error: 'path must name the CSV file' }),
+    /**
+     * The test set as a file of its own, with path's header (the same d): every row of path trains, and the
+     * normalization fitted on path is applied to it. The alternative to held-out rows (testFraction).
+     */
+    testPath: z
+      .string({ error: 'testPath must name the test CSV file (header as in path), or be left out' })
+      .min(1, { error: 'testPath must name the test CSV file (header as in path), or be left out' })
+      .optional(),
+    /** The loss the labels are for: logistic and exponential need y in {-1, +1}. */
+    loss: z.enum(LOSS_KINDS, { error: `loss must be one of ${LOSS_KINDS.join(', ')}` }).default('square'),
+    ...fileSplit,
+  })
+  .superRefine((spec, context) => {
+    // One test set: a file of its own, or rows held out of path; both would leave one of them unused.
+    if (spec.testPath !== undefined && spec.testFraction > 0) {
+      context.addIssue({
+        code: 'custom',
+        path: ['testFraction'],
+        message: `testFraction ${spec.testFraction} holds rows of path out as a test set, but testPath '${spec.testPath}' is the test set; set testFraction to 0 (the default) or remove testPath`,
+      });
+    }
+  });
 
 export const dataSpecSchema = z.discriminatedUnion(
   'kind',

@@ -42,6 +42,8 @@ export const HESSIAN_RANDOM_STREAMS = {
   sharpnessStart: 16,
   /** Rademacher probes of Hutchinson's estimator: counter (flat index, probe). */
   hutchinson: 17,
+  /** Mini-batches of the batch sharpness: batch k of the evaluation at step t is draw t K + k (src/float64/batch-sharpness.ts). */
+  batchSharpness: 18,
 } as const;
 
 /** A vector in parameter space with the parameters' layout: a [m], W [m x d], b [m] exactly when the net has a bias. */
@@ -183,19 +185,25 @@ export interface HessianSpectrum {
 export function exactHessianSpectrum(params: TwoLayerParams, X: ArrayLike<number>, y: ArrayLike<number>, n: number, options: TwoLayerOptions): HessianSpectrum {
   const { width: m, inputDim: d } = params;
   const hasBias = params.b !== undefined;
-  const p = parameterCount(m, d, hasBias);
-  const hessian = denseHessian(params, X, y, n, options);
-  const mask = trainableMask(m, d, hasBias, options.trainable);
+  const { eigenvalues, trace } = restrictedSpectrum(denseHessian(params, X, y, n, options), trainableMask(m, d, hasBias, options.trainable));
+  return { eigenvalues, sharpness: eigenvalues[0]!, trace, factor: particleTimeFactor(options.scaling, m) };
+}
+
+/**
+ * Eigenvalues (descending) and trace of the dense p x p matrix `hessian` restricted to the coordinates where
+ * `mask` is 1 (the trainable sub-block; p = mask.length).
+ */
+export function restrictedSpectrum(hessian: ArrayLike<number>, mask: ArrayLike<number>): { eigenvalues: Float64Array; trace: number } {
+  const p = mask.length;
   const kept: number[] = [];
-  mask.forEach((on, k) => on && kept.push(k));
+  for (let k = 0; k < p; k++) if (mask[k]) kept.push(k);
   const block = new Float64Array(kept.length * kept.length);
   let trace = 0;
   kept.forEach((row, i) => {
     kept.forEach((col, k) => (block[i * kept.length + k] = hessian[row * p + col]!));
     trace += hessian[row * p + row]!;
   });
-  const eigenvalues = symmetricEigenvalues(block, kept.length);
-  return { eigenvalues, sharpness: eigenvalues[0]!, trace, factor: particleTimeFactor(options.scaling, m) };
+  return { eigenvalues: symmetricEigenvalues(block, kept.length), trace };
 }
 
 // ---- Estimators (twins of the GPU loops) ------------------------------------------------------

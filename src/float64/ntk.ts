@@ -52,6 +52,44 @@ export function ntkGram(params: TwoLayerParams, X: ArrayLike<number>, n: number,
   return gramFromJacobian(outputJacobian(params, X, n, options), n);
 }
 
+/** The two parts of the empirical NTK, each over its own layer whatever `trainable` says: K = K^(a) + K^(w) when both train. */
+export interface NtkParts {
+  /** K^(a)_ik = grad_a f(x_i) . grad_a f(x_k) = c^2 sum_j H_ij H_kj [n x n]. */
+  readonly a: Float64Array;
+  /** K^(w)_ik = grad_(W, b) f(x_i) . grad_(W, b) f(x_k) = c^2 (x_i . x_k + [bias]) sum_j a_j^2 M_ij M_kj [n x n]. */
+  readonly w: Float64Array;
+}
+
+/**
+ * K^(a) and K^(w) from their closed forms (docs/science.md section 0), in O(n^2 (m + d)) rather than the
+ * Jacobian's O(n^2 m d): the second layer's gradients are c H_ij, the first layer's c a_j M_ij (x_i, 1).
+ */
+export function ntkGramParts(params: TwoLayerParams, X: ArrayLike<number>, n: number, options: TwoLayerOptions): NtkParts {
+  const { width: m, inputDim: d, a } = params;
+  const bias = params.b !== undefined ? 1 : 0;
+  const c2 = combinedOutputScale({ ...options, width: m }) ** 2;
+  const { activation: H } = forward(params, X, n, options);
+  const partA = new Float64Array(n * n);
+  const partW = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k <= i; k++) {
+      let features = 0;
+      let masked = 0;
+      for (let j = 0; j < m; j++) {
+        const hi = H[i * m + j]!;
+        const hk = H[k * m + j]!;
+        features += hi * hk;
+        if (hi > 0 && hk > 0) masked += a[j]! * a[j]!;
+      }
+      let inner = bias;
+      for (let q = 0; q < d; q++) inner += X[i * d + q]! * X[k * d + q]!;
+      partA[i * n + k] = partA[k * n + i] = c2 * features;
+      partW[i * n + k] = partW[k * n + i] = c2 * inner * masked;
+    }
+  }
+  return { a: partA, w: partW };
+}
+
 /**
  * Infinite-width NTK of the ntk-scaled net with w ~ N(0, I), a ~ N(0, 1), no bias (docs/science.md
  * section 0), t the angle between x and x':

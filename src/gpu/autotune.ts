@@ -7,7 +7,15 @@
  * The cache is advisory: an unreadable or unwritable store never fails a run (the choice is then
  * measured again next time). An adapter without a usable name is measured but never persisted,
  * since its entry could not tell two devices apart.
+ *
+ * A request may carry a prior: a winner shipped with the build for adapters whose timings are known
+ * (SwiftShader). On a miss it is the decision at once, so a first visit times nothing before its first
+ * step; the candidates are timed later, when the caller's schedule says, and the measured winner is
+ * stored for later processes only. This process keeps the prior for good: every call returns one
+ * decision per key, so no run switches variants midway.
  */
+
+import { timedSpan } from '../core/timing-spans';
 
 export interface AutotuneEntry {
   readonly winner: string;
@@ -58,12 +66,24 @@ export interface AutotuneRequest<T extends string> {
   readonly shortlist?: { readonly keepWithin: number; readonly prepare: (candidate: T) => Promise<CandidateRun> };
   /** Default: defaultAutotuneStore(). */
   readonly store?: AutotuneStore;
+  /** A winner known to be good on this adapter: used at once on a miss, measured later (see AutotunePrior). */
+  readonly prior?: AutotunePrior<T>;
+}
+
+/** A shipped decision for one adapter, and when the measurement that checks it may run. */
+export interface AutotunePrior<T extends string> {
+  readonly winner: T;
+  /**
+   * Called once per process and key when the prior is used: runs `check` (time the candidates, store the
+   * winner for later processes) when the device can spare the time, or never. `check` never rejects.
+   */
+  readonly scheduleCheck: (check: () => Promise<void>) => void;
 }
 
 export interface AutotuneResult<T extends string> {
   readonly winner: T;
-  /** 'memory' and 'store': remembered; 'measured': timed now. */
-  readonly source: 'memory' | 'store' | 'measured';
+  /** 'memory' and 'store': remembered; 'measured': timed now; 'prior': shipped with the build, timed later. */
+  readonly source: 'memory' | 'store' | 'measured' | 'prior';
   readonly timesMs: Readonly<Record<string, number>>;
   readonly shortlistMs?: Readonly<Record<string, number>>;
   readonly persisted: boolean;
@@ -93,7 +113,7 @@ export async function autotune<T extends string>(request: AutotuneRequest<T>): P
     const result = await known;
     if ((request.candidates as readonly string[]).includes(result.winner)) return { ...result, source: 'memory' } as AutotuneResult<T>;
   }
-  const pending = decide(request, store, key);
+  const pending = timedSpan(`autotune/${request.kernel}`, () => decide(request, store, key));
   memory.set(key, pending);
   pending.catch(() => memory.delete(key));
   return pending;
@@ -108,6 +128,24 @@ async function decide<T extends string>(request: AutotuneRequest<T>, store: Auto
   if (stored && stored.shape === request.shape && (request.candidates as readonly string[]).includes(stored.winner)) {
     return { winner: stored.winner as T, source: 'store', timesMs: stored.timesMs, ...(stored.shortlistMs ? { shortlistMs: stored.shortlistMs } : {}), persisted: true };
   }
+  const prior = request.prior;
+  if (prior && (request.candidates as readonly string[]).includes(prior.winner)) {
+    // Checking a prior only pays where its measurement can be stored for a later process.
+    if (persistable) {
+      prior.scheduleCheck(() =>
+        timedSpan(`autotune-check/${request.kernel}`, () => measure(request, store, key)).then(
+          () => undefined,
+          () => undefined,
+        ),
+      );
+    }
+    return { winner: prior.winner, source: 'prior', timesMs: {}, persisted: false };
+  }
+  return measure(request, store, key);
+}
+
+/** Times the candidates (the shortlist round first, when asked), keeps the fastest and stores it if the adapter is identifiable. */
+async function measure<T extends string>(request: AutotuneRequest<T>, store: AutotuneStore, key: string): Promise<AutotuneResult<T>> {
   let contenders = request.candidates;
   let shortlistMs: Record<string, number> | undefined;
   if (request.shortlist) {
@@ -119,7 +157,7 @@ async function decide<T extends string>(request: AutotuneRequest<T>, store: Auto
   const timesMs = await timeInterleaved(contenders, request.prepare, request.rounds ?? DEFAULT_ROUNDS);
   const winner = contenders.reduce((best, c) => (timesMs[c]! < timesMs[best]! ? c : best));
   let persisted = false;
-  if (persistable) {
+  if (isIdentifiableAdapter(request.adapter)) {
     const entry: AutotuneEntry = { winner, timesMs, ...(shortlistMs ? { shortlistMs } : {}), shape: request.shape, date: new Date().toISOString() };
     persisted = await saveQuietly(store, { ...(await loadQuietly(store)), [key]: entry });
   }
@@ -137,6 +175,8 @@ const DEFAULT_ROUNDS = 4;
 async function timeInterleaved<T extends string>(candidates: readonly T[], prepare: (candidate: T) => Promise<CandidateRun>, rounds: number): Promise<Record<string, number>> {
   const runs = new Map<T, CandidateRun>();
   try {
+    // One after another: preparing them together (their pipelines compiling in parallel) took longer on Chromium's
+    // SwiftShader (the matmul tune's five pipelines: 3.1-3.4 s from first start to last end, against 2.3-3.0 s).
     for (const candidate of candidates) runs.set(candidate, await prepare(candidate));
     for (const run of runs.values()) await run.run();
     const timesMs: Record<string, number> = {};

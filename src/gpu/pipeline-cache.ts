@@ -1,5 +1,6 @@
 /** Compute pipelines compiled once per device and cache key; a lost device frees its cache with it. */
 import { ShaderCompilationError } from '../core/errors';
+import { timedSpan } from '../core/timing-spans';
 
 const cache = new WeakMap<GPUDevice, Map<string, Promise<GPUComputePipeline>>>();
 
@@ -15,7 +16,7 @@ export function getPipeline(device: GPUDevice, request: PipelineRequest): Promis
   if (!perDevice) cache.set(device, (perDevice = new Map()));
   let pipeline = perDevice.get(request.label);
   if (!pipeline) {
-    pipeline = compile(device, request);
+    pipeline = timedSpan(`pipeline/${request.label}`, () => compile(device, request));
     // A failed compilation is not cached, so a fixed source can be retried.
     pipeline.catch(() => perDevice.delete(request.label));
     perDevice.set(request.label, pipeline);

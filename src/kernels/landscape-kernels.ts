@@ -9,17 +9,7 @@ import { gradientCheckSource } from '../../shaders/landscape-gradient-check.wgsl
 import { KernelArgumentError } from '../core/errors';
 import type { KernelSource } from '../gpu/kernel';
 import { componentSamplingOf, landscapeDimOf, parseLandscapeSpec, type LandscapeSpec, type LandscapeSpecInput } from '../core/landscape';
-
-/** 64-bit FNV-1a-style digest (two 32-bit lanes) of the user text, so each expression gets its own pipeline. */
-function textDigest(text: string): string {
-  let a = 0x811c9dc5;
-  let b = 0x01000193 ^ text.length;
-  for (let i = 0; i < text.length; i++) {
-    a = Math.imul(a ^ text.charCodeAt(i), 0x01000193) >>> 0;
-    b = Math.imul(b ^ text.charCodeAt(i), 0x5bd1e995) >>> 0;
-  }
-  return a.toString(16).padStart(8, '0') + b.toString(16).padStart(8, '0');
-}
+import { expressionDigest } from '../core/landscape-expression';
 
 /** Start-up facts only: what changes the WGSL text (never P, n, lr or the step counts). */
 export function landscapeCacheKey(variant: LandscapeVariant): string {
@@ -27,7 +17,7 @@ export function landscapeCacheKey(variant: LandscapeVariant): string {
   if (variant.kind === 'perko') parts.push(variant.integrator);
   if (variant.perParticleLearningRate) parts.push('lr-per-particle');
   if (variant.gradientNoise) parts.push('noise');
-  if (variant.expression) parts.push(`expr-${textDigest([variant.expression.value, ...variant.expression.gradient].join('\u0000'))}`);
+  if (variant.expression) parts.push(`expr-${expressionDigest(variant.expression)}`);
   return parts.join('-');
 }
 

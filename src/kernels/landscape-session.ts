@@ -40,6 +40,11 @@ export function splitLandscapeStats(stats: Float32Array, particleCount: number):
 /** A landscape run that owns its buffers: advance it with `run.run(T)`, read it with `read()` as often as wanted. */
 export interface LandscapeSession {
   readonly run: LandscapeRun;
+  /**
+   * The live positions [P x k] and stats [P x 4] buffers the run writes (STORAGE | COPY_SRC): views draw them
+   * straight from the device, in submits queued after the run's, so they see each chunk without a read-back.
+   */
+  readonly buffers: Pick<LandscapeBuffers, 'positions' | 'stats'>;
   /** Positions [P x k] and per-particle statistics after the steps taken so far. */
   read(): Promise<LandscapeResult>;
   /** The raw buffers a checkpoint keeps: positions [P x k], stats [P x 4], the optimizer's accumulators [P x S]. */
@@ -100,6 +105,7 @@ export async function createLandscapeSession(
   }
   return {
     run,
+    buffers: { positions: owned.positions!, stats: owned.stats! },
     async read() {
       const [positions, stats] = await Promise.all([readFloat32(gpu, owned.positions!, P * k), readFloat32(gpu, owned.stats!, sizes.stats)]);
       return { positions, ...splitLandscapeStats(stats, P) };

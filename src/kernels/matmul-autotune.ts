@@ -3,9 +3,12 @@
  * adapter for the pair of products a training step makes, H = relu(X W^T) (k = d small) and
  * gradW = D^T X with D read from H ('relu-grad' operand, k = n large), timed once per adapter by
  * src/gpu/autotune.ts and remembered: first all candidates at a small size, then those within 2x of
- * the best there at the representative size.
+ * the best there at the representative size. A run on an adapter in MATMUL_PRIORS starts at once with
+ * the shipped winner and times the candidates later, for the next visit (or process) to use.
  */
 import { autotune, type AutotuneResult, type AutotuneStore, type CandidateRun } from '../gpu/autotune';
+import { onDeviceLost } from '../gpu/device-loss';
+import { DeviceLostError } from '../core/simulation';
 import { createStorageBuffer } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
 import type { BoundKernel } from '../gpu/kernel';
@@ -35,6 +38,40 @@ export interface MatmulTuneOptions {
   readonly store?: AutotuneStore;
   /** Timed runs per candidate, round-robin across candidates after one warm-up each (default 4; the least is kept). */
   readonly rounds?: number;
+  /**
+   * A shipped prior for this adapter (MATMUL_PRIORS): 'use' it at once on a miss and time the candidates later
+   * (a run's kernel choice), or 'ignore' it and time now (benchmarks, which report the times).
+   * Default: resolveMatmulAlgorithm 'use', autotuneMatmul 'ignore'.
+   */
+  readonly prior?: 'use' | 'ignore';
+  /** When a used prior is checked by timing the candidates (default: checkPriorLater). */
+  readonly scheduleCheck?: (check: () => Promise<void>) => void;
+}
+
+/**
+ * Shipped decisions, by adapter description. SwiftShader (Chromium's, and Dawn's in Node): register8 runs a
+ * step's products 1.1-1.3x faster than register at MATMUL_TUNE_SIZE (`npm run bench`: 33 ms against 42 ms in
+ * Node), and tiled ~20x slower in the shortlist round (131 ms against 5-6 ms), since SwiftShader emulates
+ * workgroup barriers; timing the three took ~1.7 s of a first visit's set-up. Hardware adapters have no
+ * prior: timing them takes milliseconds, and their winners differ by device.
+ */
+export const MATMUL_PRIORS: readonly { readonly adapter: RegExp; readonly winner: MatmulAlgorithm }[] = [{ adapter: /\bswiftshader\b/i, winner: 'register8' }];
+
+/** The shipped winner for an adapter description, if any. */
+export function matmulPrior(adapter: string): MatmulAlgorithm | undefined {
+  return MATMUL_PRIORS.find((prior) => prior.adapter.test(adapter))?.winner;
+}
+
+/**
+ * How long after a prior is used its check starts: the run's first steps and the views' pipelines are on
+ * screen by then, so the candidates' compilation and timing hold up nothing the user waits for.
+ */
+export const PRIOR_CHECK_DELAY_MS = 10_000;
+
+/** Runs `check` PRIOR_CHECK_DELAY_MS later; in Node the timer never holds a finished process open (a short run skips the check). */
+export function checkPriorLater(check: () => Promise<void>): void {
+  const timer: unknown = setTimeout(() => void check(), PRIOR_CHECK_DELAY_MS);
+  (timer as { unref?: () => void }).unref?.();
 }
 
 /** SwiftShader's submit times vary by ~30%: four interleaved rounds keep register8's 10-30% lead at the tuning size visible. */
@@ -49,14 +86,19 @@ export function fitAlgorithm(algorithm: MatmulAlgorithm, shape: { readonly m: nu
   return algorithm === 'register8' && Math.min(shape.m, shape.n) < matmulOutputTile('register8') ? 'register' : algorithm;
 }
 
-/** The algorithm for `setting`: itself, or for 'auto' the adapter's autotuned winner. */
+/**
+ * The algorithm for `setting`: itself, or for 'auto' the adapter's winner: remembered, else shipped
+ * (MATMUL_PRIORS, checked later), else timed now. One answer per adapter for the life of the process, so
+ * every part of a run (trainer, evaluators, metrics, a rebuild after device loss) binds the same variant.
+ */
 export async function resolveMatmulAlgorithm(gpu: GpuContext, setting: MatmulSetting, options: MatmulTuneOptions = {}): Promise<MatmulAlgorithm> {
   if (setting !== 'auto') return setting;
-  return (await autotuneMatmul(gpu, options)).winner;
+  return (await autotuneMatmul(gpu, { prior: 'use', ...options })).winner;
 }
 
 export function autotuneMatmul(gpu: GpuContext, options: MatmulTuneOptions = {}): Promise<AutotuneResult<MatmulAlgorithm>> {
   const rounds = options.rounds ?? DEFAULT_TUNE_ROUNDS;
+  const prior = options.prior === 'use' ? matmulPrior(gpu.adapterDescription) : undefined;
   return autotune({
     kernel: MATMUL_TUNE_KERNEL,
     adapter: gpu.adapterDescription,
@@ -66,6 +108,7 @@ export function autotuneMatmul(gpu: GpuContext, options: MatmulTuneOptions = {})
     shortlist: { keepWithin: SHORTLIST_KEEP_WITHIN, prepare: (algorithm) => stepProductsRun(gpu, algorithm, MATMUL_SHORTLIST_SIZE) },
     prepare: (algorithm) => stepProductsRun(gpu, algorithm, MATMUL_TUNE_SIZE),
     ...(options.store ? { store: options.store } : {}),
+    ...(prior ? { prior: { winner: prior, scheduleCheck: options.scheduleCheck ?? checkPriorLater } } : {}),
   });
 }
 
@@ -93,7 +136,9 @@ type StepProductsSize = { readonly sampleCount: number; readonly width: number; 
 
 /**
  * A step's two products at (n, m, d), bound as the trainer binds them (fitAlgorithm per product);
- * each run() is one submit of both, timed to onSubmittedWorkDone.
+ * each run() is one submit of both, timed to onSubmittedWorkDone. The queue is drained first, so a check
+ * that runs beside a training run times its own work, not the chunk submitted before it; a device lost
+ * meanwhile fails the run (a lost device's submits finish at once and would time as nothing).
  */
 async function stepProductsRun(gpu: GpuContext, algorithm: MatmulAlgorithm, size: StepProductsSize): Promise<CandidateRun> {
   const { sampleCount: n, width: m, inputDim: d } = size;
@@ -107,7 +152,13 @@ async function stepProductsRun(gpu: GpuContext, algorithm: MatmulAlgorithm, size
     scale: createStorageBuffer(gpu, 'autotune/scale', new Float32Array([1 / m])),
   };
   const kernels: BoundKernel[] = [];
+  let lost = false;
+  const stopWatching = onDeviceLost(gpu.device, () => (lost = true));
+  const throwIfLost = () => {
+    if (lost) throw new DeviceLostError(`autotune/${algorithm}: the device was lost while the candidates were timed`);
+  };
   const destroy = () => {
+    stopWatching();
     kernels.forEach((kernel) => kernel.destroy());
     Object.values(buffers).forEach((buffer) => buffer.destroy());
   };
@@ -131,10 +182,14 @@ async function stepProductsRun(gpu: GpuContext, algorithm: MatmulAlgorithm, size
       for (const kernel of kernels) kernel.encode(pass);
       pass.end();
       const commands = encoder.finish();
+      await gpu.device.queue.onSubmittedWorkDone();
+      throwIfLost();
       const start = performance.now();
       gpu.device.queue.submit([commands]);
       await gpu.device.queue.onSubmittedWorkDone();
-      return performance.now() - start;
+      const elapsedMs = performance.now() - start;
+      throwIfLost();
+      return elapsedMs;
     },
     destroy,
   };

@@ -30,7 +30,7 @@ export type MetricFamily = 'fit' | 'gradient' | 'transport' | 'neurons' | 'margi
  * the model kind prepares the run (src/models/two-layer/input-checks.ts decides which are met).
  */
 export const METRIC_REQUIREMENTS = {
-  testSet: 'a test set: data.testCount > 0 (synthetic data) or a data.testFraction that leaves test rows (digits, csv)',
+  testSet: 'a test set: data.testCount > 0 (synthetic data), a data.testFraction that leaves test rows (digits, csv) or a test file data.testPath (csv)',
   fullBatchGd:
     'plain full-batch GD at a constant rate (optimizer.rule gd; no optimizer.batchSize, schedule or jko; online false): only then is each step\'s loss the train loss L(theta_t) that the identity compares',
 } as const;

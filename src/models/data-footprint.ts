@@ -11,7 +11,8 @@ const DIGIT_ROWS = 1797;
 
 /**
  * n, the test set's size and d as config fields. A CSV file's shape is unknown until it is read: its sizes are
- * absent (the arrays they size count as one element each, so its estimate is a lower bound).
+ * absent (the arrays they size count as one element each, so its estimate is a lower bound); a test file
+ * (data.testPath) is present with one row for the same reason, so the test set's arrays are counted.
  */
 export interface DataSizes {
   readonly samples?: SizeFactor;
@@ -21,7 +22,7 @@ export interface DataSizes {
 }
 
 export function dataSizes(spec: DataSpec): DataSizes {
-  if (spec.kind === 'csv') return {};
+  if (spec.kind === 'csv') return spec.testPath === undefined ? {} : { testSamples: { field: `${spec.testPath}'s rows (unknown until read)`, value: 1, setBy: [] } };
   if (spec.kind === 'digits') {
     // The whole file bounds both parts; the pixels per image are the format's.
     const rows: SizeFactor = { field: 'the digits file\'s rows', value: DIGIT_ROWS, setBy: [] };

@@ -12,6 +12,8 @@ import type { PreparedRun } from '../models/model-kind';
 import { prepareRunSet, type PreparedRunSet } from '../models/run-set/prepare';
 import { DeviceLostError, type Simulation } from '../core/simulation';
 import { Scheduler, type ProgressEvent, type RunLog } from './scheduler';
+import { throwIfAbandoned } from './set-up-abandon';
+import { timedSpan } from '../core/timing-spans';
 import { type MetricsRow } from '../core/simulation';
 
 export interface RunOptions {
@@ -41,6 +43,12 @@ export interface RunOptions {
   readonly onCheckpoint?: (checkpoint: Checkpoint<unknown>, log: RunLog) => Promise<void>;
   /** Aborting it stops the run at the next chunk boundary (a signal); the result's status then reads "interrupted". */
   readonly signal?: AbortSignal;
+  /**
+   * Aborting it before the run trains gives the run up (the app replaced it): set-up stops at the next stage (the
+   * device, the data, each simulation part), a simulation already built is destroyed, and runRunSet rejects with
+   * RunAbandonedError. Once onScheduler was called it does nothing: stop the scheduler.
+   */
+  readonly setUpSignal?: AbortSignal;
 }
 
 export interface ExperimentSummary {
@@ -88,28 +96,39 @@ export async function runExperiment(config: ExperimentConfig, options: RunOption
  */
 export async function runRunSet(configs: readonly ExperimentConfig[], options: RunOptions = {}): Promise<ExperimentResult[]> {
   const requestDevice = options.requestGpu ?? (() => requestGpu());
+  const abandoned = options.setUpSignal;
+  throwIfAbandoned(abandoned);
   // A GPU run gets its device first, so its buffer limits are checked before any data is drawn; the
   // simulation then builds on that same device.
   // No device yet (none at all on this machine) is no reason to fail before the inputs are checked: the build asks again.
-  let early = configs[0]!.backend === 'gpu' ? await requestDevice().catch(() => undefined) : undefined;
+  let early = configs[0]!.backend === 'gpu' ? await timedSpan('set-up/device', requestDevice).catch(() => undefined) : undefined;
+  // The device is requestGpu's (the app shares one between runs): a run given up leaves it alone.
+  throwIfAbandoned(abandoned);
+  // Asked for right before each simulation part is built on it: a run given up by then builds nothing more.
   const getGpu = async () => {
+    throwIfAbandoned(abandoned);
     const gpu = early ?? (await requestDevice());
     early = undefined;
+    throwIfAbandoned(abandoned);
     return gpu;
   };
   let set: PreparedRunSet;
   try {
-    set = await prepareRunSet(configs, options.readText, early ? { gpuLimits: early.device.limits } : {});
+    set = await timedSpan('set-up/prepare', () => prepareRunSet(configs, options.readText, early ? { gpuLimits: early.device.limits } : {}));
   } catch (error) {
     early?.device.destroy();
     throw error;
   }
+  throwIfAbandoned(abandoned);
   options.onGroups?.(set.groups);
   const run = set.members[0]!;
   const config = configs[0]!;
   const start = async (checkpoint: Checkpoint<unknown> | undefined) => {
-    const fresh = await set.createSimulation(getGpu);
+    const fresh = await timedSpan('set-up/simulation', () => set.createSimulation(getGpu));
     if (checkpoint) await fresh.restore(checkpoint);
+    // Given up while it was built: it goes now, before a scheduler exists to be stopped.
+    if (abandoned?.aborted) fresh.destroy();
+    throwIfAbandoned(abandoned);
     return fresh;
   };
   const setUpEvents: string[] = [];

@@ -1,6 +1,6 @@
 /**
  * The particle view's picker for projection="coordinates": two selects choosing which coordinates of w_j
- * are the x and the y axis. Choosing for one axis the coordinate the other shows swaps them, so the two
+ * are the x and the y axis (the landscape view's, of a particle x_p). Choosing for one axis the coordinate the other shows swaps them, so the two
  * stay distinct (parseCoordinates would otherwise fall back to (0, 1)).
  */
 import { html } from 'lit';
@@ -15,9 +15,9 @@ export function chooseCoordinate(current: readonly [number, number], axis: 0 | 1
   return next;
 }
 
-/** Two labelled selects over the d coordinates; `onChange` gets the new (i, j). */
-export function coordinatePicker(inputDim: number, current: readonly [number, number], onChange: (coords: [number, number]) => void) {
-  const options = (selected: number) => Array.from({ length: inputDim }, (_, k) => html`<option value=${k} ?selected=${k === selected}>${coordinateName(k)}</option>`);
+/** Two labelled selects over the d coordinates, named by `name` (default: a neuron's w_jk); `onChange` gets the new (i, j). */
+export function coordinatePicker(inputDim: number, current: readonly [number, number], onChange: (coords: [number, number]) => void, name: (k: number) => string = coordinateName) {
+  const options = (selected: number) => Array.from({ length: inputDim }, (_, k) => html`<option value=${k} ?selected=${k === selected}>${name(k)}</option>`);
   const select = (axis: 0 | 1) => html`<label>${axis === 0 ? 'x' : 'y'}
       <select data-testid=${axis === 0 ? 'coord-x' : 'coord-y'} aria-label=${`${axis === 0 ? 'x' : 'y'} axis coordinate`} .value=${String(current[axis])}
         @change=${(e: Event) => onChange(chooseCoordinate(current, axis, Number((e.target as HTMLSelectElement).value)))}>${options(current[axis]!)}</select></label>`;

@@ -25,7 +25,7 @@ export const ESSENTIALS: readonly Essential[] = [
   { path: 'steps', label: 'steps' },
 ];
 
-/** The settings a run takes without starting again (as the Run panel applies them). */
+/** The settings a run takes without starting again: applied to the run as it trains. */
 export const LIVE_ESSENTIALS: readonly string[] = ['optimizer.learningRate', 'optimizer.batchSize'];
 
 /** An essential as the panel draws it: a text field or a choice, its current text, and its problem. */

@@ -1,5 +1,6 @@
 /** Small GPU helpers shared by the view elements: render pipelines, small storage buffers, tiny readbacks. */
 import { compileShaderModule } from '../gpu/pipeline-cache';
+import { timedSpan } from '../core/timing-spans';
 
 /** A storage buffer (STORAGE | COPY_SRC | COPY_DST) holding `data` (at least 16 bytes, so it is never empty). */
 export function storageFrom(device: GPUDevice, label: string, data: Float32Array | Uint32Array): GPUBuffer {
@@ -21,13 +22,15 @@ export async function createRenderPipeline(
   blend?: GPUBlendState,
   topology: GPUPrimitiveTopology = 'triangle-list',
 ): Promise<GPURenderPipeline> {
-  const module = await compileShaderModule(device, label, code);
-  return device.createRenderPipelineAsync({
-    label,
-    layout: 'auto',
-    vertex: { module, entryPoint: vertexEntry },
-    fragment: { module, entryPoint: fragmentEntry, targets: [{ format, ...(blend ? { blend } : {}) }] },
-    primitive: { topology },
+  return timedSpan(`render-pipeline/${label}`, async () => {
+    const module = await compileShaderModule(device, label, code);
+    return device.createRenderPipelineAsync({
+      label,
+      layout: 'auto',
+      vertex: { module, entryPoint: vertexEntry },
+      fragment: { module, entryPoint: fragmentEntry, targets: [{ format, ...(blend ? { blend } : {}) }] },
+      primitive: { topology },
+    });
   });
 }
 

@@ -28,6 +28,7 @@ import { metricCharts } from './app-sections/metric-charts';
 import { runBanners } from './app-sections/run-banners';
 import { runFacts } from './app-sections/run-facts';
 import { runPanel } from './app-sections/run-panel';
+import { analysisPanel } from './app-sections/analysis-panel';
 import { trainingViews } from './app-sections/training-views';
 import { comparison } from './app-sections/comparison';
 import { runSetView, type ChosenMember } from './app-sections/run-set-view';
@@ -36,6 +37,7 @@ import { SharedAxesController, type BoundedView } from './controllers/shared-axe
 import { ConfigController, type RawConfig } from './controllers/config-controller';
 import { dataPathOf, DrawingController } from './controllers/drawing-controller';
 import { messageOf } from './controllers/error-message';
+import { AnalysisController } from './controllers/analysis-controller';
 import { FilesController } from './controllers/files-controller';
 import { hasWebGpuApi, RunController } from './controllers/run-controller';
 import { HeldWarningController } from './controllers/held-warning-controller';
@@ -82,6 +84,7 @@ export class GradflowApp extends LitElement {
   private readonly run = new RunController(this, { readText: this.files.browserFiles.readText, currentConfig: () => this.experiment.config });
   private readonly url = new UrlStateController(this, { fallbackPreset: DEFAULT_PRESET, enabled: hasWebGpuApi, onNavigate: () => this.loadLink() });
   private readonly heldWarning = new HeldWarningController(this);
+  private readonly analysis = new AnalysisController(this, { readText: this.files.browserFiles.readText });
   private readonly sharedAxes = new SharedAxesController(this, () => [...this.renderRoot.querySelectorAll('gradflow-particle-view.mini')] as unknown as BoundedView[]);
 
   /** The current run (end-to-end tests read it). */
@@ -140,9 +143,10 @@ export class GradflowApp extends LitElement {
             ${filesPanel(this.files, session)}
           </section>
           <details class="panel fold" data-section="run-panel">
-            <summary>Run panel <span class="muted">speed, stop rule</span></summary>
-            ${runPanel(this.run, shown, { onCommand: this.onRunCommand, onSetting: this.onRunSetting, hidden: link.hidden })}
+            <summary>Run panel <span class="muted">Stop, speed, stop rule</span></summary>
+            ${runPanel(this.run, shown, { onCommand: this.onRunCommand, onSetting: this.onRunSetting })}
           </details>
+          ${analysisPanel({ analysis: this.analysis, session, member: set?.focused.index ?? 0 })}
           <section class="panel">
             <h2>Full config</h2>
             <gradflow-config-editor folded .config=${raw} .hiddenFields=${[...link.hidden, 'preset']} preset=${link.preset}
@@ -179,7 +183,7 @@ export class GradflowApp extends LitElement {
   }
 
   /**
-   * An essential's new text. A valid learning rate or batch size goes to the run as it trains (as the Run panel's);
+   * An essential's new text. A valid learning rate or batch size goes to the run as it trains;
    * anything else is a new config: run when valid, else kept as typed and shown in the banner.
    */
   private readonly onEssential = (path: string, text: string) => {

@@ -1,20 +1,24 @@
 /**
- * <gradflow-run-controls>: play/pause, step, rewind (same initialization), stop, and the settings a
- * run takes without a reset (learning rate, minibatch size, steps per frame, stop-below-loss).
- * Emits `run-command` (detail {command: 'play' | 'pause' | 'step' | 'rewind' | 'stop'}) and
- * `run-setting` (detail {name: 'learningRate' | 'batchSize' | 'stepsPerFrame' | 'stopBelowLoss', value: number | undefined});
- * invalid input is shown next to its field and not emitted.
+ * <gradflow-run-controls>: the Run panel's own controls, those found nowhere else on the page: Stop, and the
+ * settings a run takes without a reset that only this panel edits (steps per frame, stop-below-loss). Play/pause,
+ * Step and Rewind are the transport's (src/ui/app-sections/transport.ts); the learning rate and the batch size
+ * are the Essentials panel's. Emits `run-command` (detail {command: 'stop'}) and `run-setting` (detail {name:
+ * 'stepsPerFrame' | 'stopBelowLoss', value: number | undefined}); invalid input is shown next to its field and
+ * not emitted.
  */
 import { LitElement, css, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 
 export type RunCommand = 'play' | 'pause' | 'step' | 'rewind' | 'stop';
+/** A setting a run takes without a reset: the Essentials panel edits the first two, this panel the others. */
 export type RunSettingName = 'learningRate' | 'batchSize' | 'stepsPerFrame' | 'stopBelowLoss';
+/** The settings this panel edits. */
+type PanelSetting = Extract<RunSettingName, 'stepsPerFrame' | 'stopBelowLoss'>;
 
 interface FieldRule {
   readonly label: string;
   readonly integer?: boolean;
-  /** Empty input means "none" (full batch, no stop condition). */
+  /** Empty input means "none" (no stop condition). */
   readonly optional?: string;
   readonly min: number;
   readonly max?: () => number;
@@ -34,49 +38,32 @@ export class GradflowRunControls extends LitElement {
     .error { grid-column: 2; color: var(--gf-error, #c62828); font-size: 0.85em; margin-top: -0.2rem; }
   `;
 
-  /** Whether the run is playing (the play button then pauses). */
-  @property({ type: Boolean }) playing = false;
-  /** Whether a run exists to command (false while starting or after a failure). */
+  /** Whether a run is playing or paused, so there is one to stop (false while starting or after the end). */
   @property({ type: Boolean }) ready = false;
-  /** Whether the run has ended and Play plays on from where it ended (completed or stopped). */
-  @property({ type: Boolean, attribute: 'can-continue' }) canContinue = false;
-  /** Settings not shown (a link's `hide`, e.g. the optimizer's learning rate and batch size). */
-  @property({ attribute: false }) hiddenSettings: readonly RunSettingName[] = [];
-  @property({ type: Number, attribute: 'learning-rate' }) learningRate = 0.1;
-  /** Empty: full batch. */
-  @property({ type: Number, attribute: 'batch-size' }) batchSize: number | undefined;
-  @property({ type: Number, attribute: 'sample-count' }) sampleCount = Infinity;
   @property({ type: Number, attribute: 'steps-per-frame' }) stepsPerFrame = 8;
   @property({ type: Number, attribute: 'max-steps-per-frame' }) maxStepsPerFrame = 64;
   @property({ type: Number, attribute: 'stop-below-loss' }) stopBelowLoss: number | undefined;
 
-  @state() private errors: Partial<Record<RunSettingName, string>> = {};
+  @state() private errors: Partial<Record<PanelSetting, string>> = {};
 
-  private readonly rules: Record<RunSettingName, FieldRule> = {
-    learningRate: { label: 'Learning rate', min: Number.MIN_VALUE },
-    batchSize: { label: 'Batch size', integer: true, optional: 'full batch', min: 1, max: () => this.sampleCount },
+  private readonly rules: Record<PanelSetting, FieldRule> = {
     stepsPerFrame: { label: 'Steps per frame', integer: true, min: 1, max: () => this.maxStepsPerFrame },
     stopBelowLoss: { label: 'Stop below loss', optional: 'no stop', min: Number.MIN_VALUE },
   };
 
   override render() {
-    const command = (name: RunCommand) => () => this.emit('run-command', { command: name });
     return html`
       <div class="buttons" role="toolbar" aria-label="Run controls">
-        <button ?disabled=${!this.ready && !this.canContinue} @click=${command(this.playing ? 'pause' : 'play')} data-testid="play"
-          title=${this.canContinue ? 'Play on from where the run ended' : ''}>${this.playing ? 'Pause' : 'Play'}</button>
-        <button ?disabled=${!this.ready} @click=${command('step')} title="Take one step (pauses)">Step</button>
-        <button @click=${command('rewind')} title="Start again from the same initialization">Rewind</button>
-        <button ?disabled=${!this.ready} @click=${command('stop')}>Stop</button>
+        <button ?disabled=${!this.ready} @click=${() => this.emit('run-command', { command: 'stop' })} data-testid="stop"
+          title="End the run here (Play then plays on from where it ended)">Stop</button>
       </div>
       <div class="fields">
-        ${(['learningRate', 'batchSize', 'stepsPerFrame', 'stopBelowLoss'] as const).filter((name) => !this.hiddenSettings.includes(name))
-          .map((name) => this.field(name, this[name]))}
+        ${(['stepsPerFrame', 'stopBelowLoss'] as const).map((name) => this.field(name, this[name]))}
       </div>
     `;
   }
 
-  private field(name: RunSettingName, value: number | undefined) {
+  private field(name: PanelSetting, value: number | undefined) {
     const rule = this.rules[name];
     const error = this.errors[name];
     return html`
@@ -87,7 +74,7 @@ export class GradflowRunControls extends LitElement {
     `;
   }
 
-  private changed(name: RunSettingName, text: string): void {
+  private changed(name: PanelSetting, text: string): void {
     const rule = this.rules[name];
     const trimmed = text.trim();
     let problem = '';

@@ -114,8 +114,8 @@ export interface ViewTransformState {
   readonly equalAspect: boolean;
 }
 
-/** CPU twin of to_ndc in shaders/particle-view-common.wgsl.ts: plane point -> clip space, from the bounds box. */
-export function planeToNdc(point: readonly [number, number], bounds: ArrayLike<number>, view: ViewTransformState): [number, number] {
+/** CPU twin of view_center_half in shaders/particle-view-common.wgsl.ts: the centre and half-extents of the plane box shown at zoom 1. */
+function viewCenterHalf(bounds: ArrayLike<number>, view: ViewTransformState): { centerX: number; centerY: number; halfX: number; halfY: number } {
   let [loX, loY, hiX, hiY] = [bounds[0]!, bounds[1]!, bounds[2]!, bounds[3]!];
   if (!(loX <= hiX) || !(loY <= hiY)) [loX, loY, hiX, hiY] = [-1, -1, 1, 1];
   const pad = 1 + BOUNDS_PADDING;
@@ -126,15 +126,22 @@ export function planeToNdc(point: readonly [number, number], bounds: ArrayLike<n
     const s = Math.max(halfX / aspect, halfY);
     [halfX, halfY] = [s * aspect, s];
   }
-  return [((point[0] - 0.5 * (loX + hiX)) / halfX) * view.zoom + view.panX, ((point[1] - 0.5 * (loY + hiY)) / halfY) * view.zoom + view.panY];
+  return { centerX: 0.5 * (loX + hiX), centerY: 0.5 * (loY + hiY), halfX, halfY };
 }
 
-/** The inverse of planeToNdc: the plane point drawn at clip-space point `ndc` (for the axes' tick values). */
+/** CPU twin of to_ndc in shaders/particle-view-common.wgsl.ts: plane point -> clip space, from the bounds box. */
+export function planeToNdc(point: readonly [number, number], bounds: ArrayLike<number>, view: ViewTransformState): [number, number] {
+  const { centerX, centerY, halfX, halfY } = viewCenterHalf(bounds, view);
+  return [((point[0] - centerX) / halfX) * view.zoom + view.panX, ((point[1] - centerY) / halfY) * view.zoom + view.panY];
+}
+
+/**
+ * The inverse of planeToNdc: the plane point drawn at clip-space point `ndc` (for the axes' tick values). Inverted
+ * directly, not recovered from two mapped points, so a box far from 0 or of extent 1e20 keeps its precision.
+ */
 export function ndcToPlane(ndc: readonly [number, number], bounds: ArrayLike<number>, view: ViewTransformState): [number, number] {
-  // planeToNdc is affine per axis: recover its scale and offset from two points.
-  const [ox, oy] = planeToNdc([0, 0], bounds, view);
-  const [ux, uy] = planeToNdc([1, 1], bounds, view);
-  return [(ndc[0] - ox) / (ux - ox), (ndc[1] - oy) / (uy - oy)];
+  const { centerX, centerY, halfX, halfY } = viewCenterHalf(bounds, view);
+  return [((ndc[0] - view.panX) / view.zoom) * halfX + centerX, ((ndc[1] - view.panY) / view.zoom) * halfY + centerY];
 }
 
 /** Clip space -> pixel (column, row from the top) of a canvas of the given size. */

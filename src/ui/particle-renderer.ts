@@ -27,8 +27,9 @@ const kernel = (entryPoint: string, source: (v: NoVariant) => string): KernelSou
   source,
   cacheKey: () => 'f32',
 });
-const boundsPartialKernel = kernel('bounds_partial', particleBoundsPartialSource);
-const boundsFinalKernel = kernel('bounds_final', particleBoundsFinalSource);
+/** The auto-fit's two stages (shaders/particle-bounds.wgsl.ts), also run by the landscape view on its particles. */
+export const boundsPartialKernel = kernel('bounds_partial', particleBoundsPartialSource);
+export const boundsFinalKernel = kernel('bounds_final', particleBoundsFinalSource);
 const momentsKernel = kernel('particle_moments', particleMomentsSource);
 const pickDistanceKernel = kernel('pick_distance', particlePickDistanceSource);
 const pickIndexKernel = kernel('pick_index', particlePickIndexSource);

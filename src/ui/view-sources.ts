@@ -3,10 +3,12 @@
  * rebuilds its renderer (pipelines, bind groups) whenever its `source` is a new object, so an app that
  * re-renders every frame must hand it the same object until the buffers or the config really change.
  */
-import type { LiveNetwork } from '../app/training-session';
+import type { LiveLandscape, LiveNetwork } from '../app/training-session';
+import type { LandscapeModel } from '../config/model-kinds';
 import type { ExperimentConfig } from '../config/schema';
 import { combinedOutputScale } from '../core/conventions';
 import type { FunctionSource, ParticleSource } from './particle-source';
+import { LandscapeSourceCache, type LandscapeSource } from './landscape-source';
 
 export interface ViewSources {
   readonly particle: ParticleSource;
@@ -16,6 +18,8 @@ export interface ViewSources {
 /** Builds ViewSources, returning the previous pair while the live buffers, problem and config are the same. */
 export class ViewSourceCache {
   private last: { live: LiveNetwork; config: ExperimentConfig; sources: ViewSources } | undefined;
+  /** The landscape view's source of a landscape run (src/ui/landscape-source.ts). */
+  readonly landscape = new LandscapeSourceCache();
 
   sourcesFor(live: LiveNetwork, config: ExperimentConfig): ViewSources {
     const last = this.last;
@@ -31,10 +35,19 @@ export class MemberViewSources {
   private readonly caches = new Map<number, ViewSourceCache>();
   private readonly small = new WeakMap<ParticleSource, ParticleSource>();
 
-  sourcesFor(member: number, live: LiveNetwork, config: ExperimentConfig): ViewSources {
+  /** The member's landscape particles for its small view (a run set of landscape members). */
+  landscapeSourceFor(member: number, live: LiveLandscape, model: LandscapeModel): LandscapeSource {
+    return this.cacheOf(member).landscape.sourceFor(live, model);
+  }
+
+  private cacheOf(member: number): ViewSourceCache {
     let cache = this.caches.get(member);
     if (!cache) this.caches.set(member, (cache = new ViewSourceCache()));
-    return cache.sourcesFor(live, config);
+    return cache;
+  }
+
+  sourcesFor(member: number, live: LiveNetwork, config: ExperimentConfig): ViewSources {
+    return this.cacheOf(member).sourcesFor(live, config);
   }
 
   /** The member's particles for a small view: without the teacher and target overlays, whose rings would fill it. */

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { configOfState, decodeAppState, encodeAppState, overridesBetween, parseSweepParams, sweepParamsBetween, SweepLinkError } from '../../src/app/url-state';
 import { parseConfig } from '../../src/config/schema';
 import { findPreset } from '../../src/experiments/presets';
-import { BrowserFiles } from '../../src/app/browser-files';
+import { BrowserFiles, UploadNotInTabError } from '../../src/app/browser-files';
+import { buildProblem } from '../../src/models/two-layer/problem';
 import { drawnPath, pointsCsv } from '../../src/app/drawn-points';
 
 describe('app state in the URL', () => {
@@ -40,6 +41,21 @@ describe('app state in the URL', () => {
     expect(restored).toEqual(changed);
     expect(parseConfig(restored)).toEqual(parseConfig(changed));
     expect(overridesBetween(base, structuredClone(base))).toEqual([]);
+  });
+
+  it('carries a CSV test file (data.testPath) in the link; a fresh tab that lacks it names the test file', async () => {
+    const changed = structuredClone(base) as Record<string, any>;
+    changed.data = { kind: 'csv', path: 'upload:train.csv', testPath: 'upload:test.csv', loss: 'square' };
+    const overrides = overridesBetween(base, changed);
+    expect(overrides).toEqual(['data={"kind":"csv","path":"upload:train.csv","testPath":"upload:test.csv","loss":"square"}']);
+    const config = parseConfig(configOfState(base, { overrides }));
+    // The train file uploaded again in the new tab, the test file not yet: the run names the test file.
+    const files = new BrowserFiles();
+    files.add('train.csv', 'x0,x1,y\n1,2,3\n');
+    const failure = await buildProblem(config, files.readText).then(() => undefined, (error: unknown) => error);
+    expect(failure).toBeInstanceOf(UploadNotInTabError);
+    expect((failure as UploadNotInTabError).fileName).toBe('test.csv');
+    expect((failure as Error).message).toMatch(/test\.csv, a file uploaded in another tab: uploaded files do not travel in links\. Upload test\.csv again/);
   });
 
   it('replaces a section that lost a field whole, and refuses a removed top-level field', () => {

@@ -107,6 +107,32 @@ describe('gradflow CLI', () => {
     expect(existsSync(join(work, 'bad-out'))).toBe(false);
   });
 
+  it('trains on a CSV with its own test file (data.testPath) and writes testLoss in metrics.csv', () => {
+    const rows = (count: number, shift: number) => Array.from({ length: count }, (_, i) => `${(i % 4) - 1.5 + shift},${Math.floor(i / 4) - 1.5},${i % 2 === 0 ? 1 : -1}`).join('\n');
+    writeFileSync(join(work, 'pm-train.csv'), `x0,x1,y\n${rows(16, 0)}\n`);
+    writeFileSync(join(work, 'pm-test.csv'), `x0,x1,y\n${rows(8, 0.25)}\n`);
+    const config = { ...tiny, loss: 'logistic', data: { kind: 'csv', path: join(work, 'pm-train.csv'), testPath: join(work, 'pm-test.csv') }, metrics: { every: 10, names: ['loss', 'testLoss', 'testAccuracy'] } };
+    writeFileSync(join(work, 'csv-test.json'), JSON.stringify(config));
+    const run = gradflow('run', join(work, 'csv-test.json'), '--out', join(work, 'csv-test-out'));
+    expect(run.code, run.stderr).toBe(0);
+    const csv = readFileSync(join(work, 'csv-test-out', 'metrics.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('step,loss,testLoss,testAccuracy');
+    expect(csv).toHaveLength(5); // steps 0, 10, 20, 30
+    const result = JSON.parse(readFileSync(join(work, 'csv-test-out', 'result.json'), 'utf8'));
+    expect(result.config.data).toMatchObject({ testPath: join(work, 'pm-test.csv'), testFraction: 0 });
+    csv.slice(1).forEach((line, k) => {
+      const [, , testLoss, testAccuracy] = line.split(',').map(Number);
+      expect(testLoss).toBe(result.metrics[k].testLoss);
+      expect(testLoss).toBeGreaterThan(0);
+      expect(testAccuracy).toBeGreaterThanOrEqual(0);
+    });
+    // The same file named as both test set and held-out rows is refused before anything runs.
+    const both = gradflow('run', join(work, 'csv-test.json'), '--out', join(work, 'csv-both-out'), '--set', 'data.testFraction=0.25');
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/data\.testFraction: got 0\.25; .*testPath '.*pm-test\.csv' is the test set/);
+    expect(existsSync(join(work, 'csv-both-out'))).toBe(false);
+  });
+
   it('checks presets and prints PASS with the measured numbers; a preset run states its verdict', () => {
     const checked = gradflow('check', 'stable-manifold', '--reduced');
     expect(checked.code).toBe(0);

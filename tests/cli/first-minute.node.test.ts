@@ -35,7 +35,7 @@ describe('the command line for a newcomer', () => {
   it('a bare gradflow names the commands and exits 2; gradflow help exits 0', () => {
     const bare = gradflow([]);
     expect(bare.code).toBe(2);
-    expect(bare.stderr).toMatch(/name a command: run, list, metrics, check, sweep or merge/);
+    expect(bare.stderr).toMatch(/name a command: run, list, metrics, check, sweep, merge or analyze/);
     expect(bare.stderr).toMatch(/usage:/);
     expect(gradflow(['help']).code).toBe(0);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { csvDataset, parseCsv } from '../../src/data/csv';
-import { DataFileError } from '../../src/data/errors';
+import { createDataset } from '../../src/data/create';
+import { DataFileError, DataSpecError } from '../../src/data/errors';
 import { resolveDataSpec, type CsvDataSpec } from '../../src/data/spec';
 
 const PATH = 'runs/train.csv';
@@ -80,5 +81,53 @@ describe('parseCsv', () => {
     const all = [...train.sourceRows!, ...test!.sourceRows!].sort((a, b) => a - b);
     expect(all).toEqual([...Array(10).keys()]);
     for (let i = 1; i < 7; i++) expect(Math.hypot(train.X[2 * i]!, train.X[2 * i + 1]!)).toBeCloseTo(1, 6);
+  });
+});
+
+describe('a CSV with its own test file (data.testPath)', () => {
+  const TRAIN = 'x0,x1,y\n1,2,1\n3,4,-1\n5,6,1\n';
+  const TEST = 'x0,x1,y\n7,8,-1\n9,10,1\n';
+  const spec = (fields: Record<string, unknown> = {}) => resolveDataSpec({ kind: 'csv', path: 'train.csv', testPath: 'test.csv', ...fields }) as CsvDataSpec;
+
+  it('trains on every row of path and tests on every row of testPath, in file order', () => {
+    const { train, test } = csvDataset(TRAIN, spec(), TEST);
+    expect(Array.from(train.X)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(Array.from(train.y)).toEqual([1, -1, 1]);
+    expect(Array.from(test!.X)).toEqual([7, 8, 9, 10]);
+    expect(Array.from(test!.y)).toEqual([-1, 1]);
+    expect(Array.from(test!.sourceRows!)).toEqual([0, 1]);
+    expect(test!.description).toBe('test.csv: 2 samples in d = 2; test file, 2 rows.');
+    expect(train.description).toBe('train.csv: 3 samples in d = 2; train part, 3 rows.');
+  });
+
+  it('createDataset reads the test file through sources.readText', () => {
+    const read: string[] = [];
+    const files: Record<string, string> = { 'train.csv': TRAIN, 'test.csv': TEST };
+    const { test } = createDataset(spec(), { readText: (path) => (read.push(path), files[path]!) });
+    expect(read).toEqual(['train.csv', 'test.csv']);
+    expect(test!.sampleCount).toBe(2);
+  });
+
+  it('refuses a test file whose header differs from the train file, naming the test file, line 1 and the first column that differs', () => {
+    const fewer = () => csvDataset(TRAIN, spec(), 'x0,y\n7,1\n');
+    expect(fewer).toThrow(DataFileError);
+    expect(fewer).toThrow("test.csv: line 1, column 2: the header has 1 input column, the train file train.csv has 2; a test file needs the train file's header x0,x1,y");
+    const more = () => csvDataset(TRAIN, spec(), 'x0,x1,x2,y\n7,8,9,1\n');
+    expect(more).toThrow("test.csv: line 1, column 3: the header has 3 input columns, the train file train.csv has 2; a test file needs the train file's header x0,x1,y");
+    expect(() => csvDataset(TRAIN, spec(), 'x0,x2,y\n7,8,1\n')).toThrow("test.csv: line 1, column 2: the header must be x0,x1,...,x{d-1},y: column 2 is 'x2', expected 'x1'");
+  });
+
+  it('checks the test file like the train file: its cells and, for a margin loss, its labels, by line and column', () => {
+    expect(() => csvDataset(TRAIN, spec(), 'x0,x1,y\n7,8,1\n9,ten,1\n')).toThrow("test.csv: line 3, column 2: x1 'ten' is not a number");
+    expect(() => csvDataset(TRAIN, spec(), 'x0,x1,y\n7,8,1\n9,10\n')).toThrow('test.csv: line 3, column 3: the row has 2 fields, the header has 3');
+    const labels = () => csvDataset(TRAIN, spec({ loss: 'logistic' }), 'x0,x1,y\n7,8,1\n9,10,0\n');
+    expect(labels).toThrow('test.csv: line 3, column 3: label y = 0 is not in {-1, +1}, the label set the logistic loss needs');
+    // The square loss takes any real label in either file.
+    expect(csvDataset(TRAIN, spec(), 'x0,x1,y\n7,8,0.5\n').test!.y[0]).toBe(0.5);
+  });
+
+  it('without the test file\'s text is a DataSpecError naming data.testPath', () => {
+    expect(() => csvDataset(TRAIN, spec())).toThrow(DataSpecError);
+    expect(() => csvDataset(TRAIN, spec())).toThrow(/data\.testPath names 'test\.csv'/);
   });
 });

@@ -22,6 +22,8 @@ describe('data specs', () => {
       path: 'data/digits.csv', classes: { positive: [1], negative: [0] }, labels: 'sign', scalePixels: true, normalization: 'none', testFraction: 0.2, seed: 0,
     });
     expect(resolveDataSpec({ kind: 'csv', path: 'a.csv' })).toMatchObject({ loss: 'square', testFraction: 0, normalization: 'none' });
+    expect(resolveDataSpec({ kind: 'csv', path: 'a.csv' })).not.toHaveProperty('testPath');
+    expect(resolveDataSpec({ kind: 'csv', path: 'a.csv', testPath: 'b.csv', testFraction: 0 })).toMatchObject({ path: 'a.csv', testPath: 'b.csv', testFraction: 0 });
     expect(dataSpecSchema.parse({ kind: 'teacher-student', teacher: { kind: 'random', width: 4 } })).toMatchObject({ teacher: { width: 4, neurons: 'gaussian' } });
   });
 
@@ -42,6 +44,13 @@ describe('data specs', () => {
     ['a test fraction of 1', { kind: 'digits', testFraction: 1 }, /testFraction must lie in \[0, 1\)/],
     ['a csv spec without a path', { kind: 'csv' }, /path must name the CSV file/],
     ['a csv spec with an unknown loss', { kind: 'csv', path: 'a.csv', loss: 'hinge' }, /loss must be one of square, logistic, exponential/],
+    ['a csv spec with an empty testPath', { kind: 'csv', path: 'a.csv', testPath: '' }, /testPath must name the test CSV file[\s\S]*at testPath/],
+    ['a csv spec with a testPath that is not a string', { kind: 'csv', path: 'a.csv', testPath: 3 }, /testPath must name the test CSV file/],
+    [
+      'a csv spec with a testPath and a testFraction > 0',
+      { kind: 'csv', path: 'a.csv', testPath: 'b.csv', testFraction: 0.25 },
+      /testFraction 0\.25 holds rows of path out as a test set, but testPath 'b\.csv' is the test set; set testFraction to 0[\s\S]*at testFraction/,
+    ],
     ['counters past 2^32', { kind: 'xor', sampleCount: 2 ** 31, inputDim: 2 }, /exceeds the generator's 2\^32 counters/],
   ];
 

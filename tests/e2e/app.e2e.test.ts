@@ -1,11 +1,10 @@
-import { mkdir, readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright';
 import { parseConfig } from '../../src/config/schema';
 import { runExperiment } from '../../src/run/run-experiment';
 import { findPreset } from '../../src/experiments/presets';
 import { applyOverrides } from '../../src/config/schema';
-import { startAppBrowser, type AppBrowser } from '../helpers/app-browser';
+import { downloaded, startAppBrowser, stepOf, testId, useAppBrowser, waitForStep } from '../helpers/app-browser';
 import { getTestGpu } from '../helpers/gpu';
 
 /** Screenshots of the main views, kept as test artifacts. */
@@ -13,32 +12,7 @@ const ARTIFACTS = 'test-results/screenshots';
 /** A small run, so SwiftShader gets through it in seconds. */
 const SMALL = '?preset=default&set=model.width=256&set=steps=400&set=metrics.every=20';
 
-let app: AppBrowser;
-
-beforeAll(async () => {
-  await mkdir(ARTIFACTS, { recursive: true });
-  app = await startAppBrowser();
-});
-
-afterAll(async () => {
-  await app?.close();
-});
-
-const testId = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`).first();
-
-async function stepOf(page: Page): Promise<number> {
-  return Number(await testId(page, 'step').textContent());
-}
-
-async function waitForStep(page: Page, step: number, timeout = 90_000): Promise<void> {
-  await expect.poll(() => stepOf(page), { timeout, interval: 250 }).toBeGreaterThanOrEqual(step);
-}
-
-/** Clicks a download button and returns the file's text. */
-async function downloaded(page: Page, id: string): Promise<string> {
-  const [file] = await Promise.all([page.waitForEvent('download'), testId(page, id).click()]);
-  return readFile((await file.path())!, 'utf8');
-}
+const app = useAppBrowser({ artifacts: ARTIFACTS });
 
 /** Distinct colours in a view's PNG (drawn by the page itself, from the element's toPng()). */
 async function distinctColours(page: Page, selector: string): Promise<number> {
@@ -59,8 +33,7 @@ async function distinctColours(page: Page, selector: string): Promise<number> {
 
 describe('the app in headless Chromium', () => {
   it('loads without console errors, trains the default preset (the loss shown falls) and draws the particles', async () => {
-    const { page, errors } = await app.open('');
-    await waitForStep(page, 60);
+    const { page, errors } = await app.open('', { untilStep: 60 });
     const lossAt = async () => Number(await testId(page, 'loss').textContent());
     const early = await lossAt();
     // The views keep one renderer while training: the app re-renders every frame, which must not rebuild them.
@@ -85,21 +58,19 @@ describe('the app in headless Chromium', () => {
     await page.locator('gradflow-function-view').first().screenshot({ path: `${ARTIFACTS}/function-view.png` });
     await page.locator('gradflow-metric-chart').first().screenshot({ path: `${ARTIFACTS}/loss-chart.png` });
     expect(errors).toEqual([]);
-    await page.close();
   });
 
   it('reproduces a run from its URL: the same first 20 losses on every load, and as the CLI computes them', async () => {
     const search = `${SMALL}&set=seed=7&set=model.scaling=ntk&set=optimizer.learningRate=0.2`;
     const losses: number[][] = [];
     for (let load = 0; load < 2; load++) {
-      const { page, errors } = await app.open(search);
-      await waitForStep(page, 40);
+      const { page, errors } = await app.open(search, { untilStep: 40 });
       const result = JSON.parse(await downloaded(page, 'download-result'));
       expect(result.config.seed).toBe(7);
       expect(result.config.model.scaling).toBe('ntk');
       losses.push(result.stepLosses.slice(0, 20));
       expect(errors).toEqual([]);
-      await page.close();
+      await page.close(); // the next load trains alone
     }
     expect(losses[1]).toEqual(losses[0]);
     const config = parseConfig(applyOverrides(findPreset('default')!.config as Record<string, unknown>, ['model.width=256', 'steps=20', 'metrics.every=20', 'seed=7', 'model.scaling=ntk', 'optimizer.learningRate=0.2']));
@@ -109,8 +80,7 @@ describe('the app in headless Chromium', () => {
   });
 
   it('trains on an uploaded CSV, and shows a bad CSV as an inline error naming the line', async () => {
-    const { page, errors } = await app.open(SMALL);
-    await waitForStep(page, 5);
+    const { page, errors } = await app.open(SMALL, { untilStep: 5 });
     const rows = Array.from({ length: 40 }, (_, i) => {
       const x0 = Math.cos(i), x1 = Math.sin(2 * i);
       return `${x0.toFixed(4)},${x1.toFixed(4)},${(x0 * x1).toFixed(4)}`;
@@ -125,12 +95,10 @@ describe('the app in headless Chromium', () => {
     await page.locator('[data-testid="csv-upload"]').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('x0,x1,y\n0.5,0.25,1\n0.5,oops,1\n') });
     await expect(testId(page, 'csv-error').textContent()).resolves.toMatch(/bad\.csv.*line 3/);
     expect(errors).toEqual([]);
-    await page.close();
   });
 
   it('downloads parseable metrics.csv, result.json and parameters.json', async () => {
-    const { page } = await app.open(SMALL);
-    await waitForStep(page, 60);
+    const { page } = await app.open(SMALL, { untilStep: 60 });
     const csv = (await downloaded(page, 'download-metrics')).trim().split('\n');
     expect(csv[0]!.split(',').sort()).toEqual(['gradNorm', 'loss', 'step', 'testLoss']);
     expect(csv[0]!.startsWith('step,')).toBe(true);
@@ -143,12 +111,10 @@ describe('the app in headless Chromium', () => {
     expect(params.a).toHaveLength(256);
     expect(params.W).toHaveLength(256);
     expect(params.W[0]).toHaveLength(2);
-    await page.close();
   });
 
   it('pauses, steps once and resumes from the controls, and rewinds to the same initialization', async () => {
-    const { page, errors } = await app.open(SMALL);
-    await waitForStep(page, 10);
+    const { page, errors } = await app.open(SMALL, { untilStep: 10 });
     await testId(page, 'play').click(); // pause
     await expect.poll(() => testId(page, 'status').textContent()).toBe('paused');
     // The chunks already in flight finish (at most two); after them the step stands still.
@@ -162,12 +128,10 @@ describe('the app in headless Chromium', () => {
     const rewound = JSON.parse(await downloaded(page, 'download-result')).stepLosses.slice(0, 10);
     expect(rewound).toEqual(first);
     expect(errors).toEqual([]);
-    await page.close();
   });
 
   it('trains on points drawn on the input plane (left click +1, shift-click -1)', async () => {
-    const { page, errors } = await app.open(SMALL);
-    await waitForStep(page, 5);
+    const { page, errors } = await app.open(SMALL, { untilStep: 5 });
     await testId(page, 'draw-mode').check();
     const view = page.locator('gradflow-function-view').first();
     // Where points of the plane are on the page: the view maps clicks inside its plot, beside its axes and colour bar.
@@ -192,12 +156,10 @@ describe('the app in headless Chromium', () => {
     expect(trained.X[0]).toBeCloseTo(-0.75, 1);
     expect(trained.X[1]).toBeCloseTo(0.75, 1);
     expect(errors).toEqual([]);
-    await page.close();
   });
 
   it('recovers from a lost GPU device: a new device, the run resumed from its checkpoint, the event shown', async () => {
-    const { page } = await app.open(`${SMALL}&set=checkpointEvery=20`);
-    await waitForStep(page, 50);
+    const { page } = await app.open(`${SMALL}&set=checkpointEvery=20`, { untilStep: 50 });
     await page.locator('gradflow-app').evaluate((element) => {
       (element as unknown as { session: { live: { gpu: { device: GPUDevice } } } }).session.live.gpu.device.destroy();
     });
@@ -209,7 +171,6 @@ describe('the app in headless Chromium', () => {
     await expect.poll(report, { timeout: 60_000 }).toMatch(/GPU device lost.*resumed from the checkpoint/);
     await waitForStep(page, 120);
     expect(await testId(page, 'status').textContent()).not.toBe('failed');
-    await page.close();
   });
 
   it('says clearly when WebGPU is unavailable', async () => {

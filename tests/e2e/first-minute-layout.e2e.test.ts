@@ -4,10 +4,9 @@
  * form folded below it, problems in a banner at the top, the views in sight while the form is edited, and a
  * header that says what is trained after an upload. Screenshots go to test-results/first-minute/.
  */
-import { mkdir } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright';
-import { startAppBrowser, type AppBrowser } from '../helpers/app-browser';
+import { stepOf, testId, useAppBrowser } from '../helpers/app-browser';
 
 const ARTIFACTS = 'test-results/first-minute';
 /** A small run, so SwiftShader gets through it while the page is looked at. */
@@ -19,24 +18,20 @@ const BANNER_MAX_Y = 200;
 /** A newcomer's panel: preset, learning rate, width, batch size, data, scaling, steps, and a little room. */
 const MAX_ESSENTIAL_CONTROLS = 10;
 
-let app: AppBrowser;
+const app = useAppBrowser({ artifacts: ARTIFACTS });
 /** One page per viewport, shared by the tests that follow one another on it (each page load costs a GPU start-up). */
 const pages = new Map<string, { page: Page; errors: string[] }>();
 
 async function pageAt(viewport: { width: number; height: number }) {
   let opened = pages.get(sizeName(viewport));
   if (!opened) {
-    opened = await app.open(`?${SMALL}`, { viewport });
+    // The browser's own open: the fixture would close the page after the test, and these pages outlive it.
+    opened = await app.app.open(`?${SMALL}`, { viewport });
     pages.set(sizeName(viewport), opened);
     await expect.poll(() => stepOf(opened!.page), { timeout: 90_000, interval: 250 }).toBeGreaterThan(0);
   }
   return opened;
 }
-
-beforeAll(async () => {
-  await mkdir(ARTIFACTS, { recursive: true });
-  app = await startAppBrowser();
-});
 
 async function closePageAt(viewport: { width: number; height: number }): Promise<void> {
   await pages.get(sizeName(viewport))?.page.close();
@@ -45,15 +40,9 @@ async function closePageAt(viewport: { width: number; height: number }): Promise
 
 afterAll(async () => {
   for (const { page } of pages.values()) await page.close();
-  await app?.close();
 });
 
-const testId = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`).first();
 const sizeName = ({ width, height }: { width: number; height: number }) => `${width}x${height}`;
-
-async function stepOf(page: Page): Promise<number> {
-  return Number(await testId(page, 'step').textContent());
-}
 
 /** The element's box lies wholly within the viewport as the page is scrolled now. */
 async function inViewport(page: Page, id: string): Promise<boolean> {

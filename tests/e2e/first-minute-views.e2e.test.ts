@@ -3,31 +3,16 @@
  * page), they stack with their axes on a phone, and projection "coordinates" brings up the particle view's own
  * picker of the two coordinates. Screenshots at 1440 x 900 and 390 x 844 go to test-results/first-minute/views-*.png.
  */
-import { mkdir } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright';
-import { startAppBrowser, type AppBrowser } from '../helpers/app-browser';
+import { useAppBrowser, waitForStep } from '../helpers/app-browser';
 
 const ARTIFACTS = 'test-results/first-minute';
 /** A small run, so SwiftShader gets through it in seconds. */
 const SMALL = '?preset=default&set=model.width=256&set=steps=400&set=metrics.every=25';
 const PHONE = { width: 390, height: 844 };
 
-let app: AppBrowser;
-
-beforeAll(async () => {
-  await mkdir(ARTIFACTS, { recursive: true });
-  app = await startAppBrowser();
-});
-
-afterAll(async () => {
-  await app?.close();
-});
-
-async function waitForStep(page: Page, step: number): Promise<void> {
-  const stepOf = async () => Number(await page.locator('[data-testid="step"]').first().textContent());
-  await expect.poll(stepOf, { timeout: 60_000, interval: 250 }).toBeGreaterThanOrEqual(step);
-}
+const app = useAppBrowser({ artifacts: ARTIFACTS });
 
 /** The colour of pixel (x, y) of a view's plot as the view exports it (plotPng: the GPU frame alone). */
 function plotPixel(page: Page, selector: string, x: number, y: number): Promise<number[]> {

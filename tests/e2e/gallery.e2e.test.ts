@@ -18,6 +18,9 @@ export const GALLERY_PRESETS: readonly { readonly preset: string; readonly set: 
   { preset: 'sharpness-vs-lr', set: ['steps=200'], steps: 100 },
   { preset: 'four-phase', set: ['steps=600'], steps: 300 },
   { preset: 'xor-benign-overfitting', set: ['steps=400'], steps: 200 },
+  // Landscapes: each particle one optimizer run, drawn by <gradflow-landscape-view> (the run sets' focused member).
+  { preset: 'saddle-avoidance', set: ['model.spec.particleCount=1024', 'steps=1000', 'metrics.every=50'], steps: 300 },
+  { preset: 'sgd-stability-diagram', set: ['model.spec.particleCount=256', 'steps=300'], steps: 60 },
 ];
 
 let app: AppBrowser;

@@ -1,34 +1,17 @@
-import { mkdir, readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright';
-import { startAppBrowser, type AppBrowser } from '../helpers/app-browser';
+import { downloaded, testId, useAppBrowser } from '../helpers/app-browser';
 
 /** Screenshots of the comparison mode, kept as test artifacts. */
 const ARTIFACTS = 'test-results/screenshots';
 /** A run set runs every member's kernels on SwiftShader: a few minutes at most under load. */
 const RUN_TIMEOUT_MS = 240_000;
 
-let app: AppBrowser;
-
-beforeAll(async () => {
-  await mkdir(ARTIFACTS, { recursive: true });
-  app = await startAppBrowser();
-});
-
-afterAll(async () => {
-  await app?.close();
-});
-
-const testId = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`);
+const app = useAppBrowser({ artifacts: ARTIFACTS });
 
 async function waitForEnd(page: Page): Promise<string> {
-  await expect.poll(() => testId(page, 'status').first().textContent(), { timeout: RUN_TIMEOUT_MS, interval: 500 }).toMatch(/completed|stopped|diverged|failed/);
-  return (await testId(page, 'status').first().textContent())!;
-}
-
-async function downloaded(page: Page, id: string): Promise<string> {
-  const [file] = await Promise.all([page.waitForEvent('download'), testId(page, id).first().click()]);
-  return readFile((await file.path())!, 'utf8');
+  await expect.poll(() => testId(page, 'status').textContent(), { timeout: RUN_TIMEOUT_MS, interval: 500 }).toMatch(/completed|stopped|diverged|failed/);
+  return (await testId(page, 'status').textContent())!;
 }
 
 /** What the page shows of a run set: its members, the series of every metric chart, the summary panels and the small multiples. */
@@ -107,7 +90,6 @@ describe('comparison mode: a preset with a sweep block trains every member live'
 
     await page.screenshot({ path: `${ARTIFACTS}/run-set-lazy-vs-rich.png`, fullPage: true });
     expect(errors).toEqual([]);
-    await page.close();
   });
 
   it('sharpness-vs-lr: 6 series, final sharpness against lr with the 2/lr curve, one small view per lr', async () => {
@@ -126,10 +108,11 @@ describe('comparison mode: a preset with a sweep block trains every member live'
     expect(summary!.references).toEqual(['2/lr (GD stability limit)']);
     expect(summary!.drawn).toEqual(['learning rate lr', 'final sharpness (particle time)', '2/lr (GD stability limit)']);
     expect(shown.multiples).toHaveLength(6);
-    expect(await testId(page, 'set-note').textContent()).toMatch(/new batch size restarts the set/);
+    // The transport acts on every member, a new learning rate or batch size on the set as the Essentials panel says.
+    expect(await testId(page, 'set-note').textContent()).toMatch(/play, pause, step, rewind and stop act on every member/);
+    expect(await testId(page, 'essentials-set-note').textContent()).toMatch(/new batch size restarts the set/);
     await page.screenshot({ path: `${ARTIFACTS}/run-set-sharpness-vs-lr.png`, fullPage: true });
     expect(errors).toEqual([]);
-    await page.close();
   });
 
   it('takes a sweep from the link, writes an edited one back, and says what is wrong with a malformed one', async () => {
@@ -152,6 +135,5 @@ describe('comparison mode: a preset with a sweep block trains every member live'
     await page.goto(`${app.baseUrl}/?preset=default&set=steps=10&sweep=data.sampleCount=16,32`);
     await expect.poll(() => testId(page, 'config-problem').textContent()).toMatch(/data must be the same for every member of a run set/);
     expect(errors).toEqual([]);
-    await page.close();
   });
 });

@@ -64,6 +64,8 @@ const landscape = (model: Record<string, Json>) =>
 const withData = (data: Record<string, Json>) => raw(JSON.stringify({ ...BASE, data }));
 /** A CSV data file and a config that reads it. */
 const csv = (text: string, data: Record<string, Json> = {}) => ({ ...withData({ kind: 'csv', path: '<tmp>/data.csv', ...data }), 'data.csv': text });
+/** A CSV train file, a CSV test file (data.testPath) and a config that reads both. */
+const csvWithTest = (train: string, test: string, data: Record<string, Json> = {}) => ({ ...csv(train, { testPath: '<tmp>/test.csv', ...data }), 'test.csv': test });
 /** An init file for the BASE network (width 4, inputDim 2, no bias). */
 const init = (text: string, model: Record<string, Json> = {}) => ({ ...config({ model: { ...model, init: { path: '<tmp>/init.json' } } }), 'init.json': text });
 const initJson = (weights: Json, model: Record<string, Json> = {}) => init(JSON.stringify(weights), model);
@@ -79,6 +81,15 @@ const RUN = ['run', '<tmp>/config.json', ...OUT];
 const SWEEP = ['sweep', '<tmp>/sweep.json', ...OUT];
 const MERGE = ['merge', '<tmp>/shards', ...OUT];
 
+/** `gradflow analyze` of config.json (BASE) at params.json. */
+const ANALYZE = ['analyze', '<tmp>/config.json', '--params', '<tmp>/params.json', ...OUT];
+/** config.json (BASE with `patch`) and params.json holding `weights` as JSON. */
+const params = (weights: Json, patch: Json = {}) => ({ ...config(patch), 'params.json': JSON.stringify(weights) });
+const PARAMS = { a: A4, W: W4 };
+/** `gradflow analyze w2` of a.csv and b.csv. */
+const W2 = ['analyze', 'w2', '<tmp>/a.csv', '<tmp>/b.csv', ...OUT];
+const clouds = (a = '0,0\n1,0\n', b = '0,1\n1,1\n') => ({ 'a.csv': a, 'b.csv': b });
+
 const SWEEP_ID = 'a'.repeat(64);
 const OTHER_ID = 'b'.repeat(64);
 /** A shard summary as gradflow sweep writes it, with `summary` fields replaced. */
@@ -92,7 +103,7 @@ const RESULT = JSON.stringify({ config: {}, metrics: [], stepLosses: [], summary
 
 export const HOSTILE_INPUTS: readonly HostileCase[] = [
   // The command line.
-  { name: 'unknown command', argv: ['trian', '<tmp>/config.json'], code: 2, message: ["unknown command 'trian'", 'run, list, metrics, check, sweep, merge'] },
+  { name: 'unknown command', argv: ['trian', '<tmp>/config.json'], code: 2, message: ["unknown command 'trian'", 'run, list, metrics, check, sweep, merge, analyze'] },
   { name: 'run without a config', argv: ['run', ...OUT], code: 2, message: ['run takes one preset name or config file', 'usage:'] },
   { name: 'run with two configs', files: config(), argv: ['run', '<tmp>/config.json', '<tmp>/config.json', ...OUT], code: 2, message: ['run takes one preset name or config file'] },
   { name: 'unknown flag (typo of --steps)', files: config(), argv: [...RUN, '--stpes', '2'], code: 2, message: ["Unknown option '--stpes'"] },
@@ -240,6 +251,15 @@ export const HOSTILE_INPUTS: readonly HostileCase[] = [
   { name: 'CSV 0/1 labels with the logistic loss', files: csv('x0,x1,y\n1,2,1\n3,4,0\n', { loss: 'logistic' }), argv: RUN, code: 2, message: ['<tmp>/data.csv: line 3, column 3', 'label y = 0 is not in {-1, +1}'] },
   { name: 'CSV one row, half held out, with a test metric', files: csv('x0,x1,y\n1,2,3\n', { testFraction: 0.5 }), argv: [...RUN, '--set', 'metrics.names=["loss","testLoss"]'], code: 2, message: ['metrics.names', 'testLoss', 'data.testFraction'] },
   { name: 'CSV testFraction 1', files: csv('x0,x1,y\n1,2,3\n4,5,6\n', { testFraction: 1 }), argv: RUN, code: 2, message: ['data.testFraction: got 1', 'testFraction must lie in [0, 1)'] },
+  { name: 'CSV testPath missing', files: csv('x0,x1,y\n1,2,3\n', { testPath: '<tmp>/test.csv' }), argv: RUN, code: 2, message: ['<tmp>/test.csv', 'cannot read', 'ENOENT'] },
+  { name: 'CSV testPath empty', files: csv('x0,x1,y\n1,2,3\n', { testPath: '' }), argv: RUN, code: 2, message: ['data.testPath: got ""', 'testPath must name the test CSV file'] },
+  { name: 'CSV testPath with one input column fewer', files: csvWithTest('x0,x1,y\n1,2,3\n', 'x0,y\n1,3\n'), argv: RUN, code: 2, message: ['<tmp>/test.csv: line 1, column 2', 'the header has 1 input column, the train file <tmp>/data.csv has 2', 'x0,x1,y'], process: true },
+  { name: 'CSV testPath with one input column more', files: csvWithTest('x0,x1,y\n1,2,3\n', 'x0,x1,x2,y\n1,2,0,3\n'), argv: RUN, code: 2, message: ['<tmp>/test.csv: line 1, column 3', 'the header has 3 input columns, the train file <tmp>/data.csv has 2', 'x0,x1,y'] },
+  { name: 'CSV testPath with another header', files: csvWithTest('x0,x1,y\n1,2,3\n', 'a,b,y\n1,2,3\n'), argv: RUN, code: 2, message: ['<tmp>/test.csv: line 1, column 1', "column 1 is 'a', expected 'x0'"] },
+  { name: 'CSV testPath ragged row', files: csvWithTest('x0,x1,y\n1,2,3\n', 'x0,x1,y\n1,2,3\n4,5\n'), argv: RUN, code: 2, message: ['<tmp>/test.csv: line 3', 'the row has 2 fields, the header has 3'] },
+  { name: 'CSV testPath misspelled', files: withData({ kind: 'csv', path: '<tmp>/data.csv', testPth: '<tmp>/test.csv' }), argv: RUN, code: 2, message: ['data.testPth', 'unknown field', 'did you mean "testPath"'] },
+  { name: 'CSV testPath with testFraction > 0', files: csvWithTest('x0,x1,y\n1,2,3\n4,5,6\n', 'x0,x1,y\n1,2,3\n', { testFraction: 0.5 }), argv: RUN, code: 2, message: ['data.testFraction: got 0.5', "testPath '<tmp>/test.csv' is the test set", 'set testFraction to 0'] },
+  { name: 'CSV testPath 0/1 labels with the logistic loss', files: csvWithTest('x0,x1,y\n1,2,1\n3,4,-1\n', 'x0,x1,y\n1,2,-1\n3,4,0\n', { loss: 'logistic' }), argv: RUN, code: 2, message: ['<tmp>/test.csv: line 3, column 3', 'label y = 0 is not in {-1, +1}', 'the logistic loss needs'] },
 
   // Init files (model.init.path).
   { name: 'init file missing', files: config({ model: { init: { path: '<tmp>/init.json' } } }), argv: RUN, code: 2, message: ['<tmp>/init.json: cannot read', 'ENOENT'] },
@@ -309,6 +329,62 @@ export const HOSTILE_INPUTS: readonly HostileCase[] = [
   { name: 'merge a stale point', files: { 'shards/shard-0-of-1.json': shardTable(), 'shards/point-0/sweep-point.json': pointFile(0, OTHER_ID), 'shards/point-0/result.json': RESULT }, argv: MERGE, code: 2, message: ['<tmp>/shards/point-0: stale point of another sweep'] },
   { name: 'merge with points missing', files: { 'shards/shard-0-of-1.json': shardTable({ pointCount: 2, grid: { 'model.width': [4, 8] } }), 'shards/point-0/sweep-point.json': pointFile(0), 'shards/point-0/result.json': RESULT }, argv: MERGE, code: 2, message: ['missing 1 of 2 points', '--allow-partial'] },
   { name: 'merge shards of two sweeps', files: { 'shards/shard-0-of-1.json': shardTable(), 'other/shard-0-of-1.json': shardTable({ sweepId: OTHER_ID }) }, argv: [...MERGE.slice(0, 2), '<tmp>/other', ...OUT], code: 2, message: ['shards of different sweeps', SWEEP_ID, OTHER_ID] },
+
+
+  // gradflow analyze: a network at saved parameters.
+  { name: 'analyze without --params', files: config(), argv: ['analyze', '<tmp>/config.json', ...OUT], code: 2, message: ['needs --params FILE', 'usage:'], process: true },
+  { name: 'analyze without a config', files: params(PARAMS), argv: ['analyze', '--params', '<tmp>/params.json', ...OUT], code: 2, message: ['analyze takes one preset name or config file'] },
+  { name: 'analyze --params file missing', files: config(), argv: ANALYZE, code: 2, message: ['<tmp>/params.json: cannot read (ENOENT)'] },
+  { name: 'analyze --params not JSON', files: { ...config(), 'params.json': '{"a": ' }, argv: ANALYZE, code: 2, message: ['<tmp>/params.json: not valid JSON'] },
+  { name: 'analyze params of another width', files: params({ a: [1, 2, 3], W: W4 }), argv: ANALYZE, code: 2, message: ['<tmp>/params.json: "a" has 3 entries, the model has width 4'] },
+  { name: 'analyze params of another input dimension', files: params({ a: A4, W: W4.map((row) => [...row, 0]) }), argv: ANALYZE, code: 2, message: ['<tmp>/params.json: "W"[0] must have 2 numbers (the input dimension)'] },
+  { name: 'analyze params with a string entry', files: params({ a: [1, 'x', 0.5, 0.25], W: W4 }), argv: ANALYZE, code: 2, message: ['<tmp>/params.json: "a"[1] is "x", expected a finite number'] },
+  { name: 'analyze params with a bias the model lacks', files: params({ ...PARAMS, b: [0, 0, 0, 0] }), argv: ANALYZE, code: 2, message: ['"b" is given but model.bias is false'] },
+  { name: 'analyze a result.json without final', files: params({ config: {}, metrics: [], summary: { status: 'completed' } }), argv: ANALYZE, code: 2, message: ['<tmp>/params.json: a result.json without "final" parameters', '--save-params'] },
+  { name: 'analyze a landscape model', files: { ...landscape({}), 'params.json': JSON.stringify(PARAMS) }, argv: ANALYZE, code: 2, message: ['model.kind: got "landscape"', "'two-layer'"] },
+  { name: 'analyze more samples than the limit', files: params(PARAMS, { data: { sampleCount: 3000 } }), argv: ANALYZE, code: 2, message: ['data: 3000 training samples, over the 2048', '--set data.sampleCount=2048'] },
+  { name: 'analyze a run set without --member', files: params(PARAMS, { sweep: { 'optimizer.learningRate': [0.1, 0.2, 0.3] } }), argv: ANALYZE, code: 2, message: ['is a run set of 3 members', '--member k, k in 0..2'] },
+  { name: 'analyze --member out of range', files: params(PARAMS, { sweep: { 'optimizer.learningRate': [0.1, 0.2] } }), argv: [...ANALYZE, '--member', '2'], code: 2, message: ['--member: got "2"', 'a whole number in [0, 1]'] },
+  { name: 'analyze --member without a sweep block', files: params(PARAMS), argv: [...ANALYZE, '--member', '0'], code: 2, message: ['--member 0', 'has no sweep block'] },
+  { name: 'analyze --set typo', files: params(PARAMS), argv: [...ANALYZE, '--set', 'model.widht=4'], code: 2, message: ['model.widht', 'unknown field', 'did you mean "width"'] },
+  { name: 'analyze --backend cuda', files: params(PARAMS), argv: [...ANALYZE, '--backend', 'cuda'], code: 2, message: ['--backend: got "cuda"', 'float64, gpu'] },
+  { name: 'analyze --dense-limit=-1', files: params(PARAMS), argv: [...ANALYZE, '--dense-limit=-1'], code: 2, message: ['--dense-limit: got "-1"', 'a whole number in [0, inf]'] },
+  { name: 'analyze --dense-limit lots', files: params(PARAMS), argv: [...ANALYZE, '--dense-limit', 'lots'], code: 2, message: ['--dense-limit: got "lots"', 'a whole number'] },
+  { name: 'analyze --top 0', files: params(PARAMS), argv: [...ANALYZE, '--top', '0'], code: 2, message: ['--top: got "0"', 'a whole number in [1, inf]'] },
+  { name: 'analyze --top 2.5', files: params(PARAMS), argv: [...ANALYZE, '--top', '2.5'], code: 2, message: ['--top: got "2.5"', 'a whole number'] },
+  { name: 'analyze --method for a network', files: params(PARAMS), argv: [...ANALYZE, '--method', 'exact'], code: 2, message: ['--method: only for gradflow analyze w2'] },
+  { name: 'analyze --force without --out', files: params(PARAMS), argv: ['analyze', '<tmp>/config.json', '--params', '<tmp>/params.json', '--force'], code: 2, message: ['--force goes with --out DIR'] },
+  { name: 'analyze --out a plain file', files: { ...params(PARAMS), out: 'notes' }, argv: ANALYZE, code: 2, message: ['--out', '<tmp>/out', PLAIN_FILE] },
+  { name: 'analyze --out a folder with earlier results', files: { ...params(PARAMS), 'out/analysis.json': '{}' }, argv: ANALYZE, code: 2, message: ['--out', '<tmp>/out', 'analysis.json', '--force'] },
+  { name: 'analyze unknown flag', files: params(PARAMS), argv: [...ANALYZE, '--eps', '1'], code: 2, message: ["Unknown option '--eps'"] },
+
+  // gradflow analyze w2: two point clouds.
+  { name: 'w2 with one file', files: clouds(), argv: ['analyze', 'w2', '<tmp>/a.csv', ...OUT], code: 2, message: ['analyze w2 takes two point-cloud CSV files', 'got 1'] },
+  { name: 'w2 file missing', files: { 'a.csv': '0,0\n' }, argv: W2, code: 2, message: ['<tmp>/b.csv: cannot read (ENOENT)'] },
+  { name: 'w2 non-numeric value', files: clouds(undefined, '0,1\n1,abc\n'), argv: W2, code: 2, message: ['<tmp>/b.csv: line 2, column 2', "'abc' is not a number"], process: true },
+  { name: 'w2 non-numeric value under a header', files: clouds('x,y\n0,0\n1,0x1\n'), argv: W2, code: 2, message: ['<tmp>/a.csv: line 3, column 2', "'0x1' is not a number"] },
+  { name: 'w2 ragged row', files: clouds('0,0\n1\n'), argv: W2, code: 2, message: ['<tmp>/a.csv: line 2, column 2', 'the row has 1 fields, the header has 2'] },
+  { name: 'w2 NaN coordinate', files: clouds('0,0\nNaN,1\n'), argv: W2, code: 2, message: ['<tmp>/a.csv: line 2, column 1', 'values must be finite numbers'] },
+  { name: 'w2 empty file', files: clouds(''), argv: W2, code: 2, message: ['<tmp>/a.csv: line 1, column 1', 'the file is empty'] },
+  { name: 'w2 header only', files: clouds('x,y\n'), argv: W2, code: 2, message: ['<tmp>/a.csv: line 2', 'no data rows after the header'] },
+  { name: 'w2 clouds of different dimensions', files: clouds(undefined, '0,1,2\n'), argv: W2, code: 2, message: ['<tmp>/b.csv: 3 columns per point, <tmp>/a.csv has 2', 'same dimension'] },
+  { name: 'w2 unknown method', files: clouds(), argv: [...W2, '--method', 'emd'], code: 2, message: ['--method: got "emd"', 'exact, sinkhorn, sliced'], process: true },
+  { name: 'w2 method in the wrong case', files: clouds(), argv: [...W2, '--method', 'Exact'], code: 2, message: ['--method: got "Exact"', 'exact, sinkhorn, sliced'] },
+  { name: 'w2 --epsilon 0', files: clouds(), argv: [...W2, '--method', 'sinkhorn', '--epsilon', '0'], code: 2, message: ['--epsilon: got "0"', 'a finite number > 0'] },
+  { name: 'w2 --epsilon=-1', files: clouds(), argv: [...W2, '--method', 'sinkhorn', '--epsilon=-1'], code: 2, message: ['--epsilon: got "-1"', 'a finite number > 0'] },
+  { name: 'w2 --epsilon -1 (read as a flag)', files: clouds(), argv: [...W2, '--method', 'sinkhorn', '--epsilon', '-1'], code: 2, message: ['--epsilon', '--epsilon=-'] },
+  { name: 'w2 --epsilon abc', files: clouds(), argv: [...W2, '--method', 'sinkhorn', '--epsilon', 'abc'], code: 2, message: ['--epsilon: got "abc"', 'a finite number > 0'] },
+  { name: 'w2 --epsilon 1e999', files: clouds(), argv: [...W2, '--method', 'sinkhorn', '--epsilon', '1e999'], code: 2, message: ['--epsilon: got "1e999"', 'a finite number > 0'] },
+  { name: 'w2 --epsilon with the exact method', files: clouds(), argv: [...W2, '--epsilon', '0.1'], code: 2, message: ['--epsilon: only for --method sinkhorn'] },
+  { name: 'w2 --tolerance=-1', files: clouds(), argv: [...W2, '--method', 'sinkhorn', '--tolerance=-1'], code: 2, message: ['--tolerance: got "-1"', 'a number >= 0'] },
+  { name: 'w2 --max-iterations 0', files: clouds(), argv: [...W2, '--method', 'sinkhorn', '--max-iterations', '0'], code: 2, message: ['--max-iterations: got "0"', 'a whole number in [1, inf]'] },
+  { name: 'w2 --plan-entries=-1', files: clouds(), argv: [...W2, '--method', 'sinkhorn', '--plan-entries=-1'], code: 2, message: ['--plan-entries: got "-1"', 'a whole number in [0, inf]'] },
+  { name: 'w2 --directions 0', files: clouds(), argv: [...W2, '--method', 'sliced', '--directions', '0'], code: 2, message: ['--directions: got "0"', 'a whole number in [1, inf]'] },
+  { name: 'w2 --seed 2^32', files: clouds(), argv: [...W2, '--method', 'sliced', '--seed', '4294967296'], code: 2, message: ['--seed: got "4294967296"', 'a whole number in [0, 4294967295]'] },
+  { name: 'w2 --directions with sinkhorn', files: clouds(), argv: [...W2, '--method', 'sinkhorn', '--directions', '4'], code: 2, message: ['--directions: only for --method sliced'] },
+  { name: 'w2 --params given', files: clouds(), argv: [...W2, '--params', '<tmp>/p.json'], code: 2, message: ['--params: only for the network analysis'] },
+  { name: 'w2 exact over the size limit', files: clouds('0\n'.repeat(2047), '1\n'.repeat(2048)), argv: W2, code: 2, message: ['--method exact: 2047 and 2048 points', 'lcm(n, p) = 4192256', '--method sinkhorn'] },
+  { name: 'w2 --out a plain file', files: { ...clouds(), out: 'notes' }, argv: W2, code: 2, message: ['--out', '<tmp>/out', PLAIN_FILE] },
 
   // Output paths.
   { name: 'run --out a plain file', files: { ...config(), out: 'notes' }, argv: RUN, code: 2, message: ['--out', '<tmp>/out', PLAIN_FILE], process: true },

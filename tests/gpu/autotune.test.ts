@@ -1,9 +1,12 @@
-/** Autotune decisions with a fake measurer: cache miss, hit, stale entries, unknown adapters, overrides. Timing outcomes are never asserted. */
-import { describe, expect, it } from 'vitest';
-import { autotune, autotuneKey, isIdentifiableAdapter, localStorageAutotuneStore, memoryAutotuneStore, type AutotuneStore } from '../../src/gpu/autotune';
-import type { GpuContext } from '../../src/gpu/device';
+/**
+ * Autotune decisions with a fake measurer: cache miss, hit, stale entries, unknown adapters, overrides, shipped priors
+ * and their later check (on the real device too). Timing outcomes are never asserted.
+ */
+import { describe, expect, it, vi } from 'vitest';
+import { autotune, autotuneKey, isIdentifiableAdapter, localStorageAutotuneStore, memoryAutotuneStore, type AutotuneStore, type CandidateRun } from '../../src/gpu/autotune';
+import { requestGpu, type GpuContext } from '../../src/gpu/device';
 import { MATMUL_ALGORITHMS } from '../../src/core/matmul-algorithms';
-import { fitAlgorithm, MATMUL_TUNE_KERNEL, matmulTuneShape, resolveMatmulAlgorithm } from '../../src/kernels/matmul-autotune';
+import { fitAlgorithm, MATMUL_TUNE_KERNEL, matmulPrior, matmulTuneShape, resolveMatmulAlgorithm } from '../../src/kernels/matmul-autotune';
 import { parseConfig } from '../../src/config/schema';
 import { ConfigError } from '../../src/config/errors';
 import { buildProblem } from '../../src/models/two-layer/problem';
@@ -124,12 +127,124 @@ describe('autotune', () => {
   });
 });
 
+describe('autotune with a shipped prior', () => {
+  /** A prior whose check is held until the test runs it (as the app's timer would, later). */
+  function heldPrior(winner: (typeof CANDIDATES)[number]) {
+    const checks: (() => Promise<void>)[] = [];
+    return { prior: { winner, scheduleCheck: vi.fn((check: () => Promise<void>) => void checks.push(check)) }, checks };
+  }
+
+  it('on a miss decides the prior at once, times nothing, stores nothing, and schedules one check', async () => {
+    const store = memoryAutotuneStore();
+    const { prior, checks } = heldPrior('slow');
+    const r = { ...request('prior gpu 1', store), prior };
+    expect(await autotune(r)).toMatchObject({ winner: 'slow', source: 'prior', persisted: false });
+    expect(r.prepare).not.toHaveBeenCalled();
+    expect(store.cache).toEqual({});
+    expect(prior.scheduleCheck).toHaveBeenCalledTimes(1);
+    expect(checks).toHaveLength(1);
+  });
+
+  it('the check stores the measured winner under kernel@adapter for a later process; this process keeps the prior', async () => {
+    const store = memoryAutotuneStore();
+    const { prior, checks } = heldPrior('slow');
+    const r = { ...request('prior gpu 2', store), prior };
+    await autotune(r);
+    await checks[0]!();
+    expect(r.prepare).toHaveBeenCalledTimes(3);
+    expect(store.cache[autotuneKey('test/kernel', 'prior gpu 2')]).toMatchObject({ winner: 'fast', timesMs: TIMES, shape: '4x4x4' });
+    // Every later part of a run in this process binds the variant its first part bound.
+    expect(await autotune(r)).toMatchObject({ winner: 'slow', source: 'memory' });
+    expect(prior.scheduleCheck).toHaveBeenCalledTimes(1);
+    // A later process (a new page load: nothing in memory, the same stored cache) uses the measured winner.
+    const later = memoryAutotuneStore(store.cache);
+    const laterPrior = heldPrior('slow');
+    expect(await autotune({ ...request('prior gpu 2', later), prior: laterPrior.prior })).toMatchObject({ winner: 'fast', source: 'store' });
+    expect(laterPrior.prior.scheduleCheck).not.toHaveBeenCalled();
+  });
+
+  it('a stored measurement wins over the prior; a prior that is no candidate is ignored and the candidates timed', async () => {
+    const stored = memoryAutotuneStore({ [autotuneKey('test/kernel', 'prior gpu 3')]: { winner: 'medium', timesMs: {}, shape: '4x4x4', date: '' } });
+    const { prior } = heldPrior('slow');
+    expect(await autotune({ ...request('prior gpu 3', stored), prior })).toMatchObject({ winner: 'medium', source: 'store' });
+    expect(prior.scheduleCheck).not.toHaveBeenCalled();
+    const retired = { winner: 'retired' as never, scheduleCheck: vi.fn() };
+    expect(await autotune({ ...request('prior gpu 4', memoryAutotuneStore()), prior: retired })).toMatchObject({ winner: 'fast', source: 'measured' });
+    expect(retired.scheduleCheck).not.toHaveBeenCalled();
+  });
+
+  it('an adapter without a usable name takes the prior unchecked (its measurement could not be stored)', async () => {
+    const { prior } = heldPrior('medium');
+    const r = { ...request('unknown adapter', memoryAutotuneStore()), prior };
+    expect(await autotune(r)).toMatchObject({ winner: 'medium', source: 'prior' });
+    expect(prior.scheduleCheck).not.toHaveBeenCalled();
+    expect(r.prepare).not.toHaveBeenCalled();
+  });
+
+  it('a check that fails stores nothing and never rejects', async () => {
+    const store = memoryAutotuneStore();
+    const { prior, checks } = heldPrior('slow');
+    const prepare = vi.fn(async (): Promise<CandidateRun> => {
+      throw new Error('device lost');
+    });
+    await autotune({ ...request('prior gpu 5', store), prepare, prior });
+    await expect(checks[0]!()).resolves.toBeUndefined();
+    expect(store.cache).toEqual({});
+  });
+});
+
 describe('resolveMatmulAlgorithm', () => {
   // Only adapterDescription is read before any GPU work; overrides and store hits never touch the device.
   const fakeGpu = { adapterDescription: 'fake adapter for autotune tests' } as GpuContext;
 
   it('returns a forced algorithm as is, without timing', async () => {
     for (const algorithm of MATMUL_ALGORITHMS) expect(await resolveMatmulAlgorithm(fakeGpu, algorithm, { store: memoryAutotuneStore() })).toBe(algorithm);
+  });
+
+  it('ships register8 as the prior for SwiftShader (Chromium and Dawn name it alike), none for hardware adapters', () => {
+    expect(matmulPrior('google swiftshader (SwiftShader driver 5.0.0), fallback')).toBe('register8');
+    expect(matmulPrior('google swiftshader, fallback')).toBe('register8');
+    expect(matmulPrior('nvidia hopper (NVIDIA H100 80GB HBM3)')).toBeUndefined();
+    expect(matmulPrior('apple metal-3')).toBeUndefined();
+  });
+
+  it("'auto' on SwiftShader with nothing stored takes the prior without touching the device, and schedules its check once", async () => {
+    const swiftShader = { adapterDescription: 'google swiftshader (resolve test), fallback' } as GpuContext;
+    const store = memoryAutotuneStore();
+    const scheduleCheck = vi.fn();
+    expect(await resolveMatmulAlgorithm(swiftShader, 'auto', { store, scheduleCheck })).toBe('register8');
+    expect(await resolveMatmulAlgorithm(swiftShader, 'auto', { store, scheduleCheck })).toBe('register8');
+    expect(scheduleCheck).toHaveBeenCalledTimes(1);
+    expect(store.cache).toEqual({});
+  });
+
+  it('the prior\'s check times the candidates on the device and stores the winner for the next process; this one keeps register8', async () => {
+    await onGpu('matmul prior check', async (gpu) => {
+      const named = { ...gpu, adapterDescription: 'google swiftshader (prior check test), fallback' };
+      const store = memoryAutotuneStore();
+      const checks: (() => Promise<void>)[] = [];
+      const options = { store, rounds: 1, scheduleCheck: (check: () => Promise<void>) => void checks.push(check) };
+      expect(await resolveMatmulAlgorithm(named, 'auto', options)).toBe('register8');
+      await checks[0]!();
+      const entry = store.cache[autotuneKey(MATMUL_TUNE_KERNEL, named.adapterDescription)]!;
+      expect(MATMUL_ALGORITHMS).toContain(entry.winner);
+      expect(entry.shape).toBe(matmulTuneShape(1));
+      expect(Object.keys(entry.shortlistMs!).sort()).toEqual([...MATMUL_ALGORITHMS].sort());
+      expect(await resolveMatmulAlgorithm(named, 'auto', options)).toBe('register8');
+      expect(await resolveMatmulAlgorithm(named, 'auto', { ...options, store: memoryAutotuneStore(store.cache) })).toBe(entry.winner);
+    });
+  });
+
+  it('a check on a device lost before it runs stores nothing', async () => {
+    const gpu = await requestGpu();
+    const named = { ...gpu, adapterDescription: 'google swiftshader (lost device test), fallback' };
+    const store = memoryAutotuneStore();
+    const checks: (() => Promise<void>)[] = [];
+    expect(await resolveMatmulAlgorithm(named, 'auto', { store, rounds: 1, scheduleCheck: (check) => void checks.push(check) })).toBe('register8');
+    gpu.device.destroy();
+    await gpu.device.lost;
+    await checks[0]!();
+    expect(store.cache).toEqual({});
   });
 
   it("'auto' takes the adapter's stored winner", async () => {

@@ -27,45 +27,39 @@ async function enter(controls: GradflowRunControls, id: string, value: string): 
 describe('<gradflow-run-controls>', () => {
   afterEach(() => document.querySelectorAll('gradflow-run-controls').forEach((element) => element.remove()));
 
-  it('emits play/pause, step, rewind and stop commands, and disables commands without a run', async () => {
+  it('emits Stop, disabled without a run to stop, and holds none of the transport\'s or the Essentials panel\'s controls', async () => {
     const controls = await mount((c) => (c.ready = true));
     const commands = collect('run-command');
-    const button = (name: string) => [...controls.shadowRoot!.querySelectorAll('button')].find((b) => b.textContent === name)!;
-    button('Play').click();
-    controls.playing = true;
-    await controls.updateComplete;
-    button('Pause').click();
-    button('Step').click();
-    button('Rewind').click();
-    button('Stop').click();
+    const buttons = [...controls.shadowRoot!.querySelectorAll('button')];
+    expect(buttons.map((b) => b.textContent!.trim())).toEqual(['Stop']);
+    buttons[0]!.click();
     commands.stop();
-    expect(commands.details).toEqual(['play', 'pause', 'step', 'rewind', 'stop'].map((command) => ({ command })));
+    expect(commands.details).toEqual([{ command: 'stop' }]);
+    expect([...controls.shadowRoot!.querySelectorAll('input')].map((input) => input.id)).toEqual(['stepsPerFrame', 'stopBelowLoss']);
     controls.ready = false;
     await controls.updateComplete;
-    expect(button('Pause').disabled).toBe(true);
-    expect(button('Rewind').disabled).toBe(false); // rewinding needs no live run
+    expect(buttons[0]!.disabled).toBe(true);
   });
 
   it('emits valid settings and shows invalid ones inline without emitting', async () => {
-    const controls = await mount((c) => {
-      c.sampleCount = 100;
-      c.maxStepsPerFrame = 64;
-    });
+    const controls = await mount((c) => (c.maxStepsPerFrame = 64));
     const settings = collect('run-setting');
-    await enter(controls, 'learningRate', '0.25');
-    await enter(controls, 'batchSize', '');
     await enter(controls, 'stepsPerFrame', '16');
-    await enter(controls, 'learningRate', '-1');
-    await enter(controls, 'batchSize', '101');
-    await enter(controls, 'stepsPerFrame', '2.5');
+    await enter(controls, 'stopBelowLoss', '0.001');
+    await enter(controls, 'stopBelowLoss', '');
+    await enter(controls, 'stepsPerFrame', '65');
+    await enter(controls, 'stopBelowLoss', '-1');
     settings.stop();
     expect(settings.details).toEqual([
-      { name: 'learningRate', value: 0.25 },
-      { name: 'batchSize', value: undefined },
       { name: 'stepsPerFrame', value: 16 },
+      { name: 'stopBelowLoss', value: 0.001 },
+      { name: 'stopBelowLoss', value: undefined },
     ]);
-    const errors = [...controls.shadowRoot!.querySelectorAll('[role="alert"]')].map((e) => e.textContent);
-    expect(errors).toEqual(['must be positive', 'at most 100', 'enter a whole number']);
-    expect(controls.shadowRoot!.querySelector('#learningRate')!.getAttribute('aria-invalid')).toBe('true');
+    let errors = [...controls.shadowRoot!.querySelectorAll('[role="alert"]')].map((e) => e.textContent);
+    expect(errors).toEqual(['at most 64', 'must be positive']);
+    expect(controls.shadowRoot!.querySelector('#stepsPerFrame')!.getAttribute('aria-invalid')).toBe('true');
+    await enter(controls, 'stepsPerFrame', '2.5');
+    errors = [...controls.shadowRoot!.querySelectorAll('[role="alert"]')].map((e) => e.textContent);
+    expect(errors).toEqual(['enter a whole number', 'must be positive']);
   });
 });

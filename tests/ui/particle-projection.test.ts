@@ -61,6 +61,19 @@ describe('particle-projection (CPU side of the particle view)', () => {
     expect(y).toBeCloseTo(point[1], 12);
   });
 
+  it('ndcToPlane keeps its precision for a box of extent 1e27 (a diverging landscape run): the corners of clip space are the padded box', () => {
+    const view = { zoom: 1, panX: 0, panY: 0, canvasWidth: 300, canvasHeight: 200, equalAspect: false };
+    const bounds = [-1.3e14, 0.02, 5.3e13, 4.5e27];
+    const [x0, y0] = ndcToPlane([-1, -1], bounds, view);
+    const [x1, y1] = ndcToPlane([1, 1], bounds, view);
+    const [halfX, halfY] = [0.54 * (bounds[2]! - bounds[0]!), 0.54 * (bounds[3]! - bounds[1]!)];
+    const [centerX, centerY] = [0.5 * (bounds[0]! + bounds[2]!), 0.5 * (bounds[1]! + bounds[3]!)];
+    for (const [value, expected] of [[x0, centerX - halfX], [x1, centerX + halfX], [y0, centerY - halfY], [y1, centerY + halfY]] as const) {
+      expect(Number.isFinite(value)).toBe(true);
+      expect(Math.abs(value - expected)).toBeLessThanOrEqual(1e-12 * Math.abs(expected));
+    }
+  });
+
   it('axis titles name what each projection shows', () => {
     const base: ProjectionLabelInput = { projection: 'plane', inputDim: 2, coords: [0, 1], polarMagnitude: 'aw', teacherCount: 0, pcaShares: undefined };
     expect(projectionAxisLabels(base)).toEqual(['w_j1', 'w_j2']);

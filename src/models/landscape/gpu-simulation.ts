@@ -12,13 +12,20 @@ import type { LandscapeState } from './problem';
 
 const NO_STEP_LOSSES = new Float32Array(0);
 
+/** The particles as live GPU buffers, for views that draw them: positions [P x k] and stats [P x 4] (value f(x_t) first). */
+export interface LiveLandscapeBuffers {
+  readonly gpu: GpuContext;
+  readonly positions: GPUBuffer;
+  readonly stats: GPUBuffer;
+}
+
 export class GpuLandscapeSimulation implements Simulation<LandscapeState> {
   readonly backend = 'gpu' as const;
   readonly memberCount = 1;
   readonly reportsStepLoss = false;
 
   private constructor(
-    readonly device: string,
+    private readonly gpu: GpuContext,
     private readonly model: LandscapeModel,
     private readonly session: LandscapeSession,
     private readonly loss: DeviceLossWatch,
@@ -42,9 +49,18 @@ export class GpuLandscapeSimulation implements Simulation<LandscapeState> {
         session.destroy();
         throw error;
       }
-      return new GpuLandscapeSimulation(gpu.adapterDescription, model, session, loss);
+      return new GpuLandscapeSimulation(gpu, model, session, loss);
       // A ConfigError judges the user's text, not the device: it is reported at once.
     }, (error) => error instanceof ConfigError);
+  }
+
+  get device(): string {
+    return this.gpu.adapterDescription;
+  }
+
+  /** The particles' live buffers, current after every chunk (views draw them; they go with destroy()). */
+  get liveParticles(): LiveLandscapeBuffers {
+    return { gpu: this.gpu, ...this.session.buffers };
   }
 
   get stepsTaken(): number {

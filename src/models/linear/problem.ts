@@ -8,7 +8,7 @@
 import type { ExperimentConfig } from '../../config/schema';
 import type { LinearModel } from '../../config/model-kinds';
 import { ConfigError } from '../../config/errors';
-import { createDataset } from '../../data/create';
+import { loadDataset } from '../../data/create';
 import type { Dataset } from '../../core/dataset';
 import type { ReadText } from '../../data/create';
 import type { HostArray } from '../../core/simulation';
@@ -55,15 +55,9 @@ export function linearTrainingSet(train: Dataset): { X: Float64Array; y: Float32
   return { X, y: train.y, signedSamples, dim: d };
 }
 
-/** The configured train set (file kinds read through `readText`). */
+/** The configured train set (file kinds read through `readText`; a csv's test file is read and checked too, though unused). */
 export async function loadTrain(config: ExperimentConfig, readText: ReadText | undefined): Promise<Dataset> {
-  const data = config.data;
-  if (data.kind === 'digits' || data.kind === 'csv') {
-    if (!readText) throw new ConfigError([`data.path: ${data.kind} data needs a file reader`]);
-    const text = await readText(data.path);
-    return createDataset(data, { readText: () => text }).train;
-  }
-  return createDataset(data).train;
+  return (await loadDataset(config.data, readText)).train;
 }
 
 /** The linear model's parameters: w [d]. */

@@ -154,6 +154,16 @@ export class RunSetSimulation implements Simulation<readonly unknown[]> {
   }
 
   /**
+   * Member k's own simulation when it steps alone (a part of one member), for views of model kinds whose live
+   * buffers are the simulation's own (landscape particles); undefined for a member of a lane.
+   */
+  memberSimulation(member: number): Simulation<unknown> | undefined {
+    const part = this.parts.find((candidate) => candidate.members.includes(member));
+    if (!part) throw new RangeError(`run set: member ${member} is not in [0, ${this.memberCount - 1}]`);
+    return part.listsMembers ? undefined : part.simulation;
+  }
+
+  /**
    * Frees every part once its work in flight has settled. Parts may run on devices of their own: when one is lost,
    * the others' chunks, read-backs and checkpoints still run, and freeing their buffers under them would be a
    * validation error on a live device, which the next simulation on that device would take for its own.

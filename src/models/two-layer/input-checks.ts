@@ -22,7 +22,7 @@ export function checkDeclaredLabels(config: ExperimentConfig): void {
   if (data.kind !== 'csv' || !needsSignLabels(config.loss) || needsSignLabels(data.loss)) return;
   throw new ConfigError([
     `data.loss: got '${data.loss}', but the run trains the ${config.loss} loss (loss: '${config.loss}'), which needs labels -1 or +1; ` +
-      `set data.loss to '${config.loss}' (or leave it out: it follows loss) so that ${data.path}'s labels are checked, or train loss 'square'`,
+      `set data.loss to '${config.loss}' (or leave it out: it follows loss) so that ${data.testPath === undefined ? `${data.path}'s labels` : `the labels of ${data.path} and ${data.testPath}`} are checked, or train loss 'square'`,
   ]);
 }
 
@@ -45,7 +45,8 @@ function missingTestSet(config: ExperimentConfig, hasTestSet: boolean): string |
   if (hasTestSet) return undefined;
   const data = config.data;
   if (data.kind === 'csv' || data.kind === 'digits') {
-    return data.testFraction === 0 ? 'data.testFraction is 0' : `data.testFraction is ${data.testFraction}, which rounds to no test rows of this file`;
+    const noFile = data.kind === 'csv' ? ' and there is no data.testPath' : '';
+    return data.testFraction === 0 ? `data.testFraction is 0${noFile}` : `data.testFraction is ${data.testFraction}, which rounds to no test rows of this file${noFile}`;
   }
   return `data.testCount is ${data.testCount}`;
 }

@@ -3,7 +3,7 @@ import type { ExperimentConfig } from '../../config/schema';
 import { ConfigError } from '../../config/errors';
 import type { W2Target } from '../../config/w2-target';
 import type { LanczosOptions } from '../../core/lanczos';
-import { createDataset, type ReadText } from '../../data/create';
+import { loadDataset, type ReadText } from '../../data/create';
 import type { TargetFunction } from '../../core/dataset';
 import { onlineSpecFor } from '../../data/online';
 import { initialWeights } from '../../core/initialization';
@@ -92,10 +92,7 @@ function onSphere(W: Float32Array, inputDim: number): Float32Array {
 
 /** The train (and test) set of the config; file sources are read first, so the builders stay synchronous. */
 async function buildData(config: ExperimentConfig, readText?: ReadText): Promise<{ train: TrainingSet; test?: TrainingSet; target?: TargetFunction }> {
-  const spec = config.data;
-  const files = new Map<string, string>();
-  if (spec.kind === 'csv' || spec.kind === 'digits') files.set(spec.path, await required(readText, 'data.path')(spec.path));
-  const split = createDataset(spec, { readText: (path) => files.get(path)! });
+  const split = await loadDataset(config.data, readText);
   const { X, y, target } = split.train;
   const sets = split.test ? { train: { X, y }, test: { X: split.test.X, y: split.test.y } } : { train: { X, y } };
   return target ? { ...sets, target } : sets;

@@ -65,7 +65,7 @@ export const appStyles = css`
   button.multiple { display: flex; flex-direction: column; gap: 0.2rem; padding: 3px; border: 2px solid var(--gf-border); border-radius: 8px; background: var(--gf-surface); text-align: left; min-width: 0; }
   button.multiple:hover { border-color: var(--member-color, var(--gf-accent)); }
   button.multiple.focused { border-color: var(--member-color, var(--gf-accent)); box-shadow: 0 0 0 2px var(--member-color, var(--gf-accent)); }
-  .multiple gradflow-particle-view.mini { aspect-ratio: 1 / 1; width: 100%; height: auto; pointer-events: none; border-radius: 5px; overflow: hidden; }
+  .multiple gradflow-particle-view.mini, .multiple gradflow-landscape-view.mini { aspect-ratio: 1 / 1; width: 100%; height: auto; pointer-events: none; border-radius: 5px; overflow: hidden; }
   .multiple .mini-note { aspect-ratio: 1 / 1; display: flex; align-items: center; justify-content: center; text-align: center; font-size: 0.75rem; opacity: 0.75; padding: 0.25rem; }
   .multiple-label { font-size: 0.75rem; line-height: 1.2; overflow-wrap: anywhere; display: flex; align-items: baseline; }
   section.comparison { margin-top: 1rem; }
@@ -81,6 +81,11 @@ export const appStyles = css`
   .swatches { display: inline-flex; flex-wrap: wrap; gap: 0.2rem 0.7rem; }
   .swatch { display: inline-flex; align-items: center; gap: 0.3rem; }
   .summaries { display: grid; grid-template-columns: repeat(auto-fit, minmax(20rem, 1fr)); gap: 1rem; margin-top: 0.75rem; }
+  /* The analysis of the current parameters: compact number tables. */
+  .analysis-table { border-collapse: collapse; font-size: 0.75rem; font-variant-numeric: tabular-nums; margin: 0.4rem 0; width: 100%; }
+  .analysis-table caption { text-align: left; font-weight: 600; padding-bottom: 0.2rem; }
+  .analysis-table th, .analysis-table td { text-align: right; padding: 0.05rem 0.3rem; border-bottom: 1px solid var(--gf-border); white-space: nowrap; }
+  .analysis-table th[scope='row'] { text-align: left; font-weight: 500; white-space: nowrap; }
   /* Last, so it overrides the rules above. */
   @media (max-width: 900px) {
     /* One column: the run first (play control and views), then the controls, then the charts. */

@@ -61,11 +61,15 @@ export function setStabilityWarning(session: Pick<TrainingSession, 'members' | '
   return `${warnings[0]}${warnings.length > 1 ? ` (${warnings.length - 1} more member${warnings.length > 2 ? 's' : ''} past 2 / sharpness)` : ''}`;
 }
 
-/** GD is linearly stable only while lr * sharpnessParticleTime < 2 (docs/science.md section 4): warn before the blow-up. */
-export function stabilityWarning(session: Pick<TrainingSession, 'config' | 'status' | 'rows' | 'stepLosses'> | undefined): string {
+/**
+ * GD is linearly stable only while lr * sharpnessParticleTime < 2 (docs/science.md section 4): warn before the
+ * blow-up. lr is the run's own (a rate set while it trains goes to the run, not to the config it started with).
+ */
+export function stabilityWarning(session: (Pick<TrainingSession, 'config' | 'status' | 'rows' | 'stepLosses'> & Partial<Pick<TrainingSession, 'learningRate'>>) | undefined): string {
   const config = session?.config;
   if (!session || !config || config.model.kind !== 'two-layer' || session.status === 'diverged') return '';
-  const warning = learningRateWarning(config, session.rows);
+  const learningRate = session.learningRate ?? config.optimizer.learningRate;
+  const warning = learningRateWarning({ ...config, optimizer: { ...config.optimizer, learningRate } }, session.rows);
   if (warning) return warning;
   const losses = session.stepLosses;
   const k = losses.length;

@@ -58,7 +58,7 @@ export function runSetView({ session, presetName, dark, raw, chosen, onChoose, p
   const panels: SummaryPanel[] = memoized(session.members, 'summary', `${presetName}|${logged}`, () => summaryPanels(presetName, sweep, session.members));
   sharedAxes.follow(session, projection === 'pca' ? 'plane' : projection);
   const viewFps = setViewFps(session);
-  const multiples = session.members.length > 1 && session.config.model.kind === 'two-layer'
+  const multiples = session.members.length > 1 && (session.config.model.kind === 'two-layer' || session.config.model.kind === 'landscape')
     ? memberViews({ session, styles, focus: member, onFocus: (k) => onChoose({ session, member: k }), sources: memberSources, projection, fitBox: sharedAxes.box, maxFps: Math.min(viewFps, SMALL_VIEW_MAX_FPS) })
     : undefined;
   return { dark, scales, styles, focused, panels, multiples, viewFps };

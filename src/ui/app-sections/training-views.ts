@@ -1,7 +1,8 @@
 /**
  * The two views of a two-layer run, drawn straight from its training buffers: the neurons as particles
- * (with the projection and trails options) and, for d <= 2, the network function (with draw mode at d = 2).
- * In a run set they show the focused member (chosen among the small multiples).
+ * (with the projection and trails options) and, for d <= 2, the network function (with draw mode at d = 2);
+ * a landscape run's particles on its landscape (./landscape-views.ts). In a run set they show the focused
+ * member (chosen among the small multiples).
  */
 import { html, nothing } from 'lit';
 import type { TrainingSession } from '../../app/training-session';
@@ -9,6 +10,7 @@ import type { ExperimentConfig } from '../../config/schema';
 import { DRAW_EXTENT, type DrawingController } from '../controllers/drawing-controller';
 import type { ViewSourceCache } from '../view-sources';
 import { saveSectionPng } from './save-png';
+import { landscapeViews } from './landscape-views';
 
 export const PROJECTIONS = ['plane', 'coordinates', 'teacher', 'pca', 'polar'] as const;
 
@@ -34,13 +36,15 @@ export interface TrainingViews {
 export function trainingViews({ session, config: appConfig, blocked, sources, projection, trails, onProjection, onTrails, drawing, member, maxFps }: TrainingViews) {
   const live = member ? session?.memberLive(member.index) : session?.live;
   const config = member ? session?.members[member.index]?.config : session?.config;
+  const landscape = config?.model.kind === 'landscape' ? session?.memberLandscape(member?.index ?? 0) : undefined;
+  if (landscape && config?.model.kind === 'landscape') return landscapeViews({ live: landscape, model: config.model, sources: sources.landscape, member, maxFps });
   if (!live || !config || config.model.kind !== 'two-layer') {
-    const landscape = appConfig && appConfig.model.kind !== 'two-layer';
+    const noParticles = appConfig && appConfig.model.kind !== 'two-layer' && appConfig.model.kind !== 'landscape';
     const float64 = session && config?.backend === 'float64';
     const note = blocked && !session ? 'Nothing runs: the config has a problem (named in the banner above and marked in the form).'
       : session?.status === 'failed' ? 'Not running: the run failed (the banner above says why).'
-      : landscape ? 'This preset runs independent particles on a landscape: its metrics are charted below.'
-      : float64 ? 'The float64 backend trains on the CPU: no live GPU buffers to draw; the metrics are charted below.' : 'Starting WebGPU…';
+      : float64 ? 'The float64 backend trains on the CPU: no live GPU buffers to draw; the metrics are charted below.'
+      : noParticles ? 'This model has no particles to draw: its metrics are charted below.' : 'Starting WebGPU…';
     return html`<p class="muted" data-testid="views-note">${note}</p>`;
   }
   const { problem } = live;

@@ -1,8 +1,8 @@
 /**
  * The big play/pause control above the views, as in TensorFlow Playground: one round button that plays a
  * paused run, pauses a running one and plays on after the end (the run controller decides what that means),
- * with Step and Rewind beside it and the run's state in words. The full Run panel (speed, stop rule, Stop) is
- * folded in the sidebar.
+ * with Step and Rewind beside it and the run's state in words. The Run panel (Stop, speed, stop rule) is folded in
+ * the sidebar; none of these controls is repeated there.
  */
 import { html, nothing } from 'lit';
 import type { TrainingSession } from '../../app/training-session';

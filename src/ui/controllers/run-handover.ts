@@ -16,7 +16,10 @@ export class RunHandover {
 
   constructor(private readonly host: ReactiveControllerHost) {}
 
-  /** Halts `previous` (its buffers kept) and returns what the next run shows until it draws. */
+  /**
+   * Halts `previous` (its buffers kept) and returns what the next run shows until it draws. A previous run still
+   * being set up gives its set-up up there and then (it builds nothing more, and frees what it had built).
+   */
   replace(previous: TrainingSession | undefined): LiveNetwork | undefined {
     if (!previous) return undefined;
     const shown = previous.live;

@@ -29,7 +29,7 @@ describe('two-layer metrics that would have no value', () => {
   it('testLoss and testAccuracy with data.testCount 0 name metrics.names and data.testCount', async () => {
     const error = await refusal({ ...tiny, data: { kind: 'teacher-student', sampleCount: 8, testCount: 0 }, metrics: { names: ['loss', 'testLoss', 'testAccuracy'] } });
     expect(error.problems).toEqual([
-      'metrics.names: testLoss, testAccuracy need a test set: data.testCount > 0 (synthetic data) or a data.testFraction that leaves test rows (digits, csv), but data.testCount is 0; remove them from metrics.names or change the run',
+      'metrics.names: testLoss, testAccuracy need a test set: data.testCount > 0 (synthetic data), a data.testFraction that leaves test rows (digits, csv) or a test file data.testPath (csv), but data.testCount is 0; remove them from metrics.names or change the run',
     ]);
   });
 

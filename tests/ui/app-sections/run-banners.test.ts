@@ -12,6 +12,14 @@ describe('stability warning', () => {
     expect(stabilityWarning(session(rising))).toMatch(/^The loss is rising \(x7\.\d+ over 20 steps\)/);
   });
 
+  it("weighs the run's own rate, set while it trains, against 2 / sharpness (not the rate it started with)", () => {
+    const logged = parseConfig({ steps: 100, model: { width: 8 }, optimizer: { learningRate: 0.1 }, metrics: { names: ['loss', 'sharpnessParticleTime'] } });
+    const rows = [{ step: 10, sharpnessParticleTime: 4 }];
+    const run = (learningRate: number) => ({ config: logged, status: 'paused' as const, rows, stepLosses: [1], learningRate });
+    expect(stabilityWarning(run(0.1))).toBe('');
+    expect(stabilityWarning(run(25))).toMatch(/^Learning rate 25 exceeds 2 \/ sharpness = 0\.5000 /);
+  });
+
   it('says nothing without a run, for a falling loss, or once the run diverged', () => {
     expect(stabilityWarning(undefined)).toBe('');
     expect(stabilityWarning(session(Array.from({ length: 41 }, (_, t) => 1 / (t + 1))))).toBe('');

@@ -87,6 +87,33 @@ describe('RunController', () => {
     await second.done;
   });
 
+  it('builds one simulation, for the last config, when new configs come faster than runs are set up', async () => {
+    const { run } = mountRun();
+    const configs = [0.1, 0.2, 0.3].map((learningRate) => ({ ...config, optimizer: { ...config.optimizer, learningRate } }));
+    const { device } = await getTestGpu();
+    const createBuffer = device.createBuffer;
+    let created = 0;
+    device.createBuffer = (descriptor: GPUBufferDescriptor) => (created++, createBuffer.call(device, descriptor));
+    try {
+      // What one run of the last config builds (its pipelines compiled by the earlier tests).
+      run.start(configs[2]);
+      await run.session!.done;
+      const oneRun = created;
+      created = 0;
+      const replaced = configs.map((next) => (run.start(next), run.session!));
+      const last = replaced.pop()!;
+      await last.done;
+      expect(last.status).toBe('completed');
+      expect(created).toBe(oneRun);
+      for (const session of replaced) {
+        expect(session.status).toBe('starting');
+        expect(session.stepLosses).toEqual([]);
+      }
+    } finally {
+      device.createBuffer = createBuffer;
+    }
+  });
+
   it('plays on after the end: Play continues the same run for another run length', async () => {
     const { run } = mountRun();
     run.start(config);
