@@ -16,6 +16,7 @@ import { learningRateScheduleSchema } from '../core/schedule';
 import { ConfigError, shownValue } from './errors';
 import { MATMUL_SETTINGS } from '../core/matmul-algorithms';
 import { LANCZOS_MAX_ITERATIONS } from '../core/lanczos';
+import { MAX_BATCH_SHARPNESS_BATCHES } from '../core/batch-sharpness';
 import { unionFormsAt, unknownFieldProblems } from './field-hints';
 
 const positiveInt = () => z.int().min(1);
@@ -103,6 +104,11 @@ export const metricsSchema = z
     lanczos: z
       .strictObject({ maxIterations: z.int().min(1).max(LANCZOS_MAX_ITERATIONS).optional(), tolerance: z.number().min(0).optional() })
       .optional(),
+    /**
+     * Mini-batches K that each batchSharpness value averages over (default DEFAULT_BATCH_SHARPNESS_BATCHES = 16 of
+     * src/core/batch-sharpness.ts): each costs a gradient and one Hessian-vector product on a batch of the run's size.
+     */
+    batchSharpnessBatches: z.int().min(1).max(MAX_BATCH_SHARPNESS_BATCHES).optional(),
   })
   .strict();
 

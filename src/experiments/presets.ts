@@ -7,6 +7,8 @@ import { LANDSCAPE_PRESETS } from './presets/landscapes';
 import { MEAN_FIELD_PRESETS } from './presets/mean-field';
 import { LAZY_PRESETS } from './presets/lazy';
 import { IMPLICIT_BIAS_PRESETS } from './presets/implicit-bias';
+import { STOCHASTIC_STABILITY_PRESETS } from './presets/stochastic-stability';
+import { EDGE_OF_STABILITY_PRESETS } from './presets/edge-of-stability';
 import { PHASE_PRESETS } from './presets/phases';
 import { GENERALIZATION_PRESETS } from './presets/generalization';
 import { FOUR_PHASE_PRESETS } from './presets/four-phase';
@@ -35,6 +37,8 @@ export const PRESETS: readonly Preset[] = [
   ...MEAN_FIELD_PRESETS,
   ...LAZY_PRESETS,
   ...IMPLICIT_BIAS_PRESETS,
+  ...STOCHASTIC_STABILITY_PRESETS,
+  ...EDGE_OF_STABILITY_PRESETS,
   ...PHASE_PRESETS,
   ...FOUR_PHASE_PRESETS,
   ...MARGIN_PRESETS,

@@ -17,12 +17,13 @@ export const METRIC_COSTS = {
   pass: 'a pass over a data set, O(n m d): about one full-batch training step',
   pairs: 'every pair of train samples: the n x n NTK Gram, O(n^2 m d), and its O(n^3) eigenvalues on the host',
   lanczos: 'a Lanczos run: up to metrics.lanczos.maxIterations Hessian-vector products, each about two passes',
+  batches: 'metrics.batchSharpnessBatches mini-batches of the run\'s size B (default 16; one for full-batch GD): a gradient and one Hessian-vector product on each, about four passes over B samples',
   transport: 'an optimal-transport problem between the m neurons and the target: O(m^3) exact up to 512 points, else sliced or Sinkhorn',
 } as const;
 export type MetricCost = keyof typeof METRIC_COSTS;
 
 /** What a metric is about; a family's diagnostics are logged beside any of its metrics. */
-export type MetricFamily = 'fit' | 'gradient' | 'transport' | 'neurons' | 'margin' | 'sharpness' | 'trace' | 'kernel' | 'population';
+export type MetricFamily = 'fit' | 'gradient' | 'transport' | 'neurons' | 'margin' | 'sharpness' | 'batchSharpness' | 'trace' | 'kernel' | 'population';
 
 /**
  * What a metric needs of the run to have any value: without it every row would hold NaN, a result that
@@ -33,6 +34,7 @@ export const METRIC_REQUIREMENTS = {
   testSet: 'a test set: data.testCount > 0 (synthetic data), a data.testFraction that leaves test rows (digits, csv) or a test file data.testPath (csv)',
   fullBatchGd:
     'plain full-batch GD at a constant rate (optimizer.rule gd; no optimizer.batchSize, schedule or jko; online false): only then is each step\'s loss the train loss L(theta_t) that the identity compares',
+  fixedTrainSet: 'a fixed train set that the steps draw their batches from (online false): the mini-batches are drawn from it as the run\'s SGD draws them',
 } as const;
 export type MetricRequirement = keyof typeof METRIC_REQUIREMENTS;
 
@@ -149,6 +151,14 @@ export const METRICS = {
     label: 'sharpness Lanczos iterations', unit: 'iterations', kinds: NETWORK, family: 'sharpness', cost: 'lanczos', diagnostic: true,
     description: 'Lanczos iterations used, one Hessian-vector product each',
   },
+  batchSharpness: {
+    label: 'batch sharpness E_B[g_Bᵀ H_B g_B / |g_B|²]', unit: '1/lr', kinds: NETWORK, family: 'batchSharpness', cost: 'batches', requires: 'fixedTrainSet',
+    description: 'factor * E_B[g_B^T H_B g_B / |g_B|^2], g_B and H_B the gradient and Hessian of the mini-batch loss, B drawn as the run\'s SGD draws it, averaged over metrics.batchSharpnessBatches batches (docs/science.md section 9), in the update rule\'s units (1/lr): under SGD it rises to about 2/lr and hovers there (edge of stochastic stability); NaN when every batch gradient is zero',
+  },
+  batchSharpnessStandardError: {
+    label: 'batch sharpness standard error', unit: '1/lr', kinds: NETWORK, family: 'batchSharpness', cost: 'batches', requires: 'fixedTrainSet', diagnostic: true,
+    description: 'standard deviation of the per-batch ratios g_B^T H_B g_B / |g_B|^2 over the batches, divided by sqrt(batches), times factor (1/lr): how far the logged batch sharpness can be from its expectation; 0 for full-batch GD (one batch, the whole set)',
+  },
   hessianTrace: {
     label: 'Hessian trace Tr(H), exact', unit: 'parameter units', kinds: NETWORK, family: 'trace', cost: 'pass',
     description: 'Tr(H), exact for the two-layer ReLU net: (1/n) sum_i l\'\'(f_i, y_i) K_ii (docs/science.md section 0), in parameter units',
@@ -237,8 +247,8 @@ function namesWhere(keep: (declaration: MetricDeclaration) => boolean): MetricNa
   return METRIC_NAMES.filter((name) => keep(metricDeclaration(name)));
 }
 
-/** Curvature and kernel metrics: the sharpness (Lanczos), the exact trace, the NTK Gram and the SGD noise. */
-export const CURVATURE_METRICS = namesWhere(({ family }) => family === 'sharpness' || family === 'trace' || family === 'kernel');
+/** Curvature and kernel metrics: the sharpness (Lanczos), the batch sharpness, the exact trace, the NTK Gram and the SGD noise. */
+export const CURVATURE_METRICS = namesWhere(({ family }) => ['sharpness', 'batchSharpness', 'trace', 'kernel'].includes(family));
 
 /** Logged beside any sharpness metric: the residual, the converged flag and the iteration count. */
 export const SHARPNESS_DIAGNOSTICS: readonly string[] = namesWhere(({ family, diagnostic }) => family === 'sharpness' && diagnostic === true);

@@ -10,6 +10,7 @@
  *   (Hv)_W = k^T X                               matmul (transA)          } first layer trainable
  *   alpha_k, w', beta_{k+1}, v_{k+1}             lanczos_dots/_total/_orthogonalize/_total/_next   (Lanczos)
  *   v <- Rademacher probe number count           rademacher_fill, then vector_dots(_total)  (Hutchinson)
+ *   v . Hv, v . v for a v the caller writes      vector_dots(_total) twice  (batch sharpness: v = g_B)
  *
  * Lanczos (src/core/lanczos.ts) runs many iterations per queue submit with its scalars in a storage
  * buffer; only alpha and beta are read back, once per chunk of `checkEvery` iterations, for the host's
@@ -117,6 +118,8 @@ interface Kernels {
   readonly hvp: readonly BoundKernel[];
   readonly dots: BoundKernel;
   readonly dotsTotal: BoundKernel;
+  /** v . v: vector_dots with v bound as its own product. */
+  readonly selfDots: BoundKernel;
   readonly fill: BoundKernel;
   readonly lanczos: LanczosKernels;
 }
@@ -236,6 +239,8 @@ export class GpuHessian {
           : []),
       ],
       dots: await bindVectorDots(gpu, vectorShape, vectorBuffers),
+      // Read-only bindings may alias: v is both operands.
+      selfDots: await bindVectorDots(gpu, vectorShape, { ...vectorBuffers, productA: own.directionA!, productW: own.directionW!, productB: own.directionB }),
       dotsTotal: await bindVectorDotsTotal(gpu, partialCount, historyCapacity, vectorBuffers),
       fill: await bindRademacherFill(gpu, vectorShape, { seed: 0, stream: 0, trainable }, vectorBuffers),
       lanczos: {
@@ -389,9 +394,41 @@ export class GpuHessian {
     return { ...summary, traceInUpdateUnits: this.updateUnitFactor * summary.estimate };
   }
 
+  /**
+   * v_k . H v_k and |v_k|^2 (parameter units) for `count` directions that `write(encoder, direction, k)` records
+   * into the direction blocks (a caller's copy of a minibatch gradient, say; its queue writes land before the
+   * submit that follows). Frozen blocks are cleared after the write, so both numbers are those of v restricted to
+   * the trainable parameters. One submit per direction, one read-back at the end.
+   */
+  async directionalCurvatures(
+    count: number,
+    write: (encoder: GPUCommandEncoder, direction: NetworkParameters<GPUBuffer>, k: number) => void,
+  ): Promise<{ curvature: number; normSquared: number }[]> {
+    checkSize(NAME, 'count', count);
+    this.checkCapacity('count (two reductions each)', 2 * count);
+    const b = this.buffers;
+    const { trainable } = this.config;
+    const direction = { a: b.directionA!, W: b.directionW!, ...(b.directionB ? { b: b.directionB } : {}) };
+    const frozen = [...(trainable === 'first' ? [direction.a] : []), ...(trainable === 'second' ? [direction.W, ...(direction.b ? [direction.b] : [])] : [])];
+    const { device } = this.gpu;
+    device.queue.writeBuffer(b.state!, 0, probeStateBytes(0));
+    const { forward, hvp, dots, dotsTotal, selfDots } = this.kernels;
+    for (let k = 0; k < count; k++) {
+      const encoder = device.createCommandEncoder({ label: `${NAME}/directional-curvature` });
+      write(encoder, direction, k);
+      for (const block of frozen) encoder.clearBuffer(block);
+      const pass = encoder.beginComputePass();
+      for (const kernel of [...forward, ...hvp, dots, dotsTotal, selfDots, dotsTotal]) kernel.encode(pass);
+      pass.end();
+      device.queue.submit([encoder.finish()]);
+    }
+    const history = await readFloat32(this.gpu, b.history!, 2 * count);
+    return Array.from({ length: count }, (_, k) => ({ curvature: history[2 * k]!, normSquared: history[2 * k + 1]! }));
+  }
+
   destroy(): void {
     const k = this.kernels;
-    for (const kernel of [...k.forward, ...k.hvp, k.dots, k.dotsTotal, k.fill, ...Object.values(k.lanczos)]) kernel.destroy();
+    for (const kernel of [...k.forward, ...k.hvp, k.dots, k.dotsTotal, k.selfDots, k.fill, ...Object.values(k.lanczos)]) kernel.destroy();
     for (const buffer of Object.values(this.buffers)) buffer.destroy();
   }
 

@@ -33,6 +33,8 @@ export function curvatureUnits(config: ExperimentConfig): CurvatureUnits | undef
     sharpnessIterations: 'Lanczos iterations, one Hessian-vector product each',
     hessianTrace: `${parameters}: Tr(H), exact (closed form (1/n) sum_i l''(f_i, y_i) K_ii of the two-layer ReLU net)`,
     hessianTraceParticleTime: `${particleTime('Tr(H)')}, exact`,
+    batchSharpness: `${particleTime('E_B[g_B^T H_B g_B / |g_B|^2]')}, over mini-batches drawn as the run's SGD draws them; compare learningRate * batchSharpness with 2`,
+    batchSharpnessStandardError: `${particleTime('the standard deviation of the per-batch ratios / sqrt(batches)')}`,
   };
   const logged = config.metrics.names.filter((name) => name in statements);
   if (logged.length === 0) return undefined;

@@ -70,6 +70,8 @@ const REFERENCE_LINES: Partial<Record<MetricName, (config: ExperimentConfig) => 
   hessianTrace: twoOverParameterStep,
   // factor Tr(H), like sharpnessParticleTime; docs/science.md section 4: a linearly stable SGD minimum has it <= about 2/lr.
   hessianTraceParticleTime: twoOverLearningRate,
+  // factor E_B[g_B^T H_B g_B / |g_B|^2], like sharpnessParticleTime: under SGD it rises to about 2/lr (docs/science.md section 9).
+  batchSharpness: twoOverLearningRate,
   nonUniformity: sqrtBatchOverLearningRate,
 };
 

@@ -11,7 +11,7 @@ import { PRESETS } from '../../src/experiments/presets';
 import type { ExperimentResult } from '../../src/run/run-experiment';
 
 /** The presets whose config is the run set its check compares (their members differ only in what a grid can sweep). */
-const SWEPT = ['lazy-vs-rich', 'sharpness-vs-lr', 'noise-alignment', 'jko-vs-explicit', 'margin-rates', 'sgd-escape', 'saddle-avoidance', 'stable-manifold', 'sgd-stability-diagram'];
+const SWEPT = ['lazy-vs-rich', 'sharpness-vs-lr', 'noise-alignment', 'jko-vs-explicit', 'margin-rates', 'sgd-escape', 'saddle-avoidance', 'stable-manifold', 'sgd-stability-diagram', 'edge-of-stochastic-stability'];
 /**
  * Presets that compare configurations without a sweep block, each with why: their members differ in values tied
  * together (a grid sets every path independently) or cannot share a set.

@@ -12,7 +12,7 @@ const SETTINGS: TwoLayerTrainerConfig = {
 type Computations = Omit<TwoLayerMetricSource, 'settings' | 'train' | 'learningRate'>;
 
 const COMPUTATIONS: readonly (keyof Computations)[] = [
-  'trainFit', 'testFit', 'gradients', 'weights', 'particles', 'w2ToTarget', 'sharpness', 'hessianTrace', 'gram', 'initialGram', 'residuals',
+  'trainFit', 'testFit', 'gradients', 'weights', 'particles', 'w2ToTarget', 'sharpness', 'batchSharpness', 'hessianTrace', 'gram', 'initialGram', 'residuals',
 ];
 
 export function metricSourceOf(

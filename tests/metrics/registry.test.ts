@@ -40,7 +40,8 @@ describe('metric registry', () => {
     expect(metricNamesOf('two-layer')).toEqual([
       'loss', 'accuracy', 'testLoss', 'testAccuracy', 'gradNorm', 'energyResidual', 'w2ToTarget',
       'distanceFromInitMax', 'distanceFromInitRms', 'pathNorm', 'livingNeurons', 'directionClusters', 'activatedNeurons', 'maskChangeFraction', 'margin', 'activatedOnNegative',
-      'sharpness', 'sharpnessParticleTime', 'sharpnessResidual', 'sharpnessConverged', 'sharpnessIterations', 'hessianTrace', 'hessianTraceParticleTime',
+      'sharpness', 'sharpnessParticleTime', 'sharpnessResidual', 'sharpnessConverged', 'sharpnessIterations', 'batchSharpness', 'batchSharpnessStandardError',
+      'hessianTrace', 'hessianTraceParticleTime',
       'ntkLambdaMin', 'ntkLambdaMax', 'kernelChange', 'sgdAlignment', 'nonUniformity',
     ]);
     expect(metricNamesOf('linear')).toEqual(['loss', 'margin', 'logLoss', 'marginGap', 'weightNorm']);
@@ -52,13 +53,17 @@ describe('metric registry', () => {
     expect(withDiagnostics(['loss', 'sharpnessParticleTime'])).toEqual(['loss', 'sharpnessParticleTime', 'sharpnessResidual', 'sharpnessConverged', 'sharpnessIterations']);
     expect(withDiagnostics(['sharpnessIterations'])).toEqual(['sharpnessIterations', 'sharpnessResidual', 'sharpnessConverged']);
     expect(withDiagnostics(['hessianTrace', 'notAMetric', 'hessianTrace'])).toEqual(['hessianTrace']);
+    // The batch sharpness brings its standard error, not the Lanczos diagnostics (which would cost a Lanczos run).
+    expect(withDiagnostics(['batchSharpness'])).toEqual(['batchSharpness', 'batchSharpnessStandardError']);
   });
 });
 
 describe('metric registry: what a metric needs to have a value', () => {
-  it('declares the test metrics as needing a test set and energyResidual as needing plain full-batch GD, and nothing else a requirement', () => {
+  it('declares the test metrics as needing a test set, energyResidual plain full-batch GD, the batch sharpness a fixed train set, and nothing else a requirement', () => {
     const required = METRIC_NAMES.filter((name) => metricDeclaration(name).requires !== undefined).map((name) => [name, metricDeclaration(name).requires]);
-    expect(required).toEqual([['testLoss', 'testSet'], ['testAccuracy', 'testSet'], ['energyResidual', 'fullBatchGd']]);
+    expect(required).toEqual([
+      ['testLoss', 'testSet'], ['testAccuracy', 'testSet'], ['energyResidual', 'fullBatchGd'], ['batchSharpness', 'fixedTrainSet'], ['batchSharpnessStandardError', 'fixedTrainSet'],
+    ]);
   });
 
   it('turns unmet requirements into one problem per requirement, naming the metrics asked for that need it', () => {

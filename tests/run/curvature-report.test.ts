@@ -22,6 +22,10 @@ describe('curvature report', () => {
     expect(Object.keys(meanField.metrics)).toEqual(['sharpness', 'sharpnessResidual', 'sharpnessConverged', 'sharpnessIterations']);
     expect(meanField.metrics.sharpness).toMatch(/learningRate \* 64 \* sharpness < 2/);
     expect(meanField.metrics.sharpnessConverged).toMatch(/cap of 40 iterations/);
+    // The batch sharpness is in particle time too, and its standard error comes with it.
+    const batch = curvatureUnits(parseConfig({ model: { width: 64 }, optimizer: { batchSize: 8 }, metrics: { names: ['batchSharpness'] } }))!;
+    expect(Object.keys(batch.metrics)).toEqual(['batchSharpness', 'batchSharpnessStandardError']);
+    expect(batch.metrics.batchSharpness).toMatch(/64 \* E_B\[g_B\^T H_B g_B \/ \|g_B\|\^2\]/);
     expect(curvatureUnits(parseConfig({ metrics: { names: ['loss'] } }))).toBeUndefined();
     expect(curvatureUnits(parseConfig(findPreset('sgd-escape')!.config))).toBeUndefined();
   });

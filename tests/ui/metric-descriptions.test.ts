@@ -23,6 +23,7 @@ describe('metric descriptions', () => {
   it('draws 2/lr beside the sharpness in particle time and sqrt(B)/lr beside the non-uniformity (docs/science.md section 4)', () => {
     const config = parseConfig({ optimizer: { learningRate: 0.5, batchSize: 16 } });
     expect(METRIC_DESCRIPTIONS.sharpnessParticleTime.reference!(config)).toEqual([{ label: '2/lr', value: 4 }]);
+    expect(METRIC_DESCRIPTIONS.batchSharpness.reference!(config)).toEqual([{ label: '2/lr', value: 4 }]);
     expect(METRIC_DESCRIPTIONS.hessianTraceParticleTime.reference!(config)).toEqual([{ label: '2/lr', value: 4 }]);
     expect(METRIC_DESCRIPTIONS.nonUniformity.reference!(config)).toEqual([{ label: 'sqrt(B)/lr', value: 8 }]);
     // Full batch: no SGD bound on s.

@@ -102,7 +102,7 @@ export class BatchedGpuSimulation implements Simulation<readonly Weights[]> {
       const weights = await this.trainer.readAllWeights();
       const rows: MetricValues[] = [];
       // One member at a time: each member's metrics are the GPU work a single run's would be.
-      for (const [k, member] of this.members.entries()) rows.push(await member.evaluate(names, weights[k]!, rates[k]!));
+      for (const [k, member] of this.members.entries()) rows.push(await member.evaluate(names, weights[k]!, rates[k]!, this.trainer.stepsTaken));
       return rows;
     });
   }

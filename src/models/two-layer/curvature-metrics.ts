@@ -18,11 +18,29 @@
  *                          Tr H = (1/n) sum_i l''(f_i, y_i) K_ii (src/float64/hessian-trace.ts), so no
  *                          estimator is needed; Hutchinson's (with its standard error) stays a library function
  *   hessianTraceParticleTime  factor * Tr(H), the trace in the update rule's units
+ *   batchSharpness         factor * E_B[g_B^T H_B g_B / |g_B|^2] over mini-batches drawn as the run's SGD draws
+ *                          them (src/float64/batch-sharpness.ts): compare with 2 / lr directly
+ *   batchSharpnessStandardError  factor * the standard error of that mean over the batches
  */
 import { LANCZOS_DEFAULTS } from '../../core/lanczos';
+import { DEFAULT_BATCH_SHARPNESS_BATCHES } from '../../core/batch-sharpness';
+import type { BatchDraw } from '../../float64/batch-sharpness';
+import type { Problem } from './problem';
 
 /** Lanczos settings shared by both backends, so they estimate the same thing (src/core/lanczos.ts). */
 export const CURVATURE_SETTINGS = LANCZOS_DEFAULTS;
+
+/** How the batch sharpness draws its batches in this run: the run's batch size and sampling, the configured count. */
+export function batchDrawOf(problem: Problem): BatchDraw {
+  const { seed, sampleCount, batchSize, withReplacement } = problem.trainer;
+  return {
+    seed,
+    sampleCount,
+    batchSize: batchSize ?? sampleCount,
+    replace: withReplacement ?? false,
+    batchCount: problem.batchSharpnessBatches ?? DEFAULT_BATCH_SHARPNESS_BATCHES,
+  };
+}
 
 /** What both backends' sharpness estimates report (SharpnessEstimate of src/float64/hessian.ts). */
 export interface SharpnessResult {

@@ -5,7 +5,8 @@ import type { TrainingSet } from '../../core/network';
 import type { Problem } from './problem';
 import { particleMetricsFloat64 } from '../../metrics/particles';
 import { w2ToTarget } from './transport-metrics';
-import { CURVATURE_SETTINGS } from './curvature-metrics';
+import { CURVATURE_SETTINGS, batchDrawOf } from './curvature-metrics';
+import { estimateBatchSharpness } from '../../float64/batch-sharpness';
 import { evaluateTwoLayerMetrics } from './evaluate-metrics';
 import type { TwoLayerMetricSource } from './metric-source';
 import { estimateSharpness } from '../../float64/hessian';
@@ -73,6 +74,7 @@ export class Float64Simulation implements Simulation {
         : undefined),
       w2ToTarget: async () => (problem.w2 ? w2ToTarget(problem.w2, params.W, width, inputDim, seed) : NaN),
       sharpness: async () => estimateSharpness(params, X, y, n, options, { seed, maxIterations, tolerance }),
+      batchSharpness: async () => estimateBatchSharpness(params, X, y, options, batchDrawOf(problem), this.trainer.stepsTaken),
       hessianTrace: async () => exactHessianTrace(params, X, y, n, options),
       gram: async () => ntkGram(params, X, n, options),
       initialGram: () => (this.initialGram ??= ntkGram(this.initialParams(), X, n, options)),

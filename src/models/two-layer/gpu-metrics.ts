@@ -8,7 +8,8 @@ import type { GpuContext } from '../../gpu/device';
 import { GpuEvaluator } from './gpu-evaluator';
 import { w2ToTarget } from './transport-metrics';
 import { particleMetrics } from '../../metrics/particles';
-import { CURVATURE_SETTINGS } from './curvature-metrics';
+import { CURVATURE_SETTINGS, batchDrawOf } from './curvature-metrics';
+import { GpuBatchSharpness } from './gpu-batch-sharpness';
 import { evaluateTwoLayerMetrics, needsGradient, needsInitial } from './evaluate-metrics';
 import { once, type TwoLayerMetricSource } from './metric-source';
 import { GpuHessian } from '../../metrics/sharpness';
@@ -29,6 +30,8 @@ export interface NetworkBuffers {
 export interface NetworkState {
   /** The rate the next step applies, in the update rule's units. */
   readonly learningRate: number;
+  /** Steps taken so far: the evaluation's place in the batch sharpness's stream of batches. */
+  readonly stepsTaken: number;
   /** The current parameters as host arrays (after every queued step). */
   readWeights(): Promise<TwoLayerWeights>;
   /** Resolves once every queued step has reached the weight buffers, which the curvature operators read directly. */
@@ -40,6 +43,7 @@ const BACKEND: Backend = 'gpu';
 export class TwoLayerGpuMetrics {
   private hessian: GpuHessian | undefined;
   private hessianTrace: GpuHessianTrace | undefined;
+  private batchSharpness: GpuBatchSharpness | undefined;
 
   private constructor(
     private readonly gpu: GpuContext,
@@ -79,6 +83,11 @@ export class TwoLayerGpuMetrics {
     const basisIterations = this.problem.lanczos?.maxIterations ?? CURVATURE_SETTINGS.maxIterations;
     this.hessian ??= await GpuHessian.create(this.gpu, { ...networkOf(this.problem), basisIterations }, { ...this.buffers.data, ...this.buffers.weights });
     return this.hessian;
+  }
+
+  private async getBatchSharpness(): Promise<GpuBatchSharpness> {
+    this.batchSharpness ??= await GpuBatchSharpness.create(this.gpu, this.problem.trainer, batchDrawOf(this.problem), this.buffers);
+    return this.batchSharpness;
   }
 
   private async getHessianTrace(): Promise<GpuHessianTrace> {
@@ -125,6 +134,10 @@ export class TwoLayerGpuMetrics {
         await settled();
         return (await this.getHessian()).sharpness({ seed, maxIterations, tolerance });
       },
+      batchSharpness: async () => {
+        await settled();
+        return (await this.getBatchSharpness()).estimate(state.stepsTaken);
+      },
       hessianTrace: async () => {
         await settled();
         return (await this.getHessianTrace()).compute();
@@ -144,6 +157,7 @@ export class TwoLayerGpuMetrics {
   destroy(): void {
     this.hessian?.destroy();
     this.hessianTrace?.destroy();
+    this.batchSharpness?.destroy();
     this.ntk?.destroy();
     this.trainEvaluator.destroy();
     this.testEvaluator?.destroy();

@@ -65,7 +65,7 @@ export class GpuSimulation implements Simulation {
 
   async evaluate(names: readonly string[]): Promise<readonly MetricValues[]> {
     const { trainer } = this;
-    const state = { learningRate: trainer.learningRate, readWeights: () => trainer.readWeights(), settle: () => trainer.settle() };
+    const state = { learningRate: trainer.learningRate, stepsTaken: trainer.stepsTaken, readWeights: () => trainer.readWeights(), settle: () => trainer.settle() };
     return [await this.guard(() => this.metrics.evaluate(names, state))];
   }
 

@@ -51,11 +51,12 @@ function missingTestSet(config: ExperimentConfig, hasTestSet: boolean): string |
   return `data.testCount is ${data.testCount}`;
 }
 
-/** The metrics asked for have what they need (their registry requirements): a test set, plain full-batch GD. */
+/** The metrics asked for have what they need (their registry requirements): a test set, plain full-batch GD, a fixed train set. */
 export function checkMetricRequirements(config: ExperimentConfig, hasTestSet: boolean): void {
   const problems = unmetRequirementProblems(config.metrics.names, {
     testSet: missingTestSet(config, hasTestSet),
     fullBatchGd: energyIdentityProblem(config),
+    fixedTrainSet: config.online ? 'online is true: every step trains on fresh samples, not on batches of the train set' : undefined,
   });
   if (problems.length > 0) throw new ConfigError(problems);
 }

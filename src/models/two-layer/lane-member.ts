@@ -33,15 +33,15 @@ export class LaneMember {
     }
   }
 
-  /** The row of `names` at `current` (the member's weights now, read out of the lane), at rate `learningRate`. */
-  evaluate(names: readonly string[], current: TwoLayerWeights, learningRate: number): Promise<MetricValues> {
+  /** The row of `names` at `current` (the member's weights now, read out of the lane, after `stepsTaken` steps), at rate `learningRate`. */
+  evaluate(names: readonly string[], current: TwoLayerWeights, learningRate: number, stepsTaken: number): Promise<MetricValues> {
     const queue = this.gpu.device.queue;
     const write = (target: GPUBuffer, values: Float32Array) => queue.writeBuffer(target, 0, values.buffer as ArrayBuffer, values.byteOffset, values.byteLength);
     write(this.weights.a, current.a);
     write(this.weights.W, current.W);
     if (this.weights.b && current.b) write(this.weights.b, current.b);
     // The uploads are queued ahead of every kernel the metrics submit, so nothing is left to settle.
-    return this.metrics.evaluate(names, { learningRate, readWeights: async () => current, settle: async () => {} });
+    return this.metrics.evaluate(names, { learningRate, stepsTaken, readWeights: async () => current, settle: async () => {} });
   }
 
   /** The member's own a, W, b buffers (single-run layout): a view draws from them once the lane mirrors into them. */

@@ -68,6 +68,8 @@ export const TWO_LAYER_EVALUATORS: { readonly [Name in TwoLayerMetricName]: TwoL
   sharpnessResidual: { stage: 'curvature', value: async (inputs) => (await inputs.sharpness()).residual },
   sharpnessConverged: { stage: 'curvature', value: async (inputs) => ((await inputs.sharpness()).converged ? 1 : 0) },
   sharpnessIterations: { stage: 'curvature', value: async (inputs) => (await inputs.sharpness()).iterations },
+  batchSharpness: { stage: 'curvature', value: async (inputs) => (await inputs.batchSharpness()).batchSharpness },
+  batchSharpnessStandardError: { stage: 'curvature', value: async (inputs) => (await inputs.batchSharpness()).standardError },
   hessianTrace: { stage: 'curvature', value: (inputs) => inputs.hessianTrace() },
   hessianTraceParticleTime: { stage: 'curvature', value: async (inputs) => inputs.factor * (await inputs.hessianTrace()) },
   ntkLambdaMin: { stage: 'curvature', value: async (inputs) => (await inputs.ntkSpectrum()).lambdaMin },

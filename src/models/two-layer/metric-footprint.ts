@@ -1,7 +1,8 @@
 /**
  * The scratch of the logged two-layer metrics that grows with the data or the width: the NTK Gram's pairs of
  * samples (src/metrics/ntk.ts, src/float64/ntk.ts), the Hessian-vector products and Lanczos vectors of the
- * sharpness (src/metrics/sharpness.ts, src/float64/hessian.ts), and the activations H, H(0) that the neuron
+ * sharpness (src/metrics/sharpness.ts, src/float64/hessian.ts), the batch sharpness's per-batch gradient and
+ * product (gpu-batch-sharpness.ts, src/float64/batch-sharpness.ts), and the activations H, H(0) that the neuron
  * activity metrics compare. Metrics of cost 'state' or 'pass' reuse the training arrays and add nothing large.
  */
 import type { Backend } from '../../core/simulation';
@@ -47,6 +48,12 @@ export function metricBuffers(s: NetworkSizes, settings: MetricSettings): Buffer
     // The GPU holds a few Lanczos vectors and a basis capped at LANCZOS_BASIS_BYTES; the float64 twin keeps every vector.
     if (backend === 'gpu') buffers.push(sized('the Lanczos vectors', 'gpu', [s.width, s.perNeuron], { copies: 5 }));
     else buffers.push(sized('the Lanczos basis', 'host', [iterations, s.width, s.perNeuron], { bytesPerElement }));
+  }
+  if (names.some((name) => costOf(name) === 'batches')) {
+    // One mini-batch at a time: the gradient pass's activations and the HVP's (with the first layer, its [B x m] direction and coefficients too).
+    const space = backend === 'gpu' ? 'gpu' : 'host';
+    buffers.push(sized('the batch sharpness\'s activations and Hessian-vector product scratch on one batch', space, [s.batch, s.width], { bytesPerElement, copies: settings.firstLayerTrains ? 4 : 2 }));
+    if (s.gathersBatch) buffers.push(sized('the batch sharpness\'s gathered inputs', space, [s.batch, s.inputs], { bytesPerElement }));
   }
   if (names.some((name) => initialOf(name) === 'activations')) {
     // H and H(0) on the host, and uploaded again for the activity kernels.

@@ -11,6 +11,7 @@ import type { ParticleMetrics } from '../../metrics/particles';
 import { ntkSpectrum, type NtkSpectrum } from '../../metrics/ntk';
 import type { GradientVectors } from './gradient-metrics';
 import type { SharpnessResult } from './curvature-metrics';
+import type { BatchSharpnessEstimate } from '../../float64/batch-sharpness';
 
 /** Loss and +-1 accuracy on one data set. */
 export interface Fit {
@@ -36,6 +37,8 @@ export interface TwoLayerMetricSource {
   w2ToTarget(): Promise<number>;
   /** lambda_max of the Hessian, parameter units, by Lanczos with the configured settings. */
   sharpness(): Promise<SharpnessResult>;
+  /** The batch sharpness over this evaluation's mini-batches (batchDrawOf, at the current step), in the update rule's units. */
+  batchSharpness(): Promise<BatchSharpnessEstimate>;
   /** Tr(Hessian), parameter units, exact (closed form). */
   hessianTrace(): Promise<number>;
   /** The NTK Gram K [n x n] on the train set. */
@@ -78,6 +81,7 @@ export class MetricInputs {
   readonly particles = once(() => this.source.particles(this.withActivations));
   readonly w2ToTarget = once(() => this.source.w2ToTarget());
   readonly sharpness = once(() => this.source.sharpness());
+  readonly batchSharpness = once(() => this.source.batchSharpness());
   readonly hessianTrace = once(() => this.source.hessianTrace());
   readonly gram = once(() => this.source.gram());
   readonly initialGram = once(() => this.source.initialGram());

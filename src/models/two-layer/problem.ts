@@ -18,6 +18,8 @@ export interface Problem {
   readonly w2?: W2Target;
   /** Lanczos settings of the sharpness metrics, when the config gives any (else LANCZOS_DEFAULTS). */
   readonly lanczos?: LanczosOptions;
+  /** Mini-batches per batchSharpness value, when the config gives it (else DEFAULT_BATCH_SHARPNESS_BATCHES). */
+  readonly batchSharpnessBatches?: number;
   readonly trainer: TwoLayerTrainerConfig;
   readonly init: TwoLayerWeights;
   readonly train: TrainingSet;
@@ -80,6 +82,7 @@ export async function buildProblem(config: ExperimentConfig, readText?: ReadText
   const extras = {
     ...(config.metrics.w2 ? { w2: config.metrics.w2 } : {}),
     ...(config.metrics.lanczos ? { lanczos: config.metrics.lanczos } : {}),
+    ...(config.metrics.batchSharpnessBatches !== undefined ? { batchSharpnessBatches: config.metrics.batchSharpnessBatches } : {}),
     ...(target ? { target } : {}),
   };
   return test ? { trainer, init, train, test, ...extras } : { trainer, init, train, ...extras };
