@@ -23,7 +23,7 @@ import { essentialsPanel } from './app-sections/essentials-panel';
 import { problemBanner } from './app-sections/problem-banner';
 import { runSummary } from './app-sections/run-summary';
 import { transport } from './app-sections/transport';
-import { filesPanel } from './app-sections/files-panel';
+import { filesPanel, readsData } from './app-sections/files-panel';
 import { metricCharts } from './app-sections/metric-charts';
 import { runBanners } from './app-sections/run-banners';
 import { runFacts } from './app-sections/run-facts';
@@ -139,8 +139,8 @@ export class GradflowApp extends LitElement {
             // The page re-renders every frame; the raw config is replaced, never changed, on each edit.
             fields: memoized(raw, 'essentials', link.hidden.join(','), () => essentialFields(raw, link.hidden, validateConfig(raw))), memberCount: session?.isSet ? session.members.length : undefined })}
           <section class="panel">
-            <h2>Data and files</h2>
-            ${filesPanel(this.files, session)}
+            <h2>${readsData(raw) ? 'Data and files' : 'Files'}</h2>
+            ${filesPanel(this.files, session, readsData(raw))}
           </section>
           <details class="panel fold" data-section="run-panel">
             <summary>Run panel <span class="muted">Stop, speed, stop rule</span></summary>

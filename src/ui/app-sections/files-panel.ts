@@ -62,10 +62,32 @@ function namesOf(uploads: readonly MissingUpload[]): string {
   return named.length > 1 ? `${named.slice(0, -1).join(', ')} and ${named.at(-1)} are` : `${named[0]} is`;
 }
 
-export function filesPanel(files: FilesController, session: TrainingSession | undefined) {
+/** Whether a raw config's run reads data at all: a landscape's particles are independent runs on f, with no samples. */
+export function readsData(raw: { readonly model?: unknown }): boolean {
+  return (raw.model as { kind?: unknown } | undefined)?.kind !== 'landscape';
+}
+
+/** The panel; `withData` false (a landscape) leaves out the CSV upload, which such a run would never read. */
+export function filesPanel(files: FilesController, session: TrainingSession | undefined, withData = true) {
   const ready = (session?.stepLosses.length ?? 0) > 0;
   const missing = missingUploads(session, files.browserFiles);
   const csv = files.currentCsv();
+  return html`
+      ${withData ? uploads(files, csv) : html`<p class="muted" data-testid="no-data-note">A landscape run reads no data: each particle is an independent run on f.</p>`}
+      ${missing.length > 0
+        ? html`<p class="error-text" data-testid="upload-missing">Uploaded files do not travel in links: ${namesOf(missing)} not in this tab. ${missing.map(reuploadFor)}</p>`
+        : nothing}
+      <div class="row" style="margin-top: 0.5rem">
+        <button ?disabled=${!ready} data-testid="download-metrics" @click=${() => files.downloadMetrics(session!)}>metrics.csv</button>
+        <button ?disabled=${!ready} data-testid="download-step-losses" title="The loss before every step (result.json's stepLosses)" @click=${() => files.downloadStepLosses(session!)}>step-losses.csv</button>
+        <button ?disabled=${!ready} data-testid="download-result" @click=${() => void files.downloadResult(session!)}>result.json</button>
+        <button ?disabled=${!ready} data-testid="download-params" @click=${() => files.downloadParameters(session!)}>parameters.json</button>
+      </div>
+    `;
+}
+
+/** The CSV inputs (train, then test) and the last upload's error. */
+function uploads(files: FilesController, csv: ReturnType<FilesController['currentCsv']>) {
   return html`
       <div class="row">
         <label for="csv-upload">Train on a CSV (header x0,...,x{d-1},y):</label>
@@ -82,14 +104,5 @@ export function filesPanel(files: FilesController, session: TrainingSession | un
           : nothing}
       </div>
       ${files.uploadError ? html`<p class="error-text" role="alert" data-testid="csv-error">${files.uploadError}</p>` : nothing}
-      ${missing.length > 0
-        ? html`<p class="error-text" data-testid="upload-missing">Uploaded files do not travel in links: ${namesOf(missing)} not in this tab. ${missing.map(reuploadFor)}</p>`
-        : nothing}
-      <div class="row" style="margin-top: 0.5rem">
-        <button ?disabled=${!ready} data-testid="download-metrics" @click=${() => files.downloadMetrics(session!)}>metrics.csv</button>
-        <button ?disabled=${!ready} data-testid="download-step-losses" title="The loss before every step (result.json's stepLosses)" @click=${() => files.downloadStepLosses(session!)}>step-losses.csv</button>
-        <button ?disabled=${!ready} data-testid="download-result" @click=${() => void files.downloadResult(session!)}>result.json</button>
-        <button ?disabled=${!ready} data-testid="download-params" @click=${() => files.downloadParameters(session!)}>parameters.json</button>
-      </div>
     `;
 }

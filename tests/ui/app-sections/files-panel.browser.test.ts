@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { UploadNotInTabError } from '../../../src/app/browser-files';
 import type { TrainingSession } from '../../../src/app/training-session';
 import { parseConfig } from '../../../src/config/schema';
-import { filesPanel, missingUploads } from '../../../src/ui/app-sections/files-panel';
+import { filesPanel, missingUploads, readsData } from '../../../src/ui/app-sections/files-panel';
 import { runSummary } from '../../../src/ui/app-sections/run-summary';
 import { FilesController } from '../../../src/ui/controllers/files-controller';
 import { fakeHost } from '../controllers/fake-host';
@@ -15,7 +15,7 @@ const LINK_DATA = { kind: 'csv', path: 'upload:train.csv', testPath: 'upload:tes
 function panel(raw: Record<string, unknown>, session?: TrainingSession) {
   const files = new FilesController(fakeHost(), { rawConfig: () => raw, train: () => {}, report: () => {} });
   const root = document.createElement('div');
-  render(filesPanel(files, session), root);
+  render(filesPanel(files, session, readsData(raw)), root);
   const byTestId = (id: string) => root.querySelector<HTMLElement>(`[data-testid="${id}"]`);
   return { files, root, byTestId };
 }
@@ -67,5 +67,18 @@ describe("the header's summary of a CSV with a test file", () => {
     const live = { problem: { train: { X: new Float32Array(6), y: new Float32Array(3) }, test: { X: new Float32Array(4), y: new Float32Array(2) } } };
     const session = { config, live } as unknown as TrainingSession;
     expect(runSummary(undefined, config, session)).toBe('A mean-field two-layer network of 8 neurons trained on train.csv (3 rows, 2 inputs), tested on test.csv (2 rows).');
+  });
+});
+
+describe('the files panel of a landscape', () => {
+  it('offers no CSV upload (the run reads no data) but keeps the downloads', () => {
+    const landscape = panel({ model: { kind: 'landscape' } });
+    expect(landscape.byTestId('csv-upload')).toBeNull();
+    expect(landscape.byTestId('csv-test-upload')).toBeNull();
+    expect(landscape.byTestId('no-data-note')!.textContent).toContain('reads no data');
+    expect(landscape.byTestId('download-metrics')).not.toBeNull();
+    const network = panel({ model: { kind: 'two-layer' } });
+    expect(network.byTestId('csv-upload')).not.toBeNull();
+    expect(network.byTestId('no-data-note')).toBeNull();
   });
 });
