@@ -238,7 +238,9 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown, inherited: unkno
   const value = valueAt(input, issue.path);
   // zod says only "Invalid input" when a value matches no form of a union, or is missing: list the forms.
   const forms = issue.code === 'invalid_union' || value === undefined ? unionFormsAt(configSchema, inherited, issue.path) : undefined;
-  const message = forms ? `expected ${forms.startsWith('{') ? 'one of ' : ''}${forms}` : issue.message;
+  // A value of the wrong type: zod's "Invalid input: expected number, received string" says twice what "got" shows.
+  const typeMessage = issue.code === 'invalid_type' ? `expected ${issue.expected}` : undefined;
+  const message = forms ? `expected ${forms.startsWith('{') ? 'one of ' : ''}${forms}` : typeMessage ?? issue.message;
   const path = issue.path.map(String).join('.') || '(top level)';
   const got = value === undefined ? 'missing' : `got ${shownValue(value)}`;
   return [`${path}: ${got}; ${message}`];

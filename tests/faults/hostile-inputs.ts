@@ -129,7 +129,7 @@ export const HOSTILE_INPUTS: readonly HostileCase[] = [
   { name: '--set with an empty path', files: config(), argv: [...RUN, '--set', '=5'], code: 2, message: ['--set =5', 'expected path=value'] },
   { name: '--set with an empty path segment', files: config(), argv: [...RUN, '--set', 'model..width=5'], code: 2, message: ['--set model..width=5', 'empty field name'] },
   { name: '--set unknown path (typo)', files: config(), argv: [...RUN, '--set', 'model.widht=8'], code: 2, message: ['model.widht', 'unknown field', 'did you mean "width"'] },
-  { name: '--set bad value', files: config(), argv: [...RUN, '--set', 'model.width=wide'], code: 2, message: ['model.width: got "wide"', 'expected number'] },
+  { name: '--set bad value', files: config(), argv: [...RUN, '--set', 'model.width=wide'], code: 2, message: ['model.width: got "wide"; expected number'] },
   { name: '--set empty value', files: config(), argv: [...RUN, '--set', 'model.width='], code: 2, message: ['model.width: got ""'] },
   { name: '--set through __proto__', files: config(), argv: [...RUN, '--set', '__proto__.polluted=1'], code: 2, message: ["'__proto__' is not a config field"] },
   { name: '--set through constructor.prototype', files: config(), argv: [...RUN, '--set', 'constructor.prototype.polluted=1'], code: 2, message: ["'constructor' is not a config field"] },
