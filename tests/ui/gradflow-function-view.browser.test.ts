@@ -5,32 +5,11 @@ import type { FunctionSource } from '../../src/ui/particle-source';
 import { forward } from '../../src/float64/two-layer';
 import { createStorageBuffer } from '../../src/gpu/buffers';
 import { getTestGpu } from '../helpers/gpu';
+import { functionSource as makeSource, type TestNet as Net } from './view-source-helpers';
 import { decodePng, hue, mount, pixelAt, type Pixels } from './view-test-helpers';
 import { overlayLabels, overlayTicks, pixelBox, switchToDarkTheme } from './view-overlay-helpers';
 
 const SIZE = 64;
-
-interface Net {
-  readonly a: number[];
-  readonly W: number[];
-  readonly b?: number[];
-  readonly d: number;
-  readonly scale: number;
-}
-
-async function makeSource(net: Net, data?: { X: number[]; y: number[] }): Promise<FunctionSource> {
-  const gpu = await getTestGpu();
-  return {
-    device: gpu.device,
-    a: createStorageBuffer(gpu, 'test/a', new Float32Array(net.a)),
-    W: createStorageBuffer(gpu, 'test/W', new Float32Array(net.W)),
-    ...(net.b ? { b: createStorageBuffer(gpu, 'test/b', new Float32Array(net.b)) } : {}),
-    width: net.a.length,
-    inputDim: net.d,
-    scale: net.scale,
-    ...(data ? { data: { X: new Float32Array(data.X), y: new Float32Array(data.y) } } : {}),
-  };
-}
 
 async function view(source: FunctionSource, attributes: Record<string, string> = {}): Promise<GradflowFunctionView> {
   const element = document.createElement('gradflow-function-view');

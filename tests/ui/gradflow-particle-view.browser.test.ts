@@ -6,22 +6,12 @@ import type { ParticleSource } from '../../src/ui/particle-source';
 import { ndcToPixel, planeToNdc, type ViewTransformState } from '../../src/ui/particle-projection';
 import { createStorageBuffer } from '../../src/gpu/buffers';
 import { getTestGpu } from '../helpers/gpu';
+import { particleSource as makeSource } from './view-source-helpers';
 import { decodePng, hue, mount, pixelAt } from './view-test-helpers';
 import { overlayLabels, overlayTicks, pixelBox, switchToDarkTheme } from './view-overlay-helpers';
 
 const SIZE = 96;
 
-async function makeSource(a: number[], W: number[], inputDim: number, extra: Partial<ParticleSource> = {}): Promise<ParticleSource> {
-  const gpu = await getTestGpu();
-  return {
-    device: gpu.device,
-    a: createStorageBuffer(gpu, 'test/a', new Float32Array(a)),
-    W: createStorageBuffer(gpu, 'test/W', new Float32Array(W)),
-    width: a.length,
-    inputDim,
-    ...extra,
-  };
-}
 
 /** offscreen: placed outside the viewport, so the animation loop skips it and only explicit frames draw. */
 async function view(source: ParticleSource, attributes: Record<string, string> = {}, offscreen = false): Promise<GradflowParticleView> {

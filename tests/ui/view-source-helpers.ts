@@ -16,9 +16,18 @@ export async function particleSource(a: number[], W: number[], inputDim: number,
   };
 }
 
+/** A small network: a [m], W [m x d] row-major, optional b [m], input dimension d and output scale. */
+export interface TestNet {
+  readonly a: number[];
+  readonly W: number[];
+  readonly b?: number[];
+  readonly d: number;
+  readonly scale: number;
+}
+
 /** f(x) = scale * sum_j a_j relu(w_j . x + b_j), with optional training points. */
 export async function functionSource(
-  net: { a: number[]; W: number[]; b?: number[]; d: number; scale: number },
+  net: TestNet,
   data?: { X: number[]; y: number[] },
 ): Promise<FunctionSource> {
   const gpu = await getTestGpu();
