@@ -18,6 +18,7 @@ import { PARTICLE_VIEW_PARAMS, viewTransformWgsl } from './particle-view-common.
 import { fullscreenTriangleWgsl } from './trail-fade.wgsl';
 import { NEGATIVE_COLOR, POSITIVE_COLOR, rgb } from './particle-draw.wgsl';
 import { fieldValueWgsl, landscapeFieldMode, landscapeViewParamsWgsl, ndcToPlaneWgsl, withPoint, type LandscapeViewVariant } from './landscape-view-common.wgsl';
+import { finiteRangeReduceWgsl, finiteRangeSharedWgsl } from './finite-range.wgsl';
 
 /** The particle view's uniform, bound as `view` at @binding(`binding`) (the landscape view packs the same struct). */
 function viewUniformWgsl(binding: number): string {
@@ -74,8 +75,7 @@ export function fieldRangeSource(variant: LandscapeViewVariant): string {
 @group(0) @binding(2) var<storage, read_write> value_range: array<f32>;
 ${curve ? '@group(0) @binding(3) var<storage, read_write> bounds: array<f32>;' : ''}
 ${linearWorkgroupIndex}
-var<workgroup> lo_shared: array<f32, ${REDUCTION_WORKGROUP_SIZE}>;
-var<workgroup> hi_shared: array<f32, ${REDUCTION_WORKGROUP_SIZE}>;
+${finiteRangeSharedWgsl}
 
 @compute @workgroup_size(${REDUCTION_WORKGROUP_SIZE})
 fn field_range(@builtin(workgroup_id) workgroup_id: vec3u,
@@ -83,23 +83,7 @@ fn field_range(@builtin(workgroup_id) workgroup_id: vec3u,
                @builtin(local_invocation_index) local: u32) {
   if (linear_workgroup_index(workgroup_id, workgroup_count) >= 1u) { return; }
   let count = ${gridCountWgsl(variant)};
-  var lo = 3.0e38;
-  var hi = -3.0e38;
-  for (var g = local; g < count; g += ${REDUCTION_WORKGROUP_SIZE}u) {
-    let v = grid[g];
-    // NaN fails the comparison: only finite samples count.
-    if (abs(v) < 3.0e38) { lo = min(lo, v); hi = max(hi, v); }
-  }
-  lo_shared[local] = lo;
-  hi_shared[local] = hi;
-  workgroupBarrier();
-  for (var stride = ${REDUCTION_WORKGROUP_SIZE / 2}u; stride > 0u; stride = stride / 2u) {
-    if (local < stride) {
-      lo_shared[local] = min(lo_shared[local], lo_shared[local + stride]);
-      hi_shared[local] = max(hi_shared[local], hi_shared[local + stride]);
-    }
-    workgroupBarrier();
-  }
+  ${finiteRangeReduceWgsl('grid', 'count')}
   if (local == 0u) {
     value_range[0] = lo_shared[0];
     value_range[1] = hi_shared[0];
