@@ -4,6 +4,7 @@
  */
 import { GpuValidationError, WebGpuUnavailableError } from '../core/errors';
 import { mayHaveVulkanDrivers } from './vulkan-drivers';
+import { dawnInstanceFlags } from './dawn-toggles';
 
 export interface GpuContext {
   readonly device: GPUDevice;
@@ -77,8 +78,8 @@ interface DawnModule {
  */
 const dawnInstances: GPU[] = [];
 
-function createDawnInstance(dawn: DawnModule): GPU {
-  const instance = dawn.create([]);
+function createDawnInstance(dawn: DawnModule, adapter: 'hardware' | 'swiftshader'): GPU {
+  const instance = dawn.create(dawnInstanceFlags(adapter));
   dawnInstances.push(instance);
   return instance;
 }
@@ -96,12 +97,12 @@ async function requestNodeAdapter(options: GpuRequestOptions): Promise<GPUAdapte
     if (!(key in globalThis)) (globalThis as Record<string, unknown>)[key] = value;
   }
   const askHardware = !options.forceFallbackAdapter && (await mayHaveVulkanDrivers());
-  const hardware = askHardware ? await createDawnInstance(dawn).requestAdapter(adapterOptions(options)) : null;
+  const hardware = askHardware ? await createDawnInstance(dawn, 'hardware').requestAdapter(adapterOptions(options)) : null;
   if (hardware) return hardware;
   // No usable hardware adapter: point the Vulkan loader at SwiftShader. A new Dawn instance rereads the variable.
   const { existsSync } = await import(/* @vite-ignore */ 'node:fs');
   if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD)) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
-  return createDawnInstance(dawn).requestAdapter({ ...adapterOptions(options), forceFallbackAdapter: true });
+  return createDawnInstance(dawn, 'swiftshader').requestAdapter({ ...adapterOptions(options), forceFallbackAdapter: true });
 }
 
 /** Runs `work` inside validation and out-of-memory error scopes and throws what they caught. */
