@@ -39,12 +39,18 @@ function comparisonOf(page: Page) {
   });
 }
 
+/** A summary chart draws on the animation frame after its last panel arrives: wait for that frame's plots. */
+async function summariesDrawn(page: Page): Promise<void> {
+  await expect.poll(async () => (await comparisonOf(page)).summaries.every((summary) => summary.drawn.length > 0), { timeout: 10_000 }).toBe(true);
+}
+
 describe('comparison mode: a preset with a sweep block trains every member live', () => {
   it('lazy-vs-rich: 8 series per chart, the log-log summary with fitted slopes and the -1/2 line, small multiples that focus the big view', async () => {
     // The preset's whole sweep (2 scalings x 4 widths), 20 steps instead of 200.
     const { page, errors } = await app.open('?preset=lazy-vs-rich&set=steps=20&set=metrics.every=20');
     expect(await waitForEnd(page)).toBe('completed');
     expect(await testId(page, 'members').textContent()).toBe('8');
+    await summariesDrawn(page);
     const shown = await comparisonOf(page);
     expect(shown.members).toHaveLength(8);
     expect(shown.members).toContain('scaling=ntk, width=4096');
@@ -96,6 +102,7 @@ describe('comparison mode: a preset with a sweep block trains every member live'
     // The preset's six rates on fewer steps and training samples (testFraction 0.8: 72 digits), Lanczos at steps 0 and 20.
     const { page, errors } = await app.open('?preset=sharpness-vs-lr&set=steps=20&set=metrics.every=20&set=data.testFraction=0.8');
     expect(await waitForEnd(page)).toBe('completed');
+    await summariesDrawn(page);
     const shown = await comparisonOf(page);
     expect(shown.members).toEqual(['learningRate=1', 'learningRate=1.5', 'learningRate=2', 'learningRate=2.5', 'learningRate=3', 'learningRate=0.1']);
     expect(shown.legend).toMatch(/colour: model|colour: optimizer\.learningRate \(log scale\)/);
