@@ -205,18 +205,76 @@ fn fill_normal(${entryArgumentsWgsl}) {
 `;
 }
 
+/** Where drawBatchWgsl finds its inputs and puts the batch: WGSL expressions of the including kernel. */
+export interface BatchDraw {
+  readonly replace: boolean;
+  /** Threads of the workgroup that draws; each thread's `local` index is in scope. */
+  readonly threads: number;
+  readonly seed: string;
+  readonly stream: string;
+  readonly step: string;
+  readonly sampleCount: string;
+  readonly batchSize: string;
+  /** The u32 array receiving the batch from element `batchStart`. */
+  readonly indices: string;
+  readonly batchStart: string;
+  /** Without replacement: the u32 array of n scratch elements from `scratchStart`. */
+  readonly scratch?: string;
+  readonly scratchStart?: string;
+}
+
+/**
+ * One step's batch, drawn by one workgroup (every thread runs this text in uniform control flow):
+ *   replace:  indices[k] = floor(u_k n / 2^32), u_k = word 0 of threefry((seed, stream), (k, step)).
+ *   otherwise a partial Fisher-Yates shuffle of a scratch filled with the identity: the swap partners
+ *     j_k = k + uniform_below(n - k, K, k) depend on k and the key only, so every thread draws its share
+ *     of them into indices[] first; after a barrier thread 0 performs the swaps in order (swap k
+ *     exchanges positions k and j_k) and overwrites indices[k] with the value at position k, which no
+ *     later swap touches. The serial part is B memory swaps, the Threefry work and the fill are spread
+ *     over the workgroup.
+ * The batch is complete for thread 0 only: a reader in other threads waits at a storageBarrier first.
+ */
+export function drawBatchWgsl(draw: BatchDraw): string {
+  const { indices, batchStart: start } = draw;
+  if (draw.replace) {
+    return `
+  for (var k = local; k < ${draw.batchSize}; k += ${draw.threads}u) {
+    let bits = rng_threefry2x32(vec2u(${draw.seed}, ${draw.stream}), vec2u(k, ${draw.step})).x;
+    ${indices}[${start} + k] = rng_index_below(bits, ${draw.sampleCount});
+  }`;
+  }
+  const scratch = draw.scratch!;
+  const shuffled = draw.scratchStart!;
+  return `
+  {
+    let key = rng_batch_permutation_key(${draw.seed}, ${draw.stream}, ${draw.step});
+    let n = ${draw.sampleCount};
+    for (var i = local; i < n; i += ${draw.threads}u) { ${scratch}[${shuffled} + i] = i; }
+    for (var k = local; k < ${draw.batchSize}; k += ${draw.threads}u) {
+      ${indices}[${start} + k] = k + rng_uniform_below(n - k, key, k);
+    }
+    storageBarrier();
+    if (local == 0u) {
+      for (var k = 0u; k < ${draw.batchSize}; k++) {
+        let j = ${shuffled} + ${indices}[${start} + k];
+        let value = ${scratch}[j];
+        ${scratch}[j] = ${scratch}[${shuffled} + k];
+        ${indices}[${start} + k] = value;
+      }
+    }
+  }`;
+}
+
 /**
  * sample_batch_indices: one workgroup per step; workgroup g draws the batch of step first_step + g
- * into indices[g B .. (g + 1) B).
- *   replace:  indices[g B + k] = floor(u_k n / 2^32), u_k = word 0 of threefry((seed, stream), (k, step)).
- *   otherwise a partial Fisher-Yates shuffle of scratch[g n .. (g + 1) n), filled with the identity:
- *     the swap partners j_k = k + uniform_below(n - k, K, k) depend on k and the key only, so every
- *     thread draws its share of them into indices[] first; after a barrier thread 0 performs the
- *     swaps in order (swap k exchanges positions k and j_k) and overwrites indices[g B + k] with the
- *     value at position k, which no later swap touches. The serial part is B memory swaps, the
- *     Threefry work and the fill are spread over the workgroup.
+ * into indices[g B .. (g + 1) B) (drawBatchWgsl), shuffling scratch[g n .. (g + 1) n) without replacement.
  */
 export function sampleBatchIndicesSource(variant: BatchSamplerVariant): string {
+  const draw = drawBatchWgsl({
+    replace: variant.replace, threads: BATCH_SAMPLER_WORKGROUP_SIZE, seed: 'params.seed', stream: 'params.stream', step: 'step_index',
+    sampleCount: 'params.sample_count', batchSize: 'params.batch_size', indices: 'indices', batchStart: 'g * params.batch_size',
+    scratch: 'scratch', scratchStart: 'g * params.sample_count',
+  });
   return wgsl`
 ${BATCH_SAMPLING_PARAMS.wgsl}
 @group(0) @binding(0) var<uniform> params: ${BATCH_SAMPLING_PARAMS.name};
@@ -232,30 +290,7 @@ fn sample_batch_indices(${entryArgumentsWgsl}) {
   let g = linear_workgroup_index(workgroup_id, workgroup_count);
   if (g >= params.step_count) { return; }
   let step_index = params.first_step + g;
-  let n = params.sample_count;
-  let batch = g * params.batch_size;
-#if ${variant.replace}
-  for (var k = local; k < params.batch_size; k += ${BATCH_SAMPLER_WORKGROUP_SIZE}u) {
-    let bits = rng_threefry2x32(vec2u(params.seed, params.stream), vec2u(k, step_index)).x;
-    indices[batch + k] = rng_index_below(bits, n);
-  }
-#else
-  let key = rng_batch_permutation_key(params.seed, params.stream, step_index);
-  let shuffled = g * n;
-  for (var i = local; i < n; i += ${BATCH_SAMPLER_WORKGROUP_SIZE}u) { scratch[shuffled + i] = i; }
-  for (var k = local; k < params.batch_size; k += ${BATCH_SAMPLER_WORKGROUP_SIZE}u) {
-    indices[batch + k] = k + rng_uniform_below(n - k, key, k);
-  }
-  storageBarrier();
-  if (local == 0u) {
-    for (var k = 0u; k < params.batch_size; k++) {
-      let j = shuffled + indices[batch + k];
-      let value = scratch[j];
-      scratch[j] = scratch[shuffled + k];
-      indices[batch + k] = value;
-    }
-  }
-#endif
+${draw}
 }
 `;
 }

@@ -7,6 +7,7 @@ import type { OptimizerRule } from './update-rules';
 import type { LearningRateSchedule } from './schedule';
 import type { LossKind, OutputScaleSpec, TrainableParts } from './conventions';
 import type { MatmulSetting } from './matmul-algorithms';
+import type { StepKernelSetting } from './step-kernels';
 
 /**
  * A two-layer network's parameters in any storage: a [m], W [m x d] (row j = neuron j), b [m] exactly when
@@ -84,6 +85,10 @@ export interface TwoLayerTrainerConfig extends NetworkSpec {
   readonly sphere?: boolean;
   /** Most steps one `train` call may record (size of the loss log). Default 1024. */
   readonly maxStepsPerSubmit?: number;
+  /** How steps are dispatched (src/core/step-kernels.ts); default 'unfused'. 'auto' picks per adapter and size. */
+  readonly stepKernel?: StepKernelSetting;
+  /** The multi-step kernel's steps per dispatch (default MULTI_STEP_DISPATCH_STEPS). */
+  readonly stepsPerDispatch?: number;
 }
 
 /** The parameters as float32 arrays (the GPU trainer's host copy). */
