@@ -8,7 +8,7 @@
  *
  *   per step t:  [draw the batch]            drawBatchWgsl: the sampler of sample_batch_indices, same stream
  *                forward, thread per sample  f_i = alpha s_m sum_j a_j relu(w_j . x_i + b_j) [- f0_i],
- *                                            l_i, g_i = l'(f_i, y_i) / B into output_grad
+ *                                            l_i, g_i = l'(f_i, y_i) / B into the workspace
  *                mean loss                   strided partial sums, then the fixed tree: losses[first_slot + t]
  *                backward + update,          dL/da_j = alpha s_m sum_i g_i h_ij, dL/db_j = alpha s_m a_j sum_i g_i 1[z_ij > 0],
  *                thread per neuron           dL/dw_j = alpha s_m a_j sum_i g_i 1[z_ij > 0] x_i; then the GD step of
@@ -18,6 +18,9 @@
  * their sums are done; storage barriers separate the phases. H is never stored: the backward recomputes
  * z_ij, which at d <= MULTI_STEP_MAX_INPUT_DIM costs less than writing and reading it. d is compiled in
  * (a variant) and the loops over it unrolled, so a row of W and a sample x_i live in registers.
+ *
+ * Scratch lives in one u32 `workspace` per network (g as float bits, the batch's indices, the shuffle), so the
+ * kernel binds at most 10 storage buffers, WebGPU's default per-stage limit (Chromium grants no more).
  *
  * Every sum runs in a fixed order (over c, then j for f_i; over the batch in order for the gradients), so
  * a run is bitwise reproducible, and K steps per dispatch give the same numbers for any K. The order differs
@@ -75,9 +78,7 @@ export function trainStepsBindings(variant: TrainStepsVariant): readonly string[
   return [
     'networks', 'inputs', 'labels', 'second_layer', 'first_layer',
     ...(variant.hasBias ? ['bias'] : []),
-    'losses', 'output_grad', 'rates',
-    ...(variant.sampler !== 'full' ? ['indices'] : []),
-    ...(variant.sampler === 'shuffle' ? ['shuffle_scratch'] : []),
+    'losses', 'rates', 'workspace',
     ...(variant.centered ? ['output_offset'] : []),
   ];
 }
@@ -90,10 +91,8 @@ const DECLARATIONS: Record<string, string> = {
   first_layer: 'var<storage, read_write> first_layer: array<f32>;',
   bias: 'var<storage, read_write> bias: array<f32>;',
   losses: 'var<storage, read_write> losses: array<f32>;',
-  output_grad: 'var<storage, read_write> output_grad: array<f32>;',
   rates: 'var<storage, read> rates: array<vec2f>;',
-  indices: 'var<storage, read_write> indices: array<u32>;',
-  shuffle_scratch: 'var<storage, read_write> shuffle_scratch: array<u32>;',
+  workspace: 'var<storage, read_write> workspace: array<u32>;',
   output_offset: 'var<storage, read> output_offset: array<f32>;',
 };
 
@@ -110,8 +109,8 @@ export function trainStepsSource(variant: TrainStepsVariant): string {
   const draw = minibatch
     ? drawBatchWgsl({
         replace: variant.sampler === 'replace', threads: T, seed: 'params.seed', stream: 'params.stream', step: 'params.first_step + t',
-        sampleCount: 'params.sample_count', batchSize: 'params.batch_size', indices: 'indices', batchStart: 'row_start',
-        scratch: 'shuffle_scratch', scratchStart: 'sample_start',
+        sampleCount: 'params.sample_count', batchSize: 'params.batch_size', indices: 'workspace', batchStart: 'indices_start',
+        scratch: 'workspace', scratchStart: 'shuffle_start',
       })
     : '';
   return wgsl`
@@ -125,10 +124,15 @@ ${randomWgsl}
 #endif
 const INPUT_DIM = ${d}u;
 
+// Words of workspace per network: g, then the indices (minibatch), then the shuffle (without replacement).
+fn workspace_stride(shuffle: u32, indices: u32, grads: u32) -> u32 {
+  return grads + indices + shuffle;
+}
+
 // Sample of row r of network k's batch: sample r itself (full batch) or the drawn index.
-fn sample_of(row_start: u32, r: u32) -> u32 {
+fn sample_of(indices_start: u32, r: u32) -> u32 {
 #if ${minibatch}
-  return indices[row_start + r];
+  return workspace[indices_start + r];
 #else
   return r;
 #endif
@@ -146,7 +150,10 @@ fn train_steps(@builtin(workgroup_id) workgroup_id: vec3u,
   let scale = network.output_scale;
   let batch = params.batch_size;
   let sample_start = k * params.sample_count;
-  let row_start = k * batch;
+  // Network k's stretch of the workspace: g as float bits [B], then the batch's indices [B], then the shuffle [n].
+  let grad_start = k * workspace_stride(${variant.sampler === 'shuffle' ? 'params.sample_count' : '0u'}, ${minibatch ? 'batch' : '0u'}, batch);
+  let indices_start = grad_start + batch;
+  let shuffle_start = indices_start + batch;
   let neuron_start = k * params.max_width;
   for (var t = 0u; t < params.step_count; t++) {
     let slot = (params.first_slot + t) * params.network_count + k;
@@ -157,7 +164,7 @@ ${draw}
     // Forward, one thread per row of the batch: f_i, l_i and g_i = l'(f_i, y_i) / B.
     var partial = 0.0;
     for (var r = local; r < batch; r += ${T}u) {
-      let i = sample_start + sample_of(row_start, r);
+      let i = sample_start + sample_of(indices_start, r);
       let x_start = i * INPUT_DIM;
 ${each((c) => `      let x${c} = inputs[x_start + ${c}u];`)}
       var sum = 0.0;
@@ -177,7 +184,7 @@ ${each((c) => `        z = z + first_layer[w_start + ${c}u] * x${c};`)}
 #endif
       let y = labels[i];
       partial = partial + loss_value(f, y);
-      output_grad[row_start + r] = loss_slope(f, y) / f32(batch);
+      workspace[grad_start + r] = bitcast<u32>(loss_slope(f, y) / f32(batch));
     }
     let total = tree_sum(local, partial);
     if (local == 0u) { losses[slot] = total / f32(batch); }
@@ -195,7 +202,7 @@ ${each((c) => `      let w${c} = first_layer[w_start + ${c}u];
       var grad_a = 0.0;
       var grad_b = 0.0;
       for (var r = 0u; r < batch; r++) {
-        let x_start = (sample_start + sample_of(row_start, r)) * INPUT_DIM;
+        let x_start = (sample_start + sample_of(indices_start, r)) * INPUT_DIM;
 ${each((c) => `        let x${c} = inputs[x_start + ${c}u];`)}
         var z = 0.0;
 ${each((c) => `        z = z + w${c} * x${c};`)}
@@ -203,7 +210,7 @@ ${each((c) => `        z = z + w${c} * x${c};`)}
         z = z + b;
 #endif
         if (z > 0.0) {
-          let g = output_grad[row_start + r];
+          let g = bitcast<f32>(workspace[grad_start + r]);
           grad_a = grad_a + g * z;
           grad_b = grad_b + g;
 ${each((c) => `          grad_w${c} = grad_w${c} + g * x${c};`)}

@@ -15,6 +15,7 @@ import { optimizerRuleSchema } from '../core/update-rules';
 import { learningRateScheduleSchema } from '../core/schedule';
 import { ConfigError, shownValue } from './errors';
 import { MATMUL_SETTINGS } from '../core/matmul-algorithms';
+import { STEP_KERNEL_SETTINGS } from '../core/step-kernels';
 import { LANCZOS_MAX_ITERATIONS } from '../core/lanczos';
 import { MAX_BATCH_SHARPNESS_BATCHES } from '../core/batch-sharpness';
 import { unionFormsAt, unknownFieldProblems } from './field-hints';
@@ -137,7 +138,17 @@ export const configSchema = z
      * Kernel variants. matmul 'auto' (default): the fastest on this adapter, timed once on first use
      * and remembered (src/kernels/matmul-autotune.ts); or force one of the algorithms.
      */
-    kernels: z.object({ matmul: z.enum(MATMUL_SETTINGS).default('auto') }).strict().prefault({}),
+    kernels: z
+      .object({
+        matmul: z.enum(MATMUL_SETTINGS).default('auto'),
+        /**
+         * How a two-layer step is dispatched (src/core/step-kernels.ts): 'auto' (default) takes the multi-step
+         * kernel for small plain-GD networks where it is this adapter's winner, the unfused step otherwise.
+         */
+        step: z.enum(STEP_KERNEL_SETTINGS).default('auto'),
+      })
+      .strict()
+      .prefault({}),
     /**
      * A run set: config path -> the values it takes; every point of the grid is one member, trained together
      * (src/config/run-set.ts expands it; each member is validated on its own).

@@ -7,8 +7,9 @@
  *                 no per-step dispatch cost, but one workgroup's threads do all the arithmetic, so it
  *                 wins on small networks and loses on large ones
  *
- * 'auto' picks per adapter and size (src/kernels/step-autotune.ts) among the kernels that can run the
- * config; multiStepProblem says why the multi-step kernel cannot.
+ * 'auto' takes the unfused step for a large network (stepWork over MULTI_STEP_MAX_WORK) or one the
+ * multi-step kernel cannot run (multiStepProblem says why); for a small one it takes the adapter's winner
+ * (src/models/two-layer/step-autotune.ts), timed once per adapter and remembered like the matmul variant.
  */
 
 export const STEP_KERNELS = ['unfused', 'multi-step'] as const;
@@ -49,4 +50,31 @@ export function multiStepProblem(settings: MultiStepSettings): string | undefine
   if (settings.sphere) return 'has no sphere retraction; model.sphere needs the unfused step';
   if (settings.inputDim > MULTI_STEP_MAX_INPUT_DIM) return `takes d <= ${MULTI_STEP_MAX_INPUT_DIM}; d = ${settings.inputDim} needs the unfused step`;
   return undefined;
+}
+
+/**
+ * Multiply-adds of one forward pass, B m (d + 1) (the bias counted as an input): the backward pass costs
+ * about twice that, in either kernel. Past MULTI_STEP_MAX_WORK one workgroup's threads take longer than the
+ * unfused step's dispatches, whose fixed cost is what the multi-step kernel saves.
+ */
+export function stepWork(settings: { readonly width: number; readonly inputDim: number; readonly batchSize: number; readonly hasBias: boolean }): number {
+  return settings.batchSize * settings.width * (settings.inputDim + (settings.hasBias ? 1 : 0));
+}
+
+/**
+ * The largest step 'auto' may give the multi-step kernel. SwiftShader, Node, 2 cores (multi-step against
+ * unfused, ms per step): (2048, 128, 2) with a bias, 786k: 10.5 against 16.4; (256, 256, 16), 1.1M: 6.5
+ * against 8.6; (256, 512, 32), 4.3M: 28.6 against 17.8; (512, 512, 16), 4.4M: 43.4 against 30.6. On a
+ * hardware GPU the unfused step's eight dispatches cost 100-250 us, about what one workgroup of 64 threads
+ * needs for 2M multiply-adds forward and backward, so the limit sits near the same place.
+ */
+export const MULTI_STEP_MAX_WORK = 2_000_000;
+
+/**
+ * What 'auto' does with these settings without asking the adapter: 'unfused' when the multi-step kernel cannot
+ * run them or the step is too large for it, else 'ask' (the adapter's small-step winner decides). One answer
+ * for every run of the same shape, so runs that share a lane of a run set decide alike.
+ */
+export function autoStepKernel(settings: MultiStepSettings & Parameters<typeof stepWork>[0]): 'unfused' | 'ask' {
+  return multiStepProblem(settings) === undefined && stepWork(settings) <= MULTI_STEP_MAX_WORK ? 'ask' : 'unfused';
 }

@@ -60,14 +60,10 @@ export interface TrainStepsBuffers {
   readonly b?: GPUBuffer;
   /** Step t of a dispatch writes network k's loss at losses[(firstSlot + t) N + k]. */
   readonly losses: GPUBuffer;
-  /** g [N x B], scratch. */
-  readonly outputGrad: GPUBuffer;
+  /** Scratch, trainStepsWorkspaceWords(shape, variant) u32 words. */
+  readonly workspace: GPUBuffer;
   /** (lr_a, lr_w) per slot and network, vec2 of f32, at the losses' index. */
   readonly rates: GPUBuffer;
-  /** The batch's indices [N x B]: needed exactly for a minibatch. */
-  readonly indices?: GPUBuffer;
-  /** The shuffle's scratch [N x n]: needed exactly without replacement. */
-  readonly shuffleScratch?: GPUBuffer;
   /** f0 [N x n]: needed exactly when centered. */
   readonly outputOffset?: GPUBuffer;
 }
@@ -76,6 +72,13 @@ export interface TrainStepsBuffers {
 export function networkRow(network: { readonly width: number; readonly scaling: Scaling; readonly alpha?: number }): ArrayBuffer {
   checkSize(NAME, 'width', network.width);
   return BATCH_NETWORK.pack({ width: network.width, output_scale: outputScaleOf(NAME, network), lr_a: 0, lr_w: 0 });
+}
+
+/** Words of the workspace: per network g [B], and for a minibatch its indices [B], and without replacement the shuffle [n]. */
+export function trainStepsWorkspaceWords(shape: Pick<TrainStepsShape, 'networkCount' | 'batchSize' | 'sampleCount'>, variant: Pick<TrainStepsVariant, 'sampler'>): number {
+  const { batchSize: B, sampleCount: n } = shape;
+  const perNetwork = B + (variant.sampler === 'full' ? 0 : B) + (variant.sampler === 'shuffle' ? n : 0);
+  return shape.networkCount * perNetwork;
 }
 
 /** The uniform bytes for one dispatch. */
@@ -112,7 +115,7 @@ function checkVariant(shape: TrainStepsShape, variant: TrainStepsVariant): void 
 /** train_steps on these buffers, one workgroup per network, for the steps of `window` (change them per dispatch with copyParams). */
 export function bindTrainSteps(gpu: GpuContext, shape: TrainStepsShape, variant: TrainStepsVariant, buffers: TrainStepsBuffers, window: StepWindow): Promise<BoundKernel> {
   checkVariant(shape, variant);
-  const { networkCount: N, maxWidth: M, inputDim: d, sampleCount: n, batchSize: B } = shape;
+  const { networkCount: N, maxWidth: M, inputDim: d, sampleCount: n } = shape;
   checkBufferSize(gpu, 'W', N * M * d * 4, NAME);
   checkBufferSize(gpu, 'X', N * n * d * 4, NAME);
   const slots = (window.firstSlot + window.stepCount) * N;
@@ -124,10 +127,8 @@ export function bindTrainSteps(gpu: GpuContext, shape: TrainStepsShape, variant:
     first_layer: [buffers.W, N * M * d, 'W'],
     bias: [buffers.b, N * M, 'b'],
     losses: [buffers.losses, slots, 'losses'],
-    output_grad: [buffers.outputGrad, N * B, 'outputGrad'],
+    workspace: [buffers.workspace, trainStepsWorkspaceWords(shape, variant), 'workspace'],
     rates: [buffers.rates, 2 * slots, 'rates'],
-    indices: [buffers.indices, N * B, 'indices'],
-    shuffle_scratch: [buffers.shuffleScratch, N * n, 'shuffleScratch'],
     output_offset: [buffers.outputOffset, N * n, 'outputOffset'],
   };
   const names = trainStepsBindings(variant);

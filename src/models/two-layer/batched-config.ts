@@ -11,6 +11,7 @@ import type { BatchSettings, BatchShape, BatchedNetworkSpec, BatchedTrainerConfi
 import { combinedOutputScale } from '../../core/conventions';
 import { initialWeights } from '../../core/initialization';
 import type { TrainingSet, TwoLayerWeights } from '../../core/network';
+import { MULTI_STEP_MAX_INPUT_DIM, multiStepProblem, STEP_KERNELS, type StepKernel } from '../../core/step-kernels';
 
 /** One network of a batch: seed, width and rate, and optionally its own settings and starting point. */
 export interface BatchedTrainerNetwork extends BatchedNetworkSpec, Partial<BatchSettings> {
@@ -21,6 +22,14 @@ export interface BatchedTrainerNetwork extends BatchedNetworkSpec, Partial<Batch
 /** BatchedTrainerConfig whose networks may set their own scaling, alpha, trainable parts and init. */
 export interface BatchedTrainerOptions extends Omit<BatchedTrainerConfig, 'networks'> {
   readonly networks: readonly BatchedTrainerNetwork[];
+  /**
+   * How the steps are dispatched: 'unfused' (default) the batched kernel families one after another, one
+   * set of dispatches per step; 'multi-step' up to stepsPerDispatch whole steps of all N networks in one
+   * dispatch of train_steps, one workgroup per network (d <= MULTI_STEP_MAX_INPUT_DIM, d + 1 with a bias).
+   */
+  readonly stepKernel?: StepKernel;
+  /** The multi-step kernel's steps per dispatch (default MULTI_STEP_DISPATCH_STEPS). */
+  readonly stepsPerDispatch?: number;
 }
 
 const UINT32_RANGE = 2 ** 32;
@@ -43,6 +52,7 @@ export function checkBatchedConfig(gpu: GpuContext, name: string, config: Batche
     throw new KernelArgumentError(name, `networks[${k}].width`, `is ${networks[k]!.width}, over maxWidth = ${maxWidth}; raise maxWidth or leave it out`);
   }
   if (config.maxStepsPerSubmit !== undefined) checkSize(name, 'maxStepsPerSubmit', config.maxStepsPerSubmit);
+  checkStepKernel(name, config);
   const sets = Array.isArray(data) ? (data as readonly TrainingSet[]) : [data as TrainingSet];
   if (Array.isArray(data) && sets.length !== networks.length) {
     throw new KernelArgumentError(name, 'data', `holds ${sets.length} data sets for ${networks.length} networks; give one per network, or one shared set (not in an array)`);
@@ -62,6 +72,22 @@ export function checkBatchedConfig(gpu: GpuContext, name: string, config: Batche
   // Validates widths, rates, scalings and alphas against float32 before anything is created.
   networkTable(shape, config, networks, name);
   return shape;
+}
+
+/**
+ * Throws unless the batch can run on its stepKernel: 'unfused' or 'multi-step', whose kernel holds a row of
+ * R = d (+ 1 for the bias column) inputs in registers, so R <= MULTI_STEP_MAX_INPUT_DIM; stepsPerDispatch a size.
+ */
+function checkStepKernel(name: string, config: BatchedTrainerOptions): void {
+  const kernel = config.stepKernel ?? 'unfused';
+  if (!STEP_KERNELS.includes(kernel)) throw new KernelArgumentError(name, 'stepKernel', `is '${String(kernel)}'; must be one of ${STEP_KERNELS.map((k) => `'${k}'`).join(', ')}`);
+  if (config.stepsPerDispatch !== undefined) checkSize(name, 'stepsPerDispatch', config.stepsPerDispatch);
+  if (kernel !== 'multi-step') return;
+  const problem = multiStepProblem({ inputDim: config.inputDim });
+  if (problem) throw new KernelArgumentError(name, 'stepKernel', `is 'multi-step', but the multi-step kernel ${problem}`);
+  if (config.hasBias && config.inputDim + 1 > MULTI_STEP_MAX_INPUT_DIM) {
+    throw new KernelArgumentError(name, 'stepKernel', `is 'multi-step', but the multi-step kernel takes d + 1 <= ${MULTI_STEP_MAX_INPUT_DIM} in a batch with a bias (the bias is an input column); d = ${config.inputDim} with a bias needs the unfused step`);
+  }
 }
 
 /** Throws unless `weights` are one network's parameters at width m: a [m], W [m x d], b [m] exactly with a bias. */

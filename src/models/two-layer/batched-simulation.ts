@@ -18,6 +18,7 @@ import type { Checkpoint, MetricValues, Simulation, Weights } from '../../core/s
 import type { TwoLayerWeights } from '../../core/network';
 import { resolveMatmulAlgorithm } from '../../kernels/matmul-autotune';
 import { BatchedTrainer } from './batched-trainer';
+import { resolveStepKernel } from './step-choice';
 import type { BatchedTrainerOptions } from './batched-config';
 import { canShareLane, laneProblem } from './lanes';
 import { LaneMember } from './lane-member';
@@ -181,7 +182,7 @@ function checkLane(problems: readonly Problem[]): void {
     const why = laneProblem(problem);
     if (why) throw new RangeError(`${NAME}: member ${k} cannot train in a lane: ${why}`);
     if (!canShareLane(problems[0]!, problem)) {
-      throw new RangeError(`${NAME}: member ${k} cannot share a lane with member 0 (data, loss, bias, sizes, matmul or steps per submit differ); group members with planLanes`);
+      throw new RangeError(`${NAME}: member ${k} cannot share a lane with member 0 (data, loss, bias, sizes, matmul, step kernel or steps per submit differ); group members with planLanes`);
     }
   });
 }
@@ -203,6 +204,8 @@ async function trainerOptions(gpu: GpuContext, problems: readonly Problem[]): Pr
     ...(shared.alpha !== undefined ? { alpha: shared.alpha } : {}),
     // 'auto' as a single run resolves it (the adapter's remembered winner); every algorithm sums in the same order anyway.
     matmulAlgorithm: await resolveMatmulAlgorithm(gpu, shared.matmulAlgorithm ?? 'register'),
+    // As each member alone would resolve it: the lane key (laneStepKernel) makes the answer the same for all.
+    stepKernel: await resolveStepKernel(gpu, { ...shared, batchSize: shared.sampleCount }),
     ...(shared.maxStepsPerSubmit !== undefined ? { maxStepsPerSubmit: shared.maxStepsPerSubmit } : {}),
   };
 }

@@ -15,21 +15,26 @@
  *   theta_k -= lr_k c(m_k) grad             batch_update (padding never written; a step size of 0, a
  *                                           frozen part, skips the write as the single update does)
  *
- * `submitSteps(t)` records t steps into one queue submit; each step's loss row is set by copying the mean
- * loss kernel's params from a table between compute passes, as TwoLayerTrainer does, and like it keeps up
- * to two chunks in flight.
+ * That is the 'unfused' step kernel (batched-unfused-steps.ts, the default). With stepKernel 'multi-step'
+ * (batched-multi-steps.ts) train_steps runs up to stepsPerDispatch whole steps of all N networks in one
+ * dispatch, one workgroup per network: each network then takes exactly the float operations of its own
+ * single run on the multi-step kernel (which sums in another order than the unfused passes).
+ *
+ * `submitSteps(t)` records t steps into one queue submit and, like TwoLayerTrainer, keeps up to two chunks
+ * in flight.
  */
 import { createStorageBuffer, readFloat32 } from '../../gpu/buffers';
 import type { GpuContext } from '../../gpu/device';
-import { createParamsTable } from '../../gpu/params';
 import { KernelArgumentError } from '../../core/errors';
-import type { BoundKernel } from '../../gpu/kernel';
 import { checkLength, checkSize } from '../../gpu/validate';
-import { batchElementCounts, batchParams, bindBatchMeanLoss, bindBatchNeuronGrads, bindBatchOutputLoss, bindBatchUpdate, networkTable } from '../../kernels/two-layer-batch';
+import { batchElementCounts, networkTable } from '../../kernels/two-layer-batch';
 import { batchRowLength, type BatchShape } from '../../core/batched-network';
+import { MULTI_STEP_DISPATCH_STEPS, type StepKernel } from '../../core/step-kernels';
 import { padWeights, unpadWeights, batchTrainingSets } from './batched-layout';
-import { bindHiddenLayer, bindReluGradMatmul, type ProductShape } from './passes';
-import { checkBatchedConfig, checkNetworkWeights, initialNetworks, outputScales, trainsFirstLayer, type BatchedTrainerOptions } from './batched-config';
+import { checkBatchedConfig, checkNetworkWeights, initialNetworks, type BatchedTrainerOptions } from './batched-config';
+import type { BatchBuffers, BatchStepEncoder } from './batched-step-encoder';
+import { bindBatchedUnfusedSteps } from './batched-unfused-steps';
+import { bindBatchedMultiSteps } from './batched-multi-steps';
 import type { TrainingSet, TwoLayerWeights } from '../../core/network';
 
 const NAME = 'batched-trainer';
@@ -38,11 +43,6 @@ const NAME = 'batched-trainer';
 export interface PaddedWeights {
   readonly a: Float32Array;
   readonly firstLayer: Float32Array;
-}
-
-interface Kernels {
-  readonly all: readonly BoundKernel[];
-  readonly meanLoss: BoundKernel;
 }
 
 export class BatchedTrainer {
@@ -65,8 +65,8 @@ export class BatchedTrainer {
     readonly config: BatchedTrainerOptions,
     readonly shape: BatchShape,
     private readonly maxStepsPerSubmit: number,
-    private readonly buffers: Record<string, GPUBuffer>,
-    private readonly kernels: Kernels,
+    private readonly buffers: BatchBuffers,
+    private readonly steps: BatchStepEncoder,
     private readonly staging: readonly GPUBuffer[],
     table: ArrayBuffer,
   ) {
@@ -81,61 +81,37 @@ export class BatchedTrainer {
    */
   static async create(gpu: GpuContext, config: BatchedTrainerOptions, data: TrainingSet | readonly TrainingSet[]): Promise<BatchedTrainer> {
     const shape = checkBatchedConfig(gpu, NAME, config, data);
-    const { networkCount: N, sampleCount: n, maxWidth: M, hasBias } = shape;
-    const R = batchRowLength(shape);
     const maxStepsPerSubmit = config.maxStepsPerSubmit ?? 1024;
+    const stepsPerDispatch = config.stepsPerDispatch ?? MULTI_STEP_DISPATCH_STEPS;
     const padded = padWeights(shape, initialNetworks(config, shape));
     const sets = batchTrainingSets(shape, Array.isArray(data) ? (data as readonly TrainingSet[]) : [data as TrainingSet]);
-    const counts = batchElementCounts(shape);
     const buffer = (label: string, contents: number | ArrayBufferView) => createStorageBuffer(gpu, `${NAME}/${label}`, contents);
-    const firstLayerTrains = trainsFirstLayer(config);
     const table = networkTable(shape, config, config.networks, NAME);
-    const buffers: Record<string, GPUBuffer> = {
-      networks: buffer('networks', new Uint8Array(table)),
-      X: buffer('X', sets.X),
-      y: buffer('y', sets.y),
-      a: buffer('a', padded.a),
-      firstLayer: buffer('firstLayer', padded.firstLayer),
-      H: buffer('H', counts.activation * 4),
-      output: buffer('output', counts.samples * 4),
-      sampleLoss: buffer('sampleLoss', counts.samples * 4),
-      outputGrad: buffer('outputGrad', counts.samples * 4),
-      gradA: buffer('gradA', counts.neurons * 4),
-      gradW: buffer('gradW', counts.firstLayer * 4),
-      losses: buffer('losses', maxStepsPerSubmit * N * 4),
-      ...(hasBias ? { gradB: buffer('gradB', counts.neurons * 4) } : {}),
-      // alpha_k s_{m_k} per network, as in the network table, for the 'relu-grad' matmul.
-      ...(firstLayerTrains ? { outputScale: buffer('outputScale', outputScales(config)) } : {}),
-    };
-    const b = buffers;
-    const algorithm = config.matmulAlgorithm ?? 'register';
-    const all: BoundKernel[] = [];
-    const staging: GPUBuffer[] = [];
-    const bound = async (kernel: Promise<BoundKernel>) => {
-      const k = await kernel;
-      all.push(k);
-      return k;
-    };
+    const created: GPUBuffer[] = [];
+    const own = (b: GPUBuffer) => (created.push(b), b);
     try {
-      // The bias, if any, is column d of X and of the first layer: a plain relu epilogue.
-      const products: ProductShape = { networkCount: N, sampleCount: n, width: M, rowLength: R };
-      await bound(bindHiddenLayer(gpu, algorithm, { ...products, biasEpilogue: false }, { X: b.X!, W: b.firstLayer!, H: b.H! }));
-      await bound(bindBatchOutputLoss(gpu, shape, config.loss, { networks: b.networks!, activation: b.H!, a: b.a!, y: b.y!, output: b.output!, loss: b.sampleLoss!, outputGrad: b.outputGrad! }));
-      const meanLoss = await bound(bindBatchMeanLoss(gpu, shape, 0, { loss: b.sampleLoss!, metrics: b.losses! }));
-      await bound(bindBatchNeuronGrads(gpu, shape, { networks: b.networks!, activation: b.H!, outputGrad: b.outputGrad!, gradA: b.gradA!, ...(hasBias ? { a: b.a!, gradB: b.gradB! } : {}) }));
-      if (firstLayerTrains) {
-        await bound(bindReluGradMatmul(gpu, algorithm, products, { H: b.H!, X: b.X!, outputGrad: b.outputGrad!, a: b.a!, outputScale: b.outputScale!, gradW: b.gradW! }));
-      }
-      await bound(bindBatchUpdate(gpu, shape, { networks: b.networks!, a: b.a!, firstLayer: b.firstLayer!, gradA: b.gradA!, gradW: b.gradW!, ...(hasBias ? { gradB: b.gradB! } : {}) }));
-      for (const i of [0, 1]) {
-        staging.push(gpu.device.createBuffer({ label: `${NAME}/losses-staging-${i}`, size: maxStepsPerSubmit * N * 4, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ }));
-      }
-      return new BatchedTrainer(gpu, config, shape, maxStepsPerSubmit, buffers, { all, meanLoss }, staging, table);
+      const buffers: BatchBuffers = {
+        networks: own(buffer('networks', new Uint8Array(table))),
+        X: own(buffer('X', sets.X)),
+        y: own(buffer('y', sets.y)),
+        a: own(buffer('a', padded.a)),
+        firstLayer: own(buffer('firstLayer', padded.firstLayer)),
+        losses: own(buffer('losses', maxStepsPerSubmit * shape.networkCount * 4)),
+      };
+      const steps = (config.stepKernel ?? 'unfused') === 'multi-step'
+        ? await bindBatchedMultiSteps(gpu, { ...config, maxStepsPerSubmit, stepsPerDispatch }, shape, buffers, NAME)
+        : await bindBatchedUnfusedSteps(gpu, config, shape, buffers, NAME);
+      const staging = [0, 1].map((i) => own(gpu.device.createBuffer({ label: `${NAME}/losses-staging-${i}`, size: maxStepsPerSubmit * shape.networkCount * 4, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ })));
+      return new BatchedTrainer(gpu, config, shape, maxStepsPerSubmit, buffers, steps, staging, table);
     } catch (error) {
-      for (const kernel of all) kernel.destroy();
-      for (const buffer of [...Object.values(buffers), ...staging]) buffer.destroy();
+      for (const b of created) b.destroy();
       throw error;
     }
+  }
+
+  /** How this trainer dispatches its steps. */
+  get stepKernel(): StepKernel {
+    return this.steps.kernel;
   }
 
   /** submitSteps: `stepCount` GD steps of all N networks in one queue submit. */
@@ -164,9 +140,11 @@ export class BatchedTrainer {
     // Submits stay in call order, and a staging buffer is reused only once its last readback is done.
     const previous = Promise.all([this.stagingInFlight[slot], this.lastSubmitted]);
     const table = this.table;
+    const rates = this.rates;
+    const firstStep = this.stepsTaken;
     const byteLength = stepCount * this.shape.networkCount * 4;
     this.stepsTaken += stepCount;
-    const submitted = previous.then(() => this.encodeAndSubmit(stepCount, table, this.staging[slot]!));
+    const submitted = previous.then(() => this.encodeAndSubmit(firstStep, stepCount, table, rates, this.staging[slot]!));
     this.lastSubmitted = submitted.then(() => undefined, () => undefined);
     const losses = submitted.then(async (staging) => {
       await staging.mapAsync(GPUMapMode.READ, 0, byteLength);
@@ -178,29 +156,20 @@ export class BatchedTrainer {
     return losses;
   }
 
-  /** One chunk into one submit, run with the network table `table` (written first when it changed); returns its staging buffer. */
-  private encodeAndSubmit(stepCount: number, table: ArrayBuffer, staging: GPUBuffer): GPUBuffer {
+  /** One chunk into one submit, run with the network table `table` of the rates `rates` (written first when it changed); returns its staging buffer. */
+  private encodeAndSubmit(firstStep: number, stepCount: number, table: ArrayBuffer, rates: readonly number[], staging: GPUBuffer): GPUBuffer {
     const { device } = this.gpu;
-    const { meanLoss, all } = this.kernels;
     // Queue order: the new rates reach this chunk and no chunk submitted before it.
     if (table !== this.writtenTable) {
-      device.queue.writeBuffer(this.buffers.networks!, 0, table);
+      device.queue.writeBuffer(this.buffers.networks, 0, table);
       this.writtenTable = table;
     }
-    const stride = meanLoss.paramsByteLength;
-    // Row t of the table points the mean loss at row t of the loss log.
-    const lossRows = createParamsTable(device, NAME, stride, stepCount, (t) => batchParams(this.shape, this.config.loss, t));
     const encoder = device.createCommandEncoder({ label: `${NAME}/train` });
-    for (let t = 0; t < stepCount; t++) {
-      meanLoss.copyParams(encoder, lossRows, t * stride);
-      const pass = encoder.beginComputePass({ label: `${NAME}/step` });
-      for (const kernel of all) kernel.encode(pass);
-      pass.end();
-    }
-    encoder.copyBufferToBuffer(this.buffers.losses!, 0, staging, 0, stepCount * this.shape.networkCount * 4);
+    const tables = this.steps.encode(encoder, firstStep, stepCount, rates);
+    encoder.copyBufferToBuffer(this.buffers.losses, 0, staging, 0, stepCount * this.shape.networkCount * 4);
     this.encodeMirrors(encoder);
     device.queue.submit([encoder.finish()]);
-    lossRows.destroy();
+    for (const used of tables) used.destroy();
     return staging;
   }
 
@@ -220,15 +189,15 @@ export class BatchedTrainer {
     const R = batchRowLength(this.shape);
     for (const [k, target] of this.mirrors) {
       const m = this.config.networks[k]!.width;
-      encoder.copyBufferToBuffer(this.buffers.a!, k * M * 4, target.a, 0, m * 4);
+      encoder.copyBufferToBuffer(this.buffers.a, k * M * 4, target.a, 0, m * 4);
       if (!target.b) {
-        encoder.copyBufferToBuffer(this.buffers.firstLayer!, k * M * d * 4, target.W, 0, m * d * 4);
+        encoder.copyBufferToBuffer(this.buffers.firstLayer, k * M * d * 4, target.W, 0, m * d * 4);
         continue;
       }
       for (let j = 0; j < m; j++) {
         const row = (k * M + j) * R * 4;
-        encoder.copyBufferToBuffer(this.buffers.firstLayer!, row, target.W, j * d * 4, d * 4);
-        encoder.copyBufferToBuffer(this.buffers.firstLayer!, row + d * 4, target.b, j * 4, 4);
+        encoder.copyBufferToBuffer(this.buffers.firstLayer, row, target.W, j * d * 4, d * 4);
+        encoder.copyBufferToBuffer(this.buffers.firstLayer, row + d * 4, target.b, j * 4, 4);
       }
     }
   }
@@ -267,8 +236,8 @@ export class BatchedTrainer {
     checkLength(NAME, 'weights.firstLayer', padded.firstLayer, counts.firstLayer, `[${this.shape.networkCount} x ${this.shape.maxWidth} x ${batchRowLength(this.shape)}]`);
     const queue = this.gpu.device.queue;
     const write = (buffer: GPUBuffer, values: Float32Array) => queue.writeBuffer(buffer, 0, values.buffer as ArrayBuffer, values.byteOffset, values.byteLength);
-    write(this.buffers.a!, padded.a);
-    write(this.buffers.firstLayer!, padded.firstLayer);
+    write(this.buffers.a, padded.a);
+    write(this.buffers.firstLayer, padded.firstLayer);
     this.stepsTaken = stepsTaken;
   }
 
@@ -282,7 +251,7 @@ export class BatchedTrainer {
   async readPaddedWeights(): Promise<PaddedWeights> {
     await this.lastSubmitted;
     const counts = batchElementCounts(this.shape);
-    const [a, firstLayer] = await Promise.all([readFloat32(this.gpu, this.buffers.a!, counts.neurons), readFloat32(this.gpu, this.buffers.firstLayer!, counts.firstLayer)]);
+    const [a, firstLayer] = await Promise.all([readFloat32(this.gpu, this.buffers.a, counts.neurons), readFloat32(this.gpu, this.buffers.firstLayer, counts.firstLayer)]);
     return { a, firstLayer };
   }
 
@@ -301,7 +270,7 @@ export class BatchedTrainer {
   }
 
   destroy(): void {
-    for (const kernel of this.kernels.all) kernel.destroy();
+    this.steps.destroy();
     for (const buffer of [...Object.values(this.buffers), ...this.staging]) buffer.destroy();
   }
 }

@@ -5,9 +5,10 @@
  * parts. Everything else about a run either must be shared by the lane (the key) or keeps the run out of
  * lanes altogether (no key), because the batched kernels do not do it:
  *   an optimizer rule other than plain GD, a schedule, JKO steps, minibatches (batchSize < n or with
- *   replacement), online samples, a centered model (f0), the sphere retraction, and a first layer trained
- *   at d <= FIRST_LAYER_GRAD_MAX_DIM (the single run's gradW then comes from first_layer_grad, which sums in
- *   another order than the 'relu-grad' matmul the lane uses).
+ *   replacement), online samples, a centered model (f0), the sphere retraction, and, unless the step is
+ *   'multi-step' by config, a first layer trained at d <= FIRST_LAYER_GRAD_MAX_DIM (the single run's gradW then comes from
+ *   first_layer_grad, which sums in another order than the 'relu-grad' matmul the lane uses).
+ * The step kernel is part of the key (laneStepKernel): a lane runs the kernel each member would run alone.
  * Each member's metrics are computed from its own Problem (TwoLayerGpuMetrics), so the metric settings
  * (w2 target, Lanczos options) may differ within a lane and are not part of the key.
  */
@@ -15,6 +16,7 @@ import type { Problem } from './problem';
 import type { TrainingSet } from '../../core/network';
 import { isPlainGd, stepSizes } from '../../core/update-settings';
 import { FIRST_LAYER_GRAD_MAX_DIM } from './passes';
+import { autoStepKernel, MULTI_STEP_MAX_INPUT_DIM } from '../../core/step-kernels';
 
 const DEFAULT_MAX_STEPS_PER_SUBMIT = 1024;
 
@@ -26,11 +28,27 @@ export function laneProblem(problem: Problem): string | undefined {
   if ((t.batchSize !== undefined && t.batchSize !== t.sampleCount) || t.withReplacement) return 'minibatches';
   if (t.centered) return 'a centered model';
   if (t.sphere) return 'the sphere retraction';
-  if (t.trainable !== 'second' && t.inputDim <= FIRST_LAYER_GRAD_MAX_DIM) return `a first layer trained at d <= ${FIRST_LAYER_GRAD_MAX_DIM} (first_layer_grad)`;
+  const kernel = laneStepKernel(problem);
+  // 'ask' may resolve to the unfused step (on an adapter where it wins), whose single runs take first_layer_grad.
+  if (kernel !== 'multi-step' && t.trainable !== 'second' && t.inputDim <= FIRST_LAYER_GRAD_MAX_DIM) return `a first layer trained at d <= ${FIRST_LAYER_GRAD_MAX_DIM} by the unfused step (first_layer_grad)`;
+  // The lane's multi-step kernel carries the bias as an input column: d + 1 must compile.
+  if (kernel !== 'unfused' && t.hasBias && t.inputDim + 1 > MULTI_STEP_MAX_INPUT_DIM) return `a bias at d = ${t.inputDim} (the multi-step lane takes d + 1 <= ${MULTI_STEP_MAX_INPUT_DIM})`;
   // The lane's network table holds the step sizes as float32 and refuses what does not fit; the single run would diverge instead.
   const steps = stepSizes(t, t.learningRate);
   if (!Number.isFinite(Math.fround(steps.a)) || !Number.isFinite(Math.fround(steps.w))) return 'step sizes beyond float32';
   return undefined;
+}
+
+/**
+ * How a lane of this member runs its steps, decided without the adapter so that planning needs none:
+ * 'unfused', 'multi-step', or 'ask' (the config says 'auto' and the step is small: the adapter's small-step
+ * winner, which is the same for every member of the lane and for each member alone).
+ */
+export function laneStepKernel(problem: Problem): 'unfused' | 'multi-step' | 'ask' {
+  const t = problem.trainer;
+  const setting = t.stepKernel ?? 'unfused';
+  if (setting !== 'auto') return setting;
+  return autoStepKernel({ ...t, batchSize: t.batchSize ?? t.sampleCount });
 }
 
 /**
@@ -46,6 +64,7 @@ export function laneKey(problem: Problem): string | undefined {
     inputDim: t.inputDim,
     sampleCount: t.sampleCount,
     matmulAlgorithm: t.matmulAlgorithm ?? 'register',
+    stepKernel: laneStepKernel(problem),
     maxStepsPerSubmit: t.maxStepsPerSubmit ?? DEFAULT_MAX_STEPS_PER_SUBMIT,
     train: dataHash(problem.train),
     test: problem.test ? dataHash(problem.test) : null,

@@ -8,7 +8,7 @@
 import type { GpuContext } from '../../gpu/device';
 import { createStorageBuffer } from '../../gpu/buffers';
 import { createParamsTable } from '../../gpu/params';
-import { bindTrainSteps, networkRow, trainStepsParams, type TrainStepsShape, type TrainStepsVariant } from '../../kernels/two-layer-steps';
+import { bindTrainSteps, networkRow, trainStepsParams, trainStepsWorkspaceWords, type TrainStepsShape, type TrainStepsVariant } from '../../kernels/two-layer-steps';
 import type { TwoLayerTrainerConfig } from '../../core/network';
 import { RANDOM_STREAMS } from '../../core/conventions';
 import { KernelArgumentError } from '../../core/errors';
@@ -38,14 +38,13 @@ export async function bindMultiSteps(
   const buffer = (name: string, bytes: number) => createStorageBuffer(gpu, `${label}/${name}`, bytes);
   const own: Record<string, GPUBuffer> = {
     networks: createStorageBuffer(gpu, `${label}/networks`, new Uint8Array(networkRow(config))),
-    outputGrad: buffer('outputGrad', B * 4), rates: buffer('rates', maxStepsPerSubmit * 8) };
-  if (minibatch) own.indices = buffer('indices', B * 4);
-  if (variant.sampler === 'shuffle') own.shuffleScratch = buffer('shuffleScratch', n * 4);
+    workspace: buffer('workspace', trainStepsWorkspaceWords(shape, variant) * 4),
+    rates: buffer('rates', maxStepsPerSubmit * 8),
+  };
   try {
     const kernel = await bindTrainSteps(gpu, shape, variant, {
       networks: own.networks!, X: shared.X, y: shared.y, a: shared.a, W: shared.W, ...(shared.b ? { b: shared.b } : {}), losses: shared.losses,
-      outputGrad: own.outputGrad!, rates: own.rates!,
-      ...(own.indices ? { indices: own.indices } : {}), ...(own.shuffleScratch ? { shuffleScratch: own.shuffleScratch } : {}),
+      workspace: own.workspace!, rates: own.rates!,
       ...(shared.outputOffset ? { outputOffset: shared.outputOffset } : {}),
     }, { firstStep: 0, stepCount: 1, firstSlot: maxStepsPerSubmit - 1 });
     return {

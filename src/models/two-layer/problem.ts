@@ -1,4 +1,5 @@
 /** From a validated config to the arrays a backend needs: trainer settings, initial weights, data. */
+import { multiStepProblem } from '../../core/step-kernels';
 import type { ExperimentConfig } from '../../config/schema';
 import { ConfigError } from '../../config/errors';
 import type { W2Target } from '../../config/w2-target';
@@ -48,6 +49,8 @@ export async function buildProblem(config: ExperimentConfig, readText?: ReadText
   if (optimizer.batchSize !== undefined && optimizer.batchSize > n && !optimizer.withReplacement && !config.online) {
     throw new ConfigError([`optimizer.batchSize: got ${optimizer.batchSize}, over the ${n} training samples; lower it, or set optimizer.withReplacement: true`]);
   }
+  const multiStep = config.kernels.step === 'multi-step' ? multiStepProblem({ inputDim, optimizer: optimizer.rule, ...(optimizer.jko ? { jko: optimizer.jko } : {}), online: config.online, sphere: model.sphere }) : undefined;
+  if (multiStep) throw new ConfigError([`kernels.step: got "multi-step"; the multi-step kernel ${multiStep}; use 'auto' or 'unfused'`]);
   const trainer: TwoLayerTrainerConfig = {
     width: model.width,
     inputDim,
@@ -68,6 +71,7 @@ export async function buildProblem(config: ExperimentConfig, readText?: ReadText
     seed: config.seed,
     maxStepsPerSubmit: config.stepsPerSubmit,
     matmulAlgorithm: config.kernels.matmul,
+    stepKernel: config.kernels.step,
     ...(config.online ? { online: onlineSpecFor(config.data, optimizer.batchSize ?? train.y.length) } : {}),
   };
   let init = model.init.path

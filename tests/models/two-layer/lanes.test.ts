@@ -37,8 +37,9 @@ describe('laneKey', () => {
     ['online samples', { online: true }],
     ['a centered model', { model: { centered: true } }],
     ['the sphere retraction', { model: { sphere: true } }],
-    ['a first layer trained at d = 2 (first_layer_grad)', { data: { inputDim: 2 } }],
-    ['a first layer alone trained at d = 2', { data: { inputDim: 2 }, model: { trainable: 'first' } }],
+    ['a first layer trained at d = 2 by the unfused step (first_layer_grad)', { data: { inputDim: 2 }, kernels: { matmul: 'register', step: 'unfused' } }],
+    ['a first layer alone trained at d = 2 by the unfused step', { data: { inputDim: 2 }, model: { trainable: 'first' }, kernels: { matmul: 'register', step: 'unfused' } }],
+    ['a bias at d = 64 for the multi-step kernel (a lane needs d + 1 columns)', { data: { inputDim: 64 }, model: { bias: true }, kernels: { matmul: 'register', step: 'multi-step' } }],
   ])('is undefined for %s', async (_name, change) => {
     const problem = await problemOf(change);
     expect(laneKey(problem)).toBeUndefined();
@@ -49,6 +50,14 @@ describe('laneKey', () => {
     for (const change of [{}, { data: { inputDim: 2 }, model: { trainable: 'second' } }, { optimizer: { batchSize: 16 } }]) {
       expect(laneKey(await problemOf(change))).toBeTypeOf('string');
     }
+  });
+
+  it("is defined at d = 2 when the step is 'multi-step': single runs and lanes both sum in train_steps", async () => {
+    expect(laneKey(await problemOf({ data: { inputDim: 2 }, kernels: { matmul: 'register', step: 'multi-step' } }))).toBeTypeOf('string');
+  });
+
+  it("is undefined at d = 2 under 'auto': the adapter may pick the unfused step, whose single run takes first_layer_grad", async () => {
+    expect(laneProblem(await problemOf({ data: { inputDim: 2 } }))).toMatch(/first_layer_grad/);
   });
 
   it('is equal across what a lane varies per member: width, lr, seed, init, scaling, alpha, trainable, metric settings', async () => {
@@ -64,7 +73,7 @@ describe('laneKey', () => {
     for (const change of members) expect(laneKey(await problemOf(change)), JSON.stringify(change)).toBe(reference);
   });
 
-  it('differs when the lane could not be shared: loss, bias, sizes, data, matmul, steps per submit', async () => {
+  it('differs when the lane could not be shared: loss, bias, sizes, data, matmul, step kernel, steps per submit', async () => {
     const reference = laneKey(await problemOf());
     const others: Change[] = [
       { loss: 'logistic', data: { kind: 'linear-separable' } },
@@ -75,6 +84,9 @@ describe('laneKey', () => {
       { data: { testCount: 5 } },
       { data: { labelNoiseStd: 0.1 } },
       { kernels: { matmul: 'tiled' } },
+      { kernels: { matmul: 'register', step: 'unfused' } },
+      // 'auto' on a step past MULTI_STEP_MAX_WORK (16 samples x 50000 x 4) is unfused, whatever the adapter.
+      { model: { width: 50_000 } },
       { stepsPerSubmit: 32 },
     ];
     const keys = await Promise.all(others.map(async (change) => laneKey(await problemOf(change))));
