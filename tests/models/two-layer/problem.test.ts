@@ -17,4 +17,14 @@ describe('a two-layer problem from its config: input errors are config errors (e
     await expect(buildProblem(config)).rejects.toThrow(/model\.init\.directions: .*needs inputDim 2, the data have 3/);
     await expect(buildProblem(config)).rejects.toBeInstanceOf(ConfigError);
   });
+
+  it("refuses kernels.step 'multi-step' where the kernel cannot run, with the reason; 'auto' takes any config", async () => {
+    const adam = { rule: { kind: 'adam', beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } } as const;
+    const forced = parseConfig({ data, optimizer: adam, kernels: { step: 'multi-step' } });
+    await expect(buildProblem(forced)).rejects.toThrow(/kernels\.step: got "multi-step"; the multi-step kernel runs plain GD only; optimizer rule 'adam' needs the unfused step; use 'auto' or 'unfused'/);
+    await expect(buildProblem(forced)).rejects.toBeInstanceOf(ConfigError);
+    const wide = parseConfig({ data: { ...data, inputDim: 65 }, kernels: { step: 'multi-step' } });
+    await expect(buildProblem(wide)).rejects.toThrow(/kernels\.step: .*d <= 64; d = 65/);
+    await expect(buildProblem(parseConfig({ data, optimizer: adam }))).resolves.toMatchObject({ trainer: { stepKernel: 'auto' } });
+  });
 });

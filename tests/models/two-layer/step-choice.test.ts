@@ -1,7 +1,8 @@
 /** How a run's steps are dispatched: the config's stepKernel, and what 'auto' picks (step-choice.ts). */
 import { describe, expect, it } from 'vitest';
 import { resolveStepKernel } from '../../../src/models/two-layer/step-choice';
-import { stepDecision } from '../../../src/models/two-layer/step-autotune';
+import { autotuneStepKernel, stepDecision, STEP_TUNE_KERNEL } from '../../../src/models/two-layer/step-autotune';
+import { memoryAutotuneStore } from '../../../src/gpu/autotune';
 import { autoStepKernel, MULTI_STEP_MAX_WORK, stepWork } from '../../../src/core/step-kernels';
 import { KernelArgumentError } from '../../../src/core/errors';
 import type { TwoLayerTrainerConfig } from '../../../src/core/network';
@@ -44,4 +45,19 @@ describe("stepKernel 'auto'", () => {
     expect(stepDecision('google swiftshader (SwiftShader driver 5.0.0), fallback')).toBe('multi-step');
     expect(stepDecision('nvidia h100')).toBeUndefined();
   });
+
+  it('times both kernels at the tuning size on adapters without a shipped decision, and remembers the winner', async () => {
+    const store = memoryAutotuneStore();
+    const { tuned, again } = await onGpu('step autotune', async (gpu) => ({
+      tuned: await autotuneStepKernel(gpu, { store, rounds: 1 }),
+      again: await autotuneStepKernel(gpu, { store, rounds: 1 }),
+    }));
+    expect(Object.keys(tuned.timesMs).sort()).toEqual(['multi-step', 'unfused']);
+    for (const ms of Object.values(tuned.timesMs)) expect(ms).toBeGreaterThan(0);
+    const fastest = Object.entries(tuned.timesMs).sort((p, q) => p[1] - q[1])[0]![0];
+    expect(tuned.winner).toBe(fastest);
+    expect(again.winner).toBe(tuned.winner);
+    expect(Object.keys(store.cache).some((key) => key.startsWith(STEP_TUNE_KERNEL))).toBe(true);
+  });
 });
+
