@@ -7,6 +7,7 @@ import { TRAIN_STEPS_PARAMS, trainStepsBindings, trainStepsSource, type TrainSte
 import type { GpuContext } from '../gpu/device';
 import { checkBufferSize } from '../gpu/buffers';
 import { bindKernel, type BoundKernel, type KernelSource } from '../gpu/kernel';
+import { createParamsTable } from '../gpu/params';
 import { checkBufferHolds, checkSize } from '../gpu/validate';
 import { KernelArgumentError } from '../core/errors';
 import { lossCode, type LossKind, type Scaling } from '../core/conventions';
@@ -142,4 +143,32 @@ export function bindTrainSteps(gpu: GpuContext, shape: TrainStepsShape, variant:
     if (buffer && !names.includes(name)) throw new KernelArgumentError(NAME, argument, `is given, but this variant (${trainStepsKernel.cacheKey(variant)}) does not read it`);
   }
   return bindKernel(gpu, trainStepsKernel, variant, { params: trainStepsParams(shape, window), buffers: bound, workgroupCount: N });
+}
+
+/**
+ * Records steps firstStep .. firstStep + stepCount - 1 of a chunk as dispatches of at most stepsPerDispatch steps,
+ * each its own compute pass with its window copied into the kernel's uniform (step t of the chunk logs at slot t).
+ * Returns the params table, to destroy after the submit.
+ */
+export function encodeStepWindows(
+  device: GPUDevice,
+  encoder: GPUCommandEncoder,
+  kernel: BoundKernel,
+  shape: TrainStepsShape,
+  chunk: { readonly firstStep: number; readonly stepCount: number; readonly stepsPerDispatch: number },
+  label: string,
+): GPUBuffer {
+  const { firstStep, stepCount, stepsPerDispatch } = chunk;
+  const windows = Math.ceil(stepCount / stepsPerDispatch);
+  const table = createParamsTable(device, label, kernel.paramsByteLength, windows, (w) => {
+    const firstSlot = w * stepsPerDispatch;
+    return trainStepsParams(shape, { firstStep: firstStep + firstSlot, stepCount: Math.min(stepsPerDispatch, stepCount - firstSlot), firstSlot });
+  });
+  for (let w = 0; w < windows; w++) {
+    kernel.copyParams(encoder, table, w * kernel.paramsByteLength);
+    const pass = encoder.beginComputePass({ label: `${label}/train-steps` });
+    kernel.encode(pass);
+    pass.end();
+  }
+  return table;
 }

@@ -11,8 +11,7 @@
  */
 import type { GpuContext } from '../../gpu/device';
 import { createStorageBuffer } from '../../gpu/buffers';
-import { createParamsTable } from '../../gpu/params';
-import { bindTrainSteps, trainStepsParams, trainStepsWorkspaceWords, type TrainStepsShape, type TrainStepsVariant } from '../../kernels/two-layer-steps';
+import { bindTrainSteps, encodeStepWindows, trainStepsWorkspaceWords, type TrainStepsShape, type TrainStepsVariant } from '../../kernels/two-layer-steps';
 import { stepSizes } from '../../core/update-settings';
 import { RANDOM_STREAMS } from '../../core/conventions';
 import { batchRowLength, type BatchShape } from '../../core/batched-network';
@@ -67,18 +66,7 @@ export async function bindBatchedMultiSteps(
         const rates = new Float32Array(2 * N * stepCount);
         for (let t = 0; t < stepCount; t++) rates.set(sizes, 2 * N * t);
         gpu.device.queue.writeBuffer(own.rates, 0, rates);
-        const windows = Math.ceil(stepCount / stepsPerDispatch);
-        const params = createParamsTable(gpu.device, label, kernel.paramsByteLength, windows, (w) => {
-          const firstSlot = w * stepsPerDispatch;
-          return trainStepsParams(steps, { firstStep: firstStep + firstSlot, stepCount: Math.min(stepsPerDispatch, stepCount - firstSlot), firstSlot });
-        });
-        for (let w = 0; w < windows; w++) {
-          kernel.copyParams(encoder, params, w * kernel.paramsByteLength);
-          const pass = encoder.beginComputePass({ label: `${label}/train-steps` });
-          kernel.encode(pass);
-          pass.end();
-        }
-        return [params];
+        return [encodeStepWindows(gpu.device, encoder, kernel, steps, { firstStep, stepCount, stepsPerDispatch }, label)];
       },
       destroy() {
         kernel.destroy();

@@ -7,8 +7,7 @@
  */
 import type { GpuContext } from '../../gpu/device';
 import { createStorageBuffer } from '../../gpu/buffers';
-import { createParamsTable } from '../../gpu/params';
-import { bindTrainSteps, networkRow, trainStepsParams, trainStepsWorkspaceWords, type TrainStepsShape, type TrainStepsVariant } from '../../kernels/two-layer-steps';
+import { bindTrainSteps, encodeStepWindows, networkRow, trainStepsWorkspaceWords, type TrainStepsShape, type TrainStepsVariant } from '../../kernels/two-layer-steps';
 import type { TwoLayerTrainerConfig } from '../../core/network';
 import { RANDOM_STREAMS } from '../../core/conventions';
 import { KernelArgumentError } from '../../core/errors';
@@ -57,18 +56,7 @@ export async function bindMultiSteps(
           rates[2 * t + 1] = step.w;
         }
         gpu.device.queue.writeBuffer(own.rates!, 0, rates);
-        const windows = Math.ceil(stepCount / stepsPerDispatch);
-        const table = createParamsTable(gpu.device, label, kernel.paramsByteLength, windows, (w) => {
-          const firstSlot = w * stepsPerDispatch;
-          return trainStepsParams(shape, { firstStep: firstStep + firstSlot, stepCount: Math.min(stepsPerDispatch, stepCount - firstSlot), firstSlot });
-        });
-        for (let w = 0; w < windows; w++) {
-          kernel.copyParams(encoder, table, w * kernel.paramsByteLength);
-          const pass = encoder.beginComputePass({ label: `${label}/train-steps` });
-          kernel.encode(pass);
-          pass.end();
-        }
-        return [table];
+        return [encodeStepWindows(gpu.device, encoder, kernel, shape, { firstStep, stepCount, stepsPerDispatch }, label)];
       },
       // Plain GD keeps no state between steps.
       stateBuffers: [],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { teacherStudentData } from '../../../src/data/teacher-student';
+import { teacherTrainingSet } from '../../helpers/teacher-training-set';
 import { KernelArgumentError } from '../../../src/core/errors';
 import { BatchedTrainer } from '../../../src/models/two-layer/batched-trainer';
 import type { BatchedTrainerNetwork, BatchedTrainerOptions } from '../../../src/models/two-layer/batched-config';
@@ -38,10 +38,7 @@ const base: BatchedTrainerConfig = {
 };
 
 function dataSet(config: BatchedTrainerConfig, seed: number): TrainingSet {
-  const raw = teacherStudentData({ seed, sampleCount: config.sampleCount, inputDim: config.inputDim, teacherWidth: 2 });
-  // Logistic and exponential losses take labels +-1: the sign of the centred teacher output.
-  const mean = raw.y.reduce((s, v) => s + v, 0) / raw.y.length;
-  return { X: raw.X, y: config.loss === 'square' ? raw.y : raw.y.map((v) => (v > mean ? 1 : -1)) };
+  return teacherTrainingSet({ seed, sampleCount: config.sampleCount, inputDim: config.inputDim, loss: config.loss });
 }
 
 function data(config: BatchedTrainerConfig, perNetwork: boolean): TrainingSet | TrainingSet[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { teacherStudentData } from '../../../src/data/teacher-student';
+import { teacherTrainingSet } from '../../helpers/teacher-training-set';
 import { initialWeights } from '../../../src/core/initialization';
 import { KernelArgumentError } from '../../../src/core/errors';
 import { TwoLayerTrainer } from '../../../src/models/two-layer/trainer';
@@ -34,10 +34,8 @@ const base: TwoLayerTrainerConfig = {
 };
 
 function problem(config: TwoLayerTrainerConfig): { data: TrainingSet; init: ReturnType<typeof initialWeights> } {
-  const raw = teacherStudentData({ seed: config.seed, sampleCount: config.sampleCount, inputDim: config.inputDim, teacherWidth: 2 });
-  const mean = raw.y.reduce((s, v) => s + v, 0) / raw.y.length;
-  const y = config.loss === 'square' ? raw.y : raw.y.map((v) => (v > mean ? 1 : -1));
-  return { data: { X: raw.X, y }, init: initialWeights({ seed: config.seed, width: config.width, inputDim: config.inputDim, hasBias: config.hasBias }) };
+  const data = teacherTrainingSet({ seed: config.seed, sampleCount: config.sampleCount, inputDim: config.inputDim, loss: config.loss });
+  return { data, init: initialWeights({ seed: config.seed, width: config.width, inputDim: config.inputDim, hasBias: config.hasBias }) };
 }
 
 /** Trains `chunks` (step counts, one submit each) on the GPU; returns the losses, the weights and the kernel used. */

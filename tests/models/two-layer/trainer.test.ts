@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { teacherStudentData } from '../../../src/data/teacher-student';
+import { teacherTrainingSet } from '../../helpers/teacher-training-set';
 import { onlineSpecFor } from '../../../src/data/online';
 import { KernelArgumentError } from '../../../src/core/errors';
 import { initialWeights } from '../../../src/core/initialization';
@@ -41,12 +41,9 @@ const base: TwoLayerTrainerConfig = {
 };
 
 function problem(config: TwoLayerTrainerConfig): { data: TrainingSet; init: ReturnType<typeof initialWeights> } {
-  const raw = teacherStudentData({ seed: config.seed, sampleCount: config.sampleCount, inputDim: config.inputDim, teacherWidth: 2 });
-  // Logistic and exponential losses take labels +-1: the sign of the centred teacher output.
-  const mean = raw.y.reduce((s, v) => s + v, 0) / raw.y.length;
-  const y = config.loss === 'square' ? raw.y : raw.y.map((v) => (v > mean ? 1 : -1));
+  const data = teacherTrainingSet({ seed: config.seed, sampleCount: config.sampleCount, inputDim: config.inputDim, loss: config.loss });
   const init = initialWeights({ seed: config.seed, width: config.width, inputDim: config.inputDim, hasBias: config.hasBias });
-  return { data: { X: raw.X, y }, init };
+  return { data, init };
 }
 
 async function compareRuns(config: TwoLayerTrainerConfig, steps = STEPS) {
