@@ -41,8 +41,11 @@ function stagedCheckpoint(out: string): string | undefined {
   return staging && join(parent, staging);
 }
 
-/** Starts the CLI, sends `signal` once the run has written its first checkpoint, and resolves with how it ended. */
-function runAndSignal(args: string[], out: string, signal: NodeJS.Signals): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/**
+ * Starts the CLI, sends `signal` once the run has written its first checkpoint (after `meanwhile`, if given,
+ * has finished), and resolves with how it ended.
+ */
+function runAndSignal(args: string[], out: string, signal: NodeJS.Signals, meanwhile?: () => Promise<void>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['bin/gradflow.js', ...args], { env: { ...process.env, CI: 'true' } });
     let stdout = '';
@@ -52,7 +55,7 @@ function runAndSignal(args: string[], out: string, signal: NodeJS.Signals): Prom
     const poll = setInterval(() => {
       if (stagedCheckpoint(out)) {
         clearInterval(poll);
-        child.kill(signal);
+        void (meanwhile ?? (async () => {}))().finally(() => child.kill(signal));
       }
     }, 20);
     child.on('error', reject);
@@ -144,14 +147,18 @@ describe('durable runs', () => {
 
   it('two concurrent runs into one --out: one writes it, the other is refused while it runs; the folder holds one whole run', async () => {
     const out = join(work, 'shared');
-    const first = gradflowAsync(['run', configPath, '--out', out, '--steps', '1500']);
-    // The second starts once the first holds the folder (its staging checkpoint exists).
-    while (!stagedCheckpoint(out)) await new Promise((resolve) => setTimeout(resolve, 20));
-    const second = await gradflowAsync(['run', configPath, '--out', out, '--steps', '10']);
-    expect(second.code).toBe(2);
-    expect(second.stderr).toMatch(/--out .*shared: another gradflow run \(process \d+\) is writing it/);
-    expect((await first).code).toBe(0);
-    expect(readJson(join(out, 'result.json')).summary.stepsTaken).toBe(1500);
+    // The first holds the folder until it is stopped (a million steps outlast any machine's second start),
+    // then leaves one whole, resumable run there.
+    let second: Awaited<ReturnType<typeof gradflowAsync>> | undefined;
+    const first = await runAndSignal(['run', configPath, '--out', out, '--steps', '1000000'], out, 'SIGINT', async () => {
+      second = await gradflowAsync(['run', configPath, '--out', out, '--steps', '10']);
+    });
+    expect(second!.code).toBe(2);
+    expect(second!.stderr).toMatch(/--out .*shared: another gradflow run \(process \d+\) is writing it/);
+    expect(first.code, first.stderr).toBe(130);
+    const result = readJson(join(out, 'result.json'));
+    expect(result.summary.status).toMatch(/^interrupted at step \d+$/);
+    expect(result.stepLosses).toHaveLength(result.summary.stepsTaken);
   });
 });
 
