@@ -36,7 +36,7 @@ function rounded(value: number): string {
 function describe(result: ExperimentResult): string {
   const s = result.summary;
   const lines = [
-    `${result.config.name ?? 'run'}: ${s.status} after ${s.stepsTaken} steps on ${s.backend} (${s.device}) in ${s.wallSeconds.toFixed(1)} s (${s.stepsPerSecond.toFixed(1)} steps/s)`,
+    `${result.config.name ?? 'run'}: ${s.status} after ${s.stepsTaken} steps on ${s.backend} (${s.device}${s.stepKernel ? `, ${s.stepKernel} step` : ''}) in ${s.wallSeconds.toFixed(1)} s (${s.stepsPerSecond.toFixed(1)} steps/s)`,
     result.stepLosses.length > 0 ? `final loss ${rounded(s.finalLoss)}` : `final ${Object.entries(result.metrics.at(-1) ?? {}).map(([name, value]) => `${name} ${rounded(value)}`).join(', ')}`,
     ...s.events,
   ];

@@ -49,6 +49,11 @@ export interface Simulation<P = Weights> {
   readonly memberCount: number;
   /** The device it runs on: the adapter's description, or FLOAT64_DEVICE. */
   readonly device: string;
+  /**
+   * How member k's steps are dispatched on the GPU ('unfused' or 'multi-step', src/core/step-kernels.ts), for
+   * the result's summary: the two round differently. Absent where the choice does not exist (float64, other kinds).
+   */
+  stepKernelOf?(member: number): string | undefined;
   readonly stepsTaken: number;
   /**
    * Whether each step reports its loss (the network kinds). The landscape's particles are independent

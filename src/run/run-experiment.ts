@@ -54,6 +54,8 @@ export interface RunOptions {
 export interface ExperimentSummary {
   readonly backend: string;
   readonly device: string;
+  /** How the GPU dispatched this run's steps ('unfused' or 'multi-step'), where there was a choice. */
+  readonly stepKernel?: string;
   readonly stepsTaken: number;
   readonly finalLoss: number;
   readonly diverged: boolean;
@@ -169,6 +171,7 @@ export async function runRunSet(configs: readonly ExperimentConfig[], options: R
       const summary: ExperimentSummary = {
         backend: finalSimulation.backend,
         device: finalSimulation.device,
+        ...(stepKernelSummary(finalSimulation, k)),
         stepsTaken: member.stepsTaken,
         finalLoss: diverged ? divergedLoss(lastRow?.[prepared.lossMetric], member.stepLosses.at(-1)) : lastRow?.[prepared.lossMetric] ?? member.stepLosses.at(-1) ?? NaN,
         diverged,
@@ -209,4 +212,10 @@ async function startOnLiveDevice(build: () => Promise<Simulation<unknown>>, repo
 /** A diverged run's final loss is the non-finite value that ended it, not an earlier logged one. */
 function divergedLoss(lastLogged: number | undefined, lastStep: number | undefined): number {
   return [lastLogged, lastStep].find((loss) => loss !== undefined && !Number.isFinite(loss)) ?? NaN;
+}
+
+/** The summary's stepKernel field of member k, or nothing where the simulation has no such choice. */
+function stepKernelSummary(simulation: { stepKernelOf?(member: number): string | undefined }, member: number): { stepKernel?: string } {
+  const kernel = simulation.stepKernelOf?.(member);
+  return kernel ? { stepKernel: kernel } : {};
 }

@@ -52,6 +52,11 @@ export class RunSetSimulation implements Simulation<readonly unknown[]> {
     return this.first.backend;
   }
 
+  stepKernelOf(member: number): string | undefined {
+    const part = this.parts.find((candidate) => candidate.members.includes(member));
+    return part?.simulation.stepKernelOf?.(part.members.indexOf(member));
+  }
+
   get device(): string {
     return this.first.device;
   }

@@ -69,6 +69,10 @@ export class BatchedGpuSimulation implements Simulation<readonly Weights[]> {
     });
   }
 
+  stepKernelOf(): string {
+    return this.trainer.stepKernel;
+  }
+
   get device(): string {
     return this.gpu.adapterDescription;
   }

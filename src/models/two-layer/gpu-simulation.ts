@@ -37,6 +37,10 @@ export class GpuSimulation implements Simulation {
     });
   }
 
+  stepKernelOf(): string {
+    return this.trainer.stepKernel;
+  }
+
   get device(): string {
     return this.gpu.adapterDescription;
   }
