@@ -1,15 +1,15 @@
 /**
  * train_steps: K whole training steps of a two-layer network in ONE dispatch of ONE workgroup (N networks
  * of a run set: N workgroups of the same dispatch, padded to one width as in two-layer-passes.wgsl.ts's
- * 'batch' layout, a bias then being column d of the first layer)
- * (docs/science.md section 0 for the network, section 7 for the steps). For a small network the
+ * 'batch' layout, a bias then being column d of the first layer; docs/science.md section 0 for the network,
+ * section 7 for the steps). For a small network the
  * unfused step's eight dispatches and uniform copies cost more than its arithmetic; here the
  * workgroup loops over the steps and synchronises with barriers instead:
  *
  *   per step t:  [draw the batch]            drawBatchWgsl: the sampler of sample_batch_indices, same stream
  *                forward, thread per sample  f_i = alpha s_m sum_j a_j relu(w_j . x_i + b_j) [- f0_i],
  *                                            l_i, g_i = l'(f_i, y_i) / B into the workspace
- *                mean loss                   strided partial sums, then the fixed tree: losses[first_slot + t]
+ *                mean loss                   strided partial sums, then the fixed tree: losses[(first_slot + t) N + k]
  *                backward + update,          dL/da_j = alpha s_m sum_i g_i h_ij, dL/db_j = alpha s_m a_j sum_i g_i 1[z_ij > 0],
  *                thread per neuron           dL/dw_j = alpha s_m a_j sum_i g_i 1[z_ij > 0] x_i; then the GD step of
  *                                            neuron j with the step's (lr_a, lr_w) from `rates`
@@ -39,7 +39,6 @@ import { MULTI_STEP_MAX_INPUT_DIM } from '../src/core/step-kernels';
 
 /** Threads of train_steps' one workgroup: the tree reduction's width, so the mean loss is one tree_sum. */
 export const MULTI_STEP_WORKGROUP_SIZE = REDUCTION_WORKGROUP_SIZE;
-
 
 /** How a step's samples are chosen: all n in order, B i.i.d. indices, or B distinct indices (partial shuffle). */
 export type StepSampler = 'full' | 'replace' | 'shuffle';
