@@ -11,6 +11,8 @@ import { stepFlops, type StepSize } from './training-step';
 export interface Trainable {
   train(steps: number): Promise<unknown>;
   dispose(): void;
+  /** Which kernel the contender runs, when it chose one itself (GradFlow's stepKernel 'auto'): copied to its row. */
+  readonly kernel?: string;
 }
 
 export interface Contender {
@@ -27,8 +29,10 @@ export interface InterleavedRow extends StepSize {
   readonly warmUpMs?: number;
   readonly stepsTimed?: number;
   readonly skipped?: string;
-  /** The one step that decided a skip. */
+  /** The probe (per step) that decided a skip. */
   readonly probeMs?: number;
+  /** Trainable.kernel of the contender that ran. */
+  readonly kernel?: string;
 }
 
 export interface InterleaveOptions {
@@ -41,6 +45,11 @@ export interface InterleaveOptions {
   readonly roundMs?: number;
   /** Most steps per round (default 16). */
   readonly maxStepsPerRound?: number;
+  /**
+   * Steps in the probe that sizes the rounds (default 1). A step of a few microseconds is hidden by its submit's
+   * fixed cost: probing a whole submit's worth keeps such a contender's rounds near roundMs.
+   */
+  readonly probeSteps?: number;
   /** ms/step of each contender at the previous (smaller) size; a larger step is at least as slow. */
   readonly previousMs?: ReadonlyMap<string, number>;
 }
@@ -56,7 +65,7 @@ export async function interleave(size: StepSize, contenders: readonly Contender[
   const rounds = options.rounds ?? 3;
   const flops = stepFlops(size);
   const rows = new Map<string, InterleavedRow>();
-  const active: { name: string; model: Trainable; steps: number; warmUpMs: number; totalMs: number }[] = [];
+  const active: { name: string; model: Trainable; steps: number; warmUpMs: number; totalMs: number; kernel?: string }[] = [];
   try {
     for (const contender of contenders) {
       const always = options.alwaysRun?.includes(contender.name) ?? false;
@@ -67,21 +76,22 @@ export async function interleave(size: StepSize, contenders: readonly Contender[
       }
       const model = await contender.create();
       const warmUpMs = await timed(() => model.train(1));
-      const probeMs = await timed(() => model.train(1));
+      const probeSteps = options.probeSteps ?? 1;
+      const probeMs = (await timed(() => model.train(probeSteps))) / probeSteps;
       if (!always && probeMs > budgetMs) {
         model.dispose();
         rows.set(contender.name, { ...size, backend: contender.name, warmUpMs, probeMs, skipped: `measured ${(probeMs / 1000).toFixed(1)} s/step > ${budgetMs / 1000} s budget` });
         continue;
       }
       const steps = Math.max(1, Math.min(options.maxStepsPerRound ?? 16, Math.round((options.roundMs ?? 1000) / Math.max(probeMs, 1e-3))));
-      active.push({ name: contender.name, model, steps, warmUpMs, totalMs: 0 });
+      active.push({ name: contender.name, model, steps, warmUpMs, totalMs: 0, ...(model.kernel ? { kernel: model.kernel } : {}) });
     }
     for (let r = 0; r < rounds; r++) {
       for (const entry of active) entry.totalMs += await timed(() => entry.model.train(entry.steps));
     }
     for (const entry of active) {
       const msPerStep = entry.totalMs / (rounds * entry.steps);
-      rows.set(entry.name, { ...size, backend: entry.name, msPerStep, gflops: flops / (msPerStep * 1e6), warmUpMs: entry.warmUpMs, stepsTimed: rounds * entry.steps });
+      rows.set(entry.name, { ...size, backend: entry.name, msPerStep, gflops: flops / (msPerStep * 1e6), warmUpMs: entry.warmUpMs, stepsTimed: rounds * entry.steps, ...(entry.kernel ? { kernel: entry.kernel } : {}) });
     }
   } finally {
     for (const entry of active) entry.model.dispose();

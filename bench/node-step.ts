@@ -2,22 +2,15 @@
 import type { GpuContext } from '../src/gpu/device';
 import type { MatmulAlgorithm } from '../src/core/matmul-algorithms';
 import { timeStepProducts } from '../src/kernels/matmul-autotune';
-import { TwoLayerTrainer } from '../src/models/two-layer/trainer';
 import { Float64Trainer } from '../src/float64/two-layer-trainer';
 import { interleave, type Contender } from './interleave';
 import { watchDevice } from './instrument';
 import { benchProblem, type StepSize } from './training-step';
+import { gradflowContender as gradflowStepContender } from './gradflow-contender';
 
-
+/** GradFlow with stepKernel 'auto', as the page runs it (its row names the kernel it ran). */
 export function gradflowContender(gpu: GpuContext, size: StepSize, algorithm: MatmulAlgorithm): Contender {
-  const { config, init, data } = benchProblem(size);
-  return {
-    name: 'gradflow-gpu',
-    create: async () => {
-      const trainer = await TwoLayerTrainer.create(gpu, { ...config, matmulAlgorithm: algorithm }, init, data);
-      return { train: (k: number) => trainer.train(k), dispose: () => trainer.destroy() };
-    },
-  };
+  return gradflowStepContender(gpu, size, { matmulAlgorithm: algorithm, stepKernel: 'auto' });
 }
 
 export function nodeContenders(gpu: GpuContext, size: StepSize, algorithm: MatmulAlgorithm): Contender[] {

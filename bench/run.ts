@@ -1,12 +1,16 @@
 /**
  * npm run bench [-- --quick] [--no-node] [--no-browser] [--no-ui] [--budget-ms N] [--sizes MxNxD,...] [--no-science]
  *   [--sinkhorn-budget-s S] [--no-run-sets]:
- * issue 6's benchmarks (--sizes replaces the three sizes and drops the width sweep from the browser part).
+ * issue 6's benchmarks (--sizes replaces the sizes and drops the width sweep from the browser part).
+ * npm run bench -- --device [--quick] [--browser]: the bench for a machine with a real GPU (bench/device.ts).
+ *  GradFlow's step runs with stepKernel 'auto' (what a user's run gets); each row names the kernel it ran.
  *  Node/Dawn: matmul variants and the autotune winner; GradFlow's step against its float64 reference
- *    (interleaved); the step's own products as plain matmuls (target 2); read-backs during training
+ *    (interleaved); the step's own products as plain matmuls (target 2); tiny nets' steps/s, unfused against
+ *    multi-step and 'auto' (bench/tiny-nets.ts, issue 17); read-backs during training
  *    (target 3); cost of the science; scaling slopes in m, n, d and peak GPU memory.
  *  Chromium (bench/browser): GradFlow, TF.js WebGPU, TF.js wasm and the reference, interleaved in one
- *    page, at the three sizes and a width sweep; ratios come only from these interleaved runs.
+ *    page, at the sizes and a width sweep (together they hold issue 17's (256, 256, 16), (256, 512, 32) and
+ *    (1024, 1024, 32)); ratios come only from these interleaved runs; tiny nets in the page.
  *  UI (bench/ui.ts): particle view fps and steps/s at 10,000 and 100,000 neurons.
  *  Run sets (bench/run-set.ts, issue 13), in Node and in the page: an 8-width sweep and 16 seeds as one run
  *    set against the members run one after another.
@@ -23,18 +27,26 @@ import { nodeContenders, stepProductsGflops, trainingReadbacks, memoryAt, type M
 import type { StepSize } from './training-step';
 import { startBrowserBench } from './browser/run';
 import { benchUi, type UiBenchRow } from './ui';
-import { formatStepTable, formatTune, judgeTargets, type Target } from './report';
+import { formatStepTable, formatTarget, formatTune, judgeStepTargets, judgeTargets, type Target } from './report';
+import { benchTinyNets, TINY_SIZES } from './tiny-nets';
+import { formatTinyLine } from './tiny-net-rows';
+import { settleAutoStepKernel } from './gradflow-contender';
+import { runDeviceBench } from './device';
 import { logLogSlope } from '../src/metrics/log-log-slope';
 import { benchRunSet, formatRunSetRows, RUN_SET_BENCHES, runSetTargets, type RunSetBenchRow } from './run-set';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const log = (line: string) => console.log(line);
+if (args.includes('--device')) {
+  await runDeviceBench({ quick, browser: args.includes('--browser'), log });
+  process.exit(0);
+}
 const size = (width: number, sampleCount: number, inputDim: number): StepSize => ({ width, sampleCount, inputDim });
 
 const sizesArg = args.indexOf('--sizes');
 const chosenSizes = sizesArg >= 0 ? args[sizesArg + 1]!.split(',').map((text) => { const [m, n, d] = text.split('x').map(Number); return size(m!, n!, d!); }) : undefined;
-const SIZES = chosenSizes ?? (quick ? [size(256, 256, 16), size(1024, 1024, 32)] : [size(1024, 1024, 32), size(4096, 2048, 64), size(16384, 4096, 64)]);
+const SIZES = chosenSizes ?? (quick ? [size(256, 256, 16), size(1024, 1024, 32)] : [size(256, 256, 16), size(1024, 1024, 32), size(4096, 2048, 64), size(16384, 4096, 64)]);
 /** Width sweep at fixed (n, d) = (512, 32): m = 256 .. 65536 (quick: 256 .. 4096). */
 const SWEEP = (quick ? [256, 1024, 4096] : [256, 1024, 4096, 16384, 65536]).map((m) => size(m, 512, 32));
 const N_SWEEP = (quick ? [256, 1024] : [512, 1024, 2048, 4096]).map((n) => size(1024, n, 32));
@@ -43,6 +55,8 @@ const D_SWEEP = (quick ? [16, 64] : [16, 32, 64, 128]).map((d) => size(1024, 102
 const budgetArg = args.indexOf('--budget-ms');
 const PEER_BUDGET_MS = budgetArg >= 0 ? Number(args[budgetArg + 1]) : quick ? 3_000 : 15_000;
 const ROUND_MS = quick ? 300 : 1500;
+/** Tiny nets take thousands of steps a round at any length: shorter rounds keep the section under a minute per runtime. */
+const TINY_ROUND_MS = quick ? 300 : 800;
 const started = performance.now();
 const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0)} s`;
 
@@ -61,12 +75,14 @@ const memory: MemoryRow[] = [];
 const runSets = !args.includes('--no-run-sets');
 const nodeRunSetRows: RunSetBenchRow[] = [];
 let browserRunSetRows: RunSetBenchRow[] = [];
+let nodeTinyRows: InterleavedRow[] = [];
 if (node) {
   // 1. Kernel variants: autotune (what the trainer's 'auto' uses), then plain square matmuls.
   log('\n== matmul variants (Node/Dawn) ==');
   tuned = await autotuneMatmul(gpu);
   log(formatTune(tuned));
   const algorithm: MatmulAlgorithm = tuned.winner;
+  log(await settleAutoStepKernel(gpu, TINY_SIZES[1]!, algorithm));
   for (const a of MATMUL_ALGORITHMS) {
     // Shared-memory tiling runs ~0.1 GFLOP/s on SwiftShader: its larger sizes would take minutes.
     const sizes = quick ? [256] : a === 'tiled' ? [256, 512] : [512, 1024];
@@ -85,6 +101,9 @@ if (node) {
     log(formatStepTable(rows, 'gradflow-gpu'));
     log(`   the step's two products alone (plain ${algorithm} matmuls, 4nmd FLOP): ${products.toFixed(3)} GFLOP/s`);
   }
+  log(`\n== tiny nets, Node/Dawn: steps/s, interleaved [${elapsed()}] ==`);
+  nodeTinyRows = await benchTinyNets(gpu, algorithm, TINY_ROUND_MS, log);
+
   readbacks = await trainingReadbacks(gpu, SIZES[0]!, algorithm);
   log(`read-backs during 3 x train(16): ${readbacks.length} mapAsync, on ${[...new Set(readbacks)].join(', ') || 'nothing'}`);
 
@@ -131,6 +150,7 @@ if (node) {
 let browserInfo: unknown;
 let browserTune: unknown;
 const browserRows: InterleavedRow[] = [];
+const browserTinyRows: InterleavedRow[] = [];
 if (!args.includes('--no-browser')) {
   log(`\n== training step, headless Chromium (interleaved in one page) [${elapsed()}] ==`);
   const bench = await startBrowserBench(log);
@@ -141,6 +161,7 @@ if (!args.includes('--no-browser')) {
     const t = await bench.tune();
     browserTune = t;
     log(formatTune(t));
+    log(t.autoStepKernel);
     const backends = ['gradflow-gpu', 'tfjs-webgpu', 'tfjs-wasm', 'reference-f64'];
     for (const [label, sweep] of [['sizes', SIZES], ['width sweep, (n, d) = (512, 32)', chosenSizes ? [] : SWEEP]] as const) {
       if (sweep.length === 0) continue;
@@ -151,6 +172,12 @@ if (!args.includes('--no-browser')) {
         browserRows.push(...rows);
         log(formatStepTable(rows, 'gradflow-gpu'));
       }
+    }
+    log('-- tiny nets: steps/s, interleaved --');
+    for (const s of TINY_SIZES) {
+      const rows = await bench.runTinyNet(s, TINY_ROUND_MS);
+      browserTinyRows.push(...rows);
+      log(formatTinyLine(rows));
     }
     if (runSets) {
       log(`-- run sets --`);
@@ -175,13 +202,25 @@ const bestMatmulGflops = Math.max(0, ...matmulRows.filter((r) => r.algorithm !==
 const targets: Target[] = judgeTargets({ browserRows, nodeRows, productRows, readbacks, bestMatmulGflops, viewReadbacks: ui.map((row) => row.viewReadbacks) });
 if (nodeRunSetRows.length > 0) targets.push(...runSetTargets('Node/Dawn', nodeRunSetRows));
 if (browserRunSetRows.length > 0) targets.push(...runSetTargets('Chromium', browserRunSetRows));
-for (const t of targets) log(`${t.holds ? 'HOLDS' : t.holds === false ? 'MISS ' : 'N/A  '} ${t.name}: ${t.detail}`);
+const browserAdapter = (browserInfo as { adapter?: string } | undefined)?.adapter;
+targets.push(
+  ...judgeStepTargets({
+    browserRows,
+    nodeRows,
+    tinyRows: [
+      ...(nodeTinyRows.length ? [{ runtime: 'Node/Dawn', rows: nodeTinyRows }] : []),
+      ...(browserTinyRows.length ? [{ runtime: 'Chromium', rows: browserTinyRows }] : []),
+    ],
+    ...(browserAdapter ? { adapters: { node: gpu.adapterDescription, browser: browserAdapter } } : {}),
+  }),
+);
+for (const t of targets) log(formatTarget(t));
 
 mkdirSync('bench/results', { recursive: true });
 const result = {
   date: new Date().toISOString(), quick, node: { runtime: gpu.runtime, adapter: gpu.adapterDescription, autotune: tuned },
   browser: { info: browserInfo, autotune: browserTune }, matmul: matmulRows, nodeSteps: nodeRows, stepProducts: productRows,
-  browserSteps: browserRows, science, scaling, memory, ui, runSets: { node: nodeRunSetRows, browser: browserRunSetRows }, readbacks, targets, stepFlops: 'FLOP per step counted as 6 m n d', seconds: (performance.now() - started) / 1000,
+  browserSteps: browserRows, tinyNets: { node: nodeTinyRows, browser: browserTinyRows }, science, scaling, memory, ui, runSets: { node: nodeRunSetRows, browser: browserRunSetRows }, readbacks, targets, stepFlops: 'FLOP per step counted as 6 m n d', seconds: (performance.now() - started) / 1000,
 };
 writeFileSync('bench/results/bench.json', `${JSON.stringify(result, null, 2)}\n`);
 log(`\nwrote bench/results/bench.json (${elapsed()})`);

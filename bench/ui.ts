@@ -48,12 +48,18 @@ export async function benchUi(log: (line: string) => void, widths = WIDTHS): Pro
   const rows: UiBenchRow[] = [];
   try {
     for (const width of widths) for (const views of ['app', 'particles only'] as const) {
-      const { page, errors } = await app.open(`?preset=default&set=model.width=${width}&set=steps=100000000&set=metrics.every=100000000`, { initScript: recordMaps });
+      // A run far longer than the window (the config takes at most 10,000,000 steps: it keeps every step's loss).
+      const { page, errors } = await app.open(`?preset=default&set=model.width=${width}&set=steps=1000000&set=metrics.every=1000000`, { initScript: recordMaps });
       const mapCount = () => page.evaluate(() => (window as unknown as { gradflowMaps: string[] }).gradflowMaps.length);
       const step = async () => Number(await page.locator('[data-testid="step"]').first().textContent());
       const frames = () => page.locator('gradflow-particle-view').first().evaluate((view) => (view as HTMLElement & { framesDrawn: number }).framesDrawn);
       const deadline = Date.now() + 120_000;
       while ((await step()) === 0 && Date.now() < deadline) await page.waitForTimeout(250);
+      if ((await step()) === 0) {
+        // Nothing to time: say why (a config the app refuses shows its banner) instead of waiting on views never drawn.
+        const banner = await page.getByText('Nothing runs').first().textContent({ timeout: 1_000 }).catch(() => undefined);
+        throw new Error(`bench:ui: the app took no step in 120 s at width ${width}${banner ? `: ${banner}` : ''}${errors.length ? `; console errors: ${errors.join('; ')}` : ''}`);
+      }
       if (views === 'particles only') {
         // Hidden views skip their frames (IntersectionObserver): what the particles alone cost.
         await page.locator('gradflow-function-view').first().evaluate((view) => ((view as HTMLElement).style.display = 'none'));

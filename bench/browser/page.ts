@@ -6,12 +6,13 @@
 import { requestGpu, type GpuContext } from '../../src/gpu/device';
 import { autotuneMatmul } from '../../src/kernels/matmul-autotune';
 import type { MatmulAlgorithm } from '../../src/core/matmul-algorithms';
-import { TwoLayerTrainer } from '../../src/models/two-layer/trainer';
 import { Float64Trainer } from '../../src/float64/two-layer-trainer';
 import { interleave, type Contender, type InterleavedRow, type InterleaveOptions } from '../interleave';
 import { benchProblem, type StepSize } from '../training-step';
 import { createTfModel, tfVersion, wasmFlavour } from './peers';
 import { benchRunSet, type RunSetBenchRow, type RunSetBenchSpec } from '../run-set';
+import { gradflowContender, settleAutoStepKernel } from '../gradflow-contender';
+import { benchTinyNets, TINY_SIZES } from '../tiny-nets';
 
 let gpu: GpuContext | undefined;
 let algorithm: MatmulAlgorithm = 'register';
@@ -23,11 +24,13 @@ async function info() {
   return { adapter: gpu.adapterDescription, tfjs: tfVersion(), wasm: await wasmFlavour(), userAgent: navigator.userAgent, crossOriginIsolated };
 }
 
+/** The matmul variant's autotune, then stepKernel 'auto' settled (bench/gradflow-contender.ts) before anything is timed. */
 async function tune() {
   gpu ??= await requestGpu();
   const result = await autotuneMatmul(gpu);
   algorithm = result.winner;
-  return result;
+  const autoStepKernel = await settleAutoStepKernel(gpu, TINY_SIZES[1]!, algorithm);
+  return { ...result, autoStepKernel };
 }
 
 /** A new sweep starts over at a small size: forget the previous sizes' step times. */
@@ -41,13 +44,8 @@ async function runSize(size: StepSize, options: Omit<InterleaveOptions, 'previou
   const { config, init, data } = benchProblem(size);
   const tfData = { X: data.X, y: data.y, W: init.W, a: init.a };
   const all: Contender[] = [
-    {
-      name: 'gradflow-gpu',
-      create: async () => {
-        const trainer = await TwoLayerTrainer.create(g, { ...config, matmulAlgorithm: algorithm }, init, data);
-        return { train: (k: number) => trainer.train(k), dispose: () => trainer.destroy() };
-      },
-    },
+    // stepKernel 'auto': what a user's run in this browser gets; its row names the kernel it ran.
+    gradflowContender(g, size, { matmulAlgorithm: algorithm, stepKernel: 'auto' }),
     { name: 'tfjs-webgpu', create: () => createTfModel('webgpu', size, tfData, config.learningRate) },
     { name: 'tfjs-wasm', create: () => createTfModel('wasm', size, tfData, config.learningRate) },
     {
@@ -63,6 +61,12 @@ async function runSize(size: StepSize, options: Omit<InterleaveOptions, 'previou
   return rows;
 }
 
+/** One tiny net's steps/s: GradFlow unfused, multi-step and 'auto', interleaved (bench/tiny-nets.ts). */
+async function runTinyNet(size: StepSize, roundMs: number): Promise<InterleavedRow[]> {
+  gpu ??= await requestGpu();
+  return benchTinyNets(gpu, algorithm, roundMs, () => undefined, [size]);
+}
+
 /** Issue 13's run-set benches in this page (the same module Node runs). */
 async function runSets(specs: readonly RunSetBenchSpec[], rounds: number): Promise<RunSetBenchRow[]> {
   gpu ??= await requestGpu();
@@ -73,7 +77,7 @@ async function runSets(specs: readonly RunSetBenchSpec[], rounds: number): Promi
 
 declare global {
   interface Window {
-    gradflowBench: { info: typeof info; tune: typeof tune; runSize: typeof runSize; resetSizes: typeof resetSizes; runSets: typeof runSets };
+    gradflowBench: { info: typeof info; tune: typeof tune; runSize: typeof runSize; runTinyNet: typeof runTinyNet; resetSizes: typeof resetSizes; runSets: typeof runSets };
   }
 }
-window.gradflowBench = { info, tune, runSize, resetSizes, runSets };
+window.gradflowBench = { info, tune, runSize, runTinyNet, resetSizes, runSets };

@@ -13,8 +13,11 @@ import type { RunSetBenchRow, RunSetBenchSpec } from '../run-set';
 
 export interface BrowserBench {
   info(): Promise<{ adapter: string; tfjs: string; wasm: string; userAgent: string; crossOriginIsolated: boolean }>;
-  tune(): Promise<{ winner: string; source: string; timesMs: Readonly<Record<string, number>>; shortlistMs?: Readonly<Record<string, number>> }>;
+  /** The matmul autotune, and what stepKernel 'auto' picks for a tiny net (settled before anything is timed). */
+  tune(): Promise<{ winner: string; source: string; timesMs: Readonly<Record<string, number>>; shortlistMs?: Readonly<Record<string, number>>; autoStepKernel: string }>;
   runSize(size: StepSize, options: Omit<InterleaveOptions, 'previousMs' | 'alwaysRun'>, backends: readonly string[]): Promise<InterleavedRow[]>;
+  /** bench/tiny-nets.ts in the page: GradFlow unfused, multi-step and 'auto' at one tiny size. */
+  runTinyNet(size: StepSize, roundMs: number): Promise<InterleavedRow[]>;
   resetSizes(): Promise<void>;
   runSets(specs: readonly RunSetBenchSpec[], rounds: number): Promise<RunSetBenchRow[]>;
   close(): Promise<void>;
@@ -48,6 +51,7 @@ export async function startBrowserBench(log: (line: string) => void): Promise<Br
     info: () => page.evaluate(() => window.gradflowBench.info()),
     tune: () => page.evaluate(() => window.gradflowBench.tune()),
     runSize: (size, options, backends) => page.evaluate(([s, o, b]) => window.gradflowBench.runSize(s, o, b), [size, options, backends] as const),
+    runTinyNet: (size, roundMs) => page.evaluate(([s, r]) => window.gradflowBench.runTinyNet(s, r), [size, roundMs] as const),
     resetSizes: () => page.evaluate(() => window.gradflowBench.resetSizes()),
     runSets: (specs, rounds) => page.evaluate(([s, r]) => window.gradflowBench.runSets(s, r), [specs, rounds] as const),
     async close() {
