@@ -199,7 +199,7 @@ if (!args.includes('--no-ui')) {
 // Targets.
 log(`\n== targets [${elapsed()}] ==`);
 const bestMatmulGflops = Math.max(0, ...matmulRows.filter((r) => r.algorithm !== 'reference-f64').map((r) => r.gflops));
-const targets: Target[] = judgeTargets({ browserRows, nodeRows, productRows, readbacks, bestMatmulGflops, viewReadbacks: ui.map((row) => row.viewReadbacks) });
+const targets: Target[] = judgeTargets({ browserRows, nodeRows, productRows, readbacks, bestMatmulGflops, viewReadbacks: ui.map((row) => ({ labels: row.viewReadbacks, seconds: row.seconds, views: row.views === 'app' ? 2 : 1 })) });
 if (nodeRunSetRows.length > 0) targets.push(...runSetTargets('Node/Dawn', nodeRunSetRows));
 if (browserRunSetRows.length > 0) targets.push(...runSetTargets('Chromium', browserRunSetRows));
 const browserAdapter = (browserInfo as { adapter?: string } | undefined)?.adapter;

@@ -26,6 +26,8 @@ export interface UiBenchRow {
   readonly stepsPerSecond: number;
   readonly stepsPerFrame: number;
   readonly adapter: string;
+  /** Seconds the window lasted (the read-backs below are counted over it). */
+  readonly seconds: number;
   /** Labels of the buffers the views mapped during the window (everything not the trainer's own). */
   readonly viewReadbacks: string[];
   /** The trainer's own maps in the window: loss staging every chunk, weights at each checkpoint (checkpointEvery). */
@@ -78,7 +80,7 @@ export async function benchUi(log: (line: string) => void, widths = WIDTHS): Pro
       const trainerReadbacks = mapped.filter(ownedByTrainer).length;
       const seconds = (t1 - t0) / 1000;
       const adapter = (await page.locator('header .facts b').first().textContent()) ?? '';
-      const row = { neurons: width, views, framesPerSecond: (frames1 - frames0) / seconds, stepsPerSecond: (step1 - step0) / seconds, stepsPerFrame: 8, adapter, viewReadbacks, trainerReadbacks };
+      const row = { neurons: width, views, seconds, framesPerSecond: (frames1 - frames0) / seconds, stepsPerSecond: (step1 - step0) / seconds, stepsPerFrame: 8, adapter, viewReadbacks, trainerReadbacks };
       rows.push(row);
       log(`${String(width).padStart(7)} neurons  ${views.padEnd(14)}  ${row.framesPerSecond.toFixed(2).padStart(6)} fps  ${row.stepsPerSecond.toFixed(1).padStart(7)} steps/s  view read-backs ${viewReadbacks.length} (trainer's own: ${trainerReadbacks})${errors.length ? `  console errors: ${errors.join('; ')}` : ''}`);
       await page.close();

@@ -15,7 +15,7 @@ import { bindKernel, type BoundKernel, type KernelSource } from '../gpu/kernel';
 import type { GpuContext } from '../gpu/device';
 import type { FunctionSource } from './particle-source';
 import { BACKGROUND } from './particle-renderer';
-import { FrameTarget, createRenderPipeline, frameErrorScope, readSmallBuffer, storageFrom, type RgbaPixels } from './gpu-view-helpers';
+import { FrameTarget, LABELS_READ_SUFFIX, createRenderPipeline, frameErrorScope, readSmallBuffer, storageFrom, type RgbaPixels } from './gpu-view-helpers';
 import type { GpuColour } from './view-theme';
 
 type NoVariant = Record<string, never>;
@@ -197,7 +197,7 @@ export class FunctionRenderer {
 
   /** (min, max) of f over the grid of the last frame (the copy queues behind it): the colour bar's ends, the d = 1 axis. */
   async readValueRange(): Promise<[number, number]> {
-    const [lo, hi] = new Float32Array(await readSmallBuffer(this.source.device, this.valueRange, 0, 8));
+    const [lo, hi] = new Float32Array(await readSmallBuffer(this.source.device, this.valueRange, 0, 8, LABELS_READ_SUFFIX));
     return [lo!, hi!];
   }
 

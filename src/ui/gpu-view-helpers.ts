@@ -34,11 +34,20 @@ export async function createRenderPipeline(
   });
 }
 
-/** Copies `byteLength` bytes at `offset` of `source` (COPY_SRC) into a fresh mappable buffer and returns them. */
-export async function readSmallBuffer(device: GPUDevice, source: GPUBuffer, offset: number, byteLength: number): Promise<ArrayBuffer> {
-  const staging = device.createBuffer({ label: `${source.label}/read`, size: byteLength, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+/**
+ * The suffix of the staging buffer a view's axes and colour bar read their numbers through (a few times a second,
+ * never on a frame's path): the UI bench tells these apart from read-backs that drawing would wait on.
+ */
+export const LABELS_READ_SUFFIX = '/labels-read';
+
+/**
+ * Copies `byteLength` bytes at `offset` of `source` (COPY_SRC) into a fresh mappable buffer and returns them.
+ * `suffix` names the staging buffer after `source` ('/read'; LABELS_READ_SUFFIX for the axes' numbers).
+ */
+export async function readSmallBuffer(device: GPUDevice, source: GPUBuffer, offset: number, byteLength: number, suffix = '/read'): Promise<ArrayBuffer> {
+  const staging = device.createBuffer({ label: `${source.label}${suffix}`, size: byteLength, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
   try {
-    const encoder = device.createCommandEncoder({ label: `${source.label}/read` });
+    const encoder = device.createCommandEncoder({ label: `${source.label}${suffix}` });
     encoder.copyBufferToBuffer(source, offset, staging, 0, byteLength);
     device.queue.submit([encoder.finish()]);
     await staging.mapAsync(GPUMapMode.READ);

@@ -23,7 +23,7 @@ import { ELEMENTWISE_WORKGROUP_SIZE } from '../../shaders/constants';
 import { landscapeDimOf } from '../core/landscape';
 import { bindKernel, type BoundKernel, type KernelSource } from '../gpu/kernel';
 import type { GpuContext } from '../gpu/device';
-import { FrameTarget, createRenderPipeline, frameErrorScope, readSmallBuffer, storageFrom, type RgbaPixels } from './gpu-view-helpers';
+import { FrameTarget, LABELS_READ_SUFFIX, createRenderPipeline, frameErrorScope, readSmallBuffer, storageFrom, type RgbaPixels } from './gpu-view-helpers';
 import { boundsFinalKernel, boundsPartialKernel } from './particle-renderer';
 import { fieldCellMeans, type PlaneBox } from './landscape-plane';
 import type { LandscapeSource } from './landscape-source';
@@ -280,8 +280,8 @@ export class LandscapeRenderer {
   async readLabels(): Promise<LandscapeLabels> {
     const { device } = this.source;
     const [box, range] = await Promise.all([
-      readSmallBuffer(device, this.bounds, 0, 4 * 4),
-      this.fieldMode === 'none' ? Promise.resolve(undefined) : readSmallBuffer(device, this.range, 0, 2 * 4),
+      readSmallBuffer(device, this.bounds, 0, 4 * 4, LABELS_READ_SUFFIX),
+      this.fieldMode === 'none' ? Promise.resolve(undefined) : readSmallBuffer(device, this.range, 0, 2 * 4, LABELS_READ_SUFFIX),
     ]);
     const [lo, hi] = range ? new Float32Array(range) : [];
     return { box: new Float32Array(box), range: lo !== undefined && hi !== undefined && lo <= hi ? [lo, hi] : undefined };

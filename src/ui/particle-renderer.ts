@@ -16,7 +16,7 @@ import { bindKernel, type BoundKernel, type KernelSource } from '../gpu/kernel';
 import type { GpuContext } from '../gpu/device';
 import type { ParticleSource } from './particle-source';
 import type { Marker } from './overlay-markers';
-import { FrameTarget, createRenderPipeline, frameErrorScope, readSmallBuffer, storageFrom, type RgbaPixels } from './gpu-view-helpers';
+import { FrameTarget, LABELS_READ_SUFFIX, createRenderPipeline, frameErrorScope, readSmallBuffer, storageFrom, type RgbaPixels } from './gpu-view-helpers';
 import type { GpuColour } from './view-theme';
 
 type NoVariant = Record<string, never>;
@@ -362,7 +362,7 @@ export class ParticleRenderer {
    * copy queues behind that frame). The axes read it a few times a second to place their ticks.
    */
   readFittedBounds(): Promise<Float32Array> {
-    return readSmallBuffer(this.source.device, this.boundsBuffer, 0, 5 * 4).then((bytes) => new Float32Array(bytes));
+    return readSmallBuffer(this.source.device, this.boundsBuffer, 0, 5 * 4, LABELS_READ_SUFFIX).then((bytes) => new Float32Array(bytes));
   }
 
   /** The nearest particle within `radius` device pixels of the clip-space point (x, y), or null. */

@@ -1,7 +1,7 @@
 /** The bench's interleaver and report helpers with fake contenders (no GPU, no timing outcomes asserted beyond order and skips). */
 import { describe, expect, it } from 'vitest';
 import { interleave, type Contender } from '../../bench/interleave';
-import { judgeTargets } from '../../bench/report';
+import { judgeTargets, viewReadbackTarget } from '../../bench/report';
 import { logLogSlope } from '../../src/metrics/log-log-slope';
 
 const SIZE = { width: 8, sampleCount: 8, inputDim: 2 };
@@ -57,5 +57,19 @@ describe('report', () => {
     });
     expect(targets.map((t) => t.holds)).toEqual([true, false, false, undefined]);
     expect(judgeTargets({ browserRows: [], nodeRows: [], productRows: [], bestMatmulGflops: 0, readbacks: [] }).map((t) => t.holds)).toEqual([undefined, undefined, undefined, undefined]);
+  });
+
+  it('lets the views read only their labels, a few times a second, and nothing on the frames\' path', () => {
+    const labels = (count: number) => Array.from({ length: count }, (_, k) => (k % 2 ? 'particle-view/bounds/labels-read' : 'function-view/range/labels-read'));
+    // 15 s with two views drawing: 30 view-seconds.
+    expect(viewReadbackTarget([{ labels: labels(60), seconds: 15, views: 2 }]).holds).toBe(true);
+    expect(viewReadbackTarget([{ labels: labels(121), seconds: 15, views: 2 }]).holds).toBe(false);
+    // One view drawing for 15 s allows half as many.
+    expect(viewReadbackTarget([{ labels: labels(61), seconds: 15, views: 1 }]).holds).toBe(false);
+    const framePath = viewReadbackTarget([{ labels: [...labels(4), 'particle-view/bounds/read'], seconds: 15, views: 2 }]);
+    expect(framePath.holds).toBe(false);
+    expect(framePath.detail).toContain('1 read-backs on the frames\' path (particle-view/bounds/read)');
+    expect(viewReadbackTarget([{ labels: [], seconds: 15, views: 2 }]).holds).toBe(true);
+    expect(viewReadbackTarget(undefined).holds).toBeUndefined();
   });
 });

@@ -5,6 +5,7 @@ import type { GradflowParticleView, ParticleSelectDetail } from '../../src/ui/gr
 import type { ParticleSource } from '../../src/ui/particle-source';
 import { ndcToPixel, planeToNdc, type ViewTransformState } from '../../src/ui/particle-projection';
 import { createStorageBuffer } from '../../src/gpu/buffers';
+import { LABELS_READ_SUFFIX } from '../../src/ui/gpu-view-helpers';
 import { getTestGpu } from '../helpers/gpu';
 import { particleSource as makeSource } from './view-source-helpers';
 import { decodePng, hue, mount, pixelAt } from './view-test-helpers';
@@ -388,6 +389,28 @@ describe('<gradflow-particle-view> around the plot (issue 15)', () => {
     expect(legend).toContain('a_j > 0');
     expect(legend).toContain('a_j < 0');
     expect(legend).toMatch(/disc area ∝ \|a_j\| \(max 1\)/);
+  });
+
+  it('its frames read nothing back: only the axes\' numbers, at most every 250 ms', async () => {
+    await watchErrors();
+    const { a, W } = circle(16);
+    const element = await framedView(await makeSource(a, W, 2));
+    const mapped: string[] = [];
+    const original = GPUBuffer.prototype.mapAsync;
+    GPUBuffer.prototype.mapAsync = function (this: GPUBuffer, ...args: Parameters<GPUBuffer['mapAsync']>) {
+      mapped.push(this.label);
+      return original.apply(this, args);
+    };
+    try {
+      const [frames0, t0] = [element.framesDrawn, performance.now()];
+      while (element.framesDrawn < frames0 + 6 || performance.now() - t0 < 1000) await new Promise(requestAnimationFrame);
+      const seconds = (performance.now() - t0) / 1000;
+      expect(mapped.filter((label) => !label.endsWith(LABELS_READ_SUFFIX))).toEqual([]);
+      expect(mapped.length).toBeGreaterThan(0); // the axes follow the particles
+      expect(mapped.length).toBeLessThanOrEqual(Math.floor(seconds / 0.25) + 1);
+    } finally {
+      GPUBuffer.prototype.mapAsync = original;
+    }
   });
 
   it('the tick values follow zoom (wheel) and pan (drag)', async () => {
