@@ -37,6 +37,36 @@ export function onDeviceLost(device: GPUDevice, listener: (loss: DeviceLoss) => 
   };
 }
 
+/** Per device, the watches hearing its uncaptured errors and the one listener that tells them all. */
+const uncapturedHearers = new WeakMap<GPUDevice, { readonly hearers: Set<(error: GPUError) => void>; readonly listener: (event: Event) => void }>();
+
+/**
+ * Calls `hear` with each error `device` reports outside any error scope; the returned function stops. One listener
+ * per device serves every hearer: a run set of many simulations on one device would otherwise pass the event
+ * target's listener limit (Node warns at 11).
+ */
+function hearUncaptured(device: GPUDevice, hear: (error: GPUError) => void): () => void {
+  let entry = uncapturedHearers.get(device);
+  if (!entry) {
+    const hearers = new Set<(error: GPUError) => void>();
+    const listener = (event: Event) => {
+      for (const h of hearers) h((event as GPUUncapturedErrorEvent).error);
+    };
+    entry = { hearers, listener };
+    uncapturedHearers.set(device, entry);
+    // (Stand-in devices in tests may have no event target.)
+    device.addEventListener?.('uncapturederror', listener);
+  }
+  const { hearers, listener } = entry;
+  hearers.add(hear);
+  return () => {
+    hearers.delete(hear);
+    if (hearers.size > 0 || uncapturedHearers.get(device) !== entry) return;
+    uncapturedHearers.delete(device);
+    device.removeEventListener?.('uncapturederror', listener);
+  };
+}
+
 /**
  * A validation, out-of-memory or internal error that no error scope caught: the work it belonged to did not
  * happen as recorded, so nothing computed after it can be trusted. Not recoverable by a new device.
@@ -55,19 +85,16 @@ export class DeviceLossWatch {
   /** The first error the device reported outside any error scope. */
   uncaptured: GPUError | undefined;
   private readonly reported: Promise<void>;
-  private readonly hearUncaptured = (event: Event) => {
-    this.uncaptured ??= (event as GPUUncapturedErrorEvent).error;
-  };
+  private readonly stopHearing: () => void;
 
-  constructor(private readonly device: GPUDevice) {
+  constructor(device: GPUDevice) {
     this.reported = new Promise((resolve) => {
       onDeviceLost(device, (loss) => {
         this.loss = loss;
         resolve();
       });
     });
-    // (Stand-in devices in tests may have no event target.)
-    device.addEventListener?.('uncapturederror', this.hearUncaptured);
+    this.stopHearing = hearUncaptured(device, (error) => (this.uncaptured ??= error));
   }
 
   /**
@@ -75,7 +102,7 @@ export class DeviceLossWatch {
    * runs (the app's, the tests') would otherwise keep a listener for every run ever built on it.
    */
   release(): void {
-    this.device.removeEventListener?.('uncapturederror', this.hearUncaptured);
+    this.stopHearing();
   }
 
   /** Throws DeviceLostError once the device is lost, UncapturedGpuError once it reported an error no scope caught. */

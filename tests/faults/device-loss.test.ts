@@ -197,4 +197,20 @@ describe('set-up under a device-loss watch', () => {
     watch.release();
     expect(listeners.size).toBe(0);
   });
+
+  it('hears a device with one listener however many watches share it, and tells each watch its errors', () => {
+    const { device, listeners } = fakeDevice();
+    const watches = Array.from({ length: 12 }, () => new DeviceLossWatch(device));
+    expect(listeners.size).toBe(1);
+    const error = Object.assign(new Error('bad binding'), { name: 'GPUValidationError' }) as unknown as GPUError;
+    for (const listener of listeners) (listener as (event: Event) => void)({ error } as unknown as Event);
+    for (const watch of watches) expect(() => watch.throwIfLost()).toThrow(/bad binding/);
+    for (const watch of watches.slice(1)) watch.release();
+    expect(listeners.size).toBe(1);
+    watches[0]!.release();
+    watches[0]!.release(); // twice: nothing more to remove
+    expect(listeners.size).toBe(0);
+    expect(new DeviceLossWatch(device).uncaptured).toBeUndefined();
+    expect(listeners.size).toBe(1);
+  });
 });
