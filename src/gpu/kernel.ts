@@ -97,13 +97,21 @@ export async function bindKernel<V>(gpu: GpuContext, kernel: KernelSource<V>, va
   return new BoundKernel(label, pipeline, bindGroup, uniform, grid);
 }
 
-/** Records the kernels into one compute pass and submits it; returns when the queue is done. */
-export async function runKernels(gpu: GpuContext, label: string, kernels: readonly BoundKernel[]): Promise<void> {
+/**
+ * Records the kernels into one compute pass and submits it, without waiting: read-backs queued after it see its
+ * results, so a caller that reads them needs no round trip of its own first.
+ */
+export function submitKernels(gpu: GpuContext, label: string, kernels: readonly BoundKernel[]): void {
   const encoder = gpu.device.createCommandEncoder({ label });
   const pass = encoder.beginComputePass();
   for (const kernel of kernels) kernel.encode(pass);
   pass.end();
   gpu.device.queue.submit([encoder.finish()]);
+}
+
+/** Records the kernels into one compute pass and submits it; returns when the queue is done. */
+export async function runKernels(gpu: GpuContext, label: string, kernels: readonly BoundKernel[]): Promise<void> {
+  submitKernels(gpu, label, kernels);
   await gpu.device.queue.onSubmittedWorkDone();
 }
 

@@ -51,8 +51,15 @@ export function rowOrder(names: readonly string[], backend: Backend): TwoLayerMe
 /** The row of `names` at the source's current weights, evaluated in the row's order. */
 export async function evaluateTwoLayerMetrics(names: readonly string[], source: TwoLayerMetricSource, backend: Backend): Promise<MetricValues> {
   const inputs = new MetricInputs(source, needsInitial(names, 'activations'));
+  const order = rowOrder(names, backend);
+  // Both fit passes start before either is awaited: on the GPU they share one round trip instead of two.
+  const stages = new Set(order.map((name) => TWO_LAYER_EVALUATORS[name].stage));
+  // (A failure is reported by the metric that awaits it.)
+  if (stages.has('train')) inputs.trainFit().catch(() => undefined);
+  if (stages.has('gradient')) inputs.gradients().catch(() => undefined);
+  if (stages.has('test')) inputs.testFit().catch(() => undefined);
   const values: MetricValues = {};
-  for (const name of rowOrder(names, backend)) {
+  for (const name of order) {
     const evaluator = TWO_LAYER_EVALUATORS[name];
     values[evaluator.rowKey ?? name] = await evaluator.value(inputs);
   }

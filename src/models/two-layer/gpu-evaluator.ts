@@ -6,7 +6,7 @@
  */
 import { createStorageBuffer, readFloat32 } from '../../gpu/buffers';
 import type { GpuContext } from '../../gpu/device';
-import { runKernels } from '../../gpu/kernel';
+import { runKernels, submitKernels } from '../../gpu/kernel';
 import { bindTwoLayerPasses, computeOutputOffset, type TwoLayerPasses, type WeightBuffers } from './passes';
 import { type NetworkSpec } from '../../core/network';
 import type { TrainingSet } from '../../core/network';
@@ -40,18 +40,27 @@ export class GpuEvaluator {
     return new GpuEvaluator(gpu, passes, [X, y, lossLog, ...(outputOffset ? [outputOffset] : [])], data.y, signLabels);
   }
 
+  /**
+   * Loss, accuracy and (withGradient) the gradients at the current weights. The passes and every read are
+   * queued at once, before the first await: one round trip to the GPU, and a step queued after this call
+   * cannot change what it reads.
+   */
   async evaluate(withGradient: boolean): Promise<Evaluation> {
     const { passes } = this;
-    const kernels = withGradient ? passes.kernels : passes.forward;
-    await runKernels(this.gpu, 'evaluate', kernels);
+    submitKernels(this.gpu, 'evaluate', withGradient ? passes.kernels : passes.forward);
     const n = this.labels.length;
-    const [lossValue, output] = await Promise.all([readFloat32(this.gpu, this.owned[2]!, 1), readFloat32(this.gpu, passes.buffers.output, n)]);
-    let correct = 0;
-    for (let i = 0; i < n; i++) if ((output[i]! > 0 ? 1 : -1) === this.labels[i]) correct++;
-    const result = { loss: lossValue[0]!, accuracy: this.signLabels ? correct / n : NaN };
-    if (!withGradient) return result;
     const { gradA, gradW, gradB } = passes.buffers;
-    const [a, W, b] = await Promise.all([gradA, gradW, ...(gradB ? [gradB] : [])].map((buffer) => readFloat32(this.gpu, buffer, buffer.size / 4)));
+    const gradientBuffers = withGradient ? [gradA, gradW, ...(gradB ? [gradB] : [])] : [];
+    const [lossValue, output, ...gradients] = await Promise.all([
+      readFloat32(this.gpu, this.owned[2]!, 1),
+      readFloat32(this.gpu, passes.buffers.output, n),
+      ...gradientBuffers.map((buffer) => readFloat32(this.gpu, buffer, buffer.size / 4)),
+    ]);
+    let correct = 0;
+    for (let i = 0; i < n; i++) if ((output![i]! > 0 ? 1 : -1) === this.labels[i]) correct++;
+    const result = { loss: lossValue![0]!, accuracy: this.signLabels ? correct / n : NaN };
+    if (!withGradient) return result;
+    const [a, W, b] = gradients;
     return { ...result, gradients: { gradA: a!, gradW: W!, ...(b ? { gradB: b } : {}) } };
   }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/schema';
 import { CURVATURE_METRICS, SHARPNESS_DIAGNOSTICS, metricNamesOf } from '../../../src/metrics/registry';
-import { runExperiment } from '../../../src/run/run-experiment';
+import { prepareRun, runExperiment } from '../../../src/run/run-experiment';
 import { getTestGpu } from '../../helpers/gpu';
 import { expectClose } from '../../helpers/tolerance';
 
@@ -137,3 +137,30 @@ function expectSharpnessDiagnostics(gpu: readonly Record<string, number>[], cpu:
     expect(other.sharpnessResidual!).toBeLessThan(2e-5 * scale);
   });
 }
+
+describe('evaluation on the GPU', () => {
+  it('queues the train pass, the test pass and every read at the call: steps queued right after it do not change the row', async () => {
+    const config = parseConfig({
+      steps: 40,
+      model: { width: 16, scaling: 'ntk' },
+      data: { kind: 'teacher-student', sampleCount: 24, testCount: 8, inputDim: 3, teacher: { kind: 'random', width: 2 } },
+      optimizer: { learningRate: 0.2 },
+      metrics: { every: 10, names: ['loss', 'testLoss', 'gradNorm'] },
+    });
+    const simulation = await (await prepareRun(config)).createSimulation(getTestGpu);
+    try {
+      const names = ['loss', 'testLoss', 'gradNorm'];
+      const [before] = await simulation.evaluate(names);
+      const evaluated = simulation.evaluate(names);
+      const stepped = simulation.submitSteps(5);
+      const [row] = await evaluated;
+      await stepped;
+      expect(row).toEqual(before);
+      // The steps did land: the next row differs.
+      const [after] = await simulation.evaluate(names);
+      expect(after!.testLoss).not.toBe(before!.testLoss);
+    } finally {
+      simulation.destroy();
+    }
+  });
+});
