@@ -28,7 +28,11 @@ export interface SchedulerOptions {
   readonly recover?: (checkpoint: Checkpoint<unknown> | undefined) => Promise<Simulation<unknown>>;
   /** Give up after this many device losses (default 3). */
   readonly maxRecoveries?: number;
-  /** Awaited before each submit: the app passes the next animation frame, so one chunk runs per frame. */
+  /**
+   * Awaited before a frame's steps: the app passes the next animation frame, so stepsPerSubmit steps run per
+   * frame. A chunk cut short by a logged step or a checkpoint leaves the rest of that frame's steps to the next
+   * chunk, which does not wait for another frame.
+   */
   readonly pace?: () => Promise<unknown>;
   /** A saved run's logs up to its checkpoint (the simulation restored there): the run goes on from them. */
   readonly startLog?: RunLog;
@@ -312,6 +316,8 @@ export class Scheduler {
     // A fresh start logs where it starts; a resumed one only where the uninterrupted run would have logged.
     if (lastLogged() < sim.stepsTaken && (!resumed || metricSteps.includes(sim.stepsTaken))) await logMetrics();
     let lastYield = performance.now();
+    /** Steps this frame may still take (paced runs only). */
+    let frameLeft = 0;
     while (sim.stepsTaken < totalSteps && !this.stopped && !allDiverged()) {
       // A backend that settles at once (the CPU reference) would chain microtasks forever: give
       // timers, input and pause/stop requests a turn every 16 ms.
@@ -326,14 +332,20 @@ export class Scheduler {
         this.wake = undefined;
         continue;
       }
-      if (pace) await pace();
+      const single = this.paused && this.singleSteps > 0;
+      if (pace && (frameLeft === 0 || single)) {
+        await pace();
+        frameLeft = this.stepsPerSubmit;
+      }
       const taken = sim.stepsTaken;
       const nextMetrics = metricSteps.next(taken);
       const nextCheckpoint = checkpointEvery > 0 ? (Math.floor(taken / checkpointEvery) + 1) * checkpointEvery : Infinity;
       const boundary = Math.min(nextMetrics, nextCheckpoint, totalSteps);
-      const single = this.paused && this.singleSteps > 0;
       if (single) this.singleSteps--;
-      const chunk = single ? 1 : Math.min(this.stepsPerSubmit, boundary - taken);
+      // A speed change (setStepsPerSubmit) holds from this chunk on.
+      const perChunk = pace ? Math.min(frameLeft, this.stepsPerSubmit) : this.stepsPerSubmit;
+      const chunk = single ? 1 : Math.min(perChunk, boundary - taken);
+      frameLeft = single ? 0 : perChunk - chunk;
       const losses = sim.submitSteps(chunk);
       // With two chunks in flight a lost device fails both; the first failure ends this loop and the second is
       // never awaited: mark it handled here, so it cannot end the process as an unhandled rejection.

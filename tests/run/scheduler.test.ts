@@ -149,6 +149,25 @@ describe.each(['gpu', 'float64'] as const)('scheduler on the %s backend', (backe
     sim.destroy();
   });
 
+  it('runs stepsPerSubmit steps per pace() even when logged steps cut the chunks short', async () => {
+    const sim = await simulation();
+    const chunkSizes: number[] = [];
+    const pacedAt: number[] = [];
+    let previous = 0;
+    const pace = async () => pacedAt.push(sim.stepsTaken);
+    const scheduler = new Scheduler(sim, { totalSteps: 20, stepsPerSubmit: 4, metricsEvery: 5, metricNames: ['loss'], checkpointEvery: 0, pace });
+    scheduler.onProgress((event) => {
+      chunkSizes.push(event.step - previous);
+      previous = event.step;
+    });
+    const result = await scheduler.run();
+    expect(result.members[0]!.rows.map((row) => row.step)).toEqual([0, 5, 10, 15, 20]);
+    // A frame's 4 steps are split at the logged steps 5, 10 and 15, not shortened: 5 frames, not 8.
+    expect(chunkSizes).toEqual([4, 1, 3, 2, 2, 3, 1, 4]);
+    expect(pacedAt).toEqual([0, 4, 8, 12, 16]);
+    sim.destroy();
+  });
+
   it('reports divergence as a result, keeping the metrics up to the divergent step', async () => {
     // Far beyond 2/sharpness: the iterates blow up within a few dozen steps.
     const diverging = parseConfig({ ...small, backend, steps: 400, optimizer: { learningRate: 50 }, model: { width: 16, scaling: 'standard' } });
