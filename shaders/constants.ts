@@ -12,6 +12,13 @@ export const ELEMENTWISE_WORKGROUP_SIZE = 64;
  */
 export const BATCH_SAMPLER_WORKGROUP_SIZE = 64;
 
+/**
+ * function_grid (the function view's f on a grid): each of its ELEMENTWISE_WORKGROUP_SIZE threads evaluates this
+ * many grid points (two vec4 accumulators) against neurons staged in workgroup memory, ELEMENTWISE_WORKGROUP_SIZE
+ * at a time: each neuron is read once per point block instead of once per point.
+ */
+export const FUNCTION_GRID_POINTS_PER_THREAD = 8;
+
 /** Threads per workgroup of the tree reductions (a power of two). */
 export const REDUCTION_WORKGROUP_SIZE = 64;
 

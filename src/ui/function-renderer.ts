@@ -4,13 +4,12 @@
  * buffers. Nothing is read back on the per-frame path: the range is read a few times a second for the
  * colour bar's and the axes' numbers, the frame for PNG export.
  */
-import { FUNCTION_GRID_PARAMS, functionGridSource } from '../../shaders/function-grid.wgsl';
+import { FUNCTION_GRID_PARAMS, FUNCTION_GRID_POINTS_PER_WORKGROUP, functionGridSource } from '../../shaders/function-grid.wgsl';
 import { FUNCTION_RANGE_PARAMS, functionRangeSource } from '../../shaders/function-range.wgsl';
 import { functionHeatmapSource } from '../../shaders/function-heatmap.wgsl';
 import { functionCurveSource } from '../../shaders/function-curve.wgsl';
 import { functionPointMarksSource } from '../../shaders/function-point-marks.wgsl';
 import { FUNCTION_VIEW_PARAMS } from '../../shaders/function-view-common.wgsl';
-import { ELEMENTWISE_WORKGROUP_SIZE } from '../../shaders/constants';
 import { bindKernel, type BoundKernel, type KernelSource } from '../gpu/kernel';
 import type { GpuContext } from '../gpu/device';
 import type { FunctionSource } from './particle-source';
@@ -102,7 +101,7 @@ export class FunctionRenderer {
     const { device, a, W, b } = this.source;
     const count = this.gridX * this.gridY;
     const [grid, range] = await Promise.all([
-      bindKernel(this.gpu, gridKernel, NO_VARIANT, { params: new ArrayBuffer(FUNCTION_GRID_PARAMS.byteLength), buffers: [a, W, b ?? this.zeroBias!, this.values], workgroupCount: Math.ceil(count / ELEMENTWISE_WORKGROUP_SIZE) }),
+      bindKernel(this.gpu, gridKernel, NO_VARIANT, { params: new ArrayBuffer(FUNCTION_GRID_PARAMS.byteLength), buffers: [a, W, b ?? this.zeroBias!, this.values], workgroupCount: Math.ceil(count / FUNCTION_GRID_POINTS_PER_WORKGROUP) }),
       bindKernel(this.gpu, rangeKernel, NO_VARIANT, { params: FUNCTION_RANGE_PARAMS.pack({ count }), buffers: [this.values, this.valueRange], workgroupCount: 1 }),
     ]);
     this.kernels = { grid, range };
