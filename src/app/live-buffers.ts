@@ -20,6 +20,8 @@ export type LiveLandscape = LiveLandscapeBuffers;
 export interface LiveNetwork extends NetworkParameters<GPUBuffer> {
   readonly gpu: GpuContext;
   readonly problem: Problem;
+  /** The steps queued on these buffers so far: it changes whenever their contents will (a stand-in has none). */
+  readonly version?: () => number;
 }
 
 /** Animation frames a view may still draw the old buffers after new ones were announced (one re-render, one frame). */
@@ -47,16 +49,18 @@ export class LiveBuffers {
    */
   member(k: number, starting: boolean): LiveNetwork | undefined {
     if (k === 0 && starting && this.standIn) return this.standIn;
-    if (this.simulation) {
+    const simulation = this.simulation;
+    if (simulation) {
       if (k !== 0) return undefined;
-      const { gpu, a, W, b } = this.simulation.liveParameters;
-      return { gpu, a, W, ...(b ? { b } : {}), problem: this.simulation.trainedProblem };
+      const { gpu, a, W, b } = simulation.liveParameters;
+      return { gpu, a, W, ...(b ? { b } : {}), problem: simulation.trainedProblem, version: () => simulation.stepsTaken };
     }
+    const set = this.set;
     const problem = this.problems?.[k];
-    const parameters = problem ? this.set?.memberLiveParameters(k) : undefined;
-    if (!parameters || !problem) return undefined;
+    const parameters = problem ? set?.memberLiveParameters(k) : undefined;
+    if (!parameters || !problem || !set) return undefined;
     const { gpu, a, W, b } = parameters;
-    return { gpu, a, W, ...(b ? { b } : {}), problem };
+    return { gpu, a, W, ...(b ? { b } : {}), problem, version: () => set.stepsTaken };
   }
 
   /**

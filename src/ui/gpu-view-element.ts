@@ -22,7 +22,19 @@ export interface ViewRenderer {
   destroy(): void;
 }
 
-export abstract class GpuViewElement<Source extends { readonly device: GPUDevice }, Renderer extends ViewRenderer> extends LitElement {
+/** Input on a view that may change what it shows (zoom, pan, picking, drawing points). */
+const INPUT_EVENTS = ['pointerdown', 'pointermove', 'wheel', 'keydown'] as const;
+
+/**
+ * What a view needs of its source: the device, and optionally `version`, a number that changes whenever the
+ * buffers' contents do (a live run's steps taken). A source without one is drawn every frame.
+ */
+export interface ViewSource {
+  readonly device: GPUDevice;
+  readonly version?: () => number;
+}
+
+export abstract class GpuViewElement<Source extends ViewSource, Renderer extends ViewRenderer> extends LitElement {
   /** The live GPU buffers to draw (same device and queue as the trainer). */
   @property({ attribute: false }) source: Source | undefined;
   /**
@@ -37,6 +49,12 @@ export abstract class GpuViewElement<Source extends { readonly device: GPUDevice
    * heavy training run (a run set's small multiples) draw less often and leave the queue to training.
    */
   @property({ type: Number, attribute: 'max-fps' }) maxFps = Infinity;
+  /**
+   * How long a view whose source has a `version` keeps drawing after the last change (of the source's contents,
+   * its properties, its size, or input on it): a finished or paused run's views then stop drawing, and the CPU or
+   * GPU rests, until something changes. Views that animate by themselves (trails) keep drawing.
+   */
+  @property({ attribute: false }) idleAfterMs = 2000;
   /** Why nothing is drawn ('' while drawing): no source, building, device lost, stopped: ... */
   @state() status = 'no source';
 
@@ -54,6 +72,12 @@ export abstract class GpuViewElement<Source extends { readonly device: GPUDevice
   private generation = 0;
   /** Stops listening for the current renderer's device loss (a dropped renderer must not hear it). */
   private forgetDeviceLoss = () => {};
+  /** When the view last changed (performance.now()); it draws until idleAfterMs after it. */
+  private changedAt = -Infinity;
+  /** The source's version and the canvas size of the last paced frame. */
+  private drawnVersion: number | undefined;
+  private drawnSize = '';
+  private readonly onInput = () => this.markChanged();
 
   /** Why `source` cannot be drawn, or ''. */
   protected abstract sourceProblem(source: Source): string;
@@ -66,6 +90,15 @@ export abstract class GpuViewElement<Source extends { readonly device: GPUDevice
   }
   /** Called when a new renderer is in place (or the old one is dropped). */
   protected rendererChanged(): void {}
+  /** Whether the view changes from frame to frame by itself (fading trails), so idleness must not stop it. */
+  protected animates(): boolean {
+    return false;
+  }
+
+  /** Something the frames show changed outside the view's properties (a basis read back, a new renderer): draw again. */
+  protected markChanged(): void {
+    this.changedAt = performance.now();
+  }
 
   /** Frames drawn per second over the last second. */
   get framesPerSecond(): number {
@@ -85,14 +118,21 @@ export abstract class GpuViewElement<Source extends { readonly device: GPUDevice
     if (changed.has('source') || this.needsRebuild(changed)) this.ready = this.rebuild();
   }
 
+  override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    this.markChanged();
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
+    for (const type of INPUT_EVENTS) this.addEventListener(type, this.onInput, { passive: true });
     // Re-attached after a disconnect: rebuild for the same source.
     if (this.hasUpdated && this.source && !this.renderer) this.ready = this.rebuild();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    for (const type of INPUT_EVENTS) this.removeEventListener(type, this.onInput);
     this.generation += 1;
     this.dropRenderer();
     this.context?.unconfigure();
@@ -153,6 +193,7 @@ export abstract class GpuViewElement<Source extends { readonly device: GPUDevice
    * never queue up behind training on the shared queue and the frame rate counts finished frames.
    */
   private renderPacedFrame(): boolean {
+    if (this.idle()) return false;
     // Under a frame-rate cap, frames fall in slots of the page's clock, so every view with the same cap draws in the
     // same animation frame (one composite of the page, not one per view); a view still drawing skips its slot.
     if (this.maxFps > 0 && Number.isFinite(this.maxFps)) {
@@ -172,6 +213,24 @@ export abstract class GpuViewElement<Source extends { readonly device: GPUDevice
       this.renderer!.source.device.queue.onSubmittedWorkDone().then(settle, settle);
     }
     return drawn;
+  }
+
+  /**
+   * True while nothing the frame shows has changed for idleAfterMs: the source's version and the canvas size are
+   * those of the last frame, and no property, input or markChanged() came since. Never for a source without a
+   * version or a view that animates.
+   */
+  private idle(): boolean {
+    const version = this.source?.version?.();
+    if (version === undefined || this.animates()) return false;
+    const [width, height] = this.canvasPixels();
+    const size = `${width}x${height}`;
+    if (version !== this.drawnVersion || size !== this.drawnSize) {
+      this.drawnVersion = version;
+      this.drawnSize = size;
+      this.markChanged();
+    }
+    return performance.now() - this.changedAt > this.idleAfterMs;
   }
 
   /** Draws one frame now; false when nothing could be drawn (no renderer yet, zero size, failure). */

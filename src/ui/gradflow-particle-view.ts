@@ -254,6 +254,11 @@ export class GradflowParticleView extends GpuViewElement<ParticleSource, Particl
     this.applyBasis();
   }
 
+  /** Trails fade a little every frame. */
+  protected override animates(): boolean {
+    return this.trails;
+  }
+
   protected override draw(renderer: ParticleRenderer, present: GPUTexture | undefined): void {
     const pcaDue = this.projection === 'pca' && this.frameCount % Math.max(1, Math.round(this.pcaInterval)) === 0;
     renderer.frame(this.viewState(), present, pcaDue ? (moments) => this.onMoments(renderer, moments) : undefined);
@@ -319,6 +324,7 @@ export class GradflowParticleView extends GpuViewElement<ParticleSource, Particl
     this.pcaShares = shares;
     if (this.projection === 'pca') {
       this.applyBasis();
+      this.markChanged();
       // The axis titles carry the shares in whole percent: re-render only when those change.
       if (sharesChanged) this.requestUpdate();
     }

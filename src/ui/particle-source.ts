@@ -19,6 +19,11 @@ export interface ParticleSource extends NetworkParameters<GPUBuffer> {
   readonly width: number;
   /** Input dimension d. */
   readonly inputDim: number;
+  /**
+   * A number that changes whenever the buffers' contents do (a live run's steps taken): a view stops drawing a
+   * while after it stands still. Without it the view draws every frame.
+   */
+  readonly version?: () => number;
   /** Teacher network: W [M x d], a [M]. */
   readonly teacher?: Pick<NetworkParameters<Float32Array>, 'a' | 'W'>;
   readonly target?: TargetMeasure;

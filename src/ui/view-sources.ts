@@ -69,7 +69,7 @@ function sameLiveNetwork(x: LiveNetwork, y: LiveNetwork): boolean {
 export function buildViewSources(live: LiveNetwork, config: ExperimentConfig): ViewSources {
   const { problem } = live;
   const { width, inputDim } = problem.trainer;
-  const common = { device: live.gpu.device, a: live.a, W: live.W, width, inputDim };
+  const common = { device: live.gpu.device, a: live.a, W: live.W, width, inputDim, ...(live.version ? { version: live.version } : {}) };
   const teacher = problem.target?.kind === 'teacher' ? { W: problem.target.teacher.W, a: problem.target.teacher.a } : undefined;
   const target = config.metrics.w2?.target;
   return {
