@@ -13,13 +13,19 @@ import type { ExperimentResult } from '../run/run-experiment';
 import { resultJson } from '../run/result-format';
 import type { ClaimMode } from './out-folder';
 import { makeFolder, moveIntoPlace, takeLock } from './out-folder';
+import { ATOMIC_TEMPORARY_SUFFIX } from './atomic-file';
 import { writeRunOutput } from './output';
 import type { Shard } from './shard';
 import type { SweepPoint } from './sweep';
 import { POINT_FOLDER_PATTERN, SHARD_TABLE_PATTERN, sweepRow, type SweepRow } from './sweep-table';
 
-/** Entries a sweep folder may hold besides its points and shard tables. */
-const SWEEP_ENTRY = /^(sweep\.(json|csv)|shard-\d+-of-\d+\.csv|\.shard-\d+-of-\d+\.lock|\.point-\d+\.partial-.+)$/;
+/**
+ * Entries a sweep folder may hold besides its points and shard tables: the merged table, the shards' CSVs, locks,
+ * a point's staging folder, and a table another shard is writing this moment (writeFileAtomically's temporary).
+ */
+const SWEEP_ENTRY = new RegExp(
+  String.raw`^(sweep\.(json|csv)|shard-\d+-of-\d+\.csv|\.shard-\d+-of-\d+\.lock|\.point-\d+\.partial-.+|(sweep|shard-\d+-of-\d+)\.(json|csv)${ATOMIC_TEMPORARY_SUFFIX})$`,
+);
 
 export interface SweepFolder {
   /** Rows of this shard's points finished by an earlier run (--resume), by point index. */
