@@ -23,7 +23,7 @@ import { GpuViewElement } from './gpu-view-element';
 import { ThrottledRead } from './throttled-read';
 import { LIGHT_VIEW_THEME, viewTheme, type ViewTheme } from './view-theme';
 import { ThemeWatch } from './theme-watch';
-import { FrameSizeWatch, viewFrameStyles } from './view-frame';
+import { FrameSizeWatch, viewFrameStyles, viewStatus } from './view-frame';
 import { framedPlot, type PlotRect } from './view-layout';
 import { axesSvg, linearTicks } from './view-axes';
 import { COLOUR_BAR_WIDTH_PX, functionColourBar, functionLegend, heatmapZero } from './colour-scale';
@@ -96,7 +96,7 @@ export class GradflowFunctionView extends GpuViewElement<FunctionSource, Functio
         ${plot ? html`<svg class="axes" width=${figureWidth} height=${figureHeight} aria-hidden="true">${this.axes(plot, d)}</svg>` : ''}
       </div>
       ${compact || !this.source ? '' : html`<div class="legend" style="color:${this.theme.foreground}">${functionLegend(d, heatmapZero(this.theme).css)}</div>`}
-      ${this.status && this.status !== 'no source' ? html`<div class="status" role="alert">${this.status}</div>` : ''}`;
+      ${viewStatus(this.status)}`;
   }
 
   /** Axes in input units (d = 2: x_1, x_2 at equal scales; d = 1: x and f(x)) and, for d = 2, the colour bar of f. */

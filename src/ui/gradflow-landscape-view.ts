@@ -28,7 +28,7 @@ import { coordinateBasis, ndcToPlane, parseCoordinates } from './particle-projec
 import { coordinatePicker } from './coordinate-picker';
 import { LIGHT_VIEW_THEME, viewTheme, type ViewTheme } from './view-theme';
 import { ThemeWatch } from './theme-watch';
-import { FrameSizeWatch, viewFrameStyles } from './view-frame';
+import { FrameSizeWatch, viewFrameStyles, viewStatus } from './view-frame';
 import { framedPlot, type PlotRect } from './view-layout';
 import { axesSvg, linearTicks } from './view-axes';
 import { COLOUR_BAR_WIDTH_PX, functionColourBar, heatmapZero } from './colour-scale';
@@ -104,7 +104,7 @@ export class GradflowLandscapeView extends GpuViewElement<LandscapeSource, Lands
         ${plot ? html`<svg class="axes" width=${figureWidth} height=${figureHeight} aria-hidden="true">${this.axes(plot, heatmap)}</svg>` : ''}
       </div>
       ${compact || !this.renderer ? '' : html`<div class="legend" style="color:${theme.foreground}">${this.legend(this.renderer)}</div>`}
-      ${this.status && this.status !== 'no source' ? html`<div class="status" role="alert">${this.status}</div>` : ''}`;
+      ${viewStatus(this.status)}`;
   }
 
   /** Frame, ticks at round values of the plane box shown (the fitted box, padded as the shaders pad it), titles; k = 2 adds f's colour bar. */

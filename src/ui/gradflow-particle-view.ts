@@ -37,7 +37,7 @@ import { overlayMarkers } from './overlay-markers';
 import { activationCount } from './particle-activations';
 import { LIGHT_VIEW_THEME, viewTheme, type ViewTheme } from './view-theme';
 import { ThemeWatch } from './theme-watch';
-import { FrameSizeWatch, viewFrameStyles } from './view-frame';
+import { FrameSizeWatch, viewFrameStyles, viewStatus } from './view-frame';
 import { framedPlot, type PlotRect } from './view-layout';
 import { axesSvg, linearTicks } from './view-axes';
 import { projectionAxisLabels } from './projection-labels';
@@ -159,7 +159,7 @@ export class GradflowParticleView extends GpuViewElement<ParticleSource, Particl
       </div>
       ${compact ? '' : html`<div class="legend" style="color:${theme.foreground}">${this.legend()}</div>`}
       ${tooltip ? html`<div class="tooltip" style="left:${tooltip.x + 12}px;top:${tooltip.y + 12}px;background:${theme.background};color:${theme.foreground};border-color:${theme.grid}">${tooltip.text}</div>` : ''}
-      ${this.status && this.status !== 'no source' ? html`<div class="status" role="alert">${this.status}</div>` : ''}`;
+      ${viewStatus(this.status)}`;
   }
 
   /** Frame, ticks at round plane values of the part now shown (after zoom and pan), and the projection's titles. */

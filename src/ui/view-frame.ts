@@ -8,7 +8,7 @@
  * `height: auto`: the key's rows add to the element's height). Either way the figure measured here never
  * includes the key, so axes placed in it (view-layout.ts) never run into it.
  */
-import { css, type ReactiveController, type ReactiveControllerHost } from 'lit';
+import { css, html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import { COMPACT_HEIGHT_PX, COMPACT_WIDTH_PX } from './view-layout';
 
 /** Sizes in CSS px; 0 until the first layout. */
@@ -96,5 +96,17 @@ export const viewFrameStyles = css`
   .tools select { font: inherit; }
   .key { display: inline-flex; align-items: center; gap: 4px; white-space: nowrap; }
   .icon { flex: none; }
-  .status { position: absolute; left: 4px; bottom: 4px; font: 12px system-ui, sans-serif; color: #c62828; }
+  .status { position: absolute; left: 50%; top: 40%; transform: translate(-50%, -50%); max-width: 90%; text-align: center;
+    padding: 2px 8px; border-radius: 3px; background: rgba(128, 128, 128, 0.15); font: 12px system-ui, sans-serif; color: #c62828; }
+  .status.building { color: inherit; opacity: 0.7; }
 `;
+
+/**
+ * A view's status over its plot, where it hides no axis or legend: 'building' (pipelines compiling, a few seconds
+ * on a software GPU) as a quiet note, anything else (device lost, stopped: ...) as an alert. Nothing while drawing.
+ */
+export function viewStatus(status: string) {
+  if (!status || status === 'no source') return nothing;
+  if (status === 'building') return html`<div class="status building" role="status">preparing the view…</div>`;
+  return html`<div class="status" role="alert">${status}</div>`;
+}

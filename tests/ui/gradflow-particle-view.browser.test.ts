@@ -413,6 +413,24 @@ describe('<gradflow-particle-view> around the plot (issue 15)', () => {
     }
   });
 
+  it('while its pipelines build, says so quietly over the plot, clear of the legend', async () => {
+    const { a, W } = circle(16);
+    const element = await framedView(await makeSource(a, W, 2));
+    expect(element.shadowRoot!.querySelector('.status')).toBeNull();
+    // The status a rebuild shows until its pipelines are compiled (seconds on a software GPU).
+    element.status = 'building';
+    await element.updateComplete;
+    const note = element.shadowRoot!.querySelector('.status')!;
+    expect(note.textContent).toBe('preparing the view…');
+    expect(note.getAttribute('role')).toBe('status');
+    const [noteBox, legendBox] = [note.getBoundingClientRect(), element.shadowRoot!.querySelector('.legend')!.getBoundingClientRect()];
+    expect(noteBox.bottom, 'the note ends above the legend').toBeLessThanOrEqual(legendBox.top);
+    // A failure stays an alert.
+    element.status = 'stopped: the buffers were destroyed';
+    await element.updateComplete;
+    expect(element.shadowRoot!.querySelector('.status')!.getAttribute('role')).toBe('alert');
+  });
+
   it('the tick values follow zoom (wheel) and pan (drag)', async () => {
     await watchErrors();
     const { a, W } = circle(16);
