@@ -6,7 +6,7 @@
  */
 import { createStorageBuffer, readFloat32 } from '../../gpu/buffers';
 import type { GpuContext } from '../../gpu/device';
-import { runKernels, submitKernels } from '../../gpu/kernel';
+import { submitKernels } from '../../gpu/kernel';
 import { bindTwoLayerPasses, computeOutputOffset, type TwoLayerPasses, type WeightBuffers } from './passes';
 import { type NetworkSpec } from '../../core/network';
 import type { TrainingSet } from '../../core/network';
@@ -66,14 +66,14 @@ export class GpuEvaluator {
 
   /** e = f(X) - y of the current weights on this set (f - f0 - y when centered). */
   async residuals(): Promise<Float32Array> {
-    await runKernels(this.gpu, 'evaluate/outputs', this.passes.forward);
+    submitKernels(this.gpu, 'evaluate/outputs', this.passes.forward);
     const output = await readFloat32(this.gpu, this.passes.buffers.output, this.labels.length);
     return output.map((f, i) => f - this.labels[i]!);
   }
 
   /** H = relu(X W^T + b) [n x m] of the current weights on this set. */
   async activations(): Promise<Float32Array> {
-    await runKernels(this.gpu, 'evaluate/activations', this.passes.forward);
+    submitKernels(this.gpu, 'evaluate/activations', this.passes.forward);
     const { H } = this.passes.buffers;
     return readFloat32(this.gpu, H, H.size / 4);
   }
