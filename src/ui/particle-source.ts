@@ -5,6 +5,7 @@
  * Layouts follow src/core/conventions.ts: W [m x d] row-major (row j = neuron j), a and b [m].
  */
 import type { NetworkParameters } from '../core/network';
+import type { ViewSource } from './gpu-view-element';
 
 /** The target measure pi* drawn over the particles. */
 export type TargetMeasure = { readonly kind: 'uniform-circle' } | { readonly kind: 'points'; readonly points: readonly (readonly number[])[] };
@@ -13,17 +14,11 @@ export type TargetMeasure = { readonly kind: 'uniform-circle' } | { readonly kin
  * The particles theta_j = (a_j, w_j, b_j) of a width-m network, for <gradflow-particle-view>: a [m],
  * W [m x d] row-major and the optional bias b [m], f32 buffers with STORAGE | COPY_SRC usage.
  */
-export interface ParticleSource extends NetworkParameters<GPUBuffer> {
-  readonly device: GPUDevice;
+export interface ParticleSource extends NetworkParameters<GPUBuffer>, ViewSource {
   /** Hidden width m (number of particles). */
   readonly width: number;
   /** Input dimension d. */
   readonly inputDim: number;
-  /**
-   * A number that changes whenever the buffers' contents do (a live run's steps taken): a view stops drawing a
-   * while after it stands still. Without it the view draws every frame.
-   */
-  readonly version?: () => number;
   /** Teacher network: W [M x d], a [M]. */
   readonly teacher?: Pick<NetworkParameters<Float32Array>, 'a' | 'W'>;
   readonly target?: TargetMeasure;
