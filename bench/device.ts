@@ -22,10 +22,9 @@ import { specPeak } from './spec-peaks';
 import { interleave, type Contender, type InterleavedRow } from './interleave';
 import { gradflowContender, settleAutoStepKernel } from './gradflow-contender';
 import { benchTinyNets, TINY_SIZES } from './tiny-nets';
-import { formatTinyLine } from './tiny-net-rows';
 import { stepFlops, type StepSize } from './training-step';
 import { formatStepTable, formatTarget, formatTune, judgeStepTargets, NODE_VS_CHROMIUM_SIZE, WASM_TARGET_SIZES } from './report';
-import { startBrowserBench } from './browser/run';
+import { browserTinyNets, startBrowserBench } from './browser/run';
 
 const size = (width: number, sampleCount: number, inputDim: number): StepSize => ({ width, sampleCount, inputDim });
 
@@ -82,19 +81,14 @@ export async function runDeviceBench({ quick, browser, log }: DeviceBenchOptions
       log(`adapter: ${info.adapter}; TF.js ${info.tfjs}, wasm ${info.wasm}; cross-origin isolated: ${info.crossOriginIsolated}`);
       const t = await bench.tune();
       log(formatTune(t));
-    log(t.autoStepKernel);
+      log(t.autoStepKernel);
       await bench.resetSizes();
       for (const s of [...WASM_TARGET_SIZES, NODE_VS_CHROMIUM_SIZE]) {
         const rows = await bench.runSize(s, { budgetMs: quick ? 3_000 : 10_000, roundMs }, ['gradflow-gpu', 'tfjs-webgpu', 'tfjs-wasm']);
         browserRows.push(...rows);
         log(formatStepTable(rows, 'gradflow-gpu'));
       }
-      log('-- tiny nets: steps/s, interleaved --');
-      for (const s of TINY_SIZES) {
-        const rows = await bench.runTinyNet(s, roundMs);
-        browserTiny.push(...rows);
-        log(formatTinyLine(rows));
-      }
+      browserTiny = await browserTinyNets(bench, roundMs, log);
     } finally {
       await bench.close();
     }

@@ -25,11 +25,10 @@ import { benchScience, type ScienceRow } from './science';
 import { interleave, type InterleavedRow } from './interleave';
 import { nodeContenders, stepProductsGflops, trainingReadbacks, memoryAt, type MemoryRow } from './node-step';
 import type { StepSize } from './training-step';
-import { startBrowserBench } from './browser/run';
+import { browserTinyNets, startBrowserBench } from './browser/run';
 import { benchUi, type UiBenchRow } from './ui';
 import { formatStepTable, formatTarget, formatTune, judgeStepTargets, judgeTargets, type Target } from './report';
 import { benchTinyNets, TINY_SIZES } from './tiny-nets';
-import { formatTinyLine } from './tiny-net-rows';
 import { settleAutoStepKernel } from './gradflow-contender';
 import { runDeviceBench } from './device';
 import { logLogSlope } from '../src/metrics/log-log-slope';
@@ -173,12 +172,7 @@ if (!args.includes('--no-browser')) {
         log(formatStepTable(rows, 'gradflow-gpu'));
       }
     }
-    log('-- tiny nets: steps/s, interleaved --');
-    for (const s of TINY_SIZES) {
-      const rows = await bench.runTinyNet(s, TINY_ROUND_MS);
-      browserTinyRows.push(...rows);
-      log(formatTinyLine(rows));
-    }
+    browserTinyRows.push(...(await browserTinyNets(bench, TINY_ROUND_MS, log)));
     if (runSets) {
       log(`-- run sets --`);
       browserRunSetRows = await bench.runSets(RUN_SET_BENCHES, 2);

@@ -10,6 +10,8 @@ import { CHROMIUM_PATH, WEBGPU_CHROMIUM_ARGS } from '../../tests/helpers/chromiu
 import type { InterleavedRow, InterleaveOptions } from '../interleave';
 import type { StepSize } from '../training-step';
 import type { RunSetBenchRow, RunSetBenchSpec } from '../run-set';
+import { TINY_SIZES } from '../tiny-nets';
+import { formatTinyLine } from '../tiny-net-rows';
 
 export interface BrowserBench {
   info(): Promise<{ adapter: string; tfjs: string; wasm: string; userAgent: string; crossOriginIsolated: boolean }>;
@@ -59,4 +61,16 @@ export async function startBrowserBench(log: (line: string) => void): Promise<Br
       await server.close();
     },
   };
+}
+
+/** The tiny nets in the page, size after size (bench.runTinyNet), a line each in `log`; returns every row. */
+export async function browserTinyNets(bench: BrowserBench, roundMs: number, log: (line: string) => void): Promise<InterleavedRow[]> {
+  log('-- tiny nets: steps/s, interleaved --');
+  const rows: InterleavedRow[] = [];
+  for (const size of TINY_SIZES) {
+    const sizeRows = await bench.runTinyNet(size, roundMs);
+    rows.push(...sizeRows);
+    log(formatTinyLine(sizeRows));
+  }
+  return rows;
 }
